@@ -1,0 +1,9 @@
+//! The rules of gongkai, free of I/O: no database, no HTTP, no clock. Time is passed in.
+
+pub mod agency;
+pub mod calendar;
+pub mod error;
+pub mod text;
+pub mod user;
+
+pub use error::{DomainError, Field};

@@ -1,0 +1,121 @@
+//! Text rules shared by every input: width normalisation and bounded fields.
+
+use crate::error::{DomainError, Field};
+
+/// Full-width ASCII forms (ＡＢＣ１２３) and the ideographic space become their ASCII
+/// counterparts. Chinese punctuation such as 〔〕 is left alone: it carries meaning in 文号.
+pub fn halfwidth(input: &str) -> String {
+    input
+        .chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// A single-line text field: trimmed, `min..=max` characters (not bytes), no control
+/// characters.
+pub fn bounded(input: &str, field: Field, min: usize, max: usize) -> Result<String, DomainError> {
+    let value = input.trim();
+    if value.chars().any(char::is_control) {
+        return Err(DomainError::invalid(
+            field,
+            format!("{field}不能包含换行或控制字符"),
+        ));
+    }
+    check_length(value, field, min, max)?;
+    Ok(value.to_string())
+}
+
+/// A multi-line text field: like [`bounded`] but newlines and tabs are allowed; line endings
+/// are normalised to `\n`.
+pub fn bounded_multiline(
+    input: &str,
+    field: Field,
+    min: usize,
+    max: usize,
+) -> Result<String, DomainError> {
+    let value = input.trim().replace("\r\n", "\n").replace('\r', "\n");
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(DomainError::invalid(
+            field,
+            format!("{field}包含不可见的控制字符"),
+        ));
+    }
+    check_length(&value, field, min, max)?;
+    Ok(value)
+}
+
+/// An optional single-line field: empty input gives `None`.
+pub fn optional(input: &str, field: Field, max: usize) -> Result<Option<String>, DomainError> {
+    if input.trim().is_empty() {
+        Ok(None)
+    } else {
+        bounded(input, field, 1, max).map(Some)
+    }
+}
+
+fn check_length(value: &str, field: Field, min: usize, max: usize) -> Result<(), DomainError> {
+    let n = value.chars().count();
+    if n < min {
+        let message = if min == 1 {
+            format!("请填写{field}")
+        } else {
+            format!("{field}至少需要 {min} 个字符")
+        };
+        return Err(DomainError::invalid(field, message));
+    }
+    if n > max {
+        return Err(DomainError::invalid(
+            field,
+            format!("{field}最多 {max} 个字符,当前 {n} 个"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const F: Field = Field::new("name", "名称");
+
+    #[test]
+    fn halfwidth_converts_fullwidth_ascii() {
+        assert_eq!(halfwidth("ＹＸ０１　ab"), "YX01 ab");
+        assert_eq!(halfwidth("〔2021〕"), "〔2021〕");
+    }
+
+    #[test]
+    fn bounded_counts_characters_not_bytes() {
+        assert_eq!(bounded(" 区教育局 ", F, 1, 4).unwrap(), "区教育局");
+        let err = bounded("区教育局局", F, 1, 4).unwrap_err();
+        assert_eq!(err.code(), "invalid-input");
+        assert!(err.to_string().contains("最多 4 个字符"), "{err}");
+    }
+
+    #[test]
+    fn bounded_rejects_empty_and_control_characters() {
+        assert!(
+            bounded("   ", F, 1, 10)
+                .unwrap_err()
+                .to_string()
+                .contains("请填写名称")
+        );
+        assert!(bounded("a\nb", F, 1, 10).is_err());
+        assert!(bounded("a\u{0}b", F, 1, 10).is_err());
+        assert_eq!(bounded_multiline("a\r\nb", F, 1, 10).unwrap(), "a\nb");
+        assert!(bounded_multiline("a\u{7}b", F, 1, 10).is_err());
+    }
+
+    #[test]
+    fn optional_maps_blank_to_none() {
+        assert_eq!(optional("  ", F, 5).unwrap(), None);
+        assert_eq!(optional(" x ", F, 5).unwrap(), Some("x".into()));
+    }
+}
