@@ -39,6 +39,9 @@ pub enum DomainError {
     },
     #[error("请先登录")]
     Unauthenticated,
+    /// Wrong username or password. Deliberately says no more than that.
+    #[error("用户名或密码不正确")]
+    BadCredentials,
     #[error("您无权执行此操作")]
     Forbidden,
     #[error("操作过于频繁,请 {retry_after_secs} 秒后再试")]
@@ -80,6 +83,7 @@ impl DomainError {
             DomainError::NotFound { .. } => "not-found",
             DomainError::Conflict { .. } => "conflict",
             DomainError::Unauthenticated => "unauthenticated",
+            DomainError::BadCredentials => "bad-credentials",
             DomainError::Forbidden => "forbidden",
             DomainError::RateLimited { .. } => "rate-limited",
             DomainError::CsrfRejected => "csrf-rejected",

@@ -1,1 +1,19 @@
+//! Persistence for gongkai: one schema and one migration history over SQLite (the embedded
+//! default) and PostgreSQL (for several app servers). Every change to a public record writes
+//! its audit entry and outbox event in the same transaction.
 
+pub mod agencies;
+pub mod audit;
+pub mod calendar;
+pub mod db;
+pub mod documents;
+pub mod migrate;
+pub mod passwords;
+pub mod secret;
+pub mod sessions;
+pub mod settings;
+pub mod testing;
+pub mod users;
+
+pub use audit::Actor;
+pub use db::{Backend, Db, Exec, Sql, Tx};

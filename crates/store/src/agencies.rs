@@ -1,0 +1,216 @@
+//! The agency tree.
+
+use gongkai_domain::agency::{AgencyCode, AgencyDraft, AgencyKind};
+use gongkai_domain::{DomainError, Field};
+use serde::Serialize;
+
+use crate::audit::{self, Actor};
+use crate::db::{Exec, Result, Row, Sql, Tx};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Agency {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub short_name: String,
+    pub kind: AgencyKind,
+    pub parent_id: Option<i64>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub office_hours: Option<String>,
+    pub sort_order: i64,
+}
+
+const COLUMNS: &str = "id, code, name, short_name, kind, parent_id, phone, email, address, \
+                       postcode, office_hours, sort_order";
+
+fn from_row(r: &Row) -> Result<Agency> {
+    let kind: String = r.get("kind")?;
+    Ok(Agency {
+        id: r.get("id")?,
+        code: r.get("code")?,
+        name: r.get("name")?,
+        short_name: r.get("short_name")?,
+        kind: AgencyKind::parse(&kind)
+            .map_err(|_| DomainError::unavailable(format!("stored agency kind {kind:?}")))?,
+        parent_id: r.get("parent_id")?,
+        phone: r.get("phone")?,
+        email: r.get("email")?,
+        address: r.get("address")?,
+        postcode: r.get("postcode")?,
+        office_hours: r.get("office_hours")?,
+        sort_order: r.get("sort_order")?,
+    })
+}
+
+fn json(a: &Agency) -> serde_json::Value {
+    serde_json::to_value(a).unwrap_or_default()
+}
+
+const PARENT: Field = Field::new("parent", "上级机构");
+
+/// Finds the parent named in a draft and checks the tree shape.
+async fn resolve_parent(tx: &mut Tx, draft: &AgencyDraft) -> Result<Option<i64>> {
+    let parent =
+        match &draft.parent {
+            None => None,
+            Some(code) => Some(by_code(tx, code).await?.ok_or_else(|| {
+                DomainError::invalid(PARENT, format!("上级机构代码“{code}”不存在"))
+            })?),
+        };
+    draft.kind.check_parent(parent.as_ref().map(|p| p.kind))?;
+    Ok(parent.map(|p| p.id))
+}
+
+pub async fn create(tx: &mut Tx, actor: &Actor, draft: &AgencyDraft) -> Result<Agency> {
+    let parent_id = resolve_parent(tx, draft).await?;
+    let now = tx.now();
+    let row = tx
+        .fetch_one(
+            Sql::dynamic(format!(
+                "INSERT INTO agencies (code, name, short_name, kind, parent_id, phone, email, \
+                 address, postcode, office_hours, sort_order, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+                   (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM agencies), $11, $11) \
+                 RETURNING {COLUMNS}"
+            ))
+            .bind(draft.code.as_str())
+            .bind(&draft.name)
+            .bind(&draft.short_name)
+            .bind(draft.kind.as_str())
+            .bind(parent_id)
+            .bind(draft.phone.as_ref())
+            .bind(draft.email.as_ref())
+            .bind(draft.address.as_ref())
+            .bind(draft.postcode.as_ref())
+            .bind(draft.office_hours.as_ref())
+            .bind(now),
+        )
+        .await
+        .map_err(|e| match e {
+            DomainError::Conflict { .. } => DomainError::conflict(
+                Some(AgencyCode::FIELD),
+                format!("机构代码“{}”已被使用", draft.code),
+            ),
+            other => other,
+        })?;
+    let agency = from_row(&row)?;
+    let id = agency.id.to_string();
+    audit::record(
+        tx,
+        actor,
+        "agency.create",
+        ("agency", &id),
+        None,
+        Some(&json(&agency)),
+    )
+    .await?;
+    audit::announce(tx, "agency.changed", ("agency", &id)).await?;
+    Ok(agency)
+}
+
+/// Updates everything but the code, which is baked into 索引号 already issued.
+pub async fn update(tx: &mut Tx, actor: &Actor, draft: &AgencyDraft) -> Result<Agency> {
+    let before = by_code(tx, &draft.code)
+        .await?
+        .ok_or(DomainError::NotFound { what: "机构" })?;
+    let parent_id = resolve_parent(tx, draft).await?;
+    if parent_id == Some(before.id) || is_descendant(tx, parent_id, before.id).await? {
+        return Err(DomainError::invalid(
+            PARENT,
+            "上级机构不能是本机构或其下级机构",
+        ));
+    }
+    let now = tx.now();
+    let row = tx
+        .fetch_one(
+            Sql::dynamic(format!(
+                "UPDATE agencies SET name = $1, short_name = $2, kind = $3, parent_id = $4, \
+                 phone = $5, email = $6, address = $7, postcode = $8, office_hours = $9, \
+                 updated_at = $10 WHERE id = $11 RETURNING {COLUMNS}"
+            ))
+            .bind(&draft.name)
+            .bind(&draft.short_name)
+            .bind(draft.kind.as_str())
+            .bind(parent_id)
+            .bind(draft.phone.as_ref())
+            .bind(draft.email.as_ref())
+            .bind(draft.address.as_ref())
+            .bind(draft.postcode.as_ref())
+            .bind(draft.office_hours.as_ref())
+            .bind(now)
+            .bind(before.id),
+        )
+        .await?;
+    let after = from_row(&row)?;
+    let id = after.id.to_string();
+    audit::record(
+        tx,
+        actor,
+        "agency.update",
+        ("agency", &id),
+        Some(&json(&before)),
+        Some(&json(&after)),
+    )
+    .await?;
+    audit::announce(tx, "agency.changed", ("agency", &id)).await?;
+    Ok(after)
+}
+
+/// Is `candidate` (a prospective parent) inside the subtree of `root`?
+async fn is_descendant(tx: &mut Tx, candidate: Option<i64>, root: i64) -> Result<bool> {
+    let mut cursor = candidate;
+    // The tree is shallow (government → town → village); the bound guards against a cycle
+    // that could only exist in corrupted data.
+    for _ in 0..64 {
+        let Some(id) = cursor else { return Ok(false) };
+        if id == root {
+            return Ok(true);
+        }
+        cursor = by_id(tx, id).await?.and_then(|a| a.parent_id);
+    }
+    Ok(true)
+}
+
+pub async fn by_code(e: &mut impl Exec, code: &AgencyCode) -> Result<Option<Agency>> {
+    let row = e
+        .fetch_optional(
+            Sql::dynamic(format!("SELECT {COLUMNS} FROM agencies WHERE code = $1"))
+                .bind(code.as_str()),
+        )
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn by_id(e: &mut impl Exec, id: i64) -> Result<Option<Agency>> {
+    let row = e
+        .fetch_optional(
+            Sql::dynamic(format!("SELECT {COLUMNS} FROM agencies WHERE id = $1")).bind(id),
+        )
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn list(e: &mut impl Exec) -> Result<Vec<Agency>> {
+    let rows = e
+        .fetch_all(Sql::dynamic(format!(
+            "SELECT {COLUMNS} FROM agencies ORDER BY sort_order, id"
+        )))
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The agencies in tree order (each parent before its children), with their depth.
+pub fn tree_order(agencies: Vec<Agency>) -> Vec<(usize, Agency)> {
+    fn walk(parent: Option<i64>, depth: usize, all: &[Agency], out: &mut Vec<(usize, Agency)>) {
+        for a in all.iter().filter(|a| a.parent_id == parent) {
+            out.push((depth, a.clone()));
+            walk(Some(a.id), depth + 1, all, out);
+        }
+    }
+    let mut out = Vec::with_capacity(agencies.len());
+    walk(None, 0, &agencies, &mut out);
+    out
+}

@@ -1,0 +1,431 @@
+//! One query path over two databases.
+//!
+//! Every statement is written once, in SQL that both SQLite and PostgreSQL accept, with
+//! `$1..$n` placeholders (sqlx's SQLite driver reads `$NNN` as positional). A [`Sql`] carries
+//! the text and typed arguments; [`ExecRef`] binds them for whichever backend is open. Unlike
+//! sqlx's `Any` driver this keeps real date and time types on both sides.
+
+use std::borrow::Cow;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use gongkai_domain::DomainError;
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, Decode, PgConnection, PgPool, Postgres, Row as _, Sqlite};
+use sqlx::{SqliteConnection, SqlitePool, Type};
+
+pub type Result<T, E = DomainError> = std::result::Result<T, E>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A typed statement argument. Nulls keep their type so PostgreSQL can infer parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Int(Option<i64>),
+    Text(Option<String>),
+    Bool(Option<bool>),
+    Date(Option<NaiveDate>),
+    Time(Option<DateTime<Utc>>),
+}
+
+macro_rules! value_from {
+    ($variant:ident, $ty:ty) => {
+        impl From<$ty> for Value {
+            fn from(v: $ty) -> Self {
+                Value::$variant(Some(v.into()))
+            }
+        }
+        impl From<Option<$ty>> for Value {
+            fn from(v: Option<$ty>) -> Self {
+                Value::$variant(v.map(Into::into))
+            }
+        }
+    };
+}
+value_from!(Int, i64);
+value_from!(Text, String);
+value_from!(Text, &str);
+value_from!(Bool, bool);
+value_from!(Date, NaiveDate);
+value_from!(Time, DateTime<Utc>);
+
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Value::Text(Some(v.clone()))
+    }
+}
+impl From<Option<&String>> for Value {
+    fn from(v: Option<&String>) -> Self {
+        Value::Text(v.cloned())
+    }
+}
+
+/// SQL text plus its arguments, in placeholder order.
+#[derive(Clone, Debug)]
+pub struct Sql {
+    text: Cow<'static, str>,
+    args: Vec<Value>,
+}
+
+impl Sql {
+    pub fn new(text: &'static str) -> Self {
+        Sql {
+            text: Cow::Borrowed(text),
+            args: Vec::new(),
+        }
+    }
+
+    /// SQL assembled at run time. Only for text built from our own constants (never user
+    /// input): user values always go through [`Sql::bind`].
+    pub fn dynamic(text: String) -> Self {
+        Sql {
+            text: Cow::Owned(text),
+            args: Vec::new(),
+        }
+    }
+
+    pub fn bind(mut self, v: impl Into<Value>) -> Self {
+        self.args.push(v.into());
+        self
+    }
+}
+
+macro_rules! bind_all {
+    ($sql:expr, $db:ty) => {{
+        let Sql { text, args } = $sql;
+        let mut q = match text {
+            Cow::Borrowed(s) => sqlx::query::<$db>(s),
+            Cow::Owned(s) => sqlx::query::<$db>(AssertSqlSafe(s)),
+        };
+        for a in args {
+            q = match a {
+                Value::Int(v) => q.bind(v),
+                Value::Text(v) => q.bind(v),
+                Value::Bool(v) => q.bind(v),
+                Value::Date(v) => q.bind(v),
+                Value::Time(v) => q.bind(v),
+            };
+        }
+        q
+    }};
+}
+
+/// A column type both backends can decode.
+pub trait Column:
+    for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres>
+{
+}
+impl<T> Column for T where
+    T: for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres>
+{
+}
+
+pub enum Row {
+    Sqlite(SqliteRow),
+    Postgres(PgRow),
+}
+
+impl Row {
+    pub fn get<T: Column>(&self, column: &str) -> Result<T> {
+        let r = match self {
+            Row::Sqlite(r) => r.try_get(column),
+            Row::Postgres(r) => r.try_get(column),
+        };
+        r.map_err(|e| DomainError::unavailable(format!("column {column}: {e}")))
+    }
+}
+
+/// Maps a driver error: unique violations become a conflict (callers may give a better
+/// message); everything else is unavailability, logged with its detail.
+pub fn db_err(e: sqlx::Error) -> DomainError {
+    if let sqlx::Error::Database(d) = &e
+        && d.is_unique_violation()
+    {
+        return DomainError::conflict(None, "记录已存在");
+    }
+    tracing::error!(error = %e, "database error");
+    DomainError::unavailable(e)
+}
+
+/// A borrowed connection of either backend, on which statements run.
+pub enum ExecRef<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Postgres(&'a mut PgConnection),
+}
+
+impl ExecRef<'_> {
+    pub async fn fetch_all(self, sql: Sql) -> Result<Vec<Row>> {
+        match self {
+            ExecRef::Sqlite(c) => Ok(bind_all!(sql, Sqlite)
+                .fetch_all(c)
+                .await
+                .map_err(db_err)?
+                .into_iter()
+                .map(Row::Sqlite)
+                .collect()),
+            ExecRef::Postgres(c) => Ok(bind_all!(sql, Postgres)
+                .fetch_all(c)
+                .await
+                .map_err(db_err)?
+                .into_iter()
+                .map(Row::Postgres)
+                .collect()),
+        }
+    }
+
+    pub async fn fetch_optional(self, sql: Sql) -> Result<Option<Row>> {
+        match self {
+            ExecRef::Sqlite(c) => Ok(bind_all!(sql, Sqlite)
+                .fetch_optional(c)
+                .await
+                .map_err(db_err)?
+                .map(Row::Sqlite)),
+            ExecRef::Postgres(c) => Ok(bind_all!(sql, Postgres)
+                .fetch_optional(c)
+                .await
+                .map_err(db_err)?
+                .map(Row::Postgres)),
+        }
+    }
+
+    /// Runs a statement, returning the number of rows it affected.
+    pub async fn execute(self, sql: Sql) -> Result<u64> {
+        match self {
+            ExecRef::Sqlite(c) => Ok(bind_all!(sql, Sqlite)
+                .execute(c)
+                .await
+                .map_err(db_err)?
+                .rows_affected()),
+            ExecRef::Postgres(c) => Ok(bind_all!(sql, Postgres)
+                .execute(c)
+                .await
+                .map_err(db_err)?
+                .rows_affected()),
+        }
+    }
+
+    /// Runs several statements without arguments (migrations).
+    pub async fn execute_script(self, script: String) -> Result<()> {
+        match self {
+            ExecRef::Sqlite(c) => sqlx::raw_sql(AssertSqlSafe(script))
+                .execute(c)
+                .await
+                .map(drop)
+                .map_err(db_err),
+            ExecRef::Postgres(c) => sqlx::raw_sql(AssertSqlSafe(script))
+                .execute(c)
+                .await
+                .map(drop)
+                .map_err(db_err),
+        }
+    }
+}
+
+/// Anything statements can run on: a pooled connection or a transaction. Repository
+/// functions take `&mut impl Exec` so one function serves both.
+pub trait Exec: Send {
+    fn exec(&mut self) -> ExecRef<'_>;
+    fn backend(&self) -> Backend;
+
+    fn fetch_all(&mut self, sql: Sql) -> impl Future<Output = Result<Vec<Row>>> + Send {
+        self.exec().fetch_all(sql)
+    }
+
+    fn fetch_optional(&mut self, sql: Sql) -> impl Future<Output = Result<Option<Row>>> + Send {
+        self.exec().fetch_optional(sql)
+    }
+
+    fn fetch_one(&mut self, sql: Sql) -> impl Future<Output = Result<Row>> + Send {
+        let fut = self.exec().fetch_optional(sql);
+        async move {
+            fut.await?
+                .ok_or_else(|| DomainError::unavailable("query returned no row"))
+        }
+    }
+
+    fn execute(&mut self, sql: Sql) -> impl Future<Output = Result<u64>> + Send {
+        self.exec().execute(sql)
+    }
+}
+
+#[derive(Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The database: a pool of SQLite or PostgreSQL connections.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+}
+
+/// Current time at the precision both databases keep (microseconds), so a value written and
+/// read back compares equal on either backend.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+impl Db {
+    /// Opens (creating if missing) the SQLite database at `path`, in WAL mode with
+    /// `synchronous=FULL`: an acknowledged write survives power loss, which the request
+    /// receipt rule needs.
+    pub async fn open_sqlite(path: &Path) -> Result<Db> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(|e| {
+                DomainError::unavailable(format!("打开 SQLite 数据库 {path:?} 失败:{e}"))
+            })?;
+        Ok(Db {
+            pool: Pool::Sqlite(pool),
+        })
+    }
+
+    pub async fn open_postgres(url: &str) -> Result<Db> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| DomainError::unavailable(format!("PostgreSQL 连接串无效:{e}")))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| DomainError::unavailable(format!("连接 PostgreSQL 失败:{e}")))?;
+        Ok(Db {
+            pool: Pool::Postgres(pool),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A pooled connection for reads outside a transaction.
+    pub async fn conn(&self) -> Result<Conn> {
+        match &self.pool {
+            Pool::Sqlite(p) => Ok(Conn::Sqlite(p.acquire().await.map_err(db_err)?)),
+            Pool::Postgres(p) => Ok(Conn::Postgres(p.acquire().await.map_err(db_err)?)),
+        }
+    }
+
+    /// Begins a write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`) so that two writers queue instead of failing on lock upgrade.
+    pub async fn begin(&self) -> Result<Tx> {
+        let inner = match &self.pool {
+            Pool::Sqlite(p) => {
+                TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?)
+            }
+            Pool::Postgres(p) => TxInner::Postgres(p.begin().await.map_err(db_err)?),
+        };
+        Ok(Tx { inner, now: now() })
+    }
+
+    /// Is the database answering?
+    pub async fn ping(&self) -> Result<()> {
+        self.conn()
+            .await?
+            .fetch_one(Sql::new("SELECT 1 AS one"))
+            .await
+            .map(drop)
+    }
+
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+pub enum Conn {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+impl Exec for Conn {
+    fn exec(&mut self) -> ExecRef<'_> {
+        match self {
+            Conn::Sqlite(c) => ExecRef::Sqlite(c),
+            Conn::Postgres(c) => ExecRef::Postgres(c),
+        }
+    }
+
+    fn backend(&self) -> Backend {
+        match self {
+            Conn::Sqlite(_) => Backend::Sqlite,
+            Conn::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+enum TxInner {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+/// A write transaction. Dropped without [`Tx::commit`], it rolls back: a failed validation
+/// halfway through a use case leaves nothing behind.
+pub struct Tx {
+    inner: TxInner,
+    now: DateTime<Utc>,
+}
+
+impl Tx {
+    /// The transaction's timestamp: every row written in it carries the same time.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        match self.inner {
+            TxInner::Sqlite(t) => t.commit().await.map_err(db_err),
+            TxInner::Postgres(t) => t.commit().await.map_err(db_err),
+        }
+    }
+}
+
+impl Exec for Tx {
+    fn exec(&mut self) -> ExecRef<'_> {
+        match &mut self.inner {
+            TxInner::Sqlite(t) => ExecRef::Sqlite(t),
+            TxInner::Postgres(t) => ExecRef::Postgres(t),
+        }
+    }
+
+    fn backend(&self) -> Backend {
+        match self.inner {
+            TxInner::Sqlite(_) => Backend::Sqlite,
+            TxInner::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
