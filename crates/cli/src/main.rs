@@ -1,1 +1,361 @@
-fn main() {}
+//! The `gongkai` binary.
+
+mod calendar_check;
+mod config;
+mod demo;
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use gongkai_domain::agency::{AgencyDraft, AgencyInput};
+use gongkai_domain::user::UserDraft;
+use gongkai_domain::DomainError;
+use gongkai_store::{agencies, migrate, secret, users, Actor, Db, Exec, Sql};
+use gongkai_web::{AppState, WebConfig};
+
+use config::Config;
+
+#[derive(Parser)]
+#[command(name = "gongkai", version, about = "gongkai 政府信息公开平台")]
+struct Cli {
+    /// Configuration file (optional; defaults apply without one).
+    #[arg(long, global = true, default_value = "gongkai.toml", env = "GONGKAI_CONFIG")]
+    config: PathBuf,
+    /// Data directory for the embedded SQLite database [default: ./gongkai-data].
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Serve the portal, the office and the API.
+    Serve {
+        /// Load the demo district on an empty database.
+        #[arg(long)]
+        demo: bool,
+        /// Address to listen on [default: 127.0.0.1:8080].
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Load the demo district into the database.
+    Demo,
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// The work calendar.
+    Calendar {
+        #[command(subcommand)]
+        cmd: CalendarCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create a staff account.
+    Add {
+        username: String,
+        /// admin, office, reviewer or staff.
+        #[arg(long)]
+        role: String,
+        /// Code of the agency the user belongs to.
+        #[arg(long)]
+        agency: String,
+        /// Display name (姓名).
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Read the password from the first line of standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password (ends the user's sessions).
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Create an API bearer token for a user; it is printed once.
+    Token {
+        username: String,
+        /// A name to recognise the token by.
+        #[arg(long, default_value = "api")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCmd {
+    /// Print a year's working days and warn when official data is missing.
+    Check {
+        year: Option<i32>,
+        /// Exit with status 3 when the year has no official data.
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut cfg = match Config::load(&cli.config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(dir) = cli.data_dir {
+        cfg.data_dir = dir;
+    }
+    init_logging(&cfg.log_format);
+    match run(cli.cmd, cfg).await {
+        Ok(code) => code,
+        Err(e) => {
+            match &e {
+                DomainError::Unavailable { detail } => eprintln!("错误:{detail}"),
+                other => eprintln!("错误:{other}"),
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(format: &str) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open_db(cfg: &Config) -> Result<Db, DomainError> {
+    match cfg.database_url.as_deref().filter(|u| !u.trim().is_empty()) {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Db::open_postgres(url).await
+        }
+        Some(_) => Err(DomainError::unavailable(
+            "GONGKAI_DATABASE_URL 只接受 postgres://… 连接串;不设置时使用 --data-dir 下的 SQLite 数据库",
+        )),
+        None => {
+            std::fs::create_dir_all(&cfg.data_dir).map_err(|e| {
+                DomainError::unavailable(format!("无法创建数据目录 {}:{e}", cfg.data_dir.display()))
+            })?;
+            Db::open_sqlite(&cfg.data_dir.join("gongkai.db")).await
+        }
+    }
+}
+
+async fn open_migrated(cfg: &Config) -> Result<Db, DomainError> {
+    let db = open_db(cfg).await?;
+    migrate::run(&db).await?;
+    Ok(db)
+}
+
+async fn run(cmd: Cmd, mut cfg: Config) -> Result<ExitCode, DomainError> {
+    match cmd {
+        Cmd::Serve { demo, bind } => {
+            if let Some(b) = bind {
+                cfg.bind = b;
+            }
+            serve(cfg, demo).await?;
+        }
+        Cmd::Migrate => {
+            let db = open_db(&cfg).await?;
+            let applied = migrate::run(&db).await?;
+            let version = migrate::current_version(&db).await?.unwrap_or(0);
+            println!(
+                "数据库({})已是最新结构:版本 {version};本次应用 {} 个迁移",
+                db.backend().name(),
+                applied.len()
+            );
+        }
+        Cmd::Demo => {
+            let db = open_migrated(&cfg).await?;
+            if demo::is_loaded(&db).await? {
+                println!("演示数据已存在,未重复载入。");
+            } else {
+                let logins = demo::load(&db, demo_password().as_deref()).await?;
+                print_logins(&logins);
+            }
+        }
+        Cmd::User { cmd } => user(cmd, &cfg).await?,
+        Cmd::Calendar { cmd: CalendarCmd::Check { year, strict } } => {
+            return calendar_check::run(&cfg, year, strict).await;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn demo_password() -> Option<String> {
+    std::env::var("GONGKAI_DEMO_PASSWORD").ok().filter(|p| !p.is_empty())
+}
+
+fn print_logins(logins: &[demo::DemoLogin]) {
+    println!("已载入演示数据(云溪区)。演示账号(密码只显示这一次):");
+    for l in logins {
+        println!("  {:<10} 角色 {:<9} 密码 {}", l.username, l.role, l.password);
+    }
+}
+
+async fn has_users(db: &Db) -> Result<bool, DomainError> {
+    let n: i64 = db
+        .conn()
+        .await?
+        .fetch_one(Sql::new("SELECT COUNT(*) AS n FROM users"))
+        .await?
+        .get("n")?;
+    Ok(n > 0)
+}
+
+/// On a database with no accounts, creates the root agency (if there is none) and the first
+/// administrator, whose password comes from `GONGKAI_ADMIN_PASSWORD` or is printed once.
+async fn ensure_admin(db: &Db, cfg: &Config) -> Result<(), DomainError> {
+    if has_users(db).await? {
+        return Ok(());
+    }
+    let actor = Actor::system("bootstrap");
+    let mut tx = db.begin().await?;
+    let all = agencies::list(&mut tx).await?;
+    let root_code = match all.iter().find(|a| a.parent_id.is_none()) {
+        Some(a) => a.code.clone(),
+        None => {
+            let input = AgencyInput {
+                code: cfg.root_agency_code.clone(),
+                name: cfg.root_agency_name.clone(),
+                kind: "government".into(),
+                ..Default::default()
+            };
+            agencies::create(&mut tx, &actor, &AgencyDraft::parse(&input)?).await?.code
+        }
+    };
+    let (password, generated) = match cfg.admin_password.clone().filter(|p| !p.is_empty()) {
+        Some(p) => (p, false),
+        None => (secret::random_token(12)?, true),
+    };
+    let draft = UserDraft::parse("admin", "系统管理员", "admin")?;
+    users::create(&mut tx, &actor, &draft, &root_code, &password).await?;
+    tx.commit().await?;
+    if generated {
+        println!("已创建管理员账号 admin,初始密码(只显示这一次):{password}");
+    } else {
+        println!("已创建管理员账号 admin(密码取自 GONGKAI_ADMIN_PASSWORD)");
+    }
+    Ok(())
+}
+
+async fn serve(cfg: Config, demo: bool) -> Result<(), DomainError> {
+    let started = std::time::Instant::now();
+    let db = open_migrated(&cfg).await?;
+    if demo {
+        if demo::is_loaded(&db).await? {
+            println!("演示数据已存在(账号密码在首次载入时已显示)。");
+        } else if !agencies::list(&mut db.conn().await?).await?.is_empty() {
+            println!("数据库中已有机构,未载入演示数据。");
+        } else {
+            let logins = demo::load(&db, demo_password().as_deref()).await?;
+            print_logins(&logins);
+        }
+    }
+    ensure_admin(&db, &cfg).await?;
+    let listener = tokio::net::TcpListener::bind(&cfg.bind)
+        .await
+        .map_err(|e| DomainError::unavailable(format!("无法监听 {}:{e}", cfg.bind)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| DomainError::unavailable(format!("监听地址不可用:{e}")))?;
+    let web = WebConfig {
+        site_name: cfg.site_name.clone(),
+        secure_cookies: cfg.secure_cookies,
+        trust_forwarded_for: cfg.trust_forwarded_for,
+        ..WebConfig::default()
+    };
+    println!(
+        "gongkai 已启动:http://{addr}/ (数据库:{},用时 {} ms)",
+        db.backend().name(),
+        started.elapsed().as_millis()
+    );
+    tracing::info!(%addr, backend = db.backend().name(), "listening");
+    gongkai_web::serve(listener, AppState::new(db.clone(), web), shutdown_signal())
+        .await
+        .map_err(|e| DomainError::unavailable(format!("服务异常退出:{e}")))?;
+    db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+fn read_password(from_stdin: bool) -> Result<(String, bool), DomainError> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| DomainError::unavailable(format!("读取标准输入失败:{e}")))?;
+        Ok((line.trim_end_matches(['\r', '\n']).to_string(), false))
+    } else {
+        Ok((secret::random_token(12)?, true))
+    }
+}
+
+async fn user(cmd: UserCmd, cfg: &Config) -> Result<(), DomainError> {
+    let db = open_migrated(cfg).await?;
+    let actor = Actor::system("cli");
+    match cmd {
+        UserCmd::Add { username, role, agency, name, password_stdin } => {
+            let draft = UserDraft::parse(&username, &name, &role)?;
+            let (password, generated) = read_password(password_stdin)?;
+            let mut tx = db.begin().await?;
+            let u = users::create(&mut tx, &actor, &draft, &agency, &password).await?;
+            tx.commit().await?;
+            println!("已创建用户 {}({})", u.username, u.role.label());
+            if generated {
+                println!("初始密码(只显示这一次):{password}");
+            }
+        }
+        UserCmd::Passwd { username, password_stdin } => {
+            let (password, generated) = read_password(password_stdin)?;
+            let mut tx = db.begin().await?;
+            let u = users::set_password(&mut tx, &actor, &username, &password).await?;
+            tx.commit().await?;
+            println!("已为 {} 设置新密码,其所有登录会话已失效", u.username);
+            if generated {
+                println!("新密码(只显示这一次):{password}");
+            }
+        }
+        UserCmd::Token { username, name } => {
+            let mut tx = db.begin().await?;
+            let token = users::create_token(&mut tx, &actor, &username, &name).await?;
+            tx.commit().await?;
+            println!("{token}");
+            eprintln!("以上为 {username} 的 API 令牌(只显示这一次),请求时使用请求头 Authorization: Bearer <令牌>");
+        }
+    }
+    Ok(())
+}

@@ -1,1 +1,67 @@
+//! The HTTP front of gongkai: the public portal, the office for staff, and the JSON API.
 
+pub mod api;
+pub mod assets;
+pub mod error;
+pub mod health;
+pub mod middleware;
+pub mod pages;
+pub mod session;
+pub mod state;
+pub mod views;
+
+use std::net::SocketAddr;
+
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+
+pub use state::{AppState, WebConfig};
+
+pub fn router(state: AppState) -> Router {
+    use pages::{admin, auth, office, public};
+    let limit = state.config.max_body_bytes;
+    Router::new()
+        .route("/", get(public::home))
+        .route("/agencies", get(public::agency_list))
+        .route("/agencies/{code}", get(public::agency))
+        .route("/documents/{id}", get(public::document))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/office", get(office::home))
+        .route("/office/calendar", get(office::calendar_view))
+        .route("/office/calendar/overrides", post(office::set_override))
+        .route("/office/calendar/overrides/delete", post(office::remove_override))
+        .route("/office/agencies", get(admin::agencies_view).post(admin::create_agency))
+        .route("/office/agencies/{code}", get(admin::edit_agency_view).post(admin::update_agency))
+        .route("/office/users", get(admin::users_view).post(admin::create_user))
+        .route("/api/v1/agencies", get(api::agency_list).post(api::agency_create))
+        .route("/api/v1/agencies/{code}", get(api::agency_get))
+        .route("/api/v1/documents", get(api::documents_recent))
+        .route("/api/v1/documents/{id}", get(api::document_get))
+        .route("/api/v1/me", get(api::me))
+        .route("/api/v1/calendar/days/{date}", get(api::calendar_day))
+        .route("/api/v1/calendar/deadline", get(api::calendar_deadline))
+        .route("/api/v1/calendar/workdays", get(api::calendar_between))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/static/{name}", get(assets::serve))
+        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::request_context))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then finishes in-flight requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,81 @@
+//! `gongkai calendar check [year]`: a year's working days, as an official would check them
+//! against the State Council notice.
+
+use std::process::ExitCode;
+
+use chrono::{Datelike, Weekday};
+use gongkai_domain::calendar::WorkCalendar;
+use gongkai_domain::DomainError;
+use gongkai_store::calendar;
+
+use crate::config::Config;
+
+fn weekday_cn(w: Weekday) -> &'static str {
+    match w {
+        Weekday::Mon => "星期一",
+        Weekday::Tue => "星期二",
+        Weekday::Wed => "星期三",
+        Weekday::Thu => "星期四",
+        Weekday::Fri => "星期五",
+        Weekday::Sat => "星期六",
+        Weekday::Sun => "星期日",
+    }
+}
+
+/// Uses this installation's overrides when its database exists already; never creates one.
+async fn load_calendar(cfg: &Config) -> Result<(WorkCalendar, &'static str), DomainError> {
+    let sqlite = cfg.data_dir.join("gongkai.db");
+    if cfg.database_url.is_some() || sqlite.exists() {
+        let db = crate::open_migrated(cfg).await?;
+        let cal = calendar::work_calendar(&mut db.conn().await?).await?;
+        db.close().await;
+        Ok((cal, "含本平台的调整"))
+    } else {
+        Ok((WorkCalendar::official(), "仅官方数据"))
+    }
+}
+
+pub async fn run(cfg: &Config, year: Option<i32>, strict: bool) -> Result<ExitCode, DomainError> {
+    let today = chrono::Local::now().date_naive();
+    let year = year.unwrap_or(today.year());
+    let (cal, source) = load_calendar(cfg).await?;
+    let s = cal.year_summary(year)?;
+    println!("{year} 年工作日历({source})");
+    if !s.has_official_data {
+        eprintln!(
+            "警告:{year} 年没有国务院节假日安排数据,以下按周一至周五计算。通知发布后请更新 data/holidays/{year}.json。"
+        );
+    }
+    println!("全年工作日:{} 天", s.workdays.len());
+    println!("工作日放假(法定节假日):{} 天", s.holidays_on_weekdays.len());
+    for d in &s.holidays_on_weekdays {
+        println!("  {} {} {}", d.date, weekday_cn(d.date.weekday()), d.reason.label());
+    }
+    println!("周末上班(调休):{} 天", s.makeup_workdays.len());
+    for d in &s.makeup_workdays {
+        println!("  {} {} {}", d.date, weekday_cn(d.date.weekday()), d.reason.label());
+    }
+    if !s.overrides.is_empty() {
+        println!("本平台调整:{} 天", s.overrides.len());
+        for d in &s.overrides {
+            println!("  {} {} {}", d.date, weekday_cn(d.date.weekday()), d.reason.label());
+        }
+    }
+    println!("各月工作日:");
+    for month in 1..=12u32 {
+        let days: Vec<String> = s
+            .workdays
+            .iter()
+            .filter(|d| d.month() == month)
+            .map(|d| format!("{:02}", d.day()))
+            .collect();
+        println!("  {month:>2} 月({:>2} 天):{}", days.len(), days.join(" "));
+    }
+    if let Some(w) = cal.coverage_warning(today) {
+        eprintln!("提示:{w}");
+    }
+    if strict && !s.has_official_data {
+        return Ok(ExitCode::from(3));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,90 @@
+//! Configuration layering: built-in defaults → `gongkai.toml` → `GONGKAI_*` environment →
+//! command-line flags.
+
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Config {
+    /// Address to listen on.
+    pub bind: String,
+    /// Where the embedded SQLite database lives (and, later, the search index and uploads).
+    pub data_dir: PathBuf,
+    /// `postgres://…` to use PostgreSQL instead of the embedded SQLite database.
+    pub database_url: Option<String>,
+    pub site_name: String,
+    /// Set when served over HTTPS (behind a TLS proxy): cookies get the `Secure` flag.
+    pub secure_cookies: bool,
+    /// Take client addresses from `X-Forwarded-For`; only behind a proxy you control.
+    pub trust_forwarded_for: bool,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// The first administrator's password; generated and printed once when unset.
+    pub admin_password: Option<String>,
+    /// Code and name of the root agency created on first start when there is none.
+    pub root_agency_code: String,
+    pub root_agency_name: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./gongkai-data"),
+            database_url: None,
+            site_name: "gongkai 政府信息公开平台".into(),
+            secure_cookies: false,
+            trust_forwarded_for: false,
+            log_format: "text".into(),
+            admin_password: None,
+            root_agency_code: "GOV".into(),
+            root_agency_name: "本级人民政府".into(),
+        }
+    }
+}
+
+impl Config {
+    pub fn load(file: &Path) -> Result<Config, String> {
+        Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("GONGKAI_").ignore(&["config"]))
+            .extract()
+            .map_err(|e| format!("配置有误:{e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_apply_in_order() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "gongkai.toml",
+                "bind = \"0.0.0.0:9000\"\nsite_name = \"示范区政府信息公开\"\n",
+            )?;
+            jail.set_env("GONGKAI_BIND", "127.0.0.1:7000");
+            jail.set_env("GONGKAI_DATABASE_URL", "postgres://x@127.0.0.1/db");
+            let c = Config::load(Path::new("gongkai.toml")).map_err(|e| e.to_string())?;
+            assert_eq!(c.bind, "127.0.0.1:7000");
+            assert_eq!(c.site_name, "示范区政府信息公开");
+            assert_eq!(c.database_url.as_deref(), Some("postgres://x@127.0.0.1/db"));
+            assert_eq!(c.data_dir, PathBuf::from("./gongkai-data"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn missing_file_gives_defaults() {
+        figment::Jail::expect_with(|_| {
+            let c = Config::load(Path::new("nope.toml")).map_err(|e| e.to_string())?;
+            assert_eq!(c.bind, "127.0.0.1:8080");
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,50 @@
+//! Liveness and readiness for load balancers and orchestration.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use gongkai_store::{calendar, db, migrate};
+use serde_json::json;
+
+use crate::state::AppState;
+
+pub async fn healthz() -> impl IntoResponse {
+    Json(json!({"status": "ok"}))
+}
+
+/// Ready when the database answers and its schema is current. Missing calendar data for next
+/// year is a warning, not unreadiness: deadlines still compute, on Monday–Friday.
+pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    let backend = state.db.backend().name();
+    let version = match migrate::current_version(&state.db).await {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness: database not reachable");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "unavailable", "database": backend, "reason": "database unreachable"})),
+            );
+        }
+    };
+    let latest = migrate::latest_version();
+    if version != Some(latest) {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"status": "unavailable", "database": backend, "schema_version": version,
+                        "reason": format!("schema is not at version {latest}; run `gongkai migrate`")})),
+        );
+    }
+    let mut warnings = Vec::new();
+    match state.db.conn().await {
+        Ok(mut c) => match calendar::work_calendar(&mut c).await {
+            Ok(cal) => warnings.extend(cal.coverage_warning(db::now().date_naive())),
+            Err(e) => warnings.push(format!("calendar overrides unreadable: {e}")),
+        },
+        Err(e) => warnings.push(format!("database: {e}")),
+    }
+    (
+        StatusCode::OK,
+        Json(json!({"status": "ready", "database": backend, "schema_version": version, "warnings": warnings})),
+    )
+}

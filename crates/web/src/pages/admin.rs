@@ -1,0 +1,272 @@
+//! Administration: agencies and staff accounts. Administrators only.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use gongkai_domain::agency::{AgencyCode, AgencyDraft, AgencyInput, AgencyKind};
+use gongkai_domain::user::{Role, UserDraft};
+use gongkai_domain::DomainError;
+use gongkai_store::agencies::{self, Agency};
+use gongkai_store::users::{self, User};
+use serde::Deserialize;
+
+use super::{page, tree_rows, TreeRow};
+use crate::error::{AppError, AppResult};
+use crate::session::Staff;
+use crate::state::AppState;
+use crate::views::Chrome;
+
+pub struct KindOption {
+    pub value: &'static str,
+    pub label: &'static str,
+}
+
+fn kinds() -> Vec<KindOption> {
+    AgencyKind::ALL
+        .into_iter()
+        .map(|k| KindOption { value: k.as_str(), label: k.label() })
+        .collect()
+}
+
+fn roles() -> Vec<KindOption> {
+    Role::ALL
+        .into_iter()
+        .map(|r| KindOption { value: r.as_str(), label: r.label() })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "office/agencies.html")]
+struct AgenciesAdmin {
+    chrome: Chrome,
+    tree: Vec<TreeRow>,
+    kinds: Vec<KindOption>,
+    form: AgencyInput,
+    editing: bool,
+    error: Option<String>,
+    error_field: String,
+}
+
+async fn agencies_page(
+    state: &AppState,
+    staff: &Staff,
+    form: AgencyInput,
+    editing: bool,
+    error: Option<DomainError>,
+) -> AppResult<AgenciesAdmin> {
+    let mut c = state.db.conn().await?;
+    let tree = agencies::tree_order(agencies::list(&mut c).await?);
+    let title = if editing { "编辑机构" } else { "机构管理" };
+    Ok(AgenciesAdmin {
+        chrome: staff.chrome(title),
+        tree: tree_rows(&tree),
+        kinds: kinds(),
+        form,
+        editing,
+        error_field: error.as_ref().and_then(|e| e.field()).map(|f| f.name.to_string()).unwrap_or_default(),
+        error: error.map(|e| e.to_string()),
+    })
+}
+
+pub async fn agencies_view(State(state): State<AppState>, staff: Staff) -> AppResult<Response> {
+    staff.require_admin()?;
+    let p = agencies_page(&state, &staff, AgencyInput::default(), false, None).await?;
+    page(&p, StatusCode::OK, None)
+}
+
+#[derive(Deserialize)]
+pub struct AgencyForm {
+    csrf: String,
+    #[serde(flatten)]
+    input: AgencyInput,
+}
+
+fn input_of(a: &Agency, parent: Option<&Agency>) -> AgencyInput {
+    AgencyInput {
+        code: a.code.clone(),
+        name: a.name.clone(),
+        short_name: a.short_name.clone(),
+        kind: a.kind.as_str().to_string(),
+        parent: parent.map(|p| p.code.clone()).unwrap_or_default(),
+        phone: a.phone.clone().unwrap_or_default(),
+        email: a.email.clone().unwrap_or_default(),
+        address: a.address.clone().unwrap_or_default(),
+        postcode: a.postcode.clone().unwrap_or_default(),
+        office_hours: a.office_hours.clone().unwrap_or_default(),
+    }
+}
+
+pub async fn create_agency(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<AgencyForm>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    staff.require_admin()?;
+    let result = match AgencyDraft::parse(&form.input) {
+        Ok(draft) => {
+            let mut tx = state.db.begin().await?;
+            match agencies::create(&mut tx, &staff.actor(), &draft).await {
+                Ok(a) => tx.commit().await.map(|_| a),
+                Err(e) => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(a) => Ok(Redirect::to(&format!("/agencies/{}", a.code)).into_response()),
+        Err(e @ (DomainError::Invalid { .. } | DomainError::Conflict { .. })) => {
+            let status = crate::error::status_of(&e);
+            let p = agencies_page(&state, &staff, form.input, false, Some(e)).await?;
+            page(&p, status, None)
+        }
+        Err(e) => Err(AppError(e)),
+    }
+}
+
+pub async fn edit_agency_view(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(code): Path<String>,
+) -> AppResult<Response> {
+    staff.require_admin()?;
+    let not_found = || AppError(DomainError::NotFound { what: "机构" });
+    let code = AgencyCode::parse(&code).map_err(|_| not_found())?;
+    let mut c = state.db.conn().await?;
+    let a = agencies::by_code(&mut c, &code).await?.ok_or_else(not_found)?;
+    let parent = match a.parent_id {
+        Some(id) => agencies::by_id(&mut c, id).await?,
+        None => None,
+    };
+    drop(c);
+    let p = agencies_page(&state, &staff, input_of(&a, parent.as_ref()), true, None).await?;
+    page(&p, StatusCode::OK, None)
+}
+
+pub async fn update_agency(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(code): Path<String>,
+    Form(mut form): Form<AgencyForm>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    staff.require_admin()?;
+    // The code in the path is authoritative: codes never change once 索引号 use them.
+    form.input.code = code;
+    let result = match AgencyDraft::parse(&form.input) {
+        Ok(draft) => {
+            let mut tx = state.db.begin().await?;
+            match agencies::update(&mut tx, &staff.actor(), &draft).await {
+                Ok(a) => tx.commit().await.map(|_| a),
+                Err(e) => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(a) => Ok(Redirect::to(&format!("/agencies/{}", a.code)).into_response()),
+        Err(e @ (DomainError::Invalid { .. } | DomainError::Conflict { .. })) => {
+            let status = crate::error::status_of(&e);
+            let p = agencies_page(&state, &staff, form.input, true, Some(e)).await?;
+            page(&p, status, None)
+        }
+        Err(e) => Err(AppError(e)),
+    }
+}
+
+pub struct UserLine {
+    pub user: User,
+    pub agency_name: String,
+}
+
+#[derive(Template)]
+#[template(path = "office/users.html")]
+struct UsersAdmin {
+    chrome: Chrome,
+    users: Vec<UserLine>,
+    agencies: Vec<Agency>,
+    roles: Vec<KindOption>,
+    form: UserInput,
+    error: Option<String>,
+    error_field: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct UserInput {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    agency: String,
+}
+
+async fn users_page(state: &AppState, staff: &Staff, form: UserInput, error: Option<DomainError>) -> AppResult<UsersAdmin> {
+    let mut c = state.db.conn().await?;
+    let agencies = agencies::list(&mut c).await?;
+    let users = users::list(&mut c)
+        .await?
+        .into_iter()
+        .map(|u| UserLine {
+            agency_name: agencies.iter().find(|a| a.id == u.agency_id).map(|a| a.name.clone()).unwrap_or_default(),
+            user: u,
+        })
+        .collect();
+    Ok(UsersAdmin {
+        chrome: staff.chrome("用户管理"),
+        users,
+        agencies,
+        roles: roles(),
+        form,
+        error_field: error.as_ref().and_then(|e| e.field()).map(|f| f.name.to_string()).unwrap_or_default(),
+        error: error.map(|e| e.to_string()),
+    })
+}
+
+pub async fn users_view(State(state): State<AppState>, staff: Staff) -> AppResult<Response> {
+    staff.require_admin()?;
+    let p = users_page(&state, &staff, UserInput::default(), None).await?;
+    page(&p, StatusCode::OK, None)
+}
+
+#[derive(Deserialize)]
+pub struct UserForm {
+    csrf: String,
+    #[serde(flatten)]
+    input: UserInput,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn create_user(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<UserForm>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    staff.require_admin()?;
+    let i = &form.input;
+    let result = match UserDraft::parse(&i.username, &i.display_name, &i.role) {
+        Ok(draft) => {
+            let mut tx = state.db.begin().await?;
+            match users::create(&mut tx, &staff.actor(), &draft, &i.agency, &form.password).await {
+                Ok(u) => tx.commit().await.map(|_| u),
+                Err(e) => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to("/office/users").into_response()),
+        Err(e @ (DomainError::Invalid { .. } | DomainError::Conflict { .. })) => {
+            let status = crate::error::status_of(&e);
+            let p = users_page(&state, &staff, form.input, Some(e)).await?;
+            page(&p, status, None)
+        }
+        Err(e) => Err(AppError(e)),
+    }
+}

@@ -1,0 +1,127 @@
+//! Staff login and logout.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use gongkai_domain::DomainError;
+use gongkai_store::{db, sessions, users};
+use serde::Deserialize;
+
+use super::page;
+use crate::error::{AppError, AppResult};
+use crate::session::{clear_cookie, safe_next, set_cookie, Visitor};
+use crate::state::AppState;
+use crate::views::Chrome;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn login_form(mut visitor: Visitor, Query(q): Query<NextQuery>) -> AppResult<Response> {
+    if visitor.user.is_some() {
+        return Ok(Redirect::to(safe_next(&q.next)).into_response());
+    }
+    let cookie = visitor.ensure_session().await?;
+    page(
+        &LoginPage {
+            chrome: visitor.chrome("工作人员登录"),
+            next: safe_next(&q.next).to_string(),
+            username: String::new(),
+            error: None,
+        },
+        StatusCode::OK,
+        cookie,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    csrf: String,
+    username: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<LoginForm>,
+) -> AppResult<Response> {
+    visitor.verify_csrf(&form.csrf)?;
+    let result = users::authenticate(
+        &state.db,
+        &form.username,
+        &form.password,
+        &visitor.client,
+        db::now(),
+        state.config.login_policy,
+    )
+    .await;
+    match result {
+        Ok(user) => {
+            // A fresh session id at login: a session fixed before login is worthless after.
+            let mut tx = state.db.begin().await?;
+            if let Some(old) = &visitor.cookie {
+                sessions::delete(&mut tx, old).await?;
+            }
+            let ttl = state.config.session_ttl;
+            let created = sessions::create(&mut tx, Some(user.id), db::now(), ttl).await?;
+            tx.commit().await?;
+            tracing::info!(user = %user.username, "login");
+            let mut res = Redirect::to(safe_next(&form.next)).into_response();
+            let (k, v) = set_cookie(&state, &created.cookie_value, ttl.num_seconds());
+            res.headers_mut().append(k, v);
+            Ok(res)
+        }
+        Err(e @ (DomainError::BadCredentials | DomainError::RateLimited { .. })) => {
+            tokio::time::sleep(state.config.login_failure_delay).await;
+            let status = crate::error::status_of(&e);
+            page(
+                &LoginPage {
+                    chrome: visitor.chrome("工作人员登录"),
+                    next: safe_next(&form.next).to_string(),
+                    username: form.username.chars().take(64).collect(),
+                    error: Some(e.to_string()),
+                },
+                status,
+                None,
+            )
+        }
+        Err(e) => Err(AppError(e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<CsrfForm>,
+) -> AppResult<Response> {
+    visitor.verify_csrf(&form.csrf)?;
+    if let Some(c) = &visitor.cookie {
+        let mut conn = state.db.conn().await?;
+        sessions::delete(&mut conn, c).await?;
+    }
+    let mut res = Redirect::to("/").into_response();
+    let (k, v) = clear_cookie(&state);
+    res.headers_mut().append(k, v);
+    Ok(res)
+}

@@ -1,0 +1,57 @@
+//! Server-rendered pages: the public portal, login, and the office (staff) area.
+
+pub mod admin;
+pub mod auth;
+pub mod office;
+pub mod public;
+
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::error::AppError;
+
+/// Renders a template into a response, optionally with a status and a cookie to set.
+pub fn page(
+    template: &impl askama::Template,
+    status: StatusCode,
+    cookie: Option<(HeaderName, HeaderValue)>,
+) -> Result<Response, AppError> {
+    let html = template
+        .render()
+        .map_err(|e| AppError(gongkai_domain::DomainError::unavailable(format!("template: {e}"))))?;
+    let mut res = (status, Html(html)).into_response();
+    if let Some((k, v)) = cookie {
+        res.headers_mut().append(k, v);
+    }
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    Ok(res)
+}
+
+/// One row of an agency tree rendered as nested lists: after the row, open a child list
+/// (`opens`) or close `closes` levels.
+pub struct TreeRow {
+    pub code: String,
+    pub name: String,
+    pub kind_label: &'static str,
+    pub opens: bool,
+    pub closes: usize,
+}
+
+pub fn tree_rows(tree: &[(usize, gongkai_store::agencies::Agency)]) -> Vec<TreeRow> {
+    tree.iter()
+        .enumerate()
+        .map(|(i, (depth, a))| {
+            let next = tree.get(i + 1).map(|(d, _)| *d).unwrap_or(0);
+            TreeRow {
+                code: a.code.clone(),
+                name: a.name.clone(),
+                kind_label: a.kind.label(),
+                opens: next > *depth,
+                closes: depth.saturating_sub(next),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,218 @@
+//! The office area every staff member sees: home and the work calendar.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::{Datelike, NaiveDate};
+use gongkai_domain::calendar::{parse_date, CalendarOverride, DayInfo, WorkdaySpan};
+use gongkai_domain::{DomainError, Field};
+use gongkai_store::agencies::{self, Agency};
+use gongkai_store::documents;
+use gongkai_store::{calendar, db};
+use serde::Deserialize;
+
+use super::page;
+use crate::error::{AppError, AppResult};
+use crate::session::Staff;
+use crate::state::AppState;
+use crate::views::Chrome;
+
+pub struct AgencyLine {
+    pub agency: Agency,
+    pub documents: usize,
+}
+
+#[derive(Template)]
+#[template(path = "office/home.html")]
+struct OfficeHome {
+    chrome: Chrome,
+    agency_name: String,
+    role_label: &'static str,
+    sees_all: bool,
+    warnings: Vec<String>,
+    lines: Vec<AgencyLine>,
+}
+
+pub async fn home(State(state): State<AppState>, staff: Staff) -> AppResult<Response> {
+    let mut c = state.db.conn().await?;
+    let all = agencies::list(&mut c).await?;
+    let principal = staff.user.principal();
+    let own = all
+        .iter()
+        .find(|a| a.id == staff.user.agency_id)
+        .map(|a| a.name.clone())
+        .unwrap_or_default();
+    let mut lines = Vec::new();
+    // Staff see their own agency only; the office and administrators see every agency.
+    for a in all.into_iter().filter(|a| principal.may_act_for(a.id)) {
+        let documents = documents::by_agency(&mut c, a.id).await?.len();
+        lines.push(AgencyLine { agency: a, documents });
+    }
+    let cal = calendar::work_calendar(&mut c).await?;
+    let warnings = cal
+        .coverage_warning(db::now().date_naive())
+        .into_iter()
+        .collect();
+    page(
+        &OfficeHome {
+            chrome: staff.chrome("工作台"),
+            agency_name: own,
+            role_label: staff.user.role.label(),
+            sees_all: staff.user.role.sees_all_agencies(),
+            warnings,
+            lines,
+        },
+        StatusCode::OK,
+        None,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "office/calendar.html")]
+struct CalendarPage {
+    chrome: Chrome,
+    year: i32,
+    prev_year: i32,
+    next_year: i32,
+    has_data: bool,
+    workday_count: usize,
+    holidays: Vec<DayInfo>,
+    makeups: Vec<DayInfo>,
+    overrides: Vec<CalendarOverride>,
+    warning: Option<String>,
+    is_admin: bool,
+    calc_from: String,
+    calc_days: String,
+    calc: Option<WorkdaySpan>,
+    calc_error: Option<String>,
+    form_error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct CalendarQuery {
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    days: String,
+}
+
+async fn calendar_page(
+    state: &AppState,
+    staff: &Staff,
+    q: &CalendarQuery,
+    form_error: Option<String>,
+) -> AppResult<CalendarPage> {
+    let today = db::now().date_naive();
+    let year = q
+        .year
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or(today.year());
+    let mut c = state.db.conn().await?;
+    let cal = calendar::work_calendar(&mut c).await?;
+    let summary = cal.year_summary(year)?;
+    let (mut calc, mut calc_error) = (None, None);
+    if !q.from.trim().is_empty() || !q.days.trim().is_empty() {
+        let result = parse_date(&q.from, Field::new("from", "起算日期")).and_then(|from| {
+            let n: u32 = q.days.trim().parse().map_err(|_| {
+                DomainError::invalid(Field::new("days", "工作日数"), "工作日数应为 0 或正整数")
+            })?;
+            cal.add_workdays(from, n)
+        });
+        match result {
+            Ok(span) => calc = Some(span),
+            Err(e) => calc_error = Some(e.to_string()),
+        }
+    }
+    Ok(CalendarPage {
+        chrome: staff.chrome(&format!("{year} 年工作日历")),
+        year,
+        prev_year: year - 1,
+        next_year: year + 1,
+        has_data: summary.has_official_data,
+        workday_count: summary.workdays.len(),
+        holidays: summary.holidays_on_weekdays,
+        makeups: summary.makeup_workdays,
+        overrides: calendar::overrides(&mut c).await?,
+        warning: cal.coverage_warning(today),
+        is_admin: staff.require_admin().is_ok(),
+        calc_from: q.from.clone(),
+        calc_days: q.days.clone(),
+        calc,
+        calc_error,
+        form_error,
+    })
+}
+
+pub async fn calendar_view(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<CalendarQuery>,
+) -> AppResult<Response> {
+    let p = calendar_page(&state, &staff, &q, None).await?;
+    page(&p, StatusCode::OK, None)
+}
+
+#[derive(Deserialize)]
+pub struct OverrideForm {
+    csrf: String,
+    date: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn set_override(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<OverrideForm>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    staff.require_admin()?;
+    let workday = match form.kind.as_str() {
+        "workday" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(DomainError::invalid(Field::new("kind", "类型"), "请选择“调整为工作日”或“调整为休息日”")),
+    };
+    let parsed = workday.and_then(|w| CalendarOverride::parse(&form.date, w, &form.note));
+    let o = match parsed {
+        Ok(o) => o,
+        Err(e) => {
+            let p = calendar_page(&state, &staff, &CalendarQuery::default(), Some(e.to_string())).await?;
+            return page(&p, StatusCode::UNPROCESSABLE_ENTITY, None);
+        }
+    };
+    let mut tx = state.db.begin().await?;
+    calendar::set_override(&mut tx, &staff.actor(), &o).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/office/calendar?year={}", o.date.year())).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RemoveOverrideForm {
+    csrf: String,
+    date: String,
+}
+
+pub async fn remove_override(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<RemoveOverrideForm>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    staff.require_admin()?;
+    let date: NaiveDate = parse_date(&form.date, Field::new("date", "日期")).map_err(AppError)?;
+    let mut tx = state.db.begin().await?;
+    if !calendar::remove_override(&mut tx, &staff.actor(), date).await? {
+        return Err(AppError(DomainError::NotFound { what: "该日期的调整" }));
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/office/calendar?year={}", date.year())).into_response())
+}

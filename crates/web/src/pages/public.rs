@@ -1,0 +1,140 @@
+//! The public portal: no account needed.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use gongkai_domain::agency::AgencyCode;
+use gongkai_domain::DomainError;
+use gongkai_store::agencies::{self, Agency};
+use gongkai_store::documents::{self, Document, DocumentSummary};
+
+use super::{page, tree_rows, TreeRow};
+use crate::error::{AppError, AppResult};
+use crate::session::Visitor;
+use crate::state::AppState;
+use crate::views::Chrome;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    chrome: Chrome,
+    tree: Vec<TreeRow>,
+    recent: Vec<DocumentSummary>,
+}
+
+pub async fn home(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
+    let mut c = state.db.conn().await?;
+    let tree = agencies::tree_order(agencies::list(&mut c).await?);
+    let recent = documents::recent(&mut c, 20).await?;
+    page(
+        &HomePage {
+            chrome: visitor.chrome("首页"),
+            tree: tree_rows(&tree),
+            recent,
+        },
+        StatusCode::OK,
+        None,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "agencies.html")]
+struct AgenciesPage {
+    chrome: Chrome,
+    tree: Vec<TreeRow>,
+}
+
+pub async fn agency_list(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
+    let mut c = state.db.conn().await?;
+    let tree = agencies::tree_order(agencies::list(&mut c).await?);
+    page(
+        &AgenciesPage {
+            chrome: visitor.chrome("机构目录"),
+            tree: tree_rows(&tree),
+        },
+        StatusCode::OK,
+        None,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "agency.html")]
+struct AgencyPage {
+    chrome: Chrome,
+    agency: Agency,
+    parent: Option<Agency>,
+    children: Vec<Agency>,
+    documents: Vec<DocumentSummary>,
+}
+
+/// The agency's page, which carries the basics of its 政府信息公开指南: who it is, where,
+/// when it receives the public, and how to reach it.
+pub async fn agency(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(code): Path<String>,
+) -> AppResult<Response> {
+    let not_found = || AppError(DomainError::NotFound { what: "机构" });
+    let code = AgencyCode::parse(&code).map_err(|_| not_found())?;
+    let mut c = state.db.conn().await?;
+    let agency = agencies::by_code(&mut c, &code).await?.ok_or_else(not_found)?;
+    let parent = match agency.parent_id {
+        Some(id) => agencies::by_id(&mut c, id).await?,
+        None => None,
+    };
+    let children = agencies::list(&mut c)
+        .await?
+        .into_iter()
+        .filter(|a| a.parent_id == Some(agency.id))
+        .collect();
+    let documents = documents::by_agency(&mut c, agency.id).await?;
+    let title = agency.name.clone();
+    page(
+        &AgencyPage {
+            chrome: visitor.chrome(&title),
+            agency,
+            parent,
+            children,
+            documents,
+        },
+        StatusCode::OK,
+        None,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "document.html")]
+struct DocumentPage {
+    chrome: Chrome,
+    doc: Document,
+    paragraphs: Vec<String>,
+}
+
+pub async fn document(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let not_found = || AppError(DomainError::NotFound { what: "文件" });
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    let mut c = state.db.conn().await?;
+    let doc = documents::get(&mut c, id).await?.ok_or_else(not_found)?;
+    let paragraphs = doc
+        .body
+        .split('\n')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(String::from)
+        .collect();
+    let title = doc.summary.title.clone();
+    page(
+        &DocumentPage {
+            chrome: visitor.chrome(&title),
+            doc,
+            paragraphs,
+        },
+        StatusCode::OK,
+        None,
+    )
+}

@@ -1,0 +1,267 @@
+//! Who is asking: the session cookie, the logged-in user, the bearer token, and the CSRF
+//! token every form must echo.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_domain::DomainError;
+use gongkai_store::secret::constant_time_eq;
+use gongkai_store::sessions::{self, Session};
+use gongkai_store::users::{self, User};
+use gongkai_store::{db, Actor};
+
+use crate::error::AppError;
+use crate::middleware::RequestId;
+use crate::state::AppState;
+use crate::views::{Chrome, UserView};
+
+pub const COOKIE: &str = "gk_session";
+
+fn cookie_value(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+}
+
+pub fn set_cookie(state: &AppState, value: &str, max_age_secs: i64) -> (header::HeaderName, HeaderValue) {
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let v = format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}");
+    // The value is base64url from our own generator: always a valid header value.
+    let v = HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""));
+    (header::SET_COOKIE, v)
+}
+
+pub fn clear_cookie(state: &AppState) -> (header::HeaderName, HeaderValue) {
+    set_cookie(state, "", 0)
+}
+
+/// Every request's view of its caller. Reading it costs one query when a cookie is present
+/// and none otherwise.
+pub struct Visitor {
+    pub state: AppState,
+    pub cookie: Option<String>,
+    pub session: Option<Session>,
+    pub user: Option<User>,
+    pub request_id: String,
+    pub client: String,
+}
+
+fn client_address(parts: &Parts, state: &AppState) -> String {
+    if state.config.trust_forwarded_for
+        && let Some(first) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+    {
+        return first.trim().chars().take(64).collect();
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ci| ci.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+impl FromRequestParts<AppState> for Visitor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let request_id = parts
+            .extensions
+            .get::<RequestId>()
+            .map(|r| r.0.clone())
+            .unwrap_or_default();
+        let cookie = cookie_value(&parts.headers);
+        let mut session = None;
+        let mut user = None;
+        if let Some(c) = &cookie {
+            let mut conn = state.db.conn().await?;
+            session = sessions::find(&mut conn, c, db::now()).await?;
+            if let Some(uid) = session.as_ref().and_then(|s| s.user_id) {
+                user = users::by_id(&mut conn, uid).await?.filter(|u| u.active);
+            }
+        }
+        Ok(Visitor {
+            state: state.clone(),
+            cookie,
+            session,
+            user,
+            request_id,
+            client: client_address(parts, state),
+        })
+    }
+}
+
+impl Visitor {
+    pub fn chrome(&self, title: &str) -> Chrome {
+        Chrome {
+            title: title.to_string(),
+            site_name: self.state.config.site_name.clone(),
+            user: self.user.as_ref().map(UserView::from),
+            csrf: self.session.as_ref().map(|s| s.csrf_token.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// Makes sure the visitor has a session (anonymous if need be) so a form can carry a
+    /// CSRF token. Returns the cookie to set when one was created.
+    pub async fn ensure_session(&mut self) -> Result<Option<(header::HeaderName, HeaderValue)>, AppError> {
+        if self.session.is_some() {
+            return Ok(None);
+        }
+        let ttl = self.state.config.anon_session_ttl;
+        let mut conn = self.state.db.conn().await?;
+        let created = sessions::create(&mut conn, None, db::now(), ttl).await?;
+        let cookie = set_cookie(&self.state, &created.cookie_value, ttl.num_seconds());
+        self.cookie = Some(created.cookie_value);
+        self.session = Some(created.session);
+        Ok(Some(cookie))
+    }
+
+    /// Checks the token a form echoed against the session's.
+    pub fn verify_csrf(&self, token: &str) -> Result<(), AppError> {
+        match &self.session {
+            Some(s) if constant_time_eq(&s.csrf_token, token) => Ok(()),
+            _ => Err(AppError(DomainError::CsrfRejected)),
+        }
+    }
+}
+
+/// A logged-in staff member. Pages that need one redirect anonymous visitors to the login
+/// page and come back afterwards.
+pub struct Staff {
+    pub user: User,
+    pub visitor: Visitor,
+}
+
+impl Staff {
+    pub fn actor(&self) -> Actor {
+        Actor::user(self.user.id, &self.user.username, Some(self.visitor.request_id.clone()))
+    }
+
+    pub fn chrome(&self, title: &str) -> Chrome {
+        self.visitor.chrome(title)
+    }
+
+    pub fn require_admin(&self) -> Result<(), AppError> {
+        self.user.principal().require_admin().map_err(AppError)
+    }
+}
+
+pub enum StaffRejection {
+    Login(String),
+    Error(AppError),
+}
+
+impl IntoResponse for StaffRejection {
+    fn into_response(self) -> Response {
+        match self {
+            StaffRejection::Login(next) => {
+                Redirect::to(&format!("/login?next={}", encode_next(&next))).into_response()
+            }
+            StaffRejection::Error(e) => e.into_response(),
+        }
+    }
+}
+
+/// Only local paths are allowed as a post-login destination (no open redirect).
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/office"
+    }
+}
+
+fn encode_next(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = StaffRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, StaffRejection> {
+        let path = parts.uri.path().to_string();
+        let mut visitor = Visitor::from_request_parts(parts, state)
+            .await
+            .map_err(StaffRejection::Error)?;
+        match visitor.user.take() {
+            Some(user) => {
+                visitor.user = Some(user.clone());
+                Ok(Staff { user, visitor })
+            }
+            None => Err(StaffRejection::Login(path)),
+        }
+    }
+}
+
+/// A staff member calling the JSON API with `Authorization: Bearer gk_…`.
+pub struct ApiUser {
+    pub user: User,
+    pub request_id: String,
+}
+
+impl ApiUser {
+    pub fn actor(&self) -> Actor {
+        Actor::user(self.user.id, &self.user.username, Some(self.request_id.clone()))
+    }
+}
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or(AppError(DomainError::Unauthenticated))?;
+        let user = users::by_token(&state.db, token, db::now())
+            .await?
+            .ok_or(AppError(DomainError::Unauthenticated))?;
+        let request_id = parts
+            .extensions
+            .get::<RequestId>()
+            .map(|r| r.0.clone())
+            .unwrap_or_default();
+        Ok(ApiUser { user, request_id })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_is_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, HeaderValue::from_static("a=1; gk_session=abc; b=2"));
+        assert_eq!(cookie_value(&h).as_deref(), Some("abc"));
+        h.insert(header::COOKIE, HeaderValue::from_static("gk_session="));
+        assert_eq!(cookie_value(&h), None);
+    }
+
+    #[test]
+    fn next_must_be_local() {
+        assert_eq!(safe_next("/office/calendar"), "/office/calendar");
+        assert_eq!(safe_next("//evil.example/"), "/office");
+        assert_eq!(safe_next("https://evil.example/"), "/office");
+        assert_eq!(safe_next("/\\evil.example"), "/office");
+    }
+}

@@ -1,0 +1,53 @@
+//! What every handler shares.
+
+use std::sync::Arc;
+
+use gongkai_store::users::LoginPolicy;
+use gongkai_store::Db;
+
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    pub site_name: String,
+    /// Mark cookies `Secure`; on whenever the site is served over HTTPS.
+    pub secure_cookies: bool,
+    pub session_ttl: chrono::Duration,
+    /// Lifetime of the anonymous session that carries a form's CSRF token.
+    pub anon_session_ttl: chrono::Duration,
+    pub login_policy: LoginPolicy,
+    /// Added to every failed login, to slow guessing.
+    pub login_failure_delay: std::time::Duration,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            site_name: "gongkai 政府信息公开平台".into(),
+            secure_cookies: false,
+            session_ttl: chrono::Duration::hours(8),
+            anon_session_ttl: chrono::Duration::hours(2),
+            login_policy: LoginPolicy::default(),
+            login_failure_delay: std::time::Duration::from_millis(800),
+            trust_forwarded_for: false,
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<WebConfig>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: WebConfig) -> Self {
+        AppState {
+            db,
+            config: Arc::new(config),
+        }
+    }
+}
