@@ -4,8 +4,8 @@
 use std::process::ExitCode;
 
 use chrono::{Datelike, Weekday};
-use gongkai_domain::calendar::WorkCalendar;
 use gongkai_domain::DomainError;
+use gongkai_domain::calendar::WorkCalendar;
 use gongkai_store::calendar;
 
 use crate::config::Config;
@@ -49,16 +49,31 @@ pub async fn run(cfg: &Config, year: Option<i32>, strict: bool) -> Result<ExitCo
     println!("全年工作日:{} 天", s.workdays.len());
     println!("工作日放假(法定节假日):{} 天", s.holidays_on_weekdays.len());
     for d in &s.holidays_on_weekdays {
-        println!("  {} {} {}", d.date, weekday_cn(d.date.weekday()), d.reason.label());
+        println!(
+            "  {} {} {}",
+            d.date,
+            weekday_cn(d.date.weekday()),
+            d.reason.label()
+        );
     }
     println!("周末上班(调休):{} 天", s.makeup_workdays.len());
     for d in &s.makeup_workdays {
-        println!("  {} {} {}", d.date, weekday_cn(d.date.weekday()), d.reason.label());
+        println!(
+            "  {} {} {}",
+            d.date,
+            weekday_cn(d.date.weekday()),
+            d.reason.label()
+        );
     }
     if !s.overrides.is_empty() {
         println!("本平台调整:{} 天", s.overrides.len());
         for d in &s.overrides {
-            println!("  {} {} {}", d.date, weekday_cn(d.date.weekday()), d.reason.label());
+            println!(
+                "  {} {} {}",
+                d.date,
+                weekday_cn(d.date.weekday()),
+                d.reason.label()
+            );
         }
     }
     println!("各月工作日:");

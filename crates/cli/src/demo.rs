@@ -2,11 +2,11 @@
 //! one user per role, and the five seed documents as records of their issuing agencies.
 
 use chrono::NaiveDate;
+use gongkai_domain::DomainError;
 use gongkai_domain::agency::{AgencyCode, AgencyDraft, AgencyInput};
 use gongkai_domain::user::UserDraft;
-use gongkai_domain::DomainError;
 use gongkai_store::documents::{self, DocumentDraft};
-use gongkai_store::{agencies, secret, users, Actor, Db};
+use gongkai_store::{Actor, Db, agencies, secret, users};
 
 pub const ROOT_CODE: &str = "YX0000";
 
@@ -14,18 +14,114 @@ const HOURS: &str = "周一至周五 9:00—11:30,13:30—17:00(法定节假日�
 
 /// (code, name, short name, kind, parent, phone, address)
 const AGENCIES: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
-    ("YX0000", "云溪区人民政府", "区政府", "government", "", "021-5700 0000", "云溪区行政中心路 1 号"),
-    ("YX0100", "云溪区人民政府办公室", "区政府办公室", "office", "YX0000", "021-5700 0100", "云溪区行政中心路 1 号 3 楼"),
-    ("YX0201", "云溪区发展和改革委员会", "区发展改革委", "department", "YX0000", "021-5700 0201", "云溪区行政中心路 1 号 5 楼"),
-    ("YX0202", "云溪区教育局", "区教育局", "department", "YX0000", "021-5700 0202", "云溪区文汇路 18 号"),
-    ("YX0203", "云溪区财政局", "区财政局", "department", "YX0000", "021-5700 0203", "云溪区行政中心路 1 号 7 楼"),
-    ("YX0204", "云溪区卫生健康委员会", "区卫生健康委", "department", "YX0000", "021-5700 0204", "云溪区康宁路 66 号"),
-    ("YX0205", "云溪区生态环境局", "区生态环境局", "department", "YX0000", "021-5700 0205", "云溪区青溪路 9 号"),
-    ("YX0206", "云溪区规划和自然资源局", "区规划资源局", "department", "YX0000", "021-5700 0206", "云溪区青溪路 11 号"),
-    ("YX0301", "云溪区东湖街道办事处", "东湖街道", "town", "YX0000", "021-5700 0301", "云溪区东湖路 200 号"),
-    ("YX0302", "云溪区桥头镇人民政府", "桥头镇", "town", "YX0000", "021-5700 0302", "云溪区桥头镇镇南路 8 号"),
-    ("YX030201", "桥头镇新桥村村民委员会", "新桥村", "village", "YX0302", "021-5700 3201", "桥头镇新桥村村委会"),
-    ("YX030202", "桥头镇河滨居民委员会", "河滨居委", "village", "YX0302", "021-5700 3202", "桥头镇河滨路 12 号"),
+    (
+        "YX0000",
+        "云溪区人民政府",
+        "区政府",
+        "government",
+        "",
+        "021-5700 0000",
+        "云溪区行政中心路 1 号",
+    ),
+    (
+        "YX0100",
+        "云溪区人民政府办公室",
+        "区政府办公室",
+        "office",
+        "YX0000",
+        "021-5700 0100",
+        "云溪区行政中心路 1 号 3 楼",
+    ),
+    (
+        "YX0201",
+        "云溪区发展和改革委员会",
+        "区发展改革委",
+        "department",
+        "YX0000",
+        "021-5700 0201",
+        "云溪区行政中心路 1 号 5 楼",
+    ),
+    (
+        "YX0202",
+        "云溪区教育局",
+        "区教育局",
+        "department",
+        "YX0000",
+        "021-5700 0202",
+        "云溪区文汇路 18 号",
+    ),
+    (
+        "YX0203",
+        "云溪区财政局",
+        "区财政局",
+        "department",
+        "YX0000",
+        "021-5700 0203",
+        "云溪区行政中心路 1 号 7 楼",
+    ),
+    (
+        "YX0204",
+        "云溪区卫生健康委员会",
+        "区卫生健康委",
+        "department",
+        "YX0000",
+        "021-5700 0204",
+        "云溪区康宁路 66 号",
+    ),
+    (
+        "YX0205",
+        "云溪区生态环境局",
+        "区生态环境局",
+        "department",
+        "YX0000",
+        "021-5700 0205",
+        "云溪区青溪路 9 号",
+    ),
+    (
+        "YX0206",
+        "云溪区规划和自然资源局",
+        "区规划资源局",
+        "department",
+        "YX0000",
+        "021-5700 0206",
+        "云溪区青溪路 11 号",
+    ),
+    (
+        "YX0301",
+        "云溪区东湖街道办事处",
+        "东湖街道",
+        "town",
+        "YX0000",
+        "021-5700 0301",
+        "云溪区东湖路 200 号",
+    ),
+    (
+        "YX0302",
+        "云溪区桥头镇人民政府",
+        "桥头镇",
+        "town",
+        "YX0000",
+        "021-5700 0302",
+        "云溪区桥头镇镇南路 8 号",
+    ),
+    (
+        "YX030201",
+        "桥头镇新桥村村民委员会",
+        "新桥村",
+        "village",
+        "YX0302",
+        "021-5700 3201",
+        "桥头镇新桥村村委会",
+    ),
+    (
+        "YX030202",
+        "桥头镇河滨居民委员会",
+        "河滨居委",
+        "village",
+        "YX0302",
+        "021-5700 3202",
+        "桥头镇河滨路 12 号",
+    ),
 ];
 
 /// (username, display name, role, agency)
@@ -114,7 +210,9 @@ pub struct DemoLogin {
 
 pub async fn is_loaded(db: &Db) -> Result<bool, DomainError> {
     let code = AgencyCode::parse(ROOT_CODE)?;
-    Ok(agencies::by_code(&mut db.conn().await?, &code).await?.is_some())
+    Ok(agencies::by_code(&mut db.conn().await?, &code)
+        .await?
+        .is_some())
 }
 
 /// Loads the demo district in one transaction. Passwords come from `GONGKAI_DEMO_PASSWORD`
@@ -145,12 +243,18 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
         };
         let draft = UserDraft::parse(username, display, role)?;
         users::create(&mut tx, &actor, &draft, agency, &password).await?;
-        logins.push(DemoLogin { username, role, password });
+        logins.push(DemoLogin {
+            username,
+            role,
+            password,
+        });
     }
     for seed in SEEDS {
         let agency = agencies::by_code(&mut tx, &AgencyCode::parse(seed.agency)?)
             .await?
-            .ok_or(DomainError::NotFound { what: "演示机构" })?;
+            .ok_or(DomainError::NotFound {
+                what: "演示机构"
+            })?;
         let (y, m, d) = seed.date;
         let draft = DocumentDraft::new(
             agency.id,
@@ -172,11 +276,19 @@ mod tests {
     #[test]
     fn seed_bodies_lose_page_furniture() {
         let b = body(&SEEDS[1]);
-        assert!(b.starts_with("\n各镇人民政府") || b.starts_with("各镇人民政府"), "{}", &b[..60]);
+        assert!(
+            b.starts_with("\n各镇人民政府") || b.starts_with("各镇人民政府"),
+            "{}",
+            &b[..60]
+        );
         assert!(!b.contains("政策留言板"));
         assert!(!body(&SEEDS[2]).contains("网站备案"));
         assert!(!body(&SEEDS[4]).contains("复兴中路593号"));
-        assert!(body(&SEEDS[0]).trim_start().starts_with("2018年本区政务公开工作的总体要求"));
+        assert!(
+            body(&SEEDS[0])
+                .trim_start()
+                .starts_with("2018年本区政务公开工作的总体要求")
+        );
         for s in SEEDS {
             assert!(body(s).chars().count() > 1000, "{}", s.title);
         }

@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use gongkai_domain::DomainError;
 use gongkai_domain::agency::{AgencyDraft, AgencyInput};
 use gongkai_domain::user::UserDraft;
-use gongkai_domain::DomainError;
-use gongkai_store::{agencies, migrate, secret, users, Actor, Db, Exec, Sql};
+use gongkai_store::{Actor, Db, Exec, Sql, agencies, migrate, secret, users};
 use gongkai_web::{AppState, WebConfig};
 
 use config::Config;
@@ -21,7 +21,12 @@ use config::Config;
 #[command(name = "gongkai", version, about = "gongkai 政府信息公开平台")]
 struct Cli {
     /// Configuration file (optional; defaults apply without one).
-    #[arg(long, global = true, default_value = "gongkai.toml", env = "GONGKAI_CONFIG")]
+    #[arg(
+        long,
+        global = true,
+        default_value = "gongkai.toml",
+        env = "GONGKAI_CONFIG"
+    )]
     config: PathBuf,
     /// Data directory for the embedded SQLite database [default: ./gongkai-data].
     #[arg(long, global = true)]
@@ -129,8 +134,11 @@ async fn main() -> ExitCode {
 
 fn init_logging(format: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if format == "json" {
         builder.json().init();
     } else {
@@ -189,7 +197,9 @@ async fn run(cmd: Cmd, mut cfg: Config) -> Result<ExitCode, DomainError> {
             }
         }
         Cmd::User { cmd } => user(cmd, &cfg).await?,
-        Cmd::Calendar { cmd: CalendarCmd::Check { year, strict } } => {
+        Cmd::Calendar {
+            cmd: CalendarCmd::Check { year, strict },
+        } => {
             return calendar_check::run(&cfg, year, strict).await;
         }
     }
@@ -197,13 +207,18 @@ async fn run(cmd: Cmd, mut cfg: Config) -> Result<ExitCode, DomainError> {
 }
 
 fn demo_password() -> Option<String> {
-    std::env::var("GONGKAI_DEMO_PASSWORD").ok().filter(|p| !p.is_empty())
+    std::env::var("GONGKAI_DEMO_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
 }
 
 fn print_logins(logins: &[demo::DemoLogin]) {
     println!("已载入演示数据(云溪区)。演示账号(密码只显示这一次):");
     for l in logins {
-        println!("  {:<10} 角色 {:<9} 密码 {}", l.username, l.role, l.password);
+        println!(
+            "  {:<10} 角色 {:<9} 密码 {}",
+            l.username, l.role, l.password
+        );
     }
 }
 
@@ -235,7 +250,9 @@ async fn ensure_admin(db: &Db, cfg: &Config) -> Result<(), DomainError> {
                 kind: "government".into(),
                 ..Default::default()
             };
-            agencies::create(&mut tx, &actor, &AgencyDraft::parse(&input)?).await?.code
+            agencies::create(&mut tx, &actor, &AgencyDraft::parse(&input)?)
+                .await?
+                .code
         }
     };
     let (password, generated) = match cfg.admin_password.clone().filter(|p| !p.is_empty()) {
@@ -328,7 +345,13 @@ async fn user(cmd: UserCmd, cfg: &Config) -> Result<(), DomainError> {
     let db = open_migrated(cfg).await?;
     let actor = Actor::system("cli");
     match cmd {
-        UserCmd::Add { username, role, agency, name, password_stdin } => {
+        UserCmd::Add {
+            username,
+            role,
+            agency,
+            name,
+            password_stdin,
+        } => {
             let draft = UserDraft::parse(&username, &name, &role)?;
             let (password, generated) = read_password(password_stdin)?;
             let mut tx = db.begin().await?;
@@ -339,7 +362,10 @@ async fn user(cmd: UserCmd, cfg: &Config) -> Result<(), DomainError> {
                 println!("初始密码(只显示这一次):{password}");
             }
         }
-        UserCmd::Passwd { username, password_stdin } => {
+        UserCmd::Passwd {
+            username,
+            password_stdin,
+        } => {
             let (password, generated) = read_password(password_stdin)?;
             let mut tx = db.begin().await?;
             let u = users::set_password(&mut tx, &actor, &username, &password).await?;
@@ -354,7 +380,9 @@ async fn user(cmd: UserCmd, cfg: &Config) -> Result<(), DomainError> {
             let token = users::create_token(&mut tx, &actor, &username, &name).await?;
             tx.commit().await?;
             println!("{token}");
-            eprintln!("以上为 {username} 的 API 令牌(只显示这一次),请求时使用请求头 Authorization: Bearer <令牌>");
+            eprintln!(
+                "以上为 {username} 的 API 令牌(只显示这一次),请求时使用请求头 Authorization: Bearer <令牌>"
+            );
         }
     }
     Ok(())

@@ -1,17 +1,17 @@
 //! JSON API under `/api/v1`. Reads are public; writes need a staff bearer token. Errors are
 //! `application/problem+json` with a stable `code` (rendered by the middleware).
 
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::Json;
 use gongkai_domain::agency::{AgencyCode, AgencyDraft, AgencyInput};
-use gongkai_domain::calendar::{parse_date, DayInfo, WorkdaySpan};
+use gongkai_domain::calendar::{DayInfo, WorkdaySpan, parse_date};
 use gongkai_domain::{DomainError, Field};
 use gongkai_store::agencies::{self, Agency};
+use gongkai_store::calendar;
 use gongkai_store::documents::{self, Document, DocumentSummary};
 use gongkai_store::users::User;
-use gongkai_store::calendar;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, AppResult};
@@ -23,7 +23,10 @@ pub async fn agency_list(State(state): State<AppState>) -> AppResult<Json<Vec<Ag
     Ok(Json(agencies::list(&mut c).await?))
 }
 
-pub async fn agency_get(State(state): State<AppState>, Path(code): Path<String>) -> AppResult<Json<Agency>> {
+pub async fn agency_get(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> AppResult<Json<Agency>> {
     let code = AgencyCode::parse(&code)?;
     let mut c = state.db.conn().await?;
     let a = agencies::by_code(&mut c, &code)
@@ -49,22 +52,34 @@ pub async fn me(user: ApiUser) -> Json<User> {
     Json(user.user)
 }
 
-pub async fn documents_recent(State(state): State<AppState>) -> AppResult<Json<Vec<DocumentSummary>>> {
+pub async fn documents_recent(
+    State(state): State<AppState>,
+) -> AppResult<Json<Vec<DocumentSummary>>> {
     let mut c = state.db.conn().await?;
     Ok(Json(documents::recent(&mut c, 100).await?))
 }
 
-pub async fn document_get(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Json<Document>> {
+pub async fn document_get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> AppResult<Json<Document>> {
     let not_found = || AppError(DomainError::NotFound { what: "文件" });
     let id: i64 = id.parse().map_err(|_| not_found())?;
     let mut c = state.db.conn().await?;
-    Ok(Json(documents::get(&mut c, id).await?.ok_or_else(not_found)?))
+    Ok(Json(
+        documents::get(&mut c, id).await?.ok_or_else(not_found)?,
+    ))
 }
 
-pub async fn calendar_day(State(state): State<AppState>, Path(date): Path<String>) -> AppResult<Json<DayInfo>> {
+pub async fn calendar_day(
+    State(state): State<AppState>,
+    Path(date): Path<String>,
+) -> AppResult<Json<DayInfo>> {
     let date = parse_date(&date, Field::new("date", "日期"))?;
     let mut c = state.db.conn().await?;
-    Ok(Json(calendar::work_calendar(&mut c).await?.is_workday(date)))
+    Ok(Json(
+        calendar::work_calendar(&mut c).await?.is_workday(date),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -83,7 +98,10 @@ pub struct ExplainedSpan {
 
 impl From<WorkdaySpan> for ExplainedSpan {
     fn from(span: WorkdaySpan) -> Self {
-        ExplainedSpan { explanation: span.explain(), span }
+        ExplainedSpan {
+            explanation: span.explain(),
+            span,
+        }
     }
 }
 
@@ -92,11 +110,9 @@ pub async fn calendar_deadline(
     Query(q): Query<DeadlineQuery>,
 ) -> AppResult<Json<ExplainedSpan>> {
     let from = parse_date(&q.from, Field::new("from", "起算日期"))?;
-    let days: u32 = q
-        .days
-        .trim()
-        .parse()
-        .map_err(|_| DomainError::invalid(Field::new("days", "工作日数"), "工作日数应为 0 或正整数"))?;
+    let days: u32 = q.days.trim().parse().map_err(|_| {
+        DomainError::invalid(Field::new("days", "工作日数"), "工作日数应为 0 或正整数")
+    })?;
     let mut c = state.db.conn().await?;
     let cal = calendar::work_calendar(&mut c).await?;
     Ok(Json(cal.add_workdays(from, days)?.into()))

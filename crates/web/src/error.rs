@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gongkai_domain::DomainError;
 
@@ -73,18 +73,15 @@ pub fn error_for_status(status: StatusCode) -> DomainError {
     use gongkai_domain::Field;
     match status {
         StatusCode::NOT_FOUND => DomainError::NotFound { what: "页面" },
-        StatusCode::METHOD_NOT_ALLOWED => DomainError::invalid(
-            Field::new("method", "请求方法"),
-            "不支持该请求方法",
-        ),
-        StatusCode::PAYLOAD_TOO_LARGE => DomainError::invalid(
-            Field::new("body", "提交内容"),
-            "提交的内容过大",
-        ),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => DomainError::invalid(
-            Field::new("body", "提交内容"),
-            "提交内容的格式不受支持",
-        ),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            DomainError::invalid(Field::new("method", "请求方法"), "不支持该请求方法")
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            DomainError::invalid(Field::new("body", "提交内容"), "提交的内容过大")
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            DomainError::invalid(Field::new("body", "提交内容"), "提交内容的格式不受支持")
+        }
         s if s.is_client_error() => DomainError::invalid(
             Field::new("body", "提交内容"),
             "提交的数据格式不正确(例如含有无效字符或缺少必填项),请检查后重新提交",

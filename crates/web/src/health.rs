@@ -1,9 +1,9 @@
 //! Liveness and readiness for load balancers and orchestration.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::Json;
 use gongkai_store::{calendar, db, migrate};
 use serde_json::json;
 
@@ -23,7 +23,9 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
             tracing::warn!(error = %e, "readiness: database not reachable");
             return (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "unavailable", "database": backend, "reason": "database unreachable"})),
+                Json(
+                    json!({"status": "unavailable", "database": backend, "reason": "database unreachable"}),
+                ),
             );
         }
     };
@@ -31,8 +33,10 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     if version != Some(latest) {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({"status": "unavailable", "database": backend, "schema_version": version,
-                        "reason": format!("schema is not at version {latest}; run `gongkai migrate`")})),
+            Json(
+                json!({"status": "unavailable", "database": backend, "schema_version": version,
+                        "reason": format!("schema is not at version {latest}; run `gongkai migrate`")}),
+            ),
         );
     }
     let mut warnings = Vec::new();
@@ -45,6 +49,8 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
     (
         StatusCode::OK,
-        Json(json!({"status": "ready", "database": backend, "schema_version": version, "warnings": warnings})),
+        Json(
+            json!({"status": "ready", "database": backend, "schema_version": version, "warnings": warnings}),
+        ),
     )
 }

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod assets;
 pub mod error;
+pub mod form;
 pub mod health;
 pub mod middleware;
 pub mod pages;
@@ -12,8 +13,8 @@ pub mod views;
 
 use std::net::SocketAddr;
 
-use axum::routing::{get, post};
 use axum::Router;
+use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -33,11 +34,26 @@ pub fn router(state: AppState) -> Router {
         .route("/office", get(office::home))
         .route("/office/calendar", get(office::calendar_view))
         .route("/office/calendar/overrides", post(office::set_override))
-        .route("/office/calendar/overrides/delete", post(office::remove_override))
-        .route("/office/agencies", get(admin::agencies_view).post(admin::create_agency))
-        .route("/office/agencies/{code}", get(admin::edit_agency_view).post(admin::update_agency))
-        .route("/office/users", get(admin::users_view).post(admin::create_user))
-        .route("/api/v1/agencies", get(api::agency_list).post(api::agency_create))
+        .route(
+            "/office/calendar/overrides/delete",
+            post(office::remove_override),
+        )
+        .route(
+            "/office/agencies",
+            get(admin::agencies_view).post(admin::create_agency),
+        )
+        .route(
+            "/office/agencies/{code}",
+            get(admin::edit_agency_view).post(admin::update_agency),
+        )
+        .route(
+            "/office/users",
+            get(admin::users_view).post(admin::create_user),
+        )
+        .route(
+            "/api/v1/agencies",
+            get(api::agency_list).post(api::agency_create),
+        )
         .route("/api/v1/agencies/{code}", get(api::agency_get))
         .route("/api/v1/documents", get(api::documents_recent))
         .route("/api/v1/documents/{id}", get(api::document_get))
@@ -51,7 +67,10 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::new())
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::request_context))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::request_context,
+        ))
         .with_state(state)
 }
 
@@ -61,7 +80,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -6,14 +6,14 @@ use std::time::Instant;
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use gongkai_domain::DomainError;
 use serde_json::json;
 use tracing::Instrument;
 
-use crate::error::{error_for_status, status_of, title_of, AppError, ErrorInfo};
+use crate::error::{AppError, ErrorInfo, error_for_status, status_of, title_of};
 use crate::state::AppState;
 use crate::views::Chrome;
 
@@ -41,7 +41,10 @@ fn wants_json(path: &str, headers: &HeaderMap) -> bool {
     if path.starts_with("/api/") || path == "/healthz" || path == "/readyz" {
         return true;
     }
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     accept.contains("json") && !accept.contains("text/html")
 }
 
@@ -54,9 +57,17 @@ fn security_headers(h: &mut HeaderMap, private: bool) {
     };
     set(h, header::CONTENT_SECURITY_POLICY, CSP);
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(h, header::REFERRER_POLICY, "strict-origin-when-cross-origin");
+    set(
+        h,
+        header::REFERRER_POLICY,
+        "strict-origin-when-cross-origin",
+    );
     set(h, header::X_FRAME_OPTIONS, "DENY");
-    set(h, HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set(
+        h,
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
     set(
         h,
         HeaderName::from_static("permissions-policy"),
@@ -71,7 +82,8 @@ fn security_headers(h: &mut HeaderMap, private: bool) {
 /// `Sec-Fetch-Site` and `Origin` on such requests; the per-form token is checked as well in
 /// the handlers. The API is exempt: it authenticates with bearer tokens, not cookies.
 fn cross_site(method: &Method, path: &str, headers: &HeaderMap) -> bool {
-    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) || path.starts_with("/api/") {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) || path.starts_with("/api/")
+    {
         return false;
     }
     let get = |n: HeaderName| headers.get(n).and_then(|v| v.to_str().ok());
@@ -85,7 +97,11 @@ fn cross_site(method: &Method, path: &str, headers: &HeaderMap) -> bool {
     false
 }
 
-pub async fn request_context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn request_context(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let id = new_request_id(req.headers());
     let path = req.uri().path().to_string();
@@ -104,7 +120,11 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
     let error = match res.extensions_mut().remove::<ErrorInfo>() {
         Some(ErrorInfo(e)) => Some(e),
         None if res.status().is_client_error() || res.status().is_server_error() => {
-            let ct = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let ct = res
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             // Bodies we rendered ourselves (e.g. a form page re-shown with its message) stay.
             if ct.starts_with("text/html") || ct.contains("json") {
                 None
@@ -133,7 +153,11 @@ pub async fn request_context(State(state): State<AppState>, mut req: Request, ne
         res.headers_mut().insert(X_REQUEST_ID.clone(), v);
     }
     span.in_scope(|| {
-        tracing::info!(status = res.status().as_u16(), ms = started.elapsed().as_millis() as u64, "done")
+        tracing::info!(
+            status = res.status().as_u16(),
+            ms = started.elapsed().as_millis() as u64,
+            "done"
+        )
     });
     res
 }
@@ -148,7 +172,13 @@ struct ErrorPage {
     request_id: String,
 }
 
-fn render_error(state: &AppState, err: &DomainError, status: StatusCode, json: bool, id: &str) -> Response {
+fn render_error(
+    state: &AppState,
+    err: &DomainError,
+    status: StatusCode,
+    json: bool,
+    id: &str,
+) -> Response {
     let message = err.to_string();
     if json {
         let mut body = json!({
@@ -209,17 +239,50 @@ mod tests {
     #[test]
     fn cross_site_posts_are_detected() {
         let post = Method::POST;
-        assert!(cross_site(&post, "/login", &headers(&[("sec-fetch-site", "cross-site")])));
-        assert!(cross_site(&post, "/login", &headers(&[("origin", "http://evil.example"), ("host", "127.0.0.1:8080")])));
-        assert!(!cross_site(&post, "/login", &headers(&[("origin", "http://127.0.0.1:8080"), ("host", "127.0.0.1:8080")])));
-        assert!(!cross_site(&post, "/login", &headers(&[("sec-fetch-site", "same-origin")])));
-        assert!(!cross_site(&Method::GET, "/", &headers(&[("sec-fetch-site", "cross-site")])));
-        assert!(!cross_site(&post, "/api/v1/agencies", &headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(cross_site(
+            &post,
+            "/login",
+            &headers(&[("sec-fetch-site", "cross-site")])
+        ));
+        assert!(cross_site(
+            &post,
+            "/login",
+            &headers(&[
+                ("origin", "http://evil.example"),
+                ("host", "127.0.0.1:8080")
+            ])
+        ));
+        assert!(!cross_site(
+            &post,
+            "/login",
+            &headers(&[
+                ("origin", "http://127.0.0.1:8080"),
+                ("host", "127.0.0.1:8080")
+            ])
+        ));
+        assert!(!cross_site(
+            &post,
+            "/login",
+            &headers(&[("sec-fetch-site", "same-origin")])
+        ));
+        assert!(!cross_site(
+            &Method::GET,
+            "/",
+            &headers(&[("sec-fetch-site", "cross-site")])
+        ));
+        assert!(!cross_site(
+            &post,
+            "/api/v1/agencies",
+            &headers(&[("sec-fetch-site", "cross-site")])
+        ));
     }
 
     #[test]
     fn request_ids_are_generated_or_kept() {
-        assert_eq!(new_request_id(&headers(&[("x-request-id", "abcdef12-3456")])), "abcdef12-3456");
+        assert_eq!(
+            new_request_id(&headers(&[("x-request-id", "abcdef12-3456")])),
+            "abcdef12-3456"
+        );
         let fresh = new_request_id(&headers(&[("x-request-id", "<script>")]));
         assert_eq!(fresh.len(), 16);
         assert!(fresh.chars().all(|c| c.is_ascii_hexdigit()));

@@ -5,13 +5,13 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_domain::DomainError;
 use gongkai_store::secret::constant_time_eq;
 use gongkai_store::sessions::{self, Session};
 use gongkai_store::users::{self, User};
-use gongkai_store::{db, Actor};
+use gongkai_store::{Actor, db};
 
 use crate::error::AppError;
 use crate::middleware::RequestId;
@@ -32,9 +32,18 @@ fn cookie_value(headers: &HeaderMap) -> Option<String> {
         .filter(|v| !v.is_empty() && v.len() <= 128)
 }
 
-pub fn set_cookie(state: &AppState, value: &str, max_age_secs: i64) -> (header::HeaderName, HeaderValue) {
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
-    let v = format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}");
+pub fn set_cookie(
+    state: &AppState,
+    value: &str,
+    max_age_secs: i64,
+) -> (header::HeaderName, HeaderValue) {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let v =
+        format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}");
     // The value is base64url from our own generator: always a valid header value.
     let v = HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""));
     (header::SET_COOKIE, v)
@@ -108,13 +117,19 @@ impl Visitor {
             title: title.to_string(),
             site_name: self.state.config.site_name.clone(),
             user: self.user.as_ref().map(UserView::from),
-            csrf: self.session.as_ref().map(|s| s.csrf_token.clone()).unwrap_or_default(),
+            csrf: self
+                .session
+                .as_ref()
+                .map(|s| s.csrf_token.clone())
+                .unwrap_or_default(),
         }
     }
 
     /// Makes sure the visitor has a session (anonymous if need be) so a form can carry a
     /// CSRF token. Returns the cookie to set when one was created.
-    pub async fn ensure_session(&mut self) -> Result<Option<(header::HeaderName, HeaderValue)>, AppError> {
+    pub async fn ensure_session(
+        &mut self,
+    ) -> Result<Option<(header::HeaderName, HeaderValue)>, AppError> {
         if self.session.is_some() {
             return Ok(None);
         }
@@ -145,7 +160,11 @@ pub struct Staff {
 
 impl Staff {
     pub fn actor(&self) -> Actor {
-        Actor::user(self.user.id, &self.user.username, Some(self.visitor.request_id.clone()))
+        Actor::user(
+            self.user.id,
+            &self.user.username,
+            Some(self.visitor.request_id.clone()),
+        )
     }
 
     pub fn chrome(&self, title: &str) -> Chrome {
@@ -185,7 +204,9 @@ pub fn safe_next(next: &str) -> &str {
 fn encode_next(path: &str) -> String {
     path.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -194,7 +215,10 @@ fn encode_next(path: &str) -> String {
 impl FromRequestParts<AppState> for Staff {
     type Rejection = StaffRejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, StaffRejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, StaffRejection> {
         let path = parts.uri.path().to_string();
         let mut visitor = Visitor::from_request_parts(parts, state)
             .await
@@ -217,7 +241,11 @@ pub struct ApiUser {
 
 impl ApiUser {
     pub fn actor(&self) -> Actor {
-        Actor::user(self.user.id, &self.user.username, Some(self.request_id.clone()))
+        Actor::user(
+            self.user.id,
+            &self.user.username,
+            Some(self.request_id.clone()),
+        )
     }
 }
 
@@ -251,7 +279,10 @@ mod tests {
     #[test]
     fn cookie_is_found_among_others() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_static("a=1; gk_session=abc; b=2"));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; gk_session=abc; b=2"),
+        );
         assert_eq!(cookie_value(&h).as_deref(), Some("abc"));
         h.insert(header::COOKIE, HeaderValue::from_static("gk_session="));
         assert_eq!(cookie_value(&h), None);

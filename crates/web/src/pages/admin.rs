@@ -4,16 +4,16 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use gongkai_domain::DomainError;
 use gongkai_domain::agency::{AgencyCode, AgencyDraft, AgencyInput, AgencyKind};
 use gongkai_domain::user::{Role, UserDraft};
-use gongkai_domain::DomainError;
 use gongkai_store::agencies::{self, Agency};
 use gongkai_store::users::{self, User};
 use serde::Deserialize;
 
-use super::{page, tree_rows, TreeRow};
+use super::{TreeRow, page, tree_rows};
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::session::Staff;
 use crate::state::AppState;
 use crate::views::Chrome;
@@ -26,14 +26,20 @@ pub struct KindOption {
 fn kinds() -> Vec<KindOption> {
     AgencyKind::ALL
         .into_iter()
-        .map(|k| KindOption { value: k.as_str(), label: k.label() })
+        .map(|k| KindOption {
+            value: k.as_str(),
+            label: k.label(),
+        })
         .collect()
 }
 
 fn roles() -> Vec<KindOption> {
     Role::ALL
         .into_iter()
-        .map(|r| KindOption { value: r.as_str(), label: r.label() })
+        .map(|r| KindOption {
+            value: r.as_str(),
+            label: r.label(),
+        })
         .collect()
 }
 
@@ -58,14 +64,22 @@ async fn agencies_page(
 ) -> AppResult<AgenciesAdmin> {
     let mut c = state.db.conn().await?;
     let tree = agencies::tree_order(agencies::list(&mut c).await?);
-    let title = if editing { "编辑机构" } else { "机构管理" };
+    let title = if editing {
+        "编辑机构"
+    } else {
+        "机构管理"
+    };
     Ok(AgenciesAdmin {
         chrome: staff.chrome(title),
         tree: tree_rows(&tree),
         kinds: kinds(),
         form,
         editing,
-        error_field: error.as_ref().and_then(|e| e.field()).map(|f| f.name.to_string()).unwrap_or_default(),
+        error_field: error
+            .as_ref()
+            .and_then(|e| e.field())
+            .map(|f| f.name.to_string())
+            .unwrap_or_default(),
         error: error.map(|e| e.to_string()),
     })
 }
@@ -135,7 +149,9 @@ pub async fn edit_agency_view(
     let not_found = || AppError(DomainError::NotFound { what: "机构" });
     let code = AgencyCode::parse(&code).map_err(|_| not_found())?;
     let mut c = state.db.conn().await?;
-    let a = agencies::by_code(&mut c, &code).await?.ok_or_else(not_found)?;
+    let a = agencies::by_code(&mut c, &code)
+        .await?
+        .ok_or_else(not_found)?;
     let parent = match a.parent_id {
         Some(id) => agencies::by_id(&mut c, id).await?,
         None => None,
@@ -205,14 +221,23 @@ pub struct UserInput {
     agency: String,
 }
 
-async fn users_page(state: &AppState, staff: &Staff, form: UserInput, error: Option<DomainError>) -> AppResult<UsersAdmin> {
+async fn users_page(
+    state: &AppState,
+    staff: &Staff,
+    form: UserInput,
+    error: Option<DomainError>,
+) -> AppResult<UsersAdmin> {
     let mut c = state.db.conn().await?;
     let agencies = agencies::list(&mut c).await?;
     let users = users::list(&mut c)
         .await?
         .into_iter()
         .map(|u| UserLine {
-            agency_name: agencies.iter().find(|a| a.id == u.agency_id).map(|a| a.name.clone()).unwrap_or_default(),
+            agency_name: agencies
+                .iter()
+                .find(|a| a.id == u.agency_id)
+                .map(|a| a.name.clone())
+                .unwrap_or_default(),
             user: u,
         })
         .collect();
@@ -222,7 +247,11 @@ async fn users_page(state: &AppState, staff: &Staff, form: UserInput, error: Opt
         agencies,
         roles: roles(),
         form,
-        error_field: error.as_ref().and_then(|e| e.field()).map(|f| f.name.to_string()).unwrap_or_default(),
+        error_field: error
+            .as_ref()
+            .and_then(|e| e.field())
+            .map(|f| f.name.to_string())
+            .unwrap_or_default(),
         error: error.map(|e| e.to_string()),
     })
 }

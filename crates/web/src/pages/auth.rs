@@ -4,14 +4,14 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use gongkai_domain::DomainError;
 use gongkai_store::{db, sessions, users};
 use serde::Deserialize;
 
 use super::page;
 use crate::error::{AppError, AppResult};
-use crate::session::{clear_cookie, safe_next, set_cookie, Visitor};
+use crate::form::Form;
+use crate::session::{Visitor, clear_cookie, safe_next, set_cookie};
 use crate::state::AppState;
 use crate::views::Chrome;
 

@@ -5,7 +5,7 @@ pub mod auth;
 pub mod office;
 pub mod public;
 
-use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::error::AppError;
@@ -16,9 +16,11 @@ pub fn page(
     status: StatusCode,
     cookie: Option<(HeaderName, HeaderValue)>,
 ) -> Result<Response, AppError> {
-    let html = template
-        .render()
-        .map_err(|e| AppError(gongkai_domain::DomainError::unavailable(format!("template: {e}"))))?;
+    let html = template.render().map_err(|e| {
+        AppError(gongkai_domain::DomainError::unavailable(format!(
+            "template: {e}"
+        )))
+    })?;
     let mut res = (status, Html(html)).into_response();
     if let Some((k, v)) = cookie {
         res.headers_mut().append(k, v);

@@ -4,9 +4,8 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use chrono::{Datelike, NaiveDate};
-use gongkai_domain::calendar::{parse_date, CalendarOverride, DayInfo, WorkdaySpan};
+use gongkai_domain::calendar::{CalendarOverride, DayInfo, WorkdaySpan, parse_date};
 use gongkai_domain::{DomainError, Field};
 use gongkai_store::agencies::{self, Agency};
 use gongkai_store::documents;
@@ -15,6 +14,7 @@ use serde::Deserialize;
 
 use super::page;
 use crate::error::{AppError, AppResult};
+use crate::form::Form;
 use crate::session::Staff;
 use crate::state::AppState;
 use crate::views::Chrome;
@@ -48,7 +48,10 @@ pub async fn home(State(state): State<AppState>, staff: Staff) -> AppResult<Resp
     // Staff see their own agency only; the office and administrators see every agency.
     for a in all.into_iter().filter(|a| principal.may_act_for(a.id)) {
         let documents = documents::by_agency(&mut c, a.id).await?.len();
-        lines.push(AgencyLine { agency: a, documents });
+        lines.push(AgencyLine {
+            agency: a,
+            documents,
+        });
     }
     let cal = calendar::work_calendar(&mut c).await?;
     let warnings = cal
@@ -179,13 +182,22 @@ pub async fn set_override(
     let workday = match form.kind.as_str() {
         "workday" => Ok(true),
         "off" => Ok(false),
-        _ => Err(DomainError::invalid(Field::new("kind", "类型"), "请选择“调整为工作日”或“调整为休息日”")),
+        _ => Err(DomainError::invalid(
+            Field::new("kind", "类型"),
+            "请选择“调整为工作日”或“调整为休息日”",
+        )),
     };
     let parsed = workday.and_then(|w| CalendarOverride::parse(&form.date, w, &form.note));
     let o = match parsed {
         Ok(o) => o,
         Err(e) => {
-            let p = calendar_page(&state, &staff, &CalendarQuery::default(), Some(e.to_string())).await?;
+            let p = calendar_page(
+                &state,
+                &staff,
+                &CalendarQuery::default(),
+                Some(e.to_string()),
+            )
+            .await?;
             return page(&p, StatusCode::UNPROCESSABLE_ENTITY, None);
         }
     };
@@ -211,7 +223,9 @@ pub async fn remove_override(
     let date: NaiveDate = parse_date(&form.date, Field::new("date", "日期")).map_err(AppError)?;
     let mut tx = state.db.begin().await?;
     if !calendar::remove_override(&mut tx, &staff.actor(), date).await? {
-        return Err(AppError(DomainError::NotFound { what: "该日期的调整" }));
+        return Err(AppError(DomainError::NotFound {
+            what: "该日期的调整",
+        }));
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!("/office/calendar?year={}", date.year())).into_response())

@@ -4,12 +4,12 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use gongkai_domain::agency::AgencyCode;
 use gongkai_domain::DomainError;
+use gongkai_domain::agency::AgencyCode;
 use gongkai_store::agencies::{self, Agency};
 use gongkai_store::documents::{self, Document, DocumentSummary};
 
-use super::{page, tree_rows, TreeRow};
+use super::{TreeRow, page, tree_rows};
 use crate::error::{AppError, AppResult};
 use crate::session::Visitor;
 use crate::state::AppState;
@@ -78,7 +78,9 @@ pub async fn agency(
     let not_found = || AppError(DomainError::NotFound { what: "机构" });
     let code = AgencyCode::parse(&code).map_err(|_| not_found())?;
     let mut c = state.db.conn().await?;
-    let agency = agencies::by_code(&mut c, &code).await?.ok_or_else(not_found)?;
+    let agency = agencies::by_code(&mut c, &code)
+        .await?
+        .ok_or_else(not_found)?;
     let parent = match agency.parent_id {
         Some(id) => agencies::by_id(&mut c, id).await?,
         None => None,

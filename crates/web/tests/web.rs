@@ -1,0 +1,1143 @@
+//! Web integration tests: the real server on a free port, real HTTP, a fresh database per
+//! test. Every test runs on SQLite and on PostgreSQL.
+
+use std::time::Duration;
+
+use gongkai_domain::agency::{AgencyDraft, AgencyInput};
+use gongkai_domain::user::UserDraft;
+use gongkai_store::testing::TestDb;
+use gongkai_store::{Actor, Backend, Exec, Sql, agencies, audit, documents, users};
+use gongkai_web::{AppState, WebConfig};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() { super::$name(super::App::spawn(super::Backend::Sqlite).await).await }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() { super::$name(super::App::spawn(super::Backend::Postgres).await).await }
+        }
+    )*};
+}
+
+both!(
+    public_pages_render_in_chinese,
+    security_headers_on_every_response,
+    errors_are_chinese_pages_or_problem_json,
+    login_rotates_session_and_logout_ends_it,
+    forms_require_the_csrf_token,
+    login_failures_are_rate_limited,
+    route_role_matrix,
+    staff_see_only_their_agency,
+    admin_creates_agencies_and_users,
+    bad_form_input_changes_nothing,
+    calendar_overrides_via_office,
+    api_reads_writes_and_problems,
+    health_and_readiness,
+);
+
+const PW: &str = "test password 1";
+
+struct App {
+    base: String,
+    t: TestDb,
+    doc_id: i64,
+}
+
+impl App {
+    async fn spawn(backend: Backend) -> App {
+        let t = TestDb::new(backend).await;
+        let actor = Actor::system("test");
+        let mut tx = t.db.begin().await.unwrap();
+        let agencies_in = [
+            ("YX0000", "云溪区人民政府", "government", ""),
+            ("YX0100", "云溪区人民政府办公室", "office", "YX0000"),
+            ("YX0201", "云溪区发展和改革委员会", "department", "YX0000"),
+            ("YX0202", "云溪区教育局", "department", "YX0000"),
+        ];
+        let mut first = 0;
+        for (code, name, kind, parent) in agencies_in {
+            let input = AgencyInput {
+                code: code.into(),
+                name: name.into(),
+                kind: kind.into(),
+                parent: parent.into(),
+                office_hours: "工作日 9:00-17:00".into(),
+                ..Default::default()
+            };
+            let a = agencies::create(&mut tx, &actor, &AgencyDraft::parse(&input).unwrap())
+                .await
+                .unwrap();
+            if code == "YX0201" {
+                first = a.id;
+            }
+        }
+        for (name, role, agency) in [
+            ("admin", "admin", "YX0000"),
+            ("office", "office", "YX0100"),
+            ("reviewer", "reviewer", "YX0201"),
+            ("staff", "staff", "YX0201"),
+            ("staff2", "staff", "YX0202"),
+        ] {
+            let d = UserDraft::parse(name, "", role).unwrap();
+            users::create(&mut tx, &actor, &d, agency, PW)
+                .await
+                .unwrap();
+        }
+        let draft = documents::DocumentDraft::new(
+            first,
+            "关于印发《2021年政务公开工作要点》的通知",
+            Some("云发改〔2021〕3号"),
+            chrono::NaiveDate::from_ymd_opt(2021, 4, 16),
+            "第一段<script>alert(1)</script>\n第二段",
+        )
+        .unwrap();
+        let doc_id = documents::create(&mut tx, &actor, &draft).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let config = WebConfig {
+            login_failure_delay: Duration::ZERO,
+            max_body_bytes: 64 * 1024,
+            ..WebConfig::default()
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let state = AppState::new(t.db.clone(), config);
+        tokio::spawn(gongkai_web::serve(listener, state, std::future::pending()));
+        App { base, t, doc_id }
+    }
+
+    fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A client logged in as `username`.
+    async fn login(&self, username: &str) -> Client {
+        let c = self.client();
+        let csrf = self.csrf(&c, "/login").await;
+        let res = c
+            .post(self.url("/login"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", username),
+                ("password", PW),
+                ("next", "/office"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "login as {username}");
+        c
+    }
+
+    /// Loads a page and returns the CSRF token from its forms.
+    async fn csrf(&self, c: &Client, path: &str) -> String {
+        let html = c
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        csrf_of(&html)
+    }
+
+    async fn count(&self, table: &str) -> i64 {
+        self.t
+            .db
+            .conn()
+            .await
+            .unwrap()
+            .fetch_one(Sql::dynamic(format!("SELECT COUNT(*) AS n FROM {table}")))
+            .await
+            .unwrap()
+            .get("n")
+            .unwrap()
+    }
+
+    async fn snapshot(&self) -> Vec<i64> {
+        let mut v = Vec::new();
+        for t in [
+            "agencies",
+            "users",
+            "audit_log",
+            "outbox",
+            "calendar_overrides",
+            "sessions",
+        ] {
+            v.push(self.count(t).await);
+        }
+        v
+    }
+
+    async fn token(&self, username: &str) -> String {
+        let mut tx = self.t.db.begin().await.unwrap();
+        let t = users::create_token(&mut tx, &Actor::system("test"), username, "test")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        t
+    }
+}
+
+fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html
+        .find(marker)
+        .map(|i| i + marker.len())
+        .expect("page has a csrf field");
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+async fn public_pages_render_in_chinese(app: App) {
+    let c = app.client();
+    let res = c.get(app.url("/")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(
+        res.headers().get("set-cookie").is_none(),
+        "reading needs no session"
+    );
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+    for landmark in ["<header", "<nav", "<main", "<footer", "跳到主要内容"] {
+        assert!(html.contains(landmark), "{landmark}");
+    }
+    assert!(
+        html.contains("云溪区教育局") && html.contains("关于印发《2021年政务公开工作要点》的通知")
+    );
+
+    let html = c
+        .get(app.url("/agencies/yx0201"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("云溪区发展和改革委员会")
+            && html.contains("工作日 9:00-17:00")
+            && html.contains("政府信息公开指南")
+    );
+
+    let res = c
+        .get(app.url(&format!("/documents/{}", app.doc_id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("云发改〔2021〕3号"));
+    assert!(
+        html.contains("第一段&#60;script&#62;") || html.contains("第一段&lt;script&gt;"),
+        "body is escaped"
+    );
+    assert!(!html.contains("<script>alert(1)</script>"));
+
+    let css = c.get(app.url("/static/site.css")).send().await.unwrap();
+    assert_eq!(css.status(), 200);
+    assert!(
+        css.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+}
+
+async fn security_headers_on_every_response(app: App) {
+    let c = app.client();
+    for path in [
+        "/",
+        "/nope",
+        "/api/v1/agencies",
+        "/healthz",
+        "/login",
+        "/static/site.css",
+    ] {
+        let res = c.get(app.url(path)).send().await.unwrap();
+        let h = res.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("frame-ancestors 'none'")
+                && csp.contains("script-src 'self'")
+                && !csp.contains("unsafe-inline"),
+            "{path}"
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert!(h.contains_key("referrer-policy"), "{path}");
+        assert!(h.contains_key("x-request-id"), "{path}");
+    }
+    let res = c.get(app.url("/login")).send().await.unwrap();
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    // Compression is offered.
+    let res = c
+        .get(app.url("/"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+}
+
+async fn errors_are_chinese_pages_or_problem_json(app: App) {
+    let c = app.client();
+    let res = c.get(app.url("/agencies/NOPE99")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    let id = res.headers()["x-request-id"].to_str().unwrap().to_string();
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("未找到机构") && html.contains(&id),
+        "error page shows the request id"
+    );
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+
+    let res = c
+        .get(app.url("/api/v1/agencies/NOPE99"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let id = res.headers()["x-request-id"].to_str().unwrap().to_string();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "not-found");
+    assert_eq!(body["status"], 404);
+    assert_eq!(body["request_id"], id);
+
+    let res = c.delete(app.url("/api/v1/agencies")).send().await.unwrap();
+    assert_eq!(res.status(), 405);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+
+    let res = c.get(app.url("/documents/abc")).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+}
+
+async fn login_rotates_session_and_logout_ends_it(app: App) {
+    let c = app.client();
+    let res = c.get(app.url("/office")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/login?next=/office");
+
+    let res = c
+        .get(app.url("/login?next=/office/calendar"))
+        .send()
+        .await
+        .unwrap();
+    let anon_cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(anon_cookie.contains("HttpOnly") && anon_cookie.contains("SameSite=Lax"));
+    let csrf = csrf_of(&res.text().await.unwrap());
+
+    let res = c
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "staff"),
+            ("password", "wrong password"),
+            ("next", "/office"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("用户名或密码不正确"));
+    assert!(
+        !html.contains("wrong password"),
+        "the password is not echoed"
+    );
+
+    let res = c
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "Staff"),
+            ("password", PW),
+            ("next", "/office/calendar"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/office/calendar");
+    let authed_cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert_ne!(
+        authed_cookie.split(';').next(),
+        anon_cookie.split(';').next(),
+        "session id rotated at login"
+    );
+
+    let html = c
+        .get(app.url("/office"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("退出登录") && html.contains("机构经办人"));
+    // The anonymous session is gone: the old cookie no longer works.
+    let old = anon_cookie.split(';').next().unwrap().to_string();
+    let res = app
+        .client()
+        .get(app.url("/office"))
+        .header("cookie", old)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    let csrf = app.csrf(&c, "/office").await;
+    let res = c
+        .post(app.url("/logout"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/");
+    let res = c.get(app.url("/office")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    // Open redirects are refused.
+    let c = app.client();
+    let csrf = app.csrf(&c, "/login").await;
+    let res = c
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "staff"),
+            ("password", PW),
+            ("next", "//evil.example/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/office");
+}
+
+async fn forms_require_the_csrf_token(app: App) {
+    let c = app.client();
+    let csrf = app.csrf(&c, "/login").await;
+    // Missing and wrong tokens.
+    let res = c
+        .post(app.url("/login"))
+        .form(&[("username", "staff"), ("password", PW)])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error());
+    let res = c
+        .post(app.url("/login"))
+        .form(&[("csrf", "forged"), ("username", "staff"), ("password", PW)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(res.text().await.unwrap().contains("页面已过期或来源不可信"));
+    // A cross-site post with the right token is still refused.
+    let res = c
+        .post(app.url("/login"))
+        .header("origin", "http://evil.example")
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "staff"),
+            ("password", PW),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = c
+        .post(app.url("/login"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "staff"),
+            ("password", PW),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert_eq!(
+        app.count("login_attempts").await,
+        0,
+        "rejected before any password check"
+    );
+    // Logged in: logout without the token does not log out.
+    let c = app.login("office").await;
+    let res = c
+        .post(app.url("/logout"))
+        .form(&[("csrf", "nope")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert_eq!(
+        c.get(app.url("/office")).send().await.unwrap().status(),
+        200
+    );
+}
+
+async fn login_failures_are_rate_limited(app: App) {
+    let c = app.client();
+    let csrf = app.csrf(&c, "/login").await;
+    for _ in 0..5 {
+        let res = c
+            .post(app.url("/login"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", "admin"),
+                ("password", "guess guess"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+    }
+    let res = c
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "admin"),
+            ("password", PW),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    assert!(res.text().await.unwrap().contains("操作过于频繁"));
+}
+
+async fn route_role_matrix(app: App) {
+    // (path, anonymous, staff, reviewer, office, admin)
+    let routes: [(&str, u16, u16, u16, u16, u16); 7] = [
+        ("/", 200, 200, 200, 200, 200),
+        ("/agencies", 200, 200, 200, 200, 200),
+        ("/office", 303, 200, 200, 200, 200),
+        ("/office/calendar", 303, 200, 200, 200, 200),
+        ("/office/agencies", 303, 403, 403, 403, 200),
+        ("/office/agencies/YX0201", 303, 403, 403, 403, 200),
+        ("/office/users", 303, 403, 403, 403, 200),
+    ];
+    let clients = [
+        app.client(),
+        app.login("staff").await,
+        app.login("reviewer").await,
+        app.login("office").await,
+        app.login("admin").await,
+    ];
+    for (path, a, s, r, o, ad) in routes {
+        for (c, want) in clients.iter().zip([a, s, r, o, ad]) {
+            let got = c.get(app.url(path)).send().await.unwrap().status().as_u16();
+            assert_eq!(got, want, "GET {path}");
+        }
+    }
+    // Writes by non-administrators are refused and change nothing.
+    let before = app.snapshot().await;
+    for c in &clients[1..4] {
+        let csrf = app.csrf(c, "/office").await;
+        let res = c
+            .post(app.url("/office/agencies"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("code", "YX0999"),
+                ("name", "新机构"),
+                ("kind", "department"),
+                ("parent", "YX0000"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+        let res = c
+            .post(app.url("/office/calendar/overrides"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("date", "2026-12-01"),
+                ("kind", "off"),
+                ("note", "x"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+    }
+    assert_eq!(app.snapshot().await, before);
+}
+
+async fn staff_see_only_their_agency(app: App) {
+    let staff = app.login("staff").await;
+    let html = staff
+        .get(app.url("/office"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("云溪区发展和改革委员会"));
+    assert!(
+        !html.contains("云溪区教育局"),
+        "staff of one agency do not see another's overview"
+    );
+    let office = app.login("office").await;
+    let html = office
+        .get(app.url("/office"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("云溪区发展和改革委员会") && html.contains("云溪区教育局"));
+}
+
+async fn admin_creates_agencies_and_users(app: App) {
+    let c = app.login("admin").await;
+    let csrf = app.csrf(&c, "/office/agencies").await;
+    let res = c
+        .post(app.url("/office/agencies"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("code", "yx0301"),
+            ("name", "云溪区东湖街道办事处"),
+            ("kind", "town"),
+            ("parent", "YX0000"),
+            ("postcode", "201600"),
+            ("email", "dh@example.gov.cn"),
+            ("office_hours", "工作日"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/agencies/YX0301");
+    let html = c
+        .get(app.url("/agencies/YX0301"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("云溪区东湖街道办事处") && html.contains("201600"));
+
+    // Edit keeps the code and records before/after with the admin as actor.
+    let res = c
+        .post(app.url("/office/agencies/YX0301"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("code", "CHANGED"),
+            ("name", "云溪区东湖街道办事处"),
+            ("kind", "town"),
+            ("parent", "YX0000"),
+            ("address", "东湖路 200 号"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let mut conn = app.t.db.conn().await.unwrap();
+    let a = agencies::by_code(
+        &mut conn,
+        &gongkai_domain::agency::AgencyCode::parse("YX0301").unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(a.address.as_deref(), Some("东湖路 200 号"));
+    let log = audit::for_entity(&mut conn, "agency", &a.id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[1].actor, "admin");
+    assert!(
+        log[1].actor_user_id.is_some()
+            && log[1].request_id.as_deref().is_some_and(|r| !r.is_empty())
+    );
+    drop(conn);
+
+    let csrf = app.csrf(&c, "/office/users").await;
+    let res = c
+        .post(app.url("/office/users"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "dh.staff"),
+            ("display_name", "李四"),
+            ("role", "staff"),
+            ("agency", "YX0301"),
+            ("password", "a strong passphrase"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let new_user = app.client();
+    let csrf = app.csrf(&new_user, "/login").await;
+    let res = new_user
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "dh.staff"),
+            ("password", "a strong passphrase"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+
+async fn bad_form_input_changes_nothing(app: App) {
+    let c = app.login("admin").await;
+    let csrf = app.csrf(&c, "/office/agencies").await;
+    let before = app.snapshot().await;
+    let long_name = "局".repeat(101);
+    let agency_cases: Vec<(Vec<(&str, &str)>, u16, &str)> = vec![
+        (
+            vec![
+                ("code", "YX0401"),
+                ("name", "某局"),
+                ("kind", "department"),
+                ("parent", "NOPE99"),
+            ],
+            422,
+            "上级机构代码“NOPE99”不存在",
+        ),
+        (
+            vec![
+                ("code", "YX0201"),
+                ("name", "重复"),
+                ("kind", "department"),
+                ("parent", "YX0000"),
+            ],
+            409,
+            "机构代码“YX0201”已被使用",
+        ),
+        (
+            vec![
+                ("code", "YX0402"),
+                ("name", "某局"),
+                ("kind", "department"),
+                ("parent", "YX0000"),
+                ("postcode", "12"),
+            ],
+            422,
+            "邮政编码应为 6 位数字",
+        ),
+        (
+            vec![
+                ("code", "YX0403"),
+                ("name", long_name.as_str()),
+                ("kind", "department"),
+                ("parent", "YX0000"),
+            ],
+            422,
+            "最多 100 个字符",
+        ),
+        (
+            vec![
+                ("code", "教育"),
+                ("name", "某局"),
+                ("kind", "department"),
+                ("parent", "YX0000"),
+            ],
+            422,
+            "机构代码“教育”无效",
+        ),
+        (
+            vec![
+                ("code", "YX0404"),
+                ("name", "某局"),
+                ("kind", "ministry"),
+                ("parent", "YX0000"),
+            ],
+            422,
+            "未知的机构类型",
+        ),
+    ];
+    for (fields, status, message) in agency_cases {
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend(fields);
+        let res = c
+            .post(app.url("/office/agencies"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), status, "{message}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains(message), "{message}: {html}");
+        assert!(
+            html.contains("aria-invalid=\"true\""),
+            "the field is marked"
+        );
+    }
+    let user_cases: Vec<(Vec<(&str, &str)>, u16, &str)> = vec![
+        (
+            vec![
+                ("username", "staff"),
+                ("role", "staff"),
+                ("agency", "YX0201"),
+                ("password", "long enough pw"),
+            ],
+            409,
+            "用户名“staff”已存在",
+        ),
+        (
+            vec![
+                ("username", "weak1"),
+                ("role", "staff"),
+                ("agency", "YX0201"),
+                ("password", "short"),
+            ],
+            422,
+            "密码至少需要 10 个字符",
+        ),
+        (
+            vec![
+                ("username", "ghost1"),
+                ("role", "staff"),
+                ("agency", "NOPE99"),
+                ("password", "long enough pw"),
+            ],
+            422,
+            "机构代码“NOPE99”不存在",
+        ),
+        (
+            vec![
+                ("username", "x"),
+                ("role", "staff"),
+                ("agency", "YX0201"),
+                ("password", "long enough pw"),
+            ],
+            422,
+            "用户名应为",
+        ),
+        (
+            vec![
+                ("username", "root1"),
+                ("role", "root"),
+                ("agency", "YX0201"),
+                ("password", "long enough pw"),
+            ],
+            422,
+            "未知的角色",
+        ),
+    ];
+    for (fields, status, message) in user_cases {
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend(fields);
+        let res = c
+            .post(app.url("/office/users"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), status, "{message}");
+        assert!(res.text().await.unwrap().contains(message), "{message}");
+    }
+    // Invalid UTF-8 in a form body.
+    let body = format!("csrf={csrf}&code=YX0405&name=%FF%FE&kind=department&parent=YX0000");
+    let res = c
+        .post(app.url("/office/agencies"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error(), "{}", res.status());
+    let html = res.text().await.unwrap();
+    assert!(html.contains("提交的数据格式不正确"), "{html}");
+    // An oversized body.
+    let huge = format!(
+        "csrf={csrf}&code=YX0406&kind=department&parent=YX0000&name={}",
+        "a".repeat(100 * 1024)
+    );
+    let res = c
+        .post(app.url("/office/agencies"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    assert!(res.text().await.unwrap().contains("提交的内容过大"));
+    assert_eq!(app.snapshot().await, before);
+}
+
+async fn calendar_overrides_via_office(app: App) {
+    let c = app.login("admin").await;
+    let csrf = app.csrf(&c, "/office/calendar?year=2026").await;
+    let before = app.snapshot().await;
+    for (date, kind, note, msg) in [
+        ("2026-02-30", "off", "台风", "日期“2026-02-30”无效"),
+        ("明天", "off", "台风", "日期“明天”无效"),
+        ("2026-12-01", "off", "", "请填写说明"),
+        ("2026-12-01", "maybe", "台风", "请选择"),
+    ] {
+        let res = c
+            .post(app.url("/office/calendar/overrides"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("date", date),
+                ("kind", kind),
+                ("note", note),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422, "{date}");
+        assert!(res.text().await.unwrap().contains(msg), "{msg}");
+    }
+    assert_eq!(app.snapshot().await, before);
+
+    let res = c
+        .post(app.url("/office/calendar/overrides"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("date", "2026-12-01"),
+            ("kind", "off"),
+            ("note", "台风停工"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let html = c
+        .get(app.url("/office/calendar?year=2026"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("台风停工") && html.contains("全年工作日 <strong>247</strong> 天"),
+        "one fewer working day"
+    );
+    let day: Value = c
+        .get(app.url("/api/v1/calendar/days/2026-12-01"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(day["workday"], false);
+    assert_eq!(day["reason"]["kind"], "override");
+    // The deadline calculator on the page explains the skipped day.
+    let html = c
+        .get(app.url("/office/calendar?year=2026&from=2026-11-30&days=1"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("2026-12-02") && html.contains("调整为休息日:台风停工"),
+        "{html}"
+    );
+
+    let res = c
+        .post(app.url("/office/calendar/overrides/delete"))
+        .form(&[("csrf", csrf.as_str()), ("date", "2026-12-01")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let day: Value = c
+        .get(app.url("/api/v1/calendar/days/2026-12-01"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(day["workday"], true);
+}
+
+async fn api_reads_writes_and_problems(app: App) {
+    let c = app.client();
+    let list: Value = c
+        .get(app.url("/api/v1/agencies"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 4);
+    let docs: Value = c
+        .get(app.url("/api/v1/documents"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(docs[0]["doc_number"], "云发改〔2021〕3号");
+
+    let span: Value = c
+        .get(app.url("/api/v1/calendar/deadline?from=2024-09-27&days=20"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(span["end"], "2024-10-30");
+    assert!(
+        span["explanation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l == "2024-10-12 国庆节调休上班:计入 1 天")
+    );
+    let span: Value = c
+        .get(app.url("/api/v1/calendar/workdays?from=2026-02-13&to=2026-02-28"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(span["workdays"], 6);
+    let res = c
+        .get(app.url("/api/v1/calendar/deadline?from=2024-09-27&days=-3"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(
+        (p["code"].as_str(), p["field"].as_str()),
+        (Some("invalid-input"), Some("days"))
+    );
+
+    let res = c.get(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["code"],
+        "unauthenticated"
+    );
+    let staff_token = app.token("staff").await;
+    let me: Value = c
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&staff_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["username"], "staff");
+    assert!(me.get("password_hash").is_none());
+
+    let before = app.snapshot().await;
+    let new =
+        json!({"code": "YX0501", "name": "云溪区统计局", "kind": "department", "parent": "YX0000"});
+    let res = c
+        .post(app.url("/api/v1/agencies"))
+        .bearer_auth(&staff_token)
+        .json(&new)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert_eq!(res.json::<Value>().await.unwrap()["code"], "forbidden");
+    let admin_token = app.token("admin").await;
+    let before_admin = app.snapshot().await;
+    for (body, status, code) in [
+        (
+            json!({"code": "YX0501", "name": "云溪区统计局", "kind": "department", "parent": "NOPE99"}),
+            422,
+            "invalid-input",
+        ),
+        (
+            json!({"code": "YX0201", "name": "重复", "kind": "department", "parent": "YX0000"}),
+            409,
+            "conflict",
+        ),
+        (
+            json!({"code": "YX0501", "name": "云溪区统计局", "kind": "bureau"}),
+            422,
+            "invalid-input",
+        ),
+        (json!({"name": "缺少代码"}), 422, "invalid-input"),
+    ] {
+        let res = c
+            .post(app.url("/api/v1/agencies"))
+            .bearer_auth(&admin_token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), status, "{body}");
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        assert_eq!(res.json::<Value>().await.unwrap()["code"], code, "{body}");
+    }
+    let res = c
+        .post(app.url("/api/v1/agencies"))
+        .bearer_auth(&admin_token)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error());
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    assert_eq!(app.snapshot().await, before_admin);
+    let res = c
+        .post(app.url("/api/v1/agencies"))
+        .bearer_auth(&admin_token)
+        .json(&new)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    assert_eq!(res.json::<Value>().await.unwrap()["code"], "YX0501");
+    assert_eq!(app.count("agencies").await, before[0] + 1);
+}
+
+async fn health_and_readiness(app: App) {
+    let c = app.client();
+    let h: Value = c
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(h["status"], "ok");
+    let res = c.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let r: Value = res.json().await.unwrap();
+    assert_eq!(r["status"], "ready");
+    assert_eq!(r["schema_version"], 1);
+    assert!(r["warnings"].is_array());
+    // When the database is gone, readiness says so.
+    app.t.db.close().await;
+    let res = c.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(res.status(), 503);
+}
