@@ -38,6 +38,9 @@ both!(
     health_and_readiness,
 );
 
+/// A bad form submission: its fields, the expected status and a phrase of the message.
+type BadCase<'a> = (Vec<(&'a str, &'a str)>, u16, &'a str);
+
 const PW: &str = "test password 1";
 
 struct App {
@@ -710,7 +713,7 @@ async fn bad_form_input_changes_nothing(app: App) {
     let csrf = app.csrf(&c, "/office/agencies").await;
     let before = app.snapshot().await;
     let long_name = "局".repeat(101);
-    let agency_cases: Vec<(Vec<(&str, &str)>, u16, &str)> = vec![
+    let agency_cases: Vec<BadCase> = vec![
         (
             vec![
                 ("code", "YX0401"),
@@ -790,7 +793,7 @@ async fn bad_form_input_changes_nothing(app: App) {
             "the field is marked"
         );
     }
-    let user_cases: Vec<(Vec<(&str, &str)>, u16, &str)> = vec![
+    let user_cases: Vec<BadCase> = vec![
         (
             vec![
                 ("username", "staff"),

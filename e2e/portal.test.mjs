@@ -1,0 +1,173 @@
+// Browser tests: the demo portal served by the real binary, driven in headless Chromium,
+// checked with axe-core (WCAG 2.1 A/AA). Run by scripts/e2e, which sets GONGKAI_BIN.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axeSource = require('axe-core').source;
+const PASSWORD = 'e2e demo password';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+let server, base, browser, dataDir;
+
+async function startServer() {
+  const bin = process.env.GONGKAI_BIN;
+  assert.ok(bin && existsSync(bin), `GONGKAI_BIN must name the gongkai binary (got ${bin})`);
+  dataDir = mkdtempSync(join(tmpdir(), 'gongkai-e2e-'));
+  server = spawn(bin, ['serve', '--demo', '--bind', '127.0.0.1:0', '--data-dir', dataDir], {
+    env: { ...process.env, GONGKAI_DEMO_PASSWORD: PASSWORD, RUST_LOG: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30000);
+    server.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = out.match(/已启动:(http:\/\/[0-9.:]+)\//);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    server.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+}
+
+before(async () => {
+  base = await startServer();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function newPage(options = {}) {
+  // bypassCSP lets the test inject axe-core; the site itself allows no inline script.
+  const context = await browser.newContext({ bypassCSP: true, locale: 'zh-CN', ...options });
+  return context.newPage();
+}
+
+async function axe(page, label) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const problems = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  assert.deepEqual(problems, [], `${label}: accessibility violations`);
+  assert.ok(result.passes.length > 10, `${label}: axe ran its checks`);
+}
+
+async function login(page, username) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(`${base}/office`);
+}
+
+test('home page: Chinese, landmarks, seed documents, accessible', async () => {
+  const page = await newPage();
+  await page.goto(base + '/');
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), '政府信息公开');
+  for (const role of ['banner', 'navigation', 'main', 'contentinfo']) {
+    assert.ok(await page.getByRole(role).first().isVisible(), role);
+  }
+  assert.ok(await page.getByRole('link', { name: /嘉定区政务公开工作要点/ }).isVisible());
+  assert.ok(await page.getByRole('link', { name: '云溪区教育局' }).isVisible());
+  await axe(page, 'home');
+  await page.context().close();
+});
+
+test('keyboard: the skip link is first and moves focus to the main content', async () => {
+  const page = await newPage();
+  await page.goto(base + '/');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), '跳到主要内容');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => location.hash), '#main');
+  await page.context().close();
+});
+
+test('document and agency pages are accessible and fit a phone screen', async () => {
+  const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+  await page.goto(base + '/');
+  await page.getByRole('link', { name: /嘉定区政务公开工作要点/ }).click();
+  assert.match(await page.getByRole('heading', { level: 1 }).textContent(), /嘉定区政务公开工作要点/);
+  assert.ok((await page.textContent('main')).includes('嘉府办发〔2021〕18号'));
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling on a phone (overflow ${overflow}px)`);
+  await axe(page, 'document');
+  await page.goto(base + '/agencies/YX0202');
+  assert.ok((await page.textContent('main')).includes('办公时间'));
+  await axe(page, 'agency');
+  await page.context().close();
+});
+
+test('staff log in and out without JavaScript', async () => {
+  const page = await newPage({ javaScriptEnabled: false });
+  await page.goto(base + '/office');
+  assert.ok(page.url().startsWith(`${base}/login`), 'anonymous visitors are sent to the login page');
+  await page.getByLabel('用户名').fill('staff');
+  await page.getByLabel('密码').fill('not the password');
+  await page.getByRole('button', { name: '登录' }).click();
+  assert.equal(await page.getByRole('alert').textContent().then((t) => t.trim()), '用户名或密码不正确');
+  await login(page, 'staff');
+  assert.ok((await page.textContent('header')).includes('机构经办人'));
+  await page.goto(`${base}/office/calendar?year=2024&from=2024-09-27&days=20`);
+  assert.ok((await page.textContent('main')).includes('2024-10-30'));
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await page.waitForURL(base + '/');
+  await page.goto(base + '/office');
+  assert.ok(page.url().startsWith(`${base}/login`), 'logged out');
+  await page.context().close();
+});
+
+test('office pages are accessible', async () => {
+  const page = await newPage();
+  await login(page, 'office');
+  await axe(page, 'office home');
+  await page.goto(`${base}/office/calendar?year=2024&from=2024-09-27&days=20`);
+  assert.ok((await page.textContent('main')).includes('国庆节调休上班:计入 1 天'));
+  await axe(page, 'calendar with a computed deadline');
+  await page.context().close();
+});
+
+test('administrator forms show errors accessibly and change nothing', async () => {
+  const page = await newPage();
+  await login(page, 'admin');
+  await page.goto(base + '/office/agencies');
+  await axe(page, 'agency admin');
+  await page.getByLabel(/^机构代码/).fill('YX0999');
+  await page.getByLabel('机构名称').fill('云溪区统计局');
+  await page.getByLabel(/^上级机构代码/).fill('NOPE99');
+  await page.getByRole('button', { name: '新增机构' }).click();
+  assert.match(await page.getByRole('alert').textContent(), /上级机构代码“NOPE99”不存在/);
+  assert.equal(await page.getByLabel(/^上级机构代码/).getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.getByLabel('机构名称').inputValue(), '云溪区统计局', 'input is kept');
+  await axe(page, 'agency form with error');
+  await page.goto(base + '/agencies/YX0999');
+  assert.match(await page.getByRole('heading', { level: 1 }).textContent(), /未找到/);
+  await page.goto(base + '/office/users');
+  await axe(page, 'user admin');
+  await page.context().close();
+});
+
+test('error pages are Chinese and accessible', async () => {
+  const page = await newPage();
+  const res = await page.goto(base + '/no/such/page');
+  assert.equal(res.status(), 404);
+  assert.ok((await page.textContent('main')).includes('请求编号'));
+  await axe(page, '404');
+  await page.context().close();
+});
