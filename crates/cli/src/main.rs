@@ -302,11 +302,33 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), DomainError> {
         started.elapsed().as_millis()
     );
     tracing::info!(%addr, backend = db.backend().name(), "listening");
+    tokio::spawn(housekeeping(db.clone()));
     gongkai_web::serve(listener, AppState::new(db.clone(), web), shutdown_signal())
         .await
         .map_err(|e| DomainError::unavailable(format!("服务异常退出:{e}")))?;
     db.close().await;
     Ok(())
+}
+
+/// Hourly: drop expired sessions and login attempts older than a day. Any node may do it;
+/// the deletes are idempotent.
+async fn housekeeping(db: Db) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let now = gongkai_store::db::now();
+        let result = async {
+            let mut c = db.conn().await?;
+            let s = gongkai_store::sessions::purge_expired(&mut c, now).await?;
+            let a = users::purge_login_attempts(&mut c, now - chrono::Duration::days(1)).await?;
+            Ok::<_, DomainError>((s, a))
+        }
+        .await;
+        match result {
+            Ok((s, a)) => tracing::debug!(sessions = s, login_attempts = a, "housekeeping"),
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

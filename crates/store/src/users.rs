@@ -342,3 +342,9 @@ pub async fn by_token(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Option
     .await?;
     from_row(&row).map(Some)
 }
+
+/// Forgets login attempts older than `before`; they only matter inside the rate-limit window.
+pub async fn purge_login_attempts(e: &mut impl Exec, before: DateTime<Utc>) -> Result<u64> {
+    e.execute(Sql::new("DELETE FROM login_attempts WHERE at < $1").bind(before))
+        .await
+}

@@ -1,5 +1,9 @@
 //! Who is asking: the session cookie, the logged-in user, the bearer token, and the CSRF
 //! token every form must echo.
+//!
+//! Sessions are our own table rather than tower-sessions: its published sqlx store pins an
+//! older sqlx, and what we need (a hashed id, a user, a CSRF token, an expiry, rotation at
+//! login) is a few queries that run the same on SQLite and PostgreSQL.
 
 use std::net::SocketAddr;
 

@@ -1,0 +1,331 @@
+//! The `gongkai` binary, run as users run it.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use gongkai_store::testing::TestDb;
+use gongkai_store::{Backend, Exec, Sql};
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "gongkai-cli-{tag}-{}-{}",
+        std::process::id(),
+        gongkai_store::secret::random_token(6)
+            .unwrap()
+            .replace(['-', '_'], "x")
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The binary with a clean environment: no stray GONGKAI_* settings from the caller.
+fn gongkai(dir: &PathBuf, db_url: Option<&str>) -> Command {
+    gongkai_at(dir, &dir.join("data"), db_url)
+}
+
+fn gongkai_at(dir: &PathBuf, data_dir: &std::path::Path, db_url: Option<&str>) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_gongkai"));
+    c.current_dir(dir).env("RUST_LOG", "warn");
+    for (k, _) in std::env::vars() {
+        if k.starts_with("GONGKAI_") {
+            c.env_remove(k);
+        }
+    }
+    c.arg("--data-dir").arg(data_dir);
+    if let Some(url) = db_url {
+        c.env("GONGKAI_DATABASE_URL", url);
+    }
+    c
+}
+
+fn run(mut c: Command, stdin: Option<&str>) -> Output {
+    c.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn calendar_check_2026_matches_the_official_notice() {
+    let dir = temp_dir("cal");
+    let mut c = gongkai(&dir, None);
+    c.args(["calendar", "check", "2026"]);
+    let out = run(c, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for line in [
+        "全年工作日:248 天",
+        "工作日放假(法定节假日):19 天",
+        "周末上班(调休):6 天",
+        "2026-02-14 星期六 春节调休上班",
+        "2026-02-28 星期六 春节调休上班",
+        "2026-09-20 星期日 国庆节调休上班",
+        "2026-10-10 星期六 国庆节调休上班",
+        "2026-02-16 星期一 春节(法定节假日)",
+        "2 月(16 天):02 03 04 05 06 09 10 11 12 13 14 24 25 26 27 28",
+    ] {
+        assert!(stdout.contains(line), "missing {line:?} in\n{stdout}");
+    }
+    assert!(
+        !dir.join("data").exists(),
+        "checking the calendar creates no database"
+    );
+}
+
+#[test]
+fn calendar_check_warns_on_a_year_without_data() {
+    let dir = temp_dir("cal27");
+    let mut c = gongkai(&dir, None);
+    c.args(["calendar", "check", "2027", "--strict"]);
+    let out = run(c, None);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).contains("2027 年没有国务院节假日安排数据"));
+}
+
+async fn user_commands(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let dir = temp_dir("users");
+    let sqlite_dir = t.dir.clone();
+    let url = t.url.clone();
+    // On SQLite, point the binary at the test's data dir.
+    let cmd = |args: &[&str]| {
+        let data_dir = sqlite_dir.clone().unwrap_or_else(|| dir.join("data"));
+        let mut c = gongkai_at(&dir, &data_dir, url.as_deref());
+        c.args(args);
+        c
+    };
+    let out = run(cmd(&["migrate"]), None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("本次应用 0 个迁移"),
+        "already migrated: {}",
+        text(&out.stdout)
+    );
+    let out = run(cmd(&["demo"]), None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("admin"));
+    let out = run(cmd(&["demo"]), None);
+    assert!(text(&out.stdout).contains("演示数据已存在"));
+
+    let users = |t: &TestDb| {
+        let db = t.db.clone();
+        async move {
+            db.conn()
+                .await
+                .unwrap()
+                .fetch_one(Sql::new("SELECT COUNT(*) AS n FROM users"))
+                .await
+                .unwrap()
+                .get::<i64>("n")
+                .unwrap()
+        }
+    };
+    let before = users(&t).await;
+    for (args, stdin, message) in [
+        (
+            vec![
+                "user",
+                "add",
+                "newstaff",
+                "--role",
+                "staff",
+                "--agency",
+                "YX0202",
+                "--password-stdin",
+            ],
+            "short\n",
+            "密码至少需要 10 个字符",
+        ),
+        (
+            vec![
+                "user", "add", "newstaff", "--role", "staff", "--agency", "NOPE99",
+            ],
+            "",
+            "机构代码“NOPE99”不存在",
+        ),
+        (
+            vec![
+                "user", "add", "staff", "--role", "staff", "--agency", "YX0202",
+            ],
+            "",
+            "用户名“staff”已存在",
+        ),
+        (
+            vec![
+                "user", "add", "newstaff", "--role", "boss", "--agency", "YX0202",
+            ],
+            "",
+            "未知的角色",
+        ),
+        (vec!["user", "passwd", "ghost"], "", "未找到用户"),
+    ] {
+        let out = run(cmd(&args), Some(stdin));
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            text(&out.stderr).contains(message),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    assert_eq!(users(&t).await, before, "bad input wrote nothing");
+
+    let out = run(
+        cmd(&[
+            "user",
+            "add",
+            "newstaff",
+            "--role",
+            "staff",
+            "--agency",
+            "yx0202",
+            "--name",
+            "王五",
+            "--password-stdin",
+        ]),
+        Some("a good passphrase\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!text(&out.stdout).contains("a good passphrase"));
+    let out = run(
+        cmd(&[
+            "user", "add", "gen1", "--role", "reviewer", "--agency", "YX0202",
+        ]),
+        None,
+    );
+    assert!(text(&out.stdout).contains("初始密码(只显示这一次)"));
+    assert_eq!(users(&t).await, before + 2);
+
+    let out = run(cmd(&["user", "token", "newstaff", "--name", "ci"]), None);
+    assert!(out.status.success());
+    let token = text(&out.stdout).trim().to_string();
+    assert!(token.starts_with("gk_"));
+    let user = gongkai_store::users::by_token(&t.db, &token, gongkai_store::db::now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.username, "newstaff");
+
+    let out = run(
+        cmd(&["user", "passwd", "newstaff", "--password-stdin"]),
+        Some("another good one\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let policy = gongkai_store::users::LoginPolicy::default();
+    assert!(
+        gongkai_store::users::authenticate(
+            &t.db,
+            "newstaff",
+            "another good one",
+            "t",
+            gongkai_store::db::now(),
+            policy
+        )
+        .await
+        .is_ok()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_commands_on_sqlite() {
+    user_commands(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_commands_on_postgres() {
+    user_commands(Backend::Postgres).await
+}
+
+fn get(addr: &str, path: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+/// Starts `serve`, waits for its address, and returns (child, address, everything printed).
+fn start(dir: &PathBuf, extra_env: &[(&str, &str)]) -> (std::process::Child, String, String) {
+    let mut c = gongkai(dir, None);
+    c.args(["serve", "--bind", "127.0.0.1:0"]);
+    for (k, v) in extra_env {
+        c.env(k, v);
+    }
+    let mut child = c
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    let addr = loop {
+        let n = stdout.read(&mut buf).unwrap();
+        assert!(n > 0, "serve exited early: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        if let Some(i) = seen.find("已启动:http://") {
+            let rest = &seen[i + "已启动:http://".len()..];
+            break rest.split('/').next().unwrap().to_string();
+        }
+    };
+    (child, addr, seen)
+}
+
+#[test]
+fn serve_bootstraps_an_admin_once_and_restarts_ready() {
+    let dir = temp_dir("serve");
+    let (mut child, addr, printed) = start(&dir, &[("GONGKAI_ADMIN_PASSWORD", "first admin pass")]);
+    assert!(
+        printed.contains("已创建管理员账号 admin(密码取自 GONGKAI_ADMIN_PASSWORD)"),
+        "{printed}"
+    );
+    let ready = get(&addr, "/readyz");
+    assert!(ready.starts_with("HTTP/1.1 200"), "{ready}");
+    assert!(ready.contains("\"schema_version\":1"));
+    let home = get(&addr, "/");
+    assert!(home.contains("本级人民政府"), "the root agency is listed");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let (mut child, addr, printed) = start(&dir, &[]);
+    assert!(
+        !printed.contains("已创建管理员账号"),
+        "no second admin: {printed}"
+    );
+    assert!(get(&addr, "/readyz").starts_with("HTTP/1.1 200"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn a_non_postgres_database_url_is_refused() {
+    let dir = temp_dir("badurl");
+    let mut c = gongkai(&dir, Some("mysql://root@127.0.0.1/x"));
+    c.arg("migrate");
+    let out = run(c, None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("只接受 postgres://"),
+        "{}",
+        text(&out.stderr)
+    );
+}
