@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use chrono::{Datelike, Weekday};
 use gongkai_domain::DomainError;
-use gongkai_domain::calendar::WorkCalendar;
+use gongkai_domain::calendar::{DayInfo, WorkCalendar};
 use gongkai_store::calendar;
 
 use crate::config::Config;
@@ -19,6 +19,18 @@ fn weekday_cn(w: Weekday) -> &'static str {
         Weekday::Fri => "星期五",
         Weekday::Sat => "星期六",
         Weekday::Sun => "星期日",
+    }
+}
+
+fn print_days(heading: &str, days: &[DayInfo]) {
+    println!("{heading}:{} 天", days.len());
+    for d in days {
+        println!(
+            "  {} {} {}",
+            d.date,
+            weekday_cn(d.date.weekday()),
+            d.reason.label()
+        );
     }
 }
 
@@ -47,34 +59,10 @@ pub async fn run(cfg: &Config, year: Option<i32>, strict: bool) -> Result<ExitCo
         );
     }
     println!("全年工作日:{} 天", s.workdays.len());
-    println!("工作日放假(法定节假日):{} 天", s.holidays_on_weekdays.len());
-    for d in &s.holidays_on_weekdays {
-        println!(
-            "  {} {} {}",
-            d.date,
-            weekday_cn(d.date.weekday()),
-            d.reason.label()
-        );
-    }
-    println!("周末上班(调休):{} 天", s.makeup_workdays.len());
-    for d in &s.makeup_workdays {
-        println!(
-            "  {} {} {}",
-            d.date,
-            weekday_cn(d.date.weekday()),
-            d.reason.label()
-        );
-    }
+    print_days("工作日放假(法定节假日)", &s.holidays_on_weekdays);
+    print_days("周末上班(调休)", &s.makeup_workdays);
     if !s.overrides.is_empty() {
-        println!("本平台调整:{} 天", s.overrides.len());
-        for d in &s.overrides {
-            println!(
-                "  {} {} {}",
-                d.date,
-                weekday_cn(d.date.weekday()),
-                d.reason.label()
-            );
-        }
+        print_days("本平台调整", &s.overrides);
     }
     println!("各月工作日:");
     for month in 1..=12u32 {

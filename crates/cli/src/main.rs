@@ -376,9 +376,9 @@ async fn user(cmd: UserCmd, cfg: &Config) -> Result<(), DomainError> {
         } => {
             let draft = UserDraft::parse(&username, &name, &role)?;
             let (password, generated) = read_password(password_stdin)?;
-            let mut tx = db.begin().await?;
-            let u = users::create(&mut tx, &actor, &draft, &agency, &password).await?;
-            tx.commit().await?;
+            let u = db
+                .write(async |tx| users::create(tx, &actor, &draft, &agency, &password).await)
+                .await?;
             println!("已创建用户 {}({})", u.username, u.role.label());
             if generated {
                 println!("初始密码(只显示这一次):{password}");
@@ -389,18 +389,18 @@ async fn user(cmd: UserCmd, cfg: &Config) -> Result<(), DomainError> {
             password_stdin,
         } => {
             let (password, generated) = read_password(password_stdin)?;
-            let mut tx = db.begin().await?;
-            let u = users::set_password(&mut tx, &actor, &username, &password).await?;
-            tx.commit().await?;
+            let u = db
+                .write(async |tx| users::set_password(tx, &actor, &username, &password).await)
+                .await?;
             println!("已为 {} 设置新密码,其所有登录会话已失效", u.username);
             if generated {
                 println!("新密码(只显示这一次):{password}");
             }
         }
         UserCmd::Token { username, name } => {
-            let mut tx = db.begin().await?;
-            let token = users::create_token(&mut tx, &actor, &username, &name).await?;
-            tx.commit().await?;
+            let token = db
+                .write(async |tx| users::create_token(tx, &actor, &username, &name).await)
+                .await?;
             println!("{token}");
             eprintln!(
                 "以上为 {username} 的 API 令牌(只显示这一次),请求时使用请求头 Authorization: Bearer <令牌>"

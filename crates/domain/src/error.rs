@@ -91,6 +91,15 @@ impl DomainError {
         }
     }
 
+    /// Errors caused by what the user entered, which a form shows next to its fields
+    /// (as opposed to errors that end the request).
+    pub fn is_input_error(&self) -> bool {
+        matches!(
+            self,
+            DomainError::Invalid { .. } | DomainError::Conflict { .. }
+        )
+    }
+
     /// The field the error is about, if any.
     pub fn field(&self) -> Option<Field> {
         match self {

@@ -49,6 +49,19 @@ fn json(a: &Agency) -> serde_json::Value {
     serde_json::to_value(a).unwrap_or_default()
 }
 
+/// Binds the editable fields, in the order both statements below expect ($1..$9).
+fn bind_fields(sql: Sql, d: &AgencyDraft, parent_id: Option<i64>) -> Sql {
+    sql.bind(&d.name)
+        .bind(&d.short_name)
+        .bind(d.kind.as_str())
+        .bind(parent_id)
+        .bind(d.phone.as_ref())
+        .bind(d.email.as_ref())
+        .bind(d.address.as_ref())
+        .bind(d.postcode.as_ref())
+        .bind(d.office_hours.as_ref())
+}
+
 const PARENT: Field = Field::new("parent", "上级机构");
 
 /// Finds the parent named in a draft and checks the tree shape.
@@ -69,23 +82,18 @@ pub async fn create(tx: &mut Tx, actor: &Actor, draft: &AgencyDraft) -> Result<A
     let now = tx.now();
     let row = tx
         .fetch_one(
-            Sql::dynamic(format!(
-                "INSERT INTO agencies (code, name, short_name, kind, parent_id, phone, email, \
-                 address, postcode, office_hours, sort_order, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-                   (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM agencies), $11, $11) \
-                 RETURNING {COLUMNS}"
-            ))
+            bind_fields(
+                Sql::dynamic(format!(
+                    "INSERT INTO agencies (name, short_name, kind, parent_id, phone, email, \
+                     address, postcode, office_hours, code, sort_order, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+                       (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM agencies), $11, $11) \
+                     RETURNING {COLUMNS}"
+                )),
+                draft,
+                parent_id,
+            )
             .bind(draft.code.as_str())
-            .bind(&draft.name)
-            .bind(&draft.short_name)
-            .bind(draft.kind.as_str())
-            .bind(parent_id)
-            .bind(draft.phone.as_ref())
-            .bind(draft.email.as_ref())
-            .bind(draft.address.as_ref())
-            .bind(draft.postcode.as_ref())
-            .bind(draft.office_hours.as_ref())
             .bind(now),
         )
         .await
@@ -126,20 +134,15 @@ pub async fn update(tx: &mut Tx, actor: &Actor, draft: &AgencyDraft) -> Result<A
     let now = tx.now();
     let row = tx
         .fetch_one(
-            Sql::dynamic(format!(
-                "UPDATE agencies SET name = $1, short_name = $2, kind = $3, parent_id = $4, \
+            bind_fields(
+                Sql::dynamic(format!(
+                    "UPDATE agencies SET name = $1, short_name = $2, kind = $3, parent_id = $4, \
                  phone = $5, email = $6, address = $7, postcode = $8, office_hours = $9, \
                  updated_at = $10 WHERE id = $11 RETURNING {COLUMNS}"
-            ))
-            .bind(&draft.name)
-            .bind(&draft.short_name)
-            .bind(draft.kind.as_str())
-            .bind(parent_id)
-            .bind(draft.phone.as_ref())
-            .bind(draft.email.as_ref())
-            .bind(draft.address.as_ref())
-            .bind(draft.postcode.as_ref())
-            .bind(draft.office_hours.as_ref())
+                )),
+                draft,
+                parent_id,
+            )
             .bind(now)
             .bind(before.id),
         )

@@ -350,6 +350,15 @@ impl Db {
         Ok(Tx { inner, now: now() })
     }
 
+    /// Runs `work` in a write transaction, committing when it succeeds. An error rolls
+    /// everything back: bad input changes nothing.
+    pub async fn write<T>(&self, work: impl AsyncFnOnce(&mut Tx) -> Result<T>) -> Result<T> {
+        let mut tx = self.begin().await?;
+        let value = work(&mut tx).await?;
+        tx.commit().await?;
+        Ok(value)
+    }
+
     /// Is the database answering?
     pub async fn ping(&self) -> Result<()> {
         self.conn()

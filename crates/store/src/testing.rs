@@ -88,6 +88,30 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// Rows in `table`.
+    pub async fn count(&self, table: &str) -> i64 {
+        self.db
+            .conn()
+            .await
+            .expect("connection")
+            .fetch_one(Sql::dynamic(format!("SELECT COUNT(*) AS n FROM {table}")))
+            .await
+            .expect("count")
+            .get("n")
+            .expect("count column")
+    }
+
+    /// Row counts of the given tables: compare before and after to prove nothing was written.
+    pub async fn snapshot(&self, tables: &[&str]) -> Vec<i64> {
+        let mut counts = Vec::with_capacity(tables.len());
+        for t in tables {
+            counts.push(self.count(t).await);
+        }
+        counts
+    }
+}
+
 /// The admin URL with its database name replaced.
 pub fn database_url(admin_url: &str, name: &str) -> String {
     let (base, query) = match admin_url.split_once('?') {

@@ -64,32 +64,15 @@ async fn add_agency(db: &Db, code: &str, kind: &str, parent: &str) -> agencies::
     a
 }
 
-async fn count(db: &Db, table: &str) -> i64 {
-    db.conn()
-        .await
-        .unwrap()
-        .fetch_one(Sql::dynamic(format!("SELECT COUNT(*) AS n FROM {table}")))
-        .await
-        .unwrap()
-        .get("n")
-        .unwrap()
-}
-
-async fn snapshot(db: &Db) -> Vec<i64> {
-    let mut v = Vec::new();
-    for t in [
-        "agencies",
-        "users",
-        "audit_log",
-        "outbox",
-        "calendar_overrides",
-        "documents",
-        "api_tokens",
-    ] {
-        v.push(count(db, t).await);
-    }
-    v
-}
+const TABLES: &[&str] = &[
+    "agencies",
+    "users",
+    "audit_log",
+    "outbox",
+    "calendar_overrides",
+    "documents",
+    "api_tokens",
+];
 
 async fn migrations_are_idempotent_and_concurrent_safe(t: TestDb) {
     assert_eq!(migrate::run(&t.db).await.unwrap(), Vec::<i64>::new());
@@ -131,19 +114,19 @@ async fn agency_create_writes_audit_and_outbox_in_one_transaction(t: TestDb) {
 }
 
 async fn rolled_back_changes_leave_nothing(t: TestDb) {
-    let before = snapshot(&t.db).await;
+    let before = t.snapshot(TABLES).await;
     {
         let mut tx = t.db.begin().await.unwrap();
         let draft = AgencyDraft::parse(&agency_input("YX0000", "government", "")).unwrap();
         agencies::create(&mut tx, &actor(), &draft).await.unwrap();
         // dropped without commit
     }
-    assert_eq!(snapshot(&t.db).await, before);
+    assert_eq!(t.snapshot(TABLES).await, before);
 }
 
 async fn bad_agency_input_changes_nothing(t: TestDb) {
     add_agency(&t.db, "YX0000", "government", "").await;
-    let before = snapshot(&t.db).await;
+    let before = t.snapshot(TABLES).await;
     let cases: [(AgencyInput, &str); 3] = [
         (agency_input("YX0201", "department", "NOPE01"), "parent"),
         (agency_input("YX030101", "village", "YX0000"), "parent"),
@@ -167,7 +150,7 @@ async fn bad_agency_input_changes_nothing(t: TestDb) {
     assert_eq!(err.code(), "conflict");
     assert!(err.to_string().contains("YX0000"), "{err}");
     drop(tx);
-    assert_eq!(snapshot(&t.db).await, before);
+    assert_eq!(t.snapshot(TABLES).await, before);
 }
 
 async fn agency_update_keeps_history(t: TestDb) {
@@ -220,7 +203,7 @@ async fn users_and_bad_user_input(t: TestDb) {
     assert_eq!(u.username, "staff01");
     assert_eq!(u.role, Role::Staff);
 
-    let before = snapshot(&t.db).await;
+    let before = t.snapshot(TABLES).await;
     let attempts = [
         (
             UserDraft::parse("staff01", "", "staff").unwrap(),
@@ -248,7 +231,7 @@ async fn users_and_bad_user_input(t: TestDb) {
             .unwrap_err();
         assert_eq!(err.code(), code, "{err:?}");
     }
-    assert_eq!(snapshot(&t.db).await, before);
+    assert_eq!(t.snapshot(TABLES).await, before);
     let mut c = t.db.conn().await.unwrap();
     let log = audit::for_entity(&mut c, "user", &u.id.to_string())
         .await
@@ -266,7 +249,11 @@ async fn users_and_bad_user_input(t: TestDb) {
 }
 
 async fn make_user(db: &Db, name: &str, role: &str, pw: &str) -> users::User {
-    if count(db, "agencies").await == 0 {
+    if agencies::list(&mut db.conn().await.unwrap())
+        .await
+        .unwrap()
+        .is_empty()
+    {
         add_agency(db, "YX0000", "government", "").await;
     }
     let mut tx = db.begin().await.unwrap();
@@ -340,7 +327,7 @@ async fn login_checks_passwords_and_limits_failures(t: TestDb) {
         .await
         .is_ok()
     );
-    assert_eq!(count(&t.db, "login_attempts").await, 8);
+    assert_eq!(t.count("login_attempts").await, 8);
 }
 
 async fn password_change_ends_sessions(t: TestDb) {
@@ -531,7 +518,7 @@ async fn audit_log_is_append_only(t: TestDb) {
     );
     assert!(c.execute(Sql::new("DELETE FROM audit_log")).await.is_err());
     drop(c);
-    assert_eq!(count(&t.db, "audit_log").await, 1);
+    assert_eq!(t.count("audit_log").await, 1);
 }
 
 async fn documents_round_trip(t: TestDb) {

@@ -42,9 +42,11 @@ pub async fn agency_create(
 ) -> AppResult<impl IntoResponse> {
     user.user.principal().require_admin()?;
     let draft = AgencyDraft::parse(&input)?;
-    let mut tx = state.db.begin().await?;
-    let a = agencies::create(&mut tx, &user.actor(), &draft).await?;
-    tx.commit().await?;
+    let actor = user.actor();
+    let a = state
+        .db
+        .write(async |tx| agencies::create(tx, &actor, &draft).await)
+        .await?;
     Ok((StatusCode::CREATED, Json(a)))
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 use gongkai_domain::agency::{AgencyDraft, AgencyInput};
 use gongkai_domain::user::UserDraft;
 use gongkai_store::testing::TestDb;
-use gongkai_store::{Actor, Backend, Exec, Sql, agencies, audit, documents, users};
+use gongkai_store::{Actor, Backend, agencies, audit, documents, users};
 use gongkai_web::{AppState, WebConfig};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -157,31 +157,20 @@ impl App {
     }
 
     async fn count(&self, table: &str) -> i64 {
-        self.t
-            .db
-            .conn()
-            .await
-            .unwrap()
-            .fetch_one(Sql::dynamic(format!("SELECT COUNT(*) AS n FROM {table}")))
-            .await
-            .unwrap()
-            .get("n")
-            .unwrap()
+        self.t.count(table).await
     }
 
     async fn snapshot(&self) -> Vec<i64> {
-        let mut v = Vec::new();
-        for t in [
-            "agencies",
-            "users",
-            "audit_log",
-            "outbox",
-            "calendar_overrides",
-            "sessions",
-        ] {
-            v.push(self.count(t).await);
-        }
-        v
+        self.t
+            .snapshot(&[
+                "agencies",
+                "users",
+                "audit_log",
+                "outbox",
+                "calendar_overrides",
+                "sessions",
+            ])
+            .await
     }
 
     async fn token(&self, username: &str) -> String {
@@ -708,6 +697,31 @@ async fn admin_creates_agencies_and_users(app: App) {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
 
+/// Posts each bad submission and checks the status and the message on the re-shown form.
+async fn post_bad_forms(
+    app: &App,
+    c: &Client,
+    path: &str,
+    csrf: &str,
+    cases: Vec<BadCase<'_>>,
+    marks_field: bool,
+) {
+    for (fields, status, message) in cases {
+        let mut form = vec![("csrf", csrf)];
+        form.extend(fields);
+        let res = c.post(app.url(path)).form(&form).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), status, "{message}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains(message), "{message}: {html}");
+        if marks_field {
+            assert!(
+                html.contains("aria-invalid=\"true\""),
+                "the field is marked: {message}"
+            );
+        }
+    }
+}
+
 async fn bad_form_input_changes_nothing(app: App) {
     let c = app.login("admin").await;
     let csrf = app.csrf(&c, "/office/agencies").await;
@@ -776,23 +790,7 @@ async fn bad_form_input_changes_nothing(app: App) {
             "未知的机构类型",
         ),
     ];
-    for (fields, status, message) in agency_cases {
-        let mut form = vec![("csrf", csrf.as_str())];
-        form.extend(fields);
-        let res = c
-            .post(app.url("/office/agencies"))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status().as_u16(), status, "{message}");
-        let html = res.text().await.unwrap();
-        assert!(html.contains(message), "{message}: {html}");
-        assert!(
-            html.contains("aria-invalid=\"true\""),
-            "the field is marked"
-        );
-    }
+    post_bad_forms(&app, &c, "/office/agencies", &csrf, agency_cases, true).await;
     let user_cases: Vec<BadCase> = vec![
         (
             vec![
@@ -845,18 +843,7 @@ async fn bad_form_input_changes_nothing(app: App) {
             "未知的角色",
         ),
     ];
-    for (fields, status, message) in user_cases {
-        let mut form = vec![("csrf", csrf.as_str())];
-        form.extend(fields);
-        let res = c
-            .post(app.url("/office/users"))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status().as_u16(), status, "{message}");
-        assert!(res.text().await.unwrap().contains(message), "{message}");
-    }
+    post_bad_forms(&app, &c, "/office/users", &csrf, user_cases, false).await;
     // Invalid UTF-8 in a form body.
     let body = format!("csrf={csrf}&code=YX0405&name=%FF%FE&kind=department&parent=YX0000");
     let res = c

@@ -119,21 +119,32 @@ pub async fn create_agency(
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
     staff.require_admin()?;
+    let actor = staff.actor();
     let result = match AgencyDraft::parse(&form.input) {
         Ok(draft) => {
-            let mut tx = state.db.begin().await?;
-            match agencies::create(&mut tx, &staff.actor(), &draft).await {
-                Ok(a) => tx.commit().await.map(|_| a),
-                Err(e) => Err(e),
-            }
+            state
+                .db
+                .write(async |tx| agencies::create(tx, &actor, &draft).await)
+                .await
         }
         Err(e) => Err(e),
     };
+    agency_saved(&state, &staff, form.input, false, result).await
+}
+
+/// After a save: to the agency's page, or back to the form with the message.
+async fn agency_saved(
+    state: &AppState,
+    staff: &Staff,
+    input: AgencyInput,
+    editing: bool,
+    result: Result<Agency, DomainError>,
+) -> AppResult<Response> {
     match result {
         Ok(a) => Ok(Redirect::to(&format!("/agencies/{}", a.code)).into_response()),
-        Err(e @ (DomainError::Invalid { .. } | DomainError::Conflict { .. })) => {
+        Err(e) if e.is_input_error() => {
             let status = crate::error::status_of(&e);
-            let p = agencies_page(&state, &staff, form.input, false, Some(e)).await?;
+            let p = agencies_page(state, staff, input, editing, Some(e)).await?;
             page(&p, status, None)
         }
         Err(e) => Err(AppError(e)),
@@ -171,25 +182,17 @@ pub async fn update_agency(
     staff.require_admin()?;
     // The code in the path is authoritative: codes never change once 索引号 use them.
     form.input.code = code;
+    let actor = staff.actor();
     let result = match AgencyDraft::parse(&form.input) {
         Ok(draft) => {
-            let mut tx = state.db.begin().await?;
-            match agencies::update(&mut tx, &staff.actor(), &draft).await {
-                Ok(a) => tx.commit().await.map(|_| a),
-                Err(e) => Err(e),
-            }
+            state
+                .db
+                .write(async |tx| agencies::update(tx, &actor, &draft).await)
+                .await
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(a) => Ok(Redirect::to(&format!("/agencies/{}", a.code)).into_response()),
-        Err(e @ (DomainError::Invalid { .. } | DomainError::Conflict { .. })) => {
-            let status = crate::error::status_of(&e);
-            let p = agencies_page(&state, &staff, form.input, true, Some(e)).await?;
-            page(&p, status, None)
-        }
-        Err(e) => Err(AppError(e)),
-    }
+    agency_saved(&state, &staff, form.input, true, result).await
 }
 
 pub struct UserLine {
@@ -279,19 +282,20 @@ pub async fn create_user(
     staff.visitor.verify_csrf(&form.csrf)?;
     staff.require_admin()?;
     let i = &form.input;
+    let actor = staff.actor();
     let result = match UserDraft::parse(&i.username, &i.display_name, &i.role) {
         Ok(draft) => {
-            let mut tx = state.db.begin().await?;
-            match users::create(&mut tx, &staff.actor(), &draft, &i.agency, &form.password).await {
-                Ok(u) => tx.commit().await.map(|_| u),
-                Err(e) => Err(e),
-            }
+            let (agency, password) = (&i.agency, &form.password);
+            state
+                .db
+                .write(async |tx| users::create(tx, &actor, &draft, agency, password).await)
+                .await
         }
         Err(e) => Err(e),
     };
     match result {
         Ok(_) => Ok(Redirect::to("/office/users").into_response()),
-        Err(e @ (DomainError::Invalid { .. } | DomainError::Conflict { .. })) => {
+        Err(e) if e.is_input_error() => {
             let status = crate::error::status_of(&e);
             let p = users_page(&state, &staff, form.input, Some(e)).await?;
             page(&p, status, None)

@@ -74,13 +74,17 @@ pub async fn login(
     match result {
         Ok(user) => {
             // A fresh session id at login: a session fixed before login is worthless after.
-            let mut tx = state.db.begin().await?;
-            if let Some(old) = &visitor.cookie {
-                sessions::delete(&mut tx, old).await?;
-            }
             let ttl = state.config.session_ttl;
-            let created = sessions::create(&mut tx, Some(user.id), db::now(), ttl).await?;
-            tx.commit().await?;
+            let old = visitor.cookie.as_deref();
+            let created = state
+                .db
+                .write(async |tx| {
+                    if let Some(old) = old {
+                        sessions::delete(tx, old).await?;
+                    }
+                    sessions::create(tx, Some(user.id), db::now(), ttl).await
+                })
+                .await?;
             tracing::info!(user = %user.username, "login");
             let mut res = Redirect::to(safe_next(&form.next)).into_response();
             let (k, v) = set_cookie(&state, &created.cookie_value, ttl.num_seconds());

@@ -201,9 +201,11 @@ pub async fn set_override(
             return page(&p, StatusCode::UNPROCESSABLE_ENTITY, None);
         }
     };
-    let mut tx = state.db.begin().await?;
-    calendar::set_override(&mut tx, &staff.actor(), &o).await?;
-    tx.commit().await?;
+    let actor = staff.actor();
+    state
+        .db
+        .write(async |tx| calendar::set_override(tx, &actor, &o).await)
+        .await?;
     Ok(Redirect::to(&format!("/office/calendar?year={}", o.date.year())).into_response())
 }
 
@@ -221,12 +223,15 @@ pub async fn remove_override(
     staff.visitor.verify_csrf(&form.csrf)?;
     staff.require_admin()?;
     let date: NaiveDate = parse_date(&form.date, Field::new("date", "日期")).map_err(AppError)?;
-    let mut tx = state.db.begin().await?;
-    if !calendar::remove_override(&mut tx, &staff.actor(), date).await? {
+    let actor = staff.actor();
+    let removed = state
+        .db
+        .write(async |tx| calendar::remove_override(tx, &actor, date).await)
+        .await?;
+    if !removed {
         return Err(AppError(DomainError::NotFound {
             what: "该日期的调整",
         }));
     }
-    tx.commit().await?;
     Ok(Redirect::to(&format!("/office/calendar?year={}", date.year())).into_response())
 }
