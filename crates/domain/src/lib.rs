@@ -7,3 +7,5 @@ pub mod text;
 pub mod user;
 
 pub use error::{DomainError, Field};
+pub mod doc_number;
+pub mod index_number;
