@@ -8,4 +8,6 @@ pub mod user;
 
 pub use error::{DomainError, Field};
 pub mod doc_number;
+pub mod document;
 pub mod index_number;
+pub mod topics;

@@ -1,0 +1,447 @@
+//! Documents under proactive disclosure: kinds, validity, the disclosure attribute decided at
+//! the source (公开属性源头认定), the review workflow and the publication clock (条例 Art. 26).
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::calendar::{WorkCalendar, WorkdaySpan};
+use crate::error::{DomainError, Field};
+use crate::user::{Principal, Role};
+
+macro_rules! labelled_enum {
+    ($(#[$m:meta])* $name:ident, $field:expr, $what:literal, { $($variant:ident => ($code:literal, $label:literal)),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+            pub const FIELD: Field = $field;
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),* }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),* }
+            }
+
+            /// Accepts the code or the Chinese label.
+            pub fn parse(input: &str) -> Result<Self, DomainError> {
+                let s = input.trim();
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == s || v.label() == s)
+                    .ok_or_else(|| DomainError::invalid($field, format!(concat!("未知的", $what, "“{}”"), s)))
+            }
+        }
+    };
+}
+
+labelled_enum!(
+    /// 公文种类: the 15 kinds of 《党政机关公文处理工作条例》 Art. 8, plus 其他.
+    DocKind, Field::new("kind", "文种"), "文种", {
+    Resolution => ("resolution", "决议"),
+    Decision => ("decision", "决定"),
+    Order => ("order", "命令(令)"),
+    Communique => ("communique", "公报"),
+    Announcement => ("announcement", "公告"),
+    PublicNotice => ("public_notice", "通告"),
+    Opinion => ("opinion", "意见"),
+    Notice => ("notice", "通知"),
+    Circular => ("circular", "通报"),
+    Report => ("report", "报告"),
+    Request => ("request", "请示"),
+    Reply => ("reply", "批复"),
+    Motion => ("motion", "议案"),
+    Letter => ("letter", "函"),
+    Minutes => ("minutes", "纪要"),
+    Other => ("other", "其他"),
+});
+
+labelled_enum!(
+    /// 有效性.
+    Validity, Field::new("validity", "有效性"), "有效性", {
+    Current => ("current", "现行有效"),
+    Amended => ("amended", "已修改"),
+    Repealed => ("repealed", "已废止"),
+    Expired => ("expired", "已失效"),
+});
+
+labelled_enum!(
+    /// How one document affects another; the target's validity follows.
+    RelationKind, Field::new("relation", "关联关系"), "关联关系", {
+    Amends => ("amends", "修改"),
+    Replaces => ("replaces", "替代"),
+    Repeals => ("repeals", "废止"),
+});
+
+impl RelationKind {
+    /// The validity the target gets when this relation is published.
+    pub fn target_validity(self) -> Validity {
+        match self {
+            RelationKind::Amends => Validity::Amended,
+            RelationKind::Replaces | RelationKind::Repeals => Validity::Repealed,
+        }
+    }
+
+    /// Wording on the target's page, e.g. “已被《…》废止”.
+    pub fn passive_label(self) -> &'static str {
+        match self {
+            RelationKind::Amends => "修改",
+            RelationKind::Replaces => "替代",
+            RelationKind::Repeals => "废止",
+        }
+    }
+}
+
+labelled_enum!(
+    /// 公开方式.
+    DisclosureMode, Field::new("disclosure_mode", "公开方式"), "公开方式", {
+    Proactive => ("proactive", "主动公开"),
+    OnRequest => ("on_request", "依申请公开"),
+    Withheld => ("withheld", "不予公开"),
+});
+
+labelled_enum!(
+    /// 公开范围 when the document is public.
+    DisclosureScope, Field::new("disclosure_scope", "公开范围"), "公开范围", {
+    Full => ("full", "全文公开"),
+    Redacted => ("redacted", "删减后公开"),
+});
+
+labelled_enum!(
+    /// Legal grounds for anything but full proactive disclosure (条例 Arts. 14–16); the same
+    /// list as the 不予公开 rows of the annual report.
+    WithholdGround, Field::new("ground", "不公开理由"), "不公开理由", {
+    StateSecret => ("state_secret", "属于国家秘密"),
+    ProhibitedByLaw => ("prohibited_by_law", "其他法律行政法规禁止公开"),
+    EndangersSafety => ("endangers_safety", "危及“三安全一稳定”"),
+    ThirdPartyRights => ("third_party_rights", "保护第三方合法权益"),
+    InternalAffairs => ("internal_affairs", "属于三类内部事务信息"),
+    ProcessInformation => ("process_information", "属于四类过程性信息"),
+    EnforcementCaseFile => ("enforcement_case_file", "属于行政执法案卷"),
+    AdministrativeQuery => ("administrative_query", "属于行政查询事项"),
+});
+
+impl WithholdGround {
+    pub fn article(self) -> &'static str {
+        match self {
+            WithholdGround::StateSecret
+            | WithholdGround::ProhibitedByLaw
+            | WithholdGround::EndangersSafety => "第十四条",
+            WithholdGround::ThirdPartyRights => "第十五条",
+            WithholdGround::InternalAffairs
+            | WithholdGround::ProcessInformation
+            | WithholdGround::EnforcementCaseFile => "第十六条",
+            WithholdGround::AdministrativeQuery => "行政查询事项",
+        }
+    }
+}
+
+/// The disclosure attribute decided when the document is registered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Attribute {
+    pub mode: DisclosureMode,
+    /// `None` for withheld documents.
+    pub scope: Option<DisclosureScope>,
+    pub ground: Option<WithholdGround>,
+    pub note: String,
+}
+
+impl Attribute {
+    /// Parses the attribute fields of a form. A missing mode is `Ok(None)`: the record can be
+    /// saved as a draft, and is returned (退文) if submitted so.
+    pub fn parse(
+        mode: &str,
+        scope: &str,
+        ground: &str,
+        note: &str,
+    ) -> Result<Option<Self>, DomainError> {
+        if mode.trim().is_empty() {
+            return Ok(None);
+        }
+        let mode = DisclosureMode::parse(mode)?;
+        let scope = match mode {
+            DisclosureMode::Withheld => None,
+            _ if scope.trim().is_empty() => Some(DisclosureScope::Full),
+            _ => Some(DisclosureScope::parse(scope)?),
+        };
+        let note = crate::text::bounded_multiline(
+            note,
+            Field::new("attribute_note", "属性说明"),
+            0,
+            1000,
+        )?;
+        let ground = if ground.trim().is_empty() {
+            None
+        } else {
+            Some(WithholdGround::parse(ground)?)
+        };
+        let a = Attribute {
+            mode,
+            scope,
+            ground,
+            note,
+        };
+        if a.needs_office_approval() {
+            if a.ground.is_none() {
+                return Err(DomainError::invalid(
+                    WithholdGround::FIELD,
+                    format!("{}需选择条例第十四至十六条规定的理由", a.summary()),
+                ));
+            }
+            if a.note.is_empty() {
+                return Err(DomainError::invalid(
+                    Field::new("attribute_note", "属性说明"),
+                    "请说明不全文主动公开的具体理由",
+                ));
+            }
+        } else if a.ground.is_some() {
+            return Err(DomainError::invalid(
+                WithholdGround::FIELD,
+                "全文主动公开的信息无需选择不公开理由",
+            ));
+        }
+        Ok(Some(a))
+    }
+
+    /// Anything but full proactive disclosure needs the disclosure office's approval.
+    pub fn needs_office_approval(&self) -> bool {
+        !(self.mode == DisclosureMode::Proactive && self.scope == Some(DisclosureScope::Full))
+    }
+
+    pub fn summary(&self) -> String {
+        match self.scope {
+            Some(s) => format!("{}({})", self.mode.label(), s.label()),
+            None => self.mode.label().to_string(),
+        }
+    }
+}
+
+labelled_enum!(
+    /// Where a version stands in review.
+    Status, Field::new("status", "状态"), "状态", {
+    Draft => ("draft", "草稿"),
+    Submitted => ("submitted", "待审核"),
+    Returned => ("returned", "已退文"),
+    Approved => ("approved", "已审核"),
+    Published => ("published", "已发布"),
+    Withdrawn => ("withdrawn", "已撤回"),
+});
+
+/// What someone does to a version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    Submit,
+    /// 退文, with the reason the author must address.
+    Return {
+        reason: String,
+    },
+    Approve,
+    Publish,
+    Withdraw {
+        reason: String,
+    },
+}
+
+impl Action {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Submit => "submit",
+            Action::Return { .. } => "return",
+            Action::Approve => "approve",
+            Action::Publish => "publish",
+            Action::Withdraw { .. } => "withdraw",
+        }
+    }
+}
+
+/// The result of a transition: the new status and, for an automatic 退文, its reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transition {
+    pub to: Status,
+    pub reason: Option<String>,
+}
+
+pub const MISSING_ATTRIBUTE: &str = "未认定公开属性:请选择主动公开、依申请公开或不予公开后重新提交";
+
+fn reason(text: &str) -> Result<String, DomainError> {
+    crate::text::bounded_multiline(text, Field::new("reason", "理由"), 2, 1000)
+}
+
+/// The workflow: draft → submitted → (returned | approved) → published → withdrawn.
+/// `agency_id` is the document's agency; `attribute` its current attribute.
+pub fn transition(
+    status: Status,
+    action: &Action,
+    who: &Principal,
+    agency_id: i64,
+    attribute: Option<&Attribute>,
+) -> Result<Transition, DomainError> {
+    who.require_agency(agency_id)?;
+    let office = who.role.sees_all_agencies();
+    let reviewer = office || who.role == Role::Reviewer;
+    let wrong_state = || {
+        DomainError::conflict(
+            Some(Status::FIELD),
+            format!("当前状态为“{}”,不能执行此操作", status.label()),
+        )
+    };
+    let to = |s: Status| {
+        Ok(Transition {
+            to: s,
+            reason: None,
+        })
+    };
+    match action {
+        Action::Submit => match (status, attribute) {
+            (Status::Draft | Status::Returned, None) => Ok(Transition {
+                to: Status::Returned,
+                reason: Some(MISSING_ATTRIBUTE.into()),
+            }),
+            (Status::Draft | Status::Returned, Some(_)) => to(Status::Submitted),
+            _ => Err(wrong_state()),
+        },
+        Action::Return { reason: r } => {
+            if status != Status::Submitted {
+                return Err(wrong_state());
+            }
+            if !reviewer {
+                return Err(DomainError::Forbidden);
+            }
+            Ok(Transition {
+                to: Status::Returned,
+                reason: Some(reason(r)?),
+            })
+        }
+        Action::Approve => {
+            if status != Status::Submitted {
+                return Err(wrong_state());
+            }
+            let needs_office = attribute.is_some_and(Attribute::needs_office_approval);
+            if (needs_office && !office) || !reviewer {
+                return Err(DomainError::Forbidden);
+            }
+            to(Status::Approved)
+        }
+        Action::Publish => {
+            if status != Status::Approved {
+                return Err(wrong_state());
+            }
+            match attribute.map(|a| a.mode) {
+                Some(DisclosureMode::Proactive) => to(Status::Published),
+                _ => Err(DomainError::conflict(
+                    Some(DisclosureMode::FIELD),
+                    "只有主动公开的信息才能在网站发布",
+                )),
+            }
+        }
+        Action::Withdraw { reason: r } => {
+            if status != Status::Published {
+                return Err(wrong_state());
+            }
+            if !reviewer {
+                return Err(DomainError::Forbidden);
+            }
+            Ok(Transition {
+                to: Status::Withdrawn,
+                reason: Some(reason(r)?),
+            })
+        }
+    }
+}
+
+/// Dates checked against each other and against today (time is a parameter).
+pub fn check_dates(
+    formed_on: NaiveDate,
+    published_on: Option<NaiveDate>,
+    effective_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<(), DomainError> {
+    if formed_on > today {
+        return Err(DomainError::invalid(
+            Field::new("formed_on", "成文日期"),
+            format!("成文日期 {formed_on} 晚于今天,请检查"),
+        ));
+    }
+    if let Some(p) = published_on
+        && p < formed_on
+    {
+        return Err(DomainError::invalid(
+            Field::new("published_on", "发布日期"),
+            format!("发布日期 {p} 早于成文日期 {formed_on}"),
+        ));
+    }
+    if let Some(e) = effective_on
+        && e < formed_on
+    {
+        return Err(DomainError::invalid(
+            Field::new("effective_on", "施行日期"),
+            format!("施行日期 {e} 早于成文日期 {formed_on}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Default publication limit in working days (条例 Art. 26); agencies may set less.
+pub const DEFAULT_PUBLICATION_LIMIT: u32 = 20;
+/// A document this close to its due date (in working days) is “due soon”.
+pub const DUE_SOON_WORKDAYS: u32 = 3;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockState {
+    OnTime,
+    DueSoon,
+    Overdue,
+    PublishedOnTime,
+    PublishedLate,
+}
+
+impl ClockState {
+    pub fn label(self) -> &'static str {
+        match self {
+            ClockState::OnTime => "未到期",
+            ClockState::DueSoon => "即将到期",
+            ClockState::Overdue => "已超期",
+            ClockState::PublishedOnTime => "按时发布",
+            ClockState::PublishedLate => "超期发布",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PublicationClock {
+    pub due: NaiveDate,
+    pub state: ClockState,
+    /// How the due date was computed.
+    pub span: WorkdaySpan,
+}
+
+/// Due date = formed + `limit` working days; the state as of `today`.
+pub fn publication_clock(
+    cal: &WorkCalendar,
+    formed_on: NaiveDate,
+    limit: u32,
+    published_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<PublicationClock, DomainError> {
+    let span = cal.add_workdays(formed_on, limit)?;
+    let due = span.end;
+    let state = match published_on {
+        Some(p) if p <= due => ClockState::PublishedOnTime,
+        Some(_) => ClockState::PublishedLate,
+        None if today > due => ClockState::Overdue,
+        None if today >= due || cal.workdays_between(today, due)?.workdays <= DUE_SOON_WORKDAYS => {
+            ClockState::DueSoon
+        }
+        None => ClockState::OnTime,
+    };
+    Ok(PublicationClock { due, state, span })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,352 @@
+use super::*;
+use crate::user::Role;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn who(role: Role, agency_id: i64) -> Principal {
+    Principal {
+        user_id: 1,
+        role,
+        agency_id,
+    }
+}
+
+fn full() -> Attribute {
+    Attribute::parse("proactive", "full", "", "")
+        .unwrap()
+        .unwrap()
+}
+
+fn redacted() -> Attribute {
+    Attribute::parse(
+        "主动公开",
+        "删减后公开",
+        "third_party_rights",
+        "附件含个人信息",
+    )
+    .unwrap()
+    .unwrap()
+}
+
+#[test]
+fn kinds_and_validity_parse_codes_and_labels() {
+    assert_eq!(DocKind::ALL.len(), 16);
+    assert_eq!(DocKind::parse("通知").unwrap(), DocKind::Notice);
+    assert_eq!(DocKind::parse("public_notice").unwrap().label(), "通告");
+    assert_eq!(
+        DocKind::parse("公函").unwrap_err().field().unwrap().name,
+        "kind"
+    );
+    assert_eq!(Validity::parse("已废止").unwrap(), Validity::Repealed);
+    assert_eq!(RelationKind::Replaces.target_validity(), Validity::Repealed);
+    assert_eq!(RelationKind::Amends.target_validity(), Validity::Amended);
+    assert_eq!(WithholdGround::ALL.len(), 8);
+    assert_eq!(WithholdGround::ThirdPartyRights.article(), "第十五条");
+}
+
+#[test]
+fn attributes_need_grounds_unless_fully_proactive() {
+    assert_eq!(Attribute::parse("", "", "", "").unwrap(), None);
+    assert!(!full().needs_office_approval());
+    assert!(redacted().needs_office_approval());
+    let withheld = Attribute::parse("withheld", "full", "process_information", "讨论稿")
+        .unwrap()
+        .unwrap();
+    assert_eq!(withheld.scope, None);
+    assert_eq!(withheld.summary(), "不予公开");
+    // No ground, or no explanation, for anything but full proactive disclosure.
+    let e = Attribute::parse("on_request", "", "", "x").unwrap_err();
+    assert_eq!(e.field().unwrap().name, "ground");
+    let e = Attribute::parse("withheld", "", "state_secret", " ").unwrap_err();
+    assert_eq!(e.field().unwrap().name, "attribute_note");
+    // A ground on a fully public record is a contradiction.
+    assert!(Attribute::parse("proactive", "full", "state_secret", "x").is_err());
+    assert_eq!(
+        Attribute::parse("secret", "", "", "")
+            .unwrap_err()
+            .field()
+            .unwrap()
+            .name,
+        "disclosure_mode"
+    );
+}
+
+#[test]
+fn submit_without_attribute_is_returned_with_a_reason() {
+    let t = transition(
+        Status::Draft,
+        &Action::Submit,
+        &who(Role::Staff, 7),
+        7,
+        None,
+    )
+    .unwrap();
+    assert_eq!(t.to, Status::Returned);
+    assert_eq!(t.reason.as_deref(), Some(MISSING_ATTRIBUTE));
+    let t = transition(
+        Status::Returned,
+        &Action::Submit,
+        &who(Role::Staff, 7),
+        7,
+        Some(&full()),
+    )
+    .unwrap();
+    assert_eq!(t.to, Status::Submitted);
+}
+
+#[test]
+fn the_full_workflow() {
+    let staff = who(Role::Staff, 7);
+    let reviewer = who(Role::Reviewer, 7);
+    let a = full();
+    let s = transition(Status::Draft, &Action::Submit, &staff, 7, Some(&a))
+        .unwrap()
+        .to;
+    let s = transition(s, &Action::Approve, &reviewer, 7, Some(&a))
+        .unwrap()
+        .to;
+    assert_eq!(s, Status::Approved);
+    let s = transition(s, &Action::Publish, &staff, 7, Some(&a))
+        .unwrap()
+        .to;
+    assert_eq!(s, Status::Published);
+    let w = transition(
+        s,
+        &Action::Withdraw {
+            reason: "内容有误".into(),
+        },
+        &reviewer,
+        7,
+        Some(&a),
+    )
+    .unwrap();
+    assert_eq!(
+        (w.to, w.reason.as_deref()),
+        (Status::Withdrawn, Some("内容有误"))
+    );
+}
+
+#[test]
+fn who_may_do_what() {
+    let a = full();
+    let r = redacted();
+    let ret = Action::Return {
+        reason: "请补充附件".into(),
+    };
+    // Staff cannot approve or return; other agencies cannot act at all.
+    assert_eq!(
+        transition(
+            Status::Submitted,
+            &Action::Approve,
+            &who(Role::Staff, 7),
+            7,
+            Some(&a)
+        ),
+        Err(DomainError::Forbidden)
+    );
+    assert_eq!(
+        transition(Status::Submitted, &ret, &who(Role::Staff, 7), 7, Some(&a)),
+        Err(DomainError::Forbidden)
+    );
+    assert_eq!(
+        transition(
+            Status::Draft,
+            &Action::Submit,
+            &who(Role::Staff, 8),
+            7,
+            Some(&a)
+        ),
+        Err(DomainError::Forbidden)
+    );
+    assert_eq!(
+        transition(
+            Status::Submitted,
+            &Action::Approve,
+            &who(Role::Reviewer, 8),
+            7,
+            Some(&a)
+        ),
+        Err(DomainError::Forbidden)
+    );
+    // Anything but full proactive disclosure needs the disclosure office.
+    assert_eq!(
+        transition(
+            Status::Submitted,
+            &Action::Approve,
+            &who(Role::Reviewer, 7),
+            7,
+            Some(&r)
+        ),
+        Err(DomainError::Forbidden)
+    );
+    assert_eq!(
+        transition(
+            Status::Submitted,
+            &Action::Approve,
+            &who(Role::Office, 1),
+            7,
+            Some(&r)
+        )
+        .unwrap()
+        .to,
+        Status::Approved
+    );
+    assert_eq!(
+        transition(Status::Submitted, &ret, &who(Role::Office, 1), 7, Some(&r))
+            .unwrap()
+            .to,
+        Status::Returned
+    );
+}
+
+#[test]
+fn wrong_states_and_empty_reasons_are_refused() {
+    let a = full();
+    let staff = who(Role::Staff, 7);
+    let office = who(Role::Office, 1);
+    assert_eq!(
+        transition(Status::Draft, &Action::Publish, &staff, 7, Some(&a))
+            .unwrap_err()
+            .code(),
+        "conflict"
+    );
+    assert_eq!(
+        transition(Status::Published, &Action::Submit, &staff, 7, Some(&a))
+            .unwrap_err()
+            .code(),
+        "conflict"
+    );
+    assert_eq!(
+        transition(
+            Status::Submitted,
+            &Action::Return { reason: " ".into() },
+            &office,
+            7,
+            Some(&a)
+        )
+        .unwrap_err()
+        .code(),
+        "invalid-input"
+    );
+    assert_eq!(
+        transition(
+            Status::Published,
+            &Action::Withdraw { reason: "".into() },
+            &office,
+            7,
+            Some(&a)
+        )
+        .unwrap_err()
+        .code(),
+        "invalid-input"
+    );
+    // Approved on-request or withheld records are registered, never published on the site.
+    let on_request = Attribute::parse("on_request", "full", "internal_affairs", "内部管理")
+        .unwrap()
+        .unwrap();
+    let e = transition(
+        Status::Approved,
+        &Action::Publish,
+        &office,
+        7,
+        Some(&on_request),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("只有主动公开"));
+}
+
+#[test]
+fn dates_are_checked() {
+    let today = d("2026-11-23");
+    assert!(check_dates(d("2026-11-20"), Some(d("2026-11-23")), None, today).is_ok());
+    assert_eq!(
+        check_dates(d("2026-11-24"), None, None, today)
+            .unwrap_err()
+            .field()
+            .unwrap()
+            .name,
+        "formed_on"
+    );
+    assert_eq!(
+        check_dates(d("2026-11-20"), Some(d("2026-11-19")), None, today)
+            .unwrap_err()
+            .field()
+            .unwrap()
+            .name,
+        "published_on"
+    );
+    assert_eq!(
+        check_dates(d("2026-11-20"), None, Some(d("2026-01-01")), today)
+            .unwrap_err()
+            .field()
+            .unwrap()
+            .name,
+        "effective_on"
+    );
+}
+
+#[test]
+fn publication_clock_over_national_day_2024() {
+    let cal = WorkCalendar::official();
+    // Formed 2024-09-27: 20 working days later is 2024-10-30 (see the calendar tests).
+    let c = publication_clock(&cal, d("2024-09-27"), 20, None, d("2024-10-10")).unwrap();
+    assert_eq!((c.due, c.state), (d("2024-10-30"), ClockState::OnTime));
+    assert!(
+        c.span
+            .explain()
+            .iter()
+            .any(|l| l.contains("国庆节(法定节假日):不计入 7 天"))
+    );
+    assert_eq!(
+        publication_clock(&cal, d("2024-09-27"), 20, None, d("2024-10-25"))
+            .unwrap()
+            .state,
+        ClockState::DueSoon
+    );
+    assert_eq!(
+        publication_clock(&cal, d("2024-09-27"), 20, None, d("2024-10-30"))
+            .unwrap()
+            .state,
+        ClockState::DueSoon
+    );
+    assert_eq!(
+        publication_clock(&cal, d("2024-09-27"), 20, None, d("2024-10-31"))
+            .unwrap()
+            .state,
+        ClockState::Overdue
+    );
+    assert_eq!(
+        publication_clock(
+            &cal,
+            d("2024-09-27"),
+            20,
+            Some(d("2024-10-30")),
+            d("2024-12-01")
+        )
+        .unwrap()
+        .state,
+        ClockState::PublishedOnTime
+    );
+    assert_eq!(
+        publication_clock(
+            &cal,
+            d("2024-09-27"),
+            20,
+            Some(d("2024-10-31")),
+            d("2024-12-01")
+        )
+        .unwrap()
+        .state,
+        ClockState::PublishedLate
+    );
+    // Shanghai's 10-day rule.
+    // 09-29 and 10-12 are make-up working days: the tenth working day is 10-16.
+    assert_eq!(
+        publication_clock(&cal, d("2024-09-27"), 10, None, d("2024-10-01"))
+            .unwrap()
+            .due,
+        d("2024-10-16")
+    );
+}
