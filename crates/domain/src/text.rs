@@ -119,3 +119,65 @@ mod tests {
         assert_eq!(optional(" x ", F, 5).unwrap(), Some("x".into()));
     }
 }
+
+/// Refuses active markup (script, frames, event handlers, `javascript:` links) in text that
+/// will be shown on public pages. Escaping on output already keeps it inert; refusing it at
+/// the door means nothing of the kind is ever stored.
+pub fn reject_active_markup(value: &str, field: Field) -> Result<(), DomainError> {
+    let lower = value.to_lowercase();
+    let found = [
+        "<script",
+        "</script",
+        "<iframe",
+        "<object",
+        "<embed",
+        "javascript:",
+        "vbscript:",
+        "<svg",
+        "<img",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
+        || lower.match_indices(" on").any(|(i, _)| {
+            let rest = &lower[i + 3..];
+            let name_len = rest.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+            name_len > 0
+                && rest[name_len..].trim_start().starts_with('=')
+                && lower[..i].contains('<')
+        });
+    if found {
+        Err(DomainError::invalid(
+            field,
+            format!("{field}中含有脚本或网页代码,请删除后再提交"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod markup_tests {
+    use super::*;
+
+    #[test]
+    fn active_markup_is_refused() {
+        let f = Field::new("body", "正文");
+        for bad in [
+            "<script>alert(1)</script>",
+            "点击<a href=\"JavaScript:x\">",
+            "<img src=x onerror=alert(1)>",
+            "<div onclick = \"x\">",
+            "<IFRAME src=x>",
+        ] {
+            assert!(reject_active_markup(bad, f).is_err(), "{bad}");
+        }
+        for good in [
+            "依申请公开 <20 个工作日",
+            "a < b and c > d",
+            "online 办理",
+            "请于 2024年 on time 提交",
+        ] {
+            assert!(reject_active_markup(good, f).is_ok(), "{good}");
+        }
+    }
+}

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::calendar::{WorkCalendar, WorkdaySpan};
+use crate::doc_number::DocNumber;
 use crate::error::{DomainError, Field};
 use crate::user::{Principal, Role};
 
@@ -441,6 +442,131 @@ pub fn publication_clock(
         None => ClockState::OnTime,
     };
     Ok(PublicationClock { due, state, span })
+}
+
+/// Raw document fields as typed into a form, an import file or the API.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct DocumentInput {
+    pub title: String,
+    pub doc_number: String,
+    /// 联合发文机关, separated by 、 , or ;
+    pub co_issuers: String,
+    pub kind: String,
+    pub topic: String,
+    pub keywords: String,
+    pub formed_on: String,
+    pub effective_on: String,
+    #[serde(deserialize_with = "flag")]
+    pub is_normative: bool,
+    #[serde(deserialize_with = "flag")]
+    pub needs_interpretation: bool,
+    pub body: String,
+    pub disclosure_mode: String,
+    pub disclosure_scope: String,
+    pub withhold_ground: String,
+    pub attribute_note: String,
+}
+
+/// Form checkboxes send `on`; JSON sends a boolean.
+fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Text(String),
+    }
+    Ok(match <Flag as serde::Deserialize>::deserialize(d)? {
+        Flag::Bool(b) => b,
+        Flag::Text(t) => matches!(t.trim(), "on" | "true" | "1" | "是" | "yes"),
+    })
+}
+
+/// A validated document version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DocumentDraft {
+    pub title: String,
+    pub doc_number: Option<DocNumber>,
+    pub co_issuers: Vec<String>,
+    pub kind: DocKind,
+    pub topic: Option<String>,
+    pub keywords: Vec<String>,
+    pub formed_on: NaiveDate,
+    pub effective_on: Option<NaiveDate>,
+    pub is_normative: bool,
+    pub needs_interpretation: bool,
+    pub body: String,
+    pub attribute: Option<Attribute>,
+}
+
+fn list(input: &str, field: Field, max_items: usize) -> Result<Vec<String>, DomainError> {
+    let items: Vec<String> = input
+        .split(['、', ',', ',', ';', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    if items.len() > max_items || items.iter().any(|s| s.chars().count() > 60) {
+        return Err(DomainError::invalid(
+            field,
+            format!("{field}最多 {max_items} 项,每项不超过 60 个字符"),
+        ));
+    }
+    for i in &items {
+        crate::text::reject_active_markup(i, field)?;
+    }
+    Ok(items)
+}
+
+impl DocumentDraft {
+    /// Validates a version as of `today` (成文日期 may not lie in the future).
+    pub fn parse(input: &DocumentInput, today: NaiveDate) -> Result<Self, DomainError> {
+        use crate::calendar::parse_date;
+        use crate::text;
+        let title_field = Field::new("title", "标题");
+        let title = text::bounded(&input.title, title_field, 2, 300)?;
+        text::reject_active_markup(&title, title_field)?;
+        let body_field = Field::new("body", "正文");
+        let body = text::bounded_multiline(&input.body, body_field, 1, 2_000_000)?;
+        text::reject_active_markup(&body, body_field)?;
+        let doc_number = match input.doc_number.trim() {
+            "" => None,
+            n => Some(DocNumber::parse(n)?),
+        };
+        let topic = match input.topic.trim() {
+            "" => None,
+            t => Some(crate::topics::Topic::parse(t)?.to_string()),
+        };
+        let formed_on = parse_date(&input.formed_on, Field::new("formed_on", "成文日期"))?;
+        let effective_on = match input.effective_on.trim() {
+            "" => None,
+            e => Some(parse_date(e, Field::new("effective_on", "施行日期"))?),
+        };
+        check_dates(formed_on, None, effective_on, today)?;
+        Ok(DocumentDraft {
+            title,
+            doc_number,
+            co_issuers: list(
+                &input.co_issuers,
+                Field::new("co_issuers", "联合发文机关"),
+                20,
+            )?,
+            kind: DocKind::parse(&input.kind)?,
+            topic,
+            keywords: list(&input.keywords, Field::new("keywords", "关键词"), 20)?,
+            formed_on,
+            effective_on,
+            is_normative: input.is_normative,
+            needs_interpretation: input.needs_interpretation,
+            body,
+            attribute: Attribute::parse(
+                &input.disclosure_mode,
+                &input.disclosure_scope,
+                &input.withhold_ground,
+                &input.attribute_note,
+            )?,
+        })
+    }
 }
 
 #[cfg(test)]

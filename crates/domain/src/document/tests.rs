@@ -350,3 +350,62 @@ fn publication_clock_over_national_day_2024() {
         d("2024-10-16")
     );
 }
+
+fn input() -> DocumentInput {
+    DocumentInput {
+        title: "关于印发《2021年政务公开工作要点》的通知".into(),
+        doc_number: "嘉府办发[2021]18号".into(),
+        kind: "通知".into(),
+        topic: "综合政务\\政务公开".into(),
+        keywords: "政务公开、工作要点".into(),
+        formed_on: "2021-04-16".into(),
+        body: "各镇人民政府:\n现将要点印发给你们。".into(),
+        disclosure_mode: "proactive".into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn draft_parses_and_normalises() {
+    let draft = DocumentDraft::parse(&input(), d("2026-11-23")).unwrap();
+    assert_eq!(
+        draft.doc_number.unwrap().to_string(),
+        "嘉府办发〔2021〕18号"
+    );
+    assert_eq!(draft.keywords, ["政务公开", "工作要点"]);
+    assert_eq!(draft.kind, DocKind::Notice);
+    assert_eq!(draft.attribute.unwrap().scope, Some(DisclosureScope::Full));
+    let mut i = input();
+    i.disclosure_mode.clear();
+    assert_eq!(
+        DocumentDraft::parse(&i, d("2026-11-23")).unwrap().attribute,
+        None
+    );
+}
+
+#[test]
+fn draft_rejects_bad_fields() {
+    let today = d("2026-11-23");
+    let cases: [(fn(&mut DocumentInput), &str); 8] = [
+        (|i| i.doc_number = "嘉府办发〔21〕18号".into(), "doc_number"),
+        (|i| i.formed_on = "2026-12-01".into(), "formed_on"),
+        (|i| i.formed_on = "2021-02-30".into(), "formed_on"),
+        (|i| i.effective_on = "2021-01-01".into(), "effective_on"),
+        (|i| i.topic = "不存在\\主题".into(), "topic"),
+        (
+            |i| i.title = "通知<script>alert(1)</script>".into(),
+            "title",
+        ),
+        (
+            |i| i.body = "正文<img src=x onerror=alert(1)>".into(),
+            "body",
+        ),
+        (|i| i.kind = "便条".into(), "kind"),
+    ];
+    for (change, field) in cases {
+        let mut i = input();
+        change(&mut i);
+        let err = DocumentDraft::parse(&i, today).unwrap_err();
+        assert_eq!(err.field().map(|f| f.name), Some(field), "{err}");
+    }
+}
