@@ -4,8 +4,10 @@
 use chrono::NaiveDate;
 use gongkai_domain::DomainError;
 use gongkai_domain::agency::{AgencyCode, AgencyDraft, AgencyInput};
+use gongkai_domain::document::{DocumentDraft, DocumentInput, RelationKind};
 use gongkai_domain::user::UserDraft;
-use gongkai_store::documents::{self, DocumentDraft};
+use gongkai_domain::user::{Principal, Role};
+use gongkai_store::documents;
 use gongkai_store::{Actor, Db, agencies, secret, users};
 
 pub const ROOT_CODE: &str = "YX0000";
@@ -137,6 +139,9 @@ struct Seed {
     agency: &'static str,
     title: &'static str,
     doc_number: Option<&'static str>,
+    /// The record's own 索引号, when the source page shows one.
+    index_no: Option<&'static str>,
+    kind: &'static str,
     date: (i32, u32, u32),
     /// Lines of page furniture before the text.
     skip_lines: usize,
@@ -150,6 +155,8 @@ const SEEDS: &[Seed] = &[
         agency: "YX0100",
         title: "2018年松江区政务公开工作要点",
         doc_number: None,
+        index_no: None,
+        kind: "other",
         date: (2018, 6, 8),
         skip_lines: 4,
         cut_at: None,
@@ -159,6 +166,8 @@ const SEEDS: &[Seed] = &[
         agency: "YX0100",
         title: "上海市嘉定区人民政府办公室关于印发《2021年上海市嘉定区政务公开工作要点》的通知",
         doc_number: Some("嘉府办发〔2021〕18号"),
+        index_no: Some("WA1301001-2021-003"),
+        kind: "notice",
         date: (2021, 4, 16),
         skip_lines: 7,
         cut_at: Some("政策留言板"),
@@ -168,6 +177,8 @@ const SEEDS: &[Seed] = &[
         agency: "YX0000",
         title: "2017年双城区政务公开工作要点",
         doc_number: None,
+        index_no: None,
+        kind: "other",
         date: (2017, 7, 3),
         skip_lines: 1,
         cut_at: Some("设为首页"),
@@ -177,6 +188,8 @@ const SEEDS: &[Seed] = &[
         agency: "YX0000",
         title: "2018年楊浦區政府信息公開工作年度報告",
         doc_number: None,
+        index_no: None,
+        kind: "report",
         date: (2019, 3, 29),
         skip_lines: 0,
         cut_at: None,
@@ -186,6 +199,8 @@ const SEEDS: &[Seed] = &[
         agency: "YX0100",
         title: "中共上海市委办公厅 上海市人民政府办公厅印发《关于全面推进政务公开工作的实施意见》的通知",
         doc_number: Some("沪委办发〔2017〕14号"),
+        index_no: None,
+        kind: "notice",
         date: (2017, 6, 2),
         skip_lines: 3,
         cut_at: Some("地址:复兴中路"),
@@ -249,24 +264,214 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
             password,
         });
     }
+    let office = Principal {
+        user_id: 0,
+        role: Role::Office,
+        agency_id: 0,
+    };
+    let today = tx.now().date_naive();
     for seed in SEEDS {
-        let agency = agencies::by_code(&mut tx, &AgencyCode::parse(seed.agency)?)
-            .await?
-            .ok_or(DomainError::NotFound {
-                what: "演示机构"
-            })?;
+        let agency = agency_id(&mut tx, seed.agency).await?;
         let (y, m, d) = seed.date;
-        let draft = DocumentDraft::new(
-            agency.id,
-            seed.title,
-            seed.doc_number,
-            NaiveDate::from_ymd_opt(y, m, d),
-            &body(seed),
-        )?;
-        documents::create(&mut tx, &actor, &draft).await?;
+        let date =
+            NaiveDate::from_ymd_opt(y, m, d).ok_or(DomainError::NotFound { what: "日期" })?;
+        let input = DocumentInput {
+            title: seed.title.into(),
+            doc_number: seed.doc_number.unwrap_or_default().into(),
+            kind: seed.kind.into(),
+            topic: "综合政务\\政务公开".into(),
+            keywords: "政务公开".into(),
+            formed_on: date.to_string(),
+            body: body(seed),
+            disclosure_mode: "proactive".into(),
+            ..Default::default()
+        };
+        let draft = DocumentDraft::parse(&input, today)?;
+        documents::import_published(
+            &mut tx,
+            &actor,
+            &office,
+            agency,
+            &draft,
+            seed.index_no,
+            date,
+        )
+        .await?;
     }
+    generated(&mut tx, &actor, &office, today).await?;
     tx.commit().await?;
     Ok(logins)
+}
+
+async fn agency_id(tx: &mut gongkai_store::Tx, code: &str) -> Result<i64, DomainError> {
+    Ok(agencies::by_code(tx, &AgencyCode::parse(code)?)
+        .await?
+        .ok_or(DomainError::NotFound {
+            what: "演示机构"
+        })?
+        .id)
+}
+
+/// (agency, title, 文号, 文种, topic, formed on)
+const GENERATED: &[(&str, &str, &str, &str, &str, &str)] = &[
+    (
+        "YX0202",
+        "云溪区教育局关于做好2024年义务教育阶段招生入学工作的通知",
+        "云教发〔2024〕12号",
+        "notice",
+        "科技、教育\\教育",
+        "2024-04-08",
+    ),
+    (
+        "YX0202",
+        "云溪区教育局关于印发《云溪区中小学课后服务管理办法》的通知",
+        "云教规〔2023〕2号",
+        "notice",
+        "科技、教育\\教育",
+        "2023-08-21",
+    ),
+    (
+        "YX0204",
+        "云溪区卫生健康委员会关于开展2024年爱国卫生月活动的通知",
+        "云卫发〔2024〕7号",
+        "notice",
+        "卫生、体育\\卫生",
+        "2024-03-28",
+    ),
+    (
+        "YX0203",
+        "云溪区2024年区级预算执行情况和2025年区级预算草案的报告",
+        "",
+        "report",
+        "财政、金融、审计\\财政",
+        "2025-01-15",
+    ),
+    (
+        "YX0201",
+        "云溪区发展和改革委员会关于公布2024年区重大建设项目计划的通知",
+        "云发改〔2024〕5号",
+        "notice",
+        "国民经济管理、国有资产监管\\其他",
+        "2024-02-26",
+    ),
+    (
+        "YX0205",
+        "云溪区生态环境局关于2024年第三季度环境质量状况的公告",
+        "",
+        "announcement",
+        "城乡建设、环境保护\\环境监测、保护与治理",
+        "2024-10-15",
+    ),
+    (
+        "YX0301",
+        "东湖街道关于公布2024年社区为民办实事项目的通告",
+        "",
+        "public_notice",
+        "民政、扶贫、救灾\\其他",
+        "2024-05-06",
+    ),
+    (
+        "YX0100",
+        "云溪区人民政府办公室关于印发《2024年云溪区政务公开工作要点》的通知",
+        "云府办发〔2024〕9号",
+        "notice",
+        "综合政务\\政务公开",
+        "2024-04-22",
+    ),
+];
+
+/// Generated documents that fill the lists, a pair in which a newer rule replaces an older
+/// one (the older shows the 已废止 banner), and a draft past its publication date.
+async fn generated(
+    tx: &mut gongkai_store::Tx,
+    actor: &Actor,
+    office: &Principal,
+    today: NaiveDate,
+) -> Result<(), DomainError> {
+    for (agency, title, number, kind, topic, formed) in GENERATED {
+        let input = DocumentInput {
+            title: (*title).into(),
+            doc_number: (*number).into(),
+            kind: (*kind).into(),
+            topic: (*topic).into(),
+            formed_on: (*formed).into(),
+            body: format!(
+                "{title}\n(演示内容)本文件为演示数据,由 gongkai 生成,用于展示列表、筛选和元数据。"
+            ),
+            disclosure_mode: "proactive".into(),
+            ..Default::default()
+        };
+        let draft = DocumentDraft::parse(&input, today)?;
+        let published = draft.formed_on + chrono::Duration::days(5);
+        let agency = agency_id(tx, agency).await?;
+        documents::import_published(tx, actor, office, agency, &draft, None, published).await?;
+    }
+    let gov = agency_id(tx, "YX0100").await?;
+    let rule = |title: &str, number: &str, formed: &str, note: &str| DocumentInput {
+        title: title.into(),
+        doc_number: number.into(),
+        kind: "notice".into(),
+        topic: "综合政务\\政务公开".into(),
+        formed_on: formed.into(),
+        is_normative: true,
+        body: format!("{title}\n第一条 为规范本区政府信息公开申请的办理,制定本规定。\n{note}"),
+        disclosure_mode: "proactive".into(),
+        ..Default::default()
+    };
+    let old = DocumentDraft::parse(
+        &rule(
+            "云溪区政府信息公开申请办理规定",
+            "云府办规〔2019〕1号",
+            "2019-06-03",
+            "第二条 本规定自2019年7月1日起施行。",
+        ),
+        today,
+    )?;
+    let old = documents::import_published(
+        tx,
+        actor,
+        office,
+        gov,
+        &old,
+        None,
+        NaiveDate::from_ymd_opt(2019, 6, 10).unwrap_or(today),
+    )
+    .await?;
+    let new = DocumentDraft::parse(
+        &rule(
+            "云溪区政府信息公开申请办理规定(2024年修订)",
+            "云府办规〔2024〕2号",
+            "2024-06-03",
+            "第二条 本规定自2024年7月1日起施行,《云溪区政府信息公开申请办理规定》(云府办规〔2019〕1号)同时废止。",
+        ),
+        today,
+    )?;
+    let new = documents::import_published(
+        tx,
+        actor,
+        office,
+        gov,
+        &new,
+        None,
+        NaiveDate::from_ymd_opt(2024, 6, 7).unwrap_or(today),
+    )
+    .await?;
+    documents::relate(tx, actor, office, new, old, RelationKind::Replaces).await?;
+    // A draft formed well over 20 working days ago: the dashboard shows it overdue.
+    let late = DocumentInput {
+        title: "云溪区教育局关于调整部分学校作息时间的通知".into(),
+        doc_number: "云教发〔2026〕31号".into(),
+        kind: "notice".into(),
+        topic: "科技、教育\\教育".into(),
+        formed_on: (today - chrono::Duration::days(45)).to_string(),
+        body: "各中小学:\n经研究,决定调整部分学校作息时间。".into(),
+        disclosure_mode: "proactive".into(),
+        ..Default::default()
+    };
+    let late = DocumentDraft::parse(&late, today)?;
+    let education = agency_id(tx, "YX0202").await?;
+    documents::register(tx, actor, office, education, &late, None).await?;
+    Ok(())
 }
 
 #[cfg(test)]

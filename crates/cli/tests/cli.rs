@@ -300,7 +300,11 @@ fn serve_bootstraps_an_admin_once_and_restarts_ready() {
     );
     let ready = get(&addr, "/readyz");
     assert!(ready.starts_with("HTTP/1.1 200"), "{ready}");
-    assert!(ready.contains("\"schema_version\":1"));
+    let version = format!(
+        "\"schema_version\":{}",
+        gongkai_store::migrate::latest_version()
+    );
+    assert!(ready.contains(&version), "{ready}");
     let home = get(&addr, "/");
     assert!(home.contains("本级人民政府"), "the root agency is listed");
     child.kill().unwrap();

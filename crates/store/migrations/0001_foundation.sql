@@ -71,20 +71,6 @@ CREATE TABLE calendar_overrides (
     created_at {ts} NOT NULL
 );
 
--- Documents as the foundation knows them (title, 文号, body); the disclosure issue extends
--- this table with full metadata and the review workflow.
-CREATE TABLE documents (
-    id {id},
-    agency_id BIGINT NOT NULL REFERENCES agencies (id),
-    title TEXT NOT NULL,
-    doc_number TEXT,
-    published_on {date},
-    body TEXT NOT NULL,
-    created_at {ts} NOT NULL,
-    updated_at {ts} NOT NULL
-);
-CREATE INDEX documents_agency ON documents (agency_id, published_on);
-
 -- Append-only (enforced by triggers): who did what to which record, with before and after.
 -- actor_user_id is deliberately not a foreign key: the log outlives accounts.
 CREATE TABLE audit_log (

@@ -1,6 +1,8 @@
 //! The agency tree.
 
 use gongkai_domain::agency::{AgencyCode, AgencyDraft, AgencyKind};
+use gongkai_domain::document::DEFAULT_PUBLICATION_LIMIT;
+use gongkai_domain::index_number::{DEFAULT_PATTERN, IndexPattern};
 use gongkai_domain::{DomainError, Field};
 use serde::Serialize;
 
@@ -21,10 +23,26 @@ pub struct Agency {
     pub postcode: Option<String>,
     pub office_hours: Option<String>,
     pub sort_order: i64,
+    /// 索引号 pattern; `None` means the default.
+    pub index_pattern: Option<String>,
+    /// Publication limit in working days; `None` means 20.
+    pub publication_limit: Option<i64>,
+}
+
+impl Agency {
+    pub fn index_pattern(&self) -> Result<IndexPattern> {
+        IndexPattern::parse(self.index_pattern.as_deref().unwrap_or(DEFAULT_PATTERN))
+    }
+
+    pub fn publication_limit(&self) -> u32 {
+        self.publication_limit
+            .and_then(|l| u32::try_from(l).ok())
+            .unwrap_or(DEFAULT_PUBLICATION_LIMIT)
+    }
 }
 
 const COLUMNS: &str = "id, code, name, short_name, kind, parent_id, phone, email, address, \
-                       postcode, office_hours, sort_order";
+                       postcode, office_hours, sort_order, index_pattern, publication_limit";
 
 fn from_row(r: &Row) -> Result<Agency> {
     let kind: String = r.get("kind")?;
@@ -42,6 +60,8 @@ fn from_row(r: &Row) -> Result<Agency> {
         postcode: r.get("postcode")?,
         office_hours: r.get("office_hours")?,
         sort_order: r.get("sort_order")?,
+        index_pattern: r.get("index_pattern")?,
+        publication_limit: r.get("publication_limit")?,
     })
 }
 
@@ -159,6 +179,54 @@ pub async fn update(tx: &mut Tx, actor: &Actor, draft: &AgencyDraft) -> Result<A
     )
     .await?;
     audit::announce(tx, "agency.changed", ("agency", &id)).await?;
+    Ok(after)
+}
+
+/// Sets the agency's 索引号 pattern and publication limit (working days, 1–20: the law's 20
+/// is the ceiling; some cities require 10). `None` restores the defaults.
+pub async fn set_disclosure_rules(
+    tx: &mut Tx,
+    actor: &Actor,
+    code: &AgencyCode,
+    pattern: Option<&str>,
+    limit: Option<u32>,
+) -> Result<Agency> {
+    let before = by_code(tx, code)
+        .await?
+        .ok_or(DomainError::NotFound { what: "机构" })?;
+    let pattern = pattern.map(IndexPattern::parse).transpose()?;
+    if let Some(l) = limit
+        && !(1..=DEFAULT_PUBLICATION_LIMIT).contains(&l)
+    {
+        return Err(DomainError::invalid(
+            Field::new("publication_limit", "公开时限"),
+            "公开时限应为 1–20 个工作日(条例第二十六条规定不超过 20 个工作日)",
+        ));
+    }
+    let now = tx.now();
+    let row = tx
+        .fetch_one(
+            Sql::dynamic(format!(
+                "UPDATE agencies SET index_pattern = $1, publication_limit = $2, updated_at = $3 \
+                 WHERE id = $4 RETURNING {COLUMNS}"
+            ))
+            .bind(pattern.as_ref().map(|p| p.as_str().to_string()))
+            .bind(limit.map(i64::from))
+            .bind(now)
+            .bind(before.id),
+        )
+        .await?;
+    let after = from_row(&row)?;
+    let id = after.id.to_string();
+    audit::record(
+        tx,
+        actor,
+        "agency.disclosure_rules",
+        ("agency", &id),
+        Some(&json(&before)),
+        Some(&json(&after)),
+    )
+    .await?;
     Ok(after)
 }
 

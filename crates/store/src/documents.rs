@@ -1,164 +1,905 @@
-//! Published documents as the foundation holds them: title, 文号, date and body. The
-//! proactive-disclosure work extends these records with full metadata and review.
+//! Documents under proactive disclosure. A document has an identity (索引号, agency, validity)
+//! and versions; the working version moves through review, the public sees the latest
+//! published version, and a published version is never changed in place.
 
-use chrono::NaiveDate;
-use gongkai_domain::{DomainError, Field, text};
+use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_domain::document::{
+    Action, Attribute, DisclosureMode, DisclosureScope, DocKind, DocumentDraft, RelationKind,
+    Status, Validity, WithholdGround, transition,
+};
+use gongkai_domain::index_number::IndexPattern;
+use gongkai_domain::user::Principal;
+use gongkai_domain::{DomainError, Field};
 use serde::Serialize;
+use serde_json::json;
 
+use crate::agencies::{self, Agency};
 use crate::audit::{self, Actor};
 use crate::db::{Exec, Result, Row, Sql, Tx};
 
+const NOT_FOUND: DomainError = DomainError::NotFound { what: "文件" };
+
+/// A line in a public list.
 #[derive(Clone, Debug, Serialize)]
 pub struct DocumentSummary {
     pub id: i64,
     pub agency_id: i64,
+    pub agency_code: String,
     pub agency_name: String,
+    pub index_no: String,
     pub title: String,
     pub doc_number: Option<String>,
+    pub kind: DocKind,
+    pub topic: Option<String>,
+    pub formed_on: NaiveDate,
     pub published_on: Option<NaiveDate>,
+    pub validity: Validity,
 }
 
+/// One version with all its metadata.
+#[derive(Clone, Debug, Serialize)]
+pub struct Version {
+    pub id: i64,
+    pub version_no: i64,
+    pub status: Status,
+    pub co_issuers: Vec<String>,
+    pub keywords: Vec<String>,
+    pub effective_on: Option<NaiveDate>,
+    pub is_normative: bool,
+    pub needs_interpretation: bool,
+    pub body: String,
+    pub attribute: Option<Attribute>,
+    pub return_reason: Option<String>,
+    pub change_note: Option<String>,
+}
+
+/// A document as the public sees it.
 #[derive(Clone, Debug, Serialize)]
 pub struct Document {
     #[serde(flatten)]
     pub summary: DocumentSummary,
-    pub body: String,
+    #[serde(flatten)]
+    pub version: Version,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub withdraw_reason: Option<String>,
 }
 
-/// Validated input for a document record.
-pub struct DocumentDraft {
-    pub agency_id: i64,
-    pub title: String,
-    pub doc_number: Option<String>,
-    pub published_on: Option<NaiveDate>,
-    pub body: String,
-}
+const SUMMARY: &str = "d.id, d.agency_id, a.code AS agency_code, a.name AS agency_name, d.index_no, v.title, v.doc_number, \
+                       v.kind, v.topic, v.formed_on, v.published_on, d.validity";
+const VERSION: &str = "v.id AS version_id, v.version_no, v.status, v.co_issuers, v.keywords, \
+                       v.effective_on, v.is_normative, v.needs_interpretation, v.body, \
+                       v.disclosure_mode, v.disclosure_scope, v.withhold_ground, v.attribute_note, \
+                       v.return_reason, v.change_note";
 
-impl DocumentDraft {
-    pub fn new(
-        agency_id: i64,
-        title: &str,
-        doc_number: Option<&str>,
-        published_on: Option<NaiveDate>,
-        body: &str,
-    ) -> Result<Self> {
-        Ok(DocumentDraft {
-            agency_id,
-            title: text::bounded(title, Field::new("title", "标题"), 2, 300)?,
-            doc_number: match doc_number {
-                Some(n) => text::optional(n, Field::new("doc_number", "文号"), 60)?,
-                None => None,
-            },
-            published_on,
-            body: text::bounded_multiline(body, Field::new("body", "正文"), 1, 2_000_000)?,
-        })
-    }
+fn stored<T>(r: std::result::Result<T, DomainError>, what: &str) -> Result<T> {
+    r.map_err(|e| DomainError::unavailable(format!("stored {what}: {e}")))
 }
-
-const SUMMARY: &str =
-    "d.id, d.agency_id, a.name AS agency_name, d.title, d.doc_number, d.published_on";
 
 fn summary(r: &Row) -> Result<DocumentSummary> {
     Ok(DocumentSummary {
         id: r.get("id")?,
         agency_id: r.get("agency_id")?,
+        agency_code: r.get("agency_code")?,
         agency_name: r.get("agency_name")?,
+        index_no: r.get("index_no")?,
         title: r.get("title")?,
         doc_number: r.get("doc_number")?,
+        kind: stored(DocKind::parse(&r.get::<String>("kind")?), "kind")?,
+        topic: r.get("topic")?,
+        formed_on: r.get("formed_on")?,
         published_on: r.get("published_on")?,
+        validity: stored(Validity::parse(&r.get::<String>("validity")?), "validity")?,
     })
 }
 
-pub async fn create(tx: &mut Tx, actor: &Actor, d: &DocumentDraft) -> Result<i64> {
+fn split(list: String) -> Vec<String> {
+    list.split('、')
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn version(r: &Row) -> Result<Version> {
+    let attribute = match r.get::<Option<String>>("disclosure_mode")? {
+        None => None,
+        Some(mode) => Some(Attribute {
+            mode: stored(DisclosureMode::parse(&mode), "mode")?,
+            scope: r
+                .get::<Option<String>>("disclosure_scope")?
+                .map(|s| stored(DisclosureScope::parse(&s), "scope"))
+                .transpose()?,
+            ground: r
+                .get::<Option<String>>("withhold_ground")?
+                .map(|g| stored(WithholdGround::parse(&g), "ground"))
+                .transpose()?,
+            note: r.get("attribute_note")?,
+        }),
+    };
+    Ok(Version {
+        id: r.get("version_id")?,
+        version_no: r.get("version_no")?,
+        status: stored(Status::parse(&r.get::<String>("status")?), "status")?,
+        co_issuers: split(r.get("co_issuers")?),
+        keywords: split(r.get("keywords")?),
+        effective_on: r.get("effective_on")?,
+        is_normative: r.get("is_normative")?,
+        needs_interpretation: r.get("needs_interpretation")?,
+        body: r.get("body")?,
+        attribute,
+        return_reason: r.get("return_reason")?,
+        change_note: r.get("change_note")?,
+    })
+}
+
+fn document(r: &Row) -> Result<Document> {
+    Ok(Document {
+        summary: summary(r)?,
+        version: version(r)?,
+        withdrawn_at: r.get("withdrawn_at")?,
+        withdraw_reason: r.get("withdraw_reason")?,
+    })
+}
+
+/// Issues the next 索引号 of an agency, or reserves a given one (imports, seeds) so that its
+/// sequence number is never issued again.
+async fn assign_index(
+    tx: &mut Tx,
+    agency: &Agency,
+    formed_on: NaiveDate,
+    given: Option<&str>,
+) -> Result<String> {
+    let pattern: IndexPattern = agency.index_pattern()?;
+    if let Some(index) = given {
+        let index = gongkai_domain::text::bounded(index, Field::new("index_no", "索引号"), 3, 60)?;
+        if let Some(parts) = pattern
+            .read(&index)
+            .filter(|p| p.agency_code == agency.code)
+        {
+            tx.execute(
+                Sql::new(
+                    "INSERT INTO index_sequences (agency_id, year, last_seq) VALUES ($1, $2, $3) \
+                     ON CONFLICT (agency_id, year) DO UPDATE SET last_seq = \
+                     CASE WHEN index_sequences.last_seq < $3 THEN $3 ELSE index_sequences.last_seq END",
+                )
+                .bind(agency.id)
+                .bind(i64::from(parts.year))
+                .bind(i64::from(parts.seq)),
+            )
+            .await?;
+        }
+        return Ok(index);
+    }
+    let year = pattern.sequence_year(formed_on);
+    let row = tx
+        .fetch_one(
+            Sql::new(
+                "INSERT INTO index_sequences (agency_id, year, last_seq) VALUES ($1, $2, 1) \
+                 ON CONFLICT (agency_id, year) DO UPDATE SET last_seq = index_sequences.last_seq + 1 \
+                 RETURNING last_seq",
+            )
+            .bind(agency.id)
+            .bind(i64::from(year)),
+        )
+        .await?;
+    let seq: i64 = row.get("last_seq")?;
+    let seq =
+        u32::try_from(seq).map_err(|_| DomainError::unavailable("index sequence overflow"))?;
+    Ok(pattern.render(&agency.code, formed_on, seq))
+}
+
+fn version_insert(
+    document_id: i64,
+    version_no: i64,
+    d: &DocumentDraft,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Sql {
+    let a = d.attribute.as_ref();
+    Sql::new(
+        "INSERT INTO document_versions (document_id, version_no, status, title, doc_number, \
+         doc_issuer, doc_year, doc_seq, co_issuers, kind, topic, keywords, formed_on, effective_on, \
+         is_normative, needs_interpretation, body, disclosure_mode, disclosure_scope, withhold_ground, \
+         attribute_note, created_by, created_at, updated_at) VALUES ($1, $2, 'draft', $3, $4, $5, $6, \
+         $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) RETURNING id",
+    )
+    .bind(document_id)
+    .bind(version_no)
+    .bind(&d.title)
+    .bind(d.doc_number.as_ref().map(|n| n.to_string()))
+    .bind(d.doc_number.as_ref().map(|n| n.issuer.clone()))
+    .bind(d.doc_number.as_ref().and_then(|n| n.year).map(i64::from))
+    .bind(d.doc_number.as_ref().map(|n| i64::from(n.seq)))
+    .bind(d.co_issuers.join("、"))
+    .bind(d.kind.as_str())
+    .bind(d.topic.as_ref())
+    .bind(d.keywords.join("、"))
+    .bind(d.formed_on)
+    .bind(d.effective_on)
+    .bind(d.is_normative)
+    .bind(d.needs_interpretation)
+    .bind(&d.body)
+    .bind(a.map(|a| a.mode.as_str()))
+    .bind(a.and_then(|a| a.scope).map(|s| s.as_str()))
+    .bind(a.and_then(|a| a.ground).map(|g| g.as_str()))
+    .bind(a.map(|a| a.note.clone()).unwrap_or_default())
+    .bind(actor.user_id)
+    .bind(now)
+}
+
+fn draft_json(d: &DocumentDraft) -> serde_json::Value {
+    let mut v = serde_json::to_value(d).unwrap_or_default();
+    // The body can be long; the log keeps its size, the version table keeps the text.
+    v["body"] = json!({"chars": d.body.chars().count()});
+    v
+}
+
+/// Registers a new document as a draft of `agency_id`, issuing its 索引号 (or keeping a given
+/// one, for imports). Returns the document id.
+pub async fn register(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    agency_id: i64,
+    draft: &DocumentDraft,
+    index_no: Option<&str>,
+) -> Result<i64> {
+    who.require_agency(agency_id)?;
+    let agency = agencies::by_id(tx, agency_id)
+        .await?
+        .ok_or_else(|| DomainError::invalid(Field::new("agency", "发布机构"), "发布机构不存在"))?;
+    let index = assign_index(tx, &agency, draft.formed_on, index_no).await?;
     let now = tx.now();
     let row = tx
         .fetch_one(
             Sql::new(
-                "INSERT INTO documents (agency_id, title, doc_number, published_on, body, \
-                 created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+                "INSERT INTO documents (agency_id, index_no, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $3) RETURNING id",
             )
-            .bind(d.agency_id)
-            .bind(&d.title)
-            .bind(d.doc_number.as_ref())
-            .bind(d.published_on)
-            .bind(&d.body)
+            .bind(agency_id)
+            .bind(&index)
             .bind(now),
         )
         .await
         .map_err(|e| match e {
-            DomainError::Unavailable { detail }
-                if detail.contains("FOREIGN KEY") || detail.contains("foreign key") =>
-            {
-                DomainError::invalid(Field::new("agency", "发布机构"), "发布机构不存在")
-            }
+            DomainError::Conflict { .. } => DomainError::conflict(
+                Some(Field::new("index_no", "索引号")),
+                format!("索引号“{index}”已被使用"),
+            ),
             other => other,
         })?;
     let id: i64 = row.get("id")?;
-    let after = serde_json::json!({
-        "agency_id": d.agency_id, "title": d.title, "doc_number": d.doc_number,
-        "published_on": d.published_on, "body_chars": d.body.chars().count(),
-    });
-    let key = id.to_string();
+    let v = tx
+        .fetch_one(version_insert(id, 1, draft, actor, now))
+        .await?;
+    let version_id: i64 = v.get("id")?;
+    tx.execute(
+        Sql::new("UPDATE documents SET working_version_id = $1 WHERE id = $2")
+            .bind(version_id)
+            .bind(id),
+    )
+    .await?;
+    let mut after = draft_json(draft);
+    after["index_no"] = json!(index);
+    after["status"] = json!("draft");
     audit::record(
         tx,
         actor,
-        "document.create",
-        ("document", &key),
+        "document.register",
+        ("document", &id.to_string()),
         None,
         Some(&after),
     )
     .await?;
-    audit::announce(tx, "document.changed", ("document", &key)).await?;
     Ok(id)
 }
 
+struct Working {
+    agency_id: i64,
+    version_id: i64,
+    version_no: i64,
+    status: Status,
+    attribute: Option<Attribute>,
+}
+
+async fn working(tx: &mut Tx, id: i64) -> Result<Working> {
+    let row = tx
+        .fetch_optional(
+            Sql::dynamic(format!(
+                "SELECT d.agency_id, {VERSION} FROM documents d \
+                 JOIN document_versions v ON v.id = d.working_version_id WHERE d.id = $1"
+            ))
+            .bind(id),
+        )
+        .await?
+        .ok_or(NOT_FOUND)?;
+    let v = version(&row)?;
+    Ok(Working {
+        agency_id: row.get("agency_id")?,
+        version_id: v.id,
+        version_no: v.version_no,
+        status: v.status,
+        attribute: v.attribute,
+    })
+}
+
+/// Changes a document. A draft or returned version is edited in place; a published (or
+/// withdrawn) document gets a new version, leaving the published one untouched; a version in
+/// review cannot be changed.
+pub async fn revise(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    id: i64,
+    draft: &DocumentDraft,
+    change_note: Option<&str>,
+) -> Result<()> {
+    let w = working(tx, id).await?;
+    who.require_agency(w.agency_id)?;
+    let now = tx.now();
+    let key = id.to_string();
+    match w.status {
+        Status::Draft | Status::Returned => {
+            tx.execute(Sql::new("DELETE FROM document_versions WHERE id = $1").bind(w.version_id))
+                .await?;
+            let v = tx
+                .fetch_one(version_insert(id, w.version_no, draft, actor, now))
+                .await?;
+            let vid: i64 = v.get("id")?;
+            tx.execute(
+                Sql::new(
+                    "UPDATE documents SET working_version_id = $1, updated_at = $2 WHERE id = $3",
+                )
+                .bind(vid)
+                .bind(now)
+                .bind(id),
+            )
+            .await?;
+        }
+        Status::Published | Status::Withdrawn | Status::Approved => {
+            if w.status == Status::Approved
+                && w.attribute
+                    .as_ref()
+                    .is_some_and(|a| a.mode == DisclosureMode::Proactive)
+            {
+                return Err(DomainError::conflict(
+                    Some(Status::FIELD),
+                    "已审核待发布的文件不能修改,请先发布",
+                ));
+            }
+            let note = gongkai_domain::text::bounded(
+                change_note.unwrap_or(""),
+                Field::new("change_note", "修改说明"),
+                2,
+                500,
+            )?;
+            let v = tx
+                .fetch_one(version_insert(id, w.version_no + 1, draft, actor, now))
+                .await?;
+            let vid: i64 = v.get("id")?;
+            tx.execute(
+                Sql::new("UPDATE document_versions SET change_note = $1 WHERE id = $2")
+                    .bind(note)
+                    .bind(vid),
+            )
+            .await?;
+            tx.execute(
+                Sql::new(
+                    "UPDATE documents SET working_version_id = $1, updated_at = $2 WHERE id = $3",
+                )
+                .bind(vid)
+                .bind(now)
+                .bind(id),
+            )
+            .await?;
+        }
+        Status::Submitted => {
+            return Err(DomainError::conflict(
+                Some(Status::FIELD),
+                "文件正在审核中,不能修改",
+            ));
+        }
+    }
+    audit::record(
+        tx,
+        actor,
+        "document.revise",
+        ("document", &key),
+        None,
+        Some(&draft_json(draft)),
+    )
+    .await
+}
+
+/// Applies a workflow action to the working version. Publication dates are set here, from
+/// `today`, never typed: a forged publication date fails a site inspection outright.
+pub async fn act(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    id: i64,
+    action: &Action,
+    today: NaiveDate,
+) -> Result<Status> {
+    let w = working(tx, id).await?;
+    let t = transition(w.status, action, who, w.agency_id, w.attribute.as_ref())?;
+    let now = tx.now();
+    tx.execute(
+        Sql::new("UPDATE document_versions SET status = $1, return_reason = $2, updated_at = $3 WHERE id = $4")
+            .bind(t.to.as_str())
+            .bind(if t.to == Status::Returned { t.reason.clone() } else { None })
+            .bind(now)
+            .bind(w.version_id),
+    )
+    .await?;
+    match t.to {
+        Status::Published => {
+            tx.execute(
+                Sql::new("UPDATE document_versions SET published_on = $1 WHERE id = $2")
+                    .bind(today)
+                    .bind(w.version_id),
+            )
+            .await?;
+            tx.execute(
+                Sql::new("UPDATE documents SET public_version_id = $1, withdrawn_at = NULL, withdraw_reason = NULL, updated_at = $2 WHERE id = $3")
+                    .bind(w.version_id)
+                    .bind(now)
+                    .bind(id),
+            )
+            .await?;
+            apply_relations(tx, actor, id).await?;
+        }
+        Status::Withdrawn => {
+            tx.execute(
+                Sql::new("UPDATE documents SET withdrawn_at = $1, withdraw_reason = $2, updated_at = $1 WHERE id = $3")
+                    .bind(now)
+                    .bind(t.reason.clone())
+                    .bind(id),
+            )
+            .await?;
+        }
+        _ => {}
+    }
+    let key = id.to_string();
+    let before = json!({"status": w.status.as_str(), "version": w.version_no});
+    let after = json!({"status": t.to.as_str(), "version": w.version_no, "reason": t.reason});
+    audit::record(
+        tx,
+        actor,
+        &format!("document.{}", action.name()),
+        ("document", &key),
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    if matches!(t.to, Status::Published | Status::Withdrawn) {
+        audit::announce(tx, "document.changed", ("document", &key)).await?;
+    }
+    Ok(t.to)
+}
+
+/// Sets the validity of every document that the published document `from` amends, replaces or
+/// repeals.
+async fn apply_relations(tx: &mut Tx, actor: &Actor, from: i64) -> Result<()> {
+    let rows = tx
+        .fetch_all(
+            Sql::new("SELECT r.to_id, r.kind, d.validity FROM document_relations r JOIN documents d ON d.id = r.to_id WHERE r.from_id = $1")
+                .bind(from),
+        )
+        .await?;
+    for r in rows {
+        let to: i64 = r.get("to_id")?;
+        let kind = stored(RelationKind::parse(&r.get::<String>("kind")?), "relation")?;
+        let before: String = r.get("validity")?;
+        let validity = kind.target_validity();
+        if before == validity.as_str() {
+            continue;
+        }
+        tx.execute(
+            Sql::new("UPDATE documents SET validity = $1 WHERE id = $2")
+                .bind(validity.as_str())
+                .bind(to),
+        )
+        .await?;
+        let key = to.to_string();
+        audit::record(
+            tx,
+            actor,
+            "document.validity",
+            ("document", &key),
+            Some(&json!({"validity": before})),
+            Some(&json!({"validity": validity.as_str(), "by": from})),
+        )
+        .await?;
+        audit::announce(tx, "document.changed", ("document", &key)).await?;
+    }
+    Ok(())
+}
+
+/// Records that `from` amends, replaces or repeals `to`. Takes effect on `to` when `from` is
+/// published (at once if it already is).
+pub async fn relate(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    from: i64,
+    to: i64,
+    kind: RelationKind,
+) -> Result<()> {
+    if from == to {
+        return Err(DomainError::invalid(
+            RelationKind::FIELD,
+            "文件不能修改或废止自身",
+        ));
+    }
+    let w = working(tx, from).await?;
+    who.require_agency(w.agency_id)?;
+    working(tx, to).await?;
+    let now = tx.now();
+    tx.execute(
+        Sql::new(
+            "INSERT INTO document_relations (from_id, to_id, kind, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (from_id, to_id) DO UPDATE SET kind = $3",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(kind.as_str())
+        .bind(now),
+    )
+    .await?;
+    let after = json!({"to": to, "kind": kind.as_str()});
+    audit::record(
+        tx,
+        actor,
+        "document.relate",
+        ("document", &from.to_string()),
+        None,
+        Some(&after),
+    )
+    .await?;
+    let published: Option<i64> = tx
+        .fetch_one(Sql::new("SELECT public_version_id FROM documents WHERE id = $1").bind(from))
+        .await?
+        .get("public_version_id")?;
+    if published.is_some() {
+        apply_relations(tx, actor, from).await?;
+    }
+    Ok(())
+}
+
+/// Public filters; every list is paged.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub agency_id: Option<i64>,
+    pub kind: Option<DocKind>,
+    /// A first-level topic, or `一级\二级`.
+    pub topic: Option<String>,
+    pub year: Option<i32>,
+    pub validity: Option<Validity>,
+}
+
+pub const MAX_PAGE_SIZE: i64 = 100;
+
+/// A page of public documents, newest first, and the total count.
+pub async fn public_list(
+    e: &mut impl Exec,
+    f: &Filter,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<DocumentSummary>, i64)> {
+    let per_page = per_page.clamp(1, MAX_PAGE_SIZE);
+    let page = page.clamp(1, 10_000);
+    let mut cond = String::from("d.public_version_id IS NOT NULL AND d.withdrawn_at IS NULL");
+    let mut args: Vec<crate::db::Value> = Vec::new();
+    let mut add = |clause: &str, v: crate::db::Value| {
+        args.push(v);
+        cond.push_str(&clause.replace("$?", &format!("${}", args.len())));
+    };
+    if let Some(a) = f.agency_id {
+        add(" AND d.agency_id = $?", a.into());
+    }
+    if let Some(k) = f.kind {
+        add(" AND v.kind = $?", k.as_str().into());
+    }
+    if let Some(t) = &f.topic {
+        if t.contains('\\') {
+            add(" AND v.topic = $?", t.as_str().into());
+        } else {
+            add(" AND (v.topic = $? ", t.as_str().into());
+            add(" OR v.topic LIKE $? ESCAPE '!')", format!("{t}\\%").into());
+        }
+    }
+    if let Some(y) = f.year {
+        add(
+            " AND v.formed_on >= $?",
+            NaiveDate::from_ymd_opt(y, 1, 1).into(),
+        );
+        add(
+            " AND v.formed_on < $?",
+            NaiveDate::from_ymd_opt(y + 1, 1, 1).into(),
+        );
+    }
+    if let Some(v) = f.validity {
+        add(" AND d.validity = $?", v.as_str().into());
+    }
+    let from = "FROM documents d JOIN document_versions v ON v.id = d.public_version_id \
+                JOIN agencies a ON a.id = d.agency_id";
+    let mut count = Sql::dynamic(format!("SELECT COUNT(*) AS n {from} WHERE {cond}"));
+    let n = args.len();
+    let mut list = Sql::dynamic(format!(
+        "SELECT {SUMMARY} {from} WHERE {cond} ORDER BY v.published_on DESC, d.id DESC LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    ));
+    for a in args {
+        count = count.bind(a.clone());
+        list = list.bind(a);
+    }
+    let total: i64 = e.fetch_one(count).await?.get("n")?;
+    let rows = e
+        .fetch_all(list.bind(per_page).bind((page - 1) * per_page))
+        .await?;
+    Ok((rows.iter().map(summary).collect::<Result<_>>()?, total))
+}
+
+/// The newest public documents.
 pub async fn recent(e: &mut impl Exec, limit: i64) -> Result<Vec<DocumentSummary>> {
-    let rows = e
-        .fetch_all(
-            Sql::dynamic(format!(
-                "SELECT {SUMMARY} FROM documents d JOIN agencies a ON a.id = d.agency_id \
-                 ORDER BY d.published_on DESC, d.id DESC LIMIT $1"
-            ))
-            .bind(limit),
-        )
-        .await?;
-    rows.iter().map(summary).collect()
+    Ok(public_list(e, &Filter::default(), 1, limit).await?.0)
 }
 
-pub async fn by_agency(e: &mut impl Exec, agency_id: i64) -> Result<Vec<DocumentSummary>> {
-    let rows = e
-        .fetch_all(
-            Sql::dynamic(format!(
-                "SELECT {SUMMARY} FROM documents d JOIN agencies a ON a.id = d.agency_id \
-                 WHERE d.agency_id = $1 ORDER BY d.published_on DESC, d.id DESC"
-            ))
-            .bind(agency_id),
-        )
-        .await?;
-    rows.iter().map(summary).collect()
-}
-
-pub async fn get(e: &mut impl Exec, id: i64) -> Result<Option<Document>> {
+/// A document as the public may see it: published, possibly withdrawn (then its page shows the
+/// notice and not the text). Anything never published is `None`, indistinguishable from a
+/// document that does not exist.
+pub async fn public_get(e: &mut impl Exec, id: i64) -> Result<Option<Document>> {
     let row = e
         .fetch_optional(
             Sql::dynamic(format!(
-                "SELECT {SUMMARY}, d.body FROM documents d JOIN agencies a ON a.id = d.agency_id \
-                 WHERE d.id = $1"
+                "SELECT {SUMMARY}, {VERSION}, d.withdrawn_at, d.withdraw_reason FROM documents d \
+                 JOIN document_versions v ON v.id = d.public_version_id \
+                 JOIN agencies a ON a.id = d.agency_id WHERE d.id = $1"
             ))
             .bind(id),
         )
         .await?;
-    row.map(|r| {
-        Ok(Document {
-            summary: summary(&r)?,
-            body: r.get("body")?,
-        })
-    })
-    .transpose()
+    row.as_ref().map(document).transpose()
 }
 
-pub async fn count(e: &mut impl Exec) -> Result<i64> {
-    e.fetch_one(Sql::new("SELECT COUNT(*) AS n FROM documents"))
+/// A document's working version, for its agency's staff (and the office).
+pub async fn staff_get(e: &mut impl Exec, who: &Principal, id: i64) -> Result<Document> {
+    let row = e
+        .fetch_optional(
+            Sql::dynamic(format!(
+                "SELECT {SUMMARY}, {VERSION}, d.withdrawn_at, d.withdraw_reason FROM documents d \
+                 JOIN document_versions v ON v.id = d.working_version_id \
+                 JOIN agencies a ON a.id = d.agency_id WHERE d.id = $1"
+            ))
+            .bind(id),
+        )
         .await?
-        .get("n")
+        .ok_or(NOT_FOUND)?;
+    let doc = document(&row)?;
+    // Another agency's staff learn nothing, not even that the record exists.
+    if !who.may_act_for(doc.summary.agency_id) {
+        return Err(NOT_FOUND);
+    }
+    Ok(doc)
+}
+
+/// Working versions visible to `who`, optionally in one status, newest first.
+pub async fn staff_list(
+    e: &mut impl Exec,
+    who: &Principal,
+    status: Option<Status>,
+    limit: i64,
+) -> Result<Vec<(DocumentSummary, Status)>> {
+    let mut sql = format!(
+        "SELECT {SUMMARY}, v.status FROM documents d JOIN document_versions v ON v.id = d.working_version_id \
+         JOIN agencies a ON a.id = d.agency_id WHERE ($1 OR d.agency_id = $2)"
+    );
+    if status.is_some() {
+        sql.push_str(" AND v.status = $4");
+    }
+    sql.push_str(" ORDER BY d.updated_at DESC, d.id DESC LIMIT $3");
+    let mut q = Sql::dynamic(sql)
+        .bind(who.role.sees_all_agencies())
+        .bind(who.agency_id)
+        .bind(limit.clamp(1, 1000));
+    if let Some(s) = status {
+        q = q.bind(s.as_str());
+    }
+    let rows = e.fetch_all(q).await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                summary(r)?,
+                stored(Status::parse(&r.get::<String>("status")?), "status")?,
+            ))
+        })
+        .collect()
+}
+
+/// A published version in a document's history.
+#[derive(Clone, Debug, Serialize)]
+pub struct HistoryEntry {
+    pub version_no: i64,
+    pub title: String,
+    pub published_on: Option<NaiveDate>,
+    pub change_note: Option<String>,
+}
+
+/// Every version that was ever published, oldest first.
+pub async fn history(e: &mut impl Exec, id: i64) -> Result<Vec<HistoryEntry>> {
+    let rows = e
+        .fetch_all(
+            Sql::new(
+                "SELECT version_no, title, published_on, change_note FROM document_versions \
+                 WHERE document_id = $1 AND published_on IS NOT NULL ORDER BY version_no",
+            )
+            .bind(id),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(HistoryEntry {
+                version_no: r.get("version_no")?,
+                title: r.get("title")?,
+                published_on: r.get("published_on")?,
+                change_note: r.get("change_note")?,
+            })
+        })
+        .collect()
+}
+
+/// A relation seen from one document: `outgoing` when this document acts on the other.
+#[derive(Clone, Debug, Serialize)]
+pub struct Related {
+    pub id: i64,
+    pub title: String,
+    pub kind: RelationKind,
+    pub outgoing: bool,
+}
+
+/// Relations on both sides, limited to public documents.
+pub async fn relations(e: &mut impl Exec, id: i64) -> Result<Vec<Related>> {
+    let rows = e
+        .fetch_all(
+            Sql::new(
+                "SELECT r.to_id AS other, r.kind, TRUE AS outgoing, v.title FROM document_relations r \
+                 JOIN documents d ON d.id = r.to_id JOIN document_versions v ON v.id = d.public_version_id \
+                 WHERE r.from_id = $1 \
+                 UNION ALL \
+                 SELECT r.from_id AS other, r.kind, FALSE AS outgoing, v.title FROM document_relations r \
+                 JOIN documents d ON d.id = r.from_id JOIN document_versions v ON v.id = d.public_version_id \
+                 WHERE r.to_id = $1",
+            )
+            .bind(id),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Related {
+                id: r.get("other")?,
+                title: r.get("title")?,
+                kind: stored(RelationKind::parse(&r.get::<String>("kind")?), "relation")?,
+                outgoing: r.get("outgoing")?,
+            })
+        })
+        .collect()
+}
+
+/// A proactive document not yet published, for the publication clock.
+#[derive(Clone, Debug, Serialize)]
+pub struct Unpublished {
+    pub id: i64,
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub title: String,
+    pub formed_on: NaiveDate,
+    pub status: Status,
+    pub publication_limit: Option<i64>,
+}
+
+/// Working versions not published yet whose attribute is proactive (or not decided).
+pub async fn unpublished(e: &mut impl Exec, who: &Principal) -> Result<Vec<Unpublished>> {
+    let rows = e
+        .fetch_all(
+            Sql::new(
+                "SELECT d.id, d.agency_id, a.name AS agency_name, v.title, v.formed_on, v.status, a.publication_limit \
+                 FROM documents d JOIN document_versions v ON v.id = d.working_version_id \
+                 JOIN agencies a ON a.id = d.agency_id \
+                 WHERE d.public_version_id IS NULL AND v.status <> 'published' \
+                 AND (v.disclosure_mode IS NULL OR v.disclosure_mode = 'proactive') \
+                 AND ($1 OR d.agency_id = $2) ORDER BY v.formed_on, d.id LIMIT 1000",
+            )
+            .bind(who.role.sees_all_agencies())
+            .bind(who.agency_id),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Unpublished {
+                id: r.get("id")?,
+                agency_id: r.get("agency_id")?,
+                agency_name: r.get("agency_name")?,
+                title: r.get("title")?,
+                formed_on: r.get("formed_on")?,
+                status: stored(Status::parse(&r.get::<String>("status")?), "status")?,
+                publication_limit: r.get("publication_limit")?,
+            })
+        })
+        .collect()
+}
+
+/// Public documents of one agency (its 政府信息公开 column), paged.
+pub async fn by_agency(
+    e: &mut impl Exec,
+    agency_id: i64,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<DocumentSummary>, i64)> {
+    public_list(
+        e,
+        &Filter {
+            agency_id: Some(agency_id),
+            ..Filter::default()
+        },
+        page,
+        per_page,
+    )
+    .await
+}
+
+pub async fn count_public(e: &mut impl Exec, agency_id: i64) -> Result<i64> {
+    Ok(by_agency(e, agency_id, 1, 1).await?.1)
+}
+
+/// Records a document that was published before it came into gongkai (imports, the demo): it
+/// keeps its historical publication date and, if given, its own 索引号. Only proactive,
+/// full or redacted documents can be imported as published.
+pub async fn import_published(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    agency_id: i64,
+    draft: &DocumentDraft,
+    index_no: Option<&str>,
+    published_on: NaiveDate,
+) -> Result<i64> {
+    if draft.attribute.as_ref().map(|a| a.mode) != Some(DisclosureMode::Proactive) {
+        return Err(DomainError::invalid(
+            DisclosureMode::FIELD,
+            "只有主动公开的信息可以作为已发布文件导入",
+        ));
+    }
+    gongkai_domain::document::check_dates(
+        draft.formed_on,
+        Some(published_on),
+        draft.effective_on,
+        tx.now().date_naive(),
+    )?;
+    let id = register(tx, actor, who, agency_id, draft, index_no).await?;
+    let now = tx.now();
+    tx.execute(
+        Sql::new("UPDATE document_versions SET status = 'published', published_on = $1, updated_at = $2 WHERE document_id = $3")
+            .bind(published_on)
+            .bind(now)
+            .bind(id),
+    )
+    .await?;
+    tx.execute(
+        Sql::new("UPDATE documents SET public_version_id = working_version_id WHERE id = $1")
+            .bind(id),
+    )
+    .await?;
+    let key = id.to_string();
+    audit::record(
+        tx,
+        actor,
+        "document.import",
+        ("document", &key),
+        None,
+        Some(&json!({"published_on": published_on})),
+    )
+    .await?;
+    audit::announce(tx, "document.changed", ("document", &key)).await?;
+    Ok(id)
 }

@@ -27,17 +27,26 @@ pub struct Migration {
     pub steps: &'static [Step],
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    steps: &[
-        Step::Portable(include_str!("../migrations/0001_foundation.sql")),
-        Step::Each {
-            sqlite: include_str!("../migrations/0001_audit_append_only.sqlite.sql"),
-            postgres: include_str!("../migrations/0001_audit_append_only.postgres.sql"),
-        },
-    ],
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        steps: &[
+            Step::Portable(include_str!("../migrations/0001_foundation.sql")),
+            Step::Each {
+                sqlite: include_str!("../migrations/0001_audit_append_only.sqlite.sql"),
+                postgres: include_str!("../migrations/0001_audit_append_only.postgres.sql"),
+            },
+        ],
+    },
+    Migration {
+        version: 2,
+        name: "disclosure",
+        steps: &[Step::Portable(include_str!(
+            "../migrations/0002_disclosure.sql"
+        ))],
+    },
+];
 
 /// Expands the type tokens for one backend.
 pub fn render(sql: &str, backend: Backend) -> String {

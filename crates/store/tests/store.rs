@@ -4,6 +4,10 @@ use chrono::{Duration, NaiveDate};
 use gongkai_domain::DomainError;
 use gongkai_domain::agency::{AgencyDraft, AgencyInput};
 use gongkai_domain::calendar::CalendarOverride;
+use gongkai_domain::document::{
+    Action, DocKind, DocumentDraft, DocumentInput, RelationKind, Status, Validity,
+};
+use gongkai_domain::user::Principal;
 use gongkai_domain::user::{Role, UserDraft};
 use gongkai_store::db::now;
 use gongkai_store::testing::TestDb;
@@ -36,7 +40,11 @@ both!(
     api_tokens_authenticate_until_revoked_user,
     calendar_overrides_are_audited_and_applied,
     audit_log_is_append_only,
-    documents_round_trip,
+    index_numbers_are_issued_and_never_reused,
+    review_workflow_and_public_visibility,
+    office_approval_for_partial_disclosure,
+    relations_set_validity_on_both_sides,
+    public_lists_filter_and_page,
     timestamps_and_dates_round_trip,
 );
 
@@ -521,29 +529,583 @@ async fn audit_log_is_append_only(t: TestDb) {
     assert_eq!(t.count("audit_log").await, 1);
 }
 
-async fn documents_round_trip(t: TestDb) {
-    let a = add_agency(&t.db, "YX0000", "government", "").await;
-    let date = NaiveDate::from_ymd_opt(2021, 4, 16);
-    let draft = documents::DocumentDraft::new(
-        a.id,
-        "2021年政务公开工作要点",
-        Some("嘉府办发〔2021〕18号"),
-        date,
-        "第一段\r\n第二段",
+fn doc_input(title: &str, formed_on: &str) -> DocumentInput {
+    DocumentInput {
+        title: title.into(),
+        doc_number: "云府办发〔2024〕3号".into(),
+        kind: "notice".into(),
+        topic: "综合政务\\政务公开".into(),
+        formed_on: formed_on.into(),
+        body: "第一段\n第二段".into(),
+        disclosure_mode: "proactive".into(),
+        ..Default::default()
+    }
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+fn p(role: Role, agency_id: i64) -> Principal {
+    Principal {
+        user_id: 0,
+        role,
+        agency_id,
+    }
+}
+
+async fn register(
+    t: &TestDb,
+    who: &Principal,
+    agency_id: i64,
+    input: &DocumentInput,
+    index: Option<&str>,
+) -> Result<i64, DomainError> {
+    let draft = DocumentDraft::parse(input, today())?;
+    let (who, index) = (*who, index.map(String::from));
+    t.db.write(async |tx| {
+        documents::register(tx, &actor(), &who, agency_id, &draft, index.as_deref()).await
+    })
+    .await
+}
+
+async fn act(t: &TestDb, who: &Principal, id: i64, action: Action) -> Result<Status, DomainError> {
+    let who = *who;
+    t.db.write(async |tx| documents::act(tx, &actor(), &who, id, &action, today()).await)
+        .await
+}
+
+async fn publish(t: &TestDb, agency_id: i64, id: i64) {
+    let office = p(Role::Office, 1);
+    assert_eq!(
+        act(t, &p(Role::Staff, agency_id), id, Action::Submit)
+            .await
+            .unwrap(),
+        Status::Submitted
+    );
+    assert_eq!(
+        act(t, &office, id, Action::Approve).await.unwrap(),
+        Status::Approved
+    );
+    assert_eq!(
+        act(t, &office, id, Action::Publish).await.unwrap(),
+        Status::Published
+    );
+}
+
+async fn index_numbers_are_issued_and_never_reused(t: TestDb) {
+    let gov = add_agency(&t.db, "YX0000", "government", "").await;
+    let staff = p(Role::Staff, gov.id);
+    let a = register(
+        &t,
+        &staff,
+        gov.id,
+        &doc_input("甲文件标题", "2024-03-01"),
+        None,
+    )
+    .await
+    .unwrap();
+    let b = register(
+        &t,
+        &staff,
+        gov.id,
+        &doc_input("乙文件标题", "2024-05-01"),
+        None,
+    )
+    .await
+    .unwrap();
+    let c = register(
+        &t,
+        &staff,
+        gov.id,
+        &doc_input("丙文件标题", "2025-01-02"),
+        None,
+    )
+    .await
+    .unwrap();
+    let mut conn = t.db.conn().await.unwrap();
+    let idx = |d: documents::Document| d.summary.index_no;
+    assert_eq!(
+        idx(documents::staff_get(&mut conn, &staff, a).await.unwrap()),
+        "YX0000/2024-00001"
+    );
+    assert_eq!(
+        idx(documents::staff_get(&mut conn, &staff, b).await.unwrap()),
+        "YX0000/2024-00002"
+    );
+    assert_eq!(
+        idx(documents::staff_get(&mut conn, &staff, c).await.unwrap()),
+        "YX0000/2025-00001"
+    );
+    drop(conn);
+    // A given number in the agency's own pattern reserves its sequence...
+    register(
+        &t,
+        &staff,
+        gov.id,
+        &doc_input("丁文件标题", "2024-06-01"),
+        Some("YX0000/2024-00040"),
+    )
+    .await
+    .unwrap();
+    let e = register(
+        &t,
+        &staff,
+        gov.id,
+        &doc_input("戊文件标题", "2024-07-01"),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        idx(
+            documents::staff_get(&mut t.db.conn().await.unwrap(), &staff, e)
+                .await
+                .unwrap()
+        ),
+        "YX0000/2024-00041"
+    );
+    // ...a foreign one is kept as it is, and a duplicate is refused with nothing written.
+    register(
+        &t,
+        &staff,
+        gov.id,
+        &doc_input("嘉定文件标题", "2021-04-16"),
+        Some("WA1301001-2021-003"),
+    )
+    .await
+    .unwrap();
+    let before = t
+        .snapshot(&["documents", "document_versions", "audit_log"])
+        .await;
+    let err = register(
+        &t,
+        &staff,
+        gov.id,
+        &doc_input("重复文件标题", "2021-04-16"),
+        Some("WA1301001-2021-003"),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    assert_eq!(
+        t.snapshot(&["documents", "document_versions", "audit_log"])
+            .await,
+        before
+    );
+    // A configured pattern and a 10-day limit (Shanghai).
+    let code = gongkai_domain::agency::AgencyCode::parse("YX0000").unwrap();
+    let updated =
+        t.db.write(async |tx| {
+            agencies::set_disclosure_rules(
+                tx,
+                &actor(),
+                &code,
+                Some("{agency_code}-{year}-{seq:03}"),
+                Some(10),
+            )
+            .await
+        })
+        .await
+        .unwrap();
+    assert_eq!(updated.publication_limit(), 10);
+    let f = register(
+        &t,
+        &staff,
+        gov.id,
+        &doc_input("己文件标题", "2026-01-05"),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        idx(
+            documents::staff_get(&mut t.db.conn().await.unwrap(), &staff, f)
+                .await
+                .unwrap()
+        ),
+        "YX0000-2026-001"
+    );
+    let err = t
+        .db
+        .write(async |tx| agencies::set_disclosure_rules(tx, &actor(), &code, None, Some(30)).await)
+        .await
+        .unwrap_err();
+    assert_eq!(err.field().unwrap().name, "publication_limit");
+}
+
+async fn review_workflow_and_public_visibility(t: TestDb) {
+    let gov = add_agency(&t.db, "YX0000", "government", "").await;
+    let dept = add_agency(&t.db, "YX0201", "department", "YX0000").await;
+    let staff = p(Role::Staff, dept.id);
+    let mut input = doc_input("关于做好2024年政务公开工作的通知", "2024-09-27");
+    input.disclosure_mode.clear();
+    let id = register(&t, &staff, dept.id, &input, None).await.unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    assert!(
+        documents::public_get(&mut c, id).await.unwrap().is_none(),
+        "drafts are not public"
+    );
+    drop(c);
+    // Submitted without an attribute: returned (退文) with the reason.
+    assert_eq!(
+        act(&t, &staff, id, Action::Submit).await.unwrap(),
+        Status::Returned
+    );
+    let doc = documents::staff_get(&mut t.db.conn().await.unwrap(), &staff, id)
+        .await
+        .unwrap();
+    assert!(
+        doc.version
+            .return_reason
+            .unwrap()
+            .contains("未认定公开属性")
+    );
+    // Another agency's staff see nothing and change nothing.
+    let other = p(Role::Staff, gov.id);
+    assert_eq!(
+        documents::staff_get(&mut t.db.conn().await.unwrap(), &other, id)
+            .await
+            .unwrap_err()
+            .code(),
+        "not-found"
+    );
+    let draft = DocumentDraft::parse(&doc_input("改动标题", "2024-09-27"), today()).unwrap();
+    let err =
+        t.db.write(async |tx| documents::revise(tx, &actor(), &other, id, &draft, None).await)
+            .await
+            .unwrap_err();
+    assert_eq!(err, DomainError::Forbidden);
+    // Fixed and resubmitted; a reviewer of the agency approves; staff publish.
+    let draft = DocumentDraft::parse(
+        &doc_input("关于做好2024年政务公开工作的通知", "2024-09-27"),
+        today(),
     )
     .unwrap();
-    let mut tx = t.db.begin().await.unwrap();
-    let id = documents::create(&mut tx, &actor(), &draft).await.unwrap();
-    tx.commit().await.unwrap();
+    t.db.write(async |tx| documents::revise(tx, &actor(), &staff, id, &draft, None).await)
+        .await
+        .unwrap();
+    assert_eq!(
+        act(&t, &staff, id, Action::Submit).await.unwrap(),
+        Status::Submitted
+    );
+    assert_eq!(
+        act(&t, &staff, id, Action::Approve).await.unwrap_err(),
+        DomainError::Forbidden
+    );
+    let draft2 = draft.clone();
+    assert_eq!(
+        t.db.write(async |tx| documents::revise(tx, &actor(), &staff, id, &draft2, None).await)
+            .await
+            .unwrap_err()
+            .code(),
+        "conflict"
+    );
+    assert_eq!(
+        act(&t, &p(Role::Reviewer, dept.id), id, Action::Approve)
+            .await
+            .unwrap(),
+        Status::Approved
+    );
+    assert_eq!(
+        act(&t, &staff, id, Action::Publish).await.unwrap(),
+        Status::Published
+    );
     let mut c = t.db.conn().await.unwrap();
-    let doc = documents::get(&mut c, id).await.unwrap().unwrap();
-    assert_eq!(doc.body, "第一段\n第二段");
-    assert_eq!(doc.summary.published_on, date);
-    assert_eq!(doc.summary.agency_name, "机构YX0000");
-    assert_eq!(documents::recent(&mut c, 10).await.unwrap().len(), 1);
-    assert_eq!(documents::by_agency(&mut c, a.id).await.unwrap().len(), 1);
-    assert!(documents::get(&mut c, id + 1).await.unwrap().is_none());
-    assert!(documents::DocumentDraft::new(a.id, "x", None, None, "body").is_err());
+    let doc = documents::public_get(&mut c, id).await.unwrap().unwrap();
+    assert_eq!(
+        doc.summary.published_on,
+        Some(today()),
+        "the system sets the publication date"
+    );
+    assert_eq!(
+        doc.summary.doc_number.as_deref(),
+        Some("云府办发〔2024〕3号")
+    );
+    assert_eq!(doc.summary.topic.as_deref(), Some("综合政务\\政务公开"));
+    let log: Vec<String> = audit::for_entity(&mut c, "document", &id.to_string())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        log,
+        [
+            "document.register",
+            "document.submit",
+            "document.revise",
+            "document.submit",
+            "document.approve",
+            "document.publish"
+        ]
+    );
+    assert_eq!(
+        audit::outbox_after(&mut c, 0, 100)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|o| o.entity_type == "document")
+            .count(),
+        1
+    );
+    drop(c);
+
+    // A correction is a new version; the public keeps seeing version 1 until it is published.
+    let mut fixed = doc_input("关于做好2024年政务公开工作的通知(更正)", "2024-09-27");
+    fixed.body = "更正后的正文".into();
+    let fixed = DocumentDraft::parse(&fixed, today()).unwrap();
+    let err =
+        t.db.write(async |tx| documents::revise(tx, &actor(), &staff, id, &fixed, None).await)
+            .await
+            .unwrap_err();
+    assert_eq!(err.field().unwrap().name, "change_note");
+    t.db.write(async |tx| {
+        documents::revise(tx, &actor(), &staff, id, &fixed, Some("更正错别字")).await
+    })
+    .await
+    .unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    let public = documents::public_get(&mut c, id).await.unwrap().unwrap();
+    assert_eq!(
+        (public.version.version_no, public.version.body.as_str()),
+        (1, "第一段\n第二段")
+    );
+    drop(c);
+    publish(&t, dept.id, id).await;
+    let mut c = t.db.conn().await.unwrap();
+    let public = documents::public_get(&mut c, id).await.unwrap().unwrap();
+    assert_eq!(
+        (public.version.version_no, public.version.body.as_str()),
+        (2, "更正后的正文")
+    );
+    let history = documents::history(&mut c, id).await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].change_note.as_deref(), Some("更正错别字"));
+    drop(c);
+
+    // Withdrawal: out of the lists, the page keeps a notice.
+    let reviewer = p(Role::Reviewer, dept.id);
+    assert_eq!(
+        act(
+            &t,
+            &reviewer,
+            id,
+            Action::Withdraw {
+                reason: "内容已过时".into()
+            }
+        )
+        .await
+        .unwrap(),
+        Status::Withdrawn
+    );
+    let mut c = t.db.conn().await.unwrap();
+    let doc = documents::public_get(&mut c, id).await.unwrap().unwrap();
+    assert_eq!(doc.withdraw_reason.as_deref(), Some("内容已过时"));
+    assert_eq!(
+        documents::public_list(&mut c, &documents::Filter::default(), 1, 10)
+            .await
+            .unwrap()
+            .1,
+        0
+    );
+}
+
+async fn office_approval_for_partial_disclosure(t: TestDb) {
+    let gov = add_agency(&t.db, "YX0000", "government", "").await;
+    let dept = add_agency(&t.db, "YX0201", "department", "YX0000").await;
+    let mut input = doc_input("某项目环评报告", "2024-01-10");
+    input.disclosure_scope = "redacted".into();
+    input.withhold_ground = "third_party_rights".into();
+    input.attribute_note = "附件含第三方商业秘密,删除后公开".into();
+    let id = register(&t, &p(Role::Staff, dept.id), dept.id, &input, None)
+        .await
+        .unwrap();
+    act(&t, &p(Role::Staff, dept.id), id, Action::Submit)
+        .await
+        .unwrap();
+    assert_eq!(
+        act(&t, &p(Role::Reviewer, dept.id), id, Action::Approve)
+            .await
+            .unwrap_err(),
+        DomainError::Forbidden
+    );
+    assert_eq!(
+        act(&t, &p(Role::Office, gov.id), id, Action::Approve)
+            .await
+            .unwrap(),
+        Status::Approved
+    );
+    let doc = documents::staff_get(
+        &mut t.db.conn().await.unwrap(),
+        &p(Role::Staff, dept.id),
+        id,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        doc.version.attribute.unwrap().ground.unwrap().label(),
+        "保护第三方合法权益"
+    );
+}
+
+async fn relations_set_validity_on_both_sides(t: TestDb) {
+    let gov = add_agency(&t.db, "YX0000", "government", "").await;
+    let old = register(
+        &t,
+        &p(Role::Staff, gov.id),
+        gov.id,
+        &doc_input("旧办法", "2020-01-06"),
+        None,
+    )
+    .await
+    .unwrap();
+    publish(&t, gov.id, old).await;
+    let new = register(
+        &t,
+        &p(Role::Staff, gov.id),
+        gov.id,
+        &doc_input("新办法", "2024-01-08"),
+        None,
+    )
+    .await
+    .unwrap();
+    let who = p(Role::Staff, gov.id);
+    t.db.write(async |tx| {
+        documents::relate(tx, &actor(), &who, new, old, RelationKind::Replaces).await
+    })
+    .await
+    .unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    assert_eq!(
+        documents::public_get(&mut c, old)
+            .await
+            .unwrap()
+            .unwrap()
+            .summary
+            .validity,
+        Validity::Current,
+        "not before the new one is published"
+    );
+    drop(c);
+    publish(&t, gov.id, new).await;
+    let mut c = t.db.conn().await.unwrap();
+    assert_eq!(
+        documents::public_get(&mut c, old)
+            .await
+            .unwrap()
+            .unwrap()
+            .summary
+            .validity,
+        Validity::Repealed
+    );
+    let back = documents::relations(&mut c, old).await.unwrap();
+    assert_eq!(
+        (back[0].id, back[0].outgoing, back[0].kind),
+        (new, false, RelationKind::Replaces)
+    );
+    let forward = documents::relations(&mut c, new).await.unwrap();
+    assert_eq!((forward[0].id, forward[0].outgoing), (old, true));
+    let f = documents::Filter {
+        validity: Some(Validity::Repealed),
+        ..Default::default()
+    };
+    assert_eq!(
+        documents::public_list(&mut c, &f, 1, 10).await.unwrap().0[0].id,
+        old
+    );
+    drop(c);
+    let err =
+        t.db.write(async |tx| {
+            documents::relate(tx, &actor(), &who, new, new, RelationKind::Repeals).await
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid-input");
+}
+
+async fn public_lists_filter_and_page(t: TestDb) {
+    let gov = add_agency(&t.db, "YX0000", "government", "").await;
+    let staff = p(Role::Staff, gov.id);
+    for i in 0..7 {
+        let mut input = doc_input(
+            &format!("第{i}号文件"),
+            if i < 4 { "2023-03-01" } else { "2024-03-01" },
+        );
+        if i % 2 == 0 {
+            input.kind = "opinion".into();
+            input.topic = "科技、教育\\教育".into();
+        }
+        let id = register(&t, &staff, gov.id, &input, None).await.unwrap();
+        publish(&t, gov.id, id).await;
+    }
+    register(
+        &t,
+        &staff,
+        gov.id,
+        &doc_input("未发布文件", "2024-03-01"),
+        None,
+    )
+    .await
+    .unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    let (rows, total) = documents::public_list(&mut c, &documents::Filter::default(), 1, 3)
+        .await
+        .unwrap();
+    assert_eq!((rows.len(), total), (3, 7));
+    let (rows, _) = documents::public_list(&mut c, &documents::Filter::default(), 3, 3)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    let f = documents::Filter {
+        kind: Some(DocKind::Opinion),
+        ..Default::default()
+    };
+    assert_eq!(
+        documents::public_list(&mut c, &f, 1, 50).await.unwrap().1,
+        4
+    );
+    let f = documents::Filter {
+        year: Some(2023),
+        ..Default::default()
+    };
+    assert_eq!(
+        documents::public_list(&mut c, &f, 1, 50).await.unwrap().1,
+        4
+    );
+    let f = documents::Filter {
+        topic: Some("科技、教育".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        documents::public_list(&mut c, &f, 1, 50).await.unwrap().1,
+        4
+    );
+    let f = documents::Filter {
+        topic: Some("综合政务\\政务公开".into()),
+        year: Some(2024),
+        ..Default::default()
+    };
+    assert_eq!(
+        documents::public_list(&mut c, &f, 1, 50).await.unwrap().1,
+        1
+    );
+    // Page size is capped.
+    let (rows, _) = documents::public_list(&mut c, &documents::Filter::default(), 1, 100_000)
+        .await
+        .unwrap();
+    assert!(rows.len() <= documents::MAX_PAGE_SIZE as usize);
+    assert_eq!(
+        documents::unpublished(&mut c, &staff).await.unwrap().len(),
+        1
+    );
+    assert_eq!(
+        documents::staff_list(&mut c, &staff, Some(Status::Draft), 50)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 async fn timestamps_and_dates_round_trip(t: TestDb) {

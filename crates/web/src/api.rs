@@ -7,10 +7,12 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use gongkai_domain::agency::{AgencyCode, AgencyDraft, AgencyInput};
 use gongkai_domain::calendar::{DayInfo, WorkdaySpan, parse_date};
+use gongkai_domain::document::{DocKind, Validity};
+use gongkai_domain::topics::Topic;
 use gongkai_domain::{DomainError, Field};
 use gongkai_store::agencies::{self, Agency};
 use gongkai_store::calendar;
-use gongkai_store::documents::{self, Document, DocumentSummary};
+use gongkai_store::documents::{self, Document, DocumentSummary, Filter, MAX_PAGE_SIZE};
 use gongkai_store::users::User;
 use serde::{Deserialize, Serialize};
 
@@ -54,11 +56,71 @@ pub async fn me(user: ApiUser) -> Json<User> {
     Json(user.user)
 }
 
-pub async fn documents_recent(
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DocumentQuery {
+    agency: String,
+    kind: String,
+    topic: String,
+    year: String,
+    validity: String,
+    page: String,
+    per_page: String,
+}
+
+#[derive(Serialize)]
+pub struct Page<T> {
+    items: Vec<T>,
+    total: i64,
+    page: i64,
+    per_page: i64,
+}
+
+/// Public documents with filters (agency code, 文种, topic, year, validity) and paging.
+pub async fn documents_list(
     State(state): State<AppState>,
-) -> AppResult<Json<Vec<DocumentSummary>>> {
+    Query(q): Query<DocumentQuery>,
+) -> AppResult<Json<Page<DocumentSummary>>> {
+    let number = |s: &str, field: Field, default: i64| -> Result<i64, DomainError> {
+        if s.trim().is_empty() {
+            return Ok(default);
+        }
+        s.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| DomainError::invalid(field, format!("{field}应为正整数")))
+    };
     let mut c = state.db.conn().await?;
-    Ok(Json(documents::recent(&mut c, 100).await?))
+    let mut f = Filter::default();
+    if !q.agency.trim().is_empty() {
+        let code = AgencyCode::parse(&q.agency)?;
+        let a = agencies::by_code(&mut c, &code)
+            .await?
+            .ok_or(AppError(DomainError::NotFound { what: "机构" }))?;
+        f.agency_id = Some(a.id);
+    }
+    if !q.kind.trim().is_empty() {
+        f.kind = Some(DocKind::parse(&q.kind)?);
+    }
+    if !q.topic.trim().is_empty() {
+        f.topic = Some(Topic::parse(&q.topic)?.to_string());
+    }
+    if !q.validity.trim().is_empty() {
+        f.validity = Some(Validity::parse(&q.validity)?);
+    }
+    if !q.year.trim().is_empty() {
+        f.year = Some(number(&q.year, Field::new("year", "年份"), 0)? as i32);
+    }
+    let page = number(&q.page, Field::new("page", "页码"), 1)?;
+    let per_page = number(&q.per_page, Field::new("per_page", "每页条数"), 20)?.min(MAX_PAGE_SIZE);
+    let (items, total) = documents::public_list(&mut c, &f, page, per_page).await?;
+    Ok(Json(Page {
+        items,
+        total,
+        page,
+        per_page,
+    }))
 }
 
 pub async fn document_get(
@@ -68,9 +130,13 @@ pub async fn document_get(
     let not_found = || AppError(DomainError::NotFound { what: "文件" });
     let id: i64 = id.parse().map_err(|_| not_found())?;
     let mut c = state.db.conn().await?;
-    Ok(Json(
-        documents::get(&mut c, id).await?.ok_or_else(not_found)?,
-    ))
+    let mut doc = documents::public_get(&mut c, id)
+        .await?
+        .ok_or_else(not_found)?;
+    if doc.withdrawn_at.is_some() {
+        doc.version.body.clear();
+    }
+    Ok(Json(doc))
 }
 
 pub async fn calendar_day(

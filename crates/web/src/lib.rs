@@ -55,7 +55,7 @@ pub fn router(state: AppState) -> Router {
             get(api::agency_list).post(api::agency_create),
         )
         .route("/api/v1/agencies/{code}", get(api::agency_get))
-        .route("/api/v1/documents", get(api::documents_recent))
+        .route("/api/v1/documents", get(api::documents_list))
         .route("/api/v1/documents/{id}", get(api::document_get))
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/calendar/days/{date}", get(api::calendar_day))

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use gongkai_domain::agency::{AgencyDraft, AgencyInput};
-use gongkai_domain::user::UserDraft;
+use gongkai_domain::document::{DocumentDraft, DocumentInput};
+use gongkai_domain::user::{Principal, Role, UserDraft};
 use gongkai_store::testing::TestDb;
 use gongkai_store::{Actor, Backend, agencies, audit, documents, users};
 use gongkai_web::{AppState, WebConfig};
@@ -47,6 +48,7 @@ struct App {
     base: String,
     t: TestDb,
     doc_id: i64,
+    draft_id: i64,
 }
 
 impl App {
@@ -89,15 +91,31 @@ impl App {
                 .await
                 .unwrap();
         }
-        let draft = documents::DocumentDraft::new(
-            first,
-            "关于印发《2021年政务公开工作要点》的通知",
-            Some("云发改〔2021〕3号"),
-            chrono::NaiveDate::from_ymd_opt(2021, 4, 16),
-            "第一段<script>alert(1)</script>\n第二段",
+        let input = DocumentInput {
+            title: "关于印发《2021年政务公开工作要点》的通知".into(),
+            doc_number: "云发改[2021]3号".into(),
+            kind: "notice".into(),
+            topic: "综合政务\\政务公开".into(),
+            formed_on: "2021-04-16".into(),
+            body: "第一段 <b>加粗</b>\n第二段".into(),
+            disclosure_mode: "proactive".into(),
+            ..Default::default()
+        };
+        let draft = DocumentDraft::parse(
+            &input,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
         )
         .unwrap();
-        let doc_id = documents::create(&mut tx, &actor, &draft).await.unwrap();
+        let office = Principal {
+            user_id: 0,
+            role: Role::Office,
+            agency_id: 0,
+        };
+        let published = chrono::NaiveDate::from_ymd_opt(2021, 4, 20).unwrap();
+        let doc_id =
+            documents::import_published(&mut tx, &actor, &office, first, &draft, None, published)
+                .await
+                .unwrap();
         tx.commit().await.unwrap();
 
         let config = WebConfig {
@@ -109,7 +127,23 @@ impl App {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let state = AppState::new(t.db.clone(), config);
         tokio::spawn(gongkai_web::serve(listener, state, std::future::pending()));
-        App { base, t, doc_id }
+        // A draft of the same agency: never visible to the public.
+        let draft_input = DocumentInput {
+            title: "内部起草中的文件".into(),
+            ..input.clone()
+        };
+        let draft = DocumentDraft::parse(&draft_input, published).unwrap();
+        let draft_id = t
+            .db
+            .write(async |tx| documents::register(tx, &actor, &office, first, &draft, None).await)
+            .await
+            .unwrap();
+        App {
+            base,
+            t,
+            doc_id,
+            draft_id,
+        }
     }
 
     fn client(&self) -> Client {
@@ -238,10 +272,50 @@ async fn public_pages_render_in_chinese(app: App) {
     let html = res.text().await.unwrap();
     assert!(html.contains("云发改〔2021〕3号"));
     assert!(
-        html.contains("第一段&#60;script&#62;") || html.contains("第一段&lt;script&gt;"),
+        html.contains("&#60;b&#62;加粗") || html.contains("&lt;b&gt;加粗"),
         "body is escaped"
     );
-    assert!(!html.contains("<script>alert(1)</script>"));
+    assert!(!html.contains("<b>加粗</b>"));
+    for label in [
+        "索引号",
+        "主题分类",
+        "发布机构",
+        "成文日期",
+        "发布日期",
+        "有效性",
+        "YX0201/2021-00001",
+        "综合政务\\政务公开",
+        "2021-04-20",
+    ] {
+        assert!(html.contains(label), "metadata table shows {label}");
+    }
+
+    // Unpublished: the same 404 as a document that does not exist, page and API alike.
+    for path in [
+        format!("/documents/{}", app.draft_id),
+        "/documents/999999".to_string(),
+    ] {
+        let res = c.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(res.status(), 404, "{path}");
+        assert!(!res.text().await.unwrap().contains("内部起草中的文件"));
+        let res = c
+            .get(app.url(&format!("/api/v1{path}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404, "{path}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["detail"], "未找到文件");
+    }
+    let list: Value = c
+        .get(app.url("/api/v1/documents"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1, "drafts are not listed");
 
     let css = c.get(app.url("/static/site.css")).send().await.unwrap();
     assert_eq!(css.status(), 200);
@@ -976,15 +1050,44 @@ async fn api_reads_writes_and_problems(app: App) {
         .await
         .unwrap();
     assert_eq!(list.as_array().unwrap().len(), 4);
-    let docs: Value = c
-        .get(app.url("/api/v1/documents"))
-        .send()
+    let get = |path: String| {
+        let c = c.clone();
+        async move { c.get(path).send().await.unwrap() }
+    };
+    let docs: Value = get(app.url("/api/v1/documents"))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
-    assert_eq!(docs[0]["doc_number"], "云发改〔2021〕3号");
+    assert_eq!(docs["items"][0]["doc_number"], "云发改〔2021〕3号");
+    assert_eq!(docs["total"], 1);
+    let docs: Value = get(app.url("/api/v1/documents?kind=opinion"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(docs["total"], 0);
+    let docs: Value =
+        get(app.url("/api/v1/documents?agency=YX0201&year=2021&topic=综合政务&per_page=100000"))
+            .await
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(
+        (docs["total"].as_i64(), docs["per_page"].as_i64()),
+        (Some(1), Some(100))
+    );
+    for bad in [
+        "kind=memo",
+        "topic=无此主题",
+        "page=0",
+        "year=abc",
+        "validity=maybe",
+    ] {
+        let res = get(app.url(&format!("/api/v1/documents?{bad}"))).await;
+        assert_eq!(res.status(), 422, "{bad}");
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+    }
 
     let span: Value = c
         .get(app.url("/api/v1/calendar/deadline?from=2024-09-27&days=20"))
@@ -1124,7 +1227,10 @@ async fn health_and_readiness(app: App) {
     assert_eq!(res.status(), 200);
     let r: Value = res.json().await.unwrap();
     assert_eq!(r["status"], "ready");
-    assert_eq!(r["schema_version"], 1);
+    assert_eq!(
+        r["schema_version"],
+        gongkai_store::migrate::latest_version()
+    );
     assert!(r["warnings"].is_array());
     // When the database is gone, readiness says so.
     app.t.db.close().await;

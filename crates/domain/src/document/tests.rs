@@ -386,7 +386,8 @@ fn draft_parses_and_normalises() {
 #[test]
 fn draft_rejects_bad_fields() {
     let today = d("2026-11-23");
-    let cases: [(fn(&mut DocumentInput), &str); 8] = [
+    type Change = fn(&mut DocumentInput);
+    let cases: [(Change, &str); 8] = [
         (|i| i.doc_number = "嘉府办发〔21〕18号".into(), "doc_number"),
         (|i| i.formed_on = "2026-12-01".into(), "formed_on"),
         (|i| i.formed_on = "2021-02-30".into(), "formed_on"),

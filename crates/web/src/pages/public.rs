@@ -7,7 +7,7 @@ use axum::response::Response;
 use gongkai_domain::DomainError;
 use gongkai_domain::agency::AgencyCode;
 use gongkai_store::agencies::{self, Agency};
-use gongkai_store::documents::{self, Document, DocumentSummary};
+use gongkai_store::documents::{self, Document, DocumentSummary, HistoryEntry, Related};
 
 use super::{TreeRow, page, tree_rows};
 use crate::error::{AppError, AppResult};
@@ -66,6 +66,7 @@ struct AgencyPage {
     parent: Option<Agency>,
     children: Vec<Agency>,
     documents: Vec<DocumentSummary>,
+    total: i64,
 }
 
 /// The agency's page, which carries the basics of its 政府信息公开指南: who it is, where,
@@ -90,7 +91,7 @@ pub async fn agency(
         .into_iter()
         .filter(|a| a.parent_id == Some(agency.id))
         .collect();
-    let documents = documents::by_agency(&mut c, agency.id).await?;
+    let (documents, total) = documents::by_agency(&mut c, agency.id, 1, 50).await?;
     let title = agency.name.clone();
     page(
         &AgencyPage {
@@ -99,6 +100,7 @@ pub async fn agency(
             parent,
             children,
             documents,
+            total,
         },
         StatusCode::OK,
         None,
@@ -111,6 +113,9 @@ struct DocumentPage {
     chrome: Chrome,
     doc: Document,
     paragraphs: Vec<String>,
+    history: Vec<HistoryEntry>,
+    replaced_by: Vec<Related>,
+    acts_on: Vec<Related>,
 }
 
 pub async fn document(
@@ -121,20 +126,35 @@ pub async fn document(
     let not_found = || AppError(DomainError::NotFound { what: "文件" });
     let id: i64 = id.parse().map_err(|_| not_found())?;
     let mut c = state.db.conn().await?;
-    let doc = documents::get(&mut c, id).await?.ok_or_else(not_found)?;
-    let paragraphs = doc
-        .body
-        .split('\n')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(String::from)
-        .collect();
+    let doc = documents::public_get(&mut c, id)
+        .await?
+        .ok_or_else(not_found)?;
+    // A withdrawn document keeps its page with the notice, but not its text.
+    let paragraphs = if doc.withdrawn_at.is_some() {
+        Vec::new()
+    } else {
+        doc.version
+            .body
+            .split('\n')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    let history = documents::history(&mut c, id).await?;
+    let (acts_on, replaced_by) = documents::relations(&mut c, id)
+        .await?
+        .into_iter()
+        .partition(|r| r.outgoing);
     let title = doc.summary.title.clone();
     page(
         &DocumentPage {
             chrome: visitor.chrome(&title),
             doc,
             paragraphs,
+            history,
+            replaced_by,
+            acts_on,
         },
         StatusCode::OK,
         None,
