@@ -414,7 +414,7 @@ async fn generated(
         topic: "综合政务\\政务公开".into(),
         formed_on: formed.into(),
         is_normative: true,
-        body: format!("{title}\n第一条 为规范本区政府信息公开申请的办理,制定本规定。\n{note}"),
+        body: format!("第一条 为规范本区政府信息公开申请的办理,制定本规定。\n{note}"),
         disclosure_mode: "proactive".into(),
         ..Default::default()
     };

@@ -674,6 +674,35 @@ async fn staff_see_only_their_agency(app: App) {
         .await
         .unwrap();
     assert!(html.contains("云溪区发展和改革委员会") && html.contains("云溪区教育局"));
+    // The publication clock: the draft formed 2021-04-16 is long overdue, for its own agency.
+    assert!(
+        html.contains("内部起草中的文件") && html.contains("已超期"),
+        "office sees overdue drafts"
+    );
+    let html = staff
+        .get(app.url("/office"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("内部起草中的文件") && html.contains("已超期") && html.contains("应公开日期")
+    );
+    let other = app.login("staff2").await;
+    let html = other
+        .get(app.url("/office"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !html.contains("内部起草中的文件"),
+        "another agency does not see it"
+    );
 }
 
 async fn admin_creates_agencies_and_users(app: App) {

@@ -6,9 +6,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use gongkai_domain::calendar::{CalendarOverride, DayInfo, WorkdaySpan, parse_date};
+use gongkai_domain::document::{
+    ClockState, DEFAULT_PUBLICATION_LIMIT, PublicationClock, publication_clock,
+};
 use gongkai_domain::{DomainError, Field};
 use gongkai_store::agencies::{self, Agency};
-use gongkai_store::documents;
+use gongkai_store::documents::{self, Unpublished};
 use gongkai_store::{calendar, db};
 use serde::Deserialize;
 
@@ -18,6 +21,14 @@ use crate::form::Form;
 use crate::session::Staff;
 use crate::state::AppState;
 use crate::views::Chrome;
+
+/// An unpublished proactive document against its publication deadline.
+pub struct ClockLine {
+    pub item: Unpublished,
+    pub clock: PublicationClock,
+    pub overdue: bool,
+    pub explanation: Vec<String>,
+}
 
 pub struct AgencyLine {
     pub agency: Agency,
@@ -33,6 +44,7 @@ struct OfficeHome {
     sees_all: bool,
     warnings: Vec<String>,
     lines: Vec<AgencyLine>,
+    clock: Vec<ClockLine>,
 }
 
 pub async fn home(State(state): State<AppState>, staff: Staff) -> AppResult<Response> {
@@ -54,10 +66,25 @@ pub async fn home(State(state): State<AppState>, staff: Staff) -> AppResult<Resp
         });
     }
     let cal = calendar::work_calendar(&mut c).await?;
-    let warnings = cal
-        .coverage_warning(db::now().date_naive())
-        .into_iter()
-        .collect();
+    let today = db::now().date_naive();
+    let warnings = cal.coverage_warning(today).into_iter().collect();
+    let mut clock = Vec::new();
+    for item in documents::unpublished(&mut c, &principal).await? {
+        let limit = item
+            .publication_limit
+            .and_then(|l| u32::try_from(l).ok())
+            .unwrap_or(DEFAULT_PUBLICATION_LIMIT);
+        let pc = publication_clock(&cal, item.formed_on, limit, None, today)?;
+        let explanation = pc.span.skipped().map(|s| s.to_string()).collect();
+        clock.push(ClockLine {
+            overdue: pc.state == ClockState::Overdue,
+            item,
+            clock: pc,
+            explanation,
+        });
+    }
+    // Overdue first, then by due date.
+    clock.sort_by_key(|l| (!l.overdue, l.clock.due));
     page(
         &OfficeHome {
             chrome: staff.chrome("工作台"),
@@ -66,6 +93,7 @@ pub async fn home(State(state): State<AppState>, staff: Staff) -> AppResult<Resp
             sees_all: staff.user.role.sees_all_agencies(),
             warnings,
             lines,
+            clock,
         },
         StatusCode::OK,
         None,
