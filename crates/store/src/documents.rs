@@ -369,7 +369,7 @@ pub async fn revise(
             let note = gongkai_domain::text::bounded(
                 change_note.unwrap_or(""),
                 Field::new("change_note", "修改说明"),
-                2,
+                1,
                 500,
             )?;
             let v = tx

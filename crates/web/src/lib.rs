@@ -22,7 +22,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 pub use state::{AppState, WebConfig};
 
 pub fn router(state: AppState) -> Router {
-    use pages::{admin, auth, office, public};
+    use pages::{admin, auth, documents, office, public};
     let limit = state.config.max_body_bytes;
     Router::new()
         .route("/", get(public::home))
@@ -50,6 +50,17 @@ pub fn router(state: AppState) -> Router {
             "/office/users",
             get(admin::users_view).post(admin::create_user),
         )
+        .route(
+            "/office/documents",
+            get(documents::list).post(documents::create),
+        )
+        .route("/office/documents/new", get(documents::new_form))
+        .route(
+            "/office/documents/{id}",
+            get(documents::detail).post(documents::update),
+        )
+        .route("/office/documents/{id}/edit", get(documents::edit_form))
+        .route("/office/documents/{id}/actions", post(documents::act))
         .route(
             "/api/v1/agencies",
             get(api::agency_list).post(api::agency_create),

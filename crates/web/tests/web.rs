@@ -37,6 +37,7 @@ both!(
     calendar_overrides_via_office,
     api_reads_writes_and_problems,
     health_and_readiness,
+    document_review_workflow_in_the_office,
 );
 
 /// A bad form submission: its fields, the expected status and a phrase of the message.
@@ -1265,4 +1266,297 @@ async fn health_and_readiness(app: App) {
     app.t.db.close().await;
     let res = c.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(res.status(), 503);
+}
+
+/// The fields of a valid document form, to be adjusted per case.
+fn doc_form<'a>(csrf: &'a str, title: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("agency", "YX0201"),
+        ("title", title),
+        ("doc_number", "云发改发（2026）7号"),
+        ("kind", "notice"),
+        ("topic", "综合政务\\政务公开"),
+        ("formed_on", "2026-11-02"),
+        ("body", "各有关单位:\n现将有关事项通知如下。"),
+    ]
+}
+
+fn with<'a>(
+    mut form: Vec<(&'a str, &'a str)>,
+    key: &'a str,
+    value: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    form.retain(|(k, _)| *k != key);
+    form.push((key, value));
+    form
+}
+
+async fn document_review_workflow_in_the_office(app: App) {
+    let staff = app.login("staff").await;
+    let csrf = app.csrf(&staff, "/office/documents/new").await;
+    let tables = ["documents", "document_versions", "audit_log"];
+    let before = app.t.snapshot(&tables).await;
+    let title = "关于开展2026年营商环境评估的通知";
+    let bad: Vec<BadCase> = vec![
+        (
+            with(doc_form(&csrf, title), "doc_number", "云发改发〔26〕7号"),
+            422,
+            "年份应为四位数字",
+        ),
+        (
+            with(doc_form(&csrf, title), "formed_on", "2099-01-01"),
+            422,
+            "晚于今天",
+        ),
+        (
+            with(
+                doc_form(&csrf, title),
+                "title",
+                "通知<script>alert(1)</script>",
+            ),
+            422,
+            "含有脚本或网页代码",
+        ),
+        (
+            with(doc_form(&csrf, title), "topic", "不存在的主题"),
+            422,
+            "不在国家主题分类中",
+        ),
+        (
+            with(doc_form(&csrf, title), "disclosure_mode", "withheld"),
+            422,
+            "需选择条例第十四至十六条规定的理由",
+        ),
+        (
+            with(doc_form(&csrf, title), "agency", "YX0202"),
+            403,
+            "您无权执行此操作",
+        ),
+    ];
+    for (form, status, message) in bad {
+        let res = staff
+            .post(app.url("/office/documents"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), status, "{message}");
+        assert!(res.text().await.unwrap().contains(message), "{message}");
+    }
+    assert_eq!(
+        app.t.snapshot(&tables).await,
+        before,
+        "bad input wrote nothing"
+    );
+
+    // Registered without an attribute, then submitted: returned with the reason.
+    let res = staff
+        .post(app.url("/office/documents"))
+        .form(&doc_form(&csrf, title))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let detail = res.headers()["location"].to_str().unwrap().to_string();
+    let id: i64 = detail.rsplit('/').next().unwrap().parse().unwrap();
+    let html = staff
+        .get(app.url(&detail))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("草稿")
+            && html.contains("YX0201/2026-00001")
+            && html.contains("云发改发〔2026〕7号")
+    );
+    let action = |a: &'static str, reason: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("action", a.to_string()),
+            ("reason", reason.to_string()),
+        ]
+    };
+    let post = |c: &Client, form: Vec<(&'static str, String)>| {
+        let (c, url) = (c.clone(), app.url(&format!("{detail}/actions")));
+        async move { c.post(url).form(&form).send().await.unwrap() }
+    };
+    assert_eq!(
+        post(&staff, action("submit", "")).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let html = staff
+        .get(app.url(&detail))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("已退文") && html.contains("未认定公开属性"));
+
+    let form = with(doc_form(&csrf, title), "disclosure_mode", "proactive");
+    let res = staff
+        .post(app.url(&detail))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        post(&staff, action("submit", "")).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    // Staff cannot approve; nobody outside the agency sees the record.
+    assert_eq!(post(&staff, action("approve", "")).await.status(), 403);
+    let other = app.login("staff2").await;
+    let csrf2 = app.csrf(&other, "/office").await;
+    assert_eq!(
+        other.get(app.url(&detail)).send().await.unwrap().status(),
+        404
+    );
+    let res = other
+        .post(app.url(&format!("{detail}/actions")))
+        .form(&[("csrf", csrf2.as_str()), ("action", "approve")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert_eq!(
+        app.client()
+            .get(app.url(&format!("/documents/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+
+    let reviewer = app.login("reviewer").await;
+    let rcsrf = app.csrf(&reviewer, &detail).await;
+    let res = reviewer
+        .post(app.url(&format!("{detail}/actions")))
+        .form(&[("csrf", rcsrf.as_str()), ("action", "approve")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        post(&staff, action("publish", "")).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let html = app
+        .client()
+        .get(app.url(&format!("/documents/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(title) && html.contains("YX0201/2026-00001"));
+
+    // A correction needs a note, becomes version 2, and shows in the history once published.
+    let form = with(
+        with(doc_form(&csrf, title), "disclosure_mode", "proactive"),
+        "body",
+        "更正后的正文",
+    );
+    let res = staff
+        .post(app.url(&detail))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("请填写修改说明"));
+    let res = staff
+        .post(app.url(&detail))
+        .form(&with(form, "change_note", "更正正文表述"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let public = app
+        .client()
+        .get(app.url(&format!("/documents/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        public.contains("现将有关事项通知如下") && !public.contains("更正后的正文"),
+        "the published version is unchanged"
+    );
+    assert_eq!(
+        post(&staff, action("submit", "")).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let res = reviewer
+        .post(app.url(&format!("{detail}/actions")))
+        .form(&[("csrf", rcsrf.as_str()), ("action", "approve")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        post(&staff, action("publish", "")).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let public = app
+        .client()
+        .get(app.url(&format!("/documents/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        public.contains("更正后的正文")
+            && public.contains("修订记录")
+            && public.contains("更正正文表述")
+    );
+    // Withdrawal needs a reason; afterwards the page shows the notice, not the text.
+    let res = reviewer
+        .post(app.url(&format!("{detail}/actions")))
+        .form(&[
+            ("csrf", rcsrf.as_str()),
+            ("action", "withdraw"),
+            ("reason", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let res = reviewer
+        .post(app.url(&format!("{detail}/actions")))
+        .form(&[
+            ("csrf", rcsrf.as_str()),
+            ("action", "withdraw"),
+            ("reason", "信息已过时"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let public = app
+        .client()
+        .get(app.url(&format!("/documents/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        public.contains("本信息已撤回")
+            && public.contains("信息已过时")
+            && !public.contains("更正后的正文")
+    );
 }

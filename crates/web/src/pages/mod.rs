@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod documents;
 pub mod office;
 pub mod public;
 

@@ -1,0 +1,423 @@
+//! The office's document work: register, edit or correct, and move through review.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_domain::DomainError;
+use gongkai_domain::document::{
+    Action, DisclosureMode, DisclosureScope, DocKind, DocumentDraft, DocumentInput, Status,
+    WithholdGround,
+};
+use gongkai_domain::topics::{self, TopicGroup};
+use gongkai_store::agencies::{self, Agency};
+use gongkai_store::db;
+use gongkai_store::documents::{self, Document, DocumentSummary};
+use serde::Deserialize;
+
+use super::page;
+use crate::error::{AppError, AppResult, status_of};
+use crate::form::Form;
+use crate::session::Staff;
+use crate::state::AppState;
+use crate::views::Chrome;
+
+pub struct Choice {
+    pub value: &'static str,
+    pub label: &'static str,
+}
+
+macro_rules! choices {
+    ($t:ty) => {
+        <$t>::ALL
+            .iter()
+            .map(|v| Choice {
+                value: v.as_str(),
+                label: v.label(),
+            })
+            .collect::<Vec<_>>()
+    };
+}
+
+#[derive(Template)]
+#[template(path = "office/documents.html")]
+struct ListPage {
+    chrome: Chrome,
+    rows: Vec<(DocumentSummary, Status)>,
+    statuses: Vec<Choice>,
+    current: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    status: String,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    let status = match q.status.trim() {
+        "" => None,
+        s => Some(Status::parse(s)?),
+    };
+    let mut c = state.db.conn().await?;
+    let rows = documents::staff_list(&mut c, &staff.user.principal(), status, 200).await?;
+    page(
+        &ListPage {
+            chrome: staff.chrome("文件管理"),
+            rows,
+            statuses: choices!(Status),
+            current: q.status.trim().to_string(),
+        },
+        StatusCode::OK,
+        None,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "office/document_form.html")]
+struct FormPage {
+    chrome: Chrome,
+    /// `None` when registering a new document.
+    id: Option<i64>,
+    published_before: bool,
+    form: DocumentInput,
+    agency: String,
+    agencies: Vec<Agency>,
+    change_note: String,
+    kinds: Vec<Choice>,
+    modes: Vec<Choice>,
+    scopes: Vec<Choice>,
+    grounds: Vec<Choice>,
+    topics: &'static [TopicGroup],
+    error: Option<String>,
+    error_field: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn form_page(
+    state: &AppState,
+    staff: &Staff,
+    id: Option<i64>,
+    published_before: bool,
+    form: DocumentInput,
+    agency: String,
+    change_note: String,
+    error: Option<DomainError>,
+) -> AppResult<FormPage> {
+    let principal = staff.user.principal();
+    let mut c = state.db.conn().await?;
+    let agencies = agencies::list(&mut c)
+        .await?
+        .into_iter()
+        .filter(|a| principal.may_act_for(a.id))
+        .collect();
+    Ok(FormPage {
+        chrome: staff.chrome(if id.is_some() {
+            "修改文件"
+        } else {
+            "登记文件"
+        }),
+        id,
+        published_before,
+        form,
+        agency,
+        agencies,
+        change_note,
+        kinds: choices!(DocKind),
+        modes: choices!(DisclosureMode),
+        scopes: choices!(DisclosureScope),
+        grounds: choices!(WithholdGround),
+        topics: topics::all(),
+        error_field: error
+            .as_ref()
+            .and_then(|e| e.field())
+            .map(|f| f.name.to_string())
+            .unwrap_or_default(),
+        error: error.map(|e| e.to_string()),
+    })
+}
+
+pub async fn new_form(State(state): State<AppState>, staff: Staff) -> AppResult<Response> {
+    let agency = agency_code(&state, staff.user.agency_id).await?;
+    let form = DocumentInput {
+        kind: "notice".into(),
+        ..Default::default()
+    };
+    let p = form_page(
+        &state,
+        &staff,
+        None,
+        false,
+        form,
+        agency,
+        String::new(),
+        None,
+    )
+    .await?;
+    page(&p, StatusCode::OK, None)
+}
+
+async fn agency_code(state: &AppState, id: i64) -> AppResult<String> {
+    let mut c = state.db.conn().await?;
+    Ok(agencies::by_id(&mut c, id)
+        .await?
+        .map(|a| a.code)
+        .unwrap_or_default())
+}
+
+#[derive(Deserialize)]
+pub struct DocumentForm {
+    csrf: String,
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    change_note: String,
+    #[serde(flatten)]
+    input: DocumentInput,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<DocumentForm>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    let principal = staff.user.principal();
+    let actor = staff.actor();
+    let result = async {
+        let code = gongkai_domain::agency::AgencyCode::parse(&form.agency)?;
+        let agency = agencies::by_code(&mut state.db.conn().await?, &code)
+            .await?
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    gongkai_domain::Field::new("agency", "发布机构"),
+                    "请选择发布机构",
+                )
+            })?;
+        let draft = DocumentDraft::parse(&form.input, db::now().date_naive())?;
+        state
+            .db
+            .write(async |tx| {
+                documents::register(tx, &actor, &principal, agency.id, &draft, None).await
+            })
+            .await
+    }
+    .await;
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/office/documents/{id}")).into_response()),
+        Err(e) if e.is_input_error() => {
+            let status = status_of(&e);
+            let p = form_page(
+                &state,
+                &staff,
+                None,
+                false,
+                form.input,
+                form.agency,
+                String::new(),
+                Some(e),
+            )
+            .await?;
+            page(&p, status, None)
+        }
+        Err(e) => Err(AppError(e)),
+    }
+}
+
+fn input_of(d: &Document) -> DocumentInput {
+    let a = d.version.attribute.as_ref();
+    DocumentInput {
+        title: d.summary.title.clone(),
+        doc_number: d.summary.doc_number.clone().unwrap_or_default(),
+        co_issuers: d.version.co_issuers.join("、"),
+        kind: d.summary.kind.as_str().into(),
+        topic: d.summary.topic.clone().unwrap_or_default(),
+        keywords: d.version.keywords.join("、"),
+        formed_on: d.summary.formed_on.to_string(),
+        effective_on: d
+            .version
+            .effective_on
+            .map(|e| e.to_string())
+            .unwrap_or_default(),
+        is_normative: d.version.is_normative,
+        needs_interpretation: d.version.needs_interpretation,
+        body: d.version.body.clone(),
+        disclosure_mode: a.map(|a| a.mode.as_str().into()).unwrap_or_default(),
+        disclosure_scope: a
+            .and_then(|a| a.scope)
+            .map(|s| s.as_str().into())
+            .unwrap_or_default(),
+        withhold_ground: a
+            .and_then(|a| a.ground)
+            .map(|g| g.as_str().into())
+            .unwrap_or_default(),
+        attribute_note: a.map(|a| a.note.clone()).unwrap_or_default(),
+    }
+}
+
+fn parse_id(id: &str) -> AppResult<i64> {
+    id.parse()
+        .map_err(|_| AppError(DomainError::NotFound { what: "文件" }))
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let doc =
+        documents::staff_get(&mut state.db.conn().await?, &staff.user.principal(), id).await?;
+    let published_before = matches!(
+        doc.version.status,
+        Status::Published | Status::Withdrawn | Status::Approved
+    );
+    let p = form_page(
+        &state,
+        &staff,
+        Some(id),
+        published_before,
+        input_of(&doc),
+        doc.summary.agency_code.clone(),
+        String::new(),
+        None,
+    )
+    .await?;
+    page(&p, StatusCode::OK, None)
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<DocumentForm>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    let id = parse_id(&id)?;
+    let principal = staff.user.principal();
+    let actor = staff.actor();
+    let doc = documents::staff_get(&mut state.db.conn().await?, &principal, id).await?;
+    let published_before = matches!(
+        doc.version.status,
+        Status::Published | Status::Withdrawn | Status::Approved
+    );
+    let note = (!form.change_note.trim().is_empty()).then_some(form.change_note.as_str());
+    let result = match DocumentDraft::parse(&form.input, db::now().date_naive()) {
+        Ok(draft) => {
+            state
+                .db
+                .write(async |tx| documents::revise(tx, &actor, &principal, id, &draft, note).await)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/office/documents/{id}")).into_response()),
+        Err(e) if e.is_input_error() => {
+            let status = status_of(&e);
+            let p = form_page(
+                &state,
+                &staff,
+                Some(id),
+                published_before,
+                form.input,
+                doc.summary.agency_code,
+                form.change_note,
+                Some(e),
+            )
+            .await?;
+            page(&p, status, None)
+        }
+        Err(e) => Err(AppError(e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "office/document.html")]
+struct DetailPage {
+    chrome: Chrome,
+    doc: Document,
+    can_review: bool,
+    error: Option<String>,
+}
+
+async fn detail_page(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    error: Option<String>,
+) -> AppResult<DetailPage> {
+    let doc =
+        documents::staff_get(&mut state.db.conn().await?, &staff.user.principal(), id).await?;
+    let role = staff.user.role;
+    Ok(DetailPage {
+        chrome: staff.chrome(&doc.summary.title.clone()),
+        can_review: role.sees_all_agencies() || role == gongkai_domain::user::Role::Reviewer,
+        doc,
+        error,
+    })
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let p = detail_page(&state, &staff, parse_id(&id)?, None).await?;
+    page(&p, StatusCode::OK, None)
+}
+
+#[derive(Deserialize)]
+pub struct ActionForm {
+    csrf: String,
+    action: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<ActionForm>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    let id = parse_id(&id)?;
+    let action = match form.action.as_str() {
+        "submit" => Action::Submit,
+        "return" => Action::Return {
+            reason: form.reason.clone(),
+        },
+        "approve" => Action::Approve,
+        "publish" => Action::Publish,
+        "withdraw" => Action::Withdraw {
+            reason: form.reason.clone(),
+        },
+        _ => {
+            return Err(AppError(DomainError::invalid(
+                gongkai_domain::Field::new("action", "操作"),
+                "未知的操作",
+            )));
+        }
+    };
+    let principal = staff.user.principal();
+    let actor = staff.actor();
+    let today = db::now().date_naive();
+    let result = state
+        .db
+        .write(async |tx| documents::act(tx, &actor, &principal, id, &action, today).await)
+        .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/office/documents/{id}")).into_response()),
+        Err(e) if e.is_input_error() => {
+            let status = status_of(&e);
+            let p = detail_page(&state, &staff, id, Some(e.to_string())).await?;
+            page(&p, status, None)
+        }
+        Err(e) => Err(AppError(e)),
+    }
+}
