@@ -192,6 +192,40 @@ test('the office sees overdue publications with the calendar explanation', async
   await page.context().close();
 });
 
+test('review workflow: staff register and submit, the reviewer approves, staff publish', async () => {
+  const title = '云溪区教育局关于开展校园安全专项检查的通知';
+  const staff = await newPage();
+  await login(staff, 'staff');
+  await staff.goto(base + '/office/documents/new');
+  await axe(staff, 'document form');
+  await staff.getByLabel('标题').fill(title);
+  await staff.getByLabel(/^文号/).fill('云教发[2026]40号');
+  await staff.getByLabel('主题分类').selectOption('科技、教育\\教育');
+  await staff.getByLabel('成文日期').fill('2026-11-20');
+  await staff.getByLabel('正文').fill('各中小学:\n现就开展校园安全专项检查通知如下。');
+  await staff.getByRole('radio', { name: '主动公开', exact: true }).check();
+  await staff.getByRole('button', { name: '保存' }).click();
+  assert.ok((await staff.textContent('main')).includes('云教发〔2026〕40号'), '文号 normalised');
+  await staff.getByRole('button', { name: '提交审核' }).click();
+  assert.ok((await staff.textContent('main')).includes('待审核'));
+  const detail = staff.url();
+
+  const reviewer = await newPage();
+  await login(reviewer, 'reviewer');
+  await reviewer.goto(detail);
+  await axe(reviewer, 'document review');
+  await reviewer.getByRole('button', { name: '审核通过' }).click();
+  assert.ok((await reviewer.textContent('main')).includes('已审核'));
+
+  await staff.goto(detail);
+  await staff.getByRole('button', { name: '发布' }).click();
+  await staff.getByRole('link', { name: '查看公开页面' }).click();
+  assert.equal(await staff.getByRole('heading', { level: 1 }).textContent(), title);
+  assert.ok((await staff.textContent('table.meta-table')).includes('YX0202/2026-'));
+  await staff.context().close();
+  await reviewer.context().close();
+});
+
 test('error pages are Chinese and accessible', async () => {
   const page = await newPage();
   const res = await page.goto(base + '/no/such/page');
