@@ -6,6 +6,7 @@ pub mod error;
 pub mod form;
 pub mod health;
 pub mod middleware;
+pub mod page_cache;
 pub mod pages;
 pub mod session;
 pub mod state;
@@ -75,6 +76,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{name}", get(assets::serve))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            page_cache::layer,
+        ))
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::new())

@@ -41,6 +41,7 @@ impl Default for WebConfig {
 pub struct AppState {
     pub db: Db,
     pub config: Arc<WebConfig>,
+    pub pages: Arc<crate::page_cache::PageCache>,
 }
 
 impl AppState {
@@ -48,6 +49,7 @@ impl AppState {
         AppState {
             db,
             config: Arc::new(config),
+            pages: Arc::default(),
         }
     }
 }

@@ -38,6 +38,7 @@ both!(
     api_reads_writes_and_problems,
     health_and_readiness,
     document_review_workflow_in_the_office,
+    public_page_cache_expires_and_skips_sessions,
 );
 
 /// A bad form submission: its fields, the expected status and a phrase of the message.
@@ -1558,5 +1559,49 @@ async fn document_review_workflow_in_the_office(app: App) {
         public.contains("本信息已撤回")
             && public.contains("信息已过时")
             && !public.contains("更正后的正文")
+    );
+}
+
+async fn public_page_cache_expires_and_skips_sessions(app: App) {
+    // Logged in first: a login is a write, and writes empty this node's cache.
+    let staff = app.login("staff").await;
+    let anon = app.client();
+    let page = || {
+        let (c, url) = (anon.clone(), app.url("/agencies/YX0201"));
+        async move { c.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    assert!(page().await.contains("云溪区发展和改革委员会"));
+    // A change made without this node's knowledge (as another node would make it).
+    let input = AgencyInput {
+        code: "YX0201".into(),
+        name: "云溪区发展改革委".into(),
+        kind: "department".into(),
+        parent: "YX0000".into(),
+        ..Default::default()
+    };
+    let draft = AgencyDraft::parse(&input).unwrap();
+    app.t
+        .db
+        .write(async |tx| agencies::update(tx, &Actor::system("test"), &draft).await)
+        .await
+        .unwrap();
+    assert!(
+        page().await.contains("云溪区发展和改革委员会"),
+        "served from the cache within its lifetime"
+    );
+    // A visitor with a session is never served from the cache.
+    let html = staff
+        .get(app.url("/agencies/YX0201"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("云溪区发展改革委") && html.contains("退出登录"));
+    tokio::time::sleep(gongkai_web::page_cache::TTL + Duration::from_millis(200)).await;
+    assert!(
+        page().await.contains("云溪区发展改革委"),
+        "fresh after the cache lifetime"
     );
 }
