@@ -226,6 +226,24 @@ test('review workflow: staff register and submit, the reviewer approves, staff p
   await reviewer.context().close();
 });
 
+test('the 政策文件 list filters without JavaScript and is accessible', async () => {
+  const page = await newPage({ javaScriptEnabled: false });
+  await page.goto(base + '/');
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '政策文件' }).click();
+  assert.match(await page.getByRole('status').first().textContent(), /共 \d+ 件/);
+  await page.getByLabel('文种').selectOption('report');
+  await page.getByRole('button', { name: '筛选' }).click();
+  const items = await page.locator('.doc-list li').count();
+  assert.ok(items >= 2, `reports listed (${items})`);
+  assert.ok((await page.textContent('main')).includes('年度報告'));
+  await page.context().close();
+  const js = await newPage();
+  await js.goto(base + '/documents?validity=repealed');
+  assert.ok((await js.textContent('main')).includes('云溪区政府信息公开申请办理规定'));
+  await axe(js, 'document list');
+  await js.context().close();
+});
+
 test('error pages are Chinese and accessible', async () => {
   const page = await newPage();
   const res = await page.goto(base + '/no/such/page');

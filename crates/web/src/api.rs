@@ -7,12 +7,12 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use gongkai_domain::agency::{AgencyCode, AgencyDraft, AgencyInput};
 use gongkai_domain::calendar::{DayInfo, WorkdaySpan, parse_date};
-use gongkai_domain::document::{DocKind, Validity};
-use gongkai_domain::topics::Topic;
 use gongkai_domain::{DomainError, Field};
 use gongkai_store::agencies::{self, Agency};
 use gongkai_store::calendar;
-use gongkai_store::documents::{self, Document, DocumentSummary, Filter, MAX_PAGE_SIZE};
+use gongkai_store::documents::{self, Document, DocumentSummary};
+
+use crate::doc_query::{DocumentQuery, Parsed};
 use gongkai_store::users::User;
 use serde::{Deserialize, Serialize};
 
@@ -56,18 +56,6 @@ pub async fn me(user: ApiUser) -> Json<User> {
     Json(user.user)
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct DocumentQuery {
-    agency: String,
-    kind: String,
-    topic: String,
-    year: String,
-    validity: String,
-    page: String,
-    per_page: String,
-}
-
 #[derive(Serialize)]
 pub struct Page<T> {
     items: Vec<T>,
@@ -81,39 +69,12 @@ pub async fn documents_list(
     State(state): State<AppState>,
     Query(q): Query<DocumentQuery>,
 ) -> AppResult<Json<Page<DocumentSummary>>> {
-    let number = |s: &str, field: Field, default: i64| -> Result<i64, DomainError> {
-        if s.trim().is_empty() {
-            return Ok(default);
-        }
-        s.trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|n| *n >= 1)
-            .ok_or_else(|| DomainError::invalid(field, format!("{field}应为正整数")))
-    };
     let mut c = state.db.conn().await?;
-    let mut f = Filter::default();
-    if !q.agency.trim().is_empty() {
-        let code = AgencyCode::parse(&q.agency)?;
-        let a = agencies::by_code(&mut c, &code)
-            .await?
-            .ok_or(AppError(DomainError::NotFound { what: "机构" }))?;
-        f.agency_id = Some(a.id);
-    }
-    if !q.kind.trim().is_empty() {
-        f.kind = Some(DocKind::parse(&q.kind)?);
-    }
-    if !q.topic.trim().is_empty() {
-        f.topic = Some(Topic::parse(&q.topic)?.to_string());
-    }
-    if !q.validity.trim().is_empty() {
-        f.validity = Some(Validity::parse(&q.validity)?);
-    }
-    if !q.year.trim().is_empty() {
-        f.year = Some(number(&q.year, Field::new("year", "年份"), 0)? as i32);
-    }
-    let page = number(&q.page, Field::new("page", "页码"), 1)?;
-    let per_page = number(&q.per_page, Field::new("per_page", "每页条数"), 20)?.min(MAX_PAGE_SIZE);
+    let Parsed {
+        filter: f,
+        page,
+        per_page,
+    } = q.parse(&mut c).await?;
     let (items, total) = documents::public_list(&mut c, &f, page, per_page).await?;
     Ok(Json(Page {
         items,

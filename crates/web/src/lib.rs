@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod doc_query;
 pub mod error;
 pub mod form;
 pub mod health;
@@ -29,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(public::home))
         .route("/agencies", get(public::agency_list))
         .route("/agencies/{code}", get(public::agency))
+        .route("/documents", get(public::document_list))
         .route("/documents/{id}", get(public::document))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))

@@ -59,6 +59,7 @@ fn cacheable(path: &str) -> bool {
     path == "/"
         || path == "/agencies"
         || path.starts_with("/agencies/")
+        || path == "/documents"
         || path.starts_with("/documents/")
 }
 

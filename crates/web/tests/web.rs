@@ -39,6 +39,7 @@ both!(
     health_and_readiness,
     document_review_workflow_in_the_office,
     public_page_cache_expires_and_skips_sessions,
+    document_list_filters_and_pages,
 );
 
 /// A bad form submission: its fields, the expected status and a phrase of the message.
@@ -1604,4 +1605,102 @@ async fn public_page_cache_expires_and_skips_sessions(app: App) {
         page().await.contains("云溪区发展改革委"),
         "fresh after the cache lifetime"
     );
+}
+
+async fn document_list_filters_and_pages(app: App) {
+    // Two more published documents of another kind and year.
+    let office = Principal {
+        user_id: 0,
+        role: Role::Office,
+        agency_id: 0,
+    };
+    for title in ["关于征求意见的公告一", "关于征求意见的公告二"] {
+        let input = DocumentInput {
+            title: title.into(),
+            kind: "announcement".into(),
+            topic: "科技、教育\\教育".into(),
+            formed_on: "2024-05-06".into(),
+            body: "正文".into(),
+            disclosure_mode: "proactive".into(),
+            ..Default::default()
+        };
+        let draft = DocumentDraft::parse(
+            &input,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        )
+        .unwrap();
+        let agency = app.t.db.conn().await.unwrap();
+        drop(agency);
+        let published = chrono::NaiveDate::from_ymd_opt(2024, 5, 8).unwrap();
+        app.t
+            .db
+            .write(async |tx| {
+                let a = agencies::by_code(
+                    tx,
+                    &gongkai_domain::agency::AgencyCode::parse("YX0202").unwrap(),
+                )
+                .await?
+                .unwrap();
+                documents::import_published(
+                    tx,
+                    &Actor::system("test"),
+                    &office,
+                    a.id,
+                    &draft,
+                    None,
+                    published,
+                )
+                .await
+            })
+            .await
+            .unwrap();
+    }
+    let c = app.client();
+    let get = |q: &str| {
+        let (c, url) = (c.clone(), app.url(&format!("/documents{q}")));
+        async move {
+            let res = c.get(url).send().await.unwrap();
+            (res.status().as_u16(), res.text().await.unwrap())
+        }
+    };
+    let (status, html) = get("").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("共 3 件") && !html.contains("内部起草中的文件"));
+    let (_, html) = get("?kind=announcement&year=2024").await;
+    assert!(html.contains("共 2 件") && html.contains("关于征求意见的公告一"));
+    let (_, html) = get("?topic=综合政务&agency=YX0201").await;
+    assert!(html.contains("共 1 件") && html.contains("关于印发《2021年政务公开工作要点》的通知"));
+    let (_, html) = get("?kind=announcement&per_page=1&page=2").await;
+    assert!(
+        html.contains("第 2 / 2 页")
+            && html.contains("rel=\"prev\"")
+            && !html.contains("rel=\"next\"")
+    );
+    let prev = html.split("rel=\"prev\"").next().unwrap();
+    let href = prev
+        .rsplit("href=\"")
+        .next()
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    assert_eq!(
+        href, "/documents?kind=announcement&per_page=1&page=1",
+        "paging keeps the filters"
+    );
+    for (q, message) in [
+        ("?year=abc", "年份应为正整数"),
+        ("?kind=memo", "未知的文种"),
+        ("?topic=无", "不在国家主题分类中"),
+        ("?agency=NOPE99", "未找到机构"),
+    ] {
+        let (status, html) = get(q).await;
+        assert!(status >= 400, "{q}");
+        assert!(
+            html.contains(message) && html.contains("共 0 件"),
+            "{q}: {message}"
+        );
+    }
 }

@@ -1,15 +1,17 @@
 //! The public portal: no account needed.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use gongkai_domain::DomainError;
 use gongkai_domain::agency::AgencyCode;
+use gongkai_domain::document::{DocKind, Validity};
 use gongkai_store::agencies::{self, Agency};
 use gongkai_store::documents::{self, Document, DocumentSummary, HistoryEntry, Related};
 
 use super::{TreeRow, page, tree_rows};
+use crate::doc_query::DocumentQuery;
 use crate::error::{AppError, AppResult};
 use crate::session::Visitor;
 use crate::state::AppState;
@@ -157,6 +159,93 @@ pub async fn document(
             acts_on,
         },
         StatusCode::OK,
+        None,
+    )
+}
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "documents.html")]
+struct ListPage {
+    chrome: Chrome,
+    q: DocumentQuery,
+    rows: Vec<DocumentSummary>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    prev: Option<String>,
+    next: Option<String>,
+    error: Option<String>,
+    agencies: Vec<Choice>,
+    kinds: Vec<Choice>,
+    topics: Vec<Choice>,
+    validities: Vec<Choice>,
+}
+
+/// 政策文件: every public document, filtered by plain links and a GET form (no script).
+pub async fn document_list(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<DocumentQuery>,
+) -> AppResult<Response> {
+    let mut c = state.db.conn().await?;
+    let (rows, total, page_no, per_page, error, status) = match q.parse(&mut c).await {
+        Ok(p) => {
+            let (rows, total) =
+                documents::public_list(&mut c, &p.filter, p.page, p.per_page).await?;
+            (rows, total, p.page, p.per_page, None, StatusCode::OK)
+        }
+        // A bad filter shows the form again with the message, and no results.
+        Err(e) if e.is_input_error() || matches!(e, DomainError::NotFound { .. }) => (
+            Vec::new(),
+            0,
+            1,
+            20,
+            Some(e.to_string()),
+            crate::error::status_of(&e),
+        ),
+        Err(e) => return Err(AppError(e)),
+    };
+    let pages = ((total + per_page - 1) / per_page).max(1);
+    let choice = |value: &str, label: &str| Choice {
+        value: value.into(),
+        label: label.into(),
+    };
+    let agencies = agencies::tree_order(agencies::list(&mut c).await?)
+        .into_iter()
+        .map(|(depth, a)| choice(&a.code, &format!("{}{}", "\u{3000}".repeat(depth), a.name)))
+        .collect();
+    let topics = gongkai_domain::topics::all()
+        .iter()
+        .map(|g| choice(&g.name, &g.name))
+        .collect();
+    page(
+        &ListPage {
+            chrome: visitor.chrome("政策文件"),
+            prev: (page_no > 1).then(|| q.with_page(page_no - 1)),
+            next: (page_no < pages).then(|| q.with_page(page_no + 1)),
+            q,
+            rows,
+            total,
+            page: page_no,
+            pages,
+            error,
+            agencies,
+            kinds: DocKind::ALL
+                .iter()
+                .map(|k| choice(k.as_str(), k.label()))
+                .collect(),
+            topics,
+            validities: Validity::ALL
+                .iter()
+                .map(|v| choice(v.as_str(), v.label()))
+                .collect(),
+        },
+        status,
         None,
     )
 }
