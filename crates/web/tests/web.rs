@@ -279,6 +279,15 @@ async fn public_pages_render_in_chinese(app: App) {
         "body is escaped"
     );
     assert!(!html.contains("<b>加粗</b>"));
+    for meta in [
+        "<meta name=\"ArticleTitle\" content=\"关于印发《2021年政务公开工作要点》的通知\">",
+        "<meta name=\"PubDate\" content=\"2021-04-20\">",
+        "<meta name=\"ContentSource\" content=\"云溪区发展和改革委员会\">",
+        "<meta name=\"ColumnName\" content=\"政策文件\">",
+        "<meta name=\"SiteName\"",
+    ] {
+        assert!(html.contains(meta), "{meta}");
+    }
     for label in [
         "索引号",
         "主题分类",
