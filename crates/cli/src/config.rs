@@ -21,6 +21,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Take client addresses from `X-Forwarded-For`; only behind a proxy you control.
     pub trust_forwarded_for: bool,
+    /// The public base URL, for feeds and the sitemap (default: the request's Host).
+    pub public_url: Option<String>,
     /// `text` or `json`.
     pub log_format: String,
     /// The first administrator's password; generated and printed once when unset.
@@ -39,6 +41,7 @@ impl Default for Config {
             site_name: "gongkai 政府信息公开平台".into(),
             secure_cookies: false,
             trust_forwarded_for: false,
+            public_url: None,
             log_format: "text".into(),
             admin_password: None,
             root_agency_code: "GOV".into(),

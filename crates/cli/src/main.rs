@@ -294,6 +294,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), DomainError> {
         site_name: cfg.site_name.clone(),
         secure_cookies: cfg.secure_cookies,
         trust_forwarded_for: cfg.trust_forwarded_for,
+        public_url: cfg.public_url.clone(),
         ..WebConfig::default()
     };
     println!(

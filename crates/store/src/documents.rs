@@ -903,3 +903,20 @@ pub async fn import_published(
     audit::announce(tx, "document.changed", ("document", &key)).await?;
     Ok(id)
 }
+
+/// Every public, not withdrawn document's id and last publication date, newest first, up to
+/// `limit` (for sitemap.xml).
+pub async fn public_index(e: &mut impl Exec, limit: i64) -> Result<Vec<(i64, Option<NaiveDate>)>> {
+    let rows = e
+        .fetch_all(
+            Sql::new(
+                "SELECT d.id, v.published_on FROM documents d JOIN document_versions v ON v.id = d.public_version_id \
+                 WHERE d.withdrawn_at IS NULL ORDER BY v.published_on DESC, d.id DESC LIMIT $1",
+            )
+            .bind(limit),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.get("id")?, r.get("published_on")?)))
+        .collect()
+}

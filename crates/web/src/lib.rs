@@ -4,6 +4,7 @@ pub mod api;
 pub mod assets;
 pub mod doc_query;
 pub mod error;
+pub mod feeds;
 pub mod form;
 pub mod health;
 pub mod middleware;
@@ -31,6 +32,9 @@ pub fn router(state: AppState) -> Router {
         .route("/agencies", get(public::agency_list))
         .route("/agencies/{code}", get(public::agency))
         .route("/documents", get(public::document_list))
+        .route("/feeds/documents.atom", get(feeds::site_feed))
+        .route("/agencies/{code}/feed.atom", get(feeds::agency_feed))
+        .route("/sitemap.xml", get(feeds::sitemap))
         .route("/documents/{id}", get(public::document))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))

@@ -18,6 +18,9 @@ pub struct WebConfig {
     pub login_failure_delay: std::time::Duration,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// The site's public base URL (e.g. `https://gk.example.gov.cn`) for feeds and the
+    /// sitemap; when unset, taken from the request's Host header.
+    pub public_url: Option<String>,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
 }
@@ -32,6 +35,7 @@ impl Default for WebConfig {
             login_policy: LoginPolicy::default(),
             login_failure_delay: std::time::Duration::from_millis(800),
             trust_forwarded_for: false,
+            public_url: None,
             max_body_bytes: 1024 * 1024,
         }
     }

@@ -40,6 +40,7 @@ both!(
     document_review_workflow_in_the_office,
     public_page_cache_expires_and_skips_sessions,
     document_list_filters_and_pages,
+    feeds_and_sitemap_list_only_public_documents,
 );
 
 /// A bad form submission: its fields, the expected status and a phrase of the message.
@@ -1712,4 +1713,73 @@ async fn document_list_filters_and_pages(app: App) {
             "{q}: {message}"
         );
     }
+}
+
+async fn feeds_and_sitemap_list_only_public_documents(app: App) {
+    let c = app.client();
+    let res = c
+        .get(app.url("/feeds/documents.atom"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
+    let atom = res.text().await.unwrap();
+    assert!(
+        atom.starts_with("<?xml") && atom.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\"")
+    );
+    let link = format!("{}/documents/{}", app.base, app.doc_id);
+    assert!(
+        atom.contains(&format!(
+            "<link rel=\"alternate\" type=\"text/html\" href=\"{link}\"/>"
+        )),
+        "{atom}"
+    );
+    assert!(atom.contains("<updated>2021-04-20T00:00:00Z</updated>"));
+    assert!(!atom.contains("内部起草中的文件"));
+    let agency = c
+        .get(app.url("/agencies/YX0201/feed.atom"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(agency.contains("<title>云溪区发展和改革委员会</title>") && agency.contains(&link));
+    let empty = c
+        .get(app.url("/agencies/YX0202/feed.atom"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!empty.contains("<entry>"));
+    assert_eq!(
+        c.get(app.url("/agencies/NOPE99/feed.atom"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let map = c
+        .get(app.url("/sitemap.xml"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(map.contains(&format!("<loc>{link}</loc><lastmod>2021-04-20</lastmod>")));
+    assert!(map.contains(&format!("<loc>{}/agencies/YX0202</loc>", app.base)));
+    assert!(
+        !map.contains(&format!("/documents/{}<", app.draft_id)),
+        "drafts are not in the sitemap"
+    );
 }

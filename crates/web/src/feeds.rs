@@ -1,0 +1,152 @@
+//! Atom feeds (whole site and per agency) and sitemap.xml, built from the same public queries
+//! as the pages: nothing unpublished or withdrawn appears.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use gongkai_domain::DomainError;
+use gongkai_domain::agency::AgencyCode;
+use gongkai_store::agencies;
+use gongkai_store::documents::{self, DocumentSummary, Filter};
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+const FEED_ENTRIES: i64 = 50;
+/// One sitemap file holds at most 50,000 URLs (sitemaps.org).
+const SITEMAP_URLS: i64 = 49_000;
+
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+/// The site's absolute base URL: configured, or taken from the request's Host.
+fn base(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.config.public_url {
+        return url.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
+        })
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+fn xml(content_type: &'static str, body: String) -> Response {
+    let mut res = (StatusCode::OK, body).into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    res
+}
+
+fn atom(base: &str, title: &str, self_path: &str, docs: &[DocumentSummary]) -> String {
+    let updated = docs
+        .iter()
+        .filter_map(|d| d.published_on)
+        .max()
+        .map(|d| format!("{d}T00:00:00Z"))
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n\
+         <title>{}</title>\n<id>{base}{self_path}</id>\n<link rel=\"self\" href=\"{base}{self_path}\"/>\n\
+         <link rel=\"alternate\" type=\"text/html\" href=\"{base}/documents\"/>\n<updated>{updated}</updated>\n",
+        escape(title)
+    );
+    for d in docs {
+        let date = d.published_on.unwrap_or(d.formed_on);
+        let summary = match &d.doc_number {
+            Some(n) => format!("{} {n} {}", d.agency_name, d.kind.label()),
+            None => format!("{} {}", d.agency_name, d.kind.label()),
+        };
+        out.push_str(&format!(
+            "<entry>\n<title>{}</title>\n<id>{base}/documents/{id}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{base}/documents/{id}\"/>\n\
+             <updated>{date}T00:00:00Z</updated>\n<author><name>{}</name></author>\n<summary>{}</summary>\n</entry>\n",
+            escape(&d.title),
+            escape(&d.agency_name),
+            escape(&summary),
+            id = d.id,
+        ));
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+pub async fn site_feed(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
+    let mut c = state.db.conn().await?;
+    let (docs, _) = documents::public_list(&mut c, &Filter::default(), 1, FEED_ENTRIES).await?;
+    let title = format!("{} · 政策文件", state.config.site_name);
+    Ok(xml(
+        "application/atom+xml; charset=utf-8",
+        atom(
+            &base(&state, &headers),
+            &title,
+            "/feeds/documents.atom",
+            &docs,
+        ),
+    ))
+}
+
+pub async fn agency_feed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> AppResult<Response> {
+    let not_found = || AppError(DomainError::NotFound { what: "机构" });
+    let code = AgencyCode::parse(&code).map_err(|_| not_found())?;
+    let mut c = state.db.conn().await?;
+    let agency = agencies::by_code(&mut c, &code)
+        .await?
+        .ok_or_else(not_found)?;
+    let (docs, _) = documents::by_agency(&mut c, agency.id, 1, FEED_ENTRIES).await?;
+    let path = format!("/agencies/{}/feed.atom", agency.code);
+    Ok(xml(
+        "application/atom+xml; charset=utf-8",
+        atom(&base(&state, &headers), &agency.name, &path, &docs),
+    ))
+}
+
+pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
+    let base = base(&state, &headers);
+    let mut c = state.db.conn().await?;
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for path in ["/", "/documents", "/agencies"] {
+        out.push_str(&format!("<url><loc>{base}{path}</loc></url>\n"));
+    }
+    for a in agencies::list(&mut c).await? {
+        out.push_str(&format!(
+            "<url><loc>{base}/agencies/{}</loc></url>\n",
+            escape(&a.code)
+        ));
+    }
+    for (id, published) in documents::public_index(&mut c, SITEMAP_URLS).await? {
+        match published {
+            Some(d) => out.push_str(&format!(
+                "<url><loc>{base}/documents/{id}</loc><lastmod>{d}</lastmod></url>\n"
+            )),
+            None => out.push_str(&format!("<url><loc>{base}/documents/{id}</loc></url>\n")),
+        }
+    }
+    out.push_str("</urlset>\n");
+    Ok(xml("application/xml; charset=utf-8", out))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn xml_text_is_escaped() {
+        assert_eq!(
+            super::escape("A&B <c> \"d\" 'e'"),
+            "A&amp;B &lt;c&gt; &quot;d&quot; &apos;e&apos;"
+        );
+    }
+}
