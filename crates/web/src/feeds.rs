@@ -113,6 +113,34 @@ pub async fn agency_feed(
     ))
 }
 
+/// The QR code of a public document's page (扫码看), as SVG.
+pub async fn document_qr(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let not_found = || AppError(DomainError::NotFound { what: "文件" });
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    let mut c = state.db.conn().await?;
+    documents::public_get(&mut c, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let url = format!("{}/documents/{id}", base(&state, &headers));
+    let code = qrcode::QrCode::new(url.as_bytes())
+        .map_err(|e| AppError(DomainError::unavailable(format!("qr: {e}"))))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(160, 160)
+        .quiet_zone(true)
+        .build();
+    let mut res = xml("image/svg+xml", svg);
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    Ok(res)
+}
+
 pub async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
     let base = base(&state, &headers);
     let mut c = state.db.conn().await?;

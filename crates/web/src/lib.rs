@@ -35,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .route("/feeds/documents.atom", get(feeds::site_feed))
         .route("/agencies/{code}/feed.atom", get(feeds::agency_feed))
         .route("/sitemap.xml", get(feeds::sitemap))
+        .route("/documents/{id}/qr.svg", get(feeds::document_qr))
         .route("/documents/{id}", get(public::document))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
