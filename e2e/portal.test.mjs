@@ -176,6 +176,12 @@ test('a repealed document shows its banner and links to its replacement', async 
     assert.ok(meta.includes(label), `metadata shows ${label}`);
   }
   await axe(page, 'document with relations');
+  const interp = page.getByRole('region', { name: '政策解读' });
+  assert.equal(await interp.getByRole('listitem').count(), 2, 'a policy with two interpretations');
+  await interp.getByRole('link', { name: /一图读懂/ }).click();
+  assert.ok((await page.textContent('main')).includes('图解'));
+  await axe(page, 'interpretation');
+  await page.goBack();
   await page.goto(base + '/documents/2');
   assert.ok((await page.textContent('table.meta-table')).includes('WA1301001-2021-003'), 'seed 001 keeps its own 索引号');
   await page.context().close();

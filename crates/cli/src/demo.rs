@@ -5,10 +5,11 @@ use chrono::NaiveDate;
 use gongkai_domain::DomainError;
 use gongkai_domain::agency::{AgencyCode, AgencyDraft, AgencyInput};
 use gongkai_domain::document::{DocumentDraft, DocumentInput, RelationKind};
+use gongkai_domain::interpretation::{InterpretationDraft, InterpretationInput};
 use gongkai_domain::user::UserDraft;
 use gongkai_domain::user::{Principal, Role};
-use gongkai_store::documents;
 use gongkai_store::{Actor, Db, agencies, secret, users};
+use gongkai_store::{documents, interpretations};
 
 pub const ROOT_CODE: &str = "YX0000";
 
@@ -414,6 +415,7 @@ async fn generated(
         topic: "综合政务\\政务公开".into(),
         formed_on: formed.into(),
         is_normative: true,
+        needs_interpretation: true,
         body: format!("第一条 为规范本区政府信息公开申请的办理,制定本规定。\n{note}"),
         disclosure_mode: "proactive".into(),
         ..Default::default()
@@ -457,6 +459,27 @@ async fn generated(
     )
     .await?;
     documents::relate(tx, actor, office, new, old, RelationKind::Replaces).await?;
+    // A policy with two interpretations, one of them in a non-text form.
+    for (title, form, body) in [
+        (
+            "《云溪区政府信息公开申请办理规定(2024年修订)》政策解读",
+            "text",
+            "一、修订背景\n为落实《中华人民共和国政府信息公开条例》,进一步规范申请办理,区政府办公室修订了本规定。\n二、主要变化\n明确了各渠道收到申请之日的认定规则和补正程序。",
+        ),
+        (
+            "一图读懂:政府信息公开申请怎么办",
+            "graphic",
+            "第一步:提交申请(网上、当面、邮寄)\n第二步:收到申请之日起20个工作日内答复\n第三步:如需补正,7个工作日内一次性告知",
+        ),
+    ] {
+        let d = InterpretationDraft::parse(&InterpretationInput {
+            title: title.into(),
+            form: form.into(),
+            body: body.into(),
+            link: String::new(),
+        })?;
+        interpretations::create(tx, actor, office, &[new], &d).await?;
+    }
     // A draft formed well over 20 working days ago: the dashboard shows it overdue.
     let late = DocumentInput {
         title: "云溪区教育局关于调整部分学校作息时间的通知".into(),

@@ -10,4 +10,5 @@ pub use error::{DomainError, Field};
 pub mod doc_number;
 pub mod document;
 pub mod index_number;
+pub mod interpretation;
 pub mod topics;

@@ -51,6 +51,7 @@ pub struct Version {
     pub attribute: Option<Attribute>,
     pub return_reason: Option<String>,
     pub change_note: Option<String>,
+    pub interpretation_waiver: Option<String>,
 }
 
 /// A document as the public sees it.
@@ -69,7 +70,7 @@ const SUMMARY: &str = "d.id, d.agency_id, a.code AS agency_code, a.name AS agenc
 const VERSION: &str = "v.id AS version_id, v.version_no, v.status, v.co_issuers, v.keywords, \
                        v.effective_on, v.is_normative, v.needs_interpretation, v.body, \
                        v.disclosure_mode, v.disclosure_scope, v.withhold_ground, v.attribute_note, \
-                       v.return_reason, v.change_note";
+                       v.return_reason, v.change_note, v.interpretation_waiver";
 
 fn stored<T>(r: std::result::Result<T, DomainError>, what: &str) -> Result<T> {
     r.map_err(|e| DomainError::unavailable(format!("stored {what}: {e}")))
@@ -128,6 +129,7 @@ fn version(r: &Row) -> Result<Version> {
         attribute,
         return_reason: r.get("return_reason")?,
         change_note: r.get("change_note")?,
+        interpretation_waiver: r.get("interpretation_waiver")?,
     })
 }
 
@@ -299,6 +301,8 @@ struct Working {
     version_no: i64,
     status: Status,
     attribute: Option<Attribute>,
+    needs_interpretation: bool,
+    waiver: Option<String>,
 }
 
 async fn working(tx: &mut Tx, id: i64) -> Result<Working> {
@@ -319,6 +323,8 @@ async fn working(tx: &mut Tx, id: i64) -> Result<Working> {
         version_no: v.version_no,
         status: v.status,
         attribute: v.attribute,
+        needs_interpretation: v.needs_interpretation,
+        waiver: v.interpretation_waiver,
     })
 }
 
@@ -422,6 +428,14 @@ pub async fn act(
 ) -> Result<Status> {
     let w = working(tx, id).await?;
     let t = transition(w.status, action, who, w.agency_id, w.attribute.as_ref())?;
+    if t.to == Status::Published {
+        let n = crate::interpretations::count_for(tx, id).await?;
+        gongkai_domain::interpretation::check_published_together(
+            w.needs_interpretation,
+            usize::try_from(n).unwrap_or(0),
+            w.waiver.as_deref(),
+        )?;
+    }
     let now = tx.now();
     tx.execute(
         Sql::new("UPDATE document_versions SET status = $1, return_reason = $2, updated_at = $3 WHERE id = $4")
@@ -919,4 +933,36 @@ pub async fn public_index(e: &mut impl Exec, limit: i64) -> Result<Vec<(i64, Opt
     rows.iter()
         .map(|r| Ok((r.get("id")?, r.get("published_on")?)))
         .collect()
+}
+
+/// A reviewer's reason for publishing a policy that needs interpretation without one (the
+/// 三同步 exception), recorded on the working version.
+pub async fn waive_interpretation(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    id: i64,
+    reason: &str,
+) -> Result<()> {
+    let w = working(tx, id).await?;
+    who.require_agency(w.agency_id)?;
+    if !(who.role.sees_all_agencies() || who.role == gongkai_domain::user::Role::Reviewer) {
+        return Err(DomainError::Forbidden);
+    }
+    let reason = gongkai_domain::text::bounded(reason, Field::new("reason", "不解读理由"), 2, 500)?;
+    tx.execute(
+        Sql::new("UPDATE document_versions SET interpretation_waiver = $1 WHERE id = $2")
+            .bind(&reason)
+            .bind(w.version_id),
+    )
+    .await?;
+    audit::record(
+        tx,
+        actor,
+        "document.interpretation_waiver",
+        ("document", &id.to_string()),
+        None,
+        Some(&json!({"reason": reason})),
+    )
+    .await
 }

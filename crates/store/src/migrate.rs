@@ -46,6 +46,13 @@ pub const MIGRATIONS: &[Migration] = &[
             "../migrations/0002_disclosure.sql"
         ))],
     },
+    Migration {
+        version: 3,
+        name: "interpretations",
+        steps: &[Step::Portable(include_str!(
+            "../migrations/0003_interpretations.sql"
+        ))],
+    },
 ];
 
 /// Expands the type tokens for one backend.

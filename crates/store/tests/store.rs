@@ -45,6 +45,7 @@ both!(
     office_approval_for_partial_disclosure,
     relations_set_validity_on_both_sides,
     public_lists_filter_and_page,
+    interpretations_published_together,
     timestamps_and_dates_round_trip,
 );
 
@@ -1145,4 +1146,127 @@ async fn timestamps_and_dates_round_trip(t: TestDb) {
         .get("n")
         .unwrap();
     assert_eq!(n, 1);
+}
+
+async fn interpretations_published_together(t: TestDb) {
+    use gongkai_domain::interpretation::{InterpretationDraft, InterpretationInput};
+    use gongkai_store::interpretations;
+    let gov = add_agency(&t.db, "YX0000", "government", "").await;
+    let dept = add_agency(&t.db, "YX0201", "department", "YX0000").await;
+    let staff = p(Role::Staff, dept.id);
+    let mut input = doc_input("云溪区促进就业若干措施", "2026-11-02");
+    input.needs_interpretation = true;
+    let policy = register(&t, &staff, dept.id, &input, None).await.unwrap();
+    let second = register(&t, &staff, dept.id, &input, None).await.unwrap();
+    for id in [policy, second] {
+        act(&t, &staff, id, Action::Submit).await.unwrap();
+        act(&t, &p(Role::Reviewer, dept.id), id, Action::Approve)
+            .await
+            .unwrap();
+    }
+    // 三同步: no interpretation, no waiver → not published, nothing changes.
+    let err = act(&t, &staff, policy, Action::Publish).await.unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    assert!(err.to_string().contains("三同步"));
+    let doc = documents::staff_get(&mut t.db.conn().await.unwrap(), &staff, policy)
+        .await
+        .unwrap();
+    assert_eq!(doc.version.status, Status::Approved);
+
+    let draft = |title: &str, form: &str| {
+        InterpretationDraft::parse(&InterpretationInput {
+            title: title.into(),
+            form: form.into(),
+            body: "解读要点".into(),
+            link: String::new(),
+        })
+        .unwrap()
+    };
+    let graphic = draft("一图读懂促进就业若干措施", "graphic");
+    let other = p(Role::Staff, gov.id);
+    let err = t
+        .db
+        .write(async |tx| interpretations::create(tx, &actor(), &other, &[policy], &graphic).await)
+        .await
+        .unwrap_err();
+    assert_eq!(err, DomainError::Forbidden);
+    let i1 = t
+        .db
+        .write(async |tx| interpretations::create(tx, &actor(), &staff, &[policy], &graphic).await)
+        .await
+        .unwrap();
+    let text = draft("促进就业若干措施政策问答", "text");
+    t.db.write(async |tx| interpretations::create(tx, &actor(), &staff, &[policy], &text).await)
+        .await
+        .unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    assert!(
+        interpretations::public_get(&mut c, i1)
+            .await
+            .unwrap()
+            .is_none(),
+        "not public before its policy"
+    );
+    drop(c);
+    assert_eq!(
+        act(&t, &staff, policy, Action::Publish).await.unwrap(),
+        Status::Published
+    );
+    let mut c = t.db.conn().await.unwrap();
+    let (i, policies) = interpretations::public_get(&mut c, i1)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (i.title.as_str(), policies[0].0),
+        ("一图读懂促进就业若干措施", policy)
+    );
+    assert_eq!(
+        interpretations::for_document(&mut c, policy)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    drop(c);
+
+    // The exception: only a reviewer records why, then it may be published without one.
+    let err =
+        t.db.write(async |tx| {
+            documents::waive_interpretation(tx, &actor(), &staff, second, "程序性规定").await
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err, DomainError::Forbidden);
+    let reviewer = p(Role::Reviewer, dept.id);
+    t.db.write(async |tx| {
+        documents::waive_interpretation(tx, &actor(), &reviewer, second, "属于程序性规定,无需解读")
+            .await
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        act(&t, &staff, second, Action::Publish).await.unwrap(),
+        Status::Published
+    );
+
+    let mut c = t.db.conn().await.unwrap();
+    let cov = interpretations::coverage(&mut c, 2026).await.unwrap();
+    assert_eq!(cov.len(), 1);
+    let (agency, _, figures) = &cov[0];
+    assert_eq!(*agency, dept.id);
+    assert_eq!(
+        (figures.policies, figures.interpreted, figures.diverse),
+        (2, 1, 1)
+    );
+    assert_eq!(
+        (figures.interpreted_percent(), figures.diverse_percent()),
+        (Some(50), Some(100))
+    );
+    assert!(
+        interpretations::coverage(&mut c, 2025)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -36,6 +36,13 @@ pub fn router(state: AppState) -> Router {
         .route("/agencies/{code}/feed.atom", get(feeds::agency_feed))
         .route("/sitemap.xml", get(feeds::sitemap))
         .route("/documents/{id}/qr.svg", get(feeds::document_qr))
+        .route("/interpretations/{id}", get(public::interpretation))
+        .route(
+            "/office/documents/{id}/interpretations",
+            post(documents::add_interpretation),
+        )
+        .route("/office/documents/{id}/waiver", post(documents::waive))
+        .route("/office/interpretations", get(documents::coverage))
         .route("/documents/{id}", get(public::document))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))

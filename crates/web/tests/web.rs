@@ -41,6 +41,7 @@ both!(
     public_page_cache_expires_and_skips_sessions,
     document_list_filters_and_pages,
     feeds_and_sitemap_list_only_public_documents,
+    interpretations_are_published_with_their_policy,
 );
 
 /// A bad form submission: its fields, the expected status and a phrase of the message.
@@ -1781,5 +1782,148 @@ async fn feeds_and_sitemap_list_only_public_documents(app: App) {
     assert!(
         !map.contains(&format!("/documents/{}<", app.draft_id)),
         "drafts are not in the sitemap"
+    );
+}
+
+async fn interpretations_are_published_with_their_policy(app: App) {
+    let staff = app.login("staff").await;
+    let csrf = app.csrf(&staff, "/office/documents/new").await;
+    let title = "云溪区支持科技创新若干政策";
+    let form = with(
+        with(doc_form(&csrf, title), "disclosure_mode", "proactive"),
+        "needs_interpretation",
+        "on",
+    );
+    let res = staff
+        .post(app.url("/office/documents"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let detail = res.headers()["location"].to_str().unwrap().to_string();
+    let id: i64 = detail.rsplit('/').next().unwrap().parse().unwrap();
+    let act = |c: &Client, a: &'static str| {
+        let (c, url, csrf) = (
+            c.clone(),
+            app.url(&format!("{detail}/actions")),
+            csrf.clone(),
+        );
+        async move {
+            c.post(url)
+                .form(&[("csrf", csrf.as_str()), ("action", a)])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    act(&staff, "submit").await;
+    let reviewer = app.login("reviewer").await;
+    let rcsrf = app.csrf(&reviewer, &detail).await;
+    reviewer
+        .post(app.url(&format!("{detail}/actions")))
+        .form(&[("csrf", rcsrf.as_str()), ("action", "approve")])
+        .send()
+        .await
+        .unwrap();
+    // 三同步: refused without an interpretation.
+    let res = act(&staff, "publish").await;
+    assert_eq!(res.status(), 409);
+    assert!(res.text().await.unwrap().contains("三同步"));
+    assert_eq!(
+        app.client()
+            .get(app.url(&format!("/documents/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+
+    let add = |fields: Vec<(&'static str, &'static str)>| {
+        let (c, url, csrf) = (
+            staff.clone(),
+            app.url(&format!("{detail}/interpretations")),
+            csrf.clone(),
+        );
+        async move {
+            let mut form = vec![("csrf", csrf.to_string())];
+            form.extend(fields.into_iter().map(|(k, v)| (k, v.to_string())));
+            c.post(url).form(&form).send().await.unwrap()
+        }
+    };
+    let before = app.t.count("interpretations").await;
+    let res = add(vec![("title", ""), ("form", "graphic"), ("body", "要点")]).await;
+    assert_eq!(res.status(), 422);
+    let res = add(vec![
+        ("title", "视频解读"),
+        ("form", "video"),
+        ("body", ""),
+        ("link", "javascript:alert(1)"),
+    ])
+    .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("链接应以 http:// 或 https:// 开头")
+    );
+    assert_eq!(
+        app.t.count("interpretations").await,
+        before,
+        "nothing stored"
+    );
+    let res = add(vec![
+        ("title", "一图读懂支持科技创新若干政策"),
+        ("form", "graphic"),
+        ("body", "要点一\n要点二"),
+    ])
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(act(&staff, "publish").await.status(), StatusCode::SEE_OTHER);
+
+    let html = app
+        .client()
+        .get(app.url(&format!("/documents/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("政策解读")
+            && html.contains("一图读懂支持科技创新若干政策")
+            && html.contains("图解")
+    );
+    let link = html
+        .split("href=\"/interpretations/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let page = app
+        .client()
+        .get(app.url(&format!("/interpretations/{link}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains(title));
+    let office = app.login("office").await;
+    let year = chrono::Utc::now().format("%Y").to_string();
+    let html = office
+        .get(app.url(&format!("/office/interpretations?year={year}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("云溪区发展和改革委员会") && html.contains("100%(达标)"),
+        "{html}"
     );
 }

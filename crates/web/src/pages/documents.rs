@@ -9,10 +9,15 @@ use gongkai_domain::document::{
     Action, DisclosureMode, DisclosureScope, DocKind, DocumentDraft, DocumentInput, Status,
     WithholdGround,
 };
+use gongkai_domain::interpretation::{
+    Coverage, DIVERSE_TARGET_PERCENT, Form as InterpretationKind, InterpretationDraft,
+    InterpretationInput,
+};
 use gongkai_domain::topics::{self, TopicGroup};
 use gongkai_store::agencies::{self, Agency};
 use gongkai_store::db;
 use gongkai_store::documents::{self, Document, DocumentSummary};
+use gongkai_store::interpretations::{self, Interpretation};
 use serde::Deserialize;
 
 use super::page;
@@ -343,6 +348,8 @@ struct DetailPage {
     doc: Document,
     can_review: bool,
     error: Option<String>,
+    interpretations: Vec<Interpretation>,
+    forms: Vec<Choice>,
 }
 
 async fn detail_page(
@@ -351,10 +358,19 @@ async fn detail_page(
     id: i64,
     error: Option<String>,
 ) -> AppResult<DetailPage> {
-    let doc =
-        documents::staff_get(&mut state.db.conn().await?, &staff.user.principal(), id).await?;
+    let mut c = state.db.conn().await?;
+    let doc = documents::staff_get(&mut c, &staff.user.principal(), id).await?;
+    let interpretations = interpretations::for_document(&mut c, id).await?;
     let role = staff.user.role;
     Ok(DetailPage {
+        interpretations,
+        forms: InterpretationKind::ALL
+            .iter()
+            .map(|f| Choice {
+                value: f.as_str(),
+                label: f.label(),
+            })
+            .collect(),
         chrome: staff.chrome(&doc.summary.title.clone()),
         can_review: role.sees_all_agencies() || role == gongkai_domain::user::Role::Reviewer,
         doc,
@@ -420,4 +436,137 @@ pub async fn act(
         }
         Err(e) => Err(AppError(e)),
     }
+}
+
+#[derive(Deserialize)]
+pub struct InterpretationForm {
+    csrf: String,
+    #[serde(flatten)]
+    input: InterpretationInput,
+}
+
+pub async fn add_interpretation(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<InterpretationForm>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    let id = parse_id(&id)?;
+    let principal = staff.user.principal();
+    let actor = staff.actor();
+    let result = match InterpretationDraft::parse(&form.input) {
+        Ok(d) => {
+            state
+                .db
+                .write(async |tx| interpretations::create(tx, &actor, &principal, &[id], &d).await)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    after_change(&state, &staff, id, result.map(drop)).await
+}
+
+/// Back to the document after a change, or its page again with the message.
+async fn after_change(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    result: Result<(), DomainError>,
+) -> AppResult<Response> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/office/documents/{id}")).into_response()),
+        Err(e) if e.is_input_error() => {
+            let status = status_of(&e);
+            let p = detail_page(state, staff, id, Some(e.to_string())).await?;
+            page(&p, status, None)
+        }
+        Err(e) => Err(AppError(e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct WaiverForm {
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn waive(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<WaiverForm>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    let id = parse_id(&id)?;
+    let principal = staff.user.principal();
+    let actor = staff.actor();
+    let reason = form.reason;
+    let result = state
+        .db
+        .write(async |tx| {
+            documents::waive_interpretation(tx, &actor, &principal, id, &reason).await
+        })
+        .await;
+    after_change(&state, &staff, id, result).await
+}
+
+pub struct CoverageLine {
+    pub agency: String,
+    pub figures: Coverage,
+}
+
+#[derive(Template)]
+#[template(path = "office/interpretations.html")]
+struct CoveragePage {
+    chrome: Chrome,
+    year: i32,
+    prev_year: i32,
+    next_year: i32,
+    lines: Vec<CoverageLine>,
+    target: u64,
+}
+
+#[derive(Deserialize, Default)]
+pub struct YearQuery {
+    #[serde(default)]
+    year: String,
+}
+
+/// Per agency and year: share of policies interpreted and 多元化解读率. Staff see their own
+/// agency; the office sees all.
+pub async fn coverage(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<YearQuery>,
+) -> AppResult<Response> {
+    use chrono::Datelike;
+    let year = q
+        .year
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or(db::now().year());
+    let principal = staff.user.principal();
+    let mut c = state.db.conn().await?;
+    let lines = interpretations::coverage(&mut c, year)
+        .await?
+        .into_iter()
+        .filter(|(agency_id, _, _)| principal.may_act_for(*agency_id))
+        .map(|(_, agency, figures)| CoverageLine { agency, figures })
+        .collect();
+    page(
+        &CoveragePage {
+            chrome: staff.chrome(&format!("{year} 年政策解读情况")),
+            year,
+            prev_year: year - 1,
+            next_year: year + 1,
+            lines,
+            target: DIVERSE_TARGET_PERCENT,
+        },
+        StatusCode::OK,
+        None,
+    )
 }

@@ -9,6 +9,7 @@ use gongkai_domain::agency::AgencyCode;
 use gongkai_domain::document::{DocKind, Validity};
 use gongkai_store::agencies::{self, Agency};
 use gongkai_store::documents::{self, Document, DocumentSummary, HistoryEntry, Related};
+use gongkai_store::interpretations::Interpretation;
 
 use super::{TreeRow, page, tree_rows};
 use crate::doc_query::DocumentQuery;
@@ -118,6 +119,7 @@ struct DocumentPage {
     history: Vec<HistoryEntry>,
     replaced_by: Vec<Related>,
     acts_on: Vec<Related>,
+    interpretations: Vec<Interpretation>,
 }
 
 pub async fn document(
@@ -144,6 +146,11 @@ pub async fn document(
             .collect()
     };
     let history = documents::history(&mut c, id).await?;
+    let interpretations = if doc.withdrawn_at.is_some() {
+        Vec::new()
+    } else {
+        gongkai_store::interpretations::for_document(&mut c, id).await?
+    };
     let (acts_on, replaced_by) = documents::relations(&mut c, id)
         .await?
         .into_iter()
@@ -157,6 +164,7 @@ pub async fn document(
             history,
             replaced_by,
             acts_on,
+            interpretations,
         },
         StatusCode::OK,
         None,
@@ -246,6 +254,50 @@ pub async fn document_list(
                 .collect(),
         },
         status,
+        None,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "interpretation.html")]
+struct InterpretationPage {
+    chrome: Chrome,
+    item: Interpretation,
+    paragraphs: Vec<String>,
+    policies: Vec<(i64, String)>,
+}
+
+pub async fn interpretation(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let not_found = || {
+        AppError(DomainError::NotFound {
+            what: "政策解读"
+        })
+    };
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    let mut c = state.db.conn().await?;
+    let (item, policies) = gongkai_store::interpretations::public_get(&mut c, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let paragraphs = item
+        .body
+        .split('\n')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(String::from)
+        .collect();
+    let title = item.title.clone();
+    page(
+        &InterpretationPage {
+            chrome: visitor.chrome(&title),
+            item,
+            paragraphs,
+            policies,
+        },
+        StatusCode::OK,
         None,
     )
 }
