@@ -250,6 +250,19 @@ test('the 政策文件 list filters without JavaScript and is accessible', async
   await js.context().close();
 });
 
+test('the gazette archive lists the demo issue and its documents in order', async () => {
+  const page = await newPage();
+  await page.goto(base + '/');
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '政府公报' }).click();
+  await axe(page, 'gazette archive');
+  await page.getByRole('link', { name: '2024年第1期' }).click();
+  const items = page.locator('ol.doc-list li');
+  assert.equal(await items.count(), 5);
+  assert.match(await items.first().textContent(), /2024年云溪区政务公开工作要点/);
+  await axe(page, 'gazette issue');
+  await page.context().close();
+});
+
 test('error pages are Chinese and accessible', async () => {
   const page = await newPage();
   const res = await page.goto(base + '/no/such/page');

@@ -5,11 +5,12 @@ use chrono::NaiveDate;
 use gongkai_domain::DomainError;
 use gongkai_domain::agency::{AgencyCode, AgencyDraft, AgencyInput};
 use gongkai_domain::document::{DocumentDraft, DocumentInput, RelationKind};
+use gongkai_domain::gazette::{IssueDraft, IssueInput};
 use gongkai_domain::interpretation::{InterpretationDraft, InterpretationInput};
 use gongkai_domain::user::UserDraft;
 use gongkai_domain::user::{Principal, Role};
 use gongkai_store::{Actor, Db, agencies, secret, users};
-use gongkai_store::{documents, interpretations};
+use gongkai_store::{documents, gazette, interpretations};
 
 pub const ROOT_CODE: &str = "YX0000";
 
@@ -480,6 +481,14 @@ async fn generated(
         })?;
         interpretations::create(tx, actor, office, &[new], &d).await?;
     }
+    // One gazette issue collecting the year's main documents, in order.
+    let issue = IssueInput {
+        year: "2024".into(),
+        number: "1".into(),
+        issued_on: "2024-06-28".into(),
+        documents: "YX0100/2024-00001\nYX0100/2024-00002\nYX0201/2024-00001\nYX0202/2024-00001\nYX0204/2024-00001".into(),
+    };
+    gazette::create(tx, actor, office, &IssueDraft::parse(&issue, today)?).await?;
     // A draft formed well over 20 working days ago: the dashboard shows it overdue.
     let late = DocumentInput {
         title: "云溪区教育局关于调整部分学校作息时间的通知".into(),

@@ -9,6 +9,7 @@ pub mod user;
 pub use error::{DomainError, Field};
 pub mod doc_number;
 pub mod document;
+pub mod gazette;
 pub mod index_number;
 pub mod interpretation;
 pub mod topics;

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod calendar;
 pub mod db;
 pub mod documents;
+pub mod gazette;
 pub mod interpretations;
 pub mod migrate;
 pub mod passwords;

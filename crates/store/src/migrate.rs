@@ -53,6 +53,13 @@ pub const MIGRATIONS: &[Migration] = &[
             "../migrations/0003_interpretations.sql"
         ))],
     },
+    Migration {
+        version: 4,
+        name: "gazette",
+        steps: &[Step::Portable(include_str!(
+            "../migrations/0004_gazette.sql"
+        ))],
+    },
 ];
 
 /// Expands the type tokens for one backend.

@@ -25,7 +25,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 pub use state::{AppState, WebConfig};
 
 pub fn router(state: AppState) -> Router {
-    use pages::{admin, auth, documents, office, public};
+    use pages::{admin, auth, documents, gazette, office, public};
     let limit = state.config.max_body_bytes;
     Router::new()
         .route("/", get(public::home))
@@ -37,6 +37,12 @@ pub fn router(state: AppState) -> Router {
         .route("/sitemap.xml", get(feeds::sitemap))
         .route("/documents/{id}/qr.svg", get(feeds::document_qr))
         .route("/interpretations/{id}", get(public::interpretation))
+        .route("/gazette", get(gazette::archive))
+        .route("/gazette/{id}", get(gazette::issue))
+        .route(
+            "/office/gazette",
+            get(gazette::compile_form).post(gazette::compile),
+        )
         .route(
             "/office/documents/{id}/interpretations",
             post(documents::add_interpretation),

@@ -62,6 +62,8 @@ fn cacheable(path: &str) -> bool {
         || path == "/documents"
         || path.starts_with("/documents/")
         || path.starts_with("/interpretations/")
+        || path == "/gazette"
+        || path.starts_with("/gazette/")
 }
 
 fn html(body: Bytes) -> Response {

@@ -9,6 +9,7 @@ pub struct UserView {
     pub display_name: String,
     pub role_label: &'static str,
     pub is_admin: bool,
+    pub sees_all: bool,
 }
 
 impl From<&User> for UserView {
@@ -18,6 +19,7 @@ impl From<&User> for UserView {
             display_name: u.display_name.clone(),
             role_label: u.role.label(),
             is_admin: u.role == gongkai_domain::user::Role::Admin,
+            sees_all: u.role.sees_all_agencies(),
         }
     }
 }

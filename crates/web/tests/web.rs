@@ -42,6 +42,7 @@ both!(
     document_list_filters_and_pages,
     feeds_and_sitemap_list_only_public_documents,
     interpretations_are_published_with_their_policy,
+    the_office_compiles_gazette_issues,
 );
 
 /// A bad form submission: its fields, the expected status and a phrase of the message.
@@ -1926,4 +1927,82 @@ async fn interpretations_are_published_with_their_policy(app: App) {
         html.contains("云溪区发展和改革委员会") && html.contains("100%(达标)"),
         "{html}"
     );
+}
+
+async fn the_office_compiles_gazette_issues(app: App) {
+    let staff = app.login("staff").await;
+    assert_eq!(
+        staff
+            .get(app.url("/office/gazette"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let office = app.login("office").await;
+    let csrf = app.csrf(&office, "/office/gazette").await;
+    let post = |fields: Vec<(&'static str, &'static str)>| {
+        let (c, url, csrf) = (office.clone(), app.url("/office/gazette"), csrf.clone());
+        async move {
+            let mut form = vec![("csrf", csrf)];
+            form.extend(fields.into_iter().map(|(k, v)| (k, v.to_string())));
+            c.post(url).form(&form).send().await.unwrap()
+        }
+    };
+    let good = vec![
+        ("year", "2021"),
+        ("number", "3"),
+        ("issued_on", "2021-05-10"),
+        ("documents", "YX0201/2021-00001"),
+    ];
+    let before = app.t.snapshot(&["gazette_issues", "gazette_items"]).await;
+    for (change, status, message) in [
+        (("documents", "YX0201/2021-00002"), 422, "不是已发布的文件"),
+        (("issued_on", "2020-12-31"), 422, "不在 2021 年"),
+        (("number", "0"), 422, "期号应为"),
+    ] {
+        let mut form: Vec<(&str, &str)> = good
+            .iter()
+            .copied()
+            .filter(|(k, _)| *k != change.0)
+            .collect();
+        form.push(change);
+        let res = post(form).await;
+        assert_eq!(res.status().as_u16(), status, "{message}");
+        assert!(res.text().await.unwrap().contains(message), "{message}");
+    }
+    assert_eq!(
+        app.t.snapshot(&["gazette_issues", "gazette_items"]).await,
+        before
+    );
+    let res = post(good.clone()).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let issue = res.headers()["location"].to_str().unwrap().to_string();
+    let res = post(good).await;
+    assert_eq!(res.status(), 409);
+    assert!(res.text().await.unwrap().contains("2021年第3期已存在"));
+    let html = app
+        .client()
+        .get(app.url(&issue))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("政府公报 2021年第3期")
+            && html.contains("关于印发《2021年政务公开工作要点》的通知")
+    );
+    let html = app
+        .client()
+        .get(app.url("/gazette"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("2021年第3期") && html.contains("2021-05-10"));
 }

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod documents;
+pub mod gazette;
 pub mod office;
 pub mod public;
 
