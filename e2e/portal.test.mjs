@@ -263,6 +263,23 @@ test('the gazette archive lists the demo issue and its documents in order', asyn
   await page.context().close();
 });
 
+test('the catalogue shows its items with content, and the office sees what is missing', async () => {
+  const page = await newPage();
+  await page.goto(base + '/agencies/YX0100');
+  await page.getByRole('link', { name: '主动公开目录' }).click();
+  const main = await page.textContent('main');
+  for (const text of ['行政规范性文件', '公开依据', '云溪区政府信息公开申请办理规定(2024年修订)', '财政预决算']) {
+    assert.ok(main.includes(text), text);
+  }
+  await axe(page, 'catalogue');
+  await login(page, 'office');
+  await page.goto(base + '/office/catalogue?agency=YX0100');
+  const flagged = page.getByRole('row').filter({ hasText: '财政预决算' }).first();
+  assert.ok((await flagged.textContent()).includes('无内容'));
+  await axe(page, 'office catalogue');
+  await page.context().close();
+});
+
 test('error pages are Chinese and accessible', async () => {
   const page = await newPage();
   const res = await page.goto(base + '/no/such/page');

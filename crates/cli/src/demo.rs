@@ -4,13 +4,14 @@
 use chrono::NaiveDate;
 use gongkai_domain::DomainError;
 use gongkai_domain::agency::{AgencyCode, AgencyDraft, AgencyInput};
+use gongkai_domain::catalogue::{ItemDraft, ItemInput};
 use gongkai_domain::document::{DocumentDraft, DocumentInput, RelationKind};
 use gongkai_domain::gazette::{IssueDraft, IssueInput};
 use gongkai_domain::interpretation::{InterpretationDraft, InterpretationInput};
 use gongkai_domain::user::UserDraft;
 use gongkai_domain::user::{Principal, Role};
 use gongkai_store::{Actor, Db, agencies, secret, users};
-use gongkai_store::{documents, gazette, interpretations};
+use gongkai_store::{catalogue, documents, gazette, interpretations};
 
 pub const ROOT_CODE: &str = "YX0000";
 
@@ -480,6 +481,84 @@ async fn generated(
             link: String::new(),
         })?;
         interpretations::create(tx, actor, office, &[new], &d).await?;
+    }
+    // The district office's catalogue: items with content, and one still empty.
+    let item =
+        |name: &str, parent: Option<i64>, elements: &str, basis: &str, refresh: &str| ItemInput {
+            parent: parent.map(|p| p.to_string()).unwrap_or_default(),
+            name: name.into(),
+            elements: elements.into(),
+            basis: basis.into(),
+            time_limit: "20".into(),
+            channel: "政府网站、政府公报".into(),
+            audience: "全社会".into(),
+            method: "主动公开".into(),
+            refresh_days: refresh.into(),
+        };
+    let gov_office = agency_id(tx, "YX0100").await?;
+    let policies = catalogue::create_item(
+        tx,
+        actor,
+        office,
+        gov_office,
+        &ItemDraft::parse(&item(
+            "政策文件",
+            None,
+            "",
+            "《中华人民共和国政府信息公开条例》第二十条",
+            "",
+        ))?,
+    )
+    .await?;
+    let normative = catalogue::create_item(
+        tx,
+        actor,
+        office,
+        gov_office,
+        &ItemDraft::parse(&item(
+            "行政规范性文件",
+            Some(policies),
+            "文件名称、文号、正文、施行日期",
+            "条例第二十条第(一)项",
+            "",
+        ))?,
+    )
+    .await?;
+    let work = catalogue::create_item(
+        tx,
+        actor,
+        office,
+        gov_office,
+        &ItemDraft::parse(&item(
+            "政务公开工作要点",
+            Some(policies),
+            "年度工作要点全文",
+            "国务院办公厅年度政务公开工作要点",
+            "400",
+        ))?,
+    )
+    .await?;
+    catalogue::create_item(
+        tx,
+        actor,
+        office,
+        gov_office,
+        &ItemDraft::parse(&item(
+            "财政预决算",
+            None,
+            "预算、决算及说明",
+            "条例第二十条第(七)项",
+            "365",
+        ))?,
+    )
+    .await?;
+    for (it, index) in [
+        (normative, "YX0100/2024-00002"),
+        (normative, "YX0100/2019-00001"),
+        (work, "YX0100/2024-00001"),
+        (work, "YX0100/2018-00001"),
+    ] {
+        catalogue::file(tx, actor, office, it, index).await?;
     }
     // One gazette issue collecting the year's main documents, in order.
     let issue = IssueInput {

@@ -7,6 +7,7 @@ pub mod text;
 pub mod user;
 
 pub use error::{DomainError, Field};
+pub mod catalogue;
 pub mod doc_number;
 pub mod document;
 pub mod gazette;

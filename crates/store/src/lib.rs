@@ -5,6 +5,7 @@
 pub mod agencies;
 pub mod audit;
 pub mod calendar;
+pub mod catalogue;
 pub mod db;
 pub mod documents;
 pub mod gazette;

@@ -60,6 +60,13 @@ pub const MIGRATIONS: &[Migration] = &[
             "../migrations/0004_gazette.sql"
         ))],
     },
+    Migration {
+        version: 5,
+        name: "catalogue",
+        steps: &[Step::Portable(include_str!(
+            "../migrations/0005_catalogue.sql"
+        ))],
+    },
 ];
 
 /// Expands the type tokens for one backend.

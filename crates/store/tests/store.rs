@@ -46,6 +46,7 @@ both!(
     relations_set_validity_on_both_sides,
     public_lists_filter_and_page,
     interpretations_published_together,
+    catalogue_items_and_their_content,
     timestamps_and_dates_round_trip,
 );
 
@@ -1269,4 +1270,132 @@ async fn interpretations_published_together(t: TestDb) {
             .unwrap()
             .is_empty()
     );
+}
+
+async fn catalogue_items_and_their_content(t: TestDb) {
+    use gongkai_domain::catalogue::{ItemDraft, ItemHealth, ItemInput, health};
+    use gongkai_store::catalogue;
+    let gov = add_agency(&t.db, "YX0000", "government", "").await;
+    let dept = add_agency(&t.db, "YX0201", "department", "YX0000").await;
+    let staff = p(Role::Staff, dept.id);
+    let published = register(
+        &t,
+        &staff,
+        dept.id,
+        &doc_input("2024年部门预算", "2024-02-01"),
+        None,
+    )
+    .await
+    .unwrap();
+    publish(&t, dept.id, published).await;
+    let draft_doc = register(
+        &t,
+        &staff,
+        dept.id,
+        &doc_input("未发布的预算说明", "2024-02-01"),
+        None,
+    )
+    .await
+    .unwrap();
+    let other_doc = register(
+        &t,
+        &p(Role::Staff, gov.id),
+        gov.id,
+        &doc_input("政府文件", "2024-02-01"),
+        None,
+    )
+    .await
+    .unwrap();
+    let _ = (draft_doc, other_doc);
+    let item = |name: &str, parent: &str| {
+        ItemDraft::parse(&ItemInput {
+            name: name.into(),
+            parent: parent.into(),
+            refresh_days: "365".into(),
+            time_limit: "20".into(),
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    let root = item("财政信息", "");
+    let root =
+        t.db.write(async |tx| catalogue::create_item(tx, &actor(), &staff, dept.id, &root).await)
+            .await
+            .unwrap();
+    let child = item("部门预决算", &root.to_string());
+    let child =
+        t.db.write(async |tx| catalogue::create_item(tx, &actor(), &staff, dept.id, &child).await)
+            .await
+            .unwrap();
+    let empty = item("政府采购", &root.to_string());
+    t.db.write(async |tx| catalogue::create_item(tx, &actor(), &staff, dept.id, &empty).await)
+        .await
+        .unwrap();
+    // Another agency cannot add items here, nor hang items under ours.
+    let other = p(Role::Staff, gov.id);
+    let x = item("越权事项", "");
+    assert_eq!(
+        t.db.write(async |tx| catalogue::create_item(tx, &actor(), &other, dept.id, &x).await)
+            .await
+            .unwrap_err(),
+        DomainError::Forbidden
+    );
+    let y = item("挂错上级", &child.to_string());
+    let err =
+        t.db.write(async |tx| catalogue::create_item(tx, &actor(), &other, gov.id, &y).await)
+            .await
+            .unwrap_err();
+    assert_eq!(err.field().unwrap().name, "parent");
+    // Filing: only this agency's documents, by 索引号.
+    t.db.write(async |tx| catalogue::file(tx, &actor(), &staff, child, "YX0201/2024-00001").await)
+        .await
+        .unwrap();
+    t.db.write(async |tx| catalogue::file(tx, &actor(), &staff, child, "YX0201/2024-00002").await)
+        .await
+        .unwrap();
+    let err = t
+        .db
+        .write(async |tx| catalogue::file(tx, &actor(), &staff, child, "YX0000/2024-00001").await)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("只能归入本机构的文件"));
+    let err =
+        t.db.write(async |tx| catalogue::file(tx, &actor(), &staff, child, "NOPE").await)
+            .await
+            .unwrap_err();
+    assert_eq!(err.field().unwrap().name, "index_no");
+    let mut c = t.db.conn().await.unwrap();
+    let tree = catalogue::tree_order(catalogue::items(&mut c, dept.id).await.unwrap());
+    let shape: Vec<(usize, &str, i64)> = tree
+        .iter()
+        .map(|(d, i)| (*d, i.name.as_str(), i.filed))
+        .collect();
+    assert_eq!(
+        shape,
+        [(0, "财政信息", 0), (1, "部门预决算", 1), (1, "政府采购", 0)],
+        "only public content counts"
+    );
+    let budget = &tree[1].1;
+    assert_eq!(budget.latest, Some(today()));
+    assert_eq!(
+        health(
+            budget.latest,
+            budget.refresh_days.map(|d| d as u32),
+            today()
+        ),
+        ItemHealth::Current
+    );
+    assert_eq!(
+        health(tree[2].1.latest, Some(365), today()),
+        ItemHealth::Empty
+    );
+    assert_eq!(catalogue::content(&mut c, child).await.unwrap().len(), 1);
+    assert_eq!(
+        catalogue::all_items(&mut c, &p(Role::Office, gov.id))
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(catalogue::all_items(&mut c, &other).await.unwrap().len(), 0);
 }

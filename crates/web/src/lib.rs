@@ -25,7 +25,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 pub use state::{AppState, WebConfig};
 
 pub fn router(state: AppState) -> Router {
-    use pages::{admin, auth, documents, gazette, office, public};
+    use pages::{admin, auth, catalogue, documents, gazette, office, public};
     let limit = state.config.max_body_bytes;
     Router::new()
         .route("/", get(public::home))
@@ -38,6 +38,12 @@ pub fn router(state: AppState) -> Router {
         .route("/documents/{id}/qr.svg", get(feeds::document_qr))
         .route("/interpretations/{id}", get(public::interpretation))
         .route("/gazette", get(gazette::archive))
+        .route("/agencies/{code}/catalogue", get(catalogue::public))
+        .route(
+            "/office/catalogue",
+            get(catalogue::office).post(catalogue::add_item),
+        )
+        .route("/office/catalogue/filings", post(catalogue::file))
         .route("/gazette/{id}", get(gazette::issue))
         .route(
             "/office/gazette",

@@ -43,6 +43,7 @@ both!(
     feeds_and_sitemap_list_only_public_documents,
     interpretations_are_published_with_their_policy,
     the_office_compiles_gazette_issues,
+    agencies_keep_their_catalogue,
 );
 
 /// A bad form submission: its fields, the expected status and a phrase of the message.
@@ -2005,4 +2006,110 @@ async fn the_office_compiles_gazette_issues(app: App) {
         .await
         .unwrap();
     assert!(html.contains("2021年第3期") && html.contains("2021-05-10"));
+}
+
+async fn agencies_keep_their_catalogue(app: App) {
+    let staff = app.login("staff").await;
+    let csrf = app.csrf(&staff, "/office/catalogue").await;
+    let post = |path: &'static str, fields: Vec<(&'static str, &str)>| {
+        let (c, url) = (staff.clone(), app.url(path));
+        let mut form = vec![("csrf", csrf.clone())];
+        form.extend(fields.into_iter().map(|(k, v)| (k, v.to_string())));
+        async move { c.post(url).form(&form).send().await.unwrap() }
+    };
+    let before = app.t.count("catalogue_items").await;
+    let res = post(
+        "/office/catalogue",
+        vec![("agency", "YX0201"), ("name", ""), ("refresh_days", "365")],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let res = post(
+        "/office/catalogue",
+        vec![("agency", "YX0202"), ("name", "别的机构的事项")],
+    )
+    .await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(app.t.count("catalogue_items").await, before);
+    let res = post(
+        "/office/catalogue",
+        vec![
+            ("agency", "YX0201"),
+            ("name", "政策文件"),
+            ("basis", "条例第二十条"),
+            ("time_limit", "20"),
+            ("refresh_days", "365"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = post(
+        "/office/catalogue",
+        vec![
+            ("agency", "YX0201"),
+            ("name", "重大建设项目"),
+            ("refresh_days", "180"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let html = staff
+        .get(app.url("/office/catalogue"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let item = html
+        .split("name=\"item\"><option value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        html.contains("重大建设项目") && html.contains("无内容"),
+        "empty items are flagged"
+    );
+    let res = post(
+        "/office/catalogue/filings",
+        vec![
+            ("agency", "YX0201"),
+            ("item", item.as_str()),
+            ("index_no", "WA0000-1"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let res = post(
+        "/office/catalogue/filings",
+        vec![
+            ("agency", "YX0201"),
+            ("item", item.as_str()),
+            ("index_no", "YX0201/2021-00001"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let html = app
+        .client()
+        .get(app.url("/agencies/YX0201/catalogue"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("主动公开目录")
+            && html.contains("条例第二十条")
+            && html.contains("20 个工作日")
+    );
+    assert!(
+        html.contains("关于印发《2021年政务公开工作要点》的通知"),
+        "filed content is listed"
+    );
+    assert!(!html.contains("内部起草中的文件"));
 }

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod catalogue;
 pub mod documents;
 pub mod gazette;
 pub mod office;

@@ -1,0 +1,212 @@
+//! The proactive-disclosure catalogue: items per agency and the documents filed under them.
+
+use chrono::NaiveDate;
+use gongkai_domain::catalogue::ItemDraft;
+use gongkai_domain::user::Principal;
+use gongkai_domain::{DomainError, Field};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::audit::{self, Actor};
+use crate::db::{Exec, Result, Row, Sql, Tx};
+use crate::documents::{self, DocumentSummary};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Item {
+    pub id: i64,
+    pub agency_id: i64,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    pub elements: String,
+    pub basis: String,
+    pub time_limit_workdays: Option<i64>,
+    pub channel: String,
+    pub audience: String,
+    pub method: String,
+    pub refresh_days: Option<i64>,
+    /// Public documents filed under the item, and the newest one's publication date.
+    pub filed: i64,
+    pub latest: Option<NaiveDate>,
+}
+
+fn item(r: &Row) -> Result<Item> {
+    Ok(Item {
+        id: r.get("id")?,
+        agency_id: r.get("agency_id")?,
+        parent_id: r.get("parent_id")?,
+        name: r.get("name")?,
+        elements: r.get("elements")?,
+        basis: r.get("basis")?,
+        time_limit_workdays: r.get("time_limit_workdays")?,
+        channel: r.get("channel")?,
+        audience: r.get("audience")?,
+        method: r.get("method")?,
+        refresh_days: r.get("refresh_days")?,
+        filed: r.get("filed")?,
+        latest: r.get("latest")?,
+    })
+}
+
+const ITEMS: &str = "SELECT c.id, c.agency_id, c.parent_id, c.name, c.elements, c.basis, c.time_limit_workdays, \
+    c.channel, c.audience, c.method, c.refresh_days, COUNT(d.id) AS filed, MAX(v.published_on) AS latest \
+    FROM catalogue_items c \
+    LEFT JOIN catalogue_filings f ON f.item_id = c.id \
+    LEFT JOIN documents d ON d.id = f.document_id AND d.public_version_id IS NOT NULL AND d.withdrawn_at IS NULL \
+    LEFT JOIN document_versions v ON v.id = d.public_version_id";
+
+async fn agency_of(tx: &mut Tx, item_id: i64) -> Result<i64> {
+    tx.fetch_optional(Sql::new("SELECT agency_id FROM catalogue_items WHERE id = $1").bind(item_id))
+        .await?
+        .ok_or(DomainError::NotFound {
+            what: "目录事项"
+        })?
+        .get("agency_id")
+}
+
+pub async fn create_item(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    agency_id: i64,
+    d: &ItemDraft,
+) -> Result<i64> {
+    who.require_agency(agency_id)?;
+    if let Some(p) = d.parent
+        && agency_of(tx, p).await.ok() != Some(agency_id)
+    {
+        return Err(DomainError::invalid(
+            Field::new("parent", "上级事项"),
+            "上级事项不存在或不属于本机构",
+        ));
+    }
+    let now = tx.now();
+    let row = tx
+        .fetch_one(
+            Sql::new(
+                "INSERT INTO catalogue_items (agency_id, parent_id, name, elements, basis, time_limit_workdays, channel, \
+                 audience, method, refresh_days, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+            )
+            .bind(agency_id)
+            .bind(d.parent)
+            .bind(&d.name)
+            .bind(&d.elements)
+            .bind(&d.basis)
+            .bind(d.time_limit_workdays.map(i64::from))
+            .bind(&d.channel)
+            .bind(&d.audience)
+            .bind(&d.method)
+            .bind(d.refresh_days.map(i64::from))
+            .bind(now),
+        )
+        .await?;
+    let id: i64 = row.get("id")?;
+    let after = serde_json::to_value(d).unwrap_or_default();
+    audit::record(
+        tx,
+        actor,
+        "catalogue.item.create",
+        ("catalogue_item", &id.to_string()),
+        None,
+        Some(&after),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Files a document of the same agency under an item, found by its 索引号.
+pub async fn file(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    item_id: i64,
+    index_no: &str,
+) -> Result<()> {
+    let agency = agency_of(tx, item_id).await?;
+    who.require_agency(agency)?;
+    let field = Field::new("index_no", "索引号");
+    let row = tx
+        .fetch_optional(
+            Sql::new("SELECT id, agency_id FROM documents WHERE index_no = $1")
+                .bind(index_no.trim()),
+        )
+        .await?
+        .ok_or_else(|| DomainError::invalid(field, format!("索引号“{}”不存在", index_no.trim())))?;
+    if row.get::<i64>("agency_id")? != agency {
+        return Err(DomainError::invalid(field, "只能归入本机构的文件"));
+    }
+    let doc: i64 = row.get("id")?;
+    tx.execute(
+        Sql::new("INSERT INTO catalogue_filings (item_id, document_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(item_id)
+            .bind(doc),
+    )
+    .await?;
+    audit::record(
+        tx,
+        actor,
+        "catalogue.file",
+        ("catalogue_item", &item_id.to_string()),
+        None,
+        Some(&json!({"document": doc})),
+    )
+    .await
+}
+
+/// An agency's items, in id order, with their public content counts.
+pub async fn items(e: &mut impl Exec, agency_id: i64) -> Result<Vec<Item>> {
+    let rows = e
+        .fetch_all(
+            Sql::dynamic(format!(
+                "{ITEMS} WHERE c.agency_id = $1 GROUP BY c.id ORDER BY c.id"
+            ))
+            .bind(agency_id),
+        )
+        .await?;
+    rows.iter().map(item).collect()
+}
+
+/// Items of every agency `who` may see (for the office's check of empty and stale items).
+pub async fn all_items(e: &mut impl Exec, who: &Principal) -> Result<Vec<Item>> {
+    let rows = e
+        .fetch_all(
+            Sql::dynamic(format!(
+                "{ITEMS} WHERE ($1 OR c.agency_id = $2) GROUP BY c.id ORDER BY c.agency_id, c.id"
+            ))
+            .bind(who.role.sees_all_agencies())
+            .bind(who.agency_id),
+        )
+        .await?;
+    rows.iter().map(item).collect()
+}
+
+/// The public documents filed under an item, newest first.
+pub async fn content(e: &mut impl Exec, item_id: i64) -> Result<Vec<DocumentSummary>> {
+    let rows = e
+        .fetch_all(Sql::new("SELECT document_id FROM catalogue_filings WHERE item_id = $1 ORDER BY document_id DESC").bind(item_id))
+        .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        if let Some(d) = documents::public_get(e, r.get("document_id")?).await?
+            && d.withdrawn_at.is_none()
+        {
+            out.push(d.summary);
+        }
+    }
+    Ok(out)
+}
+
+/// Items in tree order with their depth.
+pub fn tree_order(items: Vec<Item>) -> Vec<(usize, Item)> {
+    fn walk(parent: Option<i64>, depth: usize, all: &[Item], out: &mut Vec<(usize, Item)>) {
+        for i in all.iter().filter(|i| i.parent_id == parent) {
+            out.push((depth, i.clone()));
+            if depth < 16 {
+                walk(Some(i.id), depth + 1, all, out);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(items.len());
+    walk(None, 0, &items, &mut out);
+    out
+}
