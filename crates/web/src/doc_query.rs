@@ -88,21 +88,13 @@ impl DocumentQuery {
             ("per_page", &self.per_page),
         ] {
             if !v.trim().is_empty() {
-                pairs.push(format!("{k}={}", encode(v.trim())));
+                pairs.push(format!(
+                    "{k}={}",
+                    crate::form::percent_encode(v.trim(), b"")
+                ));
             }
         }
         pairs.push(format!("page={page}"));
         pairs.join("&")
     }
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

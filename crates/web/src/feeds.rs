@@ -5,7 +5,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gongkai_domain::DomainError;
-use gongkai_domain::agency::AgencyCode;
 use gongkai_store::agencies;
 use gongkai_store::documents::{self, DocumentSummary, Filter};
 
@@ -99,12 +98,8 @@ pub async fn agency_feed(
     headers: HeaderMap,
     Path(code): Path<String>,
 ) -> AppResult<Response> {
-    let not_found = || AppError(DomainError::NotFound { what: "机构" });
-    let code = AgencyCode::parse(&code).map_err(|_| not_found())?;
     let mut c = state.db.conn().await?;
-    let agency = agencies::by_code(&mut c, &code)
-        .await?
-        .ok_or_else(not_found)?;
+    let agency = crate::pages::agency_or_404(&mut c, &code).await?;
     let (docs, _) = documents::by_agency(&mut c, agency.id, 1, FEED_ENTRIES).await?;
     let path = format!("/agencies/{}/feed.atom", agency.code);
     Ok(xml(

@@ -12,6 +12,20 @@ use crate::error::{AppError, error_for_status};
 
 pub struct Form<T>(pub T);
 
+/// Percent-encodes for a URL query or path, leaving ASCII letters, digits, `-_.~` and the
+/// bytes in `keep` as they are.
+pub fn percent_encode(s: &str, keep: &[u8]) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b if keep.contains(&b) => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 const BODY: Field = Field::new("body", "提交内容");
 
 fn hex(b: u8) -> Option<u8> {

@@ -188,9 +188,11 @@ pub enum StaffRejection {
 impl IntoResponse for StaffRejection {
     fn into_response(self) -> Response {
         match self {
-            StaffRejection::Login(next) => {
-                Redirect::to(&format!("/login?next={}", encode_next(&next))).into_response()
-            }
+            StaffRejection::Login(next) => Redirect::to(&format!(
+                "/login?next={}",
+                crate::form::percent_encode(&next, b"/")
+            ))
+            .into_response(),
             StaffRejection::Error(e) => e.into_response(),
         }
     }
@@ -203,17 +205,6 @@ pub fn safe_next(next: &str) -> &str {
     } else {
         "/office"
     }
-}
-
-fn encode_next(path: &str) -> String {
-    path.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 impl FromRequestParts<AppState> for Staff {

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_domain::DomainError;
-use gongkai_domain::agency::{AgencyCode, AgencyDraft, AgencyInput, AgencyKind};
+use gongkai_domain::agency::{AgencyDraft, AgencyInput, AgencyKind};
 use gongkai_domain::user::{Role, UserDraft};
 use gongkai_store::agencies::{self, Agency};
 use gongkai_store::users::{self, User};
@@ -69,18 +69,15 @@ async fn agencies_page(
     } else {
         "机构管理"
     };
+    let (error, error_field) = super::split_error(error);
     Ok(AgenciesAdmin {
         chrome: staff.chrome(title),
         tree: tree_rows(&tree),
         kinds: kinds(),
         form,
         editing,
-        error_field: error
-            .as_ref()
-            .and_then(|e| e.field())
-            .map(|f| f.name.to_string())
-            .unwrap_or_default(),
-        error: error.map(|e| e.to_string()),
+        error_field,
+        error,
     })
 }
 
@@ -157,12 +154,8 @@ pub async fn edit_agency_view(
     Path(code): Path<String>,
 ) -> AppResult<Response> {
     staff.require_admin()?;
-    let not_found = || AppError(DomainError::NotFound { what: "机构" });
-    let code = AgencyCode::parse(&code).map_err(|_| not_found())?;
     let mut c = state.db.conn().await?;
-    let a = agencies::by_code(&mut c, &code)
-        .await?
-        .ok_or_else(not_found)?;
+    let a = super::agency_or_404(&mut c, &code).await?;
     let parent = match a.parent_id {
         Some(id) => agencies::by_id(&mut c, id).await?,
         None => None,
@@ -244,18 +237,15 @@ async fn users_page(
             user: u,
         })
         .collect();
+    let (error, error_field) = super::split_error(error);
     Ok(UsersAdmin {
         chrome: staff.chrome("用户管理"),
         users,
         agencies,
         roles: roles(),
         form,
-        error_field: error
-            .as_ref()
-            .and_then(|e| e.field())
-            .map(|f| f.name.to_string())
-            .unwrap_or_default(),
-        error: error.map(|e| e.to_string()),
+        error_field,
+        error,
     })
 }
 

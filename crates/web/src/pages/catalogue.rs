@@ -45,12 +45,8 @@ pub async fn public(
     visitor: Visitor,
     Path(code): Path<String>,
 ) -> AppResult<Response> {
-    let not_found = || AppError(DomainError::NotFound { what: "机构" });
-    let code = AgencyCode::parse(&code).map_err(|_| not_found())?;
     let mut c = state.db.conn().await?;
-    let agency = agencies::by_code(&mut c, &code)
-        .await?
-        .ok_or_else(not_found)?;
+    let agency = super::agency_or_404(&mut c, &code).await?;
     let mut rows = Vec::new();
     for (depth, item) in catalogue::tree_order(catalogue::items(&mut c, agency.id).await?) {
         let content = catalogue::content(&mut c, item.id)

@@ -120,6 +120,7 @@ async fn form_page(
         .into_iter()
         .filter(|a| principal.may_act_for(a.id))
         .collect();
+    let (error, error_field) = super::split_error(error);
     Ok(FormPage {
         chrome: staff.chrome(if id.is_some() {
             "修改文件"
@@ -137,12 +138,8 @@ async fn form_page(
         scopes: choices!(DisclosureScope),
         grounds: choices!(WithholdGround),
         topics: topics::all(),
-        error_field: error
-            .as_ref()
-            .and_then(|e| e.field())
-            .map(|f| f.name.to_string())
-            .unwrap_or_default(),
-        error: error.map(|e| e.to_string()),
+        error_field,
+        error,
     })
 }
 

@@ -104,15 +104,12 @@ struct CompilePage {
 }
 
 fn compile_page(staff: &Staff, form: IssueInput, error: Option<DomainError>) -> CompilePage {
+    let (error, error_field) = super::split_error(error);
     CompilePage {
         chrome: staff.chrome("编辑政府公报"),
         form,
-        error_field: error
-            .as_ref()
-            .and_then(|e| e.field())
-            .map(|f| f.name.to_string())
-            .unwrap_or_default(),
-        error: error.map(|e| e.to_string()),
+        error_field,
+        error,
     }
 }
 

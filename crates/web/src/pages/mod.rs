@@ -35,6 +35,28 @@ pub fn page(
     Ok(res)
 }
 
+/// The agency with this code, or the page's 404: a malformed code is simply not found.
+pub async fn agency_or_404(
+    e: &mut impl gongkai_store::Exec,
+    code: &str,
+) -> Result<gongkai_store::agencies::Agency, AppError> {
+    let not_found = || AppError(gongkai_domain::DomainError::NotFound { what: "机构" });
+    let code = gongkai_domain::agency::AgencyCode::parse(code).map_err(|_| not_found())?;
+    gongkai_store::agencies::by_code(e, &code)
+        .await?
+        .ok_or_else(not_found)
+}
+
+/// A form error split for templates: the message, and the name of the field to mark.
+pub fn split_error(error: Option<gongkai_domain::DomainError>) -> (Option<String>, String) {
+    let field = error
+        .as_ref()
+        .and_then(|e| e.field())
+        .map(|f| f.name.to_string())
+        .unwrap_or_default();
+    (error.map(|e| e.to_string()), field)
+}
+
 /// One row of an agency tree rendered as nested lists: after the row, open a child list
 /// (`opens`) or close `closes` levels.
 pub struct TreeRow {

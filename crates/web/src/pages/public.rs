@@ -5,7 +5,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use gongkai_domain::DomainError;
-use gongkai_domain::agency::AgencyCode;
 use gongkai_domain::document::{DocKind, Validity};
 use gongkai_store::agencies::{self, Agency};
 use gongkai_store::documents::{self, Document, DocumentSummary, HistoryEntry, Related};
@@ -79,12 +78,8 @@ pub async fn agency(
     visitor: Visitor,
     Path(code): Path<String>,
 ) -> AppResult<Response> {
-    let not_found = || AppError(DomainError::NotFound { what: "机构" });
-    let code = AgencyCode::parse(&code).map_err(|_| not_found())?;
     let mut c = state.db.conn().await?;
-    let agency = agencies::by_code(&mut c, &code)
-        .await?
-        .ok_or_else(not_found)?;
+    let agency = super::agency_or_404(&mut c, &code).await?;
     let parent = match agency.parent_id {
         Some(id) => agencies::by_id(&mut c, id).await?,
         None => None,
