@@ -3,6 +3,7 @@
 mod calendar_check;
 mod config;
 mod demo;
+mod import;
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -55,6 +56,11 @@ enum Cmd {
         #[command(subcommand)]
         cmd: UserCmd,
     },
+    /// Import records from a file.
+    Import {
+        #[command(subcommand)]
+        cmd: ImportCmd,
+    },
     /// The work calendar.
     Calendar {
         #[command(subcommand)]
@@ -93,6 +99,14 @@ enum UserCmd {
         #[arg(long, default_value = "api")]
         name: String,
     },
+}
+
+#[derive(Subcommand)]
+enum ImportCmd {
+    /// Already-published documents from CSV, JSON (an array) or JSON Lines. Columns: agency,
+    /// index_no (optional), published_on, title, doc_number, kind, topic, keywords, co_issuers,
+    /// formed_on, effective_on, is_normative, body. Exit status 4 when a row failed.
+    Documents { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -197,6 +211,12 @@ async fn run(cmd: Cmd, mut cfg: Config) -> Result<ExitCode, DomainError> {
             }
         }
         Cmd::User { cmd } => user(cmd, &cfg).await?,
+        Cmd::Import {
+            cmd: ImportCmd::Documents { file },
+        } => {
+            let db = open_migrated(&cfg).await?;
+            return import::documents(&db, &file).await;
+        }
         Cmd::Calendar {
             cmd: CalendarCmd::Check { year, strict },
         } => {

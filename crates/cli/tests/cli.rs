@@ -221,6 +221,75 @@ async fn user_commands(backend: Backend) {
         .unwrap();
     assert_eq!(user.username, "newstaff");
 
+    // Import: good rows kept, bad rows reported, re-running changes nothing.
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/import-sample.csv");
+    let docs = |t: &TestDb| {
+        let db = t.db.clone();
+        async move {
+            db.conn()
+                .await
+                .unwrap()
+                .fetch_one(Sql::new("SELECT COUNT(*) AS n FROM documents"))
+                .await
+                .unwrap()
+                .get::<i64>("n")
+                .unwrap()
+        }
+    };
+    let before_import = docs(&t).await;
+    let out = run(cmd(&["import", "documents", sample]), None);
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "a bad row makes the exit status 4"
+    );
+    assert!(
+        text(&out.stdout).contains("新增 2 件,已存在跳过 0 件,出错 2 行"),
+        "{}",
+        text(&out.stdout)
+    );
+    let report = text(&out.stderr);
+    assert!(
+        report.contains("第 3 行:文号:")
+            && report.contains("第 4 行:机构代码:机构代码“NOPE99”不存在"),
+        "{report}"
+    );
+    assert_eq!(docs(&t).await, before_import + 2);
+    let out = run(cmd(&["import", "documents", sample]), None);
+    assert!(
+        text(&out.stdout).contains("新增 0 件,已存在跳过 2 件"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(
+        docs(&t).await,
+        before_import + 2,
+        "re-running is idempotent"
+    );
+    let mut c = t.db.conn().await.unwrap();
+    let imported = gongkai_store::documents::public_list(
+        &mut c,
+        &gongkai_store::documents::Filter::default(),
+        1,
+        100,
+    )
+    .await
+    .unwrap()
+    .0;
+    let notice = imported
+        .iter()
+        .find(|d| d.doc_number.as_deref() == Some("云教发〔2023〕4号"))
+        .expect("imported and public");
+    assert_eq!(
+        notice.published_on,
+        chrono::NaiveDate::from_ymd_opt(2023, 3, 2)
+    );
+    assert!(
+        imported.iter().any(|d| d.index_no == "YX0201/2023-00007"),
+        "a given 索引号 is kept"
+    );
+    drop(c);
+
     let out = run(
         cmd(&["user", "passwd", "newstaff", "--password-stdin"]),
         Some("another good one\n"),

@@ -966,3 +966,33 @@ pub async fn waive_interpretation(
     )
     .await
 }
+
+/// An already-registered document matching an import row: by 索引号 when given, else by the
+/// agency and 文号, else by the agency, title and 成文日期. Makes re-running an import a no-op.
+pub async fn find_existing(
+    e: &mut impl Exec,
+    agency_id: i64,
+    index_no: Option<&str>,
+    draft: &DocumentDraft,
+) -> Result<Option<i64>> {
+    let sql = match (index_no, &draft.doc_number) {
+        (Some(i), _) => Sql::new("SELECT id FROM documents WHERE index_no = $1").bind(i.trim()),
+        (None, Some(n)) => Sql::new(
+            "SELECT d.id FROM documents d JOIN document_versions v ON v.id = d.working_version_id \
+             WHERE d.agency_id = $1 AND v.doc_number = $2",
+        )
+        .bind(agency_id)
+        .bind(n.to_string()),
+        (None, None) => Sql::new(
+            "SELECT d.id FROM documents d JOIN document_versions v ON v.id = d.working_version_id \
+             WHERE d.agency_id = $1 AND v.title = $2 AND v.formed_on = $3",
+        )
+        .bind(agency_id)
+        .bind(&draft.title)
+        .bind(draft.formed_on),
+    };
+    e.fetch_optional(sql)
+        .await?
+        .map(|r| r.get("id"))
+        .transpose()
+}
