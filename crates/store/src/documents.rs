@@ -996,3 +996,11 @@ pub async fn find_existing(
         .map(|r| r.get("id"))
         .transpose()
 }
+
+/// The document with this 索引号, if any.
+pub async fn id_by_index(e: &mut impl Exec, index_no: &str) -> Result<Option<i64>> {
+    e.fetch_optional(Sql::new("SELECT id FROM documents WHERE index_no = $1").bind(index_no.trim()))
+        .await?
+        .map(|r| r.get("id"))
+        .transpose()
+}

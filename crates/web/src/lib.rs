@@ -54,6 +54,8 @@ pub fn router(state: AppState) -> Router {
             post(documents::add_interpretation),
         )
         .route("/office/documents/{id}/waiver", post(documents::waive))
+        .route("/office/documents/{id}/relations", post(documents::relate))
+        .route("/office/agencies/{code}/rules", post(admin::update_rules))
         .route("/office/interpretations", get(documents::coverage))
         .route("/documents/{id}", get(public::document))
         .route("/login", get(auth::login_form).post(auth::login))

@@ -44,6 +44,7 @@ both!(
     interpretations_are_published_with_their_policy,
     the_office_compiles_gazette_issues,
     agencies_keep_their_catalogue,
+    relations_and_agency_rules_from_the_office,
 );
 
 /// A bad form submission: its fields, the expected status and a phrase of the message.
@@ -2112,4 +2113,159 @@ async fn agencies_keep_their_catalogue(app: App) {
         "filed content is listed"
     );
     assert!(!html.contains("内部起草中的文件"));
+}
+
+async fn relations_and_agency_rules_from_the_office(app: App) {
+    // An administrator sets the education bureau's rules: a Shanghai-style 10-day limit and
+    // another 索引号 pattern; bad values change nothing.
+    let admin = app.login("admin").await;
+    let csrf = app.csrf(&admin, "/office/agencies/YX0201").await;
+    let rules = |pattern: &'static str, limit: &'static str| {
+        let (c, url, csrf) = (
+            admin.clone(),
+            app.url("/office/agencies/YX0201/rules"),
+            csrf.clone(),
+        );
+        async move {
+            c.post(url)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("index_pattern", pattern),
+                    ("publication_limit", limit),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = rules("{year}-{seq}", "10").await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("必须恰好包含一个 {agency_code}")
+    );
+    assert_eq!(
+        rules("{agency_code}/{year}-{seq:05}", "30").await.status(),
+        422
+    );
+    assert_eq!(
+        rules("{agency_code}-{year}-{seq:03}", "10").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let html = admin
+        .get(app.url("/office/agencies/YX0201"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("value=\"{agency_code}-{year}-{seq:03}\"") && html.contains("value=\"10\"")
+    );
+    let staff = app.login("staff").await;
+    let scsrf = app.csrf(&staff, "/office").await;
+    let res = staff
+        .post(app.url("/office/agencies/YX0201/rules"))
+        .form(&[("csrf", scsrf.as_str()), ("publication_limit", "5")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+
+    // Staff register a new rule that repeals the published 2021 document, by its 索引号.
+    let dcsrf = app.csrf(&staff, "/office/documents/new").await;
+    let form = with(
+        doc_form(&dcsrf, "关于废止部分文件的决定"),
+        "disclosure_mode",
+        "proactive",
+    );
+    let res = staff
+        .post(app.url("/office/documents"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let detail = res.headers()["location"].to_str().unwrap().to_string();
+    let html = staff
+        .get(app.url(&detail))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("YX0201-2026-001"), "the new pattern is used");
+    let relate = |kind: &'static str, index: &'static str| {
+        let (c, url, csrf) = (
+            staff.clone(),
+            app.url(&format!("{detail}/relations")),
+            dcsrf.clone(),
+        );
+        async move {
+            c.post(url)
+                .form(&[("csrf", csrf.as_str()), ("kind", kind), ("index_no", index)])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = relate("repeals", "NOPE-1").await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("索引号“NOPE-1”不存在"));
+    assert_eq!(
+        relate("repeals", "YX0201/2021-00001").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let public = app
+        .client()
+        .get(app.url(&format!("/documents/{}", app.doc_id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        public.contains("现行有效"),
+        "validity changes only when the repealing document is published"
+    );
+    for a in ["submit"] {
+        staff
+            .post(app.url(&format!("{detail}/actions")))
+            .form(&[("csrf", dcsrf.as_str()), ("action", a)])
+            .send()
+            .await
+            .unwrap();
+    }
+    let reviewer = app.login("reviewer").await;
+    let rcsrf = app.csrf(&reviewer, &detail).await;
+    reviewer
+        .post(app.url(&format!("{detail}/actions")))
+        .form(&[("csrf", rcsrf.as_str()), ("action", "approve")])
+        .send()
+        .await
+        .unwrap();
+    let res = staff
+        .post(app.url(&format!("{detail}/actions")))
+        .form(&[("csrf", dcsrf.as_str()), ("action", "publish")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let public = app
+        .client()
+        .get(app.url(&format!("/documents/{}", app.doc_id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        public.contains("本文件已废止") && public.contains("关于废止部分文件的决定"),
+        "banner with a link to the repealing document"
+    );
 }

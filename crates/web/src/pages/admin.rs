@@ -53,6 +53,9 @@ struct AgenciesAdmin {
     editing: bool,
     error: Option<String>,
     error_field: String,
+    /// The agency's 索引号 pattern and publication limit, when editing.
+    rules_pattern: String,
+    rules_limit: String,
 }
 
 async fn agencies_page(
@@ -70,7 +73,17 @@ async fn agencies_page(
         "机构管理"
     };
     let (error, error_field) = super::split_error(error);
+    let (mut rules_pattern, mut rules_limit) = (String::new(), String::new());
+    if editing
+        && let Ok(code) = gongkai_domain::agency::AgencyCode::parse(&form.code)
+        && let Some(a) = agencies::by_code(&mut c, &code).await?
+    {
+        rules_pattern = a.index_pattern()?.as_str().to_string();
+        rules_limit = a.publication_limit().to_string();
+    }
     Ok(AgenciesAdmin {
+        rules_pattern,
+        rules_limit,
         chrome: staff.chrome(title),
         tree: tree_rows(&tree),
         kinds: kinds(),
@@ -288,6 +301,70 @@ pub async fn create_user(
         Err(e) if e.is_input_error() => {
             let status = crate::error::status_of(&e);
             let p = users_page(&state, &staff, form.input, Some(e)).await?;
+            page(&p, status, None)
+        }
+        Err(e) => Err(AppError(e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RulesForm {
+    csrf: String,
+    #[serde(default)]
+    index_pattern: String,
+    #[serde(default)]
+    publication_limit: String,
+}
+
+/// Sets an agency's 索引号 pattern and publication limit (working days).
+pub async fn update_rules(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(code): Path<String>,
+    Form(form): Form<RulesForm>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    staff.require_admin()?;
+    let mut c = state.db.conn().await?;
+    let agency = super::agency_or_404(&mut c, &code).await?;
+    let parent = match agency.parent_id {
+        Some(id) => agencies::by_id(&mut c, id).await?,
+        None => None,
+    };
+    drop(c);
+    let code = gongkai_domain::agency::AgencyCode::parse(&agency.code)?;
+    let actor = staff.actor();
+    let result = async {
+        let limit = match form.publication_limit.trim() {
+            "" => None,
+            l => Some(l.parse::<u32>().map_err(|_| {
+                DomainError::invalid(
+                    gongkai_domain::Field::new("publication_limit", "公开时限"),
+                    "公开时限应为 1–20 的整数",
+                )
+            })?),
+        };
+        let pattern = Some(form.index_pattern.trim()).filter(|p| !p.is_empty());
+        state
+            .db
+            .write(async |tx| {
+                agencies::set_disclosure_rules(tx, &actor, &code, pattern, limit).await
+            })
+            .await
+    }
+    .await;
+    match result {
+        Ok(a) => Ok(Redirect::to(&format!("/office/agencies/{}", a.code)).into_response()),
+        Err(e) if e.is_input_error() => {
+            let status = crate::error::status_of(&e);
+            let p = agencies_page(
+                &state,
+                &staff,
+                input_of(&agency, parent.as_ref()),
+                true,
+                Some(e),
+            )
+            .await?;
             page(&p, status, None)
         }
         Err(e) => Err(AppError(e)),

@@ -347,6 +347,8 @@ struct DetailPage {
     error: Option<String>,
     interpretations: Vec<Interpretation>,
     forms: Vec<Choice>,
+    relations: Vec<documents::Related>,
+    relation_kinds: Vec<Choice>,
 }
 
 async fn detail_page(
@@ -358,9 +360,12 @@ async fn detail_page(
     let mut c = state.db.conn().await?;
     let doc = documents::staff_get(&mut c, &staff.user.principal(), id).await?;
     let interpretations = interpretations::for_document(&mut c, id).await?;
+    let relations = documents::relations(&mut c, id).await?;
     let role = staff.user.role;
     Ok(DetailPage {
         interpretations,
+        relations,
+        relation_kinds: choices!(gongkai_domain::document::RelationKind),
         forms: InterpretationKind::ALL
             .iter()
             .map(|f| Choice {
@@ -566,4 +571,39 @@ pub async fn coverage(
         StatusCode::OK,
         None,
     )
+}
+
+#[derive(Deserialize)]
+pub struct RelationForm {
+    csrf: String,
+    kind: String,
+    index_no: String,
+}
+
+/// Records that this document amends, replaces or repeals another, named by its 索引号.
+pub async fn relate(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<RelationForm>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    let id = parse_id(&id)?;
+    let principal = staff.user.principal();
+    let actor = staff.actor();
+    let result = async {
+        let kind = gongkai_domain::document::RelationKind::parse(&form.kind)?;
+        let field = gongkai_domain::Field::new("index_no", "索引号");
+        let target = documents::id_by_index(&mut state.db.conn().await?, &form.index_no)
+            .await?
+            .ok_or_else(|| {
+                DomainError::invalid(field, format!("索引号“{}”不存在", form.index_no.trim()))
+            })?;
+        state
+            .db
+            .write(async |tx| documents::relate(tx, &actor, &principal, id, target, kind).await)
+            .await
+    }
+    .await;
+    after_change(&state, &staff, id, result).await
 }
