@@ -5,8 +5,8 @@ use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
+use gongkai_store::Backend;
 use gongkai_store::testing::TestDb;
-use gongkai_store::{Backend, Exec, Sql};
 
 fn temp_dir(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
@@ -123,20 +123,7 @@ async fn user_commands(backend: Backend) {
     let out = run(cmd(&["demo"]), None);
     assert!(text(&out.stdout).contains("演示数据已存在"));
 
-    let users = |t: &TestDb| {
-        let db = t.db.clone();
-        async move {
-            db.conn()
-                .await
-                .unwrap()
-                .fetch_one(Sql::new("SELECT COUNT(*) AS n FROM users"))
-                .await
-                .unwrap()
-                .get::<i64>("n")
-                .unwrap()
-        }
-    };
-    let before = users(&t).await;
+    let before = t.count("users").await;
     for (args, stdin, message) in [
         (
             vec![
@@ -183,7 +170,7 @@ async fn user_commands(backend: Backend) {
             text(&out.stderr)
         );
     }
-    assert_eq!(users(&t).await, before, "bad input wrote nothing");
+    assert_eq!(t.count("users").await, before, "bad input wrote nothing");
 
     let out = run(
         cmd(&[
@@ -209,7 +196,7 @@ async fn user_commands(backend: Backend) {
         None,
     );
     assert!(text(&out.stdout).contains("初始密码(只显示这一次)"));
-    assert_eq!(users(&t).await, before + 2);
+    assert_eq!(t.count("users").await, before + 2);
 
     let out = run(cmd(&["user", "token", "newstaff", "--name", "ci"]), None);
     assert!(out.status.success());
@@ -223,20 +210,7 @@ async fn user_commands(backend: Backend) {
 
     // Import: good rows kept, bad rows reported, re-running changes nothing.
     let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/import-sample.csv");
-    let docs = |t: &TestDb| {
-        let db = t.db.clone();
-        async move {
-            db.conn()
-                .await
-                .unwrap()
-                .fetch_one(Sql::new("SELECT COUNT(*) AS n FROM documents"))
-                .await
-                .unwrap()
-                .get::<i64>("n")
-                .unwrap()
-        }
-    };
-    let before_import = docs(&t).await;
+    let before_import = t.count("documents").await;
     let out = run(cmd(&["import", "documents", sample]), None);
     assert_eq!(
         out.status.code(),
@@ -254,7 +228,7 @@ async fn user_commands(backend: Backend) {
             && report.contains("第 4 行:机构代码:机构代码“NOPE99”不存在"),
         "{report}"
     );
-    assert_eq!(docs(&t).await, before_import + 2);
+    assert_eq!(t.count("documents").await, before_import + 2);
     let out = run(cmd(&["import", "documents", sample]), None);
     assert!(
         text(&out.stdout).contains("新增 0 件,已存在跳过 2 件"),
@@ -262,7 +236,7 @@ async fn user_commands(backend: Backend) {
         text(&out.stdout)
     );
     assert_eq!(
-        docs(&t).await,
+        t.count("documents").await,
         before_import + 2,
         "re-running is idempotent"
     );

@@ -198,6 +198,17 @@ impl App {
         csrf_of(&html)
     }
 
+    /// Posts a workflow action on an office document page as `c`, with that page's CSRF token.
+    async fn act(&self, c: &Client, detail: &str, action: &str) -> StatusCode {
+        let csrf = self.csrf(c, detail).await;
+        c.post(self.url(&format!("{detail}/actions")))
+            .form(&[("csrf", csrf.as_str()), ("action", action)])
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+
     async fn count(&self, table: &str) -> i64 {
         self.t.count(table).await
     }
@@ -1453,13 +1464,10 @@ async fn document_review_workflow_in_the_office(app: App) {
 
     let reviewer = app.login("reviewer").await;
     let rcsrf = app.csrf(&reviewer, &detail).await;
-    let res = reviewer
-        .post(app.url(&format!("{detail}/actions")))
-        .form(&[("csrf", rcsrf.as_str()), ("action", "approve")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.act(&reviewer, &detail, "approve").await,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(
         post(&staff, action("publish", "")).await.status(),
         StatusCode::SEE_OTHER
@@ -1513,13 +1521,10 @@ async fn document_review_workflow_in_the_office(app: App) {
         post(&staff, action("submit", "")).await.status(),
         StatusCode::SEE_OTHER
     );
-    let res = reviewer
-        .post(app.url(&format!("{detail}/actions")))
-        .form(&[("csrf", rcsrf.as_str()), ("action", "approve")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.act(&reviewer, &detail, "approve").await,
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(
         post(&staff, action("publish", "")).await.status(),
         StatusCode::SEE_OTHER
@@ -1821,13 +1826,7 @@ async fn interpretations_are_published_with_their_policy(app: App) {
     };
     act(&staff, "submit").await;
     let reviewer = app.login("reviewer").await;
-    let rcsrf = app.csrf(&reviewer, &detail).await;
-    reviewer
-        .post(app.url(&format!("{detail}/actions")))
-        .form(&[("csrf", rcsrf.as_str()), ("action", "approve")])
-        .send()
-        .await
-        .unwrap();
+    app.act(&reviewer, &detail, "approve").await;
     // 三同步: refused without an interpretation.
     let res = act(&staff, "publish").await;
     assert_eq!(res.status(), 409);
@@ -2241,13 +2240,7 @@ async fn relations_and_agency_rules_from_the_office(app: App) {
             .unwrap();
     }
     let reviewer = app.login("reviewer").await;
-    let rcsrf = app.csrf(&reviewer, &detail).await;
-    reviewer
-        .post(app.url(&format!("{detail}/actions")))
-        .form(&[("csrf", rcsrf.as_str()), ("action", "approve")])
-        .send()
-        .await
-        .unwrap();
+    app.act(&reviewer, &detail, "approve").await;
     let res = staff
         .post(app.url(&format!("{detail}/actions")))
         .form(&[("csrf", dcsrf.as_str()), ("action", "publish")])
