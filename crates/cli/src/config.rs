@@ -23,6 +23,8 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// The public base URL, for feeds and the sitemap (default: the request's Host).
     pub public_url: Option<String>,
+    /// Largest attachment accepted, in MiB.
+    pub max_upload_mib: usize,
     /// `text` or `json`.
     pub log_format: String,
     /// The first administrator's password; generated and printed once when unset.
@@ -42,6 +44,7 @@ impl Default for Config {
             secure_cookies: false,
             trust_forwarded_for: false,
             public_url: None,
+            max_upload_mib: 20,
             log_format: "text".into(),
             admin_password: None,
             root_agency_code: "GOV".into(),

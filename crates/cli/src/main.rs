@@ -315,6 +315,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), DomainError> {
         secure_cookies: cfg.secure_cookies,
         trust_forwarded_for: cfg.trust_forwarded_for,
         public_url: cfg.public_url.clone(),
+        max_upload_bytes: cfg.max_upload_mib.clamp(1, 1024) * 1024 * 1024,
         ..WebConfig::default()
     };
     println!(

@@ -1,6 +1,7 @@
 //! The rules of gongkai, free of I/O: no database, no HTTP, no clock. Time is passed in.
 
 pub mod agency;
+pub mod attachment;
 pub mod calendar;
 pub mod error;
 pub mod text;
@@ -13,4 +14,5 @@ pub mod document;
 pub mod gazette;
 pub mod index_number;
 pub mod interpretation;
+pub mod rich_text;
 pub mod topics;

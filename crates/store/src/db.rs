@@ -45,6 +45,7 @@ pub enum Value {
     Bool(Option<bool>),
     Date(Option<NaiveDate>),
     Time(Option<DateTime<Utc>>),
+    Bytes(Option<Vec<u8>>),
 }
 
 macro_rules! value_from {
@@ -67,6 +68,7 @@ value_from!(Text, &str);
 value_from!(Bool, bool);
 value_from!(Date, NaiveDate);
 value_from!(Time, DateTime<Utc>);
+value_from!(Bytes, Vec<u8>);
 
 impl From<&String> for Value {
     fn from(v: &String) -> Self {
@@ -123,6 +125,7 @@ macro_rules! bind_all {
                 Value::Bool(v) => q.bind(v),
                 Value::Date(v) => q.bind(v),
                 Value::Time(v) => q.bind(v),
+                Value::Bytes(v) => q.bind(v),
             };
         }
         q

@@ -306,18 +306,27 @@ struct Working {
 }
 
 async fn working(tx: &mut Tx, id: i64) -> Result<Working> {
-    let row = tx
+    version_of(tx, id, "working_version_id")
+        .await?
+        .ok_or(NOT_FOUND)
+}
+
+/// The working or the public version (`column` names which).
+async fn version_of(tx: &mut Tx, id: i64, column: &'static str) -> Result<Option<Working>> {
+    let Some(row) = tx
         .fetch_optional(
             Sql::dynamic(format!(
                 "SELECT d.agency_id, {VERSION} FROM documents d \
-                 JOIN document_versions v ON v.id = d.working_version_id WHERE d.id = $1"
+                 JOIN document_versions v ON v.id = d.{column} WHERE d.id = $1"
             ))
             .bind(id),
         )
         .await?
-        .ok_or(NOT_FOUND)?;
+    else {
+        return Ok(None);
+    };
     let v = version(&row)?;
-    Ok(Working {
+    Ok(Some(Working {
         agency_id: row.get("agency_id")?,
         version_id: v.id,
         version_no: v.version_no,
@@ -325,7 +334,7 @@ async fn working(tx: &mut Tx, id: i64) -> Result<Working> {
         attribute: v.attribute,
         needs_interpretation: v.needs_interpretation,
         waiver: v.interpretation_waiver,
-    })
+    }))
 }
 
 /// Changes a document. A draft or returned version is edited in place; a published (or
@@ -382,6 +391,7 @@ pub async fn revise(
                 .fetch_one(version_insert(id, w.version_no + 1, draft, actor, now))
                 .await?;
             let vid: i64 = v.get("id")?;
+            crate::attachments::carry_over(tx, id, w.version_no, w.version_no + 1).await?;
             tx.execute(
                 Sql::new("UPDATE document_versions SET change_note = $1 WHERE id = $2")
                     .bind(note)
@@ -426,7 +436,16 @@ pub async fn act(
     action: &Action,
     today: NaiveDate,
 ) -> Result<Status> {
-    let w = working(tx, id).await?;
+    let mut w = working(tx, id).await?;
+    // Withdrawal takes the published version off the site even while a correction of it is
+    // being drafted; every other action moves the working version.
+    if matches!(action, Action::Withdraw { .. })
+        && w.status != Status::Published
+        && let Some(public) = version_of(tx, id, "public_version_id").await?
+        && public.status == Status::Published
+    {
+        w = public;
+    }
     let t = transition(w.status, action, who, w.agency_id, w.attribute.as_ref())?;
     if t.to == Status::Published {
         let n = crate::interpretations::count_for(tx, id).await?;

@@ -17,6 +17,7 @@ pub mod views;
 use std::net::SocketAddr;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -25,8 +26,19 @@ use tower_http::limit::RequestBodyLimitLayer;
 pub use state::{AppState, WebConfig};
 
 pub fn router(state: AppState) -> Router {
-    use pages::{admin, auth, catalogue, documents, gazette, office, public};
+    use pages::{admin, attachments, auth, catalogue, documents, gazette, office, public};
     let limit = state.config.max_body_bytes;
+    // Uploads get their own, larger limit (the file plus the rest of the form); every other
+    // route keeps the small one.
+    let upload_limit = state.config.max_upload_bytes + 64 * 1024;
+    let uploads = Router::new()
+        .route(
+            "/office/documents/{id}/attachments",
+            post(attachments::upload_to_document),
+        )
+        .route("/office/gazette/{id}/pdf", post(attachments::upload_gazette_pdf))
+        .layer(DefaultBodyLimit::max(upload_limit))
+        .layer(RequestBodyLimitLayer::new(upload_limit));
     Router::new()
         .route("/", get(public::home))
         .route("/agencies", get(public::agency_list))
@@ -104,11 +116,22 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{name}", get(assets::serve))
+        .route(
+            "/office/documents/{id}/attachments/{attachment}/delete",
+            post(attachments::remove_from_document),
+        )
+        .route("/office/attachments/{id}", get(attachments::staff_file))
+        .route("/attachments/{id}/{name}", get(attachments::public_file))
+        .route(
+            "/office/gazette/{id}",
+            get(gazette::edit_form).post(gazette::update),
+        )
+        .layer(RequestBodyLimitLayer::new(limit))
+        .merge(uploads)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             page_cache::layer,
         ))
-        .layer(RequestBodyLimitLayer::new(limit))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(

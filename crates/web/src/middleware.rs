@@ -55,7 +55,10 @@ fn security_headers(h: &mut HeaderMap, private: bool) {
     let set = |h: &mut HeaderMap, k: HeaderName, v: &'static str| {
         h.insert(k, HeaderValue::from_static(v));
     };
-    set(h, header::CONTENT_SECURITY_POLICY, CSP);
+    // A handler may set a stricter policy (served files are sandboxed).
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        set(h, header::CONTENT_SECURITY_POLICY, CSP);
+    }
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(
         h,

@@ -23,6 +23,8 @@ pub struct WebConfig {
     pub public_url: Option<String>,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// Largest accepted attachment, in bytes (the upload routes allow this plus the form).
+    pub max_upload_bytes: usize,
 }
 
 impl Default for WebConfig {
@@ -37,6 +39,7 @@ impl Default for WebConfig {
             trust_forwarded_for: false,
             public_url: None,
             max_body_bytes: 1024 * 1024,
+            max_upload_bytes: gongkai_domain::attachment::DEFAULT_MAX_BYTES,
         }
     }
 }

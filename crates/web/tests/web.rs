@@ -47,6 +47,9 @@ both!(
     relations_and_agency_rules_from_the_office,
 );
 
+#[path = "web/attachments.rs"]
+mod attachments;
+
 /// A bad form submission: its fields, the expected status and a phrase of the message.
 type BadCase<'a> = (Vec<(&'a str, &'a str)>, u16, &'a str);
 
@@ -129,6 +132,7 @@ impl App {
         let config = WebConfig {
             login_failure_delay: Duration::ZERO,
             max_body_bytes: 64 * 1024,
+            max_upload_bytes: 256 * 1024,
             ..WebConfig::default()
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

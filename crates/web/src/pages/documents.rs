@@ -349,6 +349,21 @@ struct DetailPage {
     forms: Vec<Choice>,
     relations: Vec<documents::Related>,
     relation_kinds: Vec<Choice>,
+    attachments: Vec<gongkai_store::attachments::Attachment>,
+    max_upload: String,
+    body_html: String,
+}
+
+/// The detail page again, with the message of a rejected change.
+pub async fn detail_with_error(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    e: DomainError,
+) -> AppResult<Response> {
+    let status = status_of(&e);
+    let p = detail_page(state, staff, id, Some(e.to_string())).await?;
+    page(&p, status, None)
 }
 
 async fn detail_page(
@@ -361,8 +376,13 @@ async fn detail_page(
     let doc = documents::staff_get(&mut c, &staff.user.principal(), id).await?;
     let interpretations = interpretations::for_document(&mut c, id).await?;
     let relations = documents::relations(&mut c, id).await?;
+    let attachments =
+        gongkai_store::attachments::for_version(&mut c, id, doc.version.version_no).await?;
     let role = staff.user.role;
     Ok(DetailPage {
+        body_html: gongkai_domain::rich_text::to_html(&doc.version.body),
+        attachments,
+        max_upload: gongkai_domain::attachment::human_size(state.config.max_upload_bytes),
         interpretations,
         relations,
         relation_kinds: choices!(gongkai_domain::document::RelationKind),

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_domain::DomainError;
 use gongkai_domain::gazette::{IssueDraft, IssueInput};
+use gongkai_store::attachments::{self, Attachment};
 use gongkai_store::db;
 use gongkai_store::documents::DocumentSummary;
 use gongkai_store::gazette::{self, Issue};
@@ -70,6 +71,7 @@ struct IssuePage {
     chrome: Chrome,
     issue: Issue,
     documents: Vec<DocumentSummary>,
+    pdf: Option<Attachment>,
 }
 
 pub async fn issue(
@@ -79,15 +81,16 @@ pub async fn issue(
 ) -> AppResult<Response> {
     let not_found = || AppError(DomainError::NotFound { what: "公报" });
     let id: i64 = id.parse().map_err(|_| not_found())?;
-    let (issue, documents) = gazette::get(&mut state.db.conn().await?, id)
-        .await?
-        .ok_or_else(not_found)?;
+    let mut c = state.db.conn().await?;
+    let (issue, documents) = gazette::get(&mut c, id).await?.ok_or_else(not_found)?;
+    let pdf = attachments::for_gazette(&mut c, id).await?.into_iter().next();
     let title = format!("政府公报 {}", issue.label());
     page(
         &IssuePage {
             chrome: visitor.chrome(&title),
             issue,
             documents,
+            pdf,
         },
         StatusCode::OK,
         None,
@@ -101,27 +104,123 @@ struct CompilePage {
     form: IssueInput,
     error: Option<String>,
     error_field: String,
+    /// The issue being corrected, with its PDF; `None` when compiling a new one.
+    editing: Option<(Issue, Option<Attachment>)>,
+    issues: Vec<Issue>,
+    max_upload: String,
 }
 
-fn compile_page(staff: &Staff, form: IssueInput, error: Option<DomainError>) -> CompilePage {
-    let (error, error_field) = super::split_error(error);
-    CompilePage {
-        chrome: staff.chrome("编辑政府公报"),
-        form,
-        error_field,
-        error,
-    }
-}
-
-pub async fn compile_form(staff: Staff) -> AppResult<Response> {
+async fn compile_page(
+    state: &AppState,
+    staff: &Staff,
+    form: IssueInput,
+    error: Option<DomainError>,
+    editing: Option<Issue>,
+) -> AppResult<CompilePage> {
     if !staff.user.role.sees_all_agencies() {
         return Err(AppError(DomainError::Forbidden));
     }
-    page(
-        &compile_page(&staff, IssueInput::default(), None),
-        StatusCode::OK,
-        None,
-    )
+    let (error, error_field) = super::split_error(error);
+    let mut c = state.db.conn().await?;
+    let editing = match editing {
+        Some(issue) => {
+            let pdf = attachments::for_gazette(&mut c, issue.id)
+                .await?
+                .into_iter()
+                .next();
+            Some((issue, pdf))
+        }
+        None => None,
+    };
+    Ok(CompilePage {
+        chrome: staff.chrome(match editing {
+            Some(_) => "修改政府公报",
+            None => "编辑政府公报",
+        }),
+        form,
+        error_field,
+        error,
+        editing,
+        issues: gazette::all(&mut c, 200).await?,
+        max_upload: gongkai_domain::attachment::human_size(state.config.max_upload_bytes),
+    })
+}
+
+pub async fn compile_form(State(state): State<AppState>, staff: Staff) -> AppResult<Response> {
+    let p = compile_page(&state, &staff, IssueInput::default(), None, None).await?;
+    page(&p, StatusCode::OK, None)
+}
+
+async fn issue_for_editing(state: &AppState, id: i64) -> AppResult<(Issue, IssueInput)> {
+    let (issue, indexes) = gazette::for_editing(&mut state.db.conn().await?, id)
+        .await?
+        .ok_or(AppError(DomainError::NotFound { what: "公报" }))?;
+    let input = IssueInput {
+        year: issue.year.to_string(),
+        number: issue.number.to_string(),
+        issued_on: issue.issued_on.to_string(),
+        documents: indexes.join("\n"),
+    };
+    Ok((issue, input))
+}
+
+fn issue_id(id: &str) -> AppResult<i64> {
+    id.parse()
+        .map_err(|_| AppError(DomainError::NotFound { what: "公报" }))
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let (issue, input) = issue_for_editing(&state, issue_id(&id)?).await?;
+    let p = compile_page(&state, &staff, input, None, Some(issue)).await?;
+    page(&p, StatusCode::OK, None)
+}
+
+/// The edit page again with the message of a rejected change (e.g. a PDF upload).
+pub async fn edit_with_error(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    e: DomainError,
+) -> AppResult<Response> {
+    let status = status_of(&e);
+    let (issue, input) = issue_for_editing(state, id).await?;
+    let p = compile_page(state, staff, input, Some(e), Some(issue)).await?;
+    page(&p, status, None)
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<CompileForm>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    let id = issue_id(&id)?;
+    let principal = staff.user.principal();
+    let actor = staff.actor();
+    let result = match IssueDraft::parse(&form.input, db::now().date_naive()) {
+        Ok(d) => {
+            state
+                .db
+                .write(async |tx| gazette::update(tx, &actor, &principal, id, &d).await)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/office/gazette/{id}")).into_response()),
+        Err(e) if e.is_input_error() => {
+            let status = status_of(&e);
+            let (issue, _) = issue_for_editing(&state, id).await?;
+            let p = compile_page(&state, &staff, form.input, Some(e), Some(issue)).await?;
+            page(&p, status, None)
+        }
+        Err(e) => Err(AppError(e)),
+    }
 }
 
 #[derive(Deserialize)]
@@ -152,7 +251,8 @@ pub async fn compile(
         Ok(id) => Ok(Redirect::to(&format!("/gazette/{id}")).into_response()),
         Err(e) if e.is_input_error() => {
             let status = status_of(&e);
-            page(&compile_page(&staff, form.input, Some(e)), status, None)
+            let p = compile_page(&state, &staff, form.input, Some(e), None).await?;
+            page(&p, status, None)
         }
         Err(e) => Err(AppError(e)),
     }

@@ -1,6 +1,7 @@
 //! Server-rendered pages: the public portal, login, and the office (staff) area.
 
 pub mod admin;
+pub mod attachments;
 pub mod auth;
 pub mod catalogue;
 pub mod documents;

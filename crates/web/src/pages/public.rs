@@ -6,6 +6,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use gongkai_domain::DomainError;
 use gongkai_domain::document::{DocKind, Validity};
+use gongkai_domain::rich_text;
+use gongkai_store::attachments::{self, Attachment};
 use gongkai_store::agencies::{self, Agency};
 use gongkai_store::documents::{self, Document, DocumentSummary, HistoryEntry, Related};
 use gongkai_store::interpretations::Interpretation;
@@ -110,7 +112,8 @@ pub async fn agency(
 struct DocumentPage {
     chrome: Chrome,
     doc: Document,
-    paragraphs: Vec<String>,
+    body_html: String,
+    attachments: Vec<Attachment>,
     history: Vec<HistoryEntry>,
     replaced_by: Vec<Related>,
     acts_on: Vec<Related>,
@@ -128,17 +131,14 @@ pub async fn document(
     let doc = documents::public_get(&mut c, id)
         .await?
         .ok_or_else(not_found)?;
-    // A withdrawn document keeps its page with the notice, but not its text.
-    let paragraphs = if doc.withdrawn_at.is_some() {
-        Vec::new()
+    // A withdrawn document keeps its page with the notice, but not its text or files.
+    let (body_html, attachments) = if doc.withdrawn_at.is_some() {
+        (String::new(), Vec::new())
     } else {
-        doc.version
-            .body
-            .split('\n')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(String::from)
-            .collect()
+        (
+            rich_text::to_html(&doc.version.body),
+            attachments::for_version(&mut c, id, doc.version.version_no).await?,
+        )
     };
     let history = documents::history(&mut c, id).await?;
     let interpretations = if doc.withdrawn_at.is_some() {
@@ -155,7 +155,8 @@ pub async fn document(
         &DocumentPage {
             chrome: visitor.chrome(&title),
             doc,
-            paragraphs,
+            body_html,
+            attachments,
             history,
             replaced_by,
             acts_on,
@@ -258,7 +259,7 @@ pub async fn document_list(
 struct InterpretationPage {
     chrome: Chrome,
     item: Interpretation,
-    paragraphs: Vec<String>,
+    body_html: String,
     policies: Vec<(i64, String)>,
 }
 
@@ -277,19 +278,13 @@ pub async fn interpretation(
     let (item, policies) = gongkai_store::interpretations::public_get(&mut c, id)
         .await?
         .ok_or_else(not_found)?;
-    let paragraphs = item
-        .body
-        .split('\n')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(String::from)
-        .collect();
+    let body_html = rich_text::to_html(&item.body);
     let title = item.title.clone();
     page(
         &InterpretationPage {
             chrome: visitor.chrome(&title),
             item,
-            paragraphs,
+            body_html,
             policies,
         },
         StatusCode::OK,
