@@ -4,14 +4,16 @@
 use chrono::NaiveDate;
 use gongkai_domain::DomainError;
 use gongkai_domain::agency::{AgencyCode, AgencyDraft, AgencyInput};
+use gongkai_domain::attachment;
 use gongkai_domain::catalogue::{ItemDraft, ItemInput};
+use gongkai_domain::document::Action;
 use gongkai_domain::document::{DocumentDraft, DocumentInput, RelationKind};
 use gongkai_domain::gazette::{IssueDraft, IssueInput};
 use gongkai_domain::interpretation::{InterpretationDraft, InterpretationInput};
 use gongkai_domain::user::UserDraft;
 use gongkai_domain::user::{Principal, Role};
 use gongkai_store::{Actor, Db, agencies, secret, users};
-use gongkai_store::{catalogue, documents, gazette, interpretations};
+use gongkai_store::{attachments, catalogue, documents, gazette, interpretations};
 
 pub const ROOT_CODE: &str = "YX0000";
 
@@ -250,6 +252,7 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
             address: (*address).into(),
             postcode: "201600".into(),
             office_hours: HOURS.into(),
+            fax: (*phone).into(),
         };
         agencies::create(&mut tx, &actor, &AgencyDraft::parse(&input)?).await?;
     }
@@ -273,6 +276,18 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
         agency_id: 0,
     };
     let today = tx.now().date_naive();
+    // The district's own additions to its 政府信息公开指南.
+    agencies::set_disclosure_rules(
+        &mut tx,
+        &actor,
+        &gongkai_domain::agency::AgencyCode::parse("YX0000")?,
+        &agencies::DisclosureRules {
+            pattern: None,
+            limit: None,
+            guide_note: "## 政府信息查阅场所\n\n- 云溪区档案馆:云溪区文化路 8 号,工作日 9:00—16:30\n- 云溪区图书馆:云溪区文化路 10 号,周二至周日 9:00—20:00\n- 云溪区政务服务中心:一楼综合窗口\n\n## 申请表下载\n\n在线申请无需下载;书面申请可在受理窗口领取申请表,也可自行书写,写明《条例》第二十九条规定的内容即可。",
+        },
+    )
+    .await?;
     for seed in SEEDS {
         let agency = agency_id(&mut tx, seed.agency).await?;
         let (y, m, d) = seed.date;
@@ -494,6 +509,19 @@ async fn generated(
             audience: "全社会".into(),
             method: "主动公开".into(),
             refresh_days: refresh.into(),
+            // The basis names the 条例第二十条 item where there is one: “第二十条第(七)项”.
+            statutory: gongkai_domain::catalogue::STATUTORY_ITEMS
+                .iter()
+                .enumerate()
+                .map(|(i, _)| i as u32 + 1)
+                .find(|n| {
+                    basis.contains(&format!(
+                        "第二十条第{}项",
+                        gongkai_domain::catalogue::statutory_number(*n)
+                    ))
+                })
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
         };
     let gov_office = agency_id(tx, "YX0100").await?;
     let policies = catalogue::create_item(
@@ -567,7 +595,67 @@ async fn generated(
         issued_on: "2024-06-28".into(),
         documents: "YX0100/2024-00001\nYX0100/2024-00002\nYX0201/2024-00001\nYX0202/2024-00001\nYX0204/2024-00001".into(),
     };
-    gazette::create(tx, actor, office, &IssueDraft::parse(&issue, today)?).await?;
+    let issue_id = gazette::create(tx, actor, office, &IssueDraft::parse(&issue, today)?).await?;
+    let pdf = crate::demo_pdf::page(
+        "云溪区人民政府公报 2024年第1期",
+        &[
+            "(演示文件)云溪区人民政府办公室编印  2024年6月28日",
+            "目录",
+            "云溪区2024年政务公开工作要点",
+            "云溪区政府信息公开申请办理规定(2024年修订)",
+        ],
+    );
+    let upload = attachment::check("云溪区人民政府公报2024年第1期.pdf", &pdf, usize::MAX)?;
+    attachments::set_gazette_pdf(tx, actor, office, issue_id, &upload, &pdf).await?;
+    // A list published the regular way, with its files: drafted, attached, reviewed, published,
+    // and filed under the DRC's catalogue item for 条例第二十条第(八)项.
+    let fees = DocumentInput {
+        title: "云溪区2024年涉企行政事业性收费目录清单".into(),
+        doc_number: "云发改发〔2024〕12号".into(),
+        kind: "notice".into(),
+        topic: "财政、金融、审计\\财政".into(),
+        formed_on: "2024-03-01".into(),
+        body: "## 一、公布范围\n本清单列明本区现行有效的涉企行政事业性收费项目。\n\n## 二、说明\n1. 清单之外的收费项目,企业有权拒绝缴纳。\n2. 收费标准详见附件。\n\n| 项目 | 依据 |\n|---|---|\n| 不动产登记费 | 发改价格规〔2016〕2559号 |\n".into(),
+        disclosure_mode: "proactive".into(),
+        keywords: "收费清单 涉企收费".into(),
+        ..Default::default()
+    };
+    let fees = DocumentDraft::parse(&fees, today)?;
+    let drc = agency_id(tx, "YX0201").await?;
+    let fees = documents::register(tx, actor, office, drc, &fees, None).await?;
+    let pdf = crate::demo_pdf::page(
+        "云溪区2024年涉企行政事业性收费目录清单",
+        &["(演示文件)", "一、不动产登记费", "二、商标注册收费"],
+    );
+    let upload = attachment::check("涉企行政事业性收费目录清单.pdf", &pdf, usize::MAX)?;
+    attachments::add_to_document(tx, actor, office, fees, &upload, &pdf).await?;
+    for action in [Action::Submit, Action::Approve, Action::Publish] {
+        documents::act(tx, actor, office, fees, &action, today).await?;
+    }
+    let fee_item = catalogue::create_item(
+        tx,
+        actor,
+        office,
+        drc,
+        &ItemDraft::parse(&ItemInput {
+            name: "行政事业性收费".into(),
+            elements: "收费项目、依据、标准".into(),
+            basis: "条例第二十条第(八)项".into(),
+            time_limit: "20".into(),
+            channel: "政府网站".into(),
+            audience: "全社会".into(),
+            method: "主动公开".into(),
+            refresh_days: "400".into(),
+            statutory: "8".into(),
+            parent: String::new(),
+        })?,
+    )
+    .await?;
+    let fee_index = documents::staff_get(tx, office, fees)
+        .await?
+        .summary
+        .index_no;
+    catalogue::file(tx, actor, office, fee_item, &fee_index).await?;
     // A draft formed well over 20 working days ago: the dashboard shows it overdue.
     let late = DocumentInput {
         title: "云溪区教育局关于调整部分学校作息时间的通知".into(),

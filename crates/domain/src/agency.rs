@@ -141,6 +141,7 @@ pub struct AgencyDraft {
     pub address: Option<String>,
     pub postcode: Option<String>,
     pub office_hours: Option<String>,
+    pub fax: Option<String>,
 }
 
 /// Raw agency fields as typed into a form, the CLI or the API.
@@ -163,6 +164,8 @@ pub struct AgencyInput {
     pub postcode: String,
     #[serde(default)]
     pub office_hours: String,
+    #[serde(default)]
+    pub fax: String,
 }
 
 impl AgencyDraft {
@@ -216,6 +219,7 @@ impl AgencyDraft {
                 Field::new("office_hours", "办公时间"),
                 200,
             )?,
+            fax: text::optional(&input.fax, Field::new("fax", "传真"), 60)?,
         })
     }
 }

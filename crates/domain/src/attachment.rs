@@ -216,7 +216,10 @@ fn extension(name: &str) -> Option<String> {
 /// its last component is kept, stripped of control and path characters.
 pub fn check(name: &str, bytes: &[u8], max_bytes: usize) -> Result<Upload, DomainError> {
     if bytes.is_empty() {
-        return Err(DomainError::invalid(FIELD, "请选择要上传的文件(文件不能为空)"));
+        return Err(DomainError::invalid(
+            FIELD,
+            "请选择要上传的文件(文件不能为空)",
+        ));
     }
     if bytes.len() > max_bytes {
         return Err(DomainError::invalid(
@@ -244,7 +247,11 @@ pub fn check(name: &str, bytes: &[u8], max_bytes: usize) -> Result<Upload, Domai
         .to_string();
     match extension(&clean) {
         Some(ext) if kind.extensions().contains(&ext.as_str()) => {}
-        Some(ext) if FileKind::ALL.iter().any(|k| k.extensions().contains(&ext.as_str())) => {
+        Some(ext)
+            if FileKind::ALL
+                .iter()
+                .any(|k| k.extensions().contains(&ext.as_str())) =>
+        {
             return Err(DomainError::invalid(
                 FIELD,
                 format!(
@@ -365,14 +372,23 @@ mod tests {
         let u = check("C:\\Users\\王\\桌面\\通知.PDF", pdf, 100).unwrap();
         assert_eq!(u.file_name, "通知.PDF");
         assert_eq!(u.kind, FileKind::Pdf);
-        assert_eq!(check("../../etc/passwd", pdf, 100).unwrap().file_name, "passwd.pdf");
+        assert_eq!(
+            check("../../etc/passwd", pdf, 100).unwrap().file_name,
+            "passwd.pdf"
+        );
         assert_eq!(check("", pdf, 100).unwrap().file_name, "附件.pdf");
-        assert_eq!(check("a\u{0}b<>.pdf", pdf, 100).unwrap().file_name, "ab.pdf");
+        assert_eq!(
+            check("a\u{0}b<>.pdf", pdf, 100).unwrap().file_name,
+            "ab.pdf"
+        );
         // A PDF named .docx: the name lies; say so instead of storing it.
         let e = check("方案.docx", pdf, 100).unwrap_err();
         assert!(e.to_string().contains("与扩展名 .docx 不符"), "{e}");
         // Unknown extensions get the right one appended.
-        assert_eq!(check("方案.tmp", pdf, 100).unwrap().file_name, "方案.tmp.pdf");
+        assert_eq!(
+            check("方案.tmp", pdf, 100).unwrap().file_name,
+            "方案.tmp.pdf"
+        );
         let long = format!("{}.pdf", "长".repeat(300));
         let name = check(&long, pdf, 100).unwrap().file_name;
         assert_eq!(name.chars().count(), MAX_NAME_CHARS);
@@ -381,7 +397,12 @@ mod tests {
 
     #[test]
     fn size_and_emptiness_are_checked() {
-        assert!(check("a.pdf", b"", 100).unwrap_err().to_string().contains("不能为空"));
+        assert!(
+            check("a.pdf", b"", 100)
+                .unwrap_err()
+                .to_string()
+                .contains("不能为空")
+        );
         let e = check("a.pdf", &[b'%'; 2048], 1024).unwrap_err();
         assert!(e.to_string().contains("不能超过 1 KB"), "{e}");
         let e = check("a.html", b"<html>", 100).unwrap_err();

@@ -8,6 +8,40 @@ use chrono::NaiveDate;
 use crate::error::{DomainError, Field};
 use crate::text;
 
+/// 条例第二十条: what every agency must publish on its own initiative, in the article's order.
+/// A catalogue item may say which of these it fulfils; the public “法定主动公开内容” page is
+/// built from that.
+pub const STATUTORY_ITEMS: [&str; 15] = [
+    "行政法规、规章和规范性文件",
+    "机关职能、机构设置、办公地址、办公时间、联系方式、负责人姓名",
+    "国民经济和社会发展规划、专项规划、区域规划及相关政策",
+    "国民经济和社会发展统计信息",
+    "办理行政许可和其他对外管理服务事项的依据、条件、程序以及办理结果",
+    "实施行政处罚、行政强制的依据、条件、程序以及本行政机关认为具有一定社会影响的行政处罚决定",
+    "财政预算、决算信息",
+    "行政事业性收费项目及其依据、标准",
+    "政府集中采购项目的目录、标准及实施情况",
+    "重大建设项目的批准和实施情况",
+    "扶贫、教育、医疗、社会保障、促进就业等方面的政策、措施及其实施情况",
+    "突发公共事件的应急预案、预警信息及应对情况",
+    "环境保护、公共卫生、安全生产、食品药品、产品质量的监督检查情况",
+    "公务员招考的职位、名额、报考条件等事项以及录用结果",
+    "法律、法规、规章和国家有关规定规定应当主动公开的其他政府信息",
+];
+
+/// “(七)” for item 7.
+pub fn statutory_number(n: u32) -> String {
+    const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let n = n as usize;
+    let text = match n {
+        1..=9 => DIGITS[n].to_string(),
+        10 => "十".into(),
+        11..=19 => format!("十{}", DIGITS[n - 10]),
+        _ => n.to_string(),
+    };
+    format!("({text})")
+}
+
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct ItemInput {
@@ -23,6 +57,8 @@ pub struct ItemInput {
     pub method: String,
     /// 更新周期 in days: content older than this is stale (e.g. 365 for yearly items).
     pub refresh_days: String,
+    /// The 条例第二十条 item (1–15) this item fulfils; empty for none.
+    pub statutory: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -36,6 +72,7 @@ pub struct ItemDraft {
     pub audience: String,
     pub method: String,
     pub refresh_days: Option<u32>,
+    pub statutory_item: Option<u32>,
 }
 
 fn optional_number(s: &str, field: Field, max: u32) -> Result<Option<u32>, DomainError> {
@@ -80,6 +117,11 @@ impl ItemDraft {
                 &i.refresh_days,
                 Field::new("refresh_days", "更新周期"),
                 3660,
+            )?,
+            statutory_item: optional_number(
+                &i.statutory,
+                Field::new("statutory", "法定主动公开内容"),
+                STATUTORY_ITEMS.len() as u32,
             )?,
         })
     }
@@ -175,12 +217,33 @@ mod tests {
                 },
                 "parent",
             ),
+            (
+                ItemInput {
+                    statutory: "16".into(),
+                    ..i.clone()
+                },
+                "statutory",
+            ),
         ] {
             assert_eq!(
                 ItemDraft::parse(&bad).unwrap_err().field().unwrap().name,
                 field
             );
         }
+    }
+
+    #[test]
+    fn statutory_items_follow_article_20() {
+        assert_eq!(STATUTORY_ITEMS[6], "财政预算、决算信息");
+        assert_eq!(statutory_number(7), "(七)");
+        assert_eq!(statutory_number(10), "(十)");
+        assert_eq!(statutory_number(15), "(十五)");
+        let i = ItemInput {
+            name: "财政预决算".into(),
+            statutory: "7".into(),
+            ..Default::default()
+        };
+        assert_eq!(ItemDraft::parse(&i).unwrap().statutory_item, Some(7));
     }
 
     #[test]

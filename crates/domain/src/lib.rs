@@ -4,6 +4,7 @@ pub mod agency;
 pub mod attachment;
 pub mod calendar;
 pub mod error;
+pub mod fees;
 pub mod text;
 pub mod user;
 

@@ -85,7 +85,9 @@ mod tests {
 
     #[test]
     fn markdown_structure_is_kept() {
-        let html = to_html("## 一、总则\n\n第一条 为了规范……\n第二条 本办法适用于……\n\n- 甲\n- 乙\n\n| 项目 | 金额 |\n|---|---|\n| 收费 | 0 |\n");
+        let html = to_html(
+            "## 一、总则\n\n第一条 为了规范……\n第二条 本办法适用于……\n\n- 甲\n- 乙\n\n| 项目 | 金额 |\n|---|---|\n| 收费 | 0 |\n",
+        );
         assert!(html.contains("<h2>一、总则</h2>"), "{html}");
         // One clause per line stays one per line.
         assert!(html.contains("规范……<br />"), "{html}");
@@ -99,7 +101,9 @@ mod tests {
         assert!(!html.contains("<b"), "{html}");
         assert!(!html.contains("<div"), "{html}");
         assert!(html.contains("&lt;b onclick"), "{html}");
-        let html = to_html("[点我](javascript:alert(1)) [数据](data:text/html,x) [网](https://www.gov.cn/) [本站](/documents/1) [邮件](mailto:a@b.cn) [协议相对](//evil.example/)");
+        let html = to_html(
+            "[点我](javascript:alert(1)) [数据](data:text/html,x) [网](https://www.gov.cn/) [本站](/documents/1) [邮件](mailto:a@b.cn) [协议相对](//evil.example/)",
+        );
         assert!(!html.contains("javascript"), "{html}");
         assert!(!html.contains("data:"), "{html}");
         assert!(!html.contains("//evil"), "{html}");
@@ -119,9 +123,32 @@ mod tests {
     }
 
     const ALLOWED: &[&str] = &[
-        "p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "img", "em",
-        "strong", "del", "code", "pre", "table", "thead", "tbody", "tr", "th", "td",
-        "blockquote", "hr",
+        "p",
+        "br",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "img",
+        "em",
+        "strong",
+        "del",
+        "code",
+        "pre",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "blockquote",
+        "hr",
     ];
 
     proptest::proptest! {

@@ -22,6 +22,9 @@ pub struct Agency {
     pub address: Option<String>,
     pub postcode: Option<String>,
     pub office_hours: Option<String>,
+    pub fax: Option<String>,
+    /// The agency's own additions to its 政府信息公开指南 (Markdown).
+    pub guide_note: Option<String>,
     pub sort_order: i64,
     /// 索引号 pattern; `None` means the default.
     pub index_pattern: Option<String>,
@@ -42,7 +45,8 @@ impl Agency {
 }
 
 const COLUMNS: &str = "id, code, name, short_name, kind, parent_id, phone, email, address, \
-                       postcode, office_hours, sort_order, index_pattern, publication_limit";
+                       postcode, office_hours, fax, guide_note, sort_order, index_pattern, \
+                       publication_limit";
 
 fn from_row(r: &Row) -> Result<Agency> {
     let kind: String = r.get("kind")?;
@@ -59,6 +63,8 @@ fn from_row(r: &Row) -> Result<Agency> {
         address: r.get("address")?,
         postcode: r.get("postcode")?,
         office_hours: r.get("office_hours")?,
+        fax: r.get("fax")?,
+        guide_note: r.get("guide_note")?,
         sort_order: r.get("sort_order")?,
         index_pattern: r.get("index_pattern")?,
         publication_limit: r.get("publication_limit")?,
@@ -69,7 +75,7 @@ fn json(a: &Agency) -> serde_json::Value {
     serde_json::to_value(a).unwrap_or_default()
 }
 
-/// Binds the editable fields, in the order both statements below expect ($1..$9).
+/// Binds the editable fields, in the order both statements below expect ($1..$10).
 fn bind_fields(sql: Sql, d: &AgencyDraft, parent_id: Option<i64>) -> Sql {
     sql.bind(&d.name)
         .bind(&d.short_name)
@@ -80,6 +86,7 @@ fn bind_fields(sql: Sql, d: &AgencyDraft, parent_id: Option<i64>) -> Sql {
         .bind(d.address.as_ref())
         .bind(d.postcode.as_ref())
         .bind(d.office_hours.as_ref())
+        .bind(d.fax.as_ref())
 }
 
 const PARENT: Field = Field::new("parent", "上级机构");
@@ -105,9 +112,9 @@ pub async fn create(tx: &mut Tx, actor: &Actor, draft: &AgencyDraft) -> Result<A
             bind_fields(
                 Sql::dynamic(format!(
                     "INSERT INTO agencies (name, short_name, kind, parent_id, phone, email, \
-                     address, postcode, office_hours, code, sort_order, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-                       (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM agencies), $11, $11) \
+                     address, postcode, office_hours, fax, code, sort_order, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+                       (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM agencies), $12, $12) \
                      RETURNING {COLUMNS}"
                 )),
                 draft,
@@ -158,7 +165,7 @@ pub async fn update(tx: &mut Tx, actor: &Actor, draft: &AgencyDraft) -> Result<A
                 Sql::dynamic(format!(
                     "UPDATE agencies SET name = $1, short_name = $2, kind = $3, parent_id = $4, \
                  phone = $5, email = $6, address = $7, postcode = $8, office_hours = $9, \
-                 updated_at = $10 WHERE id = $11 RETURNING {COLUMNS}"
+                 fax = $10, updated_at = $11 WHERE id = $12 RETURNING {COLUMNS}"
                 )),
                 draft,
                 parent_id,
@@ -184,17 +191,30 @@ pub async fn update(tx: &mut Tx, actor: &Actor, draft: &AgencyDraft) -> Result<A
 
 /// Sets the agency's 索引号 pattern and publication limit (working days, 1–20: the law's 20
 /// is the ceiling; some cities require 10). `None` restores the defaults.
+/// An agency's own publication rules and guide text, set by an administrator.
+pub struct DisclosureRules<'a> {
+    /// 索引号 pattern; `None` for the default.
+    pub pattern: Option<&'a str>,
+    /// Publication limit in working days; `None` for 20.
+    pub limit: Option<u32>,
+    /// Additions to the 政府信息公开指南 (Markdown); empty for none.
+    pub guide_note: &'a str,
+}
+
 pub async fn set_disclosure_rules(
     tx: &mut Tx,
     actor: &Actor,
     code: &AgencyCode,
-    pattern: Option<&str>,
-    limit: Option<u32>,
+    rules: &DisclosureRules<'_>,
 ) -> Result<Agency> {
     let before = by_code(tx, code)
         .await?
         .ok_or(DomainError::NotFound { what: "机构" })?;
-    let pattern = pattern.map(IndexPattern::parse).transpose()?;
+    let pattern = rules.pattern.map(IndexPattern::parse).transpose()?;
+    let limit = rules.limit;
+    let guide_field = Field::new("guide_note", "指南补充说明");
+    let guide = gongkai_domain::text::bounded_multiline(rules.guide_note, guide_field, 0, 20_000)?;
+    gongkai_domain::text::reject_active_markup(&guide, guide_field)?;
     if let Some(l) = limit
         && !(1..=DEFAULT_PUBLICATION_LIMIT).contains(&l)
     {
@@ -207,11 +227,12 @@ pub async fn set_disclosure_rules(
     let row = tx
         .fetch_one(
             Sql::dynamic(format!(
-                "UPDATE agencies SET index_pattern = $1, publication_limit = $2, updated_at = $3 \
-                 WHERE id = $4 RETURNING {COLUMNS}"
+                "UPDATE agencies SET index_pattern = $1, publication_limit = $2, guide_note = $3, \
+                 updated_at = $4 WHERE id = $5 RETURNING {COLUMNS}"
             ))
             .bind(pattern.as_ref().map(|p| p.as_str().to_string()))
             .bind(limit.map(i64::from))
+            .bind(Some(guide).filter(|g| !g.is_empty()))
             .bind(now)
             .bind(before.id),
         )

@@ -93,10 +93,7 @@ async fn editable_version(tx: &mut Tx, who: &Principal, document_id: i64) -> Res
         return Err(DomainError::NotFound { what: "文件" });
     }
     let status: String = row.get("status")?;
-    if !matches!(
-        Status::parse(&status),
-        Ok(Status::Draft | Status::Returned)
-    ) {
+    if !matches!(Status::parse(&status), Ok(Status::Draft | Status::Returned)) {
         return Err(DomainError::conflict(
             Some(FIELD),
             "只有草稿或被退回的版本可以增删附件;已发布的文件请先“修改”生成新版本",
@@ -106,7 +103,11 @@ async fn editable_version(tx: &mut Tx, who: &Principal, document_id: i64) -> Res
 }
 
 async fn next_position(tx: &mut Tx, owner: Owner) -> Result<i64> {
-    let row = tx.fetch_one(owner.filter("SELECT COUNT(*) AS n, COALESCE(MAX(position), 0) AS p FROM attachments WHERE")).await?;
+    let row =
+        tx.fetch_one(owner.filter(
+            "SELECT COUNT(*) AS n, COALESCE(MAX(position), 0) AS p FROM attachments WHERE",
+        ))
+        .await?;
     let n: i64 = row.get("n")?;
     if n >= MAX_PER_OWNER {
         return Err(DomainError::invalid(
@@ -372,10 +373,7 @@ pub async fn set_gazette_pdf(
         return Err(DomainError::Forbidden);
     }
     if upload.kind != FileKind::Pdf {
-        return Err(DomainError::invalid(
-            FIELD,
-            "公报附件须为 PDF 文件",
-        ));
+        return Err(DomainError::invalid(FIELD, "公报附件须为 PDF 文件"));
     }
     tx.fetch_optional(Sql::new("SELECT id FROM gazette_issues WHERE id = $1").bind(issue_id))
         .await?
@@ -396,6 +394,11 @@ pub async fn set_gazette_pdf(
         Some(&described(upload, id)),
     )
     .await?;
-    audit::announce(tx, "gazette.changed", ("gazette_issue", &issue_id.to_string())).await?;
+    audit::announce(
+        tx,
+        "gazette.changed",
+        ("gazette_issue", &issue_id.to_string()),
+    )
+    .await?;
     Ok(id)
 }

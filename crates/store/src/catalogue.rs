@@ -24,6 +24,8 @@ pub struct Item {
     pub audience: String,
     pub method: String,
     pub refresh_days: Option<i64>,
+    /// The 条例第二十条 item (1–15) this item fulfils.
+    pub statutory_item: Option<i64>,
     /// Public documents filed under the item, and the newest one's publication date.
     pub filed: i64,
     pub latest: Option<NaiveDate>,
@@ -42,13 +44,14 @@ fn item(r: &Row) -> Result<Item> {
         audience: r.get("audience")?,
         method: r.get("method")?,
         refresh_days: r.get("refresh_days")?,
+        statutory_item: r.get("statutory_item")?,
         filed: r.get("filed")?,
         latest: r.get("latest")?,
     })
 }
 
 const ITEMS: &str = "SELECT c.id, c.agency_id, c.parent_id, c.name, c.elements, c.basis, c.time_limit_workdays, \
-    c.channel, c.audience, c.method, c.refresh_days, COUNT(d.id) AS filed, MAX(v.published_on) AS latest \
+    c.channel, c.audience, c.method, c.refresh_days, c.statutory_item, COUNT(d.id) AS filed, MAX(v.published_on) AS latest \
     FROM catalogue_items c \
     LEFT JOIN catalogue_filings f ON f.item_id = c.id \
     LEFT JOIN documents d ON d.id = f.document_id AND d.public_version_id IS NOT NULL AND d.withdrawn_at IS NULL \
@@ -83,20 +86,12 @@ pub async fn create_item(
     let row = tx
         .fetch_one(
             Sql::new(
-                "INSERT INTO catalogue_items (agency_id, parent_id, name, elements, basis, time_limit_workdays, channel, \
-                 audience, method, refresh_days, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+                "INSERT INTO catalogue_items (parent_id, name, elements, basis, time_limit_workdays, channel, \
+                 audience, method, refresh_days, statutory_item, agency_id, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
             )
+            .bind_item(d)
             .bind(agency_id)
-            .bind(d.parent)
-            .bind(&d.name)
-            .bind(&d.elements)
-            .bind(&d.basis)
-            .bind(d.time_limit_workdays.map(i64::from))
-            .bind(&d.channel)
-            .bind(&d.audience)
-            .bind(&d.method)
-            .bind(d.refresh_days.map(i64::from))
             .bind(now),
         )
         .await?;
@@ -112,6 +107,102 @@ pub async fn create_item(
     )
     .await?;
     Ok(id)
+}
+
+trait BindItem {
+    fn bind_item(self, d: &ItemDraft) -> Self;
+}
+
+impl BindItem for Sql {
+    /// The editable fields as $1..$10, in the order both statements use.
+    fn bind_item(self, d: &ItemDraft) -> Sql {
+        self.bind(d.parent)
+            .bind(&d.name)
+            .bind(&d.elements)
+            .bind(&d.basis)
+            .bind(d.time_limit_workdays.map(i64::from))
+            .bind(&d.channel)
+            .bind(&d.audience)
+            .bind(&d.method)
+            .bind(d.refresh_days.map(i64::from))
+            .bind(d.statutory_item.map(i64::from))
+    }
+}
+
+/// One item with its content counts, if it exists.
+pub async fn item_by_id(e: &mut impl Exec, item_id: i64) -> Result<Option<Item>> {
+    let row = e
+        .fetch_optional(
+            Sql::dynamic(format!("{ITEMS} WHERE c.id = $1 GROUP BY c.id")).bind(item_id),
+        )
+        .await?;
+    row.as_ref().map(item).transpose()
+}
+
+/// Changes an item's fields. Its parent must stay within the agency and may not be the item
+/// itself or one of its descendants.
+pub async fn update_item(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    item_id: i64,
+    d: &ItemDraft,
+) -> Result<()> {
+    let before = item_by_id(tx, item_id)
+        .await?
+        .ok_or(DomainError::NotFound {
+            what: "目录事项"
+        })?;
+    who.require_agency(before.agency_id)?;
+    let parent_field = Field::new("parent", "上级事项");
+    if let Some(p) = d.parent {
+        if agency_of(tx, p).await.ok() != Some(before.agency_id) {
+            return Err(DomainError::invalid(
+                parent_field,
+                "上级事项不存在或不属于本机构",
+            ));
+        }
+        // Walk up from the new parent: meeting the item itself would close a loop.
+        let mut at = Some(p);
+        for _ in 0..64 {
+            let Some(id) = at else { break };
+            if id == item_id {
+                return Err(DomainError::invalid(
+                    parent_field,
+                    "上级事项不能是本事项或其下级事项",
+                ));
+            }
+            at = tx
+                .fetch_optional(
+                    Sql::new("SELECT parent_id FROM catalogue_items WHERE id = $1").bind(id),
+                )
+                .await?
+                .map(|r| r.get::<Option<i64>>("parent_id"))
+                .transpose()?
+                .flatten();
+        }
+    }
+    let now = tx.now();
+    tx.execute(
+        Sql::new(
+            "UPDATE catalogue_items SET parent_id = $1, name = $2, elements = $3, basis = $4, \
+             time_limit_workdays = $5, channel = $6, audience = $7, method = $8, refresh_days = $9, \
+             statutory_item = $10, updated_at = $11 WHERE id = $12",
+        )
+        .bind_item(d)
+        .bind(now)
+        .bind(item_id),
+    )
+    .await?;
+    audit::record(
+        tx,
+        actor,
+        "catalogue.item.update",
+        ("catalogue_item", &item_id.to_string()),
+        Some(&serde_json::to_value(&before).unwrap_or_default()),
+        Some(&serde_json::to_value(d).unwrap_or_default()),
+    )
+    .await
 }
 
 /// Files a document of the same agency under an item, found by its 索引号.
@@ -180,20 +271,35 @@ pub async fn all_items(e: &mut impl Exec, who: &Principal) -> Result<Vec<Item>> 
     rows.iter().map(item).collect()
 }
 
-/// The public documents filed under an item, newest first.
-pub async fn content(e: &mut impl Exec, item_id: i64) -> Result<Vec<DocumentSummary>> {
+/// A page of the public documents filed under an item, newest first, and their number.
+pub async fn content(
+    e: &mut impl Exec,
+    item_id: i64,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<DocumentSummary>, i64)> {
+    const PUBLIC: &str = "FROM catalogue_filings f JOIN documents d ON d.id = f.document_id \
+        JOIN document_versions v ON v.id = d.public_version_id \
+        JOIN agencies a ON a.id = d.agency_id \
+        WHERE f.item_id = $1 AND d.withdrawn_at IS NULL";
+    let per_page = per_page.clamp(1, documents::MAX_PAGE_SIZE);
+    let total: i64 = e
+        .fetch_one(Sql::dynamic(format!("SELECT COUNT(*) AS n {PUBLIC}")).bind(item_id))
+        .await?
+        .get("n")?;
     let rows = e
-        .fetch_all(Sql::new("SELECT document_id FROM catalogue_filings WHERE item_id = $1 ORDER BY document_id DESC").bind(item_id))
+        .fetch_all(
+            Sql::dynamic(format!(
+                "SELECT {} {PUBLIC} ORDER BY v.published_on DESC, d.id DESC LIMIT $2 OFFSET $3",
+                documents::SUMMARY
+            ))
+            .bind(item_id)
+            .bind(per_page)
+            .bind((page.max(1) - 1) * per_page),
+        )
         .await?;
-    let mut out = Vec::new();
-    for r in rows {
-        if let Some(d) = documents::public_get(e, r.get("document_id")?).await?
-            && d.withdrawn_at.is_none()
-        {
-            out.push(d.summary);
-        }
-    }
-    Ok(out)
+    let docs = rows.iter().map(documents::summary).collect::<Result<_>>()?;
+    Ok((docs, total))
 }
 
 /// Items in tree order with their depth.

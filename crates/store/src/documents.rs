@@ -65,7 +65,7 @@ pub struct Document {
     pub withdraw_reason: Option<String>,
 }
 
-const SUMMARY: &str = "d.id, d.agency_id, a.code AS agency_code, a.name AS agency_name, d.index_no, v.title, v.doc_number, \
+pub(crate) const SUMMARY: &str = "d.id, d.agency_id, a.code AS agency_code, a.name AS agency_name, d.index_no, v.title, v.doc_number, \
                        v.kind, v.topic, v.formed_on, v.published_on, d.validity";
 const VERSION: &str = "v.id AS version_id, v.version_no, v.status, v.co_issuers, v.keywords, \
                        v.effective_on, v.is_normative, v.needs_interpretation, v.body, \
@@ -76,7 +76,7 @@ fn stored<T>(r: std::result::Result<T, DomainError>, what: &str) -> Result<T> {
     r.map_err(|e| DomainError::unavailable(format!("stored {what}: {e}")))
 }
 
-fn summary(r: &Row) -> Result<DocumentSummary> {
+pub(crate) fn summary(r: &Row) -> Result<DocumentSummary> {
     Ok(DocumentSummary {
         id: r.get("id")?,
         agency_id: r.get("agency_id")?,
@@ -1022,4 +1022,32 @@ pub async fn id_by_index(e: &mut impl Exec, index_no: &str) -> Result<Option<i64
         .await?
         .map(|r| r.get("id"))
         .transpose()
+}
+
+/// Public documents per topic (`一级\二级`, or a first-level name), for browsing by topic.
+/// Counted by the database.
+pub async fn topic_counts(e: &mut impl Exec) -> Result<Vec<(String, i64)>> {
+    let rows = e
+        .fetch_all(Sql::new(
+            "SELECT v.topic, COUNT(*) AS n FROM documents d \
+             JOIN document_versions v ON v.id = d.public_version_id \
+             WHERE d.withdrawn_at IS NULL AND v.topic IS NOT NULL GROUP BY v.topic",
+        ))
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.get("topic")?, r.get("n")?)))
+        .collect()
+}
+
+/// Public documents per agency id.
+pub async fn agency_counts(e: &mut impl Exec) -> Result<Vec<(i64, i64)>> {
+    let rows = e
+        .fetch_all(Sql::new(
+            "SELECT d.agency_id, COUNT(*) AS n FROM documents d \
+             WHERE d.public_version_id IS NOT NULL AND d.withdrawn_at IS NULL GROUP BY d.agency_id",
+        ))
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.get("agency_id")?, r.get("n")?)))
+        .collect()
 }

@@ -91,7 +91,9 @@ async fn save(
             (row.get::<i64>("id")?, None)
         }
         Some(id) => {
-            let (old, docs) = get_any(tx, id).await?.ok_or(DomainError::NotFound { what: "公报" })?;
+            let (old, docs) = get_any(tx, id)
+                .await?
+                .ok_or(DomainError::NotFound { what: "公报" })?;
             tx.execute(
                 Sql::new("UPDATE gazette_issues SET year = $1, number = $2, issued_on = $3 WHERE id = $4")
                     .bind(i64::from(d.year))
@@ -103,7 +105,8 @@ async fn save(
             .map_err(duplicate)?;
             tx.execute(Sql::new("DELETE FROM gazette_items WHERE issue_id = $1").bind(id))
                 .await?;
-            let before = json!({"issue": old.label(), "issued_on": old.issued_on, "documents": docs});
+            let before =
+                json!({"issue": old.label(), "issued_on": old.issued_on, "documents": docs});
             (id, Some(before))
         }
     };
@@ -119,7 +122,11 @@ async fn save(
         .await?;
     }
     let after = json!({"issue": d.label(), "issued_on": d.issued_on, "documents": ids});
-    let action = if existing.is_some() { "gazette.update" } else { "gazette.create" };
+    let action = if existing.is_some() {
+        "gazette.update"
+    } else {
+        "gazette.create"
+    };
     audit::record(
         tx,
         actor,
@@ -158,10 +165,7 @@ async fn get_any(e: &mut impl Exec, id: i64) -> Result<Option<(Issue, Vec<i64>)>
 }
 
 /// The office's edit form for an issue: its fields as typed, the 索引号 in order.
-pub async fn for_editing(
-    e: &mut impl Exec,
-    id: i64,
-) -> Result<Option<(Issue, Vec<String>)>> {
+pub async fn for_editing(e: &mut impl Exec, id: i64) -> Result<Option<(Issue, Vec<String>)>> {
     let Some((issue, ids)) = get_any(e, id).await? else {
         return Ok(None);
     };

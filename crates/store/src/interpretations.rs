@@ -206,3 +206,71 @@ pub async fn coverage(e: &mut impl Exec, year: i32) -> Result<Vec<(i64, String, 
         })
         .collect()
 }
+
+/// A line in the public list of interpretations.
+#[derive(Clone, Debug, Serialize)]
+pub struct Listed {
+    pub id: i64,
+    pub title: String,
+    pub form: Form,
+    pub agency_code: String,
+    pub agency_name: String,
+    /// When the first of its policies went public: an interpretation is published with its
+    /// policy (三同步), never before.
+    pub published_on: Option<NaiveDate>,
+}
+
+/// Public interpretations (those with at least one public policy), newest first, optionally of
+/// one agency and one form; a page of them and their number.
+pub async fn public_list(
+    e: &mut impl Exec,
+    agency_id: Option<i64>,
+    form: Option<Form>,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<Listed>, i64)> {
+    const FROM: &str = "FROM interpretations i JOIN agencies a ON a.id = i.agency_id \
+        JOIN (SELECT l.interpretation_id, MIN(v.published_on) AS published_on \
+              FROM interpretation_links l JOIN documents d ON d.id = l.document_id \
+              JOIN document_versions v ON v.id = d.public_version_id \
+              WHERE d.withdrawn_at IS NULL GROUP BY l.interpretation_id) p \
+          ON p.interpretation_id = i.id \
+        WHERE ($1 OR i.agency_id = $2) AND ($3 OR i.form = $4)";
+    let per_page = per_page.clamp(1, crate::documents::MAX_PAGE_SIZE);
+    let bind = |sql: Sql| {
+        sql.bind(agency_id.is_none())
+            .bind(agency_id.unwrap_or(0))
+            .bind(form.is_none())
+            .bind(form.map(|f| f.as_str()).unwrap_or(""))
+    };
+    let total: i64 = e
+        .fetch_one(bind(Sql::dynamic(format!("SELECT COUNT(*) AS n {FROM}"))))
+        .await?
+        .get("n")?;
+    let rows = e
+        .fetch_all(
+            bind(Sql::dynamic(format!(
+                "SELECT i.id, i.title, i.form, a.code AS agency_code, a.name AS agency_name, \
+                 p.published_on {FROM} ORDER BY p.published_on DESC, i.id DESC LIMIT $5 OFFSET $6"
+            )))
+            .bind(per_page)
+            .bind((page.max(1) - 1) * per_page),
+        )
+        .await?;
+    let list = rows
+        .iter()
+        .map(|r| {
+            let form: String = r.get("form")?;
+            Ok(Listed {
+                id: r.get("id")?,
+                title: r.get("title")?,
+                form: Form::parse(&form)
+                    .map_err(|_| DomainError::unavailable(format!("stored form {form:?}")))?,
+                agency_code: r.get("agency_code")?,
+                agency_name: r.get("agency_name")?,
+                published_on: r.get("published_on")?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok((list, total))
+}

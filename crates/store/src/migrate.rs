@@ -74,6 +74,11 @@ pub const MIGRATIONS: &[Migration] = &[
             "../migrations/0006_attachments.sql"
         ))],
     },
+    Migration {
+        version: 7,
+        name: "guide",
+        steps: &[Step::Portable(include_str!("../migrations/0007_guide.sql"))],
+    },
 ];
 
 /// Expands the type tokens for one backend.

@@ -703,14 +703,18 @@ async fn index_numbers_are_issued_and_never_reused(t: TestDb) {
                 tx,
                 &actor(),
                 &code,
-                Some("{agency_code}-{year}-{seq:03}"),
-                Some(10),
+                &agencies::DisclosureRules {
+                    pattern: Some("{agency_code}-{year}-{seq:03}"),
+                    limit: Some(10),
+                    guide_note: "## 受理地点\n区政务服务中心一楼 5 号窗口",
+                },
             )
             .await
         })
         .await
         .unwrap();
     assert_eq!(updated.publication_limit(), 10);
+    assert!(updated.guide_note.unwrap().contains("5 号窗口"));
     let f = register(
         &t,
         &staff,
@@ -728,12 +732,22 @@ async fn index_numbers_are_issued_and_never_reused(t: TestDb) {
         ),
         "YX0000-2026-001"
     );
-    let err = t
-        .db
-        .write(async |tx| agencies::set_disclosure_rules(tx, &actor(), &code, None, Some(30)).await)
-        .await
-        .unwrap_err();
-    assert_eq!(err.field().unwrap().name, "publication_limit");
+    for (limit, guide, field) in [
+        (Some(30), "", "publication_limit"),
+        (None, "<script>alert(1)</script>", "guide_note"),
+    ] {
+        let rules = agencies::DisclosureRules {
+            pattern: None,
+            limit,
+            guide_note: guide,
+        };
+        let err = t
+            .db
+            .write(async |tx| agencies::set_disclosure_rules(tx, &actor(), &code, &rules).await)
+            .await
+            .unwrap_err();
+        assert_eq!(err.field().unwrap().name, field);
+    }
 }
 
 async fn review_workflow_and_public_visibility(t: TestDb) {
@@ -1389,7 +1403,8 @@ async fn catalogue_items_and_their_content(t: TestDb) {
         health(tree[2].1.latest, Some(365), today()),
         ItemHealth::Empty
     );
-    assert_eq!(catalogue::content(&mut c, child).await.unwrap().len(), 1);
+    let (content, total) = catalogue::content(&mut c, child, 1, 20).await.unwrap();
+    assert_eq!((content.len(), total), (1, 1));
     assert_eq!(
         catalogue::all_items(&mut c, &p(Role::Office, gov.id))
             .await

@@ -36,7 +36,10 @@ pub fn router(state: AppState) -> Router {
             "/office/documents/{id}/attachments",
             post(attachments::upload_to_document),
         )
-        .route("/office/gazette/{id}/pdf", post(attachments::upload_gazette_pdf))
+        .route(
+            "/office/gazette/{id}/pdf",
+            post(attachments::upload_gazette_pdf),
+        )
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit));
     Router::new()
@@ -56,6 +59,14 @@ pub fn router(state: AppState) -> Router {
             get(catalogue::office).post(catalogue::add_item),
         )
         .route("/office/catalogue/filings", post(catalogue::file))
+        .route("/office/catalogue/items/{id}", post(catalogue::update_item))
+        .route(
+            "/agencies/{code}/catalogue/{item}",
+            get(catalogue::public_item),
+        )
+        .route("/agencies/{code}/statutory", get(catalogue::statutory))
+        .route("/agencies/{code}/guide", get(public::guide))
+        .route("/interpretations", get(public::interpretation_list))
         .route("/gazette/{id}", get(gazette::issue))
         .route(
             "/office/gazette",

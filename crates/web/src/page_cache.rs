@@ -61,6 +61,7 @@ fn cacheable(path: &str) -> bool {
         || path.starts_with("/agencies/")
         || path == "/documents"
         || path.starts_with("/documents/")
+        || path == "/interpretations"
         || path.starts_with("/interpretations/")
         || path == "/gazette"
         || path.starts_with("/gazette/")

@@ -49,6 +49,8 @@ both!(
 
 #[path = "web/attachments.rs"]
 mod attachments;
+#[path = "web/portal.rs"]
+mod portal;
 
 /// A bad form submission: its fields, the expected status and a phrase of the message.
 type BadCase<'a> = (Vec<(&'a str, &'a str)>, u16, &'a str);

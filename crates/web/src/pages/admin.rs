@@ -56,6 +56,7 @@ struct AgenciesAdmin {
     /// The agency's 索引号 pattern and publication limit, when editing.
     rules_pattern: String,
     rules_limit: String,
+    rules_guide: String,
 }
 
 async fn agencies_page(
@@ -73,17 +74,20 @@ async fn agencies_page(
         "机构管理"
     };
     let (error, error_field) = super::split_error(error);
-    let (mut rules_pattern, mut rules_limit) = (String::new(), String::new());
+    let (mut rules_pattern, mut rules_limit, mut rules_guide) =
+        (String::new(), String::new(), String::new());
     if editing
         && let Ok(code) = gongkai_domain::agency::AgencyCode::parse(&form.code)
         && let Some(a) = agencies::by_code(&mut c, &code).await?
     {
         rules_pattern = a.index_pattern()?.as_str().to_string();
         rules_limit = a.publication_limit().to_string();
+        rules_guide = a.guide_note.clone().unwrap_or_default();
     }
     Ok(AgenciesAdmin {
         rules_pattern,
         rules_limit,
+        rules_guide,
         chrome: staff.chrome(title),
         tree: tree_rows(&tree),
         kinds: kinds(),
@@ -119,6 +123,7 @@ fn input_of(a: &Agency, parent: Option<&Agency>) -> AgencyInput {
         address: a.address.clone().unwrap_or_default(),
         postcode: a.postcode.clone().unwrap_or_default(),
         office_hours: a.office_hours.clone().unwrap_or_default(),
+        fax: a.fax.clone().unwrap_or_default(),
     }
 }
 
@@ -314,6 +319,8 @@ pub struct RulesForm {
     index_pattern: String,
     #[serde(default)]
     publication_limit: String,
+    #[serde(default)]
+    guide_note: String,
 }
 
 /// Sets an agency's 索引号 pattern and publication limit (working days).
@@ -348,7 +355,17 @@ pub async fn update_rules(
         state
             .db
             .write(async |tx| {
-                agencies::set_disclosure_rules(tx, &actor, &code, pattern, limit).await
+                agencies::set_disclosure_rules(
+                    tx,
+                    &actor,
+                    &code,
+                    &agencies::DisclosureRules {
+                        pattern,
+                        limit,
+                        guide_note: &form.guide_note,
+                    },
+                )
+                .await
             })
             .await
     }

@@ -7,8 +7,8 @@ use axum::extract::multipart::{Multipart, MultipartError};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use gongkai_domain::attachment::{self, Upload};
 use gongkai_domain::DomainError;
+use gongkai_domain::attachment::{self, Upload};
 use gongkai_store::attachments::{self as store, Attachment};
 use serde::Deserialize;
 
@@ -38,11 +38,17 @@ fn unreadable(state: &AppState, e: MultipartError) -> DomainError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         too_large(state)
     } else {
-        DomainError::invalid(attachment::FIELD, "上传的内容不完整或格式不正确,请重新选择文件上传")
+        DomainError::invalid(
+            attachment::FIELD,
+            "上传的内容不完整或格式不正确,请重新选择文件上传",
+        )
     }
 }
 
-pub async fn read_file_post(state: &AppState, mut form: Multipart) -> Result<FilePost, DomainError> {
+pub async fn read_file_post(
+    state: &AppState,
+    mut form: Multipart,
+) -> Result<FilePost, DomainError> {
     let mut post = FilePost {
         csrf: String::new(),
         file_name: String::new(),
@@ -232,7 +238,9 @@ fn file_response(a: &Attachment, bytes: Vec<u8>, public: bool) -> Response {
     // A PDF viewer runs in the page's origin; forbid it everything but showing the file.
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"),
+        HeaderValue::from_static(
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+        ),
     );
     res
 }
@@ -268,4 +276,3 @@ pub fn public_href(a: &Attachment) -> String {
         percent_encode(&a.file_name, b"")
     )
 }
-

@@ -83,7 +83,10 @@ pub async fn issue(
     let id: i64 = id.parse().map_err(|_| not_found())?;
     let mut c = state.db.conn().await?;
     let (issue, documents) = gazette::get(&mut c, id).await?.ok_or_else(not_found)?;
-    let pdf = attachments::for_gazette(&mut c, id).await?.into_iter().next();
+    let pdf = attachments::for_gazette(&mut c, id)
+        .await?
+        .into_iter()
+        .next();
     let title = format!("政府公报 {}", issue.label());
     page(
         &IssuePage {

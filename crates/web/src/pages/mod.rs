@@ -66,6 +66,25 @@ pub struct TreeRow {
     pub kind_label: &'static str,
     pub opens: bool,
     pub closes: usize,
+    /// Public documents of the agency, where the page shows them.
+    pub count: Option<i64>,
+}
+
+/// The tree with each agency's number of public documents.
+pub fn tree_rows_counted(
+    tree: &[(usize, gongkai_store::agencies::Agency)],
+    counts: &[(i64, i64)],
+) -> Vec<TreeRow> {
+    let mut rows = tree_rows(tree);
+    for (row, (_, a)) in rows.iter_mut().zip(tree) {
+        row.count = Some(
+            counts
+                .iter()
+                .find(|(id, _)| *id == a.id)
+                .map_or(0, |(_, n)| *n),
+        );
+    }
+    rows
 }
 
 pub fn tree_rows(tree: &[(usize, gongkai_store::agencies::Agency)]) -> Vec<TreeRow> {
@@ -79,6 +98,7 @@ pub fn tree_rows(tree: &[(usize, gongkai_store::agencies::Agency)]) -> Vec<TreeR
                 kind_label: a.kind.label(),
                 opens: next > *depth,
                 closes: depth.saturating_sub(next),
+                count: None,
             }
         })
         .collect()

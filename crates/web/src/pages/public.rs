@@ -5,12 +5,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use gongkai_domain::DomainError;
+use gongkai_domain::agency::AgencyKind;
 use gongkai_domain::document::{DocKind, Validity};
 use gongkai_domain::rich_text;
-use gongkai_store::attachments::{self, Attachment};
 use gongkai_store::agencies::{self, Agency};
+use gongkai_store::attachments::{self, Attachment};
 use gongkai_store::documents::{self, Document, DocumentSummary, HistoryEntry, Related};
-use gongkai_store::interpretations::Interpretation;
+use gongkai_store::interpretations::{self, Interpretation};
 
 use super::{TreeRow, page, tree_rows};
 use crate::doc_query::DocumentQuery;
@@ -25,17 +26,65 @@ struct HomePage {
     chrome: Chrome,
     tree: Vec<TreeRow>,
     recent: Vec<DocumentSummary>,
+    topics: Vec<TopicCount>,
+    interpretations: Vec<interpretations::Listed>,
+    /// The top-level government, whose guide and statutory content the home page links.
+    root: Option<Agency>,
+}
+
+pub struct TopicCount {
+    pub name: String,
+    pub href: String,
+    pub count: i64,
+}
+
+/// First-level topics in the taxonomy's order with their public documents (subtopics
+/// included); topics without any are left out.
+fn topic_counts(counts: &[(String, i64)]) -> Vec<TopicCount> {
+    gongkai_domain::topics::all()
+        .iter()
+        .filter_map(|g| {
+            let count: i64 = counts
+                .iter()
+                .filter(|(t, _)| {
+                    t == &g.name
+                        || t.strip_prefix(g.name.as_str())
+                            .is_some_and(|rest| rest.starts_with('\\'))
+                })
+                .map(|(_, n)| n)
+                .sum();
+            (count > 0).then(|| TopicCount {
+                href: format!(
+                    "/documents?topic={}",
+                    crate::form::percent_encode(&g.name, b"")
+                ),
+                name: g.name.clone(),
+                count,
+            })
+        })
+        .collect()
 }
 
 pub async fn home(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
     let mut c = state.db.conn().await?;
-    let tree = agencies::tree_order(agencies::list(&mut c).await?);
-    let recent = documents::recent(&mut c, 20).await?;
+    let all = agencies::list(&mut c).await?;
+    let root = all
+        .iter()
+        .find(|a| a.parent_id.is_none() && a.kind == AgencyKind::Government)
+        .cloned();
+    let tree = agencies::tree_order(all);
+    let counts = documents::agency_counts(&mut c).await?;
+    let recent = documents::recent(&mut c, 12).await?;
+    let topics = topic_counts(&documents::topic_counts(&mut c).await?);
+    let (interpretations, _) = interpretations::public_list(&mut c, None, None, 1, 5).await?;
     page(
         &HomePage {
             chrome: visitor.chrome("首页"),
-            tree: tree_rows(&tree),
+            tree: super::tree_rows_counted(&tree, &counts),
             recent,
+            topics,
+            interpretations,
+            root,
         },
         StatusCode::OK,
         None,
@@ -66,6 +115,7 @@ pub async fn agency_list(State(state): State<AppState>, visitor: Visitor) -> App
 #[template(path = "agency.html")]
 struct AgencyPage {
     chrome: Chrome,
+    column: &'static str,
     agency: Agency,
     parent: Option<Agency>,
     children: Vec<Agency>,
@@ -96,11 +146,55 @@ pub async fn agency(
     page(
         &AgencyPage {
             chrome: visitor.chrome(&title),
+            column: "home",
             agency,
             parent,
             children,
             documents,
             total,
+        },
+        StatusCode::OK,
+        None,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "guide.html")]
+struct GuidePage {
+    chrome: Chrome,
+    agency: Agency,
+    column: &'static str,
+    index_pattern: String,
+    limit: u32,
+    item_bands: Vec<(u32, u32, u32)>,
+    page_bands: Vec<(u32, Option<u32>, u32)>,
+    note_html: String,
+}
+
+/// 政府信息公开指南 (条例第十二条): built from the agency's own record (contacts, hours, its
+/// 索引号 pattern and publication limit) and the rules, plus the agency's additions.
+pub async fn guide(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(code): Path<String>,
+) -> AppResult<Response> {
+    let mut c = state.db.conn().await?;
+    let agency = super::agency_or_404(&mut c, &code).await?;
+    let title = format!("{}政府信息公开指南", agency.name);
+    page(
+        &GuidePage {
+            chrome: visitor.chrome(&title),
+            column: "guide",
+            index_pattern: agency.index_pattern()?.as_str().to_string(),
+            limit: agency.publication_limit(),
+            item_bands: gongkai_domain::fees::ITEM_BANDS.to_vec(),
+            page_bands: gongkai_domain::fees::PAGE_BANDS.to_vec(),
+            note_html: agency
+                .guide_note
+                .as_deref()
+                .map(rich_text::to_html)
+                .unwrap_or_default(),
+            agency,
         },
         StatusCode::OK,
         None,
@@ -286,6 +380,108 @@ pub async fn interpretation(
             item,
             body_html,
             policies,
+        },
+        StatusCode::OK,
+        None,
+    )
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct InterpretationQuery {
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    form: String,
+    #[serde(default)]
+    page: String,
+}
+
+impl InterpretationQuery {
+    fn href(&self, page: i64) -> String {
+        let mut parts = Vec::new();
+        for (k, v) in [("agency", &self.agency), ("form", &self.form)] {
+            if !v.trim().is_empty() {
+                parts.push(format!(
+                    "{k}={}",
+                    crate::form::percent_encode(v.trim(), b"")
+                ));
+            }
+        }
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        if parts.is_empty() {
+            "/interpretations".into()
+        } else {
+            format!("/interpretations?{}", parts.join("&"))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "interpretations.html")]
+struct InterpretationList {
+    chrome: Chrome,
+    agency: Option<Agency>,
+    q_form: String,
+    forms: Vec<Choice>,
+    rows: Vec<interpretations::Listed>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+const INTERPRETATIONS_PER_PAGE: i64 = 20;
+
+/// 政策解读: every public interpretation, by agency and form, in pages.
+pub async fn interpretation_list(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<InterpretationQuery>,
+) -> AppResult<Response> {
+    let mut c = state.db.conn().await?;
+    let agency = match q.agency.trim() {
+        "" => None,
+        code => Some(super::agency_or_404(&mut c, code).await?),
+    };
+    let form = match q.form.trim() {
+        "" => None,
+        f => Some(gongkai_domain::interpretation::Form::parse(f)?),
+    };
+    let page_no = q.page.trim().parse::<i64>().unwrap_or(1).clamp(1, 10_000);
+    let (rows, total) = interpretations::public_list(
+        &mut c,
+        agency.as_ref().map(|a| a.id),
+        form,
+        page_no,
+        INTERPRETATIONS_PER_PAGE,
+    )
+    .await?;
+    let pages = ((total + INTERPRETATIONS_PER_PAGE - 1) / INTERPRETATIONS_PER_PAGE).max(1);
+    let title = match &agency {
+        Some(a) => format!("{} 政策解读", a.short_name),
+        None => "政策解读".to_string(),
+    };
+    page(
+        &InterpretationList {
+            chrome: visitor.chrome(&title),
+            forms: gongkai_domain::interpretation::Form::ALL
+                .iter()
+                .map(|f| Choice {
+                    value: f.as_str().into(),
+                    label: f.label().into(),
+                })
+                .collect(),
+            prev: (page_no > 1).then(|| q.href(page_no - 1)),
+            next: (page_no < pages).then(|| q.href(page_no + 1)),
+            q_form: q.form.trim().to_string(),
+            agency,
+            rows,
+            total,
+            page: page_no,
+            pages,
         },
         StatusCode::OK,
         None,

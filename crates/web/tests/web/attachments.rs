@@ -10,7 +10,8 @@ both!(
     gazette_issues_are_corrected_and_carry_a_pdf,
 );
 
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 fn upload(csrf: &str, name: &str, bytes: Vec<u8>) -> Form {
     Form::new()
@@ -57,7 +58,12 @@ async fn document_attachments_are_checked_versioned_and_served(app: App) {
         ("清单.docx", PDF.to_vec(), 422, "与扩展名 .docx 不符"),
         ("空.pdf", Vec::new(), 422, "不能为空"),
         ("大.pdf", big, 422, "不能超过 256 KB"),
-        ("zip.xlsx", b"PK\x03\x04not really a workbook".to_vec(), 422, "无法识别"),
+        (
+            "zip.xlsx",
+            b"PK\x03\x04not really a workbook".to_vec(),
+            422,
+            "无法识别",
+        ),
     ] {
         let res = staff
             .post(&uploads)
@@ -66,7 +72,10 @@ async fn document_attachments_are_checked_versioned_and_served(app: App) {
             .await
             .unwrap();
         assert_eq!(res.status().as_u16(), status, "{name}");
-        assert!(res.text().await.unwrap().contains(message), "{name}: {message}");
+        assert!(
+            res.text().await.unwrap().contains(message),
+            "{name}: {message}"
+        );
     }
     // Far past the limit: refused from the headers alone, before a byte of the body is sent.
     {
@@ -109,7 +118,11 @@ async fn document_attachments_are_checked_versioned_and_served(app: App) {
         .await
         .unwrap();
     assert_eq!(res.status(), 404);
-    assert_eq!(app.t.snapshot(&tables).await, before, "bad uploads stored nothing");
+    assert_eq!(
+        app.t.snapshot(&tables).await,
+        before,
+        "bad uploads stored nothing"
+    );
 
     // A good upload: a PDF with a Chinese name sent from a Windows path.
     let res = staff
@@ -119,8 +132,18 @@ async fn document_attachments_are_checked_versioned_and_served(app: App) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let html = staff.get(app.url(&detail)).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("涉企收费清单.pdf") && html.contains("PDF"), "{html}");
+    let html = staff
+        .get(app.url(&detail))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("涉企收费清单.pdf") && html.contains("PDF"),
+        "{html}"
+    );
     let staff_href = link(&html, "/office/attachments/");
     let res = staff.get(app.url(&staff_href)).send().await.unwrap();
     assert_eq!(res.status(), 200);
@@ -129,19 +152,36 @@ async fn document_attachments_are_checked_versioned_and_served(app: App) {
     // Not public yet: the public address of the same file is unknown.
     let attachment_id = staff_href.rsplit('/').next().unwrap().to_string();
     let public = app.url(&format!("/attachments/{attachment_id}/x.pdf"));
-    assert_eq!(app.client().get(&public).send().await.unwrap().status(), 404);
+    assert_eq!(
+        app.client().get(&public).send().await.unwrap().status(),
+        404
+    );
     // Nor can the other agency fetch it from the office.
     assert_eq!(
-        other.get(app.url(&staff_href)).send().await.unwrap().status(),
+        other
+            .get(app.url(&staff_href))
+            .send()
+            .await
+            .unwrap()
+            .status(),
         404
     );
 
     // Review and publish; the public page lists the file and serves it with safe headers.
-    assert_eq!(app.act(&staff, &detail, "submit").await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.act(&staff, &detail, "submit").await,
+        StatusCode::SEE_OTHER
+    );
     let reviewer = app.login("reviewer").await;
-    assert_eq!(app.act(&reviewer, &detail, "approve").await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.act(&reviewer, &detail, "approve").await,
+        StatusCode::SEE_OTHER
+    );
     let office = app.login("office").await;
-    assert_eq!(app.act(&office, &detail, "publish").await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.act(&office, &detail, "publish").await,
+        StatusCode::SEE_OTHER
+    );
     let id = detail.rsplit('/').next().unwrap();
     let page = app
         .client()
@@ -159,7 +199,12 @@ async fn document_attachments_are_checked_versioned_and_served(app: App) {
     let h = res.headers();
     assert_eq!(h["content-type"], "application/pdf");
     assert_eq!(h["x-content-type-options"], "nosniff");
-    assert!(h["content-security-policy"].to_str().unwrap().contains("sandbox"));
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("sandbox")
+    );
     let disposition = h["content-disposition"].to_str().unwrap();
     assert!(
         disposition.starts_with("inline;")
@@ -176,7 +221,12 @@ async fn document_attachments_are_checked_versioned_and_served(app: App) {
         .await
         .unwrap();
     assert_eq!(res.status(), 409);
-    assert!(res.text().await.unwrap().contains("只有草稿或被退回的版本可以增删附件"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("只有草稿或被退回的版本可以增删附件")
+    );
 
     // A correction starts from the published files; removing one there leaves the public
     // version untouched.
@@ -196,10 +246,23 @@ async fn document_attachments_are_checked_versioned_and_served(app: App) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let html = staff.get(app.url(&detail)).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("第 2 版") && html.contains("涉企收费清单.pdf"), "carried over");
+    let html = staff
+        .get(app.url(&detail))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("第 2 版") && html.contains("涉企收费清单.pdf"),
+        "carried over"
+    );
     let new_href = link(&html, "/office/attachments/");
-    assert_ne!(new_href, staff_href, "the new version has its own link to the same bytes");
+    assert_ne!(
+        new_href, staff_href,
+        "the new version has its own link to the same bytes"
+    );
     let new_id = new_href.rsplit('/').next().unwrap();
     let res = staff
         .post(app.url(&format!("{detail}/attachments/{new_id}/delete")))
@@ -208,9 +271,24 @@ async fn document_attachments_are_checked_versioned_and_served(app: App) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let html = staff.get(app.url(&detail)).send().await.unwrap().text().await.unwrap();
+    let html = staff
+        .get(app.url(&detail))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("暂无附件"));
-    assert_eq!(app.client().get(app.url(&href)).send().await.unwrap().status(), 200);
+    assert_eq!(
+        app.client()
+            .get(app.url(&href))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
     assert_eq!(app.count("blobs").await, 1, "one copy of the bytes");
     let audit = audit::for_entity(&mut app.t.db.conn().await.unwrap(), "document", id)
         .await
@@ -222,16 +300,32 @@ async fn document_attachments_are_checked_versioned_and_served(app: App) {
     );
 
     // Withdrawn: the page keeps its notice, the file is gone from public view.
-    assert_eq!(app.act(&office, &detail, "withdraw").await.as_u16(), 422, "needs a reason");
+    assert_eq!(
+        app.act(&office, &detail, "withdraw").await.as_u16(),
+        422,
+        "needs a reason"
+    );
     let wcsrf = app.csrf(&office, &detail).await;
     let res = office
         .post(app.url(&format!("{detail}/actions")))
-        .form(&[("csrf", wcsrf.as_str()), ("action", "withdraw"), ("reason", "附件有误")])
+        .form(&[
+            ("csrf", wcsrf.as_str()),
+            ("action", "withdraw"),
+            ("reason", "附件有误"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.client().get(app.url(&href)).send().await.unwrap().status(), 404);
+    assert_eq!(
+        app.client()
+            .get(app.url(&href))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
 }
 
 async fn gazette_issues_are_corrected_and_carry_a_pdf(app: App) {
@@ -255,18 +349,46 @@ async fn gazette_issues_are_corrected_and_carry_a_pdf(app: App) {
             .unwrap();
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
     }
-    let list = office.get(app.url("/office/gazette")).send().await.unwrap().text().await.unwrap();
+    let list = office
+        .get(app.url("/office/gazette"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(list.contains("2021年第3期") && list.contains("2021年第4期"));
     let edit = link(&list, "/office/gazette/");
-    let html = office.get(app.url(&edit)).send().await.unwrap().text().await.unwrap();
+    let html = office
+        .get(app.url(&edit))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("修改政府公报") && html.contains("YX0201/2021-00001"));
     let id = edit.rsplit('/').next().unwrap().to_string();
 
     // Renumbering onto an existing issue is refused; a real correction is kept and logged.
-    let taken = if html.contains("2021年第4期</h1>") { "3" } else { "4" };
-    let res = office.post(app.url(&edit)).form(&issue(taken)).send().await.unwrap();
+    let taken = if html.contains("2021年第4期</h1>") {
+        "3"
+    } else {
+        "4"
+    };
+    let res = office
+        .post(app.url(&edit))
+        .form(&issue(taken))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 409);
-    let res = office.post(app.url(&edit)).form(&issue("5")).send().await.unwrap();
+    let res = office
+        .post(app.url(&edit))
+        .form(&issue("5"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let public = app
         .client()
@@ -334,7 +456,11 @@ async fn gazette_issues_are_corrected_and_carry_a_pdf(app: App) {
     assert_eq!(app.count("attachments").await, 0);
     let res = office
         .post(&pdf_url)
-        .multipart(upload(&csrf, "云溪区人民政府公报2021年第5期.pdf", PDF.to_vec()))
+        .multipart(upload(
+            &csrf,
+            "云溪区人民政府公报2021年第5期.pdf",
+            PDF.to_vec(),
+        ))
         .send()
         .await
         .unwrap();

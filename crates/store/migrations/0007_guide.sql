@@ -1,0 +1,5 @@
+-- The 政府信息公开指南 and 法定主动公开内容: an agency's fax (条例第十二条 names it) and its own
+-- additions to the guide; which 条例第二十条 item a catalogue item fulfils.
+ALTER TABLE agencies ADD COLUMN fax TEXT;
+ALTER TABLE agencies ADD COLUMN guide_note TEXT;
+ALTER TABLE catalogue_items ADD COLUMN statutory_item BIGINT;
