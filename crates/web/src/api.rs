@@ -163,3 +163,165 @@ pub async fn calendar_between(
     let cal = calendar::work_calendar(&mut c).await?;
     Ok(Json(cal.workdays_between(from, to)?.into()))
 }
+
+/// A document as its agency's staff see it through the API: the working version, with its
+/// status.
+#[derive(Serialize)]
+pub struct StaffDocument {
+    #[serde(flatten)]
+    document: Document,
+    href: String,
+}
+
+async fn staff_document(state: &AppState, user: &ApiUser, id: i64) -> AppResult<StaffDocument> {
+    let mut c = state.db.conn().await?;
+    let document = documents::staff_get(&mut c, &user.user.principal(), id).await?;
+    Ok(StaffDocument {
+        href: format!("/api/v1/documents/{id}"),
+        document,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct NewDocument {
+    /// Code of the issuing agency.
+    agency: String,
+    /// 索引号 is issued by the agency's rule; it cannot be chosen here.
+    #[serde(flatten)]
+    input: gongkai_domain::document::DocumentInput,
+}
+
+/// Registers a draft, with the same checks as the office form.
+pub async fn document_create(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Json(body): Json<NewDocument>,
+) -> AppResult<impl IntoResponse> {
+    let principal = user.user.principal();
+    let code = AgencyCode::parse(&body.agency).map_err(|e| match e {
+        DomainError::Invalid { message, .. } => {
+            DomainError::invalid(Field::new("agency", "发布机构"), message)
+        }
+        other => other,
+    })?;
+    let agency = agencies::by_code(&mut state.db.conn().await?, &code)
+        .await?
+        .ok_or_else(|| DomainError::invalid(Field::new("agency", "发布机构"), "发布机构不存在"))?;
+    let draft = gongkai_domain::document::DocumentDraft::parse(
+        &body.input,
+        gongkai_store::db::now().date_naive(),
+    )?;
+    let actor = user.actor();
+    let id = state
+        .db
+        .write(async |tx| {
+            documents::register(tx, &actor, &principal, agency.id, &draft, None).await
+        })
+        .await?;
+    let doc = staff_document(&state, &user, id).await?;
+    let location = doc.href.clone();
+    Ok((
+        StatusCode::CREATED,
+        [(axum::http::header::LOCATION, location)],
+        Json(doc),
+    ))
+}
+
+/// Changes the working version: fields left out keep their values. A published document gets
+/// a new version (then `change_note` is required); one under review cannot change.
+pub async fn document_patch(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    Json(body): Json<serde_json::Map<String, serde_json::Value>>,
+) -> AppResult<Json<StaffDocument>> {
+    let id = document_id(&id)?;
+    let principal = user.user.principal();
+    let current = staff_document(&state, &user, id).await?;
+    let mut merged = serde_json::to_value(crate::pages::documents::input_of(&current.document))
+        .map_err(|e| DomainError::unavailable(format!("input as json: {e}")))?;
+    let mut change_note = None;
+    for (key, value) in body {
+        if key == "change_note" {
+            change_note = value.as_str().map(str::to_string);
+            continue;
+        }
+        match merged.get_mut(&key) {
+            Some(slot) => *slot = value,
+            None => {
+                return Err(AppError(DomainError::invalid(
+                    Field::new("body", "提交内容"),
+                    format!("不能修改的字段“{key}”"),
+                )));
+            }
+        }
+    }
+    let input: gongkai_domain::document::DocumentInput =
+        serde_json::from_value(merged).map_err(|e| {
+            DomainError::invalid(
+                Field::new("body", "提交内容"),
+                format!("字段类型不正确:{e}"),
+            )
+        })?;
+    let draft = gongkai_domain::document::DocumentDraft::parse(
+        &input,
+        gongkai_store::db::now().date_naive(),
+    )?;
+    let actor = user.actor();
+    state
+        .db
+        .write(async |tx| {
+            documents::revise(tx, &actor, &principal, id, &draft, change_note.as_deref()).await
+        })
+        .await?;
+    Ok(Json(staff_document(&state, &user, id).await?))
+}
+
+#[derive(Deserialize)]
+pub struct ActionBody {
+    /// submit, return, approve, publish or withdraw.
+    action: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Moves a document through review, as the office's buttons do.
+pub async fn document_action(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+    Json(body): Json<ActionBody>,
+) -> AppResult<Json<StaffDocument>> {
+    use gongkai_domain::document::Action;
+    let id = document_id(&id)?;
+    let action = match body.action.as_str() {
+        "submit" => Action::Submit,
+        "return" => Action::Return {
+            reason: body.reason.clone(),
+        },
+        "approve" => Action::Approve,
+        "publish" => Action::Publish,
+        "withdraw" => Action::Withdraw {
+            reason: body.reason.clone(),
+        },
+        other => {
+            return Err(AppError(DomainError::invalid(
+                Field::new("action", "操作"),
+                format!("未知的操作“{other}”:应为 submit、return、approve、publish 或 withdraw"),
+            )));
+        }
+    };
+    let principal = user.user.principal();
+    let actor = user.actor();
+    let today = gongkai_store::db::now().date_naive();
+    state
+        .db
+        .write(async |tx| documents::act(tx, &actor, &principal, id, &action, today).await)
+        .await?;
+    Ok(Json(staff_document(&state, &user, id).await?))
+}
+
+fn document_id(id: &str) -> AppResult<i64> {
+    id.parse()
+        .map_err(|_| AppError(DomainError::NotFound { what: "文件" }))
+}

@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod form;
 pub mod health;
 pub mod middleware;
+pub mod openapi;
 pub mod page_cache;
 pub mod pages;
 pub mod session;
@@ -118,8 +119,16 @@ pub fn router(state: AppState) -> Router {
             get(api::agency_list).post(api::agency_create),
         )
         .route("/api/v1/agencies/{code}", get(api::agency_get))
-        .route("/api/v1/documents", get(api::documents_list))
-        .route("/api/v1/documents/{id}", get(api::document_get))
+        .route(
+            "/api/v1/documents",
+            get(api::documents_list).post(api::document_create),
+        )
+        .route(
+            "/api/v1/documents/{id}",
+            get(api::document_get).patch(api::document_patch),
+        )
+        .route("/api/v1/documents/{id}/actions", post(api::document_action))
+        .route("/api/openapi.json", get(openapi::document))
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/calendar/days/{date}", get(api::calendar_day))
         .route("/api/v1/calendar/deadline", get(api::calendar_deadline))

@@ -47,6 +47,8 @@ both!(
     relations_and_agency_rules_from_the_office,
 );
 
+#[path = "web/api_documents.rs"]
+mod api_documents;
 #[path = "web/attachments.rs"]
 mod attachments;
 #[path = "web/portal.rs"]

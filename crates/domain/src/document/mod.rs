@@ -445,7 +445,7 @@ pub fn publication_clock(
 }
 
 /// Raw document fields as typed into a form, an import file or the API.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct DocumentInput {
     pub title: String,

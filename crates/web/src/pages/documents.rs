@@ -230,7 +230,8 @@ pub async fn create(
     }
 }
 
-fn input_of(d: &Document) -> DocumentInput {
+/// The fields of a document's working version as a form (or API client) would type them.
+pub(crate) fn input_of(d: &Document) -> DocumentInput {
     let a = d.version.attribute.as_ref();
     DocumentInput {
         title: d.summary.title.clone(),
