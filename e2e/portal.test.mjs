@@ -288,3 +288,74 @@ test('error pages are Chinese and accessible', async () => {
   await axe(page, '404');
   await page.context().close();
 });
+
+test('home browses by topic; the agency column shows the guide and statutory content without JavaScript', async () => {
+  const page = await newPage({ javaScriptEnabled: false });
+  await page.goto(base + '/');
+  await page.getByRole('region', { name: '按主题浏览' }).getByRole('link', { name: '综合政务' }).click();
+  assert.match(page.url(), /\/documents\?topic=/);
+  assert.match(await page.getByRole('status').first().textContent(), /共 [1-9]\d* 件/);
+  await page.goto(base + '/agencies/YX0000');
+  const column = page.getByRole('navigation', { name: /政府信息公开/ });
+  await column.getByRole('link', { name: '政府信息公开指南' }).click();
+  const guide = await page.textContent('main');
+  for (const text of ['一、主动公开', '二、依申请公开', '收到申请之日', '100 元/件', '三、监督和救济', '政府信息查阅场所']) {
+    assert.ok(guide.includes(text), text);
+  }
+  assert.equal(await column.getByRole('link', { name: '政府信息公开指南' }).getAttribute('aria-current'), 'page');
+  await page.goto(base + '/agencies/YX0100/statutory');
+  const item = page.getByRole('listitem').filter({ hasText: '(一)行政法规、规章和规范性文件' });
+  assert.ok((await item.textContent()).includes('行政规范性文件'));
+  await page.context().close();
+
+  const js = await newPage();
+  for (const [path, label] of [['/agencies/YX0000/guide', 'guide'], ['/agencies/YX0100/statutory', 'statutory'], ['/', 'home with topics']]) {
+    await js.goto(base + path);
+    await axe(js, label);
+  }
+  await js.context().close();
+});
+
+test('政策解读 are listed and filtered by form', async () => {
+  const page = await newPage({ javaScriptEnabled: false });
+  await page.goto(base + '/');
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '政策解读' }).click();
+  assert.ok((await page.textContent('main')).includes('共 2 篇'));
+  await page.getByLabel('解读形式').selectOption('graphic');
+  await page.getByRole('button', { name: '筛选' }).click();
+  assert.ok((await page.textContent('main')).includes('共 1 篇'));
+  await page.getByRole('link', { name: /一图读懂/ }).click();
+  assert.match(await page.getByRole('heading', { level: 1 }).textContent(), /一图读懂/);
+  await page.context().close();
+  const js = await newPage();
+  await js.goto(base + '/interpretations');
+  await axe(js, 'interpretations');
+  await js.context().close();
+});
+
+test('attachments: checked by content on upload, listed and served on the public page', async () => {
+  const page = await newPage();
+  await page.goto(base + '/documents?kind=notice&agency=YX0201');
+  await page.getByRole('link', { name: '云溪区2024年涉企行政事业性收费目录清单' }).click();
+  const link = page.getByRole('region', { name: '附件' }).getByRole('link');
+  assert.match(await link.textContent(), /收费目录清单\.pdf/);
+  const res = await page.request.get(base + await link.getAttribute('href'));
+  assert.equal(res.status(), 200);
+  assert.equal(res.headers()['content-type'], 'application/pdf');
+  assert.ok((await res.body()).subarray(0, 5).equals(Buffer.from('%PDF-')));
+  await axe(page, 'document with attachment');
+
+  await login(page, 'office');
+  await page.goto(base + '/office/documents');
+  await page.getByRole('link', { name: '云溪区教育局关于调整部分学校作息时间的通知' }).first().click();
+  const upload = page.getByLabel(/上传附件/);
+  await upload.setInputFiles({ name: '作息时间表.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script></html>') });
+  await page.getByRole('button', { name: '上传', exact: true }).click();
+  assert.ok((await page.getByRole('alert').textContent()).includes('无法识别的文件类型'));
+  await axe(page, 'upload refused');
+  await page.getByLabel(/上传附件/).setInputFiles({ name: '作息时间表.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+  await page.getByRole('button', { name: '上传', exact: true }).click();
+  const list = await page.getByRole('region', { name: '附件' }).textContent();
+  assert.ok(list.includes('作息时间表.pdf'), list);
+  await page.context().close();
+});

@@ -418,6 +418,25 @@ impl Tx {
         self.now
     }
 
+    /// Runs `work` inside a savepoint: on error only its own changes are undone and the
+    /// transaction stays usable (PostgreSQL otherwise refuses every later statement). Lets a
+    /// batch of independent rows commit together while each bad row is skipped.
+    pub async fn isolated<T>(&mut self, work: impl AsyncFnOnce(&mut Tx) -> Result<T>) -> Result<T> {
+        self.execute(Sql::new("SAVEPOINT gk_row")).await?;
+        match work(self).await {
+            Ok(v) => {
+                self.execute(Sql::new("RELEASE SAVEPOINT gk_row")).await?;
+                Ok(v)
+            }
+            Err(e) => {
+                self.execute(Sql::new("ROLLBACK TO SAVEPOINT gk_row"))
+                    .await?;
+                self.execute(Sql::new("RELEASE SAVEPOINT gk_row")).await?;
+                Err(e)
+            }
+        }
+    }
+
     pub async fn commit(self) -> Result<()> {
         match self.inner {
             TxInner::Sqlite(t) => t.commit().await.map_err(db_err),

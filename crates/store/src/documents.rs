@@ -196,13 +196,30 @@ fn version_insert(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Sql {
+    version_insert_as(document_id, version_no, d, actor, now, None)
+}
+
+/// A new version row: a draft, or (for imports) already published on the given date.
+fn version_insert_as(
+    document_id: i64,
+    version_no: i64,
+    d: &DocumentDraft,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    published_on: Option<NaiveDate>,
+) -> Sql {
     let a = d.attribute.as_ref();
+    let status = if published_on.is_some() {
+        Status::Published
+    } else {
+        Status::Draft
+    };
     Sql::new(
-        "INSERT INTO document_versions (document_id, version_no, status, title, doc_number, \
+        "INSERT INTO document_versions (document_id, version_no, title, doc_number, \
          doc_issuer, doc_year, doc_seq, co_issuers, kind, topic, keywords, formed_on, effective_on, \
          is_normative, needs_interpretation, body, disclosure_mode, disclosure_scope, withhold_ground, \
-         attribute_note, created_by, created_at, updated_at) VALUES ($1, $2, 'draft', $3, $4, $5, $6, \
-         $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) RETURNING id",
+         attribute_note, created_by, created_at, updated_at, status, published_on) VALUES ($1, $2, $3, $4, $5, $6, \
+         $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23, $24) RETURNING id",
     )
     .bind(document_id)
     .bind(version_no)
@@ -226,6 +243,8 @@ fn version_insert(
     .bind(a.map(|a| a.note.clone()).unwrap_or_default())
     .bind(actor.user_id)
     .bind(now)
+    .bind(status.as_str())
+    .bind(published_on)
 }
 
 fn draft_json(d: &DocumentDraft) -> serde_json::Value {
@@ -245,6 +264,33 @@ pub async fn register(
     draft: &DocumentDraft,
     index_no: Option<&str>,
 ) -> Result<i64> {
+    let (id, index) = insert_document(tx, actor, who, agency_id, draft, index_no, None).await?;
+    let mut after = draft_json(draft);
+    after["index_no"] = json!(index);
+    after["status"] = json!("draft");
+    audit::record(
+        tx,
+        actor,
+        "document.register",
+        ("document", &id.to_string()),
+        None,
+        Some(&after),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Inserts a document with its first version — a draft, or already published on
+/// `published_on` (imports) — and returns its id and 索引号. The caller writes the audit entry.
+async fn insert_document(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    agency_id: i64,
+    draft: &DocumentDraft,
+    index_no: Option<&str>,
+    published_on: Option<NaiveDate>,
+) -> Result<(i64, String)> {
     who.require_agency(agency_id)?;
     let agency = agencies::by_id(tx, agency_id)
         .await?
@@ -271,28 +317,20 @@ pub async fn register(
         })?;
     let id: i64 = row.get("id")?;
     let v = tx
-        .fetch_one(version_insert(id, 1, draft, actor, now))
+        .fetch_one(version_insert_as(id, 1, draft, actor, now, published_on))
         .await?;
     let version_id: i64 = v.get("id")?;
     tx.execute(
-        Sql::new("UPDATE documents SET working_version_id = $1 WHERE id = $2")
-            .bind(version_id)
-            .bind(id),
+        Sql::new(
+            "UPDATE documents SET working_version_id = $1, \
+             public_version_id = CASE WHEN $2 THEN $1 ELSE NULL END WHERE id = $3",
+        )
+        .bind(version_id)
+        .bind(published_on.is_some())
+        .bind(id),
     )
     .await?;
-    let mut after = draft_json(draft);
-    after["index_no"] = json!(index);
-    after["status"] = json!("draft");
-    audit::record(
-        tx,
-        actor,
-        "document.register",
-        ("document", &id.to_string()),
-        None,
-        Some(&after),
-    )
-    .await?;
-    Ok(id)
+    Ok((id, index))
 }
 
 struct Working {
@@ -909,28 +947,28 @@ pub async fn import_published(
         draft.effective_on,
         tx.now().date_naive(),
     )?;
-    let id = register(tx, actor, who, agency_id, draft, index_no).await?;
-    let now = tx.now();
-    tx.execute(
-        Sql::new("UPDATE document_versions SET status = 'published', published_on = $1, updated_at = $2 WHERE document_id = $3")
-            .bind(published_on)
-            .bind(now)
-            .bind(id),
-    )
-    .await?;
-    tx.execute(
-        Sql::new("UPDATE documents SET public_version_id = working_version_id WHERE id = $1")
-            .bind(id),
+    let (id, index) = insert_document(
+        tx,
+        actor,
+        who,
+        agency_id,
+        draft,
+        index_no,
+        Some(published_on),
     )
     .await?;
     let key = id.to_string();
+    let mut after = draft_json(draft);
+    after["index_no"] = json!(index);
+    after["status"] = json!("published");
+    after["published_on"] = json!(published_on);
     audit::record(
         tx,
         actor,
         "document.import",
         ("document", &key),
         None,
-        Some(&json!({"published_on": published_on})),
+        Some(&after),
     )
     .await?;
     audit::announce(tx, "document.changed", ("document", &key)).await?;
@@ -994,17 +1032,21 @@ pub async fn find_existing(
     index_no: Option<&str>,
     draft: &DocumentDraft,
 ) -> Result<Option<i64>> {
+    // `+d.agency_id` keeps SQLite from driving the lookup through the agency index (which,
+    // without statistics, it prefers) and scanning every document of the agency per row.
     let sql = match (index_no, &draft.doc_number) {
         (Some(i), _) => Sql::new("SELECT id FROM documents WHERE index_no = $1").bind(i.trim()),
         (None, Some(n)) => Sql::new(
-            "SELECT d.id FROM documents d JOIN document_versions v ON v.id = d.working_version_id \
-             WHERE d.agency_id = $1 AND v.doc_number = $2",
+            "SELECT d.id FROM document_versions v JOIN documents d \
+             ON d.id = v.document_id AND d.working_version_id = v.id \
+             WHERE v.doc_number = $2 AND +d.agency_id = $1",
         )
         .bind(agency_id)
         .bind(n.to_string()),
         (None, None) => Sql::new(
-            "SELECT d.id FROM documents d JOIN document_versions v ON v.id = d.working_version_id \
-             WHERE d.agency_id = $1 AND v.title = $2 AND v.formed_on = $3",
+            "SELECT d.id FROM document_versions v JOIN documents d \
+             ON d.id = v.document_id AND d.working_version_id = v.id \
+             WHERE v.title = $2 AND v.formed_on = $3 AND +d.agency_id = $1",
         )
         .bind(agency_id)
         .bind(&draft.title)

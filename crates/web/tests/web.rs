@@ -1878,15 +1878,31 @@ async fn interpretations_are_published_with_their_policy(app: App) {
             .unwrap()
             .contains("链接应以 http:// 或 https:// 开头")
     );
+    let res = add(vec![
+        ("title", "一图读懂支持科技创新若干政策"),
+        ("form", "graphic"),
+        ("body", "要点一"),
+        ("also", "YX0201/2099-00001"),
+    ])
+    .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("索引号“YX0201/2099-00001”不存在")
+    );
     assert_eq!(
         app.t.count("interpretations").await,
         before,
         "nothing stored"
     );
+    // One interpretation explains this policy and the earlier one it builds on.
     let res = add(vec![
         ("title", "一图读懂支持科技创新若干政策"),
         ("form", "graphic"),
         ("body", "要点一\n要点二"),
+        ("also", "YX0201/2021-00001\n"),
     ])
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -1921,7 +1937,11 @@ async fn interpretations_are_published_with_their_policy(app: App) {
         .await
         .unwrap();
     assert_eq!(page.status(), 200);
-    assert!(page.text().await.unwrap().contains(title));
+    let text = page.text().await.unwrap();
+    assert!(
+        text.contains(title) && text.contains("2021年政务公开工作要点"),
+        "both policies"
+    );
     let office = app.login("office").await;
     let year = chrono::Utc::now().format("%Y").to_string();
     let html = office

@@ -464,6 +464,9 @@ pub async fn act(
 #[derive(Deserialize)]
 pub struct InterpretationForm {
     csrf: String,
+    /// 索引号 of further policies the same interpretation explains, one per line.
+    #[serde(default)]
+    also: String,
     #[serde(flatten)]
     input: InterpretationInput,
 }
@@ -478,11 +481,32 @@ pub async fn add_interpretation(
     let id = parse_id(&id)?;
     let principal = staff.user.principal();
     let actor = staff.actor();
+    let also: Vec<String> = form
+        .also
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect();
     let result = match InterpretationDraft::parse(&form.input) {
         Ok(d) => {
             state
                 .db
-                .write(async |tx| interpretations::create(tx, &actor, &principal, &[id], &d).await)
+                .write(async |tx| {
+                    let mut ids = vec![id];
+                    for index in &also {
+                        let other = documents::id_by_index(tx, index).await?.ok_or_else(|| {
+                            DomainError::invalid(
+                                gongkai_domain::Field::new("also", "同时解读的政策"),
+                                format!("索引号“{index}”不存在"),
+                            )
+                        })?;
+                        if !ids.contains(&other) {
+                            ids.push(other);
+                        }
+                    }
+                    interpretations::create(tx, &actor, &principal, &ids, &d).await
+                })
                 .await
         }
         Err(e) => Err(e),
