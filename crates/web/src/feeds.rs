@@ -4,6 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
 use gongkai_domain::DomainError;
 use gongkai_store::agencies;
 use gongkai_store::documents::{self, DocumentSummary, Filter};
@@ -46,36 +47,126 @@ fn xml(content_type: &'static str, body: String) -> Response {
     res
 }
 
-fn atom(base: &str, title: &str, self_path: &str, docs: &[DocumentSummary]) -> String {
-    let updated = docs
+/// One entry of a feed: a public page.
+struct Entry {
+    title: String,
+    path: String,
+    date: NaiveDate,
+    author: String,
+    summary: String,
+}
+
+impl From<&DocumentSummary> for Entry {
+    fn from(d: &DocumentSummary) -> Self {
+        Entry {
+            title: d.title.clone(),
+            path: format!("/documents/{}", d.id),
+            date: d.published_on.unwrap_or(d.formed_on),
+            author: d.agency_name.clone(),
+            summary: match &d.doc_number {
+                Some(n) => format!("{} {n} {}", d.agency_name, d.kind.label()),
+                None => format!("{} {}", d.agency_name, d.kind.label()),
+            },
+        }
+    }
+}
+
+/// A feed for the column at `page` (its HTML page) served at `self_path`.
+fn atom(base: &str, title: &str, self_path: &str, page: &str, entries: &[Entry]) -> String {
+    let updated = entries
         .iter()
-        .filter_map(|d| d.published_on)
+        .map(|e| e.date)
         .max()
         .map(|d| format!("{d}T00:00:00Z"))
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n\
          <title>{}</title>\n<id>{base}{self_path}</id>\n<link rel=\"self\" href=\"{base}{self_path}\"/>\n\
-         <link rel=\"alternate\" type=\"text/html\" href=\"{base}/documents\"/>\n<updated>{updated}</updated>\n",
+         <link rel=\"alternate\" type=\"text/html\" href=\"{base}{page}\"/>\n<updated>{updated}</updated>\n",
         escape(title)
     );
-    for d in docs {
-        let date = d.published_on.unwrap_or(d.formed_on);
-        let summary = match &d.doc_number {
-            Some(n) => format!("{} {n} {}", d.agency_name, d.kind.label()),
-            None => format!("{} {}", d.agency_name, d.kind.label()),
-        };
+    for e in entries {
         out.push_str(&format!(
-            "<entry>\n<title>{}</title>\n<id>{base}/documents/{id}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{base}/documents/{id}\"/>\n\
+            "<entry>\n<title>{}</title>\n<id>{base}{path}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{base}{path}\"/>\n\
              <updated>{date}T00:00:00Z</updated>\n<author><name>{}</name></author>\n<summary>{}</summary>\n</entry>\n",
-            escape(&d.title),
-            escape(&d.agency_name),
-            escape(&summary),
-            id = d.id,
+            escape(&e.title),
+            escape(&e.author),
+            escape(&e.summary),
+            path = e.path,
+            date = e.date,
         ));
     }
     out.push_str("</feed>\n");
     out
+}
+
+fn entries(docs: &[DocumentSummary]) -> Vec<Entry> {
+    docs.iter().map(Entry::from).collect()
+}
+
+const ATOM: &str = "application/atom+xml; charset=utf-8";
+
+/// 政策解读 column: the newest public interpretations.
+pub async fn interpretations_feed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let mut c = state.db.conn().await?;
+    let (list, _) =
+        gongkai_store::interpretations::public_list(&mut c, None, None, 1, FEED_ENTRIES).await?;
+    let entries: Vec<Entry> = list
+        .iter()
+        .filter_map(|i| {
+            Some(Entry {
+                title: i.title.clone(),
+                path: format!("/interpretations/{}", i.id),
+                date: i.published_on?,
+                author: i.agency_name.clone(),
+                summary: format!("{} {}", i.agency_name, i.form.label()),
+            })
+        })
+        .collect();
+    let title = format!("{} · 政策解读", state.config.site_name);
+    Ok(xml(
+        ATOM,
+        atom(
+            &base(&state, &headers),
+            &title,
+            "/feeds/interpretations.atom",
+            "/interpretations",
+            &entries,
+        ),
+    ))
+}
+
+/// 政府公报 column: the newest issues.
+pub async fn gazette_feed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let mut c = state.db.conn().await?;
+    let issues = gongkai_store::gazette::all(&mut c, FEED_ENTRIES).await?;
+    let entries: Vec<Entry> = issues
+        .iter()
+        .map(|i| Entry {
+            title: format!("政府公报 {}", i.label()),
+            path: format!("/gazette/{}", i.id),
+            date: i.issued_on,
+            author: state.config.site_name.clone(),
+            summary: format!("{} 出版", i.issued_on),
+        })
+        .collect();
+    let title = format!("{} · 政府公报", state.config.site_name);
+    Ok(xml(
+        ATOM,
+        atom(
+            &base(&state, &headers),
+            &title,
+            "/feeds/gazette.atom",
+            "/gazette",
+            &entries,
+        ),
+    ))
 }
 
 pub async fn site_feed(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
@@ -88,7 +179,8 @@ pub async fn site_feed(State(state): State<AppState>, headers: HeaderMap) -> App
             &base(&state, &headers),
             &title,
             "/feeds/documents.atom",
-            &docs,
+            "/documents",
+            &entries(&docs),
         ),
     ))
 }
@@ -102,9 +194,16 @@ pub async fn agency_feed(
     let agency = crate::pages::agency_or_404(&mut c, &code).await?;
     let (docs, _) = documents::by_agency(&mut c, agency.id, 1, FEED_ENTRIES).await?;
     let path = format!("/agencies/{}/feed.atom", agency.code);
+    let page = format!("/agencies/{}", agency.code);
     Ok(xml(
-        "application/atom+xml; charset=utf-8",
-        atom(&base(&state, &headers), &agency.name, &path, &docs),
+        ATOM,
+        atom(
+            &base(&state, &headers),
+            &agency.name,
+            &path,
+            &page,
+            &entries(&docs),
+        ),
     ))
 }
 

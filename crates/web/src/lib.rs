@@ -49,6 +49,11 @@ pub fn router(state: AppState) -> Router {
         .route("/agencies/{code}", get(public::agency))
         .route("/documents", get(public::document_list))
         .route("/feeds/documents.atom", get(feeds::site_feed))
+        .route(
+            "/feeds/interpretations.atom",
+            get(feeds::interpretations_feed),
+        )
+        .route("/feeds/gazette.atom", get(feeds::gazette_feed))
         .route("/agencies/{code}/feed.atom", get(feeds::agency_feed))
         .route("/sitemap.xml", get(feeds::sitemap))
         .route("/documents/{id}/qr.svg", get(feeds::document_qr))

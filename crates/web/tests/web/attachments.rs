@@ -400,6 +400,20 @@ async fn gazette_issues_are_corrected_and_carry_a_pdf(app: App) {
         .await
         .unwrap();
     assert!(public.contains("2021年第5期") && !public.contains("下载本期 PDF"));
+    let atom = app
+        .client()
+        .get(app.url("/feeds/gazette.atom"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        atom.contains("<title>政府公报 2021年第5期</title>")
+            && atom.contains(&format!("/gazette/{id}"))
+    );
+    assert_eq!(atom.matches("<entry>").count(), 2);
     let audit = audit::for_entity(&mut app.t.db.conn().await.unwrap(), "gazette_issue", &id)
         .await
         .unwrap();

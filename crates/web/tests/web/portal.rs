@@ -245,4 +245,13 @@ async fn home_browses_by_topic_and_agency_and_lists_interpretations(app: App) {
     );
     let (_, html) = get(&app, &public, "/").await;
     assert!(html.contains("图解:2021年政务公开工作要点"));
+    // The column's feed: the same public interpretations, nothing of the draft.
+    let (status, atom) = get(&app, &public, "/feeds/interpretations.atom").await;
+    assert_eq!(status, 200);
+    assert!(
+        atom.contains("<title>图解:2021年政务公开工作要点</title>")
+            && atom.contains("/interpretations/")
+    );
+    assert!(!atom.contains("尚未发布文件的解读"));
+    assert_eq!(atom.matches("<entry>").count(), 1);
 }
