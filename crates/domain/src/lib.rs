@@ -1,5 +1,8 @@
 //! The rules of gongkai, free of I/O: no database, no HTTP, no clock. Time is passed in.
 
+#[macro_use]
+mod labelled;
+
 pub mod agency;
 pub mod attachment;
 pub mod calendar;
@@ -15,5 +18,6 @@ pub mod document;
 pub mod gazette;
 pub mod index_number;
 pub mod interpretation;
+pub mod request;
 pub mod rich_text;
 pub mod topics;

@@ -9,38 +9,6 @@ use crate::doc_number::DocNumber;
 use crate::error::{DomainError, Field};
 use crate::user::{Principal, Role};
 
-macro_rules! labelled_enum {
-    ($(#[$m:meta])* $name:ident, $field:expr, $what:literal, { $($variant:ident => ($code:literal, $label:literal)),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-            pub const FIELD: Field = $field;
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code),* }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),* }
-            }
-
-            /// Accepts the code or the Chinese label.
-            pub fn parse(input: &str) -> Result<Self, DomainError> {
-                let s = input.trim();
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.as_str() == s || v.label() == s)
-                    .ok_or_else(|| DomainError::invalid($field, format!(concat!("未知的", $what, "“{}”"), s)))
-            }
-        }
-    };
-}
-
 labelled_enum!(
     /// 公文种类: the 15 kinds of 《党政机关公文处理工作条例》 Art. 8, plus 其他.
     DocKind, Field::new("kind", "文种"), "文种", {

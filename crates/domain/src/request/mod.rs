@@ -1,0 +1,10 @@
+//! Information requests (依申请公开, 条例第二十七至四十五条): applicants, outcomes and the
+//! statutory clock.
+
+pub mod applicant;
+pub mod clock;
+pub mod outcome;
+
+pub use applicant::{Applicant, ApplicantKind, IdType};
+pub use clock::{Channel, Clock, ClockEvent, ClockState};
+pub use outcome::Outcome;
