@@ -2,11 +2,11 @@
 //! accepted when parsing.
 
 macro_rules! labelled_enum {
-    ($(#[$m:meta])* $name:ident, $field:expr, $what:literal, { $($variant:ident => ($code:literal, $label:literal)),* $(,)? }) => {
+    ($(#[$m:meta])* $name:ident, $field:expr, $what:literal, { $($(#[$vm:meta])* $variant:ident => ($code:literal, $label:literal)),* $(,)? }) => {
         $(#[$m])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::serde::Serialize)]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),* }
+        pub enum $name { $($(#[$vm])* $variant),* }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),*];

@@ -3,7 +3,9 @@
 
 pub mod applicant;
 pub mod clock;
+pub mod intake;
 pub mod outcome;
+pub mod workflow;
 
 pub use applicant::{Applicant, ApplicantKind, IdType};
 pub use clock::{Channel, Clock, ClockEvent, ClockState};
