@@ -13,6 +13,7 @@ pub mod gazette;
 pub mod interpretations;
 pub mod migrate;
 pub mod passwords;
+pub mod requests;
 pub mod secret;
 pub mod sessions;
 pub mod settings;

@@ -79,6 +79,13 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "guide",
         steps: &[Step::Portable(include_str!("../migrations/0007_guide.sql"))],
     },
+    Migration {
+        version: 8,
+        name: "requests",
+        steps: &[Step::Portable(include_str!(
+            "../migrations/0008_requests.sql"
+        ))],
+    },
 ];
 
 /// Expands the type tokens for one backend.

@@ -50,6 +50,9 @@ both!(
     timestamps_and_dates_round_trip,
 );
 
+#[path = "store/requests.rs"]
+mod requests_tests;
+
 fn actor() -> Actor {
     Actor::system("test")
 }

@@ -97,7 +97,7 @@ impl Receipt {
 }
 
 /// What stops the clock while it lasts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PauseKind {
     ThirdParty,
@@ -117,7 +117,7 @@ impl PauseKind {
 
 /// Events that move the clock. Staff actions record them; the clock is recomputed from the
 /// whole list each time (and when the calendar changes).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ClockEvent {
     /// The one 补正 notice, with the applicant's deadline set by the agency.

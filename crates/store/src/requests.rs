@@ -1,0 +1,836 @@
+//! Information requests (依申请公开): intake with a tracking code and secret key, the
+//! handling steps with their clock events, and the views of staff and applicant.
+//!
+//! The clock is never stored: it is recomputed from the events and the current calendar, so a
+//! calendar correction moves every deadline at once.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_domain::calendar::WorkCalendar;
+use gongkai_domain::request::applicant::{ApplicantKind, IdType, mask_id};
+use gongkai_domain::request::clock::{
+    self, Channel, Clock, ClockEvent, ClockState, PauseKind, Receipt,
+};
+use gongkai_domain::request::intake::{DeliveryChannel, DeliveryForm, RequestDraft};
+use gongkai_domain::request::outcome::{OtherHandling, Outcome};
+use gongkai_domain::request::workflow::{Status, Step, transition};
+use gongkai_domain::user::Principal;
+use gongkai_domain::{DomainError, Field};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::audit::{self, Actor};
+use crate::db::{Exec, Result, Row, Sql, Tx};
+use crate::secret;
+
+const NOT_FOUND: DomainError = DomainError::NotFound { what: "申请" };
+
+/// What the applicant gets once the application is committed.
+#[derive(Clone, Debug, Serialize)]
+pub struct Submitted {
+    pub id: i64,
+    pub tracking_code: String,
+    pub key: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Request {
+    pub id: i64,
+    pub tracking_code: String,
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub status: Status,
+    pub channel: Channel,
+    pub submitted_on: NaiveDate,
+    pub arrived_on: Option<NaiveDate>,
+    pub confirmed_on: Option<NaiveDate>,
+    pub received_on: Option<NaiveDate>,
+    pub applicant_kind: ApplicantKind,
+    pub applicant_name: String,
+    pub id_type: IdType,
+    /// Never serialised: pages show [`Request::masked_id`].
+    #[serde(skip)]
+    pub id_number: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub description: String,
+    pub doc_reference: Option<String>,
+    pub purpose: Option<String>,
+    pub delivery_form: DeliveryForm,
+    pub delivery_channel: DeliveryChannel,
+    pub assignee_id: Option<i64>,
+    pub outcome: Option<Outcome>,
+    pub reply_text: Option<String>,
+    pub withheld_note: Option<String>,
+    pub replied_on: Option<NaiveDate>,
+    pub delivered_how: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Request {
+    pub fn masked_id(&self) -> String {
+        mask_id(&self.id_number)
+    }
+
+    fn receipt(&self) -> Receipt {
+        Receipt {
+            channel: self.channel,
+            submitted_on: self.submitted_on,
+            arrived_on: self.arrived_on,
+            confirmed_on: self.confirmed_on,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    pub on_date: NaiveDate,
+    pub step: String,
+    pub clock: Option<ClockEvent>,
+    /// Staff only.
+    pub note: Option<String>,
+    /// Shown to the applicant.
+    pub public_note: Option<String>,
+}
+
+const COLUMNS: &str = "r.id, r.tracking_code, r.agency_id, a.name AS agency_name, r.status, r.channel, \
+    r.submitted_on, r.arrived_on, r.confirmed_on, r.received_on, r.applicant_kind, r.applicant_name, \
+    r.id_type, r.id_number, r.phone, r.email, r.address, r.description, r.doc_reference, r.purpose, \
+    r.delivery_form, r.delivery_channel, r.assignee_id, r.outcome, r.reply_text, r.withheld_note, \
+    r.replied_on, r.delivered_how, r.created_at";
+
+fn stored<T>(r: std::result::Result<T, DomainError>, what: &str) -> Result<T> {
+    r.map_err(|e| DomainError::unavailable(format!("stored {what}: {e}")))
+}
+
+fn request(r: &Row) -> Result<Request> {
+    Ok(Request {
+        id: r.get("id")?,
+        tracking_code: r.get("tracking_code")?,
+        agency_id: r.get("agency_id")?,
+        agency_name: r.get("agency_name")?,
+        status: stored(Status::parse(&r.get::<String>("status")?), "status")?,
+        channel: stored(Channel::parse(&r.get::<String>("channel")?), "channel")?,
+        submitted_on: r.get("submitted_on")?,
+        arrived_on: r.get("arrived_on")?,
+        confirmed_on: r.get("confirmed_on")?,
+        received_on: r.get("received_on")?,
+        applicant_kind: stored(
+            ApplicantKind::parse(&r.get::<String>("applicant_kind")?),
+            "applicant kind",
+        )?,
+        applicant_name: r.get("applicant_name")?,
+        id_type: stored(IdType::parse(&r.get::<String>("id_type")?), "id type")?,
+        id_number: r.get("id_number")?,
+        phone: r.get("phone")?,
+        email: r.get("email")?,
+        address: r.get("address")?,
+        description: r.get("description")?,
+        doc_reference: r.get("doc_reference")?,
+        purpose: r.get("purpose")?,
+        delivery_form: stored(
+            DeliveryForm::parse(&r.get::<String>("delivery_form")?),
+            "delivery form",
+        )?,
+        delivery_channel: stored(
+            DeliveryChannel::parse(&r.get::<String>("delivery_channel")?),
+            "delivery channel",
+        )?,
+        assignee_id: r.get("assignee_id")?,
+        outcome: r
+            .get::<Option<String>>("outcome")?
+            .map(|o| stored(Outcome::parse(&o), "outcome"))
+            .transpose()?,
+        reply_text: r.get("reply_text")?,
+        withheld_note: r.get("withheld_note")?,
+        replied_on: r.get("replied_on")?,
+        delivered_how: r.get("delivered_how")?,
+        created_at: r.get("created_at")?,
+    })
+}
+
+fn event(r: &Row) -> Result<Event> {
+    Ok(Event {
+        at: r.get("at")?,
+        on_date: r.get("on_date")?,
+        step: r.get("step")?,
+        clock: r
+            .get::<Option<String>>("clock")?
+            .map(|c| {
+                serde_json::from_str(&c)
+                    .map_err(|e| DomainError::unavailable(format!("stored clock event: {e}")))
+            })
+            .transpose()?,
+        note: r.get("note")?,
+        public_note: r.get("public_note")?,
+    })
+}
+
+/// The audit view of a request: no personal data.
+fn audit_view(r: &Request) -> serde_json::Value {
+    json!({
+        "tracking_code": r.tracking_code,
+        "status": r.status.as_str(),
+        "received_on": r.received_on,
+        "outcome": r.outcome.map(|o| o.code()),
+        "applicant_kind": r.applicant_kind.as_str(),
+    })
+}
+
+async fn tracking_code(tx: &mut Tx, year: i32) -> Result<String> {
+    let row = tx
+        .fetch_one(
+            Sql::new(
+                "INSERT INTO request_sequences (year, last_seq) VALUES ($1, 1) \
+                 ON CONFLICT (year) DO UPDATE SET last_seq = request_sequences.last_seq + 1 \
+                 RETURNING last_seq",
+            )
+            .bind(i64::from(year)),
+        )
+        .await?;
+    let seq: i64 = row.get("last_seq")?;
+    Ok(format!("YSQ{year}-{seq:06}"))
+}
+
+/// A step to record: its date, name, clock event and notes.
+struct NewEvent<'a> {
+    on: NaiveDate,
+    step: &'a str,
+    clock: Option<&'a ClockEvent>,
+    note: Option<&'a str>,
+    public_note: Option<&'a str>,
+}
+
+async fn add_event(tx: &mut Tx, actor: &Actor, id: i64, e: NewEvent<'_>) -> Result<()> {
+    let NewEvent {
+        on,
+        step,
+        clock,
+        note,
+        public_note,
+    } = e;
+    let now = tx.now();
+    let clock = clock
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| DomainError::unavailable(format!("clock event: {e}")))?;
+    tx.execute(
+        Sql::new(
+            "INSERT INTO request_events (request_id, at, on_date, step, clock, note, public_note, actor_user_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(on)
+        .bind(step)
+        .bind(clock)
+        .bind(note)
+        .bind(public_note)
+        .bind(actor.user_id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Files an application for `agency_id`. Committed by the caller's transaction before the
+/// code and key are shown to anyone.
+pub async fn submit(
+    tx: &mut Tx,
+    actor: &Actor,
+    agency_id: i64,
+    d: &RequestDraft,
+) -> Result<Submitted> {
+    crate::agencies::by_id(tx, agency_id)
+        .await?
+        .ok_or_else(|| DomainError::invalid(Field::new("agency", "受理机关"), "受理机关不存在"))?;
+    let received = d.receipt.received_on()?.map(|(on, _)| on);
+    let status = if received.is_some() {
+        Status::Registered
+    } else {
+        Status::Pending
+    };
+    let code = tracking_code(tx, chrono::Datelike::year(&d.receipt.submitted_on)).await?;
+    let key = secret::random_token(12)?;
+    let now = tx.now();
+    let a = &d.applicant;
+    let row = tx
+        .fetch_one(
+            Sql::new(
+                "INSERT INTO requests (tracking_code, key_hash, agency_id, status, channel, submitted_on, \
+                 arrived_on, confirmed_on, received_on, applicant_kind, applicant_name, id_type, id_number, \
+                 phone, email, address, description, doc_reference, purpose, delivery_form, delivery_channel, \
+                 created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+                 $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) RETURNING id",
+            )
+            .bind(code.as_str())
+            .bind(secret::hash_token(&key))
+            .bind(agency_id)
+            .bind(status.as_str())
+            .bind(d.receipt.channel.as_str())
+            .bind(d.receipt.submitted_on)
+            .bind(d.receipt.arrived_on)
+            .bind(d.receipt.confirmed_on)
+            .bind(received)
+            .bind(a.kind.as_str())
+            .bind(a.name.as_str())
+            .bind(a.id_type.as_str())
+            .bind(a.id_number.as_str())
+            .bind(a.phone.as_ref())
+            .bind(a.email.as_ref())
+            .bind(a.address.as_ref())
+            .bind(d.description.as_str())
+            .bind(d.doc_reference.as_ref())
+            .bind(d.purpose.as_ref())
+            .bind(d.delivery_form.as_str())
+            .bind(d.delivery_channel.as_str())
+            .bind(now),
+        )
+        .await?;
+    let id: i64 = row.get("id")?;
+    add_event(
+        tx,
+        actor,
+        id,
+        NewEvent {
+            on: d.receipt.submitted_on,
+            step: "submit",
+            clock: None,
+            note: None,
+            public_note: Some("申请已提交"),
+        },
+    )
+    .await?;
+    if let Some(on) = received {
+        add_event(
+            tx,
+            actor,
+            id,
+            NewEvent {
+                on,
+                step: "register",
+                clock: None,
+                note: None,
+                public_note: Some("已登记,开始计算答复期限"),
+            },
+        )
+        .await?;
+    }
+    audit::record(
+        tx,
+        actor,
+        "request.submit",
+        ("request", &id.to_string()),
+        None,
+        Some(&json!({"tracking_code": code, "status": status.as_str(), "channel": d.receipt.channel.as_str(), "received_on": received})),
+    )
+    .await?;
+    Ok(Submitted {
+        id,
+        tracking_code: code,
+        key,
+    })
+}
+
+async fn load(e: &mut impl Exec, id: i64) -> Result<Option<(Request, Vec<Event>)>> {
+    let Some(row) = e
+        .fetch_optional(
+            Sql::dynamic(format!(
+                "SELECT {COLUMNS} FROM requests r JOIN agencies a ON a.id = r.agency_id WHERE r.id = $1"
+            ))
+            .bind(id),
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let events = e
+        .fetch_all(
+            Sql::new(
+                "SELECT at, on_date, step, clock, note, public_note FROM request_events \
+                 WHERE request_id = $1 ORDER BY id",
+            )
+            .bind(id),
+        )
+        .await?;
+    Ok(Some((
+        request(&row)?,
+        events.iter().map(event).collect::<Result<_>>()?,
+    )))
+}
+
+/// A request for its agency's staff (and the disclosure office); others learn nothing.
+pub async fn staff_get(
+    e: &mut impl Exec,
+    who: &Principal,
+    id: i64,
+) -> Result<(Request, Vec<Event>)> {
+    let (r, events) = load(e, id).await?.ok_or(NOT_FOUND)?;
+    if !who.may_act_for(r.agency_id) {
+        return Err(NOT_FOUND);
+    }
+    Ok((r, events))
+}
+
+/// The applicant's view, given the tracking code and the key; `None` for any mismatch,
+/// without saying which part was wrong.
+pub async fn track(
+    e: &mut impl Exec,
+    code: &str,
+    key: &str,
+) -> Result<Option<(Request, Vec<Event>)>> {
+    let row = e
+        .fetch_optional(
+            Sql::new("SELECT id, key_hash FROM requests WHERE tracking_code = $1")
+                .bind(code.trim().to_uppercase()),
+        )
+        .await?;
+    let expected = secret::hash_token(key.trim());
+    // Compare against a dummy hash when the code is unknown, so both failures take as long.
+    let (id, stored) = match &row {
+        Some(r) => (Some(r.get::<i64>("id")?), r.get::<String>("key_hash")?),
+        None => (None, secret::hash_token("no such request")),
+    };
+    if !secret::constant_time_eq(&stored, &expected) {
+        return Ok(None);
+    }
+    match id {
+        Some(id) => load(e, id).await,
+        None => Ok(None),
+    }
+}
+
+/// The clock events recorded so far, in order.
+pub fn clock_events(events: &[Event]) -> Vec<ClockEvent> {
+    events.iter().filter_map(|e| e.clock).collect()
+}
+
+/// The request's clock as of `today`; `None` before its receipt date is known.
+pub fn clock_of(
+    cal: &WorkCalendar,
+    r: &Request,
+    events: &[Event],
+    today: NaiveDate,
+) -> Result<Option<Clock>> {
+    match r.received_on {
+        None => Ok(None),
+        Some(received) => clock::compute(cal, received, &clock_events(events), today).map(Some),
+    }
+}
+
+/// What staff do; each maps to a workflow step and, for the clock, an event.
+#[derive(Clone, Debug)]
+pub enum Action {
+    ConfirmReceipt {
+        on: NaiveDate,
+    },
+    Assign {
+        user_id: i64,
+    },
+    RequestCorrection {
+        on: NaiveDate,
+        deadline: NaiveDate,
+        what: String,
+    },
+    ReceiveCorrection {
+        on: NaiveDate,
+    },
+    StartConsultation {
+        on: NaiveDate,
+        pause: PauseKind,
+        note: String,
+    },
+    EndConsultation {
+        on: NaiveDate,
+        pause: PauseKind,
+        note: String,
+    },
+    NoticeFee {
+        on: NaiveDate,
+        yuan: u64,
+    },
+    ReceivePayment {
+        on: NaiveDate,
+    },
+    Extend {
+        on: NaiveDate,
+        days: u32,
+        reason: String,
+    },
+    DraftReply {
+        outcome: Outcome,
+        text: String,
+        withheld_note: String,
+    },
+    ReturnDraft {
+        reason: String,
+    },
+    Approve,
+    Deliver {
+        on: NaiveDate,
+        how: String,
+    },
+    Withdraw {
+        on: NaiveDate,
+    },
+    Archive,
+}
+
+impl Action {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::ConfirmReceipt { .. } => "confirm_receipt",
+            Action::Assign { .. } => "assign",
+            Action::RequestCorrection { .. } => "request_correction",
+            Action::ReceiveCorrection { .. } => "receive_correction",
+            Action::StartConsultation { .. } => "start_consultation",
+            Action::EndConsultation { .. } => "end_consultation",
+            Action::NoticeFee { .. } => "notice_fee",
+            Action::ReceivePayment { .. } => "receive_payment",
+            Action::Extend { .. } => "extend",
+            Action::DraftReply { .. } => "draft_reply",
+            Action::ReturnDraft { .. } => "return_draft",
+            Action::Approve => "approve",
+            Action::Deliver { .. } => "deliver",
+            Action::Withdraw { .. } => "withdraw",
+            Action::Archive => "archive",
+        }
+    }
+}
+
+fn text(value: &str, field: Field, min: usize, max: usize) -> Result<String> {
+    let v = gongkai_domain::text::bounded_multiline(value, field, min, max)?;
+    gongkai_domain::text::reject_active_markup(&v, field)?;
+    Ok(v)
+}
+
+/// Takes a step on a request. The workflow decides whether the step is allowed now and for
+/// `who`; a clock event is checked by recomputing the clock with it; nothing is written if
+/// either refuses.
+pub async fn act(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    id: i64,
+    action: &Action,
+    today: NaiveDate,
+) -> Result<Status> {
+    let (r, events) = load(tx, id).await?.ok_or(NOT_FOUND)?;
+    if !who.may_act_for(r.agency_id) && !matches!(action, Action::Withdraw { .. }) {
+        return Err(NOT_FOUND);
+    }
+    let cal = crate::calendar::work_calendar(tx).await?;
+    let current = clock_of(&cal, &r, &events, today)?;
+    let (step, clock_event): (Step, Option<ClockEvent>) = match action {
+        Action::ConfirmReceipt { .. } => (Step::ConfirmReceipt, None),
+        Action::Assign { .. } => (Step::Assign, None),
+        Action::RequestCorrection { on, deadline, .. } => (
+            Step::Clock { extension: false },
+            Some(ClockEvent::CorrectionRequested {
+                on: *on,
+                deadline: *deadline,
+            }),
+        ),
+        Action::ReceiveCorrection { on } => (
+            Step::Clock { extension: false },
+            Some(ClockEvent::CorrectionReceived { on: *on }),
+        ),
+        Action::StartConsultation { on, pause, .. } | Action::EndConsultation { on, pause, .. }
+            if *pause == PauseKind::Fee =>
+        {
+            let _ = on;
+            return Err(DomainError::invalid(
+                Field::new("pause", "征求意见对象"),
+                "请选择征求第三方或其他机关的意见",
+            ));
+        }
+        Action::StartConsultation { on, pause, .. } => (
+            Step::Clock { extension: false },
+            Some(ClockEvent::PauseStarted {
+                on: *on,
+                pause: *pause,
+            }),
+        ),
+        Action::EndConsultation { on, pause, .. } => (
+            Step::Clock { extension: false },
+            Some(ClockEvent::PauseEnded {
+                on: *on,
+                pause: *pause,
+            }),
+        ),
+        Action::NoticeFee { on, .. } => (
+            Step::Clock { extension: false },
+            Some(ClockEvent::PauseStarted {
+                on: *on,
+                pause: PauseKind::Fee,
+            }),
+        ),
+        Action::ReceivePayment { on } => (
+            Step::Clock { extension: false },
+            Some(ClockEvent::PauseEnded {
+                on: *on,
+                pause: PauseKind::Fee,
+            }),
+        ),
+        Action::Extend { on, days, .. } => (
+            Step::Clock { extension: true },
+            Some(ClockEvent::Extended {
+                on: *on,
+                days: *days,
+            }),
+        ),
+        Action::DraftReply { outcome, .. } => (Step::DraftReply { outcome: *outcome }, None),
+        Action::ReturnDraft { reason } => (
+            Step::ReturnDraft {
+                reason: reason.clone(),
+            },
+            None,
+        ),
+        Action::Approve => (Step::Approve, None),
+        Action::Deliver { on, .. } => (Step::Deliver, Some(ClockEvent::Closed { on: *on })),
+        Action::Withdraw { on } => (
+            Step::Withdraw,
+            r.received_on.map(|_| ClockEvent::Closed { on: *on }),
+        ),
+        Action::Archive => (Step::Archive, None),
+    };
+    let to = transition(r.status, &step, who, r.agency_id)?;
+    if let Some(ev) = &clock_event {
+        if ev.on() > today {
+            return Err(DomainError::invalid(
+                Field::new("on", "日期"),
+                format!("日期 {} 晚于今天", ev.on()),
+            ));
+        }
+        let received = r
+            .received_on
+            .ok_or_else(|| DomainError::conflict(None, "尚未确认收到申请,答复期限还未开始计算"))?;
+        let mut all = clock_events(&events);
+        all.push(*ev);
+        clock::compute(&cal, received, &all, today)?;
+    }
+    let key = id.to_string();
+    let now = tx.now();
+    let on_date = clock_event.map_or(today, |e| e.on());
+    let (note, public_note): (Option<String>, Option<String>) = match action {
+        Action::ConfirmReceipt { on } => {
+            if *on > today || *on < r.submitted_on {
+                return Err(DomainError::invalid(
+                    Field::new("on", "确认日期"),
+                    "确认日期应在提交日期与今天之间",
+                ));
+            }
+            let receipt = Receipt {
+                confirmed_on: Some(*on),
+                ..r.receipt()
+            };
+            let received = receipt.received_on()?.map(|(d, _)| d);
+            tx.execute(
+                Sql::new("UPDATE requests SET confirmed_on = $1, received_on = $2 WHERE id = $3")
+                    .bind(*on)
+                    .bind(received)
+                    .bind(id),
+            )
+            .await?;
+            (None, Some(format!("已确认收到申请,收到申请之日为 {on}")))
+        }
+        Action::Assign { user_id } => {
+            let row = tx
+                .fetch_optional(
+                    Sql::new("SELECT agency_id FROM users WHERE id = $1 AND active").bind(*user_id),
+                )
+                .await?
+                .ok_or_else(|| {
+                    DomainError::invalid(Field::new("user", "承办人"), "承办人不存在")
+                })?;
+            let agency: i64 = row.get("agency_id")?;
+            if agency != r.agency_id {
+                return Err(DomainError::invalid(
+                    Field::new("user", "承办人"),
+                    "承办人须为本机关工作人员",
+                ));
+            }
+            tx.execute(
+                Sql::new("UPDATE requests SET assignee_id = $1 WHERE id = $2")
+                    .bind(*user_id)
+                    .bind(id),
+            )
+            .await?;
+            (None, Some("已分办,正在办理".into()))
+        }
+        Action::RequestCorrection { deadline, what, .. } => {
+            let what = text(what, Field::new("what", "需要补正的事项"), 2, 2000)?;
+            (None, Some(format!("请于 {deadline} 前补正:{what}")))
+        }
+        Action::ReceiveCorrection { on } => (
+            None,
+            Some(format!("{on} 收到补正后的申请,答复期限重新计算")),
+        ),
+        Action::StartConsultation { pause, note, .. } => (
+            Some(text(note, Field::new("note", "说明"), 0, 2000)?),
+            Some(format!("开始{},所需时间不计入答复期限", pause.label())),
+        ),
+        Action::EndConsultation { pause, note, .. } => (
+            Some(text(note, Field::new("note", "说明"), 0, 2000)?),
+            Some(format!("{}结束", pause.label())),
+        ),
+        Action::NoticeFee { yuan, .. } => {
+            if *yuan == 0 {
+                return Err(DomainError::invalid(
+                    Field::new("yuan", "收费金额"),
+                    "收费金额应大于 0",
+                ));
+            }
+            (
+                None,
+                Some(format!(
+                    "收费通知:信息处理费 {yuan} 元,请于收到通知次日起 20 个工作日内缴纳"
+                )),
+            )
+        }
+        Action::ReceivePayment { on } => (None, Some(format!("{on} 已缴费,继续办理"))),
+        Action::Extend { days, reason, .. } => {
+            let reason = text(reason, Field::new("reason", "延期理由"), 2, 1000)?;
+            (
+                Some(reason),
+                Some(format!(
+                    "经政府信息公开工作机构负责人同意,答复期限延长 {days} 个工作日"
+                )),
+            )
+        }
+        Action::DraftReply {
+            outcome,
+            text: body,
+            withheld_note,
+        } => {
+            let body = text(body, Field::new("text", "答复内容"), 2, 20_000)?;
+            let withheld = gongkai_domain::text::optional(
+                withheld_note,
+                Field::new("withheld_note", "不予公开部分及理由"),
+                2000,
+            )?;
+            if outcome.needs_withheld_note() && withheld.is_none() {
+                return Err(DomainError::invalid(
+                    Field::new("withheld_note", "不予公开部分及理由"),
+                    "部分公开的,应说明不予公开的内容及理由(条例第三十七条)",
+                ));
+            }
+            let state = current.as_ref().map(|c| &c.state);
+            match outcome {
+                Outcome::Other(OtherHandling::CorrectionLapsed)
+                    if !matches!(state, Some(ClockState::CorrectionLapsed { .. })) =>
+                {
+                    return Err(DomainError::conflict(
+                        Some(Field::new("outcome", "办理结果")),
+                        "补正期限尚未届满,不能按逾期不补正办结",
+                    ));
+                }
+                Outcome::Other(OtherHandling::FeeUnpaid)
+                    if !matches!(state, Some(ClockState::FeeLapsed { .. })) =>
+                {
+                    return Err(DomainError::conflict(
+                        Some(Field::new("outcome", "办理结果")),
+                        "缴费期限尚未届满,不能按逾期未缴费办结",
+                    ));
+                }
+                _ => {}
+            }
+            tx.execute(
+                Sql::new("UPDATE requests SET outcome = $1, reply_text = $2, withheld_note = $3 WHERE id = $4")
+                    .bind(outcome.code())
+                    .bind(body)
+                    .bind(withheld)
+                    .bind(id),
+            )
+            .await?;
+            (Some(format!("拟答复:{}", outcome.label())), None)
+        }
+        Action::ReturnDraft { reason } => (Some(reason.clone()), None),
+        Action::Approve => (None, Some("答复已审核".into())),
+        Action::Deliver { on, how } => {
+            let how = text(how, Field::new("how", "送达方式"), 2, 200)?;
+            tx.execute(
+                Sql::new("UPDATE requests SET replied_on = $1, delivered_how = $2 WHERE id = $3")
+                    .bind(*on)
+                    .bind(how.as_str())
+                    .bind(id),
+            )
+            .await?;
+            (None, Some(format!("{on} 已答复({how})")))
+        }
+        Action::Withdraw { on } => (None, Some(format!("{on} 申请人撤回申请"))),
+        Action::Archive => (None, Some("已归档".into())),
+    };
+    tx.execute(
+        Sql::new("UPDATE requests SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(to.as_str())
+            .bind(now)
+            .bind(id),
+    )
+    .await?;
+    add_event(
+        tx,
+        actor,
+        id,
+        NewEvent {
+            on: on_date,
+            step: action.name(),
+            clock: clock_event.as_ref(),
+            note: note.as_deref(),
+            public_note: public_note.as_deref(),
+        },
+    )
+    .await?;
+    let mut after = audit_view(&r);
+    after["status"] = json!(to.as_str());
+    after["step"] = json!(action.name());
+    after["clock"] = json!(clock_event);
+    audit::record(
+        tx,
+        actor,
+        &format!("request.{}", action.name()),
+        ("request", &key),
+        Some(&audit_view(&r)),
+        Some(&after),
+    )
+    .await?;
+    Ok(to)
+}
+
+/// A line in the office queue.
+#[derive(Clone, Debug, Serialize)]
+pub struct Queued {
+    pub request: Request,
+    pub clock: Option<Clock>,
+}
+
+/// Open requests `who` may handle (pending confirmation included), oldest first, with their
+/// clocks as of `today`. Bounded: an office has hundreds open, not millions.
+pub async fn queue(
+    e: &mut impl Exec,
+    who: &Principal,
+    today: NaiveDate,
+    limit: i64,
+) -> Result<Vec<Queued>> {
+    let rows = e
+        .fetch_all(
+            Sql::new(
+                "SELECT r.id FROM requests r WHERE ($1 OR r.agency_id = $2) \
+                 AND r.status IN ('pending', 'registered', 'in_progress', 'drafted', 'approved') \
+                 ORDER BY r.submitted_on, r.id LIMIT $3",
+            )
+            .bind(who.role.sees_all_agencies())
+            .bind(who.agency_id)
+            .bind(limit.clamp(1, 1000)),
+        )
+        .await?;
+    let cal = crate::calendar::work_calendar(e).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some((request, events)) = load(e, row.get("id")?).await? {
+            let clock = clock_of(&cal, &request, &events, today)?;
+            out.push(Queued { request, clock });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,453 @@
+//! Requests in the store: intake, the tracking key, the handling steps with their clock, and
+//! refusals that change nothing.
+
+use gongkai_domain::request::clock::{ClockState, PauseKind};
+use gongkai_domain::request::intake::{RequestDraft, RequestInput};
+use gongkai_domain::request::outcome::Outcome;
+use gongkai_domain::request::workflow::Status as RStatus;
+use gongkai_store::requests::{self, Action as R};
+
+use super::*;
+
+both!(
+    requests_are_filed_tracked_and_handled,
+    request_steps_out_of_turn_change_nothing,
+);
+
+fn input() -> RequestInput {
+    RequestInput {
+        applicant_kind: "person".into(),
+        name: "王小明".into(),
+        id_type: "resident_id".into(),
+        id_number: "11010519491231002X".into(),
+        phone: "13800138000".into(),
+        description: "2024年区级重大建设项目的批准文件".into(),
+        delivery_form: "electronic".into(),
+        delivery_channel: "online".into(),
+        ..Default::default()
+    }
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+async fn setup(t: &TestDb) -> (i64, Principal, Principal) {
+    let gov = add_agency(&t.db, "YX0000", "government", "").await;
+    let drc = add_agency(&t.db, "YX0201", "department", "YX0000").await;
+    let mut tx = t.db.begin().await.unwrap();
+    let mut ids = Vec::new();
+    for (name, role) in [("staff", "staff"), ("reviewer", "reviewer")] {
+        let d = UserDraft::parse(name, "", role).unwrap();
+        let u = users::create(&mut tx, &actor(), &d, "YX0201", "password 123456")
+            .await
+            .unwrap();
+        ids.push(u.id);
+    }
+    tx.commit().await.unwrap();
+    let _ = gov;
+    let p = |id, role| Principal {
+        user_id: id,
+        role,
+        agency_id: drc.id,
+    };
+    (drc.id, p(ids[0], Role::Staff), p(ids[1], Role::Reviewer))
+}
+
+async fn step(
+    t: &TestDb,
+    who: &Principal,
+    id: i64,
+    a: R,
+    today: &str,
+) -> Result<RStatus, DomainError> {
+    let today = day(today);
+    t.db.write(async |tx| requests::act(tx, &actor(), who, id, &a, today).await)
+        .await
+}
+
+async fn requests_are_filed_tracked_and_handled(t: TestDb) {
+    let (agency, staff, reviewer) = setup(&t).await;
+    // Filed online on the Friday before National Day 2024; confirmed on the Monday.
+    let draft = RequestDraft::parse_online(&input(), day("2024-09-27")).unwrap();
+    let s =
+        t.db.write(async |tx| requests::submit(tx, &actor(), agency, &draft).await)
+            .await
+            .unwrap();
+    assert!(s.tracking_code.starts_with("YSQ2024-"));
+    let mut c = t.db.conn().await.unwrap();
+    assert!(
+        requests::track(&mut c, &s.tracking_code, "wrong key")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        requests::track(&mut c, "YSQ2024-999999", &s.key)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (r, _) = requests::track(&mut c, &s.tracking_code.to_lowercase(), &s.key)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((r.status, r.received_on), (RStatus::Pending, None));
+    assert_eq!(r.masked_id(), "110*************2X");
+    drop(c);
+
+    assert_eq!(
+        step(
+            &t,
+            &staff,
+            s.id,
+            R::ConfirmReceipt {
+                on: day("2024-09-30")
+            },
+            "2024-09-30"
+        )
+        .await
+        .unwrap(),
+        RStatus::Registered
+    );
+    assert_eq!(
+        step(
+            &t,
+            &staff,
+            s.id,
+            R::Assign {
+                user_id: staff.user_id
+            },
+            "2024-10-08"
+        )
+        .await
+        .unwrap(),
+        RStatus::InProgress
+    );
+    // 补正 within 7 working days; corrected on 10-14: 20 working days from then.
+    step(
+        &t,
+        &staff,
+        s.id,
+        R::RequestCorrection {
+            on: day("2024-10-09"),
+            deadline: day("2024-10-18"),
+            what: "请说明所需项目的名称".into(),
+        },
+        "2024-10-09",
+    )
+    .await
+    .unwrap();
+    step(
+        &t,
+        &staff,
+        s.id,
+        R::ReceiveCorrection {
+            on: day("2024-10-14"),
+        },
+        "2024-10-14",
+    )
+    .await
+    .unwrap();
+    // A third-party consultation 10-15..10-25 (8 working days not counted).
+    step(
+        &t,
+        &staff,
+        s.id,
+        R::StartConsultation {
+            on: day("2024-10-15"),
+            pause: PauseKind::ThirdParty,
+            note: "涉及企业商业信息".into(),
+        },
+        "2024-10-15",
+    )
+    .await
+    .unwrap();
+    step(
+        &t,
+        &staff,
+        s.id,
+        R::EndConsultation {
+            on: day("2024-10-25"),
+            pause: PauseKind::ThirdParty,
+            note: "第三方同意公开".into(),
+        },
+        "2024-10-25",
+    )
+    .await
+    .unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    let (r, events) = requests::staff_get(&mut c, &staff, s.id).await.unwrap();
+    let cal = calendar::work_calendar(&mut c).await.unwrap();
+    let clock = requests::clock_of(&cal, &r, &events, day("2024-10-28"))
+        .unwrap()
+        .unwrap();
+    // From 10-14: 10-15 (1), paused 10-16..10-25, 10-28..11-01 (6), 11-04..08 (11),
+    // 11-11..15 (16), 11-18..21 (20).
+    assert_eq!(clock.due, Some(day("2024-11-21")));
+    assert_eq!(clock.state, ClockState::Running);
+    drop(c);
+
+    step(
+        &t,
+        &staff,
+        s.id,
+        R::DraftReply {
+            outcome: Outcome::Disclosed,
+            text: "现将所申请的信息提供如下。".into(),
+            withheld_note: String::new(),
+        },
+        "2024-11-18",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        step(&t, &staff, s.id, R::Approve, "2024-11-18").await,
+        Err(DomainError::Forbidden)
+    );
+    step(&t, &reviewer, s.id, R::Approve, "2024-11-19")
+        .await
+        .unwrap();
+    assert_eq!(
+        step(
+            &t,
+            &staff,
+            s.id,
+            R::Deliver {
+                on: day("2024-11-19"),
+                how: "电子邮件".into()
+            },
+            "2024-11-19"
+        )
+        .await
+        .unwrap(),
+        RStatus::Replied
+    );
+
+    let mut c = t.db.conn().await.unwrap();
+    let (r, events) = requests::track(&mut c, &s.tracking_code, &s.key)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(r.outcome, Some(Outcome::Disclosed));
+    let clock = requests::clock_of(&cal, &r, &events, day("2024-11-20"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        clock.state,
+        ClockState::Closed {
+            on: day("2024-11-19"),
+            on_time: true
+        }
+    );
+    let public: Vec<String> = events
+        .iter()
+        .filter_map(|e| e.public_note.clone())
+        .collect();
+    assert!(
+        public.iter().any(|n| n.contains("请于 2024-10-18 前补正")),
+        "{public:?}"
+    );
+    // The audit trail holds no personal data.
+    let log = audit::for_entity(&mut c, "request", &s.id.to_string())
+        .await
+        .unwrap();
+    assert!(log.len() >= 10);
+    let text = serde_json::to_string(
+        &log.iter()
+            .map(|e| (&e.before, &e.after))
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    for secret in ["王小明", "11010519491231002X", "13800138000"] {
+        assert!(!text.contains(secret), "{secret} in the audit log");
+    }
+}
+
+async fn request_steps_out_of_turn_change_nothing(t: TestDb) {
+    let (agency, staff, reviewer) = setup(&t).await;
+    let mut i = input();
+    i.channel = "in_person".into();
+    i.submitted_on = "2024-09-30".into();
+    let draft = RequestDraft::parse_registered(&i, day("2024-09-30")).unwrap();
+    let s =
+        t.db.write(async |tx| requests::submit(tx, &actor(), agency, &draft).await)
+            .await
+            .unwrap();
+    let tables = ["requests", "request_events", "audit_log"];
+    let before = t.snapshot(&tables).await;
+    let other = Principal {
+        user_id: 99,
+        role: Role::Staff,
+        agency_id: agency + 1,
+    };
+    let ask = |on: &str, deadline: &str| R::RequestCorrection {
+        on: day(on),
+        deadline: day(deadline),
+        what: "补充说明".into(),
+    };
+    for (who, action, today, expect) in [
+        (
+            &staff,
+            R::Deliver {
+                on: day("2024-10-08"),
+                how: "邮寄".into(),
+            },
+            "2024-10-08",
+            "不能送达答复",
+        ),
+        (&staff, R::Approve, "2024-10-08", "您无权"),
+        (&reviewer, R::Approve, "2024-10-08", "不能审核答复"),
+        (
+            &staff,
+            ask("2024-10-16", "2024-10-30"),
+            "2024-10-16",
+            "7 个工作日内",
+        ),
+        (
+            &staff,
+            R::Extend {
+                on: day("2024-10-08"),
+                days: 10,
+                reason: "情况复杂".into(),
+            },
+            "2024-10-08",
+            "您无权",
+        ),
+        (
+            &reviewer,
+            R::Extend {
+                on: day("2024-10-08"),
+                days: 25,
+                reason: "情况复杂".into(),
+            },
+            "2024-10-08",
+            "1–20",
+        ),
+        (
+            &staff,
+            R::ConfirmReceipt {
+                on: day("2024-09-30"),
+            },
+            "2024-10-08",
+            "已确认",
+        ),
+        (
+            &other,
+            R::Assign {
+                user_id: staff.user_id,
+            },
+            "2024-10-08",
+            "未找到申请",
+        ),
+        (
+            &staff,
+            R::ReceiveCorrection {
+                on: day("2024-10-08"),
+            },
+            "2024-10-08",
+            "尚未告知补正",
+        ),
+        (
+            &staff,
+            R::DraftReply {
+                outcome: Outcome::PartlyDisclosed,
+                text: "部分提供".into(),
+                withheld_note: String::new(),
+            },
+            "2024-10-08",
+            "条例第三十七条",
+        ),
+        (
+            &staff,
+            R::DraftReply {
+                outcome: Outcome::Other(
+                    gongkai_domain::request::outcome::OtherHandling::CorrectionLapsed,
+                ),
+                text: "不再处理".into(),
+                withheld_note: String::new(),
+            },
+            "2024-10-08",
+            "补正期限尚未届满",
+        ),
+        (
+            &staff,
+            ask("2024-10-09", "2024-10-20"),
+            "2024-10-08",
+            "晚于今天",
+        ),
+    ] {
+        let e = step(&t, who, s.id, action.clone(), today)
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains(expect), "{action:?}: {e}");
+    }
+    assert_eq!(
+        t.snapshot(&tables).await,
+        before,
+        "refused steps wrote nothing"
+    );
+    // One 补正 notice only.
+    step(
+        &t,
+        &staff,
+        s.id,
+        ask("2024-10-08", "2024-10-15"),
+        "2024-10-08",
+    )
+    .await
+    .unwrap();
+    let e = step(
+        &t,
+        &staff,
+        s.id,
+        ask("2024-10-09", "2024-10-18"),
+        "2024-10-09",
+    )
+    .await
+    .unwrap_err();
+    assert!(e.to_string().contains("一次性"), "{e}");
+    // Closing as 逾期不补正 once the deadline has passed; then closing again is refused.
+    let lapsed = Outcome::Other(gongkai_domain::request::outcome::OtherHandling::CorrectionLapsed);
+    step(
+        &t,
+        &staff,
+        s.id,
+        R::DraftReply {
+            outcome: lapsed,
+            text: "申请人逾期未补正,视为放弃申请。".into(),
+            withheld_note: String::new(),
+        },
+        "2024-10-16",
+    )
+    .await
+    .unwrap();
+    step(&t, &reviewer, s.id, R::Approve, "2024-10-16")
+        .await
+        .unwrap();
+    step(
+        &t,
+        &staff,
+        s.id,
+        R::Deliver {
+            on: day("2024-10-16"),
+            how: "邮寄".into(),
+        },
+        "2024-10-16",
+    )
+    .await
+    .unwrap();
+    let e = step(
+        &t,
+        &staff,
+        s.id,
+        R::Deliver {
+            on: day("2024-10-17"),
+            how: "邮寄".into(),
+        },
+        "2024-10-17",
+    )
+    .await
+    .unwrap_err();
+    assert!(e.to_string().contains("已答复"), "{e}");
+}
