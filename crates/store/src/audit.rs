@@ -25,6 +25,15 @@ impl Actor {
         }
     }
 
+    /// Someone without an account (an applicant), known only by the HTTP request.
+    pub fn public(request_id: &str) -> Self {
+        Actor {
+            user_id: None,
+            name: "public".into(),
+            request_id: Some(request_id.to_string()),
+        }
+    }
+
     pub fn user(user_id: i64, username: &str, request_id: Option<String>) -> Self {
         Actor {
             user_id: Some(user_id),

@@ -1093,3 +1093,41 @@ pub async fn agency_counts(e: &mut impl Exec) -> Result<Vec<(i64, i64)>> {
         .map(|r| Ok((r.get("agency_id")?, r.get("n")?)))
         .collect()
 }
+
+/// Public documents whose title or 文号 contains one of `terms` (at most 12), newest first:
+/// the “已经公开” suggestions shown before an application is filed. A plain substring match
+/// until the search index can answer it.
+pub async fn similar(
+    e: &mut impl Exec,
+    terms: &[String],
+    limit: i64,
+) -> Result<Vec<DocumentSummary>> {
+    let terms: Vec<&String> = terms
+        .iter()
+        .filter(|t| t.chars().count() >= 2)
+        .take(12)
+        .collect();
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut conditions = Vec::with_capacity(terms.len());
+    for i in 0..terms.len() {
+        let n = i + 1;
+        conditions.push(format!(
+            "v.title LIKE ${n} ESCAPE '!' OR v.doc_number LIKE ${n} ESCAPE '!'"
+        ));
+    }
+    let mut sql = Sql::dynamic(format!(
+        "SELECT {SUMMARY} FROM documents d JOIN document_versions v ON v.id = d.public_version_id \
+         JOIN agencies a ON a.id = d.agency_id WHERE d.withdrawn_at IS NULL AND ({}) \
+         ORDER BY v.published_on DESC, d.id DESC LIMIT ${}",
+        conditions.join(" OR "),
+        terms.len() + 1
+    ));
+    for t in &terms {
+        let escaped = t.replace('!', "!!").replace('%', "!%").replace('_', "!_");
+        sql = sql.bind(format!("%{escaped}%"));
+    }
+    let rows = e.fetch_all(sql.bind(limit.clamp(1, 20))).await?;
+    rows.iter().map(summary).collect()
+}

@@ -18,6 +18,7 @@ pub mod secret;
 pub mod sessions;
 pub mod settings;
 pub mod testing;
+pub mod throttle;
 pub mod users;
 
 pub use audit::Actor;

@@ -27,7 +27,9 @@ use tower_http::limit::RequestBodyLimitLayer;
 pub use state::{AppState, WebConfig};
 
 pub fn router(state: AppState) -> Router {
-    use pages::{admin, attachments, auth, catalogue, documents, gazette, office, public};
+    use pages::{
+        admin, attachments, auth, catalogue, documents, gazette, office, public, requests,
+    };
     let limit = state.config.max_body_bytes;
     // Uploads get their own, larger limit (the file plus the rest of the form); every other
     // route keeps the small one.
@@ -73,6 +75,12 @@ pub fn router(state: AppState) -> Router {
         .route("/agencies/{code}/statutory", get(catalogue::statutory))
         .route("/agencies/{code}/guide", get(public::guide))
         .route("/interpretations", get(public::interpretation_list))
+        .route("/requests/new", get(requests::new_form))
+        .route("/requests", post(requests::submit))
+        .route(
+            "/requests/track",
+            get(requests::track_form).post(requests::track),
+        )
         .route("/gazette/{id}", get(gazette::issue))
         .route(
             "/office/gazette",

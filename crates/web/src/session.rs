@@ -146,6 +146,14 @@ impl Visitor {
         Ok(Some(cookie))
     }
 
+    /// The audit actor for what this visitor does: a staff user, or the public.
+    pub fn actor(&self) -> Actor {
+        match &self.user {
+            Some(u) => Actor::user(u.id, &u.username, Some(self.request_id.clone())),
+            None => Actor::public(&self.request_id),
+        }
+    }
+
     /// Checks the token a form echoed against the session's.
     pub fn verify_csrf(&self, token: &str) -> Result<(), AppError> {
         match &self.session {

@@ -53,6 +53,8 @@ mod api_documents;
 mod attachments;
 #[path = "web/portal.rs"]
 mod portal;
+#[path = "web/requests.rs"]
+mod requests;
 
 /// A bad form submission: its fields, the expected status and a phrase of the message.
 type BadCase<'a> = (Vec<(&'a str, &'a str)>, u16, &'a str);

@@ -8,6 +8,7 @@ pub mod documents;
 pub mod gazette;
 pub mod office;
 pub mod public;
+pub mod requests;
 
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};

@@ -1,0 +1,342 @@
+//! 依申请公开 for the public: the application form with a confirmation step, the receipt with
+//! the tracking code and key (shown only after the application is committed), and tracking.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use gongkai_domain::DomainError;
+use gongkai_domain::request::applicant::{ApplicantKind, IdType, mask_id};
+use gongkai_domain::request::clock::Clock;
+use gongkai_domain::request::intake::{DeliveryChannel, DeliveryForm, RequestDraft, RequestInput};
+use gongkai_store::agencies::{self, Agency};
+use gongkai_store::documents::{self, DocumentSummary};
+use gongkai_store::requests::{self, Event, Request};
+use gongkai_store::{db, throttle};
+use serde::Deserialize;
+
+use super::page;
+use super::public::Choice;
+use crate::error::{AppError, AppResult, status_of};
+use crate::form::Form;
+use crate::session::Visitor;
+use crate::state::AppState;
+use crate::views::Chrome;
+
+fn choices<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|v| Choice {
+            value: code(*v).into(),
+            label: label(*v).into(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "request_form.html")]
+struct FormPage {
+    chrome: Chrome,
+    form: RequestInput,
+    error: Option<String>,
+    error_field: String,
+    agencies: Vec<Choice>,
+    kinds: Vec<Choice>,
+    id_types: Vec<Choice>,
+    forms: Vec<Choice>,
+    channels: Vec<Choice>,
+}
+
+async fn form_page(
+    state: &AppState,
+    visitor: &Visitor,
+    form: RequestInput,
+    error: Option<DomainError>,
+) -> AppResult<FormPage> {
+    let (error, error_field) = super::split_error(error);
+    let mut c = state.db.conn().await?;
+    let agencies = agencies::tree_order(agencies::list(&mut c).await?)
+        .into_iter()
+        .filter(|(_, a)| a.kind.as_str() != "village")
+        .map(|(depth, a)| Choice {
+            value: a.code.clone(),
+            label: format!("{}{}", "\u{3000}".repeat(depth), a.name),
+        })
+        .collect();
+    Ok(FormPage {
+        chrome: visitor.chrome("申请政府信息公开"),
+        form,
+        error,
+        error_field,
+        agencies,
+        kinds: choices(
+            ApplicantKind::ALL,
+            ApplicantKind::as_str,
+            ApplicantKind::label,
+        ),
+        id_types: choices(IdType::ALL, IdType::as_str, IdType::label),
+        forms: choices(DeliveryForm::ALL, DeliveryForm::as_str, DeliveryForm::label),
+        channels: choices(
+            DeliveryChannel::ALL,
+            DeliveryChannel::as_str,
+            DeliveryChannel::label,
+        ),
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    #[serde(default)]
+    agency: String,
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    mut visitor: Visitor,
+    Query(q): Query<NewQuery>,
+) -> AppResult<Response> {
+    let cookie = visitor.ensure_session().await?;
+    let form = RequestInput {
+        agency: q.agency.trim().to_uppercase(),
+        applicant_kind: "person".into(),
+        id_type: "resident_id".into(),
+        delivery_form: "electronic".into(),
+        delivery_channel: "online".into(),
+        ..Default::default()
+    };
+    let p = form_page(&state, &visitor, form, None).await?;
+    page(&p, StatusCode::OK, cookie)
+}
+
+#[derive(Template)]
+#[template(path = "request_confirm.html")]
+struct ConfirmPage {
+    chrome: Chrome,
+    /// The typed fields, carried to the final submission unchanged.
+    hidden: Vec<(&'static str, String)>,
+    agency: Agency,
+    draft: RequestDraft,
+    masked_id: String,
+    similar: Vec<DocumentSummary>,
+}
+
+#[derive(Template)]
+#[template(path = "request_receipt.html")]
+struct ReceiptPage {
+    chrome: Chrome,
+    agency: Agency,
+    tracking_code: String,
+    key: String,
+}
+
+#[derive(Deserialize)]
+pub struct SubmitForm {
+    csrf: String,
+    /// `preview` (show the confirmation page), `edit` (back to the form) or `confirm`.
+    #[serde(default)]
+    step: String,
+    #[serde(flatten)]
+    input: RequestInput,
+}
+
+fn hidden_fields(i: &RequestInput) -> Vec<(&'static str, String)> {
+    [
+        ("agency", &i.agency),
+        ("applicant_kind", &i.applicant_kind),
+        ("name", &i.name),
+        ("id_type", &i.id_type),
+        ("id_number", &i.id_number),
+        ("phone", &i.phone),
+        ("email", &i.email),
+        ("address", &i.address),
+        ("description", &i.description),
+        ("doc_reference", &i.doc_reference),
+        ("purpose", &i.purpose),
+        ("delivery_form", &i.delivery_form),
+        ("delivery_channel", &i.delivery_channel),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.clone()))
+    .collect()
+}
+
+/// Words to look for among published documents: the 文号/name the applicant gave and
+/// four-character pieces of the description.
+fn search_terms(d: &RequestDraft) -> Vec<String> {
+    let mut terms: Vec<String> = d.doc_reference.iter().cloned().collect();
+    let chars: Vec<char> = d
+        .description
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for chunk in chars.chunks(4) {
+        if chunk.len() == 4 && chunk.iter().all(|c| c.is_alphanumeric()) {
+            terms.push(chunk.iter().collect());
+        }
+    }
+    terms.truncate(12);
+    terms
+}
+
+async fn agency_of(state: &AppState, code: &str) -> Result<Agency, DomainError> {
+    let field = gongkai_domain::Field::new("agency", "受理机关");
+    let code = gongkai_domain::agency::AgencyCode::parse(code)
+        .map_err(|_| DomainError::invalid(field, "请选择受理申请的机关"))?;
+    agencies::by_code(&mut state.db.conn().await?, &code)
+        .await?
+        .ok_or_else(|| DomainError::invalid(field, "受理机关不存在"))
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<SubmitForm>,
+) -> AppResult<Response> {
+    visitor.verify_csrf(&form.csrf)?;
+    let today = db::now().date_naive();
+    let checked = async {
+        let agency = agency_of(&state, &form.input.agency).await?;
+        let draft = RequestDraft::parse_online(&form.input, today)?;
+        Ok::<_, DomainError>((agency, draft))
+    }
+    .await;
+    let (agency, draft) = match checked {
+        Ok(v) if form.step != "edit" => v,
+        Ok(_) => {
+            let p = form_page(&state, &visitor, form.input, None).await?;
+            return page(&p, StatusCode::OK, None);
+        }
+        Err(e) if e.is_input_error() => {
+            let status = status_of(&e);
+            let p = form_page(&state, &visitor, form.input, Some(e)).await?;
+            return page(&p, status, None);
+        }
+        Err(e) => return Err(AppError(e)),
+    };
+    if form.step != "confirm" {
+        let similar =
+            documents::similar(&mut state.db.conn().await?, &search_terms(&draft), 5).await?;
+        let p = ConfirmPage {
+            chrome: visitor.chrome("确认申请内容"),
+            masked_id: mask_id(&draft.applicant.id_number),
+            hidden: hidden_fields(&form.input),
+            agency,
+            draft,
+            similar,
+        };
+        return page(&p, StatusCode::OK, None);
+    }
+    let now = db::now();
+    throttle::check(
+        &mut state.db.conn().await?,
+        "submit",
+        &visitor.client,
+        now,
+        throttle::SUBMIT,
+    )
+    .await?;
+    let actor = visitor.actor();
+    let client = visitor.client.clone();
+    // The receipt is committed before the code is shown: the page below is rendered only
+    // after the transaction returned.
+    let submitted = state
+        .db
+        .write(async |tx| {
+            let s = requests::submit(tx, &actor, agency.id, &draft).await?;
+            throttle::record(tx, "submit", &client, true, now).await?;
+            Ok(s)
+        })
+        .await?;
+    let p = ReceiptPage {
+        chrome: visitor.chrome("申请已提交"),
+        agency,
+        tracking_code: submitted.tracking_code,
+        key: submitted.key,
+    };
+    page(&p, StatusCode::CREATED, None)
+}
+
+#[derive(Template)]
+#[template(path = "request_track.html")]
+struct TrackPage {
+    chrome: Chrome,
+    code: String,
+    error: Option<String>,
+    found: Option<Tracked>,
+}
+
+pub struct Tracked {
+    pub request: Request,
+    pub masked_id: String,
+    pub clock: Option<Clock>,
+    pub events: Vec<Event>,
+}
+
+pub async fn track_form(mut visitor: Visitor) -> AppResult<Response> {
+    let cookie = visitor.ensure_session().await?;
+    let p = TrackPage {
+        chrome: visitor.chrome("查询申请办理进度"),
+        code: String::new(),
+        error: None,
+        found: None,
+    };
+    page(&p, StatusCode::OK, cookie)
+}
+
+#[derive(Deserialize)]
+pub struct TrackForm {
+    csrf: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    key: String,
+}
+
+/// Looks a request up by code and key. A POST, so the key never lands in a URL or a log.
+pub async fn track(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<TrackForm>,
+) -> AppResult<Response> {
+    visitor.verify_csrf(&form.csrf)?;
+    let now = db::now();
+    let mut c = state.db.conn().await?;
+    throttle::check(&mut c, "track", &visitor.client, now, throttle::TRACK).await?;
+    let found = requests::track(&mut c, &form.code, &form.key).await?;
+    throttle::record(&mut c, "track", &visitor.client, found.is_some(), now).await?;
+    let (status, error, found) = match found {
+        None => (
+            StatusCode::NOT_FOUND,
+            Some("查询码或查询密钥不正确,请核对后重试".to_string()),
+            None,
+        ),
+        Some((request, events)) => {
+            let cal = gongkai_store::calendar::work_calendar(&mut c).await?;
+            let clock = requests::clock_of(&cal, &request, &events, now.date_naive())?;
+            (
+                StatusCode::OK,
+                None,
+                Some(Tracked {
+                    masked_id: request.masked_id(),
+                    // Staff notes never reach the applicant.
+                    events: events
+                        .into_iter()
+                        .filter(|e| e.public_note.is_some())
+                        .collect(),
+                    request,
+                    clock,
+                }),
+            )
+        }
+    };
+    let p = TrackPage {
+        chrome: visitor.chrome("查询申请办理进度"),
+        code: form.code.trim().to_uppercase(),
+        error,
+        found,
+    };
+    page(&p, status, None)
+}
