@@ -28,7 +28,8 @@ pub use state::{AppState, WebConfig};
 
 pub fn router(state: AppState) -> Router {
     use pages::{
-        admin, attachments, auth, catalogue, documents, gazette, office, public, requests,
+        admin, attachments, auth, catalogue, documents, gazette, office, office_requests, public,
+        requests,
     };
     let limit = state.config.max_body_bytes;
     // Uploads get their own, larger limit (the file plus the rest of the form); every other
@@ -76,6 +77,13 @@ pub fn router(state: AppState) -> Router {
         .route("/agencies/{code}/guide", get(public::guide))
         .route("/interpretations", get(public::interpretation_list))
         .route("/requests/new", get(requests::new_form))
+        .route(
+            "/office/requests",
+            get(office_requests::queue).post(office_requests::register),
+        )
+        .route("/office/requests/new", get(office_requests::new_form))
+        .route("/office/requests/{id}", get(office_requests::detail))
+        .route("/office/requests/{id}/actions", post(office_requests::act))
         .route("/requests", post(requests::submit))
         .route(
             "/requests/track",

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod documents;
 pub mod gazette;
 pub mod office;
+pub mod office_requests;
 pub mod public;
 pub mod requests;
 

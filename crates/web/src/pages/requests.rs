@@ -23,7 +23,8 @@ use crate::session::Visitor;
 use crate::state::AppState;
 use crate::views::Chrome;
 
-fn choices<T: Copy>(
+/// Options of a select for a labelled enum.
+pub(crate) fn choices<T: Copy>(
     all: &[T],
     code: fn(T) -> &'static str,
     label: fn(T) -> &'static str,

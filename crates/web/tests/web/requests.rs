@@ -172,3 +172,200 @@ async fn tracking_reveals_nothing_without_the_key_and_is_rate_limited(app: App) 
     );
     assert!(res.headers().contains_key("retry-after"));
 }
+
+both!(a_request_is_handled_in_the_office_and_followed_by_the_applicant);
+
+async fn a_request_is_handled_in_the_office_and_followed_by_the_applicant(app: App) {
+    let applicant = app.client();
+    let (code, key) = file(&app, &applicant).await;
+    let tcsrf = app.csrf(&applicant, "/requests/track").await;
+    let track = || {
+        let (c, url, form) = (
+            applicant.clone(),
+            app.url("/requests/track"),
+            [
+                ("csrf", tcsrf.clone()),
+                ("code", code.clone()),
+                ("key", key.clone()),
+            ],
+        );
+        async move {
+            let res = c.post(url).form(&form).send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            res.text().await.unwrap()
+        }
+    };
+    let staff = app.login("staff").await;
+    let queue = staff
+        .get(app.url("/office/requests"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(queue.contains(&code) && queue.contains("待确认收到"));
+    let detail = format!("/office/requests/{}", app.count("requests").await);
+    let csrf = app.csrf(&staff, &detail).await;
+    let today = chrono::Utc::now().date_naive();
+    let deadline = (today + chrono::Duration::days(10)).to_string();
+    let act = |fields: Vec<(&'static str, String)>| {
+        let (c, url, csrf) = (
+            staff.clone(),
+            app.url(&format!("{detail}/actions")),
+            csrf.clone(),
+        );
+        async move {
+            let mut form = vec![("csrf", csrf)];
+            form.extend(fields);
+            c.post(url).form(&form).send().await.unwrap()
+        }
+    };
+    let s = |v: &str| v.to_string();
+    // Out of turn: nothing happens, and the page says why.
+    let res = act(vec![("action", s("deliver")), ("how", s("邮寄"))]).await;
+    assert_eq!(res.status(), 409);
+    assert!(res.text().await.unwrap().contains("不能送达答复"));
+
+    assert_eq!(
+        act(vec![("action", s("confirm_receipt"))]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert!(track().await.contains("已确认收到申请,收到申请之日为"));
+    let res = act(vec![
+        ("action", s("request_correction")),
+        ("deadline", deadline.clone()),
+        ("what", s("请写明所需文件的年份")),
+    ])
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = track().await;
+    assert!(
+        page.contains(&format!("请于 {deadline} 前补正:请写明所需文件的年份")),
+        "the applicant sees what to correct"
+    );
+    let res = act(vec![
+        ("action", s("request_correction")),
+        ("deadline", deadline.clone()),
+        ("what", s("再次补正")),
+    ])
+    .await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("一次性"));
+    assert_eq!(
+        act(vec![("action", s("receive_correction"))])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        act(vec![
+            ("action", s("start_consultation")),
+            ("pause", s("third_party")),
+            ("note", s("涉及企业商业秘密,内部备注"))
+        ])
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
+    let page = track().await;
+    assert!(page.contains("开始征求第三方意见") && page.contains("暂停计时"));
+    assert!(
+        !page.contains("内部备注"),
+        "staff notes never reach the applicant"
+    );
+    assert_eq!(
+        act(vec![
+            ("action", s("end_consultation")),
+            ("pause", s("third_party"))
+        ])
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        act(vec![
+            ("action", s("extend")),
+            ("days", s("10")),
+            ("reason", s("情况复杂"))
+        ])
+        .await
+        .status(),
+        403,
+        "staff cannot extend"
+    );
+    let res = act(vec![
+        ("action", s("draft_reply")),
+        ("outcome", s("partly_disclosed")),
+        ("text", s("提供可以公开的部分")),
+    ])
+    .await;
+    assert_eq!(
+        res.status(),
+        422,
+        "partial disclosure needs the withheld note"
+    );
+    assert_eq!(
+        act(vec![
+            ("action", s("draft_reply")),
+            ("outcome", s("partly_disclosed")),
+            ("text", s("提供可以公开的部分")),
+            ("withheld_note", s("第三项涉及商业秘密,不予公开"))
+        ])
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(act(vec![("action", s("approve"))]).await.status(), 403);
+    assert!(
+        !track().await.contains("办理结果"),
+        "no outcome before the reply"
+    );
+
+    let reviewer = app.login("reviewer").await;
+    let rcsrf = app.csrf(&reviewer, &detail).await;
+    let html = reviewer
+        .get(app.url(&detail))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // Started and ended the same day, the consultation paused no day; staff see their note.
+    assert!(html.contains("答复期限计算") && html.contains("内部备注:涉及企业商业秘密"));
+    assert!(html.contains("110*************2X") && !html.contains("11010519491231002X"));
+    let res = reviewer
+        .post(app.url(&format!("{detail}/actions")))
+        .form(&[("csrf", rcsrf.as_str()), ("action", "approve")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        act(vec![("action", s("deliver")), ("how", s("电子邮件"))])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let page = track().await;
+    assert!(
+        page.contains("已答复") && page.contains("部分公开"),
+        "{page}"
+    );
+    // Another agency's staff cannot see it.
+    let other = app.login("staff2").await;
+    assert_eq!(
+        other.get(app.url(&detail)).send().await.unwrap().status(),
+        404
+    );
+    let queue = staff
+        .get(app.url("/office/requests"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!queue.contains(&code), "a replied request leaves the queue");
+}

@@ -1,0 +1,406 @@
+//! The office's side of 依申请公开: the queue with each request's clock, registration of
+//! applications received on paper, by post, fax or in person, and the request page where
+//! every handling step is taken.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_domain::calendar::parse_date;
+use gongkai_domain::request::applicant::{ApplicantKind, IdType};
+use gongkai_domain::request::clock::{Alert, Channel, Clock, PauseKind};
+use gongkai_domain::request::intake::{DeliveryChannel, DeliveryForm, RequestDraft, RequestInput};
+use gongkai_domain::request::outcome::Outcome;
+use gongkai_domain::{DomainError, Field};
+use gongkai_store::requests::{self, Action, Event, Queued, Request};
+use gongkai_store::{agencies, db, users};
+use serde::Deserialize;
+
+use super::page;
+use super::public::Choice;
+use super::requests::choices;
+use crate::error::{AppError, AppResult, status_of};
+use crate::form::Form;
+use crate::session::Staff;
+use crate::state::AppState;
+use crate::views::Chrome;
+
+pub struct Row {
+    pub q: Queued,
+    pub due: String,
+    pub alert: Option<Alert>,
+    pub urgent: bool,
+}
+
+#[derive(Template)]
+#[template(path = "office/requests.html")]
+struct QueuePage {
+    chrome: Chrome,
+    rows: Vec<Row>,
+}
+
+/// Open requests, the most urgent first: overdue, then by due date; those not yet confirmed
+/// (no clock) on top, since their clock cannot start until someone confirms them.
+pub async fn queue(State(state): State<AppState>, staff: Staff) -> AppResult<Response> {
+    let today = db::now().date_naive();
+    let mut c = state.db.conn().await?;
+    let queued = requests::queue(&mut c, &staff.user.principal(), today, 500).await?;
+    let mut rows: Vec<Row> = queued
+        .into_iter()
+        .map(|q| {
+            let due = q.clock.as_ref().and_then(|c| c.due);
+            let alert = q.clock.as_ref().and_then(|c| c.alert);
+            Row {
+                due: match (&q.clock, due) {
+                    (None, _) => "待确认收到".into(),
+                    (Some(_), Some(d)) => d.to_string(),
+                    (Some(_), None) => "暂停计时".into(),
+                },
+                urgent: matches!(
+                    alert,
+                    Some(Alert::Overdue { .. } | Alert::DueToday | Alert::DueTomorrow)
+                ),
+                alert,
+                q,
+            }
+        })
+        .collect();
+    rows.sort_by_key(|r| {
+        (
+            r.q.clock.is_some(),
+            r.q.clock
+                .as_ref()
+                .and_then(|c| c.due)
+                .unwrap_or(chrono::NaiveDate::MAX),
+        )
+    });
+    page(
+        &QueuePage {
+            chrome: staff.chrome("依申请公开"),
+            rows,
+        },
+        StatusCode::OK,
+        None,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "office/request_new.html")]
+struct NewPage {
+    chrome: Chrome,
+    form: RequestInput,
+    error: Option<String>,
+    error_field: String,
+    agencies: Vec<Choice>,
+    kinds: Vec<Choice>,
+    id_types: Vec<Choice>,
+    forms: Vec<Choice>,
+    delivery: Vec<Choice>,
+    channels: Vec<Choice>,
+}
+
+async fn new_page(
+    state: &AppState,
+    staff: &Staff,
+    form: RequestInput,
+    error: Option<DomainError>,
+) -> AppResult<NewPage> {
+    let (error, error_field) = super::split_error(error);
+    let principal = staff.user.principal();
+    let agencies = agencies::list(&mut state.db.conn().await?)
+        .await?
+        .into_iter()
+        .filter(|a| principal.may_act_for(a.id))
+        .map(|a| Choice {
+            value: a.code,
+            label: a.name,
+        })
+        .collect();
+    Ok(NewPage {
+        chrome: staff.chrome("登记政府信息公开申请"),
+        form,
+        error,
+        error_field,
+        agencies,
+        kinds: choices(
+            ApplicantKind::ALL,
+            ApplicantKind::as_str,
+            ApplicantKind::label,
+        ),
+        id_types: choices(IdType::ALL, IdType::as_str, IdType::label),
+        forms: choices(DeliveryForm::ALL, DeliveryForm::as_str, DeliveryForm::label),
+        delivery: choices(
+            DeliveryChannel::ALL,
+            DeliveryChannel::as_str,
+            DeliveryChannel::label,
+        ),
+        channels: choices(Channel::ALL, Channel::as_str, Channel::label),
+    })
+}
+
+pub async fn new_form(State(state): State<AppState>, staff: Staff) -> AppResult<Response> {
+    let today = db::now().date_naive().to_string();
+    let form = RequestInput {
+        channel: "in_person".into(),
+        submitted_on: today,
+        applicant_kind: "person".into(),
+        id_type: "resident_id".into(),
+        delivery_form: "paper".into(),
+        delivery_channel: "post".into(),
+        ..Default::default()
+    };
+    let p = new_page(&state, &staff, form, None).await?;
+    page(&p, StatusCode::OK, None)
+}
+
+#[derive(Deserialize)]
+pub struct NewForm {
+    csrf: String,
+    #[serde(flatten)]
+    input: RequestInput,
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<NewForm>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    let principal = staff.user.principal();
+    let actor = staff.actor();
+    let today = db::now().date_naive();
+    let result = async {
+        let code = gongkai_domain::agency::AgencyCode::parse(&form.input.agency).map_err(|_| {
+            DomainError::invalid(Field::new("agency", "受理机关"), "请选择受理机关")
+        })?;
+        let agency = agencies::by_code(&mut state.db.conn().await?, &code)
+            .await?
+            .ok_or_else(|| {
+                DomainError::invalid(Field::new("agency", "受理机关"), "受理机关不存在")
+            })?;
+        principal.require_agency(agency.id)?;
+        let draft = RequestDraft::parse_registered(&form.input, today)?;
+        state
+            .db
+            .write(async |tx| requests::submit(tx, &actor, agency.id, &draft).await)
+            .await
+    }
+    .await;
+    match result {
+        Ok(s) => Ok(Redirect::to(&format!("/office/requests/{}", s.id)).into_response()),
+        Err(e) if e.is_input_error() => {
+            let status = status_of(&e);
+            let p = new_page(&state, &staff, form.input, Some(e)).await?;
+            page(&p, status, None)
+        }
+        Err(e) => Err(AppError(e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "office/request.html")]
+struct DetailPage {
+    chrome: Chrome,
+    r: Request,
+    events: Vec<Event>,
+    clock: Option<Clock>,
+    error: Option<String>,
+    today: String,
+    can_review: bool,
+    colleagues: Vec<Choice>,
+    outcomes: Vec<Choice>,
+    pauses: Vec<Choice>,
+}
+
+async fn detail_page(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    error: Option<String>,
+) -> AppResult<DetailPage> {
+    let today = db::now().date_naive();
+    let mut c = state.db.conn().await?;
+    let (r, events) = requests::staff_get(&mut c, &staff.user.principal(), id).await?;
+    let cal = gongkai_store::calendar::work_calendar(&mut c).await?;
+    let clock = requests::clock_of(&cal, &r, &events, today)?;
+    let colleagues = users::list(&mut c)
+        .await?
+        .into_iter()
+        .filter(|u| u.agency_id == r.agency_id && u.active)
+        .map(|u| Choice {
+            value: u.id.to_string(),
+            label: u.display_name,
+        })
+        .collect();
+    let role = staff.user.role;
+    Ok(DetailPage {
+        chrome: staff.chrome(&format!("申请 {}", r.tracking_code)),
+        r,
+        events,
+        clock,
+        error,
+        today: today.to_string(),
+        can_review: role.sees_all_agencies() || role == gongkai_domain::user::Role::Reviewer,
+        colleagues,
+        outcomes: Outcome::all()
+            .into_iter()
+            .map(|o| Choice {
+                value: o.code(),
+                label: o.label(),
+            })
+            .collect(),
+        pauses: [PauseKind::ThirdParty, PauseKind::OtherAgency]
+            .into_iter()
+            .map(|p| Choice {
+                value: match p {
+                    PauseKind::ThirdParty => "third_party".into(),
+                    _ => "other_agency".into(),
+                },
+                label: p.label().into(),
+            })
+            .collect(),
+    })
+}
+
+fn request_id(id: &str) -> AppResult<i64> {
+    id.parse()
+        .map_err(|_| AppError(DomainError::NotFound { what: "申请" }))
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let p = detail_page(&state, &staff, request_id(&id)?, None).await?;
+    page(&p, StatusCode::OK, None)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ActionForm {
+    csrf: String,
+    action: String,
+    on: String,
+    deadline: String,
+    what: String,
+    pause: String,
+    note: String,
+    yuan: String,
+    days: String,
+    reason: String,
+    outcome: String,
+    text: String,
+    withheld_note: String,
+    how: String,
+    user: String,
+}
+
+fn number<T: std::str::FromStr>(s: &str, field: Field) -> Result<T, DomainError> {
+    s.trim()
+        .parse()
+        .map_err(|_| DomainError::invalid(field, format!("{field}应为整数")))
+}
+
+/// Reads the form into a step; dates left empty mean today.
+fn action_of(f: &ActionForm, today: chrono::NaiveDate) -> Result<Action, DomainError> {
+    let date = |s: &str, field: Field| -> Result<chrono::NaiveDate, DomainError> {
+        if s.trim().is_empty() {
+            Ok(today)
+        } else {
+            parse_date(s, field)
+        }
+    };
+    let on = date(&f.on, Field::new("on", "日期"))?;
+    let pause = || match f.pause.as_str() {
+        "third_party" => Ok(PauseKind::ThirdParty),
+        "other_agency" => Ok(PauseKind::OtherAgency),
+        _ => Err(DomainError::invalid(
+            Field::new("pause", "征求意见对象"),
+            "请选择征求第三方或其他机关的意见",
+        )),
+    };
+    Ok(match f.action.as_str() {
+        "confirm_receipt" => Action::ConfirmReceipt { on },
+        "assign" => Action::Assign {
+            user_id: number(&f.user, Field::new("user", "承办人"))?,
+        },
+        "request_correction" => Action::RequestCorrection {
+            on,
+            deadline: parse_date(&f.deadline, Field::new("deadline", "补正期限"))?,
+            what: f.what.clone(),
+        },
+        "receive_correction" => Action::ReceiveCorrection { on },
+        "start_consultation" => Action::StartConsultation {
+            on,
+            pause: pause()?,
+            note: f.note.clone(),
+        },
+        "end_consultation" => Action::EndConsultation {
+            on,
+            pause: pause()?,
+            note: f.note.clone(),
+        },
+        "notice_fee" => Action::NoticeFee {
+            on,
+            yuan: number(&f.yuan, Field::new("yuan", "收费金额"))?,
+        },
+        "receive_payment" => Action::ReceivePayment { on },
+        "extend" => Action::Extend {
+            on,
+            days: number(&f.days, Field::new("days", "延长天数"))?,
+            reason: f.reason.clone(),
+        },
+        "draft_reply" => Action::DraftReply {
+            outcome: Outcome::parse(&f.outcome)?,
+            text: f.text.clone(),
+            withheld_note: f.withheld_note.clone(),
+        },
+        "return_draft" => Action::ReturnDraft {
+            reason: f.reason.clone(),
+        },
+        "approve" => Action::Approve,
+        "deliver" => Action::Deliver {
+            on,
+            how: f.how.clone(),
+        },
+        "archive" => Action::Archive,
+        _ => {
+            return Err(DomainError::invalid(
+                Field::new("action", "操作"),
+                "未知的操作",
+            ));
+        }
+    })
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<ActionForm>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    let id = request_id(&id)?;
+    let today = db::now().date_naive();
+    let principal = staff.user.principal();
+    let actor = staff.actor();
+    let result = match action_of(&form, today) {
+        Ok(action) => {
+            state
+                .db
+                .write(async |tx| requests::act(tx, &actor, &principal, id, &action, today).await)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/office/requests/{id}")).into_response()),
+        Err(e) if e.is_input_error() => {
+            let status = status_of(&e);
+            let p = detail_page(&state, &staff, id, Some(e.to_string())).await?;
+            page(&p, status, None)
+        }
+        Err(e) => Err(AppError(e)),
+    }
+}
