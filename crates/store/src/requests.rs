@@ -834,3 +834,14 @@ pub async fn queue(
     }
     Ok(out)
 }
+
+/// The id of the request with this tracking code.
+pub async fn id_by_code(e: &mut impl Exec, code: &str) -> Result<Option<i64>> {
+    e.fetch_optional(
+        Sql::new("SELECT id FROM requests WHERE tracking_code = $1")
+            .bind(code.trim().to_uppercase()),
+    )
+    .await?
+    .map(|r| r.get("id"))
+    .transpose()
+}

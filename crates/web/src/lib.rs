@@ -1,6 +1,7 @@
 //! The HTTP front of gongkai: the public portal, the office for staff, and the JSON API.
 
 pub mod api;
+pub mod api_requests;
 pub mod assets;
 pub mod doc_query;
 pub mod error;
@@ -150,6 +151,12 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/documents/{id}/actions", post(api::document_action))
         .route("/api/openapi.json", get(openapi::document))
+        .route("/api/v1/applications", post(api_requests::create))
+        .route("/api/v1/applications/{code}", get(api_requests::get))
+        .route(
+            "/api/v1/applications/{code}/actions",
+            post(api_requests::act),
+        )
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/calendar/days/{date}", get(api::calendar_day))
         .route("/api/v1/calendar/deadline", get(api::calendar_deadline))

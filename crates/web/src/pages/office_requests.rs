@@ -276,11 +276,12 @@ pub async fn detail(
     page(&p, StatusCode::OK, None)
 }
 
+/// A handling step as a form (or JSON body) carries it.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ActionForm {
     csrf: String,
-    action: String,
+    pub action: String,
     on: String,
     deadline: String,
     what: String,
@@ -303,7 +304,7 @@ fn number<T: std::str::FromStr>(s: &str, field: Field) -> Result<T, DomainError>
 }
 
 /// Reads the form into a step; dates left empty mean today.
-fn action_of(f: &ActionForm, today: chrono::NaiveDate) -> Result<Action, DomainError> {
+pub(crate) fn action_of(f: &ActionForm, today: chrono::NaiveDate) -> Result<Action, DomainError> {
     let date = |s: &str, field: Field| -> Result<chrono::NaiveDate, DomainError> {
         if s.trim().is_empty() {
             Ok(today)

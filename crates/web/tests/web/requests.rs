@@ -369,3 +369,96 @@ async fn a_request_is_handled_in_the_office_and_followed_by_the_applicant(app: A
         .unwrap();
     assert!(!queue.contains(&code), "a replied request leaves the queue");
 }
+
+both!(applications_through_the_api);
+
+async fn applications_through_the_api(app: App) {
+    let c = app.client();
+    let body = json!({
+        "agency": "YX0201",
+        "applicant_kind": "business",
+        "name": "云溪示范科技有限公司",
+        "id_type": "credit_code",
+        "id_number": "91310000MA1K000000",
+        "email": "office@example.com",
+        "description": "本公司所在园区2025年的环境监测报告",
+        "delivery_form": "electronic",
+        "delivery_channel": "email",
+    });
+    let before = app.t.snapshot(&["requests", "request_events"]).await;
+    let mut bad = body.clone();
+    bad["delivery_channel"] = json!("post");
+    let res = c
+        .post(app.url("/api/v1/applications"))
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let problem: Value = res.json().await.unwrap();
+    assert_eq!(problem["field"], "address", "post needs an address");
+    assert_eq!(
+        app.t.snapshot(&["requests", "request_events"]).await,
+        before
+    );
+
+    let res = c
+        .post(app.url("/api/v1/applications"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let href = res.headers()["location"].to_str().unwrap().to_string();
+    let filed: Value = res.json().await.unwrap();
+    let key = filed["key"].as_str().unwrap().to_string();
+    let code = filed["tracking_code"].as_str().unwrap().to_string();
+    assert_eq!(app.count("requests").await, 1);
+
+    let get = |key: &str| c.get(app.url(&href)).header("x-tracking-key", key).send();
+    let res = get("wrong").await.unwrap();
+    assert_eq!(res.status(), 404);
+    let view: Value = get(&key).await.unwrap().json().await.unwrap();
+    assert_eq!(
+        (view["status"].as_str(), view["received_on"].is_null()),
+        (Some("pending"), true)
+    );
+    assert_eq!(view["id_number"], "913*************00");
+    assert!(!view.to_string().contains("91310000MA1K000000"));
+
+    let actions = app.url(&format!("/api/v1/applications/{code}/actions"));
+    let step = |token: String, body: Value| {
+        let (c, url) = (c.clone(), actions.clone());
+        async move {
+            c.post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let staff = app.token("staff").await;
+    let other = app.token("staff2").await;
+    assert_eq!(
+        step(other, json!({"action": "confirm_receipt"}))
+            .await
+            .status(),
+        404
+    );
+    let res = step(
+        staff.clone(),
+        json!({"action": "deliver", "how": "电子邮件"}),
+    )
+    .await;
+    assert_eq!(res.status(), 409);
+    let res = step(staff.clone(), json!({"action": "confirm_receipt"})).await;
+    assert_eq!(res.status(), 200);
+    let moved: Value = res.json().await.unwrap();
+    assert_eq!(moved["status"], "registered");
+    let view: Value = get(&key).await.unwrap().json().await.unwrap();
+    assert!(view["received_on"].is_string());
+    assert_eq!(view["clock"]["limit"], 20);
+    assert!(view["explanation"].as_array().unwrap().len() >= 2, "{view}");
+}
