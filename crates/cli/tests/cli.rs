@@ -308,7 +308,15 @@ fn get(addr: &str, path: &str) -> String {
 
 /// Starts `serve`, waits for its address, and returns (child, address, everything printed).
 fn start(dir: &PathBuf, extra_env: &[(&str, &str)]) -> (std::process::Child, String, String) {
-    let mut c = gongkai(dir, None);
+    start_on(dir, None, extra_env)
+}
+
+fn start_on(
+    dir: &PathBuf,
+    db_url: Option<&str>,
+    extra_env: &[(&str, &str)],
+) -> (std::process::Child, String, String) {
+    let mut c = gongkai(dir, db_url);
     c.args(["serve", "--bind", "127.0.0.1:0"]);
     for (k, v) in extra_env {
         c.env(k, v);
@@ -375,4 +383,62 @@ fn a_non_postgres_database_url_is_refused() {
         "{}",
         text(&out.stderr)
     );
+}
+
+/// One HTTP exchange over a fresh connection; returns the whole response.
+fn exchange(addr: &str, request: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+/// An application acknowledged with 201 survives `kill -9` of the server right after the
+/// acknowledgement: its receipt was committed (SQLite synchronous=FULL, or a committed
+/// PostgreSQL transaction) before the tracking code was sent.
+async fn acknowledged_applications_survive_kill_9(backend: Backend) {
+    let t = TestDb::new(backend).await;
+    let dir = temp_dir("kill");
+    let url = t.url.clone();
+    let env = [("GONGKAI_ADMIN_PASSWORD", "first admin pass")];
+    let (mut child, addr, _) = start_on(&dir, url.as_deref(), &env);
+    let body = r#"{"agency":"GOV","applicant_kind":"person","name":"李四","id_type":"passport","id_number":"E12345678","phone":"13900000000","description":"本区2025年财政预算执行情况","delivery_form":"electronic","delivery_channel":"online"}"#;
+    let reply = exchange(
+        &addr,
+        &format!(
+            "POST /api/v1/applications HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    // SIGKILL at once: no graceful shutdown, no chance to flush anything later.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(reply.starts_with("HTTP/1.1 201"), "{reply}");
+    let json = reply.split("\r\n\r\n").nth(1).unwrap();
+    let filed: serde_json::Value = serde_json::from_str(json).unwrap();
+    let code = filed["tracking_code"].as_str().unwrap();
+    let key = filed["key"].as_str().unwrap();
+
+    let (mut child, addr, _) = start_on(&dir, url.as_deref(), &[]);
+    let found = exchange(
+        &addr,
+        &format!(
+            "GET /api/v1/applications/{code} HTTP/1.1\r\nHost: {addr}\r\nX-Tracking-Key: {key}\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(found.starts_with("HTTP/1.1 200"), "{found}");
+    assert!(found.contains(code) && found.contains("pending"), "{found}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_applications_survive_kill_9_on_sqlite() {
+    acknowledged_applications_survive_kill_9(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_applications_survive_kill_9_on_postgres() {
+    acknowledged_applications_survive_kill_9(Backend::Postgres).await
 }
