@@ -317,6 +317,12 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
         .await?;
     }
     generated(&mut tx, &actor, &office, today).await?;
+    // Applications to the education bureau, whose demo staff and reviewer handle them.
+    let education = agency_id(&mut tx, "YX0202").await?;
+    let staff = users::by_username(&mut tx, &gongkai_domain::user::Username::parse("staff")?)
+        .await?
+        .ok_or_else(|| DomainError::unavailable("demo staff user missing"))?;
+    crate::demo_requests::load(&mut tx, &actor, &office, education, staff.id, today).await?;
     tx.commit().await?;
     Ok(logins)
 }

@@ -4,6 +4,7 @@ mod calendar_check;
 mod config;
 mod demo;
 mod demo_pdf;
+mod demo_requests;
 mod import;
 
 use std::io::BufRead;
