@@ -3,7 +3,6 @@
 mod calendar_check;
 mod config;
 mod demo;
-mod demo_pdf;
 mod demo_requests;
 mod import;
 

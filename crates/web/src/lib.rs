@@ -12,6 +12,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod page_cache;
 pub mod pages;
+pub mod pdf;
 pub mod session;
 pub mod state;
 pub mod views;
@@ -84,6 +85,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/office/requests/new", get(office_requests::new_form))
         .route("/office/requests/{id}", get(office_requests::detail))
+        .route("/office/requests/{id}/letter", get(office_requests::letter))
+        .route(
+            "/office/requests/{id}/letter.pdf",
+            get(office_requests::letter_pdf),
+        )
         .route("/office/requests/{id}/actions", post(office_requests::act))
         .route("/requests", post(requests::submit))
         .route(

@@ -4,6 +4,7 @@
 pub mod applicant;
 pub mod clock;
 pub mod intake;
+pub mod letter;
 pub mod outcome;
 pub mod workflow;
 

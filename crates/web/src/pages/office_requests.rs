@@ -10,6 +10,7 @@ use gongkai_domain::calendar::parse_date;
 use gongkai_domain::request::applicant::{ApplicantKind, IdType};
 use gongkai_domain::request::clock::{Alert, Channel, Clock, PauseKind};
 use gongkai_domain::request::intake::{DeliveryChannel, DeliveryForm, RequestDraft, RequestInput};
+use gongkai_domain::request::letter::{Letter, LetterInput, reply_letter};
 use gongkai_domain::request::outcome::Outcome;
 use gongkai_domain::{DomainError, Field};
 use gongkai_store::requests::{self, Action, Event, Queued, Request};
@@ -404,4 +405,78 @@ pub async fn act(
         }
         Err(e) => Err(AppError(e)),
     }
+}
+
+/// The reply letter of a request whose reply is drafted, approved or sent.
+pub fn letter_of(r: &Request) -> Option<Letter> {
+    let outcome = r.outcome?;
+    Some(reply_letter(&LetterInput {
+        agency: &r.agency_name,
+        applicant: &r.applicant_name,
+        tracking_code: &r.tracking_code,
+        received_on: r.received_on,
+        description: &r.description,
+        outcome,
+        reply_text: r.reply_text.as_deref().unwrap_or(""),
+        withheld_note: r.withheld_note.as_deref(),
+        dated: r.replied_on.unwrap_or_else(|| db::now().date_naive()),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "letter.html")]
+struct LetterPage {
+    chrome: Chrome,
+    letter: Letter,
+    back: String,
+    pdf: String,
+}
+
+async fn staff_letter(state: &AppState, staff: &Staff, id: &str) -> AppResult<Letter> {
+    let (r, _) = requests::staff_get(
+        &mut state.db.conn().await?,
+        &staff.user.principal(),
+        request_id(id)?,
+    )
+    .await?;
+    letter_of(&r).ok_or(AppError(DomainError::NotFound { what: "答复书" }))
+}
+
+/// The letter as a printable page (print CSS hides the site's chrome).
+pub async fn letter(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let letter = staff_letter(&state, &staff, &id).await?;
+    page(
+        &LetterPage {
+            chrome: staff.chrome(&letter.title),
+            back: format!("/office/requests/{id}"),
+            pdf: format!("/office/requests/{id}/letter.pdf"),
+            letter,
+        },
+        StatusCode::OK,
+        None,
+    )
+}
+
+pub async fn letter_pdf(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let letter = staff_letter(&state, &staff, &id).await?;
+    let bytes = crate::pdf::document(&letter.title, &letter.lines());
+    let mut res = (StatusCode::OK, bytes).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/pdf"),
+    );
+    h.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private, no-store"),
+    );
+    Ok(res)
 }

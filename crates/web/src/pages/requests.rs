@@ -270,6 +270,8 @@ struct TrackPage {
 }
 
 pub struct Tracked {
+    /// Once the reply is sent.
+    pub letter: Option<gongkai_domain::request::letter::Letter>,
     pub request: Request,
     pub masked_id: String,
     pub clock: Option<Clock>,
@@ -321,6 +323,9 @@ pub async fn track(
                 StatusCode::OK,
                 None,
                 Some(Tracked {
+                    letter: matches!(request.status.as_str(), "replied" | "archived")
+                        .then(|| super::office_requests::letter_of(&request))
+                        .flatten(),
                     masked_id: request.masked_id(),
                     // Staff notes never reach the applicant.
                     events: events

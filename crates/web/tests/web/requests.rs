@@ -353,8 +353,41 @@ async fn a_request_is_handled_in_the_office_and_followed_by_the_applicant(app: A
         page.contains("已答复") && page.contains("部分公开"),
         "{page}"
     );
+    assert!(
+        page.contains("政府信息公开申请答复书")
+            && page.contains("第三十七条")
+            && page.contains("六十日内"),
+        "the applicant reads the reply letter"
+    );
+    let letter = staff
+        .get(app.url(&format!("{detail}/letter")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        letter.contains("王小明:") && letter.contains("不予公开的内容及理由:第三项涉及商业秘密")
+    );
+    let pdf = staff
+        .get(app.url(&format!("{detail}/letter.pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
     // Another agency's staff cannot see it.
     let other = app.login("staff2").await;
+    assert_eq!(
+        other
+            .get(app.url(&format!("{detail}/letter.pdf")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
     assert_eq!(
         other.get(app.url(&detail)).send().await.unwrap().status(),
         404
