@@ -359,3 +359,45 @@ test('attachments: checked by content on upload, listed and served on the public
   assert.ok(list.includes('作息时间表.pdf'), list);
   await page.context().close();
 });
+
+test('依申请公开: apply without JavaScript, confirm, keep the code and key, follow the request', async () => {
+  const page = await newPage({ javaScriptEnabled: false });
+  await page.goto(base + '/');
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '申请公开' }).click();
+  await page.getByLabel('向哪个机关申请').selectOption('YX0202');
+  await page.getByLabel('姓名或名称').fill('陈晓');
+  await page.getByLabel('证件号码').fill('110105194912310021');
+  await page.getByLabel('联系电话').fill('13900001111');
+  await page.getByLabel('所需信息的内容描述').fill('本区2025年义务教育阶段学校招生计划');
+  await page.getByRole('button', { name: '下一步' }).click();
+  assert.ok((await page.getByRole('alert').textContent()).includes('校验位不正确'));
+  assert.equal(await page.getByLabel('证件号码').getAttribute('aria-invalid'), 'true');
+  await page.getByLabel('证件号码').fill('11010519491231002X');
+  await page.getByRole('button', { name: '下一步' }).click();
+  assert.ok((await page.textContent('main')).includes('110*************2X'));
+  await page.getByRole('button', { name: '确认提交' }).click();
+  const code = (await page.locator('#tracking-code').textContent()).trim();
+  const key = (await page.locator('#tracking-key').textContent()).trim();
+  assert.match(code, /^YSQ\d{4}-\d{6}$/);
+  await page.getByRole('link', { name: '查询办理进度' }).click();
+  await page.getByLabel('查询码').fill(code);
+  await page.getByLabel('查询密钥').fill(key);
+  await page.getByRole('button', { name: '查询' }).click();
+  assert.ok((await page.textContent('main')).includes('待确认收到'));
+  await page.context().close();
+
+  const js = await newPage();
+  await js.goto(base + '/requests/new');
+  await axe(js, 'application form');
+  await js.goto(base + '/requests/track');
+  await axe(js, 'tracking form');
+  // The office confirms it; the demo's requests show their clocks.
+  await login(js, 'staff');
+  await js.goto(base + '/office/requests');
+  await axe(js, 'request queue');
+  await js.getByRole('link', { name: code }).click();
+  await js.getByRole('button', { name: '确认收到申请' }).click();
+  assert.ok((await js.textContent('main')).includes('答复期限计算'));
+  await axe(js, 'request page');
+  await js.context().close();
+});
