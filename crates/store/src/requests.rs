@@ -845,3 +845,118 @@ pub async fn id_by_code(e: &mut impl Exec, code: &str) -> Result<Option<i64>> {
     .map(|r| r.get("id"))
     .transpose()
 }
+
+/// Which request of its applicant this is within its calendar month at this agency (1-based),
+/// for the 按件计收 fee bands (国办函〔2020〕109号 第四条).
+pub async fn nth_in_month(e: &mut impl Exec, r: &Request) -> Result<i64> {
+    use chrono::Datelike;
+    let first = r.submitted_on.with_day(1).unwrap_or(r.submitted_on);
+    e.fetch_one(
+        Sql::new(
+            "SELECT COUNT(*) AS n FROM requests WHERE agency_id = $1 AND id_number = $2 \
+             AND submitted_on >= $3 AND (submitted_on < $4 OR (submitted_on = $4 AND id <= $5))",
+        )
+        .bind(r.agency_id)
+        .bind(r.id_number.as_str())
+        .bind(first)
+        .bind(r.submitted_on)
+        .bind(r.id),
+    )
+    .await?
+    .get("n")
+}
+
+/// Other applicants' requests to the same agency for the same information (same 文号/name, or
+/// the same description): a sign it should be published proactively (条例第四十四条).
+pub async fn repeated(e: &mut impl Exec, r: &Request) -> Result<Vec<(String, Status)>> {
+    let rows = e
+        .fetch_all(
+            Sql::new(
+                "SELECT tracking_code, status FROM requests WHERE agency_id = $1 AND id <> $2 \
+                 AND id_number <> $3 AND (description = $4 OR (doc_reference IS NOT NULL AND doc_reference = $5)) \
+                 ORDER BY id DESC LIMIT 20",
+            )
+            .bind(r.agency_id)
+            .bind(r.id)
+            .bind(r.id_number.as_str())
+            .bind(r.description.as_str())
+            .bind(r.doc_reference.as_ref()),
+        )
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.get("tracking_code")?,
+                stored(Status::parse(&row.get::<String>("status")?), "status")?,
+            ))
+        })
+        .collect()
+}
+
+/// 依申请转主动 (条例第四十四条): drafts a document for proactive disclosure from a reply that
+/// gave information out. The text is refused if it contains the applicant's personal data;
+/// the draft then goes through the documents' own review.
+pub async fn convert(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    id: i64,
+    title: &str,
+    body: &str,
+    today: NaiveDate,
+) -> Result<i64> {
+    let (r, _) = staff_get(tx, who, id).await?;
+    if !matches!(r.status, Status::Replied | Status::Archived)
+        || !r.outcome.is_some_and(Outcome::discloses)
+    {
+        return Err(DomainError::conflict(
+            None,
+            "只有已答复且予以公开(或部分公开)的申请可以转为主动公开",
+        ));
+    }
+    let applicant = gongkai_domain::request::Applicant {
+        kind: r.applicant_kind,
+        name: r.applicant_name.clone(),
+        id_type: r.id_type,
+        id_number: r.id_number.clone(),
+        phone: r.phone.clone(),
+        email: r.email.clone(),
+        address: r.address.clone(),
+    };
+    let text = format!("{title}\n{body}");
+    gongkai_domain::request::applicant::check_no_personal_data(&text, &applicant)?;
+    let input = gongkai_domain::document::DocumentInput {
+        title: title.to_string(),
+        kind: "other".into(),
+        formed_on: r.replied_on.unwrap_or(today).to_string(),
+        body: body.to_string(),
+        disclosure_mode: "proactive".into(),
+        disclosure_scope: "full".into(),
+        ..Default::default()
+    };
+    let draft = gongkai_domain::document::DocumentDraft::parse(&input, today)?;
+    let doc = crate::documents::register(tx, actor, who, r.agency_id, &draft, None).await?;
+    add_event(
+        tx,
+        actor,
+        id,
+        NewEvent {
+            on: today,
+            step: "convert",
+            clock: None,
+            note: Some(&format!("已起草主动公开文件(文件编号 {doc})")),
+            public_note: None,
+        },
+    )
+    .await?;
+    audit::record(
+        tx,
+        actor,
+        "request.convert",
+        ("request", &id.to_string()),
+        None,
+        Some(&json!({"document": doc})),
+    )
+    .await?;
+    Ok(doc)
+}

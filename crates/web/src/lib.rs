@@ -87,6 +87,10 @@ pub fn router(state: AppState) -> Router {
         .route("/office/requests/{id}", get(office_requests::detail))
         .route("/office/requests/{id}/letter", get(office_requests::letter))
         .route(
+            "/office/requests/{id}/convert",
+            post(office_requests::convert),
+        )
+        .route(
             "/office/requests/{id}/letter.pdf",
             get(office_requests::letter_pdf),
         )

@@ -451,3 +451,115 @@ async fn request_steps_out_of_turn_change_nothing(t: TestDb) {
     .unwrap_err();
     assert!(e.to_string().contains("已答复"), "{e}");
 }
+
+both!(fees_repeats_and_conversion_to_proactive_disclosure);
+
+async fn fees_repeats_and_conversion_to_proactive_disclosure(t: TestDb) {
+    let (agency, staff, reviewer) = setup(&t).await;
+    let file = |name: &'static str, id: &'static str, on: &'static str| {
+        let mut i = input();
+        i.name = name.into();
+        i.id_number = id.into();
+        i.channel = "in_person".into();
+        i.submitted_on = on.into();
+        i
+    };
+    let mut ids = Vec::new();
+    // Eleven requests by one applicant in March 2024, one in April, one by someone else.
+    let mut inputs: Vec<RequestInput> = (1..=11)
+        .map(|d| {
+            let mut i = file("王小明", "11010519491231002X", "2024-03-01");
+            i.submitted_on = format!("2024-03-{:02}", d + 1);
+            i
+        })
+        .collect();
+    inputs.push(file("王小明", "11010519491231002X", "2024-04-01"));
+    inputs.push(file("李四", "110105198001010016", "2024-03-05"));
+    for i in &inputs {
+        let d = RequestDraft::parse_registered(i, day("2024-05-01")).unwrap();
+        let s =
+            t.db.write(async |tx| requests::submit(tx, &actor(), agency, &d).await)
+                .await
+                .unwrap();
+        ids.push(s.id);
+    }
+    let mut c = t.db.conn().await.unwrap();
+    let mut nth = Vec::new();
+    for id in [ids[0], ids[10], ids[11], ids[12]] {
+        let (r, _) = requests::staff_get(&mut c, &staff, id).await.unwrap();
+        nth.push(requests::nth_in_month(&mut c, &r).await.unwrap());
+    }
+    // The first and the eleventh in March; April starts again; another applicant.
+    assert_eq!(nth, [1, 11, 1, 1]);
+    assert_eq!(gongkai_domain::fees::item_rate(11), 100);
+    // The same description from another applicant is flagged as a repeat.
+    let (r, _) = requests::staff_get(&mut c, &staff, ids[12]).await.unwrap();
+    let repeats = requests::repeated(&mut c, &r).await.unwrap();
+    assert_eq!(repeats.len(), 12);
+    drop(c);
+
+    // Conversion: only after a disclosing reply, and never with the applicant's data.
+    let id = ids[0];
+    let convert = |title: &'static str, body: &'static str| {
+        let who = staff;
+        let db = t.db.clone();
+        async move {
+            db.write(async |tx| {
+                requests::convert(tx, &actor(), &who, id, title, body, day("2024-05-01")).await
+            })
+            .await
+        }
+    };
+    let e = convert("区重大建设项目批准文件", "正文").await.unwrap_err();
+    assert!(e.to_string().contains("只有已答复"), "{e}");
+    step(
+        &t,
+        &staff,
+        id,
+        R::DraftReply {
+            outcome: Outcome::Disclosed,
+            text: "现提供所需文件。".into(),
+            withheld_note: String::new(),
+        },
+        "2024-03-05",
+    )
+    .await
+    .unwrap();
+    step(&t, &reviewer, id, R::Approve, "2024-03-05")
+        .await
+        .unwrap();
+    step(
+        &t,
+        &staff,
+        id,
+        R::Deliver {
+            on: day("2024-03-05"),
+            how: "邮寄".into(),
+        },
+        "2024-03-05",
+    )
+    .await
+    .unwrap();
+    let before = t.snapshot(&["documents", "request_events"]).await;
+    let e = convert("应王小明申请公开的文件", "正文").await.unwrap_err();
+    assert!(e.to_string().contains("个人信息"), "{e}");
+    let e = convert("区重大建设项目批准文件", "联系电话 13800138000")
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("个人信息"), "{e}");
+    assert_eq!(t.snapshot(&["documents", "request_events"]).await, before);
+    let doc = convert(
+        "区重大建设项目批准文件",
+        "现将区重大建设项目批准文件公开如下。",
+    )
+    .await
+    .unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    let d = documents::staff_get(&mut c, &staff, doc).await.unwrap();
+    assert_eq!(d.summary.title, "区重大建设项目批准文件");
+    assert_eq!(
+        d.version.status,
+        Status::Draft,
+        "it goes through the documents' own review"
+    );
+}

@@ -211,6 +211,11 @@ struct DetailPage {
     colleagues: Vec<Choice>,
     outcomes: Vec<Choice>,
     pauses: Vec<Choice>,
+    /// This request's place in its applicant's month, and its 按件计收 rate.
+    nth: i64,
+    item_fee: u32,
+    repeated: Vec<(String, gongkai_domain::request::workflow::Status)>,
+    can_convert: bool,
 }
 
 async fn detail_page(
@@ -233,8 +238,15 @@ async fn detail_page(
             label: u.display_name,
         })
         .collect();
+    let nth = requests::nth_in_month(&mut c, &r).await?;
+    let repeated = requests::repeated(&mut c, &r).await?;
     let role = staff.user.role;
     Ok(DetailPage {
+        item_fee: gongkai_domain::fees::item_rate(u32::try_from(nth).unwrap_or(u32::MAX)),
+        nth,
+        repeated,
+        can_convert: matches!(r.status.as_str(), "replied" | "archived")
+            && r.outcome.is_some_and(Outcome::discloses),
         chrome: staff.chrome(&format!("申请 {}", r.tracking_code)),
         r,
         events,
@@ -479,4 +491,42 @@ pub async fn letter_pdf(
         axum::http::HeaderValue::from_static("private, no-store"),
     );
     Ok(res)
+}
+
+#[derive(Deserialize)]
+pub struct ConvertForm {
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// 依申请转主动: drafts a document from the reply, refusing the applicant's personal data.
+pub async fn convert(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<ConvertForm>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    let id = request_id(&id)?;
+    let principal = staff.user.principal();
+    let actor = staff.actor();
+    let today = db::now().date_naive();
+    let result = state
+        .db
+        .write(async |tx| {
+            requests::convert(tx, &actor, &principal, id, &form.title, &form.body, today).await
+        })
+        .await;
+    match result {
+        Ok(doc) => Ok(Redirect::to(&format!("/office/documents/{doc}")).into_response()),
+        Err(e) if e.is_input_error() => {
+            let status = status_of(&e);
+            let p = detail_page(&state, &staff, id, Some(e.to_string())).await?;
+            page(&p, status, None)
+        }
+        Err(e) => Err(AppError(e)),
+    }
 }
