@@ -86,6 +86,13 @@ pub const MIGRATIONS: &[Migration] = &[
             "../migrations/0008_requests.sql"
         ))],
     },
+    Migration {
+        version: 9,
+        name: "appeals",
+        steps: &[Step::Portable(include_str!(
+            "../migrations/0009_appeals.sql"
+        ))],
+    },
 ];
 
 /// Expands the type tokens for one backend.
@@ -198,4 +205,24 @@ pub async fn current_version(db: &Db) -> Result<Option<i64>> {
 
 pub fn latest_version() -> i64 {
     MIGRATIONS.last().map(|m| m.version).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    /// A migration file that is not listed above would silently never run.
+    #[test]
+    fn every_migration_file_is_listed() {
+        let listed = include_str!("migrate.rs");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            assert!(
+                listed.contains(&format!("../migrations/{name}")),
+                "{name} is not in MIGRATIONS"
+            );
+            n += 1;
+        }
+        assert!(n >= 9);
+    }
 }

@@ -960,3 +960,147 @@ pub async fn convert(
     .await?;
     Ok(doc)
 }
+
+/// A 复议 or 诉讼 about a request.
+#[derive(Clone, Debug, Serialize)]
+pub struct Appeal {
+    pub id: i64,
+    pub kind: gongkai_domain::request::appeal::AppealKind,
+    pub filed_on: NaiveDate,
+    pub result: gongkai_domain::request::appeal::AppealResult,
+    pub decided_on: Option<NaiveDate>,
+    pub note: String,
+}
+
+/// Records a 复议 or 诉讼 about a replied request.
+pub async fn add_appeal(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    id: i64,
+    d: &gongkai_domain::request::appeal::AppealDraft,
+) -> Result<i64> {
+    let (r, _) = staff_get(tx, who, id).await?;
+    if !matches!(r.status, Status::Replied | Status::Archived) {
+        return Err(DomainError::conflict(
+            None,
+            "只能为已答复的申请登记行政复议或行政诉讼",
+        ));
+    }
+    if r.replied_on.is_some_and(|on| d.filed_on < on) {
+        return Err(DomainError::invalid(
+            Field::new("filed_on", "提起日期"),
+            "提起日期早于答复日期",
+        ));
+    }
+    let now = tx.now();
+    let row = tx
+        .fetch_one(
+            Sql::new(
+                "INSERT INTO request_appeals (request_id, kind, filed_on, result, decided_on, note, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+            )
+            .bind(id)
+            .bind(d.kind.as_str())
+            .bind(d.filed_on)
+            .bind(d.result.as_str())
+            .bind(d.decided_on)
+            .bind(d.note.as_str())
+            .bind(now),
+        )
+        .await?;
+    let appeal: i64 = row.get("id")?;
+    audit::record(
+        tx,
+        actor,
+        "request.appeal",
+        ("request", &id.to_string()),
+        None,
+        Some(&json!({"appeal": appeal, "kind": d.kind.as_str(), "result": d.result.as_str(), "filed_on": d.filed_on, "decided_on": d.decided_on})),
+    )
+    .await?;
+    Ok(appeal)
+}
+
+/// Records the result of a pending appeal.
+pub async fn decide_appeal(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    appeal_id: i64,
+    result: gongkai_domain::request::appeal::AppealResult,
+    decided_on: NaiveDate,
+) -> Result<()> {
+    use gongkai_domain::request::appeal::AppealResult;
+    let row = tx
+        .fetch_optional(
+            Sql::new("SELECT request_id, result, filed_on FROM request_appeals WHERE id = $1")
+                .bind(appeal_id),
+        )
+        .await?
+        .ok_or(DomainError::NotFound {
+            what: "复议或诉讼记录",
+        })?;
+    let request_id: i64 = row.get("request_id")?;
+    staff_get(tx, who, request_id).await?;
+    let before: String = row.get("result")?;
+    let filed_on: NaiveDate = row.get("filed_on")?;
+    if before != AppealResult::Pending.as_str() {
+        return Err(DomainError::conflict(None, "该记录已审结"));
+    }
+    if result == AppealResult::Pending
+        || decided_on < filed_on
+        || decided_on > tx.now().date_naive()
+    {
+        return Err(DomainError::invalid(
+            Field::new("decided_on", "审结日期"),
+            "请选择审结结果,审结日期应在提起日期与今天之间",
+        ));
+    }
+    let now = tx.now();
+    tx.execute(
+        Sql::new("UPDATE request_appeals SET result = $1, decided_on = $2, updated_at = $3 WHERE id = $4")
+            .bind(result.as_str())
+            .bind(decided_on)
+            .bind(now)
+            .bind(appeal_id),
+    )
+    .await?;
+    audit::record(
+        tx,
+        actor,
+        "request.appeal_decided",
+        ("request", &request_id.to_string()),
+        Some(&json!({"appeal": appeal_id, "result": before})),
+        Some(&json!({"appeal": appeal_id, "result": result.as_str(), "decided_on": decided_on})),
+    )
+    .await
+}
+
+pub async fn appeals(e: &mut impl Exec, id: i64) -> Result<Vec<Appeal>> {
+    use gongkai_domain::request::appeal::{AppealKind, AppealResult};
+    let rows = e
+        .fetch_all(
+            Sql::new(
+                "SELECT id, kind, filed_on, result, decided_on, note FROM request_appeals \
+                 WHERE request_id = $1 ORDER BY id",
+            )
+            .bind(id),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Appeal {
+                id: r.get("id")?,
+                kind: stored(AppealKind::parse(&r.get::<String>("kind")?), "appeal kind")?,
+                filed_on: r.get("filed_on")?,
+                result: stored(
+                    AppealResult::parse(&r.get::<String>("result")?),
+                    "appeal result",
+                )?,
+                decided_on: r.get("decided_on")?,
+                note: r.get("note")?,
+            })
+        })
+        .collect()
+}

@@ -91,6 +91,14 @@ pub fn router(state: AppState) -> Router {
             post(office_requests::convert),
         )
         .route(
+            "/office/requests/{id}/appeals",
+            post(office_requests::add_appeal),
+        )
+        .route(
+            "/office/requests/{id}/appeals/{appeal}/decide",
+            post(office_requests::decide_appeal),
+        )
+        .route(
             "/office/requests/{id}/letter.pdf",
             get(office_requests::letter_pdf),
         )

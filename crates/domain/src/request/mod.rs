@@ -1,6 +1,7 @@
 //! Information requests (依申请公开, 条例第二十七至四十五条): applicants, outcomes and the
 //! statutory clock.
 
+pub mod appeal;
 pub mod applicant;
 pub mod clock;
 pub mod intake;

@@ -216,6 +216,9 @@ struct DetailPage {
     item_fee: u32,
     repeated: Vec<(String, gongkai_domain::request::workflow::Status)>,
     can_convert: bool,
+    appeals: Vec<requests::Appeal>,
+    appeal_kinds: Vec<Choice>,
+    appeal_results: Vec<Choice>,
 }
 
 async fn detail_page(
@@ -240,8 +243,13 @@ async fn detail_page(
         .collect();
     let nth = requests::nth_in_month(&mut c, &r).await?;
     let repeated = requests::repeated(&mut c, &r).await?;
+    let appeals = requests::appeals(&mut c, r.id).await?;
     let role = staff.user.role;
+    use gongkai_domain::request::appeal::{AppealKind, AppealResult};
     Ok(DetailPage {
+        appeals,
+        appeal_kinds: choices(AppealKind::ALL, AppealKind::as_str, AppealKind::label),
+        appeal_results: choices(AppealResult::ALL, AppealResult::as_str, AppealResult::label),
         item_fee: gongkai_domain::fees::item_rate(u32::try_from(nth).unwrap_or(u32::MAX)),
         nth,
         repeated,
@@ -529,4 +537,90 @@ pub async fn convert(
         }
         Err(e) => Err(AppError(e)),
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AppealForm {
+    csrf: String,
+    kind: String,
+    filed_on: String,
+    result: String,
+    decided_on: String,
+    note: String,
+}
+
+/// Records a 复议 or 诉讼 about a replied request (annual report table 四).
+pub async fn add_appeal(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<AppealForm>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    let id = request_id(&id)?;
+    let principal = staff.user.principal();
+    let actor = staff.actor();
+    let today = db::now().date_naive();
+    let result = match gongkai_domain::request::appeal::AppealDraft::parse(
+        &form.kind,
+        &form.filed_on,
+        &form.result,
+        &form.decided_on,
+        &form.note,
+        today,
+    ) {
+        Ok(d) => state
+            .db
+            .write(async |tx| requests::add_appeal(tx, &actor, &principal, id, &d).await)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    back_to(&state, &staff, id, result).await
+}
+
+/// The request page after a change, or again with the message.
+async fn back_to(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    result: Result<(), DomainError>,
+) -> AppResult<Response> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/office/requests/{id}")).into_response()),
+        Err(e) if e.is_input_error() => {
+            let status = status_of(&e);
+            let p = detail_page(state, staff, id, Some(e.to_string())).await?;
+            page(&p, status, None)
+        }
+        Err(e) => Err(AppError(e)),
+    }
+}
+
+pub async fn decide_appeal(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, appeal)): Path<(String, String)>,
+    Form(form): Form<AppealForm>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    let id = request_id(&id)?;
+    let appeal: i64 = appeal.parse().map_err(|_| {
+        AppError(DomainError::NotFound {
+            what: "复议或诉讼记录",
+        })
+    })?;
+    let principal = staff.user.principal();
+    let actor = staff.actor();
+    let result = async {
+        let r = gongkai_domain::request::appeal::AppealResult::parse(&form.result)?;
+        let on = parse_date(&form.decided_on, Field::new("decided_on", "审结日期"))?;
+        state
+            .db
+            .write(async |tx| requests::decide_appeal(tx, &actor, &principal, appeal, r, on).await)
+            .await
+    }
+    .await;
+    back_to(&state, &staff, id, result).await
 }

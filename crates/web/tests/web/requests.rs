@@ -377,6 +377,78 @@ async fn a_request_is_handled_in_the_office_and_followed_by_the_applicant(app: A
         .unwrap();
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+    // A 复议 about the reply, then its result (annual report table 四).
+    let appeal = |fields: Vec<(&'static str, String)>| {
+        let (c, url, csrf) = (
+            staff.clone(),
+            app.url(&format!("{detail}/appeals")),
+            csrf.clone(),
+        );
+        async move {
+            let mut form = vec![("csrf", csrf)];
+            form.extend(fields);
+            c.post(url).form(&form).send().await.unwrap()
+        }
+    };
+    let filed = today.to_string();
+    let res = appeal(vec![
+        ("kind", s("review")),
+        ("filed_on", filed.clone()),
+        ("result", s("pending")),
+        ("decided_on", filed.clone()),
+    ])
+    .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("尚未审结的不应填写审结日期")
+    );
+    let res = appeal(vec![
+        ("kind", s("review")),
+        ("filed_on", filed.clone()),
+        ("result", s("pending")),
+    ])
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let html = staff
+        .get(app.url(&detail))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("行政复议,") && html.contains("尚未审结"));
+    let decide = html
+        .split("/decide\"")
+        .next()
+        .unwrap()
+        .rsplit("action=\"")
+        .next()
+        .unwrap()
+        .to_string();
+    let res = staff
+        .post(app.url(&format!("{decide}/decide")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("result", "upheld"),
+            ("decided_on", filed.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let html = staff
+        .get(app.url(&detail))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("结果维持"), "{html}");
     // Another agency's staff cannot see it.
     let other = app.login("staff2").await;
     assert_eq!(
