@@ -108,6 +108,7 @@ pub fn router(state: AppState) -> Router {
             "/requests/track",
             get(requests::track_form).post(requests::track),
         )
+        .route("/requests/withdraw", post(requests::withdraw))
         .route("/gazette/{id}", get(gazette::issue))
         .route(
             "/office/gazette",

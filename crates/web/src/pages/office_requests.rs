@@ -38,11 +38,49 @@ pub struct Row {
 struct QueuePage {
     chrome: Chrome,
     rows: Vec<Row>,
+    view: String,
+    views: Vec<(&'static str, &'static str, usize)>,
+    /// Per agency, for the disclosure office: open, overdue, due soon, unconfirmed, in review.
+    overview: Vec<(String, [usize; 5])>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct QueueQuery {
+    #[serde(default)]
+    view: String,
+}
+
+const VIEWS: [(&str, &str); 6] = [
+    ("all", "全部在办"),
+    ("mine", "我承办的"),
+    ("due_soon", "即将到期"),
+    ("overdue", "已超期"),
+    ("review", "待审核"),
+    ("pending", "待确认收到"),
+];
+
+fn in_view(view: &str, row: &Row, me: i64) -> bool {
+    let status = row.q.request.status.as_str();
+    match view {
+        "mine" => row.q.request.assignee_id == Some(me),
+        "due_soon" => matches!(
+            row.alert,
+            Some(Alert::DueSoon { .. } | Alert::DueTomorrow | Alert::DueToday)
+        ),
+        "overdue" => matches!(row.alert, Some(Alert::Overdue { .. })),
+        "review" => status == "drafted",
+        "pending" => status == "pending",
+        _ => true,
+    }
 }
 
 /// Open requests, the most urgent first: overdue, then by due date; those not yet confirmed
 /// (no clock) on top, since their clock cannot start until someone confirms them.
-pub async fn queue(State(state): State<AppState>, staff: Staff) -> AppResult<Response> {
+pub async fn queue(
+    State(state): State<AppState>,
+    staff: Staff,
+    axum::extract::Query(q): axum::extract::Query<QueueQuery>,
+) -> AppResult<Response> {
     let today = db::now().date_naive();
     let mut c = state.db.conn().await?;
     let queued = requests::queue(&mut c, &staff.user.principal(), today, 500).await?;
@@ -75,10 +113,53 @@ pub async fn queue(State(state): State<AppState>, staff: Staff) -> AppResult<Res
                 .unwrap_or(chrono::NaiveDate::MAX),
         )
     });
+    let me = staff.user.id;
+    let view = if VIEWS.iter().any(|(v, _)| *v == q.view) {
+        q.view.clone()
+    } else {
+        "all".to_string()
+    };
+    let views = VIEWS
+        .iter()
+        .map(|(v, label)| {
+            (
+                *v,
+                *label,
+                rows.iter().filter(|r| in_view(v, r, me)).count(),
+            )
+        })
+        .collect();
+    let mut overview: Vec<(String, [usize; 5])> = Vec::new();
+    if staff.user.role.sees_all_agencies() {
+        for r in &rows {
+            let name = &r.q.request.agency_name;
+            let i = match overview.iter().position(|(n, _)| n == name) {
+                Some(i) => i,
+                None => {
+                    overview.push((name.clone(), [0; 5]));
+                    overview.len() - 1
+                }
+            };
+            let counts = &mut overview[i].1;
+            counts[0] += 1;
+            for (k, v) in ["overdue", "due_soon", "pending", "review"]
+                .iter()
+                .enumerate()
+            {
+                if in_view(v, r, me) {
+                    counts[k + 1] += 1;
+                }
+            }
+        }
+    }
+    rows.retain(|r| in_view(&view, r, me));
     page(
         &QueuePage {
             chrome: staff.chrome("依申请公开"),
             rows,
+            view,
+            views,
+            overview,
         },
         StatusCode::OK,
         None,

@@ -265,6 +265,8 @@ pub async fn submit(
 struct TrackPage {
     chrome: Chrome,
     code: String,
+    /// Echoed into the withdrawal form only, after a successful lookup.
+    key: String,
     error: Option<String>,
     found: Option<Tracked>,
 }
@@ -283,6 +285,7 @@ pub async fn track_form(mut visitor: Visitor) -> AppResult<Response> {
     let p = TrackPage {
         chrome: visitor.chrome("查询申请办理进度"),
         code: String::new(),
+        key: String::new(),
         error: None,
         found: None,
     };
@@ -305,6 +308,61 @@ pub async fn track(
     Form(form): Form<TrackForm>,
 ) -> AppResult<Response> {
     visitor.verify_csrf(&form.csrf)?;
+    tracking_page(&state, &visitor, &form, None).await
+}
+
+/// The applicant withdraws their own application (with the code and key).
+pub async fn withdraw(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<TrackForm>,
+) -> AppResult<Response> {
+    visitor.verify_csrf(&form.csrf)?;
+    let mut c = state.db.conn().await?;
+    let now = db::now();
+    throttle::check(&mut c, "track", &visitor.client, now, throttle::TRACK).await?;
+    let found = requests::track(&mut c, &form.code, &form.key).await?;
+    throttle::record(&mut c, "track", &visitor.client, found.is_some(), now).await?;
+    drop(c);
+    let Some((request, _)) = found else {
+        return tracking_page(&state, &visitor, &form, None).await;
+    };
+    let applicant = gongkai_domain::user::Principal {
+        user_id: 0,
+        role: gongkai_domain::user::Role::Staff,
+        agency_id: 0,
+    };
+    let actor = visitor.actor();
+    let today = now.date_naive();
+    let result = state
+        .db
+        .write(async |tx| {
+            requests::act(
+                tx,
+                &actor,
+                &applicant,
+                request.id,
+                &requests::Action::Withdraw { on: today },
+                today,
+            )
+            .await
+        })
+        .await;
+    match result {
+        Ok(_) => tracking_page(&state, &visitor, &form, None).await,
+        Err(e) if e.is_input_error() => {
+            tracking_page(&state, &visitor, &form, Some(e.to_string())).await
+        }
+        Err(e) => Err(AppError(e)),
+    }
+}
+
+async fn tracking_page(
+    state: &AppState,
+    visitor: &Visitor,
+    form: &TrackForm,
+    notice: Option<String>,
+) -> AppResult<Response> {
     let now = db::now();
     let mut c = state.db.conn().await?;
     throttle::check(&mut c, "track", &visitor.client, now, throttle::TRACK).await?;
@@ -341,7 +399,12 @@ pub async fn track(
     let p = TrackPage {
         chrome: visitor.chrome("查询申请办理进度"),
         code: form.code.trim().to_uppercase(),
-        error,
+        key: if found.is_some() {
+            form.key.trim().to_string()
+        } else {
+            String::new()
+        },
+        error: notice.or(error),
         found,
     };
     page(&p, status, None)

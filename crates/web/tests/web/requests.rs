@@ -126,6 +126,50 @@ async fn an_application_is_confirmed_then_filed_and_tracked(app: App) {
         !html.contains("11010519491231002X"),
         "the ID number is never shown whole"
     );
+
+    // The office sees it among the unconfirmed ones.
+    let office = app.login("office").await;
+    let queue = office
+        .get(app.url("/office/requests?view=pending"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        queue.contains(&code)
+            && queue.contains("各机关办理情况")
+            && queue.contains("待确认收到(1)")
+    );
+    let overdue = office
+        .get(app.url("/office/requests?view=overdue"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!overdue.contains(&code));
+
+    // The applicant withdraws it: only with the key, and only once.
+    let withdraw = |key: &str| {
+        let form = [
+            ("csrf", tcsrf.clone()),
+            ("code", code.clone()),
+            ("key", key.to_string()),
+        ];
+        let (c, url) = (c.clone(), app.url("/requests/withdraw"));
+        async move { c.post(url).form(&form).send().await.unwrap() }
+    };
+    let before = app.t.snapshot(&["request_events"]).await;
+    assert_eq!(withdraw("guess").await.status(), 404);
+    assert_eq!(app.t.snapshot(&["request_events"]).await, before);
+    let html = withdraw(&key).await.text().await.unwrap();
+    assert!(html.contains("申请人已撤回"), "{html}");
+    let res = withdraw(&key).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("不能撤回"));
 }
 
 async fn tracking_reveals_nothing_without_the_key_and_is_rate_limited(app: App) {
