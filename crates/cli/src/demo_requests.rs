@@ -82,6 +82,7 @@ pub async fn load(
             outcome: Outcome::Disclosed,
             text: "所申请的立项批复已于2024年5月主动公开,现随函提供。".into(),
             withheld_note: String::new(),
+            referred_to: String::new(),
         },
     )
     .await?;
@@ -135,6 +136,7 @@ pub async fn load(
             outcome: Outcome::PartlyDisclosed,
             text: "现提供园区规划批复,其中涉及第三方商业信息的部分不予公开。".into(),
             withheld_note: "附件三涉及企业商业秘密(条例第十五条)".into(),
+            referred_to: String::new(),
         },
     )
     .await?;
@@ -189,6 +191,7 @@ pub async fn load(
             outcome: Outcome::Unavailable(Unavailable::NotHeld),
             text: "经检索,本机关未制作或获取该报告全本,建议向区生态环境局咨询。".into(),
             withheld_note: String::new(),
+            referred_to: "云溪区生态环境局,联系电话 021-5700 0007".into(),
         },
     )
     .await?;

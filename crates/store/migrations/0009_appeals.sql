@@ -11,3 +11,7 @@ CREATE TABLE request_appeals (
     updated_at {ts} NOT NULL
 );
 CREATE INDEX request_appeals_request ON request_appeals (request_id);
+
+-- A request for information another agency holds: the reply names that agency and how to
+-- reach it (条例第三十六条第(五)项).
+ALTER TABLE requests ADD COLUMN referred_to TEXT;

@@ -62,6 +62,8 @@ pub struct Request {
     pub outcome: Option<Outcome>,
     pub reply_text: Option<String>,
     pub withheld_note: Option<String>,
+    /// The competent agency and its contact, when the information is another agency's.
+    pub referred_to: Option<String>,
     pub replied_on: Option<NaiveDate>,
     pub delivered_how: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -98,7 +100,7 @@ const COLUMNS: &str = "r.id, r.tracking_code, r.agency_id, a.name AS agency_name
     r.submitted_on, r.arrived_on, r.confirmed_on, r.received_on, r.applicant_kind, r.applicant_name, \
     r.id_type, r.id_number, r.phone, r.email, r.address, r.description, r.doc_reference, r.purpose, \
     r.delivery_form, r.delivery_channel, r.assignee_id, r.outcome, r.reply_text, r.withheld_note, \
-    r.replied_on, r.delivered_how, r.created_at";
+    r.referred_to, r.replied_on, r.delivered_how, r.created_at";
 
 fn stored<T>(r: std::result::Result<T, DomainError>, what: &str) -> Result<T> {
     r.map_err(|e| DomainError::unavailable(format!("stored {what}: {e}")))
@@ -144,6 +146,7 @@ fn request(r: &Row) -> Result<Request> {
             .transpose()?,
         reply_text: r.get("reply_text")?,
         withheld_note: r.get("withheld_note")?,
+        referred_to: r.get("referred_to")?,
         replied_on: r.get("replied_on")?,
         delivered_how: r.get("delivered_how")?,
         created_at: r.get("created_at")?,
@@ -461,6 +464,8 @@ pub enum Action {
         outcome: Outcome,
         text: String,
         withheld_note: String,
+        /// For 本机关不掌握: the competent agency and its contact, if known.
+        referred_to: String,
     },
     ReturnDraft {
         reason: String,
@@ -702,7 +707,19 @@ pub async fn act(
             outcome,
             text: body,
             withheld_note,
+            referred_to,
         } => {
+            let referred_field = Field::new("referred_to", "负责公开的机关及联系方式");
+            let referred = gongkai_domain::text::optional(referred_to, referred_field, 300)?;
+            if referred.is_some()
+                && *outcome
+                    != Outcome::Unavailable(gongkai_domain::request::outcome::Unavailable::NotHeld)
+            {
+                return Err(DomainError::invalid(
+                    referred_field,
+                    "只有“本机关不掌握相关政府信息”的答复需要告知负责公开的机关",
+                ));
+            }
             let body = text(body, Field::new("text", "答复内容"), 2, 20_000)?;
             let withheld = gongkai_domain::text::optional(
                 withheld_note,
@@ -736,10 +753,11 @@ pub async fn act(
                 _ => {}
             }
             tx.execute(
-                Sql::new("UPDATE requests SET outcome = $1, reply_text = $2, withheld_note = $3 WHERE id = $4")
+                Sql::new("UPDATE requests SET outcome = $1, reply_text = $2, withheld_note = $3, referred_to = $4 WHERE id = $5")
                     .bind(outcome.code())
                     .bind(body)
                     .bind(withheld)
+                    .bind(referred)
                     .bind(id),
             )
             .await?;

@@ -17,6 +17,8 @@ pub struct LetterInput<'a> {
     pub outcome: Outcome,
     pub reply_text: &'a str,
     pub withheld_note: Option<&'a str>,
+    /// The agency responsible for the information, with its contact (第三十六条第(五)项).
+    pub referred_to: Option<&'a str>,
     pub dated: NaiveDate,
 }
 
@@ -109,6 +111,12 @@ pub fn reply_letter(i: &LetterInput<'_>) -> Letter {
     if !i.reply_text.trim().is_empty() {
         paragraphs.push(i.reply_text.trim().to_string());
     }
+    if let Some(r) = i.referred_to.filter(|r| !r.trim().is_empty()) {
+        paragraphs.push(format!(
+            "负责公开该政府信息的行政机关及其联系方式:{}",
+            r.trim()
+        ));
+    }
     if let Some(w) = i.withheld_note.filter(|w| !w.trim().is_empty()) {
         paragraphs.push(format!("不予公开的内容及理由:{}", w.trim()));
     }
@@ -141,6 +149,7 @@ mod tests {
             outcome,
             reply_text: "现随函提供。",
             withheld_note: None,
+            referred_to: Some("云溪区生态环境局,021-5700 0000"),
             dated: NaiveDate::from_ymd_opt(2024, 10, 25).unwrap(),
         })
     }
@@ -161,5 +170,10 @@ mod tests {
             l.paragraphs
         );
         assert_eq!(l.salutation, "张建国:");
+        assert!(
+            l.paragraphs
+                .iter()
+                .any(|p| p.contains("负责公开该政府信息的行政机关及其联系方式:云溪区生态环境局"))
+        );
     }
 }

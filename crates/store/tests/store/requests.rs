@@ -196,6 +196,7 @@ async fn requests_are_filed_tracked_and_handled(t: TestDb) {
             outcome: Outcome::Disclosed,
             text: "现将所申请的信息提供如下。".into(),
             withheld_note: String::new(),
+            referred_to: String::new(),
         },
         "2024-11-18",
     )
@@ -354,6 +355,7 @@ async fn request_steps_out_of_turn_change_nothing(t: TestDb) {
                 outcome: Outcome::PartlyDisclosed,
                 text: "部分提供".into(),
                 withheld_note: String::new(),
+                referred_to: String::new(),
             },
             "2024-10-08",
             "条例第三十七条",
@@ -366,9 +368,21 @@ async fn request_steps_out_of_turn_change_nothing(t: TestDb) {
                 ),
                 text: "不再处理".into(),
                 withheld_note: String::new(),
+                referred_to: String::new(),
             },
             "2024-10-08",
             "补正期限尚未届满",
+        ),
+        (
+            &staff,
+            R::DraftReply {
+                outcome: Outcome::Disclosed,
+                text: "予以公开".into(),
+                withheld_note: String::new(),
+                referred_to: "区生态环境局".into(),
+            },
+            "2024-10-08",
+            "只有“本机关不掌握相关政府信息”",
         ),
         (
             &staff,
@@ -417,6 +431,7 @@ async fn request_steps_out_of_turn_change_nothing(t: TestDb) {
             outcome: lapsed,
             text: "申请人逾期未补正,视为放弃申请。".into(),
             withheld_note: String::new(),
+            referred_to: String::new(),
         },
         "2024-10-16",
     )
@@ -520,6 +535,7 @@ async fn fees_repeats_and_conversion_to_proactive_disclosure(t: TestDb) {
             outcome: Outcome::Disclosed,
             text: "现提供所需文件。".into(),
             withheld_note: String::new(),
+            referred_to: String::new(),
         },
         "2024-03-05",
     )

@@ -395,6 +395,7 @@ pub struct ActionForm {
     outcome: String,
     text: String,
     withheld_note: String,
+    referred_to: String,
     how: String,
     user: String,
 }
@@ -458,6 +459,7 @@ pub(crate) fn action_of(f: &ActionForm, today: chrono::NaiveDate) -> Result<Acti
             outcome: Outcome::parse(&f.outcome)?,
             text: f.text.clone(),
             withheld_note: f.withheld_note.clone(),
+            referred_to: f.referred_to.clone(),
         },
         "return_draft" => Action::ReturnDraft {
             reason: f.reason.clone(),
@@ -520,6 +522,7 @@ pub fn letter_of(r: &Request) -> Option<Letter> {
         outcome,
         reply_text: r.reply_text.as_deref().unwrap_or(""),
         withheld_note: r.withheld_note.as_deref(),
+        referred_to: r.referred_to.as_deref(),
         dated: r.replied_on.unwrap_or_else(|| db::now().date_naive()),
     }))
 }
