@@ -579,3 +579,38 @@ async fn fees_repeats_and_conversion_to_proactive_disclosure(t: TestDb) {
         "it goes through the documents' own review"
     );
 }
+
+both!(deadlines_follow_calendar_overrides);
+
+/// The clock is computed from the current calendar: a local closure added by an administrator
+/// moves the due date of a request already being handled.
+async fn deadlines_follow_calendar_overrides(t: TestDb) {
+    let (agency, staff, _) = setup(&t).await;
+    let mut i = input();
+    i.channel = "in_person".into();
+    i.submitted_on = "2024-09-30".into();
+    let d = RequestDraft::parse_registered(&i, day("2024-09-30")).unwrap();
+    let s =
+        t.db.write(async |tx| requests::submit(tx, &actor(), agency, &d).await)
+            .await
+            .unwrap();
+    let due = || async {
+        let mut c = t.db.conn().await.unwrap();
+        let (r, events) = requests::staff_get(&mut c, &staff, s.id).await.unwrap();
+        let cal = calendar::work_calendar(&mut c).await.unwrap();
+        requests::clock_of(&cal, &r, &events, day("2024-10-08"))
+            .unwrap()
+            .unwrap()
+            .due
+    };
+    assert_eq!(due().await, Some(day("2024-11-01")));
+    let closure = CalendarOverride::parse("2024-10-08", false, "台风停工").unwrap();
+    t.db.write(async |tx| calendar::set_override(tx, &actor(), &closure).await)
+        .await
+        .unwrap();
+    assert_eq!(
+        due().await,
+        Some(day("2024-11-04")),
+        "one working day fewer: the next Monday"
+    );
+}
