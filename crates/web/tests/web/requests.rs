@@ -240,6 +240,18 @@ async fn a_request_is_handled_in_the_office_and_followed_by_the_applicant(app: A
         }
     };
     let staff = app.login("staff").await;
+    let home = staff
+        .get(app.url("/office"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        home.contains("待确认收到 1 件") && home.contains("全部在办 1 件"),
+        "the office home counts it"
+    );
     let queue = staff
         .get(app.url("/office/requests"))
         .send()
