@@ -7,12 +7,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_domain::calendar::WorkCalendar;
 use gongkai_domain::request::applicant::{ApplicantKind, IdType, mask_id};
-use gongkai_domain::request::clock::{
-    self, Channel, Clock, ClockEvent, ClockState, PauseKind, Receipt,
-};
+use gongkai_domain::request::clock::{self, Channel, Clock, ClockEvent, PauseKind, Receipt};
 use gongkai_domain::request::intake::{DeliveryChannel, DeliveryForm, RequestDraft};
-use gongkai_domain::request::outcome::{OtherHandling, Outcome};
-use gongkai_domain::request::workflow::{Status, Step, transition};
+use gongkai_domain::request::outcome::Outcome;
+use gongkai_domain::request::workflow::{Reply, Status, Step, transition};
 use gongkai_domain::user::Principal;
 use gongkai_domain::{DomainError, Field};
 use serde::Serialize;
@@ -709,55 +707,19 @@ pub async fn act(
             withheld_note,
             referred_to,
         } => {
-            let referred_field = Field::new("referred_to", "负责公开的机关及联系方式");
-            let referred = gongkai_domain::text::optional(referred_to, referred_field, 300)?;
-            if referred.is_some()
-                && *outcome
-                    != Outcome::Unavailable(gongkai_domain::request::outcome::Unavailable::NotHeld)
-            {
-                return Err(DomainError::invalid(
-                    referred_field,
-                    "只有“本机关不掌握相关政府信息”的答复需要告知负责公开的机关",
-                ));
-            }
-            let body = text(body, Field::new("text", "答复内容"), 2, 20_000)?;
-            let withheld = gongkai_domain::text::optional(
+            let reply = Reply::parse(
+                *outcome,
+                body,
                 withheld_note,
-                Field::new("withheld_note", "不予公开部分及理由"),
-                2000,
+                referred_to,
+                current.as_ref().map(|c| &c.state),
             )?;
-            if outcome.needs_withheld_note() && withheld.is_none() {
-                return Err(DomainError::invalid(
-                    Field::new("withheld_note", "不予公开部分及理由"),
-                    "部分公开的,应说明不予公开的内容及理由(条例第三十七条)",
-                ));
-            }
-            let state = current.as_ref().map(|c| &c.state);
-            match outcome {
-                Outcome::Other(OtherHandling::CorrectionLapsed)
-                    if !matches!(state, Some(ClockState::CorrectionLapsed { .. })) =>
-                {
-                    return Err(DomainError::conflict(
-                        Some(Field::new("outcome", "办理结果")),
-                        "补正期限尚未届满,不能按逾期不补正办结",
-                    ));
-                }
-                Outcome::Other(OtherHandling::FeeUnpaid)
-                    if !matches!(state, Some(ClockState::FeeLapsed { .. })) =>
-                {
-                    return Err(DomainError::conflict(
-                        Some(Field::new("outcome", "办理结果")),
-                        "缴费期限尚未届满,不能按逾期未缴费办结",
-                    ));
-                }
-                _ => {}
-            }
             tx.execute(
                 Sql::new("UPDATE requests SET outcome = $1, reply_text = $2, withheld_note = $3, referred_to = $4 WHERE id = $5")
-                    .bind(outcome.code())
-                    .bind(body)
-                    .bind(withheld)
-                    .bind(referred)
+                    .bind(reply.outcome.code())
+                    .bind(reply.text)
+                    .bind(reply.withheld_note)
+                    .bind(reply.referred_to)
                     .bind(id),
             )
             .await?;
@@ -924,14 +886,7 @@ pub async fn convert(
     today: NaiveDate,
 ) -> Result<i64> {
     let (r, _) = staff_get(tx, who, id).await?;
-    if !matches!(r.status, Status::Replied | Status::Archived)
-        || !r.outcome.is_some_and(Outcome::discloses)
-    {
-        return Err(DomainError::conflict(
-            None,
-            "只有已答复且予以公开(或部分公开)的申请可以转为主动公开",
-        ));
-    }
+    gongkai_domain::request::workflow::check_convertible(r.status, r.outcome)?;
     let applicant = gongkai_domain::request::Applicant {
         kind: r.applicant_kind,
         name: r.applicant_name.clone(),

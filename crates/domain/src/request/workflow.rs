@@ -240,3 +240,152 @@ mod tests {
         }
     }
 }
+
+/// A drafted reply, checked: the text, what was withheld (部分公开 must say, 第三十七条), the
+/// competent agency (only when the information is not held here, 第三十六条第(五)项), and
+/// the lapse outcomes only once the clock says the deadline has passed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reply {
+    pub outcome: Outcome,
+    pub text: String,
+    pub withheld_note: Option<String>,
+    pub referred_to: Option<String>,
+}
+
+impl Reply {
+    pub fn parse(
+        outcome: Outcome,
+        text: &str,
+        withheld_note: &str,
+        referred_to: &str,
+        clock: Option<&super::clock::ClockState>,
+    ) -> Result<Self, DomainError> {
+        use super::clock::ClockState;
+        use super::outcome::{OtherHandling, Unavailable};
+        let outcome_field = Field::new("outcome", "办理结果");
+        let referred_field = Field::new("referred_to", "负责公开的机关及联系方式");
+        let referred_to = crate::text::optional(referred_to, referred_field, 300)?;
+        if referred_to.is_some() && outcome != Outcome::Unavailable(Unavailable::NotHeld) {
+            return Err(DomainError::invalid(
+                referred_field,
+                "只有“本机关不掌握相关政府信息”的答复需要告知负责公开的机关",
+            ));
+        }
+        let text_field = Field::new("text", "答复内容");
+        let text = crate::text::bounded_multiline(text, text_field, 2, 20_000)?;
+        crate::text::reject_active_markup(&text, text_field)?;
+        let withheld_field = Field::new("withheld_note", "不予公开部分及理由");
+        let withheld_note = crate::text::optional(withheld_note, withheld_field, 2000)?;
+        if outcome.needs_withheld_note() && withheld_note.is_none() {
+            return Err(DomainError::invalid(
+                withheld_field,
+                "部分公开的,应说明不予公开的内容及理由(条例第三十七条)",
+            ));
+        }
+        match outcome {
+            Outcome::Other(OtherHandling::CorrectionLapsed)
+                if !matches!(clock, Some(ClockState::CorrectionLapsed { .. })) =>
+            {
+                Err(DomainError::conflict(
+                    Some(outcome_field),
+                    "补正期限尚未届满,不能按逾期不补正办结",
+                ))
+            }
+            Outcome::Other(OtherHandling::FeeUnpaid)
+                if !matches!(clock, Some(ClockState::FeeLapsed { .. })) =>
+            {
+                Err(DomainError::conflict(
+                    Some(outcome_field),
+                    "缴费期限尚未届满,不能按逾期未缴费办结",
+                ))
+            }
+            _ => Ok(Reply {
+                outcome,
+                text,
+                withheld_note,
+                referred_to,
+            }),
+        }
+    }
+}
+
+/// 依申请转主动 (第四十四条) applies to replies that gave information out.
+pub fn check_convertible(status: Status, outcome: Option<Outcome>) -> Result<(), DomainError> {
+    if matches!(status, Status::Replied | Status::Archived)
+        && outcome.is_some_and(Outcome::discloses)
+    {
+        Ok(())
+    } else {
+        Err(DomainError::conflict(
+            None,
+            "只有已答复且予以公开(或部分公开)的申请可以转为主动公开",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod reply_tests {
+    use super::*;
+    use crate::request::clock::ClockState;
+    use crate::request::outcome::{OtherHandling, Unavailable};
+
+    #[test]
+    fn replies_say_what_the_outcome_needs() {
+        let lapsed_on = chrono::NaiveDate::from_ymd_opt(2024, 3, 22).unwrap();
+        let ok = Reply::parse(Outcome::Disclosed, "现予提供。", "", "", None).unwrap();
+        assert_eq!((ok.withheld_note, ok.referred_to), (None, None));
+        for (outcome, withheld, referred, clock, field) in [
+            (Outcome::PartlyDisclosed, "", "", None, "withheld_note"),
+            (Outcome::Disclosed, "", "区生态环境局", None, "referred_to"),
+            (
+                Outcome::Other(OtherHandling::CorrectionLapsed),
+                "",
+                "",
+                Some(ClockState::Running),
+                "outcome",
+            ),
+            (
+                Outcome::Other(OtherHandling::FeeUnpaid),
+                "",
+                "",
+                None,
+                "outcome",
+            ),
+        ] {
+            let e =
+                Reply::parse(outcome, "答复内容", withheld, referred, clock.as_ref()).unwrap_err();
+            assert_eq!(e.field().unwrap().name, field, "{outcome:?}");
+        }
+        let lapsed = ClockState::CorrectionLapsed {
+            deadline: lapsed_on,
+        };
+        assert!(
+            Reply::parse(
+                Outcome::Other(OtherHandling::CorrectionLapsed),
+                "不再处理。",
+                "",
+                "",
+                Some(&lapsed)
+            )
+            .is_ok()
+        );
+        let r = Reply::parse(
+            Outcome::Unavailable(Unavailable::NotHeld),
+            "本机关不掌握。",
+            "",
+            "区生态环境局",
+            None,
+        )
+        .unwrap();
+        assert_eq!(r.referred_to.as_deref(), Some("区生态环境局"));
+        assert!(check_convertible(Status::Replied, Some(Outcome::PartlyDisclosed)).is_ok());
+        assert!(check_convertible(Status::Drafted, Some(Outcome::Disclosed)).is_err());
+        assert!(
+            check_convertible(
+                Status::Replied,
+                Some(Outcome::Unavailable(Unavailable::NotHeld))
+            )
+            .is_err()
+        );
+    }
+}

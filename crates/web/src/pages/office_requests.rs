@@ -334,8 +334,8 @@ async fn detail_page(
         item_fee: gongkai_domain::fees::item_rate(u32::try_from(nth).unwrap_or(u32::MAX)),
         nth,
         repeated,
-        can_convert: matches!(r.status.as_str(), "replied" | "archived")
-            && r.outcome.is_some_and(Outcome::discloses),
+        can_convert: gongkai_domain::request::workflow::check_convertible(r.status, r.outcome)
+            .is_ok(),
         chrome: staff.chrome(&format!("申请 {}", r.tracking_code)),
         r,
         events,
