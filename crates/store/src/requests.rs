@@ -1077,3 +1077,59 @@ pub async fn appeals(e: &mut impl Exec, id: i64) -> Result<Vec<Appeal>> {
         })
         .collect()
 }
+
+/// The applicant's lookup by code and key, rate-limited per client: too many failures and the
+/// client is refused for a while; each attempt is counted.
+pub async fn lookup(
+    e: &mut impl Exec,
+    code: &str,
+    key: &str,
+    client: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(Request, Vec<Event>)>> {
+    use crate::throttle;
+    throttle::check(e, "track", client, now, throttle::TRACK).await?;
+    let found = track(e, code, key).await?;
+    throttle::record(e, "track", client, found.is_some(), now).await?;
+    Ok(found)
+}
+
+/// The applicant withdraws their own request (found by [`lookup`]); no staff principal.
+pub async fn withdraw_by_applicant(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+    today: NaiveDate,
+) -> Result<Status> {
+    let applicant = Principal {
+        user_id: 0,
+        role: gongkai_domain::user::Role::Staff,
+        agency_id: 0,
+    };
+    act(
+        tx,
+        actor,
+        &applicant,
+        id,
+        &Action::Withdraw { on: today },
+        today,
+    )
+    .await
+}
+
+/// An application filed online by the public: rate-limited per client, counted in the same
+/// transaction that stores it.
+pub async fn submit_online(
+    tx: &mut Tx,
+    actor: &Actor,
+    agency_id: i64,
+    d: &RequestDraft,
+    client: &str,
+    now: DateTime<Utc>,
+) -> Result<Submitted> {
+    use crate::throttle;
+    throttle::check(tx, "submit", client, now, throttle::SUBMIT).await?;
+    let s = submit(tx, actor, agency_id, d).await?;
+    throttle::record(tx, "submit", client, true, now).await?;
+    Ok(s)
+}

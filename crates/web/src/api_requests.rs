@@ -9,7 +9,7 @@ use gongkai_domain::request::clock::Clock;
 use gongkai_domain::request::intake::{RequestDraft, RequestInput};
 use gongkai_domain::{DomainError, Field};
 use gongkai_store::requests::{self, Request};
-use gongkai_store::{agencies, db, throttle};
+use gongkai_store::{agencies, db};
 use serde::Serialize;
 
 use crate::error::{AppError, AppResult};
@@ -40,22 +40,11 @@ pub async fn create(
         .ok_or_else(|| DomainError::invalid(field, "受理机关不存在"))?;
     let now = db::now();
     let draft = RequestDraft::parse_online(&input, now.date_naive())?;
-    throttle::check(
-        &mut state.db.conn().await?,
-        "submit",
-        &visitor.client,
-        now,
-        throttle::SUBMIT,
-    )
-    .await?;
     let actor = visitor.actor();
-    let client = visitor.client.clone();
     let s = state
         .db
         .write(async |tx| {
-            let s = requests::submit(tx, &actor, agency.id, &draft).await?;
-            throttle::record(tx, "submit", &client, true, now).await?;
-            Ok(s)
+            requests::submit_online(tx, &actor, agency.id, &draft, &visitor.client, now).await
         })
         .await?;
     let href = format!("/api/v1/applications/{}", s.tracking_code);
@@ -122,9 +111,7 @@ pub async fn get(
         .unwrap_or("");
     let now = db::now();
     let mut c = state.db.conn().await?;
-    throttle::check(&mut c, "track", &visitor.client, now, throttle::TRACK).await?;
-    let found = requests::track(&mut c, &code, key).await?;
-    throttle::record(&mut c, "track", &visitor.client, found.is_some(), now).await?;
+    let found = requests::lookup(&mut c, &code, key, &visitor.client, now).await?;
     let (r, events) = found.ok_or(AppError(DomainError::NotFound { what: "申请" }))?;
     let cal = gongkai_store::calendar::work_calendar(&mut c).await?;
     let clock = requests::clock_of(&cal, &r, &events, now.date_naive())?;

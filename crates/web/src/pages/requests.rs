@@ -10,9 +10,9 @@ use gongkai_domain::request::applicant::{ApplicantKind, IdType, mask_id};
 use gongkai_domain::request::clock::Clock;
 use gongkai_domain::request::intake::{DeliveryChannel, DeliveryForm, RequestDraft, RequestInput};
 use gongkai_store::agencies::{self, Agency};
+use gongkai_store::db;
 use gongkai_store::documents::{self, DocumentSummary};
 use gongkai_store::requests::{self, Event, Request};
-use gongkai_store::{db, throttle};
 use serde::Deserialize;
 
 use super::page;
@@ -231,24 +231,13 @@ pub async fn submit(
         return page(&p, StatusCode::OK, None);
     }
     let now = db::now();
-    throttle::check(
-        &mut state.db.conn().await?,
-        "submit",
-        &visitor.client,
-        now,
-        throttle::SUBMIT,
-    )
-    .await?;
     let actor = visitor.actor();
-    let client = visitor.client.clone();
     // The receipt is committed before the code is shown: the page below is rendered only
     // after the transaction returned.
     let submitted = state
         .db
         .write(async |tx| {
-            let s = requests::submit(tx, &actor, agency.id, &draft).await?;
-            throttle::record(tx, "submit", &client, true, now).await?;
-            Ok(s)
+            requests::submit_online(tx, &actor, agency.id, &draft, &visitor.client, now).await
         })
         .await?;
     let p = ReceiptPage {
@@ -308,7 +297,9 @@ pub async fn track(
     Form(form): Form<TrackForm>,
 ) -> AppResult<Response> {
     visitor.verify_csrf(&form.csrf)?;
-    tracking_page(&state, &visitor, &form, None).await
+    let mut c = state.db.conn().await?;
+    let found = requests::lookup(&mut c, &form.code, &form.key, &visitor.client, db::now()).await?;
+    tracking_page(&state, &visitor, &form, found, None).await
 }
 
 /// The applicant withdraws their own application (with the code and key).
@@ -318,56 +309,43 @@ pub async fn withdraw(
     Form(form): Form<TrackForm>,
 ) -> AppResult<Response> {
     visitor.verify_csrf(&form.csrf)?;
-    let mut c = state.db.conn().await?;
     let now = db::now();
-    throttle::check(&mut c, "track", &visitor.client, now, throttle::TRACK).await?;
-    let found = requests::track(&mut c, &form.code, &form.key).await?;
-    throttle::record(&mut c, "track", &visitor.client, found.is_some(), now).await?;
-    drop(c);
+    let found = requests::lookup(
+        &mut state.db.conn().await?,
+        &form.code,
+        &form.key,
+        &visitor.client,
+        now,
+    )
+    .await?;
     let Some((request, _)) = found else {
-        return tracking_page(&state, &visitor, &form, None).await;
-    };
-    let applicant = gongkai_domain::user::Principal {
-        user_id: 0,
-        role: gongkai_domain::user::Role::Staff,
-        agency_id: 0,
+        return tracking_page(&state, &visitor, &form, None, None).await;
     };
     let actor = visitor.actor();
     let today = now.date_naive();
     let result = state
         .db
-        .write(async |tx| {
-            requests::act(
-                tx,
-                &actor,
-                &applicant,
-                request.id,
-                &requests::Action::Withdraw { on: today },
-                today,
-            )
-            .await
-        })
+        .write(async |tx| requests::withdraw_by_applicant(tx, &actor, request.id, today).await)
         .await;
-    match result {
-        Ok(_) => tracking_page(&state, &visitor, &form, None).await,
-        Err(e) if e.is_input_error() => {
-            tracking_page(&state, &visitor, &form, Some(e.to_string())).await
-        }
-        Err(e) => Err(AppError(e)),
-    }
+    let notice = match result {
+        Ok(_) => None,
+        Err(e) if e.is_input_error() => Some(e.to_string()),
+        Err(e) => return Err(AppError(e)),
+    };
+    // Shown as it is now; the key was checked above.
+    let found = requests::track(&mut state.db.conn().await?, &form.code, &form.key).await?;
+    tracking_page(&state, &visitor, &form, found, notice).await
 }
 
+/// The tracking page for what a lookup found (or the “not found” message).
 async fn tracking_page(
     state: &AppState,
     visitor: &Visitor,
     form: &TrackForm,
+    found: Option<(Request, Vec<Event>)>,
     notice: Option<String>,
 ) -> AppResult<Response> {
-    let now = db::now();
-    let mut c = state.db.conn().await?;
-    throttle::check(&mut c, "track", &visitor.client, now, throttle::TRACK).await?;
-    let found = requests::track(&mut c, &form.code, &form.key).await?;
-    throttle::record(&mut c, "track", &visitor.client, found.is_some(), now).await?;
+    let today = db::now().date_naive();
     let (status, error, found) = match found {
         None => (
             StatusCode::NOT_FOUND,
@@ -375,8 +353,8 @@ async fn tracking_page(
             None,
         ),
         Some((request, events)) => {
-            let cal = gongkai_store::calendar::work_calendar(&mut c).await?;
-            let clock = requests::clock_of(&cal, &request, &events, now.date_naive())?;
+            let cal = gongkai_store::calendar::work_calendar(&mut state.db.conn().await?).await?;
+            let clock = requests::clock_of(&cal, &request, &events, today)?;
             (
                 StatusCode::OK,
                 None,
