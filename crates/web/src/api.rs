@@ -235,7 +235,7 @@ pub async fn document_patch(
     Path(id): Path<String>,
     Json(body): Json<serde_json::Map<String, serde_json::Value>>,
 ) -> AppResult<Json<StaffDocument>> {
-    let id = document_id(&id)?;
+    let id = crate::error::id_or_404(&id, "文件")?;
     let principal = user.user.principal();
     let current = staff_document(&state, &user, id).await?;
     let mut merged = serde_json::to_value(crate::pages::documents::input_of(&current.document))
@@ -293,7 +293,7 @@ pub async fn document_action(
     Json(body): Json<ActionBody>,
 ) -> AppResult<Json<StaffDocument>> {
     use gongkai_domain::document::Action;
-    let id = document_id(&id)?;
+    let id = crate::error::id_or_404(&id, "文件")?;
     let action = match body.action.as_str() {
         "submit" => Action::Submit,
         "return" => Action::Return {
@@ -319,9 +319,4 @@ pub async fn document_action(
         .write(async |tx| documents::act(tx, &actor, &principal, id, &action, today).await)
         .await?;
     Ok(Json(staff_document(&state, &user, id).await?))
-}
-
-fn document_id(id: &str) -> AppResult<i64> {
-    id.parse()
-        .map_err(|_| AppError(DomainError::NotFound { what: "文件" }))
 }

@@ -19,6 +19,13 @@ impl From<DomainError> for AppError {
     }
 }
 
+/// A record id from a URL; anything that is not a number is simply not found.
+pub fn id_or_404(s: &str, what: &'static str) -> AppResult<i64> {
+    s.trim()
+        .parse()
+        .map_err(|_| AppError(DomainError::NotFound { what }))
+}
+
 /// Marker put on error responses for the middleware to render.
 #[derive(Clone, Debug)]
 pub struct ErrorInfo(pub Arc<DomainError>);

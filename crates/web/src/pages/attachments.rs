@@ -79,11 +79,6 @@ async fn checked(
     Ok((upload, post.bytes))
 }
 
-fn parse_id(s: &str, what: &'static str) -> Result<i64, AppError> {
-    s.parse()
-        .map_err(|_| AppError(DomainError::NotFound { what }))
-}
-
 /// Shows the owner's office page again with the message, or redirects on success.
 async fn outcome(
     state: &AppState,
@@ -119,7 +114,7 @@ pub async fn upload_to_document(
     Path(id): Path<String>,
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> AppResult<Response> {
-    let id = parse_id(&id, "文件")?;
+    let id = crate::error::id_or_404(&id, "文件")?;
     let form = form.map_err(|_| {
         AppError(DomainError::invalid(
             attachment::FIELD,
@@ -157,8 +152,8 @@ pub async fn remove_from_document(
     Form(form): Form<DeleteForm>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let id = parse_id(&id, "文件")?;
-    let attachment_id = parse_id(&attachment_id, "附件")?;
+    let id = crate::error::id_or_404(&id, "文件")?;
+    let attachment_id = crate::error::id_or_404(&attachment_id, "附件")?;
     let principal = staff.user.principal();
     let actor = staff.actor();
     let result = state
@@ -176,7 +171,7 @@ pub async fn upload_gazette_pdf(
     Path(id): Path<String>,
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> AppResult<Response> {
-    let id = parse_id(&id, "公报")?;
+    let id = crate::error::id_or_404(&id, "公报")?;
     let form = form.map_err(|_| {
         AppError(DomainError::invalid(
             attachment::FIELD,
@@ -250,7 +245,7 @@ pub async fn public_file(
     State(state): State<AppState>,
     Path((id, _name)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let id = parse_id(&id, "附件")?;
+    let id = crate::error::id_or_404(&id, "附件")?;
     let (a, bytes) = store::public_file(&mut state.db.conn().await?, id)
         .await?
         .ok_or(AppError(DomainError::NotFound { what: "附件" }))?;
@@ -262,7 +257,7 @@ pub async fn staff_file(
     staff: Staff,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let id = parse_id(&id, "附件")?;
+    let id = crate::error::id_or_404(&id, "附件")?;
     let (a, bytes) =
         store::staff_file(&mut state.db.conn().await?, &staff.user.principal(), id).await?;
     Ok(file_response(&a, bytes, false))

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use gongkai_domain::DomainError;
 use gongkai_domain::agency::AgencyCode;
 use gongkai_domain::catalogue::{
@@ -16,7 +16,7 @@ use gongkai_store::documents::DocumentSummary;
 use serde::Deserialize;
 
 use super::page;
-use crate::error::{AppError, AppResult, status_of};
+use crate::error::{AppError, AppResult};
 use crate::form::Form;
 use crate::session::{Staff, Visitor};
 use crate::state::AppState;
@@ -345,11 +345,7 @@ pub async fn update_item(
     Form(form): Form<ItemForm>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let id: i64 = id.parse().map_err(|_| {
-        AppError(DomainError::NotFound {
-            what: "目录事项"
-        })
-    })?;
+    let id = crate::error::id_or_404(&id, "目录事项")?;
     let principal = staff.user.principal();
     let actor = staff.actor();
     let result = match ItemDraft::parse(&form.input) {
@@ -361,19 +357,12 @@ pub async fn update_item(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(
-            Redirect::to(&format!("/office/catalogue?agency={}", form.agency.trim()))
-                .into_response(),
-        ),
-        Err(e) if e.is_input_error() => {
-            let status = status_of(&e);
-            let p =
-                office_page(&state, &staff, &form.agency, form.input, Some(e), Some(id)).await?;
-            page(&p, status, None)
-        }
-        Err(e) => Err(AppError(e)),
-    }
+    super::after_post(
+        result,
+        |()| format!("/office/catalogue?agency={}", form.agency.trim()),
+        async |e| office_page(&state, &staff, &form.agency, form.input, Some(e), Some(id)).await,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -409,18 +398,12 @@ pub async fn add_item(
             .await
     }
     .await;
-    match result {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/office/catalogue?agency={}", form.agency.trim()))
-                .into_response(),
-        ),
-        Err(e) if e.is_input_error() => {
-            let status = status_of(&e);
-            let p = office_page(&state, &staff, &form.agency, form.input, Some(e), None).await?;
-            page(&p, status, None)
-        }
-        Err(e) => Err(AppError(e)),
-    }
+    super::after_post(
+        result,
+        |_| format!("/office/catalogue?agency={}", form.agency.trim()),
+        async |e| office_page(&state, &staff, &form.agency, form.input, Some(e), None).await,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -449,14 +432,11 @@ pub async fn file(
         .db
         .write(async |tx| catalogue::file(tx, &actor, &principal, item, &index).await)
         .await;
-    match result {
-        Ok(()) => Ok(
-            Redirect::to(&format!("/office/catalogue?agency={}", form.agency.trim()))
-                .into_response(),
-        ),
-        Err(e) if e.is_input_error() => {
-            let status = status_of(&e);
-            let p = office_page(
+    super::after_post(
+        result,
+        |()| format!("/office/catalogue?agency={}", form.agency.trim()),
+        async |e| {
+            office_page(
                 &state,
                 &staff,
                 &form.agency,
@@ -464,9 +444,8 @@ pub async fn file(
                 Some(e),
                 None,
             )
-            .await?;
-            page(&p, status, None)
-        }
-        Err(e) => Err(AppError(e)),
-    }
+            .await
+        },
+    )
+    .await
 }

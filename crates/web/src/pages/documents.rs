@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use gongkai_domain::DomainError;
 use gongkai_domain::document::{
     Action, DisclosureMode, DisclosureScope, DocKind, DocumentDraft, DocumentInput, Status,
@@ -209,11 +209,11 @@ pub async fn create(
             .await
     }
     .await;
-    match result {
-        Ok(id) => Ok(Redirect::to(&format!("/office/documents/{id}")).into_response()),
-        Err(e) if e.is_input_error() => {
-            let status = status_of(&e);
-            let p = form_page(
+    super::after_post(
+        result,
+        |id| format!("/office/documents/{id}"),
+        async |e| {
+            form_page(
                 &state,
                 &staff,
                 None,
@@ -223,11 +223,10 @@ pub async fn create(
                 String::new(),
                 Some(e),
             )
-            .await?;
-            page(&p, status, None)
-        }
-        Err(e) => Err(AppError(e)),
-    }
+            .await
+        },
+    )
+    .await
 }
 
 /// The fields of a document's working version as a form (or API client) would type them.
@@ -262,17 +261,12 @@ pub(crate) fn input_of(d: &Document) -> DocumentInput {
     }
 }
 
-fn parse_id(id: &str) -> AppResult<i64> {
-    id.parse()
-        .map_err(|_| AppError(DomainError::NotFound { what: "文件" }))
-}
-
 pub async fn edit_form(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let id = parse_id(&id)?;
+    let id = crate::error::id_or_404(&id, "文件")?;
     let doc =
         documents::staff_get(&mut state.db.conn().await?, &staff.user.principal(), id).await?;
     let published_before = matches!(
@@ -300,7 +294,7 @@ pub async fn update(
     Form(form): Form<DocumentForm>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let id = parse_id(&id)?;
+    let id = crate::error::id_or_404(&id, "文件")?;
     let principal = staff.user.principal();
     let actor = staff.actor();
     let doc = documents::staff_get(&mut state.db.conn().await?, &principal, id).await?;
@@ -318,11 +312,11 @@ pub async fn update(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/office/documents/{id}")).into_response()),
-        Err(e) if e.is_input_error() => {
-            let status = status_of(&e);
-            let p = form_page(
+    super::after_post(
+        result,
+        |()| format!("/office/documents/{id}"),
+        async |e| {
+            form_page(
                 &state,
                 &staff,
                 Some(id),
@@ -332,11 +326,10 @@ pub async fn update(
                 form.change_note,
                 Some(e),
             )
-            .await?;
-            page(&p, status, None)
-        }
-        Err(e) => Err(AppError(e)),
-    }
+            .await
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -406,7 +399,7 @@ pub async fn detail(
     staff: Staff,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let p = detail_page(&state, &staff, parse_id(&id)?, None).await?;
+    let p = detail_page(&state, &staff, crate::error::id_or_404(&id, "文件")?, None).await?;
     page(&p, StatusCode::OK, None)
 }
 
@@ -425,7 +418,7 @@ pub async fn act(
     Form(form): Form<ActionForm>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let id = parse_id(&id)?;
+    let id = crate::error::id_or_404(&id, "文件")?;
     let action = match form.action.as_str() {
         "submit" => Action::Submit,
         "return" => Action::Return {
@@ -450,15 +443,12 @@ pub async fn act(
         .db
         .write(async |tx| documents::act(tx, &actor, &principal, id, &action, today).await)
         .await;
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/office/documents/{id}")).into_response()),
-        Err(e) if e.is_input_error() => {
-            let status = status_of(&e);
-            let p = detail_page(&state, &staff, id, Some(e.to_string())).await?;
-            page(&p, status, None)
-        }
-        Err(e) => Err(AppError(e)),
-    }
+    super::after_post(
+        result,
+        |_| format!("/office/documents/{id}"),
+        async |e| detail_page(&state, &staff, id, Some(e.to_string())).await,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -478,7 +468,7 @@ pub async fn add_interpretation(
     Form(form): Form<InterpretationForm>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let id = parse_id(&id)?;
+    let id = crate::error::id_or_404(&id, "文件")?;
     let principal = staff.user.principal();
     let actor = staff.actor();
     let also: Vec<String> = form
@@ -521,15 +511,12 @@ async fn after_change(
     id: i64,
     result: Result<(), DomainError>,
 ) -> AppResult<Response> {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/office/documents/{id}")).into_response()),
-        Err(e) if e.is_input_error() => {
-            let status = status_of(&e);
-            let p = detail_page(state, staff, id, Some(e.to_string())).await?;
-            page(&p, status, None)
-        }
-        Err(e) => Err(AppError(e)),
-    }
+    super::after_post(
+        result,
+        |()| format!("/office/documents/{id}"),
+        async |e| detail_page(state, staff, id, Some(e.to_string())).await,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -546,7 +533,7 @@ pub async fn waive(
     Form(form): Form<WaiverForm>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let id = parse_id(&id)?;
+    let id = crate::error::id_or_404(&id, "文件")?;
     let principal = staff.user.principal();
     let actor = staff.actor();
     let reason = form.reason;
@@ -633,7 +620,7 @@ pub async fn relate(
     Form(form): Form<RelationForm>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let id = parse_id(&id)?;
+    let id = crate::error::id_or_404(&id, "文件")?;
     let principal = staff.user.principal();
     let actor = staff.actor();
     let result = async {

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use gongkai_domain::DomainError;
 use gongkai_domain::gazette::{IssueDraft, IssueInput};
 use gongkai_store::attachments::{self, Attachment};
@@ -167,17 +167,12 @@ async fn issue_for_editing(state: &AppState, id: i64) -> AppResult<(Issue, Issue
     Ok((issue, input))
 }
 
-fn issue_id(id: &str) -> AppResult<i64> {
-    id.parse()
-        .map_err(|_| AppError(DomainError::NotFound { what: "公报" }))
-}
-
 pub async fn edit_form(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let (issue, input) = issue_for_editing(&state, issue_id(&id)?).await?;
+    let (issue, input) = issue_for_editing(&state, crate::error::id_or_404(&id, "公报")?).await?;
     let p = compile_page(&state, &staff, input, None, Some(issue)).await?;
     page(&p, StatusCode::OK, None)
 }
@@ -202,7 +197,7 @@ pub async fn update(
     Form(form): Form<CompileForm>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let id = issue_id(&id)?;
+    let id = crate::error::id_or_404(&id, "公报")?;
     let principal = staff.user.principal();
     let actor = staff.actor();
     let result = match IssueDraft::parse(&form.input, db::now().date_naive()) {
@@ -214,16 +209,15 @@ pub async fn update(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/office/gazette/{id}")).into_response()),
-        Err(e) if e.is_input_error() => {
-            let status = status_of(&e);
+    super::after_post(
+        result,
+        |()| format!("/office/gazette/{id}"),
+        async |e| {
             let (issue, _) = issue_for_editing(&state, id).await?;
-            let p = compile_page(&state, &staff, form.input, Some(e), Some(issue)).await?;
-            page(&p, status, None)
-        }
-        Err(e) => Err(AppError(e)),
-    }
+            compile_page(&state, &staff, form.input, Some(e), Some(issue)).await
+        },
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -250,13 +244,10 @@ pub async fn compile(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(id) => Ok(Redirect::to(&format!("/gazette/{id}")).into_response()),
-        Err(e) if e.is_input_error() => {
-            let status = status_of(&e);
-            let p = compile_page(&state, &staff, form.input, Some(e), None).await?;
-            page(&p, status, None)
-        }
-        Err(e) => Err(AppError(e)),
-    }
+    super::after_post(
+        result,
+        |id| format!("/gazette/{id}"),
+        async |e| compile_page(&state, &staff, form.input, Some(e), None).await,
+    )
+    .await
 }

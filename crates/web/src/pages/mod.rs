@@ -105,3 +105,21 @@ pub fn tree_rows(tree: &[(usize, gongkai_store::agencies::Agency)]) -> Vec<TreeR
         })
         .collect()
 }
+
+/// After a form post: on success, go where `done` says; an input error shows the form's page
+/// again (built by `again`) with the error's status; any other error ends the request.
+pub async fn after_post<T, P: askama::Template>(
+    result: Result<T, gongkai_domain::DomainError>,
+    done: impl FnOnce(T) -> String,
+    again: impl AsyncFnOnce(gongkai_domain::DomainError) -> Result<P, AppError>,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(v) => Ok(axum::response::Redirect::to(&done(v)).into_response()),
+        Err(e) if e.is_input_error() => {
+            let status = crate::error::status_of(&e);
+            let p = again(e).await?;
+            page(&p, status, None)
+        }
+        Err(e) => Err(AppError(e)),
+    }
+}

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use gongkai_domain::calendar::parse_date;
 use gongkai_domain::request::applicant::{ApplicantKind, IdType};
 use gongkai_domain::request::clock::{Alert, Channel, Clock, PauseKind};
@@ -20,7 +20,7 @@ use serde::Deserialize;
 use super::page;
 use super::public::Choice;
 use super::requests::choices;
-use crate::error::{AppError, AppResult, status_of};
+use crate::error::{AppError, AppResult};
 use crate::form::Form;
 use crate::session::Staff;
 use crate::state::AppState;
@@ -268,15 +268,12 @@ pub async fn register(
             .await
     }
     .await;
-    match result {
-        Ok(s) => Ok(Redirect::to(&format!("/office/requests/{}", s.id)).into_response()),
-        Err(e) if e.is_input_error() => {
-            let status = status_of(&e);
-            let p = new_page(&state, &staff, form.input, Some(e)).await?;
-            page(&p, status, None)
-        }
-        Err(e) => Err(AppError(e)),
-    }
+    super::after_post(
+        result,
+        |s| format!("/office/requests/{}", s.id),
+        async |e| new_page(&state, &staff, form.input, Some(e)).await,
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -364,17 +361,12 @@ async fn detail_page(
     })
 }
 
-fn request_id(id: &str) -> AppResult<i64> {
-    id.parse()
-        .map_err(|_| AppError(DomainError::NotFound { what: "申请" }))
-}
-
 pub async fn detail(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let p = detail_page(&state, &staff, request_id(&id)?, None).await?;
+    let p = detail_page(&state, &staff, crate::error::id_or_404(&id, "申请")?, None).await?;
     page(&p, StatusCode::OK, None)
 }
 
@@ -486,7 +478,7 @@ pub async fn act(
     Form(form): Form<ActionForm>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let id = request_id(&id)?;
+    let id = crate::error::id_or_404(&id, "申请")?;
     let today = db::now().date_naive();
     let principal = staff.user.principal();
     let actor = staff.actor();
@@ -499,15 +491,7 @@ pub async fn act(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/office/requests/{id}")).into_response()),
-        Err(e) if e.is_input_error() => {
-            let status = status_of(&e);
-            let p = detail_page(&state, &staff, id, Some(e.to_string())).await?;
-            page(&p, status, None)
-        }
-        Err(e) => Err(AppError(e)),
-    }
+    back_to(&state, &staff, id, result.map(drop)).await
 }
 
 /// The reply letter of a request whose reply is drafted, approved or sent.
@@ -540,7 +524,7 @@ async fn staff_letter(state: &AppState, staff: &Staff, id: &str) -> AppResult<Le
     let (r, _) = requests::staff_get(
         &mut state.db.conn().await?,
         &staff.user.principal(),
-        request_id(id)?,
+        crate::error::id_or_404(id, "申请")?,
     )
     .await?;
     letter_of(&r).ok_or(AppError(DomainError::NotFound { what: "答复书" }))
@@ -602,7 +586,7 @@ pub async fn convert(
     Form(form): Form<ConvertForm>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let id = request_id(&id)?;
+    let id = crate::error::id_or_404(&id, "申请")?;
     let principal = staff.user.principal();
     let actor = staff.actor();
     let today = db::now().date_naive();
@@ -612,15 +596,12 @@ pub async fn convert(
             requests::convert(tx, &actor, &principal, id, &form.title, &form.body, today).await
         })
         .await;
-    match result {
-        Ok(doc) => Ok(Redirect::to(&format!("/office/documents/{doc}")).into_response()),
-        Err(e) if e.is_input_error() => {
-            let status = status_of(&e);
-            let p = detail_page(&state, &staff, id, Some(e.to_string())).await?;
-            page(&p, status, None)
-        }
-        Err(e) => Err(AppError(e)),
-    }
+    super::after_post(
+        result,
+        |doc| format!("/office/documents/{doc}"),
+        async |e| detail_page(&state, &staff, id, Some(e.to_string())).await,
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -642,7 +623,7 @@ pub async fn add_appeal(
     Form(form): Form<AppealForm>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let id = request_id(&id)?;
+    let id = crate::error::id_or_404(&id, "申请")?;
     let principal = staff.user.principal();
     let actor = staff.actor();
     let today = db::now().date_naive();
@@ -671,15 +652,12 @@ async fn back_to(
     id: i64,
     result: Result<(), DomainError>,
 ) -> AppResult<Response> {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/office/requests/{id}")).into_response()),
-        Err(e) if e.is_input_error() => {
-            let status = status_of(&e);
-            let p = detail_page(state, staff, id, Some(e.to_string())).await?;
-            page(&p, status, None)
-        }
-        Err(e) => Err(AppError(e)),
-    }
+    super::after_post(
+        result,
+        |()| format!("/office/requests/{id}"),
+        async |e| detail_page(state, staff, id, Some(e.to_string())).await,
+    )
+    .await
 }
 
 pub async fn decide_appeal(
@@ -689,12 +667,8 @@ pub async fn decide_appeal(
     Form(form): Form<AppealForm>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let id = request_id(&id)?;
-    let appeal: i64 = appeal.parse().map_err(|_| {
-        AppError(DomainError::NotFound {
-            what: "复议或诉讼记录",
-        })
-    })?;
+    let id = crate::error::id_or_404(&id, "申请")?;
+    let appeal = crate::error::id_or_404(&appeal, "复议或诉讼记录")?;
     let principal = staff.user.principal();
     let actor = staff.actor();
     let result = async {
