@@ -18,37 +18,12 @@ use crate::session::Staff;
 use crate::state::AppState;
 use crate::views::Chrome;
 
-pub struct KindOption {
-    pub value: &'static str,
-    pub label: &'static str,
-}
-
-fn kinds() -> Vec<KindOption> {
-    AgencyKind::ALL
-        .into_iter()
-        .map(|k| KindOption {
-            value: k.as_str(),
-            label: k.label(),
-        })
-        .collect()
-}
-
-fn roles() -> Vec<KindOption> {
-    Role::ALL
-        .into_iter()
-        .map(|r| KindOption {
-            value: r.as_str(),
-            label: r.label(),
-        })
-        .collect()
-}
-
 #[derive(Template)]
 #[template(path = "office/agencies.html")]
 struct AgenciesAdmin {
     chrome: Chrome,
     tree: Vec<TreeRow>,
-    kinds: Vec<KindOption>,
+    kinds: Vec<super::Choice>,
     form: AgencyInput,
     editing: bool,
     error: Option<String>,
@@ -90,7 +65,7 @@ async fn agencies_page(
         rules_guide,
         chrome: staff.chrome(title),
         tree: tree_rows(&tree),
-        kinds: kinds(),
+        kinds: choices!(AgencyKind),
         form,
         editing,
         error_field,
@@ -217,7 +192,7 @@ struct UsersAdmin {
     chrome: Chrome,
     users: Vec<UserLine>,
     agencies: Vec<Agency>,
-    roles: Vec<KindOption>,
+    roles: Vec<super::Choice>,
     form: UserInput,
     error: Option<String>,
     error_field: String,
@@ -260,7 +235,7 @@ async fn users_page(
         chrome: staff.chrome("用户管理"),
         users,
         agencies,
-        roles: roles(),
+        roles: choices!(Role),
         form,
         error_field,
         error,

@@ -27,22 +27,7 @@ use crate::session::Staff;
 use crate::state::AppState;
 use crate::views::Chrome;
 
-pub struct Choice {
-    pub value: &'static str,
-    pub label: &'static str,
-}
-
-macro_rules! choices {
-    ($t:ty) => {
-        <$t>::ALL
-            .iter()
-            .map(|v| Choice {
-                value: v.as_str(),
-                label: v.label(),
-            })
-            .collect::<Vec<_>>()
-    };
-}
+use super::Choice;
 
 #[derive(Template)]
 #[template(path = "office/documents.html")]
@@ -380,13 +365,7 @@ async fn detail_page(
         interpretations,
         relations,
         relation_kinds: choices!(gongkai_domain::document::RelationKind),
-        forms: InterpretationKind::ALL
-            .iter()
-            .map(|f| Choice {
-                value: f.as_str(),
-                label: f.label(),
-            })
-            .collect(),
+        forms: choices!(InterpretationKind),
         chrome: staff.chrome(&doc.summary.title.clone()),
         can_review: role.sees_all_agencies() || role == gongkai_domain::user::Role::Reviewer,
         doc,

@@ -1,5 +1,24 @@
 //! Server-rendered pages: the public portal, login, and the office (staff) area.
 
+/// One option of a select.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+/// The options of a select for a labelled enum (code as value, Chinese label shown).
+macro_rules! choices {
+    ($t:ty) => {
+        <$t>::ALL
+            .iter()
+            .map(|v| $crate::pages::Choice {
+                value: v.as_str().into(),
+                label: v.label().into(),
+            })
+            .collect::<Vec<_>>()
+    };
+}
+
 pub mod admin;
 pub mod attachments;
 pub mod auth;

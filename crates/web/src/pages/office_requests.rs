@@ -19,7 +19,6 @@ use serde::Deserialize;
 
 use super::page;
 use super::public::Choice;
-use super::requests::choices;
 use crate::error::{AppError, AppResult};
 use crate::form::Form;
 use crate::session::Staff;
@@ -204,19 +203,11 @@ async fn new_page(
         error,
         error_field,
         agencies,
-        kinds: choices(
-            ApplicantKind::ALL,
-            ApplicantKind::as_str,
-            ApplicantKind::label,
-        ),
-        id_types: choices(IdType::ALL, IdType::as_str, IdType::label),
-        forms: choices(DeliveryForm::ALL, DeliveryForm::as_str, DeliveryForm::label),
-        delivery: choices(
-            DeliveryChannel::ALL,
-            DeliveryChannel::as_str,
-            DeliveryChannel::label,
-        ),
-        channels: choices(Channel::ALL, Channel::as_str, Channel::label),
+        kinds: choices!(ApplicantKind),
+        id_types: choices!(IdType),
+        forms: choices!(DeliveryForm),
+        delivery: choices!(DeliveryChannel),
+        channels: choices!(Channel),
     })
 }
 
@@ -326,8 +317,8 @@ async fn detail_page(
     use gongkai_domain::request::appeal::{AppealKind, AppealResult};
     Ok(DetailPage {
         appeals,
-        appeal_kinds: choices(AppealKind::ALL, AppealKind::as_str, AppealKind::label),
-        appeal_results: choices(AppealResult::ALL, AppealResult::as_str, AppealResult::label),
+        appeal_kinds: choices!(AppealKind),
+        appeal_results: choices!(AppealResult),
         item_fee: gongkai_domain::fees::item_rate(u32::try_from(nth).unwrap_or(u32::MAX)),
         nth,
         repeated,

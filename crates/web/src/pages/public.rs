@@ -261,10 +261,7 @@ pub async fn document(
     )
 }
 
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-}
+pub use super::Choice;
 
 #[derive(Template)]
 #[template(path = "documents.html")]
@@ -333,15 +330,9 @@ pub async fn document_list(
             pages,
             error,
             agencies,
-            kinds: DocKind::ALL
-                .iter()
-                .map(|k| choice(k.as_str(), k.label()))
-                .collect(),
+            kinds: choices!(DocKind),
             topics,
-            validities: Validity::ALL
-                .iter()
-                .map(|v| choice(v.as_str(), v.label()))
-                .collect(),
+            validities: choices!(Validity),
         },
         status,
         None,
@@ -467,13 +458,7 @@ pub async fn interpretation_list(
     page(
         &InterpretationList {
             chrome: visitor.chrome(&title),
-            forms: gongkai_domain::interpretation::Form::ALL
-                .iter()
-                .map(|f| Choice {
-                    value: f.as_str().into(),
-                    label: f.label().into(),
-                })
-                .collect(),
+            forms: choices!(gongkai_domain::interpretation::Form),
             prev: (page_no > 1).then(|| q.href(page_no - 1)),
             next: (page_no < pages).then(|| q.href(page_no + 1)),
             q_form: q.form.trim().to_string(),

@@ -23,20 +23,6 @@ use crate::session::Visitor;
 use crate::state::AppState;
 use crate::views::Chrome;
 
-/// Options of a select for a labelled enum.
-pub(crate) fn choices<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<Choice> {
-    all.iter()
-        .map(|v| Choice {
-            value: code(*v).into(),
-            label: label(*v).into(),
-        })
-        .collect()
-}
-
 #[derive(Template)]
 #[template(path = "request_form.html")]
 struct FormPage {
@@ -73,18 +59,10 @@ async fn form_page(
         error,
         error_field,
         agencies,
-        kinds: choices(
-            ApplicantKind::ALL,
-            ApplicantKind::as_str,
-            ApplicantKind::label,
-        ),
-        id_types: choices(IdType::ALL, IdType::as_str, IdType::label),
-        forms: choices(DeliveryForm::ALL, DeliveryForm::as_str, DeliveryForm::label),
-        channels: choices(
-            DeliveryChannel::ALL,
-            DeliveryChannel::as_str,
-            DeliveryChannel::label,
-        ),
+        kinds: choices!(ApplicantKind),
+        id_types: choices!(IdType),
+        forms: choices!(DeliveryForm),
+        channels: choices!(DeliveryChannel),
     })
 }
 
