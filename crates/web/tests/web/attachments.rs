@@ -421,38 +421,11 @@ async fn gazette_issues_are_corrected_and_carry_a_pdf(app: App) {
 
     // The PDF: only a PDF, only by the office.
     let pdf_url = app.url(&format!("/office/gazette/{id}/pdf"));
-    let docx = {
-        // A real-looking DOCX (its central directory names the Word parts).
-        let names = ["[Content_Types].xml", "word/document.xml"];
-        let mut out = Vec::new();
-        let mut central = Vec::new();
-        for name in names {
-            let offset = out.len() as u32;
-            out.extend_from_slice(b"PK\x03\x04");
-            out.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-            out.extend_from_slice(&[0; 12]);
-            out.extend_from_slice(&(name.len() as u16).to_le_bytes());
-            out.extend_from_slice(&0u16.to_le_bytes());
-            out.extend_from_slice(name.as_bytes());
-            central.extend_from_slice(b"PK\x01\x02");
-            central.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-            central.extend_from_slice(&[0; 12]);
-            central.extend_from_slice(&(name.len() as u16).to_le_bytes());
-            central.extend_from_slice(&[0; 12]);
-            central.extend_from_slice(&offset.to_le_bytes());
-            central.extend_from_slice(name.as_bytes());
-        }
-        let (cd_offset, cd_len) = (out.len() as u32, central.len() as u32);
-        out.extend_from_slice(&central);
-        out.extend_from_slice(b"PK\x05\x06\0\0\0\0\x02\0\x02\0");
-        out.extend_from_slice(&cd_len.to_le_bytes());
-        out.extend_from_slice(&cd_offset.to_le_bytes());
-        out.extend_from_slice(&[0, 0]);
-        out
-    };
+    // An accepted kind (a PNG image), but not the PDF a gazette issue needs.
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
     let res = office
         .post(&pdf_url)
-        .multipart(upload(&csrf, "公报.docx", docx))
+        .multipart(upload(&csrf, "公报.png", png))
         .send()
         .await
         .unwrap();
