@@ -792,27 +792,50 @@ pub async fn queue(
     today: NaiveDate,
     limit: i64,
 ) -> Result<Vec<Queued>> {
+    // Two queries whatever the queue's length: the open requests, then all their events.
+    const OPEN: &str = "($1 OR r.agency_id = $2) \
+        AND r.status IN ('pending', 'registered', 'in_progress', 'drafted', 'approved')";
+    let bind = |sql: Sql| sql.bind(who.role.sees_all_agencies()).bind(who.agency_id);
     let rows = e
         .fetch_all(
-            Sql::new(
-                "SELECT r.id FROM requests r WHERE ($1 OR r.agency_id = $2) \
-                 AND r.status IN ('pending', 'registered', 'in_progress', 'drafted', 'approved') \
-                 ORDER BY r.submitted_on, r.id LIMIT $3",
-            )
-            .bind(who.role.sees_all_agencies())
-            .bind(who.agency_id)
+            bind(Sql::dynamic(format!(
+                "SELECT {COLUMNS} FROM requests r JOIN agencies a ON a.id = r.agency_id \
+                 WHERE {OPEN} ORDER BY r.submitted_on, r.id LIMIT $3"
+            )))
             .bind(limit.clamp(1, 1000)),
         )
         .await?;
-    let cal = crate::calendar::work_calendar(e).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        if let Some((request, events)) = load(e, row.get("id")?).await? {
-            let clock = clock_of(&cal, &request, &events, today)?;
-            out.push(Queued { request, clock });
-        }
+    let requests: Vec<Request> = rows.iter().map(request).collect::<Result<_>>()?;
+    let Some(first) = requests.iter().map(|r| r.id).min() else {
+        return Ok(Vec::new());
+    };
+    let events = e
+        .fetch_all(
+            bind(Sql::dynamic(format!(
+                "SELECT e.request_id, e.at, e.on_date, e.step, e.clock, e.note, e.public_note \
+                 FROM request_events e JOIN requests r ON r.id = e.request_id \
+                 WHERE {OPEN} AND r.id >= $3 ORDER BY e.request_id, e.id"
+            )))
+            .bind(first),
+        )
+        .await?;
+    let mut by_request: std::collections::HashMap<i64, Vec<Event>> =
+        std::collections::HashMap::new();
+    for row in &events {
+        by_request
+            .entry(row.get("request_id")?)
+            .or_default()
+            .push(event(row)?);
     }
-    Ok(out)
+    let cal = crate::calendar::work_calendar(e).await?;
+    requests
+        .into_iter()
+        .map(|request| {
+            let events = by_request.remove(&request.id).unwrap_or_default();
+            let clock = clock_of(&cal, &request, &events, today)?;
+            Ok(Queued { request, clock })
+        })
+        .collect()
 }
 
 /// The id of the request with this tracking code.

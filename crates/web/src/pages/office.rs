@@ -87,21 +87,12 @@ pub async fn home(State(state): State<AppState>, staff: Staff) -> AppResult<Resp
     }
     // Overdue first, then by due date.
     clock.sort_by_key(|l| (!l.overdue, l.clock.due));
-    let mut requests = [0usize; 5];
-    for q in gongkai_store::requests::queue(&mut c, &principal, today, 1000).await? {
-        use gongkai_domain::request::clock::Alert;
-        match q.clock.as_ref().and_then(|c| c.alert) {
-            Some(Alert::Overdue { .. }) => requests[0] += 1,
-            Some(_) => requests[1] += 1,
-            None => {}
-        }
-        match q.request.status.as_str() {
-            "pending" => requests[2] += 1,
-            "drafted" => requests[3] += 1,
-            _ => {}
-        }
-        requests[4] += 1;
-    }
+    let open = gongkai_store::requests::queue(&mut c, &principal, today, 1000).await?;
+    let requests = ["overdue", "due_soon", "pending", "review", "all"].map(|view| {
+        open.iter()
+            .filter(|q| super::office_requests::in_view(view, q, staff.user.id))
+            .count()
+    });
     page(
         &OfficeHome {
             requests,

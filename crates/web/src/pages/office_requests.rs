@@ -58,15 +58,17 @@ const VIEWS: [(&str, &str); 6] = [
     ("pending", "待确认收到"),
 ];
 
-fn in_view(view: &str, row: &Row, me: i64) -> bool {
-    let status = row.q.request.status.as_str();
+/// Whether an open request belongs in a queue view (also counted on the office home).
+pub(crate) fn in_view(view: &str, q: &Queued, me: i64) -> bool {
+    let status = q.request.status.as_str();
+    let alert = q.clock.as_ref().and_then(|c| c.alert);
     match view {
-        "mine" => row.q.request.assignee_id == Some(me),
+        "mine" => q.request.assignee_id == Some(me),
         "due_soon" => matches!(
-            row.alert,
+            alert,
             Some(Alert::DueSoon { .. } | Alert::DueTomorrow | Alert::DueToday)
         ),
-        "overdue" => matches!(row.alert, Some(Alert::Overdue { .. })),
+        "overdue" => matches!(alert, Some(Alert::Overdue { .. })),
         "review" => status == "drafted",
         "pending" => status == "pending",
         _ => true,
@@ -124,7 +126,7 @@ pub async fn queue(
             (
                 *v,
                 *label,
-                rows.iter().filter(|r| in_view(v, r, me)).count(),
+                rows.iter().filter(|r| in_view(v, &r.q, me)).count(),
             )
         })
         .collect();
@@ -145,13 +147,13 @@ pub async fn queue(
                 .iter()
                 .enumerate()
             {
-                if in_view(v, r, me) {
+                if in_view(v, &r.q, me) {
                     counts[k + 1] += 1;
                 }
             }
         }
     }
-    rows.retain(|r| in_view(&view, r, me));
+    rows.retain(|r| in_view(&view, &r.q, me));
     page(
         &QueuePage {
             chrome: staff.chrome("依申请公开"),
