@@ -32,6 +32,8 @@ pub struct Config {
     /// Code and name of the root agency created on first start when there is none.
     pub root_agency_code: String,
     pub root_agency_name: String,
+    /// The CJK font file embedded in PDFs (default: the first of Debian's installed ones).
+    pub pdf_font: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -49,6 +51,7 @@ impl Default for Config {
             admin_password: None,
             root_agency_code: "GOV".into(),
             root_agency_name: "本级人民政府".into(),
+            pdf_font: None,
         }
     }
 }

@@ -602,7 +602,9 @@ async fn generated(
         documents: "YX0100/2024-00001\nYX0100/2024-00002\nYX0201/2024-00001\nYX0202/2024-00001\nYX0204/2024-00001".into(),
     };
     let issue_id = gazette::create(tx, actor, office, &IssueDraft::parse(&issue, today)?).await?;
+    let font = gongkai_web::pdf::font::Typeface::system();
     let pdf = gongkai_web::pdf::document(
+        font.as_deref(),
         "云溪区人民政府公报 2024年第1期",
         &[
             "(演示文件)云溪区人民政府办公室编印  2024年6月28日",
@@ -630,6 +632,7 @@ async fn generated(
     let drc = agency_id(tx, "YX0201").await?;
     let fees = documents::register(tx, actor, office, drc, &fees, None).await?;
     let pdf = gongkai_web::pdf::document(
+        font.as_deref(),
         "云溪区2024年涉企行政事业性收费目录清单",
         &["(演示文件)", "一、不动产登记费", "二、商标注册收费"],
     );

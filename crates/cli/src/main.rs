@@ -317,6 +317,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), DomainError> {
         trust_forwarded_for: cfg.trust_forwarded_for,
         public_url: cfg.public_url.clone(),
         max_upload_bytes: cfg.max_upload_mib.clamp(1, 1024) * 1024 * 1024,
+        pdf_font: cfg.pdf_font.clone(),
         ..WebConfig::default()
     };
     println!(

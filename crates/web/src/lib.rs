@@ -109,6 +109,7 @@ pub fn router(state: AppState) -> Router {
             get(requests::track_form).post(requests::track),
         )
         .route("/requests/withdraw", post(requests::withdraw))
+        .route("/requests/letter.pdf", post(requests::letter_pdf))
         .route("/gazette/{id}", get(gazette::issue))
         .route(
             "/office/gazette",

@@ -25,6 +25,8 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Largest accepted attachment, in bytes (the upload routes allow this plus the form).
     pub max_upload_bytes: usize,
+    /// The CJK font embedded in PDFs; when unset, the first of Debian's CJK fonts installed.
+    pub pdf_font: Option<std::path::PathBuf>,
 }
 
 impl Default for WebConfig {
@@ -40,6 +42,7 @@ impl Default for WebConfig {
             public_url: None,
             max_body_bytes: 1024 * 1024,
             max_upload_bytes: gongkai_domain::attachment::DEFAULT_MAX_BYTES,
+            pdf_font: None,
         }
     }
 }
@@ -49,14 +52,31 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<WebConfig>,
     pub pages: Arc<crate::page_cache::PageCache>,
+    pub pdf_font: Option<Arc<crate::pdf::font::Typeface>>,
 }
 
 impl AppState {
     pub fn new(db: Db, config: WebConfig) -> Self {
+        let pdf_font = match &config.pdf_font {
+            Some(path) => match crate::pdf::font::Typeface::load(path) {
+                Ok(t) => Some(Arc::new(t)),
+                Err(e) => {
+                    tracing::warn!("pdf_font: {e}; using an installed CJK font instead");
+                    crate::pdf::font::Typeface::system()
+                }
+            },
+            None => crate::pdf::font::Typeface::system(),
+        };
+        if pdf_font.is_none() {
+            tracing::warn!(
+                "no CJK font installed (apt-get install fonts-noto-cjk): PDFs name STSong-Light without embedding it"
+            );
+        }
         AppState {
             db,
             config: Arc::new(config),
             pages: Arc::default(),
+            pdf_font,
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod applicant;
 pub mod clock;
 pub mod intake;
 pub mod letter;
+pub mod notice;
 pub mod outcome;
 pub mod workflow;
 

@@ -548,7 +548,14 @@ pub async fn letter_pdf(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let letter = staff_letter(&state, &staff, &id).await?;
-    let bytes = crate::pdf::document(&letter.title, &letter.lines());
+    Ok(pdf_response(crate::pdf::letter(
+        state.pdf_font.as_deref(),
+        &letter,
+    )))
+}
+
+/// A letter for download: never cached, since it names the applicant.
+pub fn pdf_response(bytes: Vec<u8>) -> Response {
     let mut res = (StatusCode::OK, bytes).into_response();
     let h = res.headers_mut();
     h.insert(
@@ -559,7 +566,7 @@ pub async fn letter_pdf(
         axum::http::header::CACHE_CONTROL,
         axum::http::HeaderValue::from_static("private, no-store"),
     );
-    Ok(res)
+    res
 }
 
 #[derive(Deserialize)]

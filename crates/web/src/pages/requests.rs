@@ -280,6 +280,32 @@ pub async fn track(
     tracking_page(&state, &visitor, &form, found, None).await
 }
 
+/// The reply letter as a PDF, for the applicant (code and key in the form, as for tracking).
+pub async fn letter_pdf(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<TrackForm>,
+) -> AppResult<Response> {
+    visitor.verify_csrf(&form.csrf)?;
+    let mut c = state.db.conn().await?;
+    let found = requests::lookup(&mut c, &form.code, &form.key, &visitor.client, db::now()).await?;
+    let letter = found.as_ref().and_then(|(r, _)| {
+        matches!(r.status.as_str(), "replied" | "archived")
+            .then(|| super::office_requests::letter_of(r))
+            .flatten()
+    });
+    match letter {
+        Some(letter) => Ok(super::office_requests::pdf_response(crate::pdf::letter(
+            state.pdf_font.as_deref(),
+            &letter,
+        ))),
+        None => {
+            let notice = found.is_some().then(|| "答复书尚未送达".to_string());
+            tracking_page(&state, &visitor, &form, found, notice).await
+        }
+    }
+}
+
 /// The applicant withdraws their own application (with the code and key).
 pub async fn withdraw(
     State(state): State<AppState>,

@@ -432,7 +432,43 @@ async fn a_request_is_handled_in_the_office_and_followed_by_the_applicant(app: A
         .await
         .unwrap();
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
-    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+    let pdf = pdf.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    if gongkai_web::pdf::font::Typeface::system().is_some() {
+        assert!(
+            pdf.windows(9).any(|w| w == b"/FontFile"),
+            "the installed CJK font is embedded"
+        );
+    }
+    // The applicant downloads the same letter with the code and key.
+    let mine = applicant
+        .post(app.url("/requests/letter.pdf"))
+        .form(&[
+            ("csrf", tcsrf.clone()),
+            ("code", code.clone()),
+            ("key", key.clone()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mine.headers()["content-type"], "application/pdf");
+    assert_eq!(mine.headers()["cache-control"], "private, no-store");
+    assert_eq!(
+        mine.bytes().await.unwrap(),
+        pdf,
+        "the applicant's copy is the office's"
+    );
+    let wrong = applicant
+        .post(app.url("/requests/letter.pdf"))
+        .form(&[
+            ("csrf", tcsrf.clone()),
+            ("code", code.clone()),
+            ("key", "WRONG-KEY".to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 404, "no letter without the key");
     // A 复议 about the reply, then its result (annual report table 四).
     let appeal = |fields: Vec<(&'static str, String)>| {
         let (c, url, csrf) = (
