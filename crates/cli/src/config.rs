@@ -34,6 +34,11 @@ pub struct Config {
     pub root_agency_name: String,
     /// The CJK font file embedded in PDFs (default: the first of Debian's installed ones).
     pub pdf_font: Option<PathBuf>,
+    /// SMTP server for e-mail to applicants, e.g. `smtp://relay.example:25` or
+    /// `smtp://user:pass@mail.example:587?tls=required`; unset: mail stays queued.
+    pub smtp_url: Option<String>,
+    /// Sender of that e-mail.
+    pub mail_from: String,
 }
 
 impl Default for Config {
@@ -52,6 +57,8 @@ impl Default for Config {
             root_agency_code: "GOV".into(),
             root_agency_name: "本级人民政府".into(),
             pdf_font: None,
+            smtp_url: None,
+            mail_from: "政府信息公开 <noreply@localhost>".into(),
         }
     }
 }

@@ -327,6 +327,27 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), DomainError> {
     );
     tracing::info!(%addr, backend = db.backend().name(), "listening");
     tokio::spawn(housekeeping(db.clone()));
+    if let Some(url) = &cfg.public_url {
+        // Notices to applicants link to the tracking page with it.
+        gongkai_store::settings::set(
+            &mut db.conn().await?,
+            "public_url",
+            url,
+            gongkai_store::db::now(),
+        )
+        .await?;
+    }
+    match cfg.smtp_url.as_deref().filter(|u| !u.is_empty()) {
+        Some(url) => {
+            let mailer = gongkai_web::mailer::Mailer::new(url, &cfg.mail_from)
+                .map_err(DomainError::unavailable)?;
+            tokio::spawn(mailer.run(db.clone(), std::future::pending()));
+            tracing::info!(from = %cfg.mail_from, "sending applicants' e-mail");
+        }
+        None => tracing::info!(
+            "smtp_url not set: applicants' e-mail stays queued (sent once configured, up to 7 days old)"
+        ),
+    }
     gongkai_web::serve(listener, AppState::new(db.clone(), web), shutdown_signal())
         .await
         .map_err(|e| DomainError::unavailable(format!("服务异常退出:{e}")))?;

@@ -11,6 +11,7 @@ pub mod db;
 pub mod documents;
 pub mod gazette;
 pub mod interpretations;
+pub mod mail;
 pub mod migrate;
 pub mod passwords;
 pub mod requests;

@@ -93,6 +93,13 @@ pub const MIGRATIONS: &[Migration] = &[
             "../migrations/0009_appeals.sql"
         ))],
     },
+    Migration {
+        version: 10,
+        name: "mail_transfer",
+        steps: &[Step::Portable(include_str!(
+            "../migrations/0010_mail_transfer.sql"
+        ))],
+    },
 ];
 
 /// Expands the type tokens for one backend.

@@ -9,6 +9,7 @@ use gongkai_domain::calendar::WorkCalendar;
 use gongkai_domain::request::applicant::{ApplicantKind, IdType, mask_id};
 use gongkai_domain::request::clock::{self, Channel, Clock, ClockEvent, PauseKind, Receipt};
 use gongkai_domain::request::intake::{DeliveryChannel, DeliveryForm, RequestDraft};
+use gongkai_domain::request::notice::{self, NoticeInput};
 use gongkai_domain::request::outcome::Outcome;
 use gongkai_domain::request::workflow::{Reply, Status, Step, transition};
 use gongkai_domain::user::Principal;
@@ -234,6 +235,33 @@ async fn add_event(tx: &mut Tx, actor: &Actor, id: i64, e: NewEvent<'_>) -> Resu
     Ok(())
 }
 
+/// Queues the applicant's e-mail for a step they can see, when they gave an address. In the
+/// step's transaction: the notice is sent if and only if the step is committed.
+async fn notify(tx: &mut Tx, id: i64, public_note: Option<&str>, today: NaiveDate) -> Result<()> {
+    let (r, events) = load(tx, id).await?.ok_or(NOT_FOUND)?;
+    let Some(to) = r.email.as_deref() else {
+        return Ok(());
+    };
+    let cal = crate::calendar::work_calendar(tx).await?;
+    let due = clock_of(&cal, &r, &events, today)?.and_then(|c| c.due);
+    let site = crate::settings::get(tx, "public_url").await?;
+    let input = NoticeInput {
+        to,
+        agency: &r.agency_name,
+        applicant: &r.applicant_name,
+        tracking_code: &r.tracking_code,
+        status: r.status,
+        due_on: due,
+        site: site.as_deref(),
+    };
+    let mail = match public_note {
+        Some(note) => notice::progress(&input, note),
+        None => notice::filed(&input, r.received_on.is_none()),
+    };
+    crate::mail::enqueue(tx, Some(id), &mail).await?;
+    Ok(())
+}
+
 /// Files an application for `agency_id`. Committed by the caller's transaction before the
 /// code and key are shown to anyone.
 pub async fn submit(
@@ -326,6 +354,7 @@ pub async fn submit(
         Some(&json!({"tracking_code": code, "status": status.as_str(), "channel": d.receipt.channel.as_str(), "received_on": received})),
     )
     .await?;
+    notify(tx, id, None, d.receipt.submitted_on).await?;
     Ok(Submitted {
         id,
         tracking_code: code,
@@ -448,7 +477,7 @@ pub enum Action {
     },
     NoticeFee {
         on: NaiveDate,
-        yuan: u64,
+        basis: gongkai_domain::fees::FeeBasis,
     },
     ReceivePayment {
         on: NaiveDate,
@@ -677,21 +706,36 @@ pub async fn act(
             Some(text(note, Field::new("note", "说明"), 0, 2000)?),
             Some(format!("{}结束", pause.label())),
         ),
-        Action::NoticeFee { yuan, .. } => {
-            if *yuan == 0 {
-                return Err(DomainError::invalid(
-                    Field::new("yuan", "收费金额"),
-                    "收费金额应大于 0",
-                ));
-            }
+        Action::NoticeFee { basis, .. } => {
+            let nth = u32::try_from(nth_in_month(tx, &r).await?).unwrap_or(u32::MAX);
+            let fee = gongkai_domain::fees::assess(*basis, nth)?;
+            tx.execute(
+                Sql::new("UPDATE requests SET fee_yuan = $1, fee_basis = $2 WHERE id = $3")
+                    .bind(i64::try_from(fee.yuan).unwrap_or(i64::MAX))
+                    .bind(match basis {
+                        gongkai_domain::fees::FeeBasis::ByItem => "by_item",
+                        gongkai_domain::fees::FeeBasis::ByPages { .. } => "by_pages",
+                    })
+                    .bind(id),
+            )
+            .await?;
             (
                 None,
                 Some(format!(
-                    "收费通知:信息处理费 {yuan} 元,请于收到通知次日起 20 个工作日内缴纳"
+                    "收费通知:{},合计 {} 元,请于收到通知次日起 20 个工作日内缴纳",
+                    fee.explanation, fee.yuan
                 )),
             )
         }
-        Action::ReceivePayment { on } => (None, Some(format!("{on} 已缴费,继续办理"))),
+        Action::ReceivePayment { on } => {
+            tx.execute(
+                Sql::new("UPDATE requests SET fee_paid_on = $1 WHERE id = $2")
+                    .bind(*on)
+                    .bind(id),
+            )
+            .await?;
+            (None, Some(format!("{on} 已缴费,继续办理")))
+        }
         Action::Extend { days, reason, .. } => {
             let reason = text(reason, Field::new("reason", "延期理由"), 2, 1000)?;
             (
@@ -774,6 +818,9 @@ pub async fn act(
         Some(&after),
     )
     .await?;
+    if public_note.is_some() {
+        notify(tx, id, public_note.as_deref(), today).await?;
+    }
     Ok(to)
 }
 

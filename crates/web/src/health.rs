@@ -41,10 +41,19 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
     let mut warnings = Vec::new();
     match state.db.conn().await {
-        Ok(mut c) => match calendar::work_calendar(&mut c).await {
-            Ok(cal) => warnings.extend(cal.coverage_warning(db::now().date_naive())),
-            Err(e) => warnings.push(format!("calendar overrides unreadable: {e}")),
-        },
+        Ok(mut c) => {
+            match calendar::work_calendar(&mut c).await {
+                Ok(cal) => warnings.extend(cal.coverage_warning(db::now().date_naive())),
+                Err(e) => warnings.push(format!("calendar overrides unreadable: {e}")),
+            }
+            match gongkai_store::mail::backlog(&mut c).await {
+                Ok((_, failed)) if failed > 0 => warnings.push(format!(
+                    "{failed} e-mail(s) to applicants could not be sent"
+                )),
+                Ok(_) => {}
+                Err(e) => warnings.push(format!("mail outbox unreadable: {e}")),
+            }
+        }
         Err(e) => warnings.push(format!("database: {e}")),
     }
     (

@@ -8,6 +8,7 @@ pub mod error;
 pub mod feeds;
 pub mod form;
 pub mod health;
+pub mod mailer;
 pub mod middleware;
 pub mod openapi;
 pub mod page_cache;

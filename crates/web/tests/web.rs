@@ -51,6 +51,8 @@ both!(
 mod api_documents;
 #[path = "web/attachments.rs"]
 mod attachments;
+#[path = "web/mail.rs"]
+mod mail;
 #[path = "web/portal.rs"]
 mod portal;
 #[path = "web/requests.rs"]

@@ -513,6 +513,82 @@ async fn fees_repeats_and_conversion_to_proactive_disclosure(t: TestDb) {
     assert_eq!(repeats.len(), 12);
     drop(c);
 
+    // Fees: the amount is computed from the chosen basis; a free request gets no notice;
+    // one notice per request, so never both bases.
+    use gongkai_domain::fees::FeeBasis;
+    let fee = |id: i64, basis: FeeBasis| {
+        let db = t.db.clone();
+        async move {
+            db.write(async |tx| {
+                requests::act(
+                    tx,
+                    &actor(),
+                    &staff,
+                    id,
+                    &R::NoticeFee {
+                        on: day("2024-03-20"),
+                        basis,
+                    },
+                    day("2024-03-20"),
+                )
+                .await
+            })
+            .await
+        }
+    };
+    let before = t
+        .snapshot(&["requests", "request_events", "mail_outbox"])
+        .await;
+    let e = fee(ids[0], FeeBasis::ByItem).await.unwrap_err();
+    assert!(
+        e.to_string().contains("本月第 1 件") && e.to_string().contains("不收取"),
+        "{e}"
+    );
+    let e = fee(ids[1], FeeBasis::ByPages { pages: 30 })
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("不收取"), "{e}");
+    assert_eq!(
+        t.snapshot(&["requests", "request_events", "mail_outbox"])
+            .await,
+        before
+    );
+    fee(ids[10], FeeBasis::ByItem).await.unwrap();
+    fee(ids[1], FeeBasis::ByPages { pages: 250 }).await.unwrap();
+    let e = fee(ids[10], FeeBasis::ByPages { pages: 250 })
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("信息处理费已在进行中"),
+        "a second notice is refused: {e}"
+    );
+    let mut c = t.db.conn().await.unwrap();
+    for (id, yuan, basis, phrase) in [
+        (
+            ids[10],
+            100,
+            "by_item",
+            "按件计收:本申请为申请人本月第 11 件,每件 100 元,合计 100 元",
+        ),
+        (
+            ids[1],
+            4700,
+            "by_pages",
+            "70 页 × 10 元 + 100 页 × 20 元 + 50 页 × 40 元 = 4700 元,合计 4700 元",
+        ),
+    ] {
+        let row = c
+            .fetch_one(Sql::new("SELECT fee_yuan, fee_basis FROM requests WHERE id = $1").bind(id))
+            .await
+            .unwrap();
+        assert_eq!(row.get::<i64>("fee_yuan").unwrap(), yuan);
+        assert_eq!(row.get::<String>("fee_basis").unwrap(), basis);
+        let (_, events) = requests::staff_get(&mut c, &staff, id).await.unwrap();
+        let note = events.last().unwrap().public_note.clone().unwrap();
+        assert!(note.contains(phrase), "{note}");
+    }
+    drop(c);
+
     // Conversion: only after a disclosing reply, and never with the applicant's data.
     let id = ids[0];
     let convert = |title: &'static str, body: &'static str| {

@@ -290,6 +290,7 @@ struct DetailPage {
     appeals: Vec<requests::Appeal>,
     appeal_kinds: Vec<Choice>,
     appeal_results: Vec<Choice>,
+    mails: Vec<gongkai_store::mail::Sent>,
 }
 
 async fn detail_page(
@@ -315,10 +316,12 @@ async fn detail_page(
     let nth = requests::nth_in_month(&mut c, &r).await?;
     let repeated = requests::repeated(&mut c, &r).await?;
     let appeals = requests::appeals(&mut c, r.id).await?;
+    let mails = gongkai_store::mail::for_request(&mut c, r.id).await?;
     let role = staff.user.role;
     use gongkai_domain::request::appeal::{AppealKind, AppealResult};
     Ok(DetailPage {
         appeals,
+        mails,
         appeal_kinds: choices!(AppealKind),
         appeal_results: choices!(AppealResult),
         item_fee: gongkai_domain::fees::item_rate(u32::try_from(nth).unwrap_or(u32::MAX)),
@@ -374,7 +377,8 @@ pub struct ActionForm {
     what: String,
     pause: String,
     note: String,
-    yuan: String,
+    basis: String,
+    pages: String,
     days: String,
     reason: String,
     outcome: String,
@@ -432,7 +436,7 @@ pub(crate) fn action_of(f: &ActionForm, today: chrono::NaiveDate) -> Result<Acti
         },
         "notice_fee" => Action::NoticeFee {
             on,
-            yuan: number(&f.yuan, Field::new("yuan", "收费金额"))?,
+            basis: gongkai_domain::fees::FeeBasis::parse(&f.basis, &f.pages)?,
         },
         "receive_payment" => Action::ReceivePayment { on },
         "extend" => Action::Extend {

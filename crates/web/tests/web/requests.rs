@@ -8,7 +8,7 @@ both!(
     tracking_reveals_nothing_without_the_key_and_is_rate_limited,
 );
 
-fn application<'a>(csrf: &'a str, step: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(super) fn application<'a>(csrf: &'a str, step: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("csrf", csrf),
         ("step", step),
@@ -24,7 +24,7 @@ fn application<'a>(csrf: &'a str, step: &'a str) -> Vec<(&'a str, &'a str)> {
     ]
 }
 
-fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+pub(super) fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
     let from = html.find(start).expect("marker") + start.len();
     html[from..].split(end).next().unwrap()
 }
