@@ -83,6 +83,7 @@ pub async fn load(
             text: "所申请的立项批复已于2024年5月主动公开,现随函提供。".into(),
             withheld_note: String::new(),
             referred_to: String::new(),
+            referred_agency: String::new(),
         },
     )
     .await?;
@@ -137,6 +138,7 @@ pub async fn load(
             text: "现提供园区规划批复,其中涉及第三方商业信息的部分不予公开。".into(),
             withheld_note: "附件三涉及企业商业秘密(条例第十五条)".into(),
             referred_to: String::new(),
+            referred_agency: String::new(),
         },
     )
     .await?;
@@ -191,7 +193,9 @@ pub async fn load(
             outcome: Outcome::Unavailable(Unavailable::NotHeld),
             text: "经检索,本机关未制作或获取该报告全本,建议向区生态环境局咨询。".into(),
             withheld_note: String::new(),
-            referred_to: "云溪区生态环境局,联系电话 021-5700 0007".into(),
+            // Filled from the bureau's guide: its address and phone.
+            referred_to: String::new(),
+            referred_agency: "YX0205".into(),
         },
     )
     .await?;
@@ -202,6 +206,40 @@ pub async fn load(
         Action::Deliver {
             on: d("2025-03-05"),
             how: "邮寄".into(),
+        },
+    )
+    .await?;
+    // …and handed over to the bureau, which confirms it the next day and discloses the report.
+    let moved = requests::transfer(tx, actor, office, id, d("2025-03-06"))
+        .await?
+        .id;
+    step(
+        tx,
+        moved,
+        Action::ConfirmReceipt {
+            on: d("2025-03-07"),
+        },
+    )
+    .await?;
+    step(
+        tx,
+        moved,
+        Action::DraftReply {
+            outcome: Outcome::Disclosed,
+            text: "现提供该项目环境影响评价报告全本(电子版)。".into(),
+            withheld_note: String::new(),
+            referred_to: String::new(),
+            referred_agency: String::new(),
+        },
+    )
+    .await?;
+    step(tx, moved, Action::Approve).await?;
+    step(
+        tx,
+        moved,
+        Action::Deliver {
+            on: d("2025-03-20"),
+            how: "电子邮件".into(),
         },
     )
     .await?;

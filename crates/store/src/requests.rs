@@ -11,6 +11,7 @@ use gongkai_domain::request::clock::{self, Channel, Clock, ClockEvent, PauseKind
 use gongkai_domain::request::intake::{DeliveryChannel, DeliveryForm, RequestDraft};
 use gongkai_domain::request::notice::{self, NoticeInput};
 use gongkai_domain::request::outcome::Outcome;
+use gongkai_domain::request::transfer;
 use gongkai_domain::request::workflow::{Reply, Status, Step, transition};
 use gongkai_domain::user::Principal;
 use gongkai_domain::{DomainError, Field};
@@ -63,6 +64,11 @@ pub struct Request {
     pub withheld_note: Option<String>,
     /// The competent agency and its contact, when the information is another agency's.
     pub referred_to: Option<String>,
+    /// That agency, when it is on the platform (the application can be handed over).
+    pub referred_agency_id: Option<i64>,
+    /// 转交: the application this one was handed over from, or to.
+    pub transferred_from: Option<i64>,
+    pub transferred_to: Option<i64>,
     pub replied_on: Option<NaiveDate>,
     pub delivered_how: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -99,7 +105,8 @@ const COLUMNS: &str = "r.id, r.tracking_code, r.agency_id, a.name AS agency_name
     r.submitted_on, r.arrived_on, r.confirmed_on, r.received_on, r.applicant_kind, r.applicant_name, \
     r.id_type, r.id_number, r.phone, r.email, r.address, r.description, r.doc_reference, r.purpose, \
     r.delivery_form, r.delivery_channel, r.assignee_id, r.outcome, r.reply_text, r.withheld_note, \
-    r.referred_to, r.replied_on, r.delivered_how, r.created_at";
+    r.referred_to, r.referred_agency_id, r.transferred_from, r.transferred_to, r.replied_on, \
+    r.delivered_how, r.created_at";
 
 fn stored<T>(r: std::result::Result<T, DomainError>, what: &str) -> Result<T> {
     r.map_err(|e| DomainError::unavailable(format!("stored {what}: {e}")))
@@ -146,6 +153,9 @@ fn request(r: &Row) -> Result<Request> {
         reply_text: r.get("reply_text")?,
         withheld_note: r.get("withheld_note")?,
         referred_to: r.get("referred_to")?,
+        referred_agency_id: r.get("referred_agency_id")?,
+        transferred_from: r.get("transferred_from")?,
+        transferred_to: r.get("transferred_to")?,
         replied_on: r.get("replied_on")?,
         delivered_how: r.get("delivered_how")?,
         created_at: r.get("created_at")?,
@@ -262,25 +272,16 @@ async fn notify(tx: &mut Tx, id: i64, public_note: Option<&str>, today: NaiveDat
     Ok(())
 }
 
-/// Files an application for `agency_id`. Committed by the caller's transaction before the
-/// code and key are shown to anyone.
-pub async fn submit(
+/// Stores a new application with a fresh tracking code; returns its id and code.
+async fn insert(
     tx: &mut Tx,
-    actor: &Actor,
     agency_id: i64,
     d: &RequestDraft,
-) -> Result<Submitted> {
-    crate::agencies::by_id(tx, agency_id)
-        .await?
-        .ok_or_else(|| DomainError::invalid(Field::new("agency", "受理机关"), "受理机关不存在"))?;
-    let received = d.receipt.received_on()?.map(|(on, _)| on);
-    let status = if received.is_some() {
-        Status::Registered
-    } else {
-        Status::Pending
-    };
+    status: Status,
+    received: Option<NaiveDate>,
+    key_hash: &str,
+) -> Result<(i64, String)> {
     let code = tracking_code(tx, chrono::Datelike::year(&d.receipt.submitted_on)).await?;
-    let key = secret::random_token(12)?;
     let now = tx.now();
     let a = &d.applicant;
     let row = tx
@@ -293,7 +294,7 @@ pub async fn submit(
                  $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) RETURNING id",
             )
             .bind(code.as_str())
-            .bind(secret::hash_token(&key))
+            .bind(key_hash)
             .bind(agency_id)
             .bind(status.as_str())
             .bind(d.receipt.channel.as_str())
@@ -317,6 +318,36 @@ pub async fn submit(
         )
         .await?;
     let id: i64 = row.get("id")?;
+    Ok((id, code))
+}
+
+/// Files an application for `agency_id`. Committed by the caller's transaction before the
+/// code and key are shown to anyone.
+pub async fn submit(
+    tx: &mut Tx,
+    actor: &Actor,
+    agency_id: i64,
+    d: &RequestDraft,
+) -> Result<Submitted> {
+    crate::agencies::by_id(tx, agency_id)
+        .await?
+        .ok_or_else(|| DomainError::invalid(Field::new("agency", "受理机关"), "受理机关不存在"))?;
+    let received = d.receipt.received_on()?.map(|(on, _)| on);
+    let status = if received.is_some() {
+        Status::Registered
+    } else {
+        Status::Pending
+    };
+    let key = secret::random_token(12)?;
+    let (id, code) = insert(
+        tx,
+        agency_id,
+        d,
+        status,
+        received,
+        &secret::hash_token(&key),
+    )
+    .await?;
     add_event(
         tx,
         actor,
@@ -493,6 +524,9 @@ pub enum Action {
         withheld_note: String,
         /// For 本机关不掌握: the competent agency and its contact, if known.
         referred_to: String,
+        /// The code of that agency when it is on the platform; its contact fills an empty
+        /// `referred_to`.
+        referred_agency: String,
     },
     ReturnDraft {
         reason: String,
@@ -750,20 +784,43 @@ pub async fn act(
             text: body,
             withheld_note,
             referred_to,
+            referred_agency,
         } => {
+            let mut referred_to = referred_to.clone();
+            let referred = match referred_agency.trim() {
+                "" => None,
+                code => {
+                    let field = Field::new("referred_agency", "负责公开的机关");
+                    let code = gongkai_domain::agency::AgencyCode::parse(code)?;
+                    let a = crate::agencies::by_code(tx, &code)
+                        .await?
+                        .ok_or_else(|| DomainError::invalid(field, "负责公开的机关不存在"))?;
+                    transfer::check_referral(*outcome, r.agency_id, a.id)?;
+                    if referred_to.trim().is_empty() {
+                        referred_to = transfer::referral(
+                            &a.name,
+                            a.address.as_deref(),
+                            a.postcode.as_deref(),
+                            a.phone.as_deref(),
+                        );
+                    }
+                    Some(a.id)
+                }
+            };
             let reply = Reply::parse(
                 *outcome,
                 body,
                 withheld_note,
-                referred_to,
+                &referred_to,
                 current.as_ref().map(|c| &c.state),
             )?;
             tx.execute(
-                Sql::new("UPDATE requests SET outcome = $1, reply_text = $2, withheld_note = $3, referred_to = $4 WHERE id = $5")
+                Sql::new("UPDATE requests SET outcome = $1, reply_text = $2, withheld_note = $3, referred_to = $4, referred_agency_id = $5 WHERE id = $6")
                     .bind(reply.outcome.code())
                     .bind(reply.text)
                     .bind(reply.withheld_note)
                     .bind(reply.referred_to)
+                    .bind(referred)
                     .bind(id),
             )
             .await?;
@@ -822,6 +879,129 @@ pub async fn act(
         notify(tx, id, public_note.as_deref(), today).await?;
     }
     Ok(to)
+}
+
+/// What a hand-over created: the competent agency's new application.
+#[derive(Clone, Debug, Serialize)]
+pub struct Transferred {
+    pub id: i64,
+    pub tracking_code: String,
+    pub agency_name: String,
+}
+
+/// 转交: hands a request whose reply named another agency of the platform over to that
+/// agency as a new application (same applicant, same key), waiting for its confirmation of
+/// receipt. The original keeps its reply; both record the link, the applicant is told the new
+/// code.
+pub async fn transfer(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    id: i64,
+    today: NaiveDate,
+) -> Result<Transferred> {
+    let (r, _) = load(tx, id).await?.ok_or(NOT_FOUND)?;
+    if !who.may_act_for(r.agency_id) {
+        return Err(NOT_FOUND);
+    }
+    let to = transfer::check_transferable(r.status, r.referred_agency_id, r.transferred_to)?;
+    let target = crate::agencies::by_id(tx, to)
+        .await?
+        .ok_or_else(|| DomainError::conflict(None, "负责公开的机关已不存在"))?;
+    let key_hash: String = tx
+        .fetch_one(Sql::new("SELECT key_hash FROM requests WHERE id = $1").bind(id))
+        .await?
+        .get("key_hash")?;
+    let d = RequestDraft {
+        applicant: gongkai_domain::request::Applicant {
+            kind: r.applicant_kind,
+            name: r.applicant_name.clone(),
+            id_type: r.id_type,
+            id_number: r.id_number.clone(),
+            phone: r.phone.clone(),
+            email: r.email.clone(),
+            address: r.address.clone(),
+        },
+        description: transfer::transferred_description(
+            &r.agency_name,
+            &r.tracking_code,
+            &r.description,
+        ),
+        doc_reference: r.doc_reference.clone(),
+        purpose: r.purpose.clone(),
+        delivery_form: r.delivery_form,
+        delivery_channel: r.delivery_channel,
+        // Received when the competent agency confirms it (第三十一条第(三)项).
+        receipt: Receipt {
+            channel: Channel::Other,
+            submitted_on: today,
+            arrived_on: None,
+            confirmed_on: None,
+        },
+    };
+    let (new_id, code) = insert(tx, to, &d, Status::Pending, None, &key_hash).await?;
+    tx.execute(
+        Sql::new("UPDATE requests SET transferred_from = $1 WHERE id = $2")
+            .bind(id)
+            .bind(new_id),
+    )
+    .await?;
+    tx.execute(
+        Sql::new("UPDATE requests SET transferred_to = $1, updated_at = $2 WHERE id = $3")
+            .bind(new_id)
+            .bind(tx.now())
+            .bind(id),
+    )
+    .await?;
+    let received_note = format!(
+        "由{}转交(原查询码 {}),待本机关确认收到",
+        r.agency_name, r.tracking_code
+    );
+    add_event(
+        tx,
+        actor,
+        new_id,
+        NewEvent {
+            on: today,
+            step: "transfer_in",
+            clock: None,
+            note: None,
+            public_note: Some(&received_note),
+        },
+    )
+    .await?;
+    let note = format!(
+        "已将申请转交{},新的查询码为 {code},查询密钥不变",
+        target.name
+    );
+    add_event(
+        tx,
+        actor,
+        id,
+        NewEvent {
+            on: today,
+            step: "transfer",
+            clock: None,
+            note: None,
+            public_note: Some(&note),
+        },
+    )
+    .await?;
+    audit::record(
+        tx,
+        actor,
+        "request.transfer",
+        ("request", &id.to_string()),
+        Some(&audit_view(&r)),
+        Some(&json!({"transferred_to": new_id, "tracking_code": code, "agency": target.code})),
+    )
+    .await?;
+    notify(tx, id, Some(&note), today).await?;
+    Ok(Transferred {
+        id: new_id,
+        tracking_code: code,
+        agency_name: target.name,
+    })
 }
 
 /// A line in the office queue.

@@ -134,8 +134,19 @@ pub async fn act(
     requests::staff_get(&mut c, &principal, id).await?;
     drop(c);
     let today = db::now().date_naive();
-    let action = action_of(&body, today)?;
     let actor = user.actor();
+    if body.action == "transfer" {
+        let t = state
+            .db
+            .write(async |tx| requests::transfer(tx, &actor, &principal, id, today).await)
+            .await?;
+        return Ok(Json(serde_json::json!({
+            "tracking_code": code.trim().to_uppercase(),
+            "transferred_to": t.tracking_code,
+            "agency": t.agency_name,
+        })));
+    }
+    let action = action_of(&body, today)?;
     let status = state
         .db
         .write(async |tx| requests::act(tx, &actor, &principal, id, &action, today).await)

@@ -197,6 +197,7 @@ async fn requests_are_filed_tracked_and_handled(t: TestDb) {
             text: "现将所申请的信息提供如下。".into(),
             withheld_note: String::new(),
             referred_to: String::new(),
+            referred_agency: String::new(),
         },
         "2024-11-18",
     )
@@ -356,6 +357,7 @@ async fn request_steps_out_of_turn_change_nothing(t: TestDb) {
                 text: "部分提供".into(),
                 withheld_note: String::new(),
                 referred_to: String::new(),
+                referred_agency: String::new(),
             },
             "2024-10-08",
             "条例第三十七条",
@@ -369,6 +371,7 @@ async fn request_steps_out_of_turn_change_nothing(t: TestDb) {
                 text: "不再处理".into(),
                 withheld_note: String::new(),
                 referred_to: String::new(),
+                referred_agency: String::new(),
             },
             "2024-10-08",
             "补正期限尚未届满",
@@ -380,6 +383,7 @@ async fn request_steps_out_of_turn_change_nothing(t: TestDb) {
                 text: "予以公开".into(),
                 withheld_note: String::new(),
                 referred_to: "区生态环境局".into(),
+                referred_agency: String::new(),
             },
             "2024-10-08",
             "只有“本机关不掌握相关政府信息”",
@@ -432,6 +436,7 @@ async fn request_steps_out_of_turn_change_nothing(t: TestDb) {
             text: "申请人逾期未补正,视为放弃申请。".into(),
             withheld_note: String::new(),
             referred_to: String::new(),
+            referred_agency: String::new(),
         },
         "2024-10-16",
     )
@@ -612,6 +617,7 @@ async fn fees_repeats_and_conversion_to_proactive_disclosure(t: TestDb) {
             text: "现提供所需文件。".into(),
             withheld_note: String::new(),
             referred_to: String::new(),
+            referred_agency: String::new(),
         },
         "2024-03-05",
     )
@@ -689,4 +695,131 @@ async fn deadlines_follow_calendar_overrides(t: TestDb) {
         Some(day("2024-11-04")),
         "one working day fewer: the next Monday"
     );
+}
+
+both!(a_request_for_another_agencys_information_is_handed_over);
+
+async fn a_request_for_another_agencys_information_is_handed_over(t: TestDb) {
+    let (agency, staff, reviewer) = setup(&t).await;
+    let edu = add_agency(&t.db, "YX0202", "department", "YX0000").await;
+    let mut i = input();
+    i.channel = "in_person".into();
+    i.submitted_on = "2024-09-30".into();
+    i.email = "wang@example.cn".into();
+    let draft = RequestDraft::parse_registered(&i, day("2024-09-30")).unwrap();
+    let s =
+        t.db.write(async |tx| requests::submit(tx, &actor(), agency, &draft).await)
+            .await
+            .unwrap();
+    let reply = |outcome: Outcome, to: &str| R::DraftReply {
+        outcome,
+        text: "经检索,本机关未制作该信息。".into(),
+        withheld_note: String::new(),
+        referred_to: String::new(),
+        referred_agency: to.into(),
+    };
+    let not_held = Outcome::parse("unavailable.not_held").unwrap();
+    let before = t
+        .snapshot(&["requests", "request_events", "audit_log"])
+        .await;
+    for (outcome, to, message) in [
+        (
+            Outcome::Disclosed,
+            "YX0202",
+            "只有“本机关不掌握相关政府信息”",
+        ),
+        (not_held, "YX0201", "不能是本机关"),
+        (not_held, "YX9999", "负责公开的机关不存在"),
+    ] {
+        let e = step(&t, &staff, s.id, reply(outcome, to), "2024-10-08")
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains(message), "{e}");
+    }
+    assert_eq!(
+        t.snapshot(&["requests", "request_events", "audit_log"])
+            .await,
+        before
+    );
+    step(&t, &staff, s.id, reply(not_held, "YX0202"), "2024-10-08")
+        .await
+        .unwrap();
+    let hand_over = || {
+        let db = t.db.clone();
+        async move {
+            db.write(async |tx| {
+                requests::transfer(tx, &actor(), &staff, s.id, day("2024-10-09")).await
+            })
+            .await
+        }
+    };
+    let e = hand_over().await.unwrap_err();
+    assert!(e.to_string().contains("须先送达"), "{e}");
+    step(&t, &reviewer, s.id, R::Approve, "2024-10-08")
+        .await
+        .unwrap();
+    step(
+        &t,
+        &staff,
+        s.id,
+        R::Deliver {
+            on: day("2024-10-09"),
+            how: "电子邮件".into(),
+        },
+        "2024-10-09",
+    )
+    .await
+    .unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    let (r, _) = requests::staff_get(&mut c, &staff, s.id).await.unwrap();
+    assert_eq!(
+        r.referred_to,
+        Some(format!("{}(电话:{})", edu.name, edu.phone.clone().unwrap())),
+        "the letter names it with its contact"
+    );
+    assert_eq!(r.referred_agency_id, Some(edu.id));
+    drop(c);
+
+    let new = hand_over().await.unwrap();
+    let e = hand_over().await.unwrap_err();
+    assert!(e.to_string().contains("不能重复转交"), "{e}");
+    let mut c = t.db.conn().await.unwrap();
+    // The applicant follows the new application with the new code and the same key.
+    let (n, events) = requests::track(&mut c, &new.tracking_code, &s.key)
+        .await
+        .unwrap()
+        .expect("same key");
+    assert_eq!((n.agency_id, n.status.as_str()), (edu.id, "pending"));
+    assert_eq!(
+        n.received_on, None,
+        "received when the competent agency confirms"
+    );
+    assert_eq!(n.transferred_from, Some(s.id));
+    assert!(n.description.contains("原申请查询码") && n.description.contains(&s.tracking_code));
+    assert!(events[0].public_note.as_deref().unwrap().contains("转交"));
+    let (old, events) = requests::track(&mut c, &s.tracking_code, &s.key)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(old.transferred_to, Some(new.id));
+    assert_eq!(old.status.as_str(), "replied", "the reply stands");
+    let last = events.last().unwrap().public_note.clone().unwrap();
+    assert!(
+        last.contains(&new.tracking_code) && last.contains("查询密钥不变"),
+        "{last}"
+    );
+    // The original agency's staff do not handle the other agency's application.
+    assert!(requests::staff_get(&mut c, &staff, new.id).await.is_err());
+    // The applicant is told by e-mail, in the same transaction.
+    let mails = gongkai_store::mail::for_request(&mut c, s.id)
+        .await
+        .unwrap();
+    assert!(mails[0].subject.contains(&s.tracking_code));
+    let body: String = c
+        .fetch_one(Sql::new("SELECT body FROM mail_outbox WHERE id = $1").bind(mails[0].id))
+        .await
+        .unwrap()
+        .get("body")
+        .unwrap();
+    assert!(body.contains(&new.tracking_code), "{body}");
 }

@@ -291,6 +291,9 @@ struct DetailPage {
     appeal_kinds: Vec<Choice>,
     appeal_results: Vec<Choice>,
     mails: Vec<gongkai_store::mail::Sent>,
+    /// Agencies a 本机关不掌握 reply may name (all but this one).
+    other_agencies: Vec<Choice>,
+    can_transfer: bool,
 }
 
 async fn detail_page(
@@ -317,11 +320,28 @@ async fn detail_page(
     let repeated = requests::repeated(&mut c, &r).await?;
     let appeals = requests::appeals(&mut c, r.id).await?;
     let mails = gongkai_store::mail::for_request(&mut c, r.id).await?;
+    let other_agencies = gongkai_store::agencies::list(&mut c)
+        .await?
+        .into_iter()
+        .filter(|a| a.id != r.agency_id)
+        .map(|a| Choice {
+            value: a.code,
+            label: a.name,
+        })
+        .collect();
+    let can_transfer = gongkai_domain::request::transfer::check_transferable(
+        r.status,
+        r.referred_agency_id,
+        r.transferred_to,
+    )
+    .is_ok();
     let role = staff.user.role;
     use gongkai_domain::request::appeal::{AppealKind, AppealResult};
     Ok(DetailPage {
         appeals,
         mails,
+        other_agencies,
+        can_transfer,
         appeal_kinds: choices!(AppealKind),
         appeal_results: choices!(AppealResult),
         item_fee: gongkai_domain::fees::item_rate(u32::try_from(nth).unwrap_or(u32::MAX)),
@@ -385,6 +405,8 @@ pub struct ActionForm {
     text: String,
     withheld_note: String,
     referred_to: String,
+    /// For 本机关不掌握: the code of the competent agency, when it is on the platform.
+    referred_agency: String,
     how: String,
     user: String,
 }
@@ -449,6 +471,7 @@ pub(crate) fn action_of(f: &ActionForm, today: chrono::NaiveDate) -> Result<Acti
             text: f.text.clone(),
             withheld_note: f.withheld_note.clone(),
             referred_to: f.referred_to.clone(),
+            referred_agency: f.referred_agency.clone(),
         },
         "return_draft" => Action::ReturnDraft {
             reason: f.reason.clone(),
@@ -479,16 +502,23 @@ pub async fn act(
     let today = db::now().date_naive();
     let principal = staff.user.principal();
     let actor = staff.actor();
-    let result = match action_of(&form, today) {
-        Ok(action) => {
-            state
+    let result = if form.action == "transfer" {
+        state
+            .db
+            .write(async |tx| requests::transfer(tx, &actor, &principal, id, today).await)
+            .await
+            .map(drop)
+    } else {
+        match action_of(&form, today) {
+            Ok(action) => state
                 .db
                 .write(async |tx| requests::act(tx, &actor, &principal, id, &action, today).await)
                 .await
+                .map(drop),
+            Err(e) => Err(e),
         }
-        Err(e) => Err(e),
     };
-    back_to(&state, &staff, id, result.map(drop)).await
+    back_to(&state, &staff, id, result).await
 }
 
 /// The reply letter of a request whose reply is drafted, approved or sent.

@@ -659,3 +659,155 @@ async fn applications_through_the_api(app: App) {
     assert_eq!(view["clock"]["limit"], 20);
     assert!(view["explanation"].as_array().unwrap().len() >= 2, "{view}");
 }
+
+both!(a_request_for_another_agency_is_transferred_and_followed_with_the_same_key);
+
+async fn a_request_for_another_agency_is_transferred_and_followed_with_the_same_key(app: App) {
+    let app = &app;
+    let applicant = app.client();
+    let (code, key) = file(app, &applicant).await;
+    let tcsrf = app.csrf(&applicant, "/requests/track").await;
+    let track = |code: String| {
+        let (c, url, form) = (
+            applicant.clone(),
+            app.url("/requests/track"),
+            [
+                ("csrf", tcsrf.clone()),
+                ("code", code),
+                ("key", key.clone()),
+            ],
+        );
+        async move {
+            let res = c.post(url).form(&form).send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            res.text().await.unwrap()
+        }
+    };
+    let id = app.count("requests").await;
+    let detail = format!("/office/requests/{id}");
+    let step = |who: Client, fields: Vec<(&'static str, &'static str)>| {
+        let (url, page) = (app.url(&format!("{detail}/actions")), detail.clone());
+        async move {
+            let csrf = app.csrf(&who, &page).await;
+            let mut form = vec![("csrf", csrf.as_str())];
+            form.extend(fields);
+            who.post(url).form(&form).send().await.unwrap().status()
+        }
+    };
+    let staff = app.login("staff").await;
+    let reviewer = app.login("reviewer").await;
+    assert_eq!(
+        step(staff.clone(), vec![("action", "confirm_receipt")]).await,
+        303
+    );
+    let page = staff
+        .get(app.url(&detail))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<option value=\"YX0202\">云溪区教育局</option>")
+            && !page.contains("<option value=\"YX0201\">"),
+        "the other agencies are offered, not this one"
+    );
+    assert_eq!(
+        step(
+            staff.clone(),
+            vec![
+                ("action", "draft_reply"),
+                ("outcome", "unavailable.not_held"),
+                ("text", "经检索,本机关未制作或获取该信息。"),
+                ("referred_agency", "YX0202"),
+            ]
+        )
+        .await,
+        303
+    );
+    // Not before the reply is delivered.
+    assert_eq!(step(staff.clone(), vec![("action", "transfer")]).await, 409);
+    assert_eq!(
+        step(reviewer.clone(), vec![("action", "approve")]).await,
+        303
+    );
+    assert_eq!(
+        step(
+            staff.clone(),
+            vec![("action", "deliver"), ("how", "电子邮件")]
+        )
+        .await,
+        303
+    );
+    let page = track(code.clone()).await;
+    assert!(
+        page.contains("云溪区教育局"),
+        "the letter names the competent agency"
+    );
+    let page = staff
+        .get(app.url(&detail))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("转交负责公开的机关"));
+    assert_eq!(step(staff.clone(), vec![("action", "transfer")]).await, 303);
+    assert_eq!(
+        step(staff.clone(), vec![("action", "transfer")]).await,
+        409,
+        "only once"
+    );
+    let page = staff
+        .get(app.url(&detail))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("已转交") && !page.contains("转交负责公开的机关"));
+
+    // The applicant learns the new code and follows it with the same key.
+    let page = track(code.clone()).await;
+    let new_code = between(&page, "新的查询码为 ", ",").to_string();
+    assert_ne!(new_code, code);
+    let page = track(new_code.clone()).await;
+    assert!(
+        page.contains("云溪区教育局") && page.contains("待确认收到"),
+        "{page}"
+    );
+    assert!(page.contains("转交"));
+    // It is the education bureau's now: its staff confirm it; the original staff cannot see it.
+    let new_detail = format!("/office/requests/{}", id + 1);
+    assert_eq!(
+        staff
+            .get(app.url(&new_detail))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let edu = app.login("staff2").await;
+    let queue = edu
+        .get(app.url("/office/requests"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(queue.contains(&new_code));
+    let csrf = app.csrf(&edu, &new_detail).await;
+    let res = edu
+        .post(app.url(&format!("{new_detail}/actions")))
+        .form(&[("csrf", csrf.as_str()), ("action", "confirm_receipt")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert!(track(new_code).await.contains("已确认收到申请"));
+}
