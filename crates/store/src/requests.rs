@@ -101,6 +101,35 @@ pub struct Event {
     pub public_note: Option<String>,
 }
 
+impl Event {
+    /// The step's name in the office timeline.
+    pub fn step_label(&self) -> &str {
+        match self.step.as_str() {
+            "submit" => "提交",
+            "register" => "登记",
+            "confirm_receipt" => "确认收到",
+            "assign" => "分办",
+            "request_correction" => "补正告知",
+            "receive_correction" => "收到补正",
+            "start_consultation" => "开始征求意见",
+            "end_consultation" => "征求意见结束",
+            "notice_fee" => "收费通知",
+            "receive_payment" => "缴费",
+            "extend" => "延期",
+            "draft_reply" => "拟答复",
+            "return_draft" => "退回修改",
+            "approve" => "审核通过",
+            "deliver" => "送达",
+            "withdraw" => "撤回",
+            "archive" => "归档",
+            "transfer" => "转交",
+            "transfer_in" => "转交收到",
+            "convert" => "转为主动公开",
+            other => other,
+        }
+    }
+}
+
 const COLUMNS: &str = "r.id, r.tracking_code, r.agency_id, a.name AS agency_name, r.status, r.channel, \
     r.submitted_on, r.arrived_on, r.confirmed_on, r.received_on, r.applicant_kind, r.applicant_name, \
     r.id_type, r.id_number, r.phone, r.email, r.address, r.description, r.doc_reference, r.purpose, \
