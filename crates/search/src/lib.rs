@@ -1,1 +1,9 @@
+//! Chinese full-text search (一网通查): analysis, the tantivy index, query parsing, and the
+//! indexer that keeps each node's index in step with the database through the outbox.
 
+pub mod analysis;
+pub mod index;
+pub mod query;
+pub mod tokenizers;
+
+pub use index::{Entry, Hit, Kind, Results, Search, SearchIndex};

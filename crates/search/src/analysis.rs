@@ -1,0 +1,318 @@
+//! Chinese text analysis. Text is normalised (NFKC, lower case, traditional → simplified with
+//! Taiwan and Hong Kong vocabulary, so 資訊 becomes 信息 and 軟體 软件), then cut two ways: jieba
+//! words (with the government terms of [`GOV_TERMS`]) for precision, and overlapping CJK
+//! bigrams for recall — a word-only index misses 北京大学 inside 北京大学图书馆. Latin words and
+//! numbers are tokens of both. Every token keeps its byte range in the original text, so
+//! snippets highlight what the reader sees.
+
+use std::sync::OnceLock;
+
+use ferrous_opencc::OpenCC;
+use ferrous_opencc::config::BuiltinConfig;
+use jieba_rs::Jieba;
+use unicode_normalization::UnicodeNormalization;
+
+/// Bumped whenever analysis changes what an indexed text yields: the index is then rebuilt.
+pub const ANALYSIS_VERSION: u32 = 1;
+
+/// Words jieba's general dictionary splits but a government reader types whole.
+pub const GOV_TERMS: &[&str] = &[
+    "政务公开",
+    "政府信息公开",
+    "信息公开",
+    "依申请公开",
+    "主动公开",
+    "行政规范性文件",
+    "规范性文件",
+    "一网通办",
+    "一网通管",
+    "一网通查",
+    "一网通答",
+    "双随机一公开",
+    "放管服",
+    "政策解读",
+    "政府公报",
+    "公开目录",
+    "公开指南",
+    "年度报告",
+    "意见征集",
+    "重大行政决策",
+    "信息处理费",
+    "行政复议",
+    "行政诉讼",
+    "营商环境",
+    "互联网+政务服务",
+    "人民政府",
+    "人民政府办公室",
+    "办公室",
+    "发展和改革委员会",
+    "教育局",
+    "卫生健康委员会",
+    "生态环境局",
+    "规划和自然资源局",
+    "市场监督管理局",
+    "住房和城乡建设局",
+    "人力资源和社会保障局",
+    "财政局",
+    "审计局",
+    "统计局",
+    "应急管理局",
+    "街道办事处",
+    "居民委员会",
+    "村民委员会",
+];
+
+struct Tools {
+    opencc: Option<OpenCC>,
+    jieba: Jieba,
+}
+
+fn tools() -> &'static Tools {
+    static TOOLS: OnceLock<Tools> = OnceLock::new();
+    TOOLS.get_or_init(|| {
+        let mut jieba = Jieba::new();
+        for term in GOV_TERMS {
+            // A high frequency makes the whole term win over its parts.
+            jieba.add_word(term, Some(100_000), None);
+        }
+        let opencc = OpenCC::from_config(BuiltinConfig::Tw2sp)
+            .map_err(|e| tracing::error!("traditional-to-simplified conversion unavailable: {e}"))
+            .ok();
+        Tools { opencc, jieba }
+    })
+}
+
+/// Loads the dictionaries now rather than on the first query.
+pub fn warm_up() {
+    let _ = tools();
+}
+
+/// Text after normalisation, with each character's byte range in the original.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Normalized {
+    pub text: String,
+    /// Per character of `text`: (start, end) bytes in the original.
+    spans: Vec<(usize, usize)>,
+}
+
+impl Normalized {
+    /// The original byte range of normalised characters `from..to`.
+    pub fn span(&self, from: usize, to: usize) -> (usize, usize) {
+        let start = self.spans.get(from).map_or(0, |s| s.0);
+        let end = to
+            .checked_sub(1)
+            .and_then(|i| self.spans.get(i))
+            .map_or(start, |s| s.1);
+        (start, end.max(start))
+    }
+}
+
+/// NFKC, lower case, traditional → simplified.
+pub fn normalize(original: &str) -> Normalized {
+    let mut text = String::with_capacity(original.len());
+    let mut spans = Vec::with_capacity(original.len() / 2);
+    for (at, c) in original.char_indices() {
+        let end = at + c.len_utf8();
+        // Control characters become spaces, so they neither join nor break words oddly.
+        if c.is_control() {
+            text.push(' ');
+            spans.push((at, end));
+            continue;
+        }
+        for n in std::iter::once(c).nfkc().flat_map(char::to_lowercase) {
+            text.push(n);
+            spans.push((at, end));
+        }
+    }
+    if let Some(cc) = &tools().opencc
+        && text.chars().any(is_han)
+    {
+        let converted = cc.convert(&text);
+        let count = converted.chars().count();
+        if count == spans.len() {
+            text = converted;
+        } else {
+            // A phrase changed length (rare): spread the original ranges evenly.
+            let old = std::mem::take(&mut spans);
+            spans = (0..count)
+                .map(|i| old[(i * old.len() / count.max(1)).min(old.len() - 1)])
+                .collect();
+            text = converted;
+        }
+    }
+    Normalized { text, spans }
+}
+
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F | 0x3007)
+}
+
+/// A token: its text (normalised) and its byte range in the original.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub text: String,
+    pub from: usize,
+    pub to: usize,
+}
+
+/// Runs of Latin letters and digits (one token each), as (start, end) char indices.
+fn latin_runs(chars: &[char]) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_alphanumeric() && !is_han(chars[i]) {
+            let start = i;
+            while i < chars.len() && chars[i].is_alphanumeric() && !is_han(chars[i]) {
+                i += 1;
+            }
+            runs.push((start, i));
+        } else {
+            i += 1;
+        }
+    }
+    runs
+}
+
+/// Overlapping bigrams of each run of Han characters (a lone character stands alone), and
+/// the Latin words, in text order.
+pub fn bigrams(original: &str) -> Vec<Token> {
+    let n = normalize(original);
+    bigrams_of(&n)
+}
+
+pub fn bigrams_of(n: &Normalized) -> Vec<Token> {
+    let chars: Vec<char> = n.text.chars().collect();
+    let mut out = Vec::with_capacity(chars.len());
+    let latin = latin_runs(&chars);
+    let mut latin_iter = latin.iter().peekable();
+    let mut i = 0;
+    while i < chars.len() {
+        if let Some(&&(s, e)) = latin_iter.peek()
+            && s == i
+        {
+            let (from, to) = n.span(s, e);
+            out.push(Token {
+                text: chars[s..e].iter().collect(),
+                from,
+                to,
+            });
+            latin_iter.next();
+            i = e;
+            continue;
+        }
+        if is_han(chars[i]) {
+            let start = i;
+            while i < chars.len() && is_han(chars[i]) {
+                i += 1;
+            }
+            if i - start == 1 {
+                let (from, to) = n.span(start, i);
+                out.push(Token {
+                    text: chars[start].to_string(),
+                    from,
+                    to,
+                });
+            } else {
+                for k in start..i - 1 {
+                    let (from, to) = n.span(k, k + 2);
+                    out.push(Token {
+                        text: chars[k..k + 2].iter().collect(),
+                        from,
+                        to,
+                    });
+                }
+            }
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// jieba's search-mode words (a long word and its parts) and the Latin words, punctuation
+/// and spaces dropped.
+pub fn words(original: &str) -> Vec<Token> {
+    let n = normalize(original);
+    words_of(&n)
+}
+
+pub fn words_of(n: &Normalized) -> Vec<Token> {
+    let mut out = Vec::new();
+    for t in tools().jieba.cut_for_search(&n.text, true) {
+        if !t.word.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        let (from, to) = n.span(t.start, t.end);
+        out.push(Token {
+            text: t.word.to_string(),
+            from,
+            to,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(tokens: &[Token]) -> Vec<&str> {
+        tokens.iter().map(|t| t.text.as_str()).collect()
+    }
+
+    #[test]
+    fn traditional_becomes_simplified_with_regional_vocabulary() {
+        assert_eq!(normalize("資訊公開").text, "信息公开");
+        assert_eq!(normalize("軟體").text, "软件");
+        assert_eq!(normalize("政府資訊公開條例").text, "政府信息公开条例");
+    }
+
+    #[test]
+    fn full_width_letters_and_digits_are_folded_and_lowercased() {
+        let n = normalize("ＡＢＣ２０２４年");
+        assert_eq!(n.text, "abc2024年");
+        // Each folded character points at its full-width original (3 bytes each).
+        assert_eq!(n.span(0, 3), (0, 9));
+    }
+
+    #[test]
+    fn bigrams_cover_every_adjacent_pair_and_keep_original_offsets() {
+        let b = bigrams("北京大学图书馆");
+        assert_eq!(texts(&b), ["北京", "京大", "大学", "学图", "图书", "书馆"]);
+        assert_eq!((b[2].from, b[2].to), (6, 12));
+        let b = bigrams("第3号 公 (A类)");
+        assert_eq!(texts(&b), ["第", "3", "号", "公", "a", "类"]);
+    }
+
+    #[test]
+    fn words_include_government_terms_whole_and_the_parts_of_long_words() {
+        let w = words("关于做好依申请公开工作的通知");
+        assert!(texts(&w).contains(&"依申请公开"), "{:?}", texts(&w));
+        let w = words("北京大学图书馆");
+        assert!(texts(&w).contains(&"北京"), "{:?}", texts(&w));
+        let w = words("2024年一网通办 report");
+        assert!(texts(&w).contains(&"一网通办") && texts(&w).contains(&"report"));
+        for t in &w {
+            assert!(t.from < t.to);
+        }
+    }
+
+    #[test]
+    fn traditional_text_yields_the_same_tokens_as_simplified() {
+        assert_eq!(texts(&bigrams("資訊公開")), texts(&bigrams("信息公开")));
+        assert_eq!(texts(&words("資訊公開")), texts(&words("信息公开")));
+    }
+
+    proptest::proptest! {
+        /// Any text analyses without panicking, and every token's range lies inside it on
+        /// character boundaries.
+        #[test]
+        fn any_text_analyses_within_bounds(s in "(?s).{0,60}") {
+            for t in bigrams(&s).into_iter().chain(words(&s)) {
+                proptest::prop_assert!(t.from <= t.to && t.to <= s.len());
+                proptest::prop_assert!(s.is_char_boundary(t.from) && s.is_char_boundary(t.to));
+            }
+        }
+    }
+}

@@ -1,0 +1,846 @@
+//! The tantivy index of everything public. One tantivy document per public record, keyed
+//! `kind:id`; the indexer's cursor and the analysis version live in the commit payload, so an
+//! index always knows how far it has read and whether it must be rebuilt.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term, doc,
+};
+
+use crate::analysis::{self, ANALYSIS_VERSION};
+use crate::query::Parsed;
+use crate::tokenizers::{BIGRAMS, Bigrams, WORDS, Words};
+
+/// Deepest result a page may show: deep paging costs the index and helps nobody.
+pub const MAX_DEPTH: usize = 1000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Document,
+    Interpretation,
+    Gazette,
+    Catalogue,
+    Answer,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::Document,
+        Kind::Interpretation,
+        Kind::Gazette,
+        Kind::Catalogue,
+        Kind::Answer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Document => "document",
+            Kind::Interpretation => "interpretation",
+            Kind::Gazette => "gazette",
+            Kind::Catalogue => "catalogue",
+            Kind::Answer => "answer",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Document => "政策文件",
+            Kind::Interpretation => "政策解读",
+            Kind::Gazette => "政府公报",
+            Kind::Catalogue => "公开目录",
+            Kind::Answer => "问答",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// One public record as the index sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    pub kind: Kind,
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    pub url: String,
+    pub doc_number: Option<String>,
+    pub agency_code: String,
+    pub agency_name: String,
+    pub topic: Option<String>,
+    /// 文种 code.
+    pub doc_kind: Option<String>,
+    pub validity: Option<String>,
+    pub date: Option<NaiveDate>,
+}
+
+impl Entry {
+    pub fn key(&self) -> String {
+        key(self.kind, self.id)
+    }
+}
+
+pub fn key(kind: Kind, id: i64) -> String {
+    format!("{}:{id}", kind.as_str())
+}
+
+/// What the commit payload records.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// Outbox entries up to here are in the index.
+    pub cursor: i64,
+    pub analysis: u32,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    key: tantivy::schema::Field,
+    title: tantivy::schema::Field,
+    title_words: tantivy::schema::Field,
+    title_bigrams: tantivy::schema::Field,
+    body: tantivy::schema::Field,
+    body_words: tantivy::schema::Field,
+    body_bigrams: tantivy::schema::Field,
+    doc_number: tantivy::schema::Field,
+    url: tantivy::schema::Field,
+    agency_name: tantivy::schema::Field,
+    date: tantivy::schema::Field,
+    facets: tantivy::schema::Field,
+    kind: tantivy::schema::Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+    };
+    let fields = Fields {
+        key: b.add_text_field("key", STRING | STORED),
+        title: b.add_text_field("title", STORED),
+        title_words: b.add_text_field("title_words", text(WORDS)),
+        title_bigrams: b.add_text_field("title_bigrams", text(BIGRAMS)),
+        body: b.add_text_field("body", STORED),
+        body_words: b.add_text_field("body_words", text(WORDS)),
+        body_bigrams: b.add_text_field("body_bigrams", text(BIGRAMS)),
+        doc_number: b.add_text_field("doc_number", STRING | STORED),
+        url: b.add_text_field("url", STORED),
+        agency_name: b.add_text_field("agency_name", STORED),
+        date: b.add_i64_field("date", INDEXED | FAST | STORED),
+        facets: b.add_facet_field("facets", FacetOptions::default()),
+        kind: b.add_text_field("kind", STRING | STORED),
+    };
+    (b.build(), fields)
+}
+
+fn err(e: impl std::fmt::Display) -> gongkai_domain::DomainError {
+    gongkai_domain::DomainError::unavailable(format!("检索索引:{e}"))
+}
+
+type R<T> = Result<T, gongkai_domain::DomainError>;
+
+/// Days since 1970-01-01, the date's fast-field value.
+fn day_number(d: NaiveDate) -> i64 {
+    (d - NaiveDate::default()).num_days()
+}
+
+fn from_day_number(n: i64) -> Option<NaiveDate> {
+    NaiveDate::default().checked_add_signed(chrono::Duration::try_days(n)?)
+}
+
+/// Facet paths cannot hold '/'; topics are "一级\二级" already.
+fn facet(kind: &str, value: &str) -> Facet {
+    Facet::from_path([kind, &value.replace('/', "／")])
+}
+
+/// A search over the index: query, filters, order and page.
+#[derive(Clone, Debug, Default)]
+pub struct Search {
+    pub parsed: Parsed,
+    pub kind: Option<Kind>,
+    pub agency: Option<String>,
+    pub topic: Option<String>,
+    pub doc_kind: Option<String>,
+    pub validity: Option<String>,
+    pub year: Option<i32>,
+    pub by_date: bool,
+    /// 1-based.
+    pub page: usize,
+    pub per_page: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Hit {
+    pub kind: Kind,
+    pub id: i64,
+    pub url: String,
+    pub title: String,
+    /// Escaped HTML with matches in `<mark>`.
+    pub title_html: String,
+    pub snippet_html: String,
+    pub agency_name: String,
+    pub doc_number: Option<String>,
+    pub date: Option<NaiveDate>,
+    pub score: f32,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Results {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// Per facet ("kind", "agency", "year", "topic", "doc_kind", "validity"): (value, count).
+    pub facets: Vec<(String, Vec<(String, u64)>)>,
+}
+
+pub const FACETS: [&str; 6] = ["kind", "agency", "year", "topic", "doc_kind", "validity"];
+
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes `text` and marks the byte ranges (merged where they touch or overlap).
+fn mark(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
+    let mut ranges: Vec<_> = ranges
+        .iter()
+        .filter(|r| r.start < r.end && r.end <= text.len())
+        .cloned()
+        .collect();
+    ranges.sort_by_key(|r| r.start);
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    let mut out = String::new();
+    let mut at = 0;
+    for r in merged {
+        if !text.is_char_boundary(r.start) || !text.is_char_boundary(r.end) || r.start < at {
+            continue;
+        }
+        out.push_str(&escape(&text[at..r.start]));
+        out.push_str("<mark>");
+        out.push_str(&escape(&text[r.start..r.end]));
+        out.push_str("</mark>");
+        at = r.end;
+    }
+    out.push_str(&escape(&text[at..]));
+    out
+}
+
+impl SearchIndex {
+    fn with_index(index: Index) -> R<SearchIndex> {
+        index.tokenizers().register(WORDS, Words);
+        index.tokenizers().register(BIGRAMS, Bigrams);
+        let (_, fields) = schema();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(err)?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// Opens the index in `dir`, creating it when there is none.
+    pub fn open(dir: &Path) -> R<SearchIndex> {
+        std::fs::create_dir_all(dir).map_err(err)?;
+        let directory = tantivy::directory::MmapDirectory::open(dir).map_err(err)?;
+        let index = Index::open_or_create(directory, schema().0).map_err(err)?;
+        SearchIndex::with_index(index)
+    }
+
+    /// An index in memory, for tests.
+    pub fn in_memory() -> R<SearchIndex> {
+        SearchIndex::with_index(Index::create_in_ram(schema().0))
+    }
+
+    /// What the last commit recorded; `None` for a new index.
+    pub fn checkpoint(&self) -> R<Option<Checkpoint>> {
+        let metas = self.index.load_metas().map_err(err)?;
+        Ok(metas
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok()))
+    }
+
+    /// Whether this index was built by the current analysis.
+    pub fn is_current(&self) -> R<bool> {
+        Ok(self
+            .checkpoint()?
+            .is_some_and(|c| c.analysis == ANALYSIS_VERSION))
+    }
+
+    pub fn writer(&self) -> R<Writer> {
+        let writer = self.index.writer(50_000_000).map_err(err)?;
+        Ok(Writer {
+            writer,
+            fields: self.fields,
+        })
+    }
+
+    /// Makes the latest commit visible to searches.
+    pub fn refresh(&self) -> R<()> {
+        self.reader.reload().map_err(err)
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    fn clauses(&self, text: &str, phrase_only: bool) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        let n = analysis::normalize(text);
+        let bigrams = analysis::bigrams_of(&n);
+        let words = analysis::words_of(&n);
+        if bigrams.is_empty() {
+            return None;
+        }
+        let in_order = |field| -> Box<dyn Query> {
+            let terms: Vec<Term> = bigrams
+                .iter()
+                .map(|t| Term::from_field_text(field, &t.text))
+                .collect();
+            if terms.len() == 1 {
+                Box::new(TermQuery::new(
+                    terms[0].clone(),
+                    IndexRecordOption::WithFreqs,
+                ))
+            } else {
+                Box::new(PhraseQuery::new(terms))
+            }
+        };
+        // All the words of the term, in any order (jieba may cut query and text differently,
+        // which the characters-in-order clause catches).
+        let all_words = |field| -> Option<Box<dyn Query>> {
+            if words.is_empty() {
+                return None;
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            let must: Vec<(Occur, Box<dyn Query>)> = words
+                .iter()
+                .filter(|w| seen.insert(w.text.clone()))
+                .map(|w| {
+                    (
+                        Occur::Must,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, &w.text),
+                            IndexRecordOption::WithFreqs,
+                        )) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            Some(Box::new(BooleanQuery::new(must)))
+        };
+        let boost = |q: Box<dyn Query>, b: f32| -> (Occur, Box<dyn Query>) {
+            (Occur::Should, Box::new(BoostQuery::new(q, b)))
+        };
+        let mut should = vec![
+            boost(in_order(f.title_bigrams), 4.0),
+            boost(in_order(f.body_bigrams), 1.0),
+        ];
+        if !phrase_only {
+            if let Some(q) = all_words(f.title_words) {
+                should.push(boost(q, 6.0));
+            }
+            if let Some(q) = all_words(f.body_words) {
+                should.push(boost(q, 2.0));
+            }
+        }
+        Some(Box::new(BooleanQuery::new(should)))
+    }
+
+    fn filter(&self, s: &Search) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = self.fields.facets;
+        let term = |kind: &str, value: &str| -> (Occur, Box<dyn Query>) {
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_facet(f, &facet(kind, value)),
+                    IndexRecordOption::Basic,
+                )),
+            )
+        };
+        let mut out = Vec::new();
+        if let Some(k) = s.kind {
+            out.push(term("kind", k.as_str()));
+        }
+        for (name, value) in [
+            ("agency", &s.agency),
+            ("topic", &s.topic),
+            ("doc_kind", &s.doc_kind),
+            ("validity", &s.validity),
+        ] {
+            if let Some(v) = value {
+                out.push(term(name, v));
+            }
+        }
+        if let Some(y) = s.year {
+            out.push(term("year", &y.to_string()));
+        }
+        out
+    }
+
+    /// The query of a search: every term and phrase must match, no exclusion may; a matching
+    /// 文号 is enough on its own and ranks first.
+    fn query(&self, s: &Search) -> Box<dyn Query> {
+        let p = &s.parsed;
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for t in &p.terms {
+            if let Some(q) = self.clauses(t, false) {
+                must.push((Occur::Must, q));
+            }
+        }
+        for t in &p.phrases {
+            if let Some(q) = self.clauses(t, true) {
+                must.push((Occur::Must, q));
+            }
+        }
+        for t in &p.excluded {
+            if let Some(q) = self.clauses(t, true) {
+                must.push((Occur::MustNot, q));
+            }
+        }
+        let text: Box<dyn Query> = if must.iter().any(|(o, _)| *o == Occur::Must) {
+            Box::new(BooleanQuery::new(must))
+        } else {
+            Box::new(EmptyQuery)
+        };
+        let matched: Box<dyn Query> = match &p.doc_number {
+            Some(number) => Box::new(BooleanQuery::new(vec![
+                (Occur::Should, text),
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(self.fields.doc_number, number),
+                            IndexRecordOption::Basic,
+                        )),
+                        50.0,
+                    )),
+                ),
+            ])),
+            None => text,
+        };
+        let mut all = vec![(Occur::Must, matched)];
+        all.extend(self.filter(s));
+        Box::new(BooleanQuery::new(all))
+    }
+
+    pub fn search(&self, s: &Search) -> R<Results> {
+        let per_page = s.per_page.clamp(1, 50);
+        let page = s.page.max(1);
+        let offset = (page - 1) * per_page;
+        if offset >= MAX_DEPTH {
+            return Err(gongkai_domain::DomainError::invalid(
+                gongkai_domain::Field::new("page", "页码"),
+                format!("最多显示前 {MAX_DEPTH} 条结果,请缩小检索范围"),
+            ));
+        }
+        let searcher = self.reader.searcher();
+        let query = self.query(s);
+        let mut facets = FacetCollector::for_field("facets");
+        for f in FACETS {
+            facets.add_facet(Facet::from_path([f]));
+        }
+        let limit = per_page.min(MAX_DEPTH - offset);
+        let (addresses, total, counts): (Vec<(f32, DocAddress)>, usize, _) = if s.by_date {
+            let (top, total, counts) = searcher
+                .search(
+                    &query,
+                    &(
+                        TopDocs::with_limit(limit)
+                            .and_offset(offset)
+                            .order_by_fast_field::<i64>("date", Order::Desc),
+                        Count,
+                        facets,
+                    ),
+                )
+                .map_err(err)?;
+            (
+                top.into_iter().map(|(_, a)| (0.0, a)).collect(),
+                total,
+                counts,
+            )
+        } else {
+            searcher
+                .search(
+                    &query,
+                    &(
+                        TopDocs::with_limit(limit)
+                            .and_offset(offset)
+                            .order_by_score(),
+                        Count,
+                        facets,
+                    ),
+                )
+                .map_err(err)?
+        };
+        let f = self.fields;
+        let mut body_snippets =
+            SnippetGenerator::create(&searcher, &*query, f.body_bigrams).map_err(err)?;
+        body_snippets.set_max_num_chars(120);
+        let mut title_snippets =
+            SnippetGenerator::create(&searcher, &*query, f.title_bigrams).map_err(err)?;
+        title_snippets.set_max_num_chars(300);
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (score, address) in addresses {
+            let d: TantivyDocument = searcher.doc(address).map_err(err)?;
+            let text = |field| {
+                d.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let key = text(f.key);
+            let Some((kind, id)) = key
+                .split_once(':')
+                .and_then(|(k, i)| Some((Kind::parse(k)?, i.parse().ok()?)))
+            else {
+                continue;
+            };
+            let title = text(f.title);
+            let body = text(f.body);
+            let t = title_snippets.snippet(&title);
+            let title_html = mark(&title, t.highlighted());
+            let b = body_snippets.snippet(&body);
+            let snippet_html = if b.fragment().is_empty() {
+                escape(&body.chars().take(120).collect::<String>())
+            } else {
+                mark(b.fragment(), b.highlighted())
+            };
+            let date = d
+                .get_first(f.date)
+                .and_then(|v| v.as_i64())
+                .and_then(from_day_number);
+            let number = text(f.doc_number);
+            hits.push(Hit {
+                kind,
+                id,
+                url: text(f.url),
+                title,
+                title_html,
+                snippet_html,
+                agency_name: text(f.agency_name),
+                doc_number: (!number.is_empty()).then_some(number),
+                date,
+                score,
+            });
+        }
+        let facets = FACETS
+            .iter()
+            .map(|name| {
+                let mut values: Vec<(String, u64)> = counts
+                    .get(&format!("/{name}"))
+                    .map(|(facet, n)| {
+                        let value = facet
+                            .to_path()
+                            .last()
+                            .map(|v| v.replace('／', "/"))
+                            .unwrap_or_default();
+                        (value, n)
+                    })
+                    .collect();
+                values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                (name.to_string(), values)
+            })
+            .collect();
+        Ok(Results {
+            total,
+            hits,
+            facets,
+        })
+    }
+}
+
+/// Changes to the index, visible after [`Writer::commit`].
+pub struct Writer {
+    writer: IndexWriter,
+    fields: Fields,
+}
+
+impl Writer {
+    /// Adds or replaces an entry.
+    pub fn upsert(&mut self, e: &Entry) -> R<()> {
+        let f = self.fields;
+        let key = e.key();
+        self.writer.delete_term(Term::from_field_text(f.key, &key));
+        let mut d = doc!(
+            f.key => key,
+            f.kind => e.kind.as_str(),
+            f.title => e.title.as_str(),
+            f.title_words => e.title.as_str(),
+            f.title_bigrams => e.title.as_str(),
+            f.body => e.body.as_str(),
+            f.body_words => e.body.as_str(),
+            f.body_bigrams => e.body.as_str(),
+            f.url => e.url.as_str(),
+            f.agency_name => e.agency_name.as_str(),
+        );
+        if let Some(n) = &e.doc_number {
+            d.add_text(f.doc_number, n);
+        }
+        if let Some(date) = e.date {
+            d.add_i64(f.date, day_number(date));
+        } else {
+            // Undated entries sort last by date.
+            d.add_i64(f.date, i64::MIN);
+        }
+        d.add_facet(f.facets, facet("kind", e.kind.as_str()));
+        d.add_facet(f.facets, facet("agency", &e.agency_code));
+        if let Some(date) = e.date {
+            d.add_facet(
+                f.facets,
+                facet("year", &chrono::Datelike::year(&date).to_string()),
+            );
+        }
+        for (name, value) in [
+            ("topic", &e.topic),
+            ("doc_kind", &e.doc_kind),
+            ("validity", &e.validity),
+        ] {
+            if let Some(v) = value {
+                d.add_facet(f.facets, facet(name, v));
+            }
+        }
+        self.writer.add_document(d).map_err(err)?;
+        Ok(())
+    }
+
+    pub fn delete(&mut self, kind: Kind, id: i64) {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.key, &key(kind, id)));
+    }
+
+    pub fn delete_all(&mut self) -> R<()> {
+        self.writer.delete_all_documents().map_err(err)?;
+        Ok(())
+    }
+
+    /// Commits what was written, with the checkpoint.
+    pub fn commit(&mut self, cursor: i64) -> R<()> {
+        let payload = serde_json::to_string(&Checkpoint {
+            cursor,
+            analysis: ANALYSIS_VERSION,
+        })
+        .map_err(err)?;
+        let mut prepared = self.writer.prepare_commit().map_err(err)?;
+        prepared.set_payload(&payload);
+        prepared.commit().map_err(err)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::parse;
+
+    fn entry(id: i64, title: &str, body: &str) -> Entry {
+        Entry {
+            kind: Kind::Document,
+            id,
+            title: title.into(),
+            body: body.into(),
+            url: format!("/documents/{id}"),
+            doc_number: None,
+            agency_code: "YX0201".into(),
+            agency_name: "云溪区发展和改革委员会".into(),
+            topic: Some("综合政务\\政务公开".into()),
+            doc_kind: Some("notice".into()),
+            validity: Some("effective".into()),
+            date: NaiveDate::from_ymd_opt(2021, 4, 20),
+        }
+    }
+
+    fn corpus() -> SearchIndex {
+        let index = SearchIndex::in_memory().unwrap();
+        let mut w = index.writer().unwrap();
+        let mut seed = entry(
+            1,
+            "嘉兴市人民政府办公室关于印发2021年政务公开工作要点的通知",
+            "各县(市、区)人民政府:现将《2021年政务公开工作要点》印发给你们。推进政府信息公开标准化。",
+        );
+        seed.doc_number = Some("嘉府办发〔2021〕18号".into());
+        w.upsert(&seed).unwrap();
+        w.upsert(&entry(
+            2,
+            "北京大学图书馆开放日安排",
+            "图书馆面向公众开放。",
+        ))
+        .unwrap();
+        let mut e = entry(
+            3,
+            "2024年义务教育招生计划",
+            "本区招生工作按学区划分。<script>alert(1)</script>",
+        );
+        e.agency_code = "YX0202".into();
+        e.agency_name = "云溪区教育局".into();
+        e.date = NaiveDate::from_ymd_opt(2024, 5, 1);
+        e.kind = Kind::Interpretation;
+        w.upsert(&e).unwrap();
+        w.upsert(&entry(4, "关于年度工作的报告", "年度 总结 报告 附后。"))
+            .unwrap();
+        w.upsert(&entry(
+            5,
+            "2023年政府信息公开工作年度报告",
+            "本年度报告依据条例编制。",
+        ))
+        .unwrap();
+        w.commit(42).unwrap();
+        index.refresh().unwrap();
+        index
+    }
+
+    fn ids(index: &SearchIndex, q: &str) -> Vec<i64> {
+        let s = Search {
+            parsed: parse(q).unwrap(),
+            page: 1,
+            per_page: 10,
+            ..Search::default()
+        };
+        index
+            .search(&s)
+            .unwrap()
+            .hits
+            .iter()
+            .map(|h| h.id)
+            .collect()
+    }
+
+    #[test]
+    fn the_known_queries_find_their_documents() {
+        let index = corpus();
+        assert_eq!(
+            ids(&index, "信息公开")[..2]
+                .iter()
+                .copied()
+                .collect::<std::collections::BTreeSet<_>>(),
+            [1, 5].into()
+        );
+        assert!(ids(&index, "公开").contains(&1));
+        assert!(
+            ids(&index, "資訊公開").contains(&1),
+            "traditional finds simplified"
+        );
+        assert_eq!(
+            ids(&index, "嘉府办发[2021]18号")[0],
+            1,
+            "文号 in another bracket style"
+        );
+        assert_eq!(ids(&index, "嘉府办发〔2021〕18号")[0], 1);
+        assert_eq!(ids(&index, "北京大学"), [2], "a word inside a longer word");
+        assert_eq!(ids(&index, "招生"), [3], "a two-character word");
+        assert_eq!(ids(&index, "图书馆 开放"), [2], "every term must match");
+        assert!(ids(&index, "图书馆 招生").is_empty());
+        assert_eq!(
+            ids(&index, "招生 -学区"),
+            Vec::<i64>::new(),
+            "an exclusion removes"
+        );
+        assert!(ids(&index, "ＡＢＣ不存在的词").is_empty());
+    }
+
+    #[test]
+    fn a_quoted_phrase_must_appear_as_written() {
+        let index = corpus();
+        let loose = ids(&index, "年度 报告");
+        assert!(loose.contains(&4) && loose.contains(&5));
+        assert_eq!(ids(&index, "\"年度报告\""), [5]);
+    }
+
+    #[test]
+    fn a_deleted_entry_is_gone_after_commit() {
+        let index = corpus();
+        let mut w = index.writer().unwrap();
+        w.delete(Kind::Document, 2);
+        w.commit(43).unwrap();
+        index.refresh().unwrap();
+        assert!(ids(&index, "北京大学").is_empty());
+        assert_eq!(index.checkpoint().unwrap().unwrap().cursor, 43);
+        assert!(index.is_current().unwrap());
+    }
+
+    #[test]
+    fn filters_facets_snippets_and_paging() {
+        let index = corpus();
+        let mut s = Search {
+            parsed: parse("招生").unwrap(),
+            page: 1,
+            per_page: 10,
+            ..Search::default()
+        };
+        let r = index.search(&s).unwrap();
+        let hit = &r.hits[0];
+        assert!(
+            hit.title_html.contains("<mark>招生</mark>"),
+            "{}",
+            hit.title_html
+        );
+        assert!(hit.snippet_html.contains("<mark>"), "{}", hit.snippet_html);
+        assert!(
+            !hit.snippet_html.contains("<script>"),
+            "{}",
+            hit.snippet_html
+        );
+        let facet =
+            |r: &Results, name: &str| r.facets.iter().find(|(n, _)| n == name).unwrap().1.clone();
+        assert_eq!(facet(&r, "agency"), [("YX0202".to_string(), 1)]);
+        assert_eq!(facet(&r, "kind"), [("interpretation".to_string(), 1)]);
+        s.agency = Some("YX0201".into());
+        assert_eq!(index.search(&s).unwrap().total, 0);
+        s.agency = None;
+        s.kind = Some(Kind::Interpretation);
+        s.year = Some(2024);
+        assert_eq!(index.search(&s).unwrap().total, 1);
+
+        let mut all = Search {
+            parsed: parse("公开").unwrap(),
+            page: 1,
+            per_page: 1,
+            by_date: true,
+            ..Search::default()
+        };
+        let r = index.search(&all).unwrap();
+        assert!(r.total >= 2 && r.hits.len() == 1);
+        all.page = MAX_DEPTH + 1;
+        let e = index.search(&all).unwrap_err();
+        assert!(e.to_string().contains("最多显示前"), "{e}");
+    }
+}

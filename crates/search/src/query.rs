@@ -1,0 +1,152 @@
+//! What a reader types, checked and split: words (all must match, in either analysis),
+//! "quoted phrases" (matched as written), -exclusions, and a 文号 recognised whole. Bad input
+//! gets a Chinese message, never a crash: over-long, empty, operators alone.
+
+use gongkai_domain::doc_number::DocNumber;
+use gongkai_domain::{DomainError, Field};
+
+pub const MAX_CHARS: usize = 200;
+const FIELD: Field = Field::new("q", "检索词");
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Parsed {
+    /// Each must match (in the title or body, as words or as characters in order).
+    pub terms: Vec<String>,
+    /// Each must match as written (consecutive characters).
+    pub phrases: Vec<String>,
+    /// None may match.
+    pub excluded: Vec<String>,
+    /// The query read as a 文号, normalised, for an exact match that ranks first.
+    pub doc_number: Option<String>,
+    /// The cleaned query, for echoing and for popular-query counts.
+    pub text: String,
+}
+
+fn meaningful(s: &str) -> bool {
+    s.chars().any(char::is_alphanumeric)
+}
+
+pub fn parse(input: &str) -> Result<Parsed, DomainError> {
+    // Control characters are dropped rather than refused: pasted text often carries them.
+    let cleaned: String = input
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let text = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() {
+        return Err(DomainError::invalid(FIELD, "请输入检索词"));
+    }
+    if text.chars().count() > MAX_CHARS {
+        return Err(DomainError::invalid(
+            FIELD,
+            format!("检索词过长(最多 {MAX_CHARS} 个字符)"),
+        ));
+    }
+    let doc_number = DocNumber::parse(&text).ok().map(|d| d.normalized());
+    let mut parsed = Parsed {
+        doc_number,
+        text: text.clone(),
+        ..Parsed::default()
+    };
+    // Quotes, ASCII or Chinese; an unbalanced quote is read as if closed at the end.
+    let mut rest = text.replace(['“', '”', '「', '」'], "\"");
+    while let Some(open) = rest.find('"') {
+        let after = &rest[open + 1..];
+        let (phrase, tail) = match after.find('"') {
+            Some(close) => (&after[..close], &after[close + 1..]),
+            None => (after, ""),
+        };
+        if meaningful(phrase) {
+            parsed.phrases.push(phrase.trim().to_string());
+        }
+        rest = format!("{} {}", &rest[..open], tail);
+    }
+    for word in rest.split_whitespace() {
+        match word.strip_prefix(['-', '－']) {
+            Some(ex) if meaningful(ex) => parsed.excluded.push(ex.to_string()),
+            Some(_) => {}
+            None if matches!(word, "AND" | "OR" | "NOT" | "&&" | "||") => {}
+            None if meaningful(word) => parsed.terms.push(word.to_string()),
+            None => {}
+        }
+    }
+    if parsed.terms.is_empty() && parsed.phrases.is_empty() {
+        return Err(DomainError::invalid(
+            FIELD,
+            if parsed.excluded.is_empty() {
+                "检索词只有符号或运算符,请输入要查找的字词"
+            } else {
+                "请至少输入一个要查找的字词(不能只有排除词)"
+            },
+        ));
+    }
+    Ok(parsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_phrases_and_exclusions() {
+        let p = parse("信息公开  \"年度报告\" -2019 工作要点").unwrap();
+        assert_eq!(p.terms, ["信息公开", "工作要点"]);
+        assert_eq!(p.phrases, ["年度报告"]);
+        assert_eq!(p.excluded, ["2019"]);
+        assert_eq!(p.text, "信息公开 \"年度报告\" -2019 工作要点");
+    }
+
+    #[test]
+    fn an_unbalanced_quote_closes_at_the_end_and_chinese_quotes_work() {
+        assert_eq!(parse("公开 \"年度报告").unwrap().phrases, ["年度报告"]);
+        let p = parse("“政务公开”要点").unwrap();
+        assert_eq!(
+            (p.phrases, p.terms),
+            (vec!["政务公开".to_string()], vec!["要点".to_string()])
+        );
+    }
+
+    #[test]
+    fn a_doc_number_in_any_bracket_style_is_recognised() {
+        for q in [
+            "嘉府办发〔2021〕18号",
+            "嘉府办发[2021]18号",
+            "嘉府办发(2021)18号",
+        ] {
+            assert_eq!(
+                parse(q).unwrap().doc_number.as_deref(),
+                Some("嘉府办发〔2021〕18号"),
+                "{q}"
+            );
+        }
+        assert_eq!(parse("信息公开").unwrap().doc_number, None);
+    }
+
+    #[test]
+    fn bad_input_gets_a_chinese_message() {
+        for (q, msg) in [
+            ("", "请输入检索词"),
+            ("   \u{0}\t ", "请输入检索词"),
+            ("AND OR -", "只有符号或运算符"),
+            ("\"\" ——", "只有符号或运算符"),
+            ("-公开", "不能只有排除词"),
+        ] {
+            let e = parse(q).unwrap_err().to_string();
+            assert!(e.contains(msg), "{q:?}: {e}");
+        }
+        let long = "公".repeat(MAX_CHARS + 1);
+        assert!(parse(&long).unwrap_err().to_string().contains("过长"));
+        assert!(parse(&"公".repeat(MAX_CHARS)).is_ok());
+    }
+
+    proptest::proptest! {
+        /// Any string parses or is refused with a message; never a panic.
+        #[test]
+        fn any_string_is_parsed_or_refused(s in "(?s).{0,250}") {
+            match parse(&s) {
+                Ok(p) => proptest::prop_assert!(!p.terms.is_empty() || !p.phrases.is_empty()),
+                Err(e) => proptest::prop_assert!(!e.to_string().is_empty()),
+            }
+        }
+    }
+}

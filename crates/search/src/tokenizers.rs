@@ -1,0 +1,72 @@
+//! The two analyses as tantivy tokenizers.
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+use crate::analysis;
+
+pub const WORDS: &str = "zh_words";
+pub const BIGRAMS: &str = "zh_bigrams";
+
+/// Tokens computed up front; analysis needs the whole text (normalisation, jieba's DAG).
+pub struct Tokens {
+    tokens: Vec<Token>,
+    at: usize,
+}
+
+impl Tokens {
+    fn new(tokens: Vec<analysis::Token>) -> Tokens {
+        Tokens {
+            tokens: tokens
+                .into_iter()
+                .enumerate()
+                .map(|(position, t)| Token {
+                    offset_from: t.from,
+                    offset_to: t.to,
+                    position,
+                    text: t.text,
+                    position_length: 1,
+                })
+                .collect(),
+            at: 0,
+        }
+    }
+}
+
+impl TokenStream for Tokens {
+    fn advance(&mut self) -> bool {
+        if self.at < self.tokens.len() {
+            self.at += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.at - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.at - 1]
+    }
+}
+
+#[derive(Clone, Default)]
+pub struct Words;
+
+impl Tokenizer for Words {
+    type TokenStream<'a> = Tokens;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
+        Tokens::new(analysis::words(text))
+    }
+}
+
+#[derive(Clone, Default)]
+pub struct Bigrams;
+
+impl Tokenizer for Bigrams {
+    type TokenStream<'a> = Tokens;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
+        Tokens::new(analysis::bigrams(text))
+    }
+}
