@@ -3,7 +3,10 @@
 
 pub mod analysis;
 pub mod index;
+pub mod indexer;
 pub mod query;
+pub mod sources;
 pub mod tokenizers;
 
 pub use index::{Entry, Hit, Kind, Results, Search, SearchIndex};
+pub use indexer::Node;

@@ -443,6 +443,14 @@ impl Tx {
             TxInner::Postgres(t) => t.commit().await.map_err(db_err),
         }
     }
+
+    /// Rolls back now (dropping does so too, but later, when the connection is reused).
+    pub async fn rollback(self) -> Result<()> {
+        match self.inner {
+            TxInner::Sqlite(t) => t.rollback().await.map_err(db_err),
+            TxInner::Postgres(t) => t.rollback().await.map_err(db_err),
+        }
+    }
 }
 
 impl Exec for Tx {

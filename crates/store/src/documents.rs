@@ -1131,3 +1131,19 @@ pub async fn similar(
     let rows = e.fetch_all(sql.bind(limit.clamp(1, 20))).await?;
     rows.iter().map(summary).collect()
 }
+
+/// Ids of public, not withdrawn documents after `after`, in id order (for rebuilding the
+/// search index in batches).
+pub async fn public_ids_after(e: &mut impl Exec, after: i64, limit: i64) -> Result<Vec<i64>> {
+    let rows = e
+        .fetch_all(
+            Sql::new(
+                "SELECT id FROM documents WHERE public_version_id IS NOT NULL \
+                 AND withdrawn_at IS NULL AND id > $1 ORDER BY id LIMIT $2",
+            )
+            .bind(after)
+            .bind(limit),
+        )
+        .await?;
+    rows.iter().map(|r| r.get("id")).collect()
+}

@@ -274,3 +274,29 @@ pub async fn public_list(
         .collect::<Result<_>>()?;
     Ok((list, total))
 }
+
+/// Interpretations linked to a document: their visibility follows its publication.
+pub async fn ids_for_document(e: &mut impl Exec, document_id: i64) -> Result<Vec<i64>> {
+    let rows = e
+        .fetch_all(
+            Sql::new(
+                "SELECT interpretation_id AS id FROM interpretation_links WHERE document_id = $1 \
+                 ORDER BY interpretation_id",
+            )
+            .bind(document_id),
+        )
+        .await?;
+    rows.iter().map(|r| r.get("id")).collect()
+}
+
+/// All interpretation ids after `after`, in id order (public or not: the caller checks).
+pub async fn ids_after(e: &mut impl Exec, after: i64, limit: i64) -> Result<Vec<i64>> {
+    let rows = e
+        .fetch_all(
+            Sql::new("SELECT id FROM interpretations WHERE id > $1 ORDER BY id LIMIT $2")
+                .bind(after)
+                .bind(limit),
+        )
+        .await?;
+    rows.iter().map(|r| r.get("id")).collect()
+}

@@ -1,0 +1,312 @@
+//! The indexer against a real database (SQLite and PostgreSQL): published documents become
+//! searchable, withdrawn ones disappear, interpretations follow their policy, two nodes
+//! converge, a late-committing outbox id is not skipped, and a rebuild reproduces the index.
+
+use chrono::NaiveDate;
+use gongkai_domain::agency::{AgencyDraft, AgencyInput};
+use gongkai_domain::document::{Action, DocumentDraft, DocumentInput};
+use gongkai_domain::user::{Principal, Role};
+use gongkai_search::query::parse;
+use gongkai_search::{Kind, Node, Search};
+use gongkai_store::testing::TestDb;
+use gongkai_store::{Actor, Backend, Db, Tx, agencies, documents};
+
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() { super::$name(super::TestDb::new(super::Backend::Sqlite).await).await }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() { super::$name(super::TestDb::new(super::Backend::Postgres).await).await }
+        }
+    )*};
+}
+
+both!(
+    published_documents_are_found_and_withdrawn_ones_disappear,
+    two_nodes_converge_and_a_rebuild_reproduces_the_index,
+    the_checkpoint_survives_a_restart,
+);
+
+fn actor() -> Actor {
+    Actor::system("test")
+}
+
+const OFFICE: Principal = Principal {
+    user_id: 0,
+    role: Role::Office,
+    agency_id: 0,
+};
+
+async fn agency(db: &Db) -> i64 {
+    agencies_of(db).await[0]
+}
+
+/// Two departments: documents of different agencies take different 索引号 sequences, so
+/// two open transactions do not wait for each other.
+async fn agencies_of(db: &Db) -> Vec<i64> {
+    let mut tx = db.begin().await.unwrap();
+    let mut ids = Vec::new();
+    for (code, name, kind, parent) in [
+        ("YX0000", "云溪区人民政府", "government", ""),
+        ("YX0201", "云溪区发展和改革委员会", "department", "YX0000"),
+        ("YX0202", "云溪区教育局", "department", "YX0000"),
+    ] {
+        let input = AgencyInput {
+            code: code.into(),
+            name: name.into(),
+            kind: kind.into(),
+            parent: parent.into(),
+            office_hours: "工作日".into(),
+            ..Default::default()
+        };
+        let id = agencies::create(&mut tx, &actor(), &AgencyDraft::parse(&input).unwrap())
+            .await
+            .unwrap()
+            .id;
+        if kind == "department" {
+            ids.push(id);
+        }
+    }
+    tx.commit().await.unwrap();
+    ids
+}
+
+fn draft(title: &str, number: &str, body: &str) -> DocumentDraft {
+    let input = DocumentInput {
+        title: title.into(),
+        doc_number: number.into(),
+        kind: "notice".into(),
+        topic: "综合政务\\政务公开".into(),
+        formed_on: "2021-04-16".into(),
+        body: body.into(),
+        disclosure_mode: "proactive".into(),
+        ..Default::default()
+    };
+    DocumentDraft::parse(&input, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()).unwrap()
+}
+
+fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// Registers and publishes a document inside `tx`.
+async fn publish_in(tx: &mut Tx, agency: i64, d: &DocumentDraft) -> i64 {
+    let id = documents::register(tx, &actor(), &OFFICE, agency, d, None)
+        .await
+        .unwrap();
+    for a in [Action::Submit, Action::Approve, Action::Publish] {
+        documents::act(tx, &actor(), &OFFICE, id, &a, today())
+            .await
+            .unwrap();
+    }
+    id
+}
+
+async fn publish(db: &Db, agency: i64, d: &DocumentDraft) -> i64 {
+    let mut tx = db.begin().await.unwrap();
+    let id = publish_in(&mut tx, agency, d).await;
+    tx.commit().await.unwrap();
+    id
+}
+
+fn ids(node: &Node, q: &str) -> Vec<i64> {
+    let s = Search {
+        parsed: parse(q).unwrap(),
+        page: 1,
+        per_page: 20,
+        ..Search::default()
+    };
+    node.index()
+        .search(&s)
+        .unwrap()
+        .hits
+        .iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+async fn published_documents_are_found_and_withdrawn_ones_disappear(t: TestDb) {
+    let a = agency(&t.db).await;
+    let node = Node::open(t.db.clone(), None).unwrap();
+    let seed = publish(
+        &t.db,
+        a,
+        &draft(
+            "嘉兴市人民政府办公室关于印发2021年政务公开工作要点的通知",
+            "嘉府办发〔2021〕18号",
+            "推进政府信息公开标准化规范化。",
+        ),
+    )
+    .await;
+    let library = publish(
+        &t.db,
+        a,
+        &draft("北京大学图书馆开放安排", "", "面向公众开放。"),
+    )
+    .await;
+    // A draft is never indexed.
+    let mut tx = t.db.begin().await.unwrap();
+    documents::register(
+        &mut tx,
+        &actor(),
+        &OFFICE,
+        a,
+        &draft("内部草稿 信息公开", "", "草稿"),
+        None,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    assert!(node.catch_up().await.unwrap() > 0);
+    for q in [
+        "信息公开",
+        "公开",
+        "資訊公開",
+        "嘉府办发[2021]18号",
+        "嘉府办发〔2021〕18号",
+    ] {
+        assert_eq!(ids(&node, q), [seed], "{q}");
+    }
+    assert_eq!(ids(&node, "北京大学"), [library]);
+    assert!(ids(&node, "草稿").is_empty(), "drafts stay out");
+    let status = node.status();
+    assert_eq!(status.lag(), 0, "{status:?}");
+    assert_eq!(status.documents, 2);
+
+    // Withdrawal removes it at the next pass.
+    let mut tx = t.db.begin().await.unwrap();
+    documents::act(
+        &mut tx,
+        &actor(),
+        &OFFICE,
+        library,
+        &Action::Withdraw {
+            reason: "内容有误,撤回".into(),
+        },
+        today(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    node.catch_up().await.unwrap();
+    assert!(ids(&node, "北京大学").is_empty(), "withdrawn: gone");
+    assert_eq!(node.status().documents, 1);
+    // A pass with nothing new changes nothing.
+    assert_eq!(node.catch_up().await.unwrap(), 0);
+}
+
+async fn two_nodes_converge_and_a_rebuild_reproduces_the_index(t: TestDb) {
+    let a = agency(&t.db).await;
+    let one = Node::open(t.db.clone(), None).unwrap();
+    let two = Node::open(t.db.clone(), None).unwrap();
+    let mut published = Vec::new();
+    for i in 0..12 {
+        published.push(
+            publish(
+                &t.db,
+                a,
+                &draft(&format!("第{i}号 关于政务公开的通知"), "", "依申请公开"),
+            )
+            .await,
+        );
+        if i % 4 == 0 {
+            one.catch_up().await.unwrap();
+        }
+    }
+    let (r1, r2) = tokio::join!(one.catch_up(), two.catch_up());
+    r1.unwrap();
+    r2.unwrap();
+    let mut found_one = ids(&one, "政务公开");
+    let mut found_two = ids(&two, "政务公开");
+    found_one.sort();
+    found_two.sort();
+    assert_eq!(found_one, published);
+    assert_eq!(found_one, found_two, "both nodes hold the same");
+    assert_eq!(one.status().cursor, two.status().cursor);
+
+    let fresh = Node::open(t.db.clone(), None).unwrap();
+    assert!(fresh.needs_rebuild().unwrap(), "a new index is rebuilt");
+    assert_eq!(fresh.rebuild(|_| {}).await.unwrap(), 12);
+    let mut rebuilt = ids(&fresh, "政务公开");
+    rebuilt.sort();
+    assert_eq!(rebuilt, published);
+    assert!(!fresh.needs_rebuild().unwrap());
+    assert_eq!(fresh.status().cursor, one.status().cursor);
+}
+
+async fn the_checkpoint_survives_a_restart(t: TestDb) {
+    let a = agency(&t.db).await;
+    let dir = tempdir();
+    let node = Node::open(t.db.clone(), Some(dir.clone())).unwrap();
+    node.rebuild(|_| {}).await.unwrap();
+    let id = publish(&t.db, a, &draft("行政规范性文件管理办法", "", "规范性文件")).await;
+    node.catch_up().await.unwrap();
+    let cursor = node.status().cursor;
+    assert!(cursor > 0);
+    drop(node);
+    let again = Node::open(t.db.clone(), Some(dir.clone())).unwrap();
+    assert_eq!(
+        again.status().cursor,
+        cursor,
+        "read from the commit payload"
+    );
+    assert!(!again.needs_rebuild().unwrap());
+    assert_eq!(ids(&again, "行政规范性文件"), [id]);
+    // After the restart's rewind, nothing is lost or doubled.
+    again.catch_up().await.unwrap();
+    assert_eq!(ids(&again, "行政规范性文件"), [id]);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn tempdir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let d = std::env::temp_dir().join(format!(
+        "gongkai-search-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+/// PostgreSQL hands out outbox ids at insert time, so a transaction that started first can
+/// commit last: the indexer must wait for the gap instead of skipping the id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_late_commit_below_the_cursor_is_not_skipped() {
+    let t = TestDb::new(Backend::Postgres).await;
+    let both = agencies_of(&t.db).await;
+    let (a, b) = (both[0], both[1]);
+    let node = Node::open(t.db.clone(), None).unwrap();
+    // Transaction A takes the lower outbox id and stays open.
+    let mut slow = t.db.begin().await.unwrap();
+    let late = publish_in(&mut slow, a, &draft("迟到提交的政务公开文件", "", "迟到")).await;
+    // B commits a higher id first.
+    let early = publish(&t.db, b, &draft("先提交的政务公开文件", "", "先到")).await;
+    node.catch_up().await.unwrap();
+    assert_eq!(ids(&node, "政务公开"), [early]);
+    let blocked = node.status().cursor;
+    // Now A commits: the next pass finds it although its id is below B's.
+    slow.commit().await.unwrap();
+    node.catch_up().await.unwrap();
+    let mut found = ids(&node, "政务公开");
+    found.sort();
+    assert_eq!(found, [late.min(early), late.max(early)]);
+    assert!(
+        node.status().cursor > blocked,
+        "the cursor moves once the gap is filled"
+    );
+
+    // A rolled-back transaction leaves a gap for good: once old, the cursor passes it.
+    let node = node.with_gap_grace(chrono::Duration::zero());
+    let mut rolled = t.db.begin().await.unwrap();
+    publish_in(&mut rolled, a, &draft("回滚的文件", "", "回滚")).await;
+    rolled.rollback().await.unwrap();
+    let after = publish(&t.db, b, &draft("回滚之后的文件", "", "之后")).await;
+    node.catch_up().await.unwrap();
+    assert_eq!(ids(&node, "之后"), [after]);
+    assert_eq!(node.status().lag(), 0, "{:?}", node.status());
+    let _ = Kind::Document;
+}
