@@ -401,3 +401,39 @@ test('依申请公开: apply without JavaScript, confirm, keep the code and key,
   await axe(js, 'request page');
   await js.context().close();
 });
+
+test('一网通查: search from the header without JavaScript, in traditional characters, filters as links, accessible on a phone', async () => {
+  // The node rebuilds its index at start: wait until it has caught up.
+  for (let i = 0; i < 100; i++) {
+    const ready = await (await fetch(base + '/readyz')).json();
+    if (ready.search && ready.search.documents > 0 && ready.search.lag === 0) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const plain = await newPage({ javaScriptEnabled: false });
+  await plain.goto(base + '/');
+  await plain.fill('#site-q', '政務公開');
+  await Promise.all([plain.waitForURL(/\/search\?q=/), plain.press('#site-q', 'Enter')]);
+  const main = await plain.textContent('main');
+  assert.match(main, /找到 \d+ 条结果/);
+  assert.match(await plain.locator('.hit-list h3 a').first().textContent(), /政务公开/);
+  assert.ok(await plain.locator('.hit-list mark').count() > 0, 'matches are marked');
+  // A facet is a plain link that narrows the results.
+  await Promise.all([plain.waitForURL(/kind=gazette/), plain.locator('aside.facets').getByRole('link', { name: '政府公报' }).click()]);
+  assert.match(await plain.textContent('main'), /找到 \d+ 条结果/);
+  for (const kind of await plain.locator('.hit-list .meta').allTextContents()) {
+    assert.ok(kind.startsWith('政府公报'), `only gazette issues: ${kind}`);
+  }
+  await plain.context().close();
+
+  const phone = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+  await phone.goto(base + '/search?q=' + encodeURIComponent('依申请公开'));
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling on a phone (overflow ${overflow}px)`);
+  await axe(phone, 'search results');
+  // An empty query is refused with a message, not an error page.
+  const res = await phone.goto(base + '/search?q=+&page=1');
+  assert.equal(res.status(), 422);
+  assert.match(await phone.getByRole('alert').textContent(), /请输入检索词/);
+  await axe(phone, 'search with an error');
+  await phone.context().close();
+});

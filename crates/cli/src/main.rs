@@ -67,6 +67,8 @@ enum Cmd {
         #[command(subcommand)]
         cmd: CalendarCmd,
     },
+    /// Rebuild this node's search index from the database (with a progress bar).
+    Reindex,
 }
 
 #[derive(Subcommand)]
@@ -223,6 +225,7 @@ async fn run(cmd: Cmd, mut cfg: Config) -> Result<ExitCode, DomainError> {
         } => {
             return calendar_check::run(&cfg, year, strict).await;
         }
+        Cmd::Reindex => reindex(&cfg).await?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -327,6 +330,12 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), DomainError> {
     );
     tracing::info!(%addr, backend = db.backend().name(), "listening");
     tokio::spawn(housekeeping(db.clone()));
+    let search = gongkai_search::Node::open(db.clone(), Some(search_dir(&cfg)))?;
+    tokio::spawn(
+        search
+            .clone()
+            .run(std::time::Duration::from_secs(1), std::future::pending()),
+    );
     if let Some(url) = &cfg.public_url {
         // Notices to applicants link to the tracking page with it.
         gongkai_store::settings::set(
@@ -348,9 +357,40 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), DomainError> {
             "smtp_url not set: applicants' e-mail stays queued (sent once configured, up to 7 days old)"
         ),
     }
-    gongkai_web::serve(listener, AppState::new(db.clone(), web), shutdown_signal())
-        .await
-        .map_err(|e| DomainError::unavailable(format!("服务异常退出:{e}")))?;
+    gongkai_web::serve(
+        listener,
+        AppState::new(db.clone(), web).with_search(search),
+        shutdown_signal(),
+    )
+    .await
+    .map_err(|e| DomainError::unavailable(format!("服务异常退出:{e}")))?;
+    db.close().await;
+    Ok(())
+}
+
+/// Each node keeps its own search index beside its data.
+fn search_dir(cfg: &Config) -> PathBuf {
+    cfg.data_dir.join("search-index")
+}
+
+/// `gongkai reindex`: a full rebuild with a progress bar; the serving node picks the new
+/// index up on its next start (or rebuilds by itself when the analysis changed).
+async fn reindex(cfg: &Config) -> Result<(), DomainError> {
+    let db = open_migrated(cfg).await?;
+    let node = gongkai_search::Node::open(db.clone(), Some(search_dir(cfg)))?;
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} 已索引 {pos} 条 ({per_sec}) {elapsed}")
+            .map_err(|e| DomainError::unavailable(e.to_string()))?,
+    );
+    let started = std::time::Instant::now();
+    let n = node.rebuild(|n| bar.set_position(n)).await?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "检索索引已重建:{n} 条,用时 {secs:.1} 秒({:.0} 条/秒)",
+        n as f64 / secs.max(0.001)
+    );
     db.close().await;
     Ok(())
 }

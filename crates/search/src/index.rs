@@ -163,9 +163,16 @@ fn from_day_number(n: i64) -> Option<NaiveDate> {
     NaiveDate::default().checked_add_signed(chrono::Duration::try_days(n)?)
 }
 
-/// Facet paths cannot hold '/'; topics are "一级\二级" already.
+/// Facet paths cannot hold '/'. A topic "一级\二级" is a two-level path, so filtering on the
+/// first level finds both.
 fn facet(kind: &str, value: &str) -> Facet {
-    Facet::from_path([kind, &value.replace('/', "／")])
+    let mut path = vec![kind.to_string()];
+    if kind == "topic" {
+        path.extend(value.split('\\').map(|p| p.replace('/', "／")));
+    } else {
+        path.push(value.replace('/', "／"));
+    }
+    Facet::from_path(path)
 }
 
 /// A search over the index: query, filters, order and page.
@@ -623,7 +630,9 @@ impl Writer {
             d.add_i64(f.date, i64::MIN);
         }
         d.add_facet(f.facets, facet("kind", e.kind.as_str()));
-        d.add_facet(f.facets, facet("agency", &e.agency_code));
+        if !e.agency_code.is_empty() {
+            d.add_facet(f.facets, facet("agency", &e.agency_code));
+        }
         if let Some(date) = e.date {
             d.add_facet(
                 f.facets,
@@ -826,6 +835,15 @@ mod tests {
         s.agency = Some("YX0201".into());
         assert_eq!(index.search(&s).unwrap().total, 0);
         s.agency = None;
+        s.topic = Some("综合政务".into());
+        assert_eq!(
+            index.search(&s).unwrap().total,
+            1,
+            "the first level finds the second"
+        );
+        s.topic = Some("综合政务\\其他".into());
+        assert_eq!(index.search(&s).unwrap().total, 0);
+        s.topic = None;
         s.kind = Some(Kind::Interpretation);
         s.year = Some(2024);
         assert_eq!(index.search(&s).unwrap().total, 1);

@@ -56,10 +56,21 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         }
         Err(e) => warnings.push(format!("database: {e}")),
     }
+    // Search lag is reported, not a reason to take the node out: it serves the index it has.
+    let search = state.search.as_ref().map(|node| {
+        let s = node.status();
+        if let Some(e) = &s.last_error {
+            warnings.push(format!("search indexer: {e}"));
+        }
+        if s.rebuilding.is_some() {
+            warnings.push("search index is being rebuilt; results come from the previous index".into());
+        }
+        json!({"cursor": s.cursor, "head": s.head, "lag": s.lag(), "documents": s.documents, "rebuilding": s.rebuilding})
+    });
     (
         StatusCode::OK,
         Json(
-            json!({"status": "ready", "database": backend, "schema_version": version, "warnings": warnings}),
+            json!({"status": "ready", "database": backend, "schema_version": version, "search": search, "warnings": warnings}),
         ),
     )
 }

@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod page_cache;
 pub mod pages;
 pub mod pdf;
+pub mod search_query;
 pub mod session;
 pub mod state;
 pub mod views;
@@ -32,7 +33,7 @@ pub use state::{AppState, WebConfig};
 pub fn router(state: AppState) -> Router {
     use pages::{
         admin, attachments, auth, catalogue, documents, gazette, office, office_requests, public,
-        requests,
+        requests, search,
     };
     let limit = state.config.max_body_bytes;
     // Uploads get their own, larger limit (the file plus the rest of the form); every other
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .route("/agencies", get(public::agency_list))
         .route("/agencies/{code}", get(public::agency))
         .route("/documents", get(public::document_list))
+        .route("/search", get(search::search_page))
         .route("/feeds/documents.atom", get(feeds::site_feed))
         .route(
             "/feeds/interpretations.atom",
@@ -172,6 +174,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/documents/{id}/actions", post(api::document_action))
         .route("/api/openapi.json", get(openapi::document))
+        .route("/api/v1/search", get(search::api))
         .route("/api/v1/applications", post(api_requests::create))
         .route("/api/v1/applications/{code}", get(api_requests::get))
         .route(

@@ -53,6 +53,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub pages: Arc<crate::page_cache::PageCache>,
     pub pdf_font: Option<Arc<crate::pdf::font::Typeface>>,
+    /// This node's search index and indexer; `None` until attached.
+    pub search: Option<Arc<gongkai_search::Node>>,
 }
 
 impl AppState {
@@ -77,6 +79,13 @@ impl AppState {
             config: Arc::new(config),
             pages: Arc::default(),
             pdf_font,
+            search: None,
         }
+    }
+
+    /// Serves searches from `node` (whose indexer the caller runs).
+    pub fn with_search(mut self, node: Arc<gongkai_search::Node>) -> Self {
+        self.search = Some(node);
+        self
     }
 }

@@ -57,6 +57,8 @@ mod mail;
 mod portal;
 #[path = "web/requests.rs"]
 mod requests;
+#[path = "web/search.rs"]
+mod search;
 
 /// A bad form submission: its fields, the expected status and a phrase of the message.
 type BadCase<'a> = (Vec<(&'a str, &'a str)>, u16, &'a str);
@@ -68,6 +70,8 @@ struct App {
     t: TestDb,
     doc_id: i64,
     draft_id: i64,
+    /// The node's search; tests bring it up to date with [`App::indexed`].
+    node: std::sync::Arc<gongkai_search::Node>,
 }
 
 impl App {
@@ -145,7 +149,8 @@ impl App {
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState::new(t.db.clone(), config);
+        let node = gongkai_search::Node::open(t.db.clone(), None).unwrap();
+        let state = AppState::new(t.db.clone(), config).with_search(node.clone());
         tokio::spawn(gongkai_web::serve(listener, state, std::future::pending()));
         // A draft of the same agency: never visible to the public.
         let draft_input = DocumentInput {
@@ -163,6 +168,7 @@ impl App {
             t,
             doc_id,
             draft_id,
+            node,
         }
     }
 
@@ -219,6 +225,11 @@ impl App {
             .await
             .unwrap()
             .status()
+    }
+
+    /// Indexes everything the outbox announced so far.
+    async fn indexed(&self) {
+        while self.node.catch_up().await.unwrap() > 0 {}
     }
 
     async fn count(&self, table: &str) -> i64 {

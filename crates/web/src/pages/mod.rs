@@ -29,6 +29,7 @@ pub mod office;
 pub mod office_requests;
 pub mod public;
 pub mod requests;
+pub mod search;
 
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
