@@ -7,7 +7,9 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{
     FAST, Facet, FacetOptions, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions, Value,
@@ -452,14 +454,15 @@ impl SearchIndex {
         let matched: Box<dyn Query> = match &p.doc_number {
             Some(number) => Box::new(BooleanQuery::new(vec![
                 (Occur::Should, text),
+                // A constant far above any text score: the document with this 文号 is first.
                 (
                     Occur::Should,
-                    Box::new(BoostQuery::new(
+                    Box::new(ConstScoreQuery::new(
                         Box::new(TermQuery::new(
                             Term::from_field_text(self.fields.doc_number, number),
                             IndexRecordOption::Basic,
                         )),
-                        50.0,
+                        1.0e6,
                     )),
                 ),
             ])),

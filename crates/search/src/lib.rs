@@ -2,6 +2,7 @@
 //! indexer that keeps each node's index in step with the database through the outbox.
 
 pub mod analysis;
+pub mod corpus;
 pub mod index;
 pub mod indexer;
 pub mod query;

@@ -310,3 +310,6 @@ async fn postgres_a_late_commit_below_the_cursor_is_not_skipped() {
     assert_eq!(node.status().lag(), 0, "{:?}", node.status());
     let _ = Kind::Document;
 }
+
+#[path = "search/relevance.rs"]
+mod relevance;
