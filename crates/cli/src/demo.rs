@@ -323,8 +323,54 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
         .await?
         .ok_or_else(|| DomainError::unavailable("demo staff user missing"))?;
     crate::demo_requests::load(&mut tx, &actor, &office, education, staff.id, today).await?;
+    answers(&mut tx, &actor, &office).await?;
     tx.commit().await?;
     Ok(logins)
+}
+
+/// 一网通答: the questions the office answers most, shown above search results.
+async fn answers(
+    tx: &mut gongkai_store::Tx,
+    actor: &Actor,
+    office: &Principal,
+) -> Result<(), DomainError> {
+    use gongkai_domain::answer::{AnswerDraft, AnswerInput};
+    let agency = agency_id(tx, "YX0100").await?;
+    for (question, answer, published) in [
+        (
+            "如何申请政府信息公开?",
+            "公民、法人或者其他组织可以在本平台“申请公开”栏目在线提交申请,无需注册;也可以当面、邮寄或传真提交。提交后会得到查询码和查询密钥,凭此查询办理进度和答复。",
+            true,
+        ),
+        (
+            "申请政府信息公开收费吗?",
+            "一般不收费。同一申请人一个月内申请件数明显超过合理范围,或者申请公开的信息量较大的,行政机关可以依照国办函〔2020〕109号收取信息处理费:按件计收的,每月10件以内免费;按量计收的,30页以内免费。",
+            true,
+        ),
+        (
+            "提出申请后多久能收到答复?",
+            "能够当场答复的,当场答复;不能当场答复的,自收到申请之日起20个工作日内答复,经负责人同意可以延长不超过20个工作日。需要补正、征求第三方或其他机关意见的时间不计算在内。",
+            true,
+        ),
+        (
+            "(草稿)政府信息公开年度报告何时发布?",
+            "每年1月31日前发布上一年度报告。",
+            false,
+        ),
+    ] {
+        let d = AnswerDraft::parse(&AnswerInput {
+            question: question.into(),
+            answer: answer.into(),
+            documents: String::new(),
+            published: if published {
+                "on".into()
+            } else {
+                String::new()
+            },
+        })?;
+        gongkai_store::answers::create(tx, actor, office, agency, &d).await?;
+    }
+    Ok(())
 }
 
 async fn agency_id(tx: &mut gongkai_store::Tx, code: &str) -> Result<i64, DomainError> {

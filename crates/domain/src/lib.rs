@@ -4,6 +4,7 @@
 mod labelled;
 
 pub mod agency;
+pub mod answer;
 pub mod attachment;
 pub mod calendar;
 pub mod error;

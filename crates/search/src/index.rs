@@ -316,6 +316,15 @@ impl SearchIndex {
             .is_some_and(|c| c.analysis == ANALYSIS_VERSION))
     }
 
+    /// A writer with a large buffer, for building a whole index.
+    pub fn bulk_writer(&self) -> R<Writer> {
+        let writer = self.index.writer(400_000_000).map_err(err)?;
+        Ok(Writer {
+            writer,
+            fields: self.fields,
+        })
+    }
+
     pub fn writer(&self) -> R<Writer> {
         let writer = self.index.writer(50_000_000).map_err(err)?;
         Ok(Writer {
@@ -473,6 +482,125 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(all))
     }
 
+    /// Loads and highlights the hits at `addresses`.
+    fn hits(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        addresses: Vec<(f32, DocAddress)>,
+    ) -> R<Vec<Hit>> {
+        let f = self.fields;
+        let mut body_snippets =
+            SnippetGenerator::create(searcher, query, f.body_bigrams).map_err(err)?;
+        body_snippets.set_max_num_chars(120);
+        let mut title_snippets =
+            SnippetGenerator::create(searcher, query, f.title_bigrams).map_err(err)?;
+        title_snippets.set_max_num_chars(300);
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (score, address) in addresses {
+            let d: TantivyDocument = searcher.doc(address).map_err(err)?;
+            let text = |field| {
+                d.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let key = text(f.key);
+            let Some((kind, id)) = key
+                .split_once(':')
+                .and_then(|(k, i)| Some((Kind::parse(k)?, i.parse().ok()?)))
+            else {
+                continue;
+            };
+            let title = text(f.title);
+            let body = text(f.body);
+            let t = title_snippets.snippet(&title);
+            let title_html = mark(&title, t.highlighted());
+            let b = body_snippets.snippet(&body);
+            let snippet_html = if b.fragment().is_empty() {
+                escape(&body.chars().take(120).collect::<String>())
+            } else {
+                mark(b.fragment(), b.highlighted())
+            };
+            let date = d
+                .get_first(f.date)
+                .and_then(|v| v.as_i64())
+                .and_then(from_day_number);
+            let number = text(f.doc_number);
+            hits.push(Hit {
+                kind,
+                id,
+                url: text(f.url),
+                title,
+                title_html,
+                snippet_html,
+                agency_name: text(f.agency_name),
+                doc_number: (!number.is_empty()).then_some(number),
+                date,
+                score,
+            });
+        }
+        Ok(hits)
+    }
+
+    /// The Q&A entries that best answer a question typed into the search box: most of its
+    /// words must appear, the question's own words count most.
+    pub fn answers(&self, text: &str, limit: usize) -> R<Vec<Hit>> {
+        let f = self.fields;
+        let mut seen = std::collections::BTreeSet::new();
+        let words: Vec<String> = analysis::words(text)
+            .into_iter()
+            .map(|t| t.text)
+            .filter(|w| seen.insert(w.clone()))
+            .collect();
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let per_word: Vec<(Occur, Box<dyn Query>)> = words
+            .iter()
+            .map(|w| {
+                let term = |field| -> Box<dyn Query> {
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, w),
+                        IndexRecordOption::WithFreqs,
+                    ))
+                };
+                let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(term(f.title_words), 3.0)),
+                    ),
+                    (Occur::Should, term(f.body_words)),
+                ]));
+                (Occur::Should, either)
+            })
+            .collect();
+        let needed = words.len().div_ceil(2);
+        let query: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(BooleanQuery::with_minimum_required_clauses(
+                    per_word, needed,
+                )),
+            ),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_facet(f.facets, &facet("kind", Kind::Answer.as_str())),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+        ]));
+        let searcher = self.reader.searcher();
+        let top = searcher
+            .search(
+                &query,
+                &TopDocs::with_limit(limit.clamp(1, 5)).order_by_score(),
+            )
+            .map_err(err)?;
+        self.hits(&searcher, &*query, top)
+    }
+
     pub fn search(&self, s: &Search) -> R<Results> {
         let per_page = s.per_page.clamp(1, 50);
         let page = s.page.max(1);
@@ -522,57 +650,7 @@ impl SearchIndex {
                 )
                 .map_err(err)?
         };
-        let f = self.fields;
-        let mut body_snippets =
-            SnippetGenerator::create(&searcher, &*query, f.body_bigrams).map_err(err)?;
-        body_snippets.set_max_num_chars(120);
-        let mut title_snippets =
-            SnippetGenerator::create(&searcher, &*query, f.title_bigrams).map_err(err)?;
-        title_snippets.set_max_num_chars(300);
-        let mut hits = Vec::with_capacity(addresses.len());
-        for (score, address) in addresses {
-            let d: TantivyDocument = searcher.doc(address).map_err(err)?;
-            let text = |field| {
-                d.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            let key = text(f.key);
-            let Some((kind, id)) = key
-                .split_once(':')
-                .and_then(|(k, i)| Some((Kind::parse(k)?, i.parse().ok()?)))
-            else {
-                continue;
-            };
-            let title = text(f.title);
-            let body = text(f.body);
-            let t = title_snippets.snippet(&title);
-            let title_html = mark(&title, t.highlighted());
-            let b = body_snippets.snippet(&body);
-            let snippet_html = if b.fragment().is_empty() {
-                escape(&body.chars().take(120).collect::<String>())
-            } else {
-                mark(b.fragment(), b.highlighted())
-            };
-            let date = d
-                .get_first(f.date)
-                .and_then(|v| v.as_i64())
-                .and_then(from_day_number);
-            let number = text(f.doc_number);
-            hits.push(Hit {
-                kind,
-                id,
-                url: text(f.url),
-                title,
-                title_html,
-                snippet_html,
-                agency_name: text(f.agency_name),
-                doc_number: (!number.is_empty()).then_some(number),
-                date,
-                score,
-            });
-        }
+        let hits = self.hits(&searcher, &*query, addresses)?;
         let facets = FACETS
             .iter()
             .map(|name| {
@@ -787,6 +865,30 @@ mod tests {
             "an exclusion removes"
         );
         assert!(ids(&index, "ＡＢＣ不存在的词").is_empty());
+    }
+
+    #[test]
+    fn a_typed_question_finds_the_answer_entry() {
+        let index = corpus();
+        let mut w = index.writer().unwrap();
+        let mut qa = entry(
+            9,
+            "如何申请政府信息公开?",
+            "您可以在本平台“申请公开”栏目在线提交申请,无需注册。",
+        );
+        qa.kind = Kind::Answer;
+        w.upsert(&qa).unwrap();
+        w.commit(44).unwrap();
+        index.refresh().unwrap();
+        let got = index.answers("怎样在网上申请信息公开", 3).unwrap();
+        assert_eq!(got.iter().map(|h| h.id).collect::<Vec<_>>(), [9]);
+        assert_eq!(got[0].kind, Kind::Answer);
+        assert!(
+            index.answers("义务教育招生计划", 3).unwrap().is_empty(),
+            "unrelated: none"
+        );
+        // Answers are results of their own kind, too.
+        assert!(ids(&index, "申请公开").contains(&9));
     }
 
     #[test]

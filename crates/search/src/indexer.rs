@@ -249,7 +249,7 @@ impl Node {
             }
             None => (SearchIndex::in_memory()?, None),
         };
-        let mut writer = fresh.writer()?;
+        let mut writer = fresh.bulk_writer()?;
         let mut count = 0u64;
         let mut c = self.db.conn().await?;
         sources::all_public(&mut c, 500, |batch| {

@@ -3,7 +3,7 @@
 //! happened in between, and applying a change twice is harmless.
 
 use gongkai_domain::DomainError;
-use gongkai_store::{Exec, agencies, documents, gazette, interpretations};
+use gongkai_store::{Exec, agencies, answers, documents, gazette, interpretations};
 
 use crate::index::{Entry, Kind};
 
@@ -99,6 +99,31 @@ async fn gazette_issue(e: &mut impl Exec, id: i64) -> R<Change> {
     })))
 }
 
+async fn answer(e: &mut impl Exec, id: i64) -> R<Change> {
+    let Some(a) = answers::public_get(e, id).await? else {
+        return Ok(Change::Delete(Kind::Answer, id));
+    };
+    let mut body = a.answer;
+    for (_, _, title) in &a.documents {
+        body.push('\n');
+        body.push_str(title);
+    }
+    Ok(Change::Upsert(Box::new(Entry {
+        kind: Kind::Answer,
+        id,
+        url: format!("/answers/{id}"),
+        title: a.question,
+        body,
+        doc_number: None,
+        agency_code: a.agency_code,
+        agency_name: a.agency_name,
+        topic: None,
+        doc_kind: None,
+        validity: None,
+        date: Some(a.updated_at.date_naive()),
+    })))
+}
+
 /// The changes an outbox entry about `entity_type` `entity_id` calls for; unknown types (an
 /// agency, the calendar) need none.
 pub async fn changes_for(e: &mut impl Exec, entity_type: &str, entity_id: &str) -> R<Vec<Change>> {
@@ -116,6 +141,7 @@ pub async fn changes_for(e: &mut impl Exec, entity_type: &str, entity_id: &str) 
         }
         "interpretation" => vec![interpretation(e, id).await?],
         "gazette_issue" => vec![gazette_issue(e, id).await?],
+        "answer" => vec![answer(e, id).await?],
         _ => Vec::new(),
     })
 }
@@ -153,6 +179,17 @@ pub async fn all_public<E: Exec>(
         let mut changes = Vec::with_capacity(ids.len());
         for id in ids {
             changes.push(interpretation(e, id).await?);
+        }
+        each(upserts(changes))?;
+        after = last;
+    }
+    let mut after = 0;
+    loop {
+        let ids = answers::ids_after(e, after, batch).await?;
+        let Some(&last) = ids.last() else { break };
+        let mut changes = Vec::with_capacity(ids.len());
+        for id in ids {
+            changes.push(answer(e, id).await?);
         }
         each(upserts(changes))?;
         after = last;

@@ -3,6 +3,7 @@
 //! its audit entry and outbox event in the same transaction.
 
 pub mod agencies;
+pub mod answers;
 pub mod attachments;
 pub mod audit;
 pub mod calendar;

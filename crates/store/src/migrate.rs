@@ -100,6 +100,13 @@ pub const MIGRATIONS: &[Migration] = &[
             "../migrations/0010_mail_transfer.sql"
         ))],
     },
+    Migration {
+        version: 11,
+        name: "answers",
+        steps: &[Step::Portable(include_str!(
+            "../migrations/0011_answers.sql"
+        ))],
+    },
 ];
 
 /// Expands the type tokens for one backend.

@@ -32,8 +32,8 @@ pub use state::{AppState, WebConfig};
 
 pub fn router(state: AppState) -> Router {
     use pages::{
-        admin, attachments, auth, catalogue, documents, gazette, office, office_requests, public,
-        requests, search,
+        admin, answers, attachments, auth, catalogue, documents, gazette, office, office_requests,
+        public, requests, search,
     };
     let limit = state.config.max_body_bytes;
     // Uploads get their own, larger limit (the file plus the rest of the form); every other
@@ -56,6 +56,15 @@ pub fn router(state: AppState) -> Router {
         .route("/agencies/{code}", get(public::agency))
         .route("/documents", get(public::document_list))
         .route("/search", get(search::search_page))
+        .route("/answers/{id}", get(answers::public))
+        .route(
+            "/office/answers",
+            get(answers::office).post(answers::create),
+        )
+        .route(
+            "/office/answers/{id}",
+            get(answers::edit_form).post(answers::update),
+        )
         .route("/feeds/documents.atom", get(feeds::site_feed))
         .route(
             "/feeds/interpretations.atom",

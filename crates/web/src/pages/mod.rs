@@ -20,6 +20,7 @@ macro_rules! choices {
 }
 
 pub mod admin;
+pub mod answers;
 pub mod attachments;
 pub mod auth;
 pub mod catalogue;

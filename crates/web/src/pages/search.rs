@@ -36,6 +36,8 @@ struct SearchPage {
     p: SearchParams,
     error: Option<String>,
     results: Option<Results>,
+    /// 一网通答: entries answering the typed question, shown above the results.
+    answers: Vec<gongkai_search::Hit>,
     facets: Vec<FacetGroup>,
     page: usize,
     pages: usize,
@@ -131,6 +133,13 @@ pub async fn search_page(
         }
         Err(e) => return Err(AppError(e)),
     };
+    // Answers are offered on the first page of an unfiltered search.
+    let answers = match (&found, state.search.as_ref()) {
+        (Some((s, _)), Some(node)) if s.page == 1 && s.kind.is_none() => {
+            node.index().answers(&s.parsed.text, 2)?
+        }
+        _ => Vec::new(),
+    };
     let (page_no, pages, facets, results) = match found {
         Some((s, r)) => {
             let pages = r
@@ -160,6 +169,7 @@ pub async fn search_page(
             p,
             error,
             results,
+            answers,
             facets,
             page: page_no,
             pages,

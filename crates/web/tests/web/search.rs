@@ -3,7 +3,115 @@
 
 use super::*;
 
-both!(the_search_page_and_api_find_public_documents_only);
+both!(
+    the_search_page_and_api_find_public_documents_only,
+    answers_kept_by_the_office_show_above_the_results,
+);
+
+async fn answers_kept_by_the_office_show_above_the_results(app: App) {
+    let office = app.login("office").await;
+    let csrf = app.csrf(&office, "/office/answers").await;
+    let post = |path: String, fields: Vec<(&'static str, &'static str)>| {
+        let (c, url, csrf) = (office.clone(), app.url(&path), csrf.clone());
+        async move {
+            let mut form = vec![("csrf", csrf.as_str())];
+            form.extend(fields);
+            c.post(url).form(&form).send().await.unwrap()
+        }
+    };
+    let good = vec![
+        ("agency", "YX0201"),
+        ("question", "如何申请政府信息公开?"),
+        (
+            "answer",
+            "可以在本平台“申请公开”栏目在线提交申请,无需注册。",
+        ),
+        ("published", "on"),
+    ];
+    // Bad input: the form again with the message, nothing stored.
+    for (field, value, message) in [
+        ("question", "问", "问题"),
+        (
+            "documents",
+            "NOPE/2024-00001",
+            "没有索引号为“NOPE/2024-00001”的文件",
+        ),
+        ("answer", "<script>alert(1)</script>答复", "脚本"),
+    ] {
+        let mut fields: Vec<_> = good.iter().copied().filter(|(k, _)| *k != field).collect();
+        fields.push((field, value));
+        let res = post("/office/answers".into(), fields).await;
+        assert_eq!(res.status(), 422, "{field}");
+        assert!(
+            res.text().await.unwrap().contains(message),
+            "{field}: {message}"
+        );
+    }
+    assert_eq!(app.count("answers").await, 0);
+    let res = post("/office/answers".into(), good.clone()).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let edit = res.headers()["location"].to_str().unwrap().to_string();
+    let id = edit.rsplit('/').next().unwrap().to_string();
+    app.indexed().await;
+
+    let c = app.client();
+    let html = c
+        .get(app.url(
+            "/search?q=%E6%80%8E%E6%A0%B7%E7%94%B3%E8%AF%B7%E4%BF%A1%E6%81%AF%E5%85%AC%E5%BC%80",
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("一网通答") && html.contains(&format!("href=\"/answers/{id}\"")),
+        "a typed question shows the answer above the results"
+    );
+    let page = c
+        .get(app.url(&format!("/answers/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("无需注册"));
+    // Another agency's staff do not edit it.
+    let other = app.login("staff2").await;
+    assert_eq!(
+        other.get(app.url(&edit)).send().await.unwrap().status(),
+        404
+    );
+    // Unpublished: gone from the page and the search.
+    let mut fields: Vec<_> = good
+        .iter()
+        .copied()
+        .filter(|(k, _)| *k != "published")
+        .collect();
+    fields.retain(|(k, _)| *k != "agency");
+    let res = post(edit.clone(), fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    app.indexed().await;
+    assert_eq!(
+        c.get(app.url(&format!("/answers/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let html = c
+        .get(app.url(
+            "/search?q=%E6%80%8E%E6%A0%B7%E7%94%B3%E8%AF%B7%E4%BF%A1%E6%81%AF%E5%85%AC%E5%BC%80",
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains(&format!("/answers/{id}")));
+}
 
 async fn the_search_page_and_api_find_public_documents_only(app: App) {
     app.indexed().await;
@@ -45,6 +153,17 @@ async fn the_search_page_and_api_find_public_documents_only(app: App) {
     assert!(html.contains("云溪区发展和改革委员会") && html.contains("agency=YX0201"));
     let (_, html) = get(app.url(&format!("/search?{}&agency=YX0202", q("政务公开")))).await;
     assert!(html.contains("找到 0 条结果"));
+
+    // Each agency's column searches within that agency.
+    let (_, html) = get(app.url("/agencies/YX0201")).await;
+    assert!(
+        html.contains("action=\"/search\"") && html.contains("name=\"agency\" value=\"YX0201\"")
+    );
+    let (_, html) = get(app.url(&format!("/search?{}&agency=YX0201", q("政务公开")))).await;
+    assert!(
+        html.contains(&doc) && html.contains("aria-current=\"true\""),
+        "the filter shows as chosen"
+    );
 
     // The query is echoed safely.
     let (status, html) = get(app.url(&format!("/search?{}", q("<script>alert(1)</script>")))).await;

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Benchmark: gongkai's Chinese search (tantivy with jieba words + CJK bigrams) against SQLite
+# FTS5 with the trigram tokenizer, in the same run, over the same corpus: DOCS documents
+# re-sampled from the sentences of real government documents (demo/seeds) plus those documents
+# as known items. Prints build speed, p50/p99 of 16 fixed 2–4 character queries (top 10 with
+# snippets, in-process), the speed ratio and the known-item recall. Asserts nothing.
+#
+#   benches/search.sh                 # 100,000 documents
+#   DOCS=1000000 benches/search.sh    # the quality.md target size
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DOCS="${DOCS:-100000}" cargo bench --locked -p gongkai-search --bench search

@@ -1,0 +1,295 @@
+//! Search benchmark (not a test): builds an index of DOCS documents re-sampled from the
+//! sentences of real government documents (the demo seeds, plus the seeds themselves as known
+//! items), then runs a fixed set of 2–4 character queries, and does the same with SQLite FTS5
+//! (trigram tokenizer) over the same corpus in the same run. Prints build speed, p50/p99
+//! latency, the speed ratio and each engine's recall on the known items. Asserts nothing.
+//!
+//!   DOCS=1000000 cargo bench -p gongkai-search --bench search      (benches/search.sh)
+
+use std::time::{Duration, Instant};
+
+use gongkai_search::corpus::{Rng, resampled, sentences};
+use gongkai_search::query::parse;
+use gongkai_search::{Entry, Kind, Search, SearchIndex};
+use sqlx::{Connection, Row};
+
+const QUERIES: [&str; 16] = [
+    "公开",
+    "政务",
+    "信息",
+    "解读",
+    "脱贫",
+    "招标",
+    "网站",
+    "依申请",
+    "政务公开",
+    "信息公开",
+    "年度报告",
+    "政策解读",
+    "主动公开",
+    "办事指南",
+    "双随机",
+    "营商环境",
+];
+
+/// Known items: query → the seed it must find (ids 1..=5).
+const KNOWN: [(&str, i64); 10] = [
+    ("嘉府办发〔2021〕18号", 2),
+    ("沪委办发〔2017〕14号", 5),
+    ("嘉定区政务公开工作要点", 2),
+    ("松江区政务公开工作要点", 1),
+    ("双城区政务公开工作要点", 3),
+    ("杨浦区 年度报告", 4),
+    ("松江區政務公開工作要點", 1),
+    ("全面推进政务公开工作的实施意见", 5),
+    ("松江", 1),
+    ("嘉定", 2),
+];
+
+fn seeds() -> Vec<Entry> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/seeds");
+    let titles = [
+        (
+            "000_bc04e441d24dcaac.txt",
+            "2018年松江区政务公开工作要点",
+            None,
+        ),
+        (
+            "001_fedb41de06f635a6.txt",
+            "上海市嘉定区人民政府办公室关于印发《2021年上海市嘉定区政务公开工作要点》的通知",
+            Some("嘉府办发〔2021〕18号"),
+        ),
+        (
+            "002_4ed54002f05e18c6.txt",
+            "2017年双城区政务公开工作要点",
+            None,
+        ),
+        (
+            "003_e12181306ca0a942.txt",
+            "2018年楊浦區政府信息公開工作年度報告",
+            None,
+        ),
+        (
+            "004_4ec3008c1d2e73c8.txt",
+            "中共上海市委办公厅 上海市人民政府办公厅印发《关于全面推进政务公开工作的实施意见》的通知",
+            Some("沪委办发〔2017〕14号"),
+        ),
+    ];
+    titles
+        .iter()
+        .enumerate()
+        .map(|(i, (file, title, number))| Entry {
+            kind: Kind::Document,
+            id: i as i64 + 1,
+            title: title.to_string(),
+            body: std::fs::read_to_string(dir.join(file)).expect("seed file"),
+            url: String::new(),
+            doc_number: number.map(String::from),
+            agency_code: "YX0100".into(),
+            agency_name: String::new(),
+            topic: None,
+            doc_kind: None,
+            validity: None,
+            date: None,
+        })
+        .collect()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// FTS5 wants a phrase in double quotes; the 文号 brackets are plain characters inside one.
+fn fts_query(q: &str) -> String {
+    q.split_whitespace()
+        .map(|t| format!("\"{}\"", t.replace('"', "")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let docs: i64 = std::env::var("DOCS")
+        .ok()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(100_000);
+    let reps: usize = std::env::var("REPS")
+        .ok()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(20);
+    let seeds = seeds();
+    let pool: Vec<String> = seeds.iter().flat_map(|s| sentences(&s.body)).collect();
+    let sentence_count = pool.len();
+    // The same documents, in the same order, every time it is called.
+    let pool = &pool;
+    let corpus = || {
+        let mut rng = Rng::new(1_000_003);
+        seeds
+            .clone()
+            .into_iter()
+            .chain((0..docs).map(move |id| resampled(100 + id, pool, &mut rng)))
+    };
+    let work = std::env::temp_dir().join(format!("gongkai-search-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&work).unwrap();
+    println!(
+        "corpus: {} seed documents + {docs} re-sampled from their {} sentences",
+        seeds.len(),
+        sentence_count
+    );
+
+    // tantivy (gongkai's index).
+    gongkai_search::analysis::warm_up();
+    let index = SearchIndex::open(&work.join("tantivy")).unwrap();
+    let started = Instant::now();
+    {
+        let mut w = index.bulk_writer().unwrap();
+        for e in corpus() {
+            w.upsert(&e).unwrap();
+        }
+        w.commit(1).unwrap();
+    }
+    index.refresh().unwrap();
+    let tantivy_build = started.elapsed();
+    let total = docs + seeds.len() as i64;
+
+    // SQLite FTS5, trigram tokenizer, same rows.
+    let fts_path = work.join("fts.db");
+    let mut db =
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=rwc", fts_path.display()))
+            .await
+            .unwrap();
+    sqlx::query("PRAGMA journal_mode=WAL")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    sqlx::query("CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize='trigram')")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let mut rows = corpus().peekable();
+    while rows.peek().is_some() {
+        let mut tx = db.begin().await.unwrap();
+        for e in rows.by_ref().take(10_000) {
+            sqlx::query("INSERT INTO docs (rowid, title, body) VALUES (?, ?, ?)")
+                .bind(e.id)
+                .bind(e.title)
+                .bind(e.body)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+    let fts_build = started.elapsed();
+
+    // Queries: each engine answers each query `reps` times; the top 10.
+    let search = |q: &str| Search {
+        parsed: parse(q).unwrap(),
+        page: 1,
+        per_page: 10,
+        ..Search::default()
+    };
+    let mut t_times = Vec::new();
+    let mut t_hits = 0usize;
+    for _ in 0..reps {
+        for q in QUERIES {
+            let s = search(q);
+            let t = Instant::now();
+            let r = index.search(&s).unwrap();
+            t_times.push(t.elapsed());
+            t_hits += r.total.min(1);
+        }
+    }
+    let mut f_times = Vec::new();
+    let mut f_hits = 0usize;
+    for _ in 0..reps {
+        for q in QUERIES {
+            let t = Instant::now();
+            let r = sqlx::query(
+                "SELECT rowid, snippet(docs, 1, '<mark>', '</mark>', '…', 16) FROM docs \
+                 WHERE docs MATCH ? ORDER BY rank LIMIT 10",
+            )
+            .bind(fts_query(q))
+            .fetch_all(&mut db)
+            .await
+            .unwrap_or_default();
+            f_times.push(t.elapsed());
+            f_hits += r.len().min(1);
+        }
+    }
+    t_times.sort();
+    f_times.sort();
+
+    // Recall on the known items: found in the top 10.
+    let mut t_found = 0;
+    let mut f_found = 0;
+    for (q, id) in KNOWN {
+        let r = index.search(&search(q)).unwrap();
+        if r.hits.iter().any(|h| h.id == id) {
+            t_found += 1;
+        }
+        let rows = sqlx::query("SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 10")
+            .bind(fts_query(q))
+            .fetch_all(&mut db)
+            .await
+            .unwrap_or_default();
+        if rows.iter().any(|r| r.get::<i64, _>(0) == id) {
+            f_found += 1;
+        }
+    }
+    let size = walk;
+    println!(
+        "build: gongkai/tantivy {total} docs in {:.1} s = {:.0} docs/s; FTS5 trigram {:.1} s = {:.0} docs/s",
+        tantivy_build.as_secs_f64(),
+        total as f64 / tantivy_build.as_secs_f64(),
+        fts_build.as_secs_f64(),
+        total as f64 / fts_build.as_secs_f64()
+    );
+    println!(
+        "index size: tantivy {:.0} MiB, FTS5 {:.0} MiB",
+        size(&work.join("tantivy")) as f64 / 1048576.0,
+        size(&fts_path) as f64 / 1048576.0
+    );
+    println!(
+        "queries ({} × {reps}, top 10 with snippets): gongkai p50 {:.2} ms p99 {:.2} ms; FTS5 p50 {:.2} ms p99 {:.2} ms",
+        QUERIES.len(),
+        ms(percentile(&t_times, 0.5)),
+        ms(percentile(&t_times, 0.99)),
+        ms(percentile(&f_times, 0.5)),
+        ms(percentile(&f_times, 0.99)),
+    );
+    println!(
+        "speed ratio (FTS5 / gongkai): p50 {:.1}×, p99 {:.1}×",
+        ms(percentile(&f_times, 0.5)) / ms(percentile(&t_times, 0.5)),
+        ms(percentile(&f_times, 0.99)) / ms(percentile(&t_times, 0.99)),
+    );
+    println!(
+        "queries with any result: gongkai {}/{}, FTS5 {}/{} (FTS5 trigram cannot match 2-character queries)",
+        t_hits / reps,
+        QUERIES.len(),
+        f_hits / reps,
+        QUERIES.len()
+    );
+    println!(
+        "known-item recall (top 10): gongkai {t_found}/{}, FTS5 {f_found}/{}",
+        KNOWN.len(),
+        KNOWN.len()
+    );
+    let _ = std::fs::remove_dir_all(&work);
+}
+
+fn walk(p: &std::path::Path) -> u64 {
+    match std::fs::metadata(p) {
+        Ok(m) if m.is_dir() => std::fs::read_dir(p)
+            .map(|d| d.flatten().map(|e| walk(&e.path())).sum())
+            .unwrap_or(0),
+        Ok(m) => m.len(),
+        Err(_) => 0,
+    }
+}
