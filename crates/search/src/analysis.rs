@@ -64,6 +64,9 @@ pub const GOV_TERMS: &[&str] = &[
 
 struct Tools {
     opencc: Option<OpenCC>,
+    /// Characters OpenCC changes on their own (traditional forms): text with none of them
+    /// is left alone, which skips the converter for ordinary simplified text.
+    traditional: std::collections::HashSet<char>,
     jieba: Jieba,
 }
 
@@ -78,7 +81,30 @@ fn tools() -> &'static Tools {
         let opencc = OpenCC::from_config(BuiltinConfig::Tw2sp)
             .map_err(|e| tracing::error!("traditional-to-simplified conversion unavailable: {e}"))
             .ok();
-        Tools { opencc, jieba }
+        let traditional = match &opencc {
+            Some(cc) => {
+                // One pass over the CJK blocks, joined so the converter runs once per block.
+                let mut set = std::collections::HashSet::new();
+                for (from, to) in [(0x3400u32, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)] {
+                    let chars: Vec<char> = (from..=to).filter_map(char::from_u32).collect();
+                    let joined: String = chars.iter().flat_map(|c| [*c, '\n']).collect();
+                    let converted = cc.convert(&joined);
+                    let lines: Vec<&str> = converted.split('\n').collect();
+                    for (c, out) in chars.iter().zip(lines) {
+                        if out.chars().ne(std::iter::once(*c)) {
+                            set.insert(*c);
+                        }
+                    }
+                }
+                set
+            }
+            None => Default::default(),
+        };
+        Tools {
+            opencc,
+            traditional,
+            jieba,
+        }
     })
 }
 
@@ -119,13 +145,25 @@ pub fn normalize(original: &str) -> Normalized {
             spans.push((at, end));
             continue;
         }
+        // Fast path: ASCII and the main CJK blocks are their own NFKC form.
+        if c.is_ascii() {
+            text.push(c.to_ascii_lowercase());
+            spans.push((at, end));
+            continue;
+        }
+        if matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF) {
+            text.push(c);
+            spans.push((at, end));
+            continue;
+        }
         for n in std::iter::once(c).nfkc().flat_map(char::to_lowercase) {
             text.push(n);
             spans.push((at, end));
         }
     }
-    if let Some(cc) = &tools().opencc
-        && text.chars().any(is_han)
+    let t = tools();
+    if let Some(cc) = &t.opencc
+        && text.chars().any(|c| t.traditional.contains(&c))
     {
         let converted = cc.convert(&text);
         let count = converted.chars().count();
@@ -266,6 +304,19 @@ mod tests {
         assert_eq!(normalize("資訊公開").text, "信息公开");
         assert_eq!(normalize("軟體").text, "软件");
         assert_eq!(normalize("政府資訊公開條例").text, "政府信息公开条例");
+    }
+
+    proptest::proptest! {
+        /// The fast path agrees with per-character NFKC and lower-casing.
+        #[test]
+        fn the_fast_path_is_nfkc(s in "[a-zA-Z0-9\u{4e00}-\u{9fff}\u{3400}-\u{4dbf} ,.]{0,40}") {
+            let slow: String = s.chars().flat_map(|c| std::iter::once(c).nfkc().flat_map(char::to_lowercase).collect::<Vec<_>>()).collect();
+            let n = normalize(&s);
+            // OpenCC may change traditional characters afterwards; compare where it did not.
+            if !s.chars().any(|c| tools().traditional.contains(&c)) {
+                proptest::prop_assert_eq!(n.text, slow);
+            }
+        }
     }
 
     #[test]

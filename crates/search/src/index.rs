@@ -23,6 +23,9 @@ use crate::analysis::{self, ANALYSIS_VERSION};
 use crate::query::Parsed;
 use crate::tokenizers::{BIGRAMS, Bigrams, WORDS, Words};
 
+/// How much of a body the snippet is looked for in.
+const SNIPPET_SCAN_CHARS: usize = 3000;
+
 /// Deepest result a page may show: deep paging costs the index and helps nobody.
 pub const MAX_DEPTH: usize = 1000;
 
@@ -513,7 +516,13 @@ impl SearchIndex {
                 continue;
             };
             let title = text(f.title);
+            // The snippet comes from the opening of long bodies: analysing a whole long text
+            // for each hit would cost more than the search.
             let body = text(f.body);
+            let body = match body.char_indices().nth(SNIPPET_SCAN_CHARS) {
+                Some((cut, _)) => body[..cut].to_string(),
+                None => body,
+            };
             let t = title_snippets.snippet(&title);
             let title_html = mark(&title, t.highlighted());
             let b = body_snippets.snippet(&body);
