@@ -57,6 +57,10 @@ pub struct Node {
     gap_grace: chrono::Duration,
     /// One pass (or swap) at a time: an index has one writer.
     pass: tokio::sync::Mutex<()>,
+    /// Queries searched on this node since the last flush (popular searches).
+    tally: Mutex<std::collections::HashMap<String, i64>>,
+    /// The popular searches last read, and when.
+    popular: Mutex<Option<(Instant, Vec<String>)>>,
 }
 
 #[derive(Default)]
@@ -97,6 +101,8 @@ impl Node {
             }),
             gap_grace: chrono::Duration::seconds(60),
             pass: tokio::sync::Mutex::new(()),
+            tally: Mutex::default(),
+            popular: Mutex::default(),
         }))
     }
 
@@ -315,17 +321,66 @@ impl Node {
             Ok(false) => {}
             Err(e) => self.failed(&e),
         }
+        let mut flushed = Instant::now();
         loop {
             match self.catch_up().await {
                 Ok(n) if n as i64 >= BATCH => continue,
                 Ok(_) => {}
                 Err(e) => self.failed(&e),
             }
+            if flushed.elapsed() > Duration::from_secs(60) {
+                if let Err(e) = self.flush_queries().await {
+                    tracing::warn!("popular searches not saved: {e}");
+                }
+                flushed = Instant::now();
+            }
             tokio::select! {
                 _ = &mut shutdown => return,
                 _ = tokio::time::sleep(poll) => {}
             }
         }
+    }
+
+    /// Counts a query that found something, if it may be suggested to others.
+    pub fn note_query(&self, text: &str) {
+        if !crate::query::is_suggestible(text) {
+            return;
+        }
+        let mut t = lock(&self.tally);
+        // Bounded: a flood of distinct queries cannot grow it without end.
+        if t.len() < 10_000 || t.contains_key(text) {
+            *t.entry(text.to_string()).or_default() += 1;
+        }
+    }
+
+    /// Adds this node's tally to the database.
+    pub async fn flush_queries(&self) -> R<()> {
+        let tally: Vec<(String, i64)> = std::mem::take(&mut *lock(&self.tally))
+            .into_iter()
+            .collect();
+        if tally.is_empty() {
+            return Ok(());
+        }
+        let mut c = self.db.conn().await?;
+        gongkai_store::search_terms::record(&mut c, &tally, gongkai_store::db::now()).await?;
+        // This node's own searches show at once; other nodes' within five minutes.
+        *lock(&self.popular) = None;
+        Ok(())
+    }
+
+    /// The most searched queries of the last 30 days (searched at least 3 times), read at
+    /// most every five minutes.
+    pub async fn popular(&self) -> R<Vec<String>> {
+        if let Some((at, terms)) = &*lock(&self.popular)
+            && at.elapsed() < Duration::from_secs(300)
+        {
+            return Ok(terms.clone());
+        }
+        let since = gongkai_store::db::now() - chrono::Duration::days(30);
+        let terms =
+            gongkai_store::search_terms::popular(&mut self.db.conn().await?, since, 3, 10).await?;
+        *lock(&self.popular) = Some((Instant::now(), terms.clone()));
+        Ok(terms)
     }
 
     fn failed(&self, e: &DomainError) {

@@ -26,6 +26,23 @@ fn meaningful(s: &str) -> bool {
     s.chars().any(char::is_alphanumeric)
 }
 
+/// Whether a query may be shown to others as a popular search: short, and with nothing that
+/// looks like personal data (an ID or phone number, an e-mail address).
+pub fn is_suggestible(text: &str) -> bool {
+    let n = text.chars().count();
+    let mut digits = 0;
+    let mut longest = 0;
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits += 1;
+            longest = longest.max(digits);
+        } else {
+            digits = 0;
+        }
+    }
+    (2..=20).contains(&n) && longest < 5 && !text.contains('@') && meaningful(text)
+}
+
 pub fn parse(input: &str) -> Result<Parsed, DomainError> {
     // Control characters are dropped rather than refused: pasted text often carries them.
     let cleaned: String = input
@@ -120,6 +137,17 @@ mod tests {
             );
         }
         assert_eq!(parse("信息公开").unwrap().doc_number, None);
+    }
+
+    #[test]
+    fn only_short_queries_without_personal_data_are_suggested() {
+        assert!(is_suggestible("政务公开"));
+        assert!(is_suggestible("2024年 预算"));
+        assert!(!is_suggestible("王小明 11010519491231002X"), "an ID number");
+        assert!(!is_suggestible("13800138000"), "a phone number");
+        assert!(!is_suggestible("wang@example.cn"));
+        assert!(!is_suggestible("公"));
+        assert!(!is_suggestible(&"公".repeat(21)));
     }
 
     #[test]

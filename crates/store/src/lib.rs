@@ -16,6 +16,7 @@ pub mod mail;
 pub mod migrate;
 pub mod passwords;
 pub mod requests;
+pub mod search_terms;
 pub mod secret;
 pub mod sessions;
 pub mod settings;

@@ -107,6 +107,13 @@ pub const MIGRATIONS: &[Migration] = &[
             "../migrations/0011_answers.sql"
         ))],
     },
+    Migration {
+        version: 12,
+        name: "search_terms",
+        steps: &[Step::Portable(include_str!(
+            "../migrations/0012_search_terms.sql"
+        ))],
+    },
 ];
 
 /// Expands the type tokens for one backend.

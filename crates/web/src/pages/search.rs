@@ -38,6 +38,8 @@ struct SearchPage {
     results: Option<Results>,
     /// 一网通答: entries answering the typed question, shown above the results.
     answers: Vec<gongkai_search::Hit>,
+    /// 热门检索.
+    popular: Vec<(String, String)>,
     facets: Vec<FacetGroup>,
     page: usize,
     pages: usize,
@@ -133,6 +135,27 @@ pub async fn search_page(
         }
         Err(e) => return Err(AppError(e)),
     };
+    if let (Some((s, r)), Some(node)) = (&found, state.search.as_ref())
+        && r.total > 0
+        && s.page == 1
+    {
+        node.note_query(&s.parsed.text);
+    }
+    let popular = match state.search.as_ref() {
+        Some(node) => node
+            .popular()
+            .await?
+            .into_iter()
+            .map(|t| {
+                let href = format!(
+                    "/search?{}",
+                    serde_urlencoded::to_string([("q", &t)]).unwrap_or_default()
+                );
+                (t, href)
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     // Answers are offered on the first page of an unfiltered search.
     let answers = match (&found, state.search.as_ref()) {
         (Some((s, _)), Some(node)) if s.page == 1 && s.kind.is_none() => {
@@ -170,6 +193,7 @@ pub async fn search_page(
             error,
             results,
             answers,
+            popular,
             facets,
             page: page_no,
             pages,
