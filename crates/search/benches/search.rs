@@ -157,6 +157,14 @@ async fn main() {
     let tantivy_build = started.elapsed();
     let total = docs + seeds.len() as i64;
 
+    if std::env::var_os("PROFILE").is_some() {
+        profile(&index, reps);
+    }
+    if std::env::var_os("SKIP_FTS").is_some() {
+        let _ = std::fs::remove_dir_all(&work);
+        return;
+    }
+
     // SQLite FTS5, trigram tokenizer, same rows.
     let fts_path = work.join("fts.db");
     let mut db =
@@ -282,6 +290,65 @@ async fn main() {
         KNOWN.len()
     );
     let _ = std::fs::remove_dir_all(&work);
+}
+
+/// Where a query's time goes: the same queries with parts of the work left out.
+fn profile(index: &SearchIndex, reps: usize) {
+    for (label, parts) in [
+        (
+            "top 10 only",
+            gongkai_search::index::Parts {
+                count: false,
+                facets: false,
+                snippets: false,
+            },
+        ),
+        (
+            "+ count",
+            gongkai_search::index::Parts {
+                count: true,
+                facets: false,
+                snippets: false,
+            },
+        ),
+        (
+            "+ facets",
+            gongkai_search::index::Parts {
+                count: true,
+                facets: true,
+                snippets: false,
+            },
+        ),
+        (
+            "+ snippets (full)",
+            gongkai_search::index::Parts {
+                count: true,
+                facets: true,
+                snippets: true,
+            },
+        ),
+    ] {
+        let mut times = Vec::new();
+        for _ in 0..reps {
+            for q in QUERIES {
+                let s = Search {
+                    parsed: parse(q).unwrap(),
+                    page: 1,
+                    per_page: 10,
+                    ..Search::default()
+                };
+                let t = Instant::now();
+                index.search_parts(&s, parts).unwrap();
+                times.push(t.elapsed());
+            }
+        }
+        times.sort();
+        println!(
+            "profile {label}: p50 {:.2} ms p99 {:.2} ms",
+            ms(percentile(&times, 0.5)),
+            ms(percentile(&times, 0.99))
+        );
+    }
 }
 
 fn walk(p: &std::path::Path) -> u64 {

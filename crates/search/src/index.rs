@@ -221,6 +221,22 @@ pub struct Results {
 
 pub const FACETS: [&str; 6] = ["kind", "agency", "year", "topic", "doc_kind", "validity"];
 
+/// The parts of a search besides finding the top hits.
+#[derive(Clone, Copy, Debug)]
+pub struct Parts {
+    pub count: bool,
+    pub facets: bool,
+    pub snippets: bool,
+}
+
+impl Parts {
+    pub const ALL: Parts = Parts {
+        count: true,
+        facets: true,
+        snippets: true,
+    };
+}
+
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
@@ -611,6 +627,11 @@ impl SearchIndex {
     }
 
     pub fn search(&self, s: &Search) -> R<Results> {
+        self.search_parts(s, Parts::ALL)
+    }
+
+    /// A search doing only some of the work (for measuring where time goes).
+    pub fn search_parts(&self, s: &Search, parts: Parts) -> R<Results> {
         let per_page = s.per_page.clamp(1, 50);
         let page = s.page.max(1);
         let offset = (page - 1) * per_page;
@@ -635,14 +656,14 @@ impl SearchIndex {
                         TopDocs::with_limit(limit)
                             .and_offset(offset)
                             .order_by_fast_field::<i64>("date", Order::Desc),
-                        Count,
-                        facets,
+                        parts.count.then_some(Count),
+                        parts.facets.then_some(facets),
                     ),
                 )
                 .map_err(err)?;
             (
                 top.into_iter().map(|(_, a)| (0.0, a)).collect(),
-                total,
+                total.unwrap_or_default(),
                 counts,
             )
         } else {
@@ -653,13 +674,19 @@ impl SearchIndex {
                         TopDocs::with_limit(limit)
                             .and_offset(offset)
                             .order_by_score(),
-                        Count,
-                        facets,
+                        parts.count.then_some(Count),
+                        parts.facets.then_some(facets),
                     ),
                 )
+                .map(|(top, total, counts)| (top, total.unwrap_or_default(), counts))
                 .map_err(err)?
         };
-        let hits = self.hits(&searcher, &*query, addresses)?;
+        let hits = if parts.snippets {
+            self.hits(&searcher, &*query, addresses)?
+        } else {
+            Vec::new()
+        };
+        let counts = counts.unwrap_or_default();
         let facets = FACETS
             .iter()
             .map(|name| {
