@@ -3,7 +3,7 @@
 //! happened in between, and applying a change twice is harmless.
 
 use gongkai_domain::DomainError;
-use gongkai_store::{Exec, agencies, answers, documents, gazette, interpretations};
+use gongkai_store::{Exec, agencies, answers, catalogue, documents, gazette, interpretations};
 
 use crate::index::{Entry, Kind};
 
@@ -99,6 +99,42 @@ async fn gazette_issue(e: &mut impl Exec, id: i64) -> R<Change> {
     })))
 }
 
+/// A 主动公开目录 item: public as part of its agency's catalogue.
+async fn catalogue_item(e: &mut impl Exec, id: i64) -> R<Change> {
+    let Some(item) = catalogue::item_by_id(e, id).await? else {
+        return Ok(Change::Delete(Kind::Catalogue, id));
+    };
+    let Some(agency) = agencies::by_id(e, item.agency_id).await? else {
+        return Ok(Change::Delete(Kind::Catalogue, id));
+    };
+    let body = [
+        item.elements.as_str(),
+        item.basis.as_str(),
+        item.channel.as_str(),
+        item.audience.as_str(),
+        item.method.as_str(),
+    ]
+    .iter()
+    .filter(|s| !s.trim().is_empty())
+    .copied()
+    .collect::<Vec<_>>()
+    .join("\n");
+    Ok(Change::Upsert(Box::new(Entry {
+        kind: Kind::Catalogue,
+        id,
+        url: format!("/agencies/{}/catalogue/{id}", agency.code),
+        title: item.name,
+        body,
+        doc_number: None,
+        agency_code: agency.code,
+        agency_name: agency.name,
+        topic: None,
+        doc_kind: None,
+        validity: None,
+        date: item.latest,
+    })))
+}
+
 async fn answer(e: &mut impl Exec, id: i64) -> R<Change> {
     let Some(a) = answers::public_get(e, id).await? else {
         return Ok(Change::Delete(Kind::Answer, id));
@@ -142,6 +178,7 @@ pub async fn changes_for(e: &mut impl Exec, entity_type: &str, entity_id: &str) 
         "interpretation" => vec![interpretation(e, id).await?],
         "gazette_issue" => vec![gazette_issue(e, id).await?],
         "answer" => vec![answer(e, id).await?],
+        "catalogue_item" => vec![catalogue_item(e, id).await?],
         _ => Vec::new(),
     })
 }
@@ -190,6 +227,17 @@ pub async fn all_public<E: Exec>(
         let mut changes = Vec::with_capacity(ids.len());
         for id in ids {
             changes.push(answer(e, id).await?);
+        }
+        each(upserts(changes))?;
+        after = last;
+    }
+    let mut after = 0;
+    loop {
+        let ids = catalogue::ids_after(e, after, batch).await?;
+        let Some(&last) = ids.last() else { break };
+        let mut changes = Vec::with_capacity(ids.len());
+        for id in ids {
+            changes.push(catalogue_item(e, id).await?);
         }
         each(upserts(changes))?;
         after = last;

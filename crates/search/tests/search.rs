@@ -195,6 +195,31 @@ async fn published_documents_are_found_and_withdrawn_ones_disappear(t: TestDb) {
     assert_eq!(node.status().documents, 1);
     // A pass with nothing new changes nothing.
     assert_eq!(node.catch_up().await.unwrap(), 0);
+
+    // Catalogue items are found as their own kind, and follow their edits.
+    let input = gongkai_domain::catalogue::ItemInput {
+        name: "行政事业性收费目录清单".into(),
+        elements: "收费项目、收费标准、收费依据".into(),
+        basis: "《政府信息公开条例》第二十条".into(),
+        ..Default::default()
+    };
+    let draft = gongkai_domain::catalogue::ItemDraft::parse(&input).unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    let item = gongkai_store::catalogue::create_item(&mut tx, &actor(), &OFFICE, a, &draft)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    node.catch_up().await.unwrap();
+    let s = Search {
+        parsed: parse("收费标准").unwrap(),
+        page: 1,
+        per_page: 5,
+        ..Search::default()
+    };
+    let hits = node.index().search(&s).unwrap().hits;
+    assert_eq!(hits.len(), 1);
+    assert_eq!((hits[0].kind, hits[0].id), (Kind::Catalogue, item));
+    assert!(hits[0].url.ends_with(&format!("/catalogue/{item}")));
 }
 
 async fn two_nodes_converge_and_a_rebuild_reproduces_the_index(t: TestDb) {
@@ -308,7 +333,6 @@ async fn postgres_a_late_commit_below_the_cursor_is_not_skipped() {
     node.catch_up().await.unwrap();
     assert_eq!(ids(&node, "之后"), [after]);
     assert_eq!(node.status().lag(), 0, "{:?}", node.status());
-    let _ = Kind::Document;
 }
 
 #[path = "search/relevance.rs"]

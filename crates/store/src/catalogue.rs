@@ -106,6 +106,7 @@ pub async fn create_item(
         Some(&after),
     )
     .await?;
+    audit::announce(tx, "catalogue.changed", ("catalogue_item", &id.to_string())).await?;
     Ok(id)
 }
 
@@ -202,6 +203,12 @@ pub async fn update_item(
         Some(&serde_json::to_value(&before).unwrap_or_default()),
         Some(&serde_json::to_value(d).unwrap_or_default()),
     )
+    .await?;
+    audit::announce(
+        tx,
+        "catalogue.changed",
+        ("catalogue_item", &item_id.to_string()),
+    )
     .await
 }
 
@@ -240,6 +247,12 @@ pub async fn file(
         ("catalogue_item", &item_id.to_string()),
         None,
         Some(&json!({"document": doc})),
+    )
+    .await?;
+    audit::announce(
+        tx,
+        "catalogue.changed",
+        ("catalogue_item", &item_id.to_string()),
     )
     .await
 }
@@ -315,4 +328,16 @@ pub fn tree_order(items: Vec<Item>) -> Vec<(usize, Item)> {
     let mut out = Vec::with_capacity(items.len());
     walk(None, 0, &items, &mut out);
     out
+}
+
+/// All item ids after `after`, in id order (for a search rebuild).
+pub async fn ids_after(e: &mut impl Exec, after: i64, limit: i64) -> Result<Vec<i64>> {
+    let rows = e
+        .fetch_all(
+            Sql::new("SELECT id FROM catalogue_items WHERE id > $1 ORDER BY id LIMIT $2")
+                .bind(after)
+                .bind(limit),
+        )
+        .await?;
+    rows.iter().map(|r| r.get("id")).collect()
 }
