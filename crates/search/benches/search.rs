@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use gongkai_search::corpus::{Rng, resampled, sentences};
 use gongkai_search::query::parse;
-use gongkai_search::{Entry, Kind, Search, SearchIndex};
+use gongkai_search::{Entry, Search, SearchIndex};
 use sqlx::{Connection, Row};
 
 const QUERIES: [&str; 16] = [
@@ -79,18 +79,13 @@ fn seeds() -> Vec<Entry> {
         .iter()
         .enumerate()
         .map(|(i, (file, title, number))| Entry {
-            kind: Kind::Document,
-            id: i as i64 + 1,
-            title: title.to_string(),
-            body: std::fs::read_to_string(dir.join(file)).expect("seed file"),
-            url: String::new(),
             doc_number: number.map(String::from),
             agency_code: "YX0100".into(),
-            agency_name: String::new(),
-            topic: None,
-            doc_kind: None,
-            validity: None,
-            date: None,
+            ..Entry::document(
+                i as i64 + 1,
+                *title,
+                std::fs::read_to_string(dir.join(file)).expect("seed file"),
+            )
         })
         .collect()
 }

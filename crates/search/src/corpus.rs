@@ -2,7 +2,7 @@
 //! documents): whole documents, their paragraphs, and documents re-sampled from their
 //! sentences, so relevance tests and benchmarks run on real Chinese, not lorem ipsum.
 
-use crate::index::{Entry, Kind};
+use crate::index::Entry;
 
 /// A source text: its first non-empty line is taken as the title.
 pub fn title_and_body(text: &str) -> (String, String) {
@@ -107,22 +107,14 @@ pub fn resampled(id: i64, sentences: &[String], rng: &mut Rng) -> Entry {
     let agencies = ["YX0100", "YX0201", "YX0202", "YX0203", "YX0204", "YX0205"];
     let year = 2015 + rng.below(11) as i32;
     Entry {
-        kind: Kind::Document,
-        id,
-        title,
-        body,
-        url: format!("/documents/{id}"),
-        doc_number: None,
         agency_code: agencies[rng.below(agencies.len())].into(),
-        agency_name: String::new(),
-        topic: None,
         doc_kind: Some("notice".into()),
-        validity: None,
         date: chrono::NaiveDate::from_ymd_opt(
             year,
             1 + rng.below(12) as u32,
             1 + rng.below(28) as u32,
         ),
+        ..Entry::document(id, title, body)
     }
 }
 

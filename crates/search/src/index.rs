@@ -92,6 +92,24 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// A document with only a title and a body (corpora, tests), agency and dates unset.
+    pub fn document(id: i64, title: impl Into<String>, body: impl Into<String>) -> Entry {
+        Entry {
+            kind: Kind::Document,
+            id,
+            title: title.into(),
+            body: body.into(),
+            url: format!("/documents/{id}"),
+            doc_number: None,
+            agency_code: String::new(),
+            agency_name: String::new(),
+            topic: None,
+            doc_kind: None,
+            validity: None,
+            date: None,
+        }
+    }
+
     pub fn key(&self) -> String {
         key(self.kind, self.id)
     }
@@ -800,18 +818,13 @@ mod tests {
 
     fn entry(id: i64, title: &str, body: &str) -> Entry {
         Entry {
-            kind: Kind::Document,
-            id,
-            title: title.into(),
-            body: body.into(),
-            url: format!("/documents/{id}"),
-            doc_number: None,
             agency_code: "YX0201".into(),
             agency_name: "云溪区发展和改革委员会".into(),
             topic: Some("综合政务\\政务公开".into()),
             doc_kind: Some("notice".into()),
             validity: Some("effective".into()),
             date: NaiveDate::from_ymd_opt(2021, 4, 20),
+            ..Entry::document(id, title, body)
         }
     }
 

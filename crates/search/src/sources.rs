@@ -166,21 +166,50 @@ pub async fn changes_for(e: &mut impl Exec, entity_type: &str, entity_id: &str) 
     let Ok(id) = entity_id.parse::<i64>() else {
         return Ok(Vec::new());
     };
-    Ok(match entity_type {
-        "document" => {
-            let mut out = vec![document(e, id).await?];
-            // An interpretation is public while a policy it explains is.
-            for i in interpretations::ids_for_document(e, id).await? {
-                out.push(interpretation(e, i).await?);
-            }
-            out
+    let kind = match entity_type {
+        "document" => Kind::Document,
+        "interpretation" => Kind::Interpretation,
+        "gazette_issue" => Kind::Gazette,
+        "answer" => Kind::Answer,
+        "catalogue_item" => Kind::Catalogue,
+        _ => return Ok(Vec::new()),
+    };
+    let mut out = vec![change(e, kind, id).await?];
+    if kind == Kind::Document {
+        // An interpretation is public while a policy it explains is.
+        for i in interpretations::ids_for_document(e, id).await? {
+            out.push(interpretation(e, i).await?);
         }
-        "interpretation" => vec![interpretation(e, id).await?],
-        "gazette_issue" => vec![gazette_issue(e, id).await?],
-        "answer" => vec![answer(e, id).await?],
-        "catalogue_item" => vec![catalogue_item(e, id).await?],
-        _ => Vec::new(),
-    })
+    }
+    Ok(out)
+}
+
+/// What the index holds for record `id` of `kind` now.
+async fn change(e: &mut impl Exec, kind: Kind, id: i64) -> R<Change> {
+    match kind {
+        Kind::Document => document(e, id).await,
+        Kind::Interpretation => interpretation(e, id).await,
+        Kind::Gazette => gazette_issue(e, id).await,
+        Kind::Catalogue => catalogue_item(e, id).await,
+        Kind::Answer => answer(e, id).await,
+    }
+}
+
+/// Ids of `kind` after `after`, in id order: the candidates of a rebuild.
+async fn ids_after(e: &mut impl Exec, kind: Kind, after: i64, batch: i64) -> R<Vec<i64>> {
+    match kind {
+        Kind::Document => documents::public_ids_after(e, after, batch).await,
+        Kind::Interpretation => interpretations::ids_after(e, after, batch).await,
+        Kind::Catalogue => catalogue::ids_after(e, after, batch).await,
+        Kind::Answer => answers::ids_after(e, after, batch).await,
+        // Few: a district publishes a few dozen issues a year.
+        Kind::Gazette if after == 0 => Ok(gazette::all(e, 100_000)
+            .await?
+            .into_iter()
+            .map(|i| i.id)
+            .collect()),
+        Kind::Gazette => Ok(Vec::new()),
+    }
 }
 
 /// Every public record, in batches of about `batch`, for a rebuild; `each` gets each batch.
@@ -189,62 +218,20 @@ pub async fn all_public<E: Exec>(
     batch: i64,
     mut each: impl FnMut(Vec<Entry>) -> R<()>,
 ) -> R<()> {
-    let upserts = |changes: Vec<Change>| -> Vec<Entry> {
-        changes
-            .into_iter()
-            .filter_map(|c| match c {
-                Change::Upsert(entry) => Some(*entry),
-                Change::Delete(..) => None,
-            })
-            .collect()
-    };
-    let mut after = 0;
-    loop {
-        let ids = documents::public_ids_after(e, after, batch).await?;
-        let Some(&last) = ids.last() else { break };
-        let mut changes = Vec::with_capacity(ids.len());
-        for id in ids {
-            changes.push(document(e, id).await?);
+    for kind in Kind::ALL {
+        let mut after = 0;
+        loop {
+            let ids = ids_after(e, kind, after, batch).await?;
+            let Some(&last) = ids.iter().max() else { break };
+            let mut entries = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Change::Upsert(entry) = change(e, kind, id).await? {
+                    entries.push(*entry);
+                }
+            }
+            each(entries)?;
+            after = last;
         }
-        each(upserts(changes))?;
-        after = last;
     }
-    let mut after = 0;
-    loop {
-        let ids = interpretations::ids_after(e, after, batch).await?;
-        let Some(&last) = ids.last() else { break };
-        let mut changes = Vec::with_capacity(ids.len());
-        for id in ids {
-            changes.push(interpretation(e, id).await?);
-        }
-        each(upserts(changes))?;
-        after = last;
-    }
-    let mut after = 0;
-    loop {
-        let ids = answers::ids_after(e, after, batch).await?;
-        let Some(&last) = ids.last() else { break };
-        let mut changes = Vec::with_capacity(ids.len());
-        for id in ids {
-            changes.push(answer(e, id).await?);
-        }
-        each(upserts(changes))?;
-        after = last;
-    }
-    let mut after = 0;
-    loop {
-        let ids = catalogue::ids_after(e, after, batch).await?;
-        let Some(&last) = ids.last() else { break };
-        let mut changes = Vec::with_capacity(ids.len());
-        for id in ids {
-            changes.push(catalogue_item(e, id).await?);
-        }
-        each(upserts(changes))?;
-        after = last;
-    }
-    let mut changes = Vec::new();
-    for issue in gazette::all(e, 100_000).await? {
-        changes.push(gazette_issue(e, issue.id).await?);
-    }
-    each(upserts(changes))
+    Ok(())
 }

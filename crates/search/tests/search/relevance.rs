@@ -4,7 +4,7 @@
 
 use gongkai_search::corpus::{Rng, paragraphs, resampled, sentences, title_and_body};
 use gongkai_search::query::parse;
-use gongkai_search::{Entry, Kind, Search, SearchIndex};
+use gongkai_search::{Entry, Search, SearchIndex};
 
 /// Text, title as published (the demo's), 文号.
 const SEEDS: [(&str, &str, Option<&str>); 5] = [
@@ -37,18 +37,9 @@ const SEEDS: [(&str, &str, Option<&str>); 5] = [
 
 fn entry(id: i64, title: String, body: String, doc_number: Option<&str>) -> Entry {
     Entry {
-        kind: Kind::Document,
-        id,
-        title,
-        body,
-        url: format!("/documents/{id}"),
         doc_number: doc_number.map(String::from),
         agency_code: "YX0100".into(),
-        agency_name: "云溪区人民政府办公室".into(),
-        topic: None,
-        doc_kind: None,
-        validity: None,
-        date: None,
+        ..Entry::document(id, title, body)
     }
 }
 
