@@ -9,7 +9,6 @@
 use std::time::{Duration, Instant};
 
 use gongkai_search::corpus::{Rng, resampled, sentences};
-use gongkai_search::query::parse;
 use gongkai_search::{Entry, Search, SearchIndex};
 use sqlx::{Connection, Row};
 
@@ -192,12 +191,7 @@ async fn main() {
     let fts_build = started.elapsed();
 
     // Queries: each engine answers each query `reps` times; the top 10.
-    let search = |q: &str| Search {
-        parsed: parse(q).unwrap(),
-        page: 1,
-        per_page: 10,
-        ..Search::default()
-    };
+    let search = |q: &str| Search::text(q, 10).unwrap();
     let mut t_times = Vec::new();
     let mut t_hits = 0usize;
     for _ in 0..reps {
@@ -326,12 +320,7 @@ fn profile(index: &SearchIndex, reps: usize) {
         let mut times = Vec::new();
         for _ in 0..reps {
             for q in QUERIES {
-                let s = Search {
-                    parsed: parse(q).unwrap(),
-                    page: 1,
-                    per_page: 10,
-                    ..Search::default()
-                };
+                let s = Search::text(q, 10).unwrap();
                 let t = Instant::now();
                 index.search_parts(&s, parts).unwrap();
                 times.push(t.elapsed());

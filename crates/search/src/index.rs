@@ -214,6 +214,18 @@ pub struct Search {
     pub per_page: usize,
 }
 
+impl Search {
+    /// The first page of a plain query, no filters.
+    pub fn text(q: &str, per_page: usize) -> R<Search> {
+        Ok(Search {
+            parsed: crate::query::parse(q)?,
+            page: 1,
+            per_page,
+            ..Search::default()
+        })
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Hit {
     pub kind: Kind,
@@ -868,12 +880,7 @@ mod tests {
     }
 
     fn ids(index: &SearchIndex, q: &str) -> Vec<i64> {
-        let s = Search {
-            parsed: parse(q).unwrap(),
-            page: 1,
-            per_page: 10,
-            ..Search::default()
-        };
+        let s = Search::text(q, 10).unwrap();
         index
             .search(&s)
             .unwrap()

@@ -111,12 +111,7 @@ async fn publish(db: &Db, agency: i64, d: &DocumentDraft) -> i64 {
 }
 
 fn ids(node: &Node, q: &str) -> Vec<i64> {
-    let s = Search {
-        parsed: parse(q).unwrap(),
-        page: 1,
-        per_page: 20,
-        ..Search::default()
-    };
+    let s = Search::text(q, 20).unwrap();
     node.index()
         .search(&s)
         .unwrap()

@@ -3,7 +3,6 @@
 //! sentences. Each query's document must rank in the top 3.
 
 use gongkai_search::corpus::{Rng, paragraphs, resampled, sentences, title_and_body};
-use gongkai_search::query::parse;
 use gongkai_search::{Entry, Search, SearchIndex};
 
 /// Text, title as published (the demo's), 文号.
@@ -76,12 +75,7 @@ fn corpus() -> SearchIndex {
 }
 
 fn top3(index: &SearchIndex, q: &str) -> Vec<i64> {
-    let s = Search {
-        parsed: parse(q).unwrap(),
-        page: 1,
-        per_page: 3,
-        ..Search::default()
-    };
+    let s = Search::text(q, 3).unwrap();
     index
         .search(&s)
         .unwrap()
@@ -119,12 +113,7 @@ fn known_items_rank_in_the_top_three() {
     ] {
         let got = top3(&index, q);
         if std::env::var_os("SHOW").is_some() {
-            let s = Search {
-                parsed: parse(q).unwrap(),
-                page: 1,
-                per_page: 5,
-                ..Search::default()
-            };
+            let s = Search::text(q, 5).unwrap();
             for h in index.search(&s).unwrap().hits {
                 eprintln!("{q}: {} {:.1} {}", h.id, h.score, h.title);
             }
