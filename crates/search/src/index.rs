@@ -947,6 +947,22 @@ mod tests {
         assert!(ids(&index, "申请公开").contains(&9));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Whatever the reader types, a search that parses also runs: no panic, no error.
+        #[test]
+        fn any_parsed_query_runs(q in "(?s)[政务公开信息北京大学\"\\- a-z0-9〔〕\\[\\]()号,。\u{0}-\u{ff}]{0,40}") {
+            thread_local!(static INDEX: SearchIndex = corpus());
+            if let Ok(s) = Search::text(&q, 10) {
+                INDEX.with(|index| {
+                    let r = index.search(&s);
+                    assert!(r.is_ok(), "{q:?}: {r:?}");
+                    assert!(index.answers(&q, 2).is_ok());
+                });
+            }
+        }
+    }
+
     #[test]
     fn a_quoted_phrase_must_appear_as_written() {
         let index = corpus();
