@@ -80,6 +80,15 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl Node {
     /// Opens the index in `dir` (or in memory) and prepares to tail from its checkpoint.
     pub fn open(db: Db, dir: Option<PathBuf>) -> R<Arc<Node>> {
+        Node::open_with_gap_grace(db, dir, chrono::Duration::seconds(60))
+    }
+
+    /// [`Node::open`] with another grace period for gaps (tests of the gap rule use zero).
+    pub fn open_with_gap_grace(
+        db: Db,
+        dir: Option<PathBuf>,
+        gap_grace: chrono::Duration,
+    ) -> R<Arc<Node>> {
         let index = match &dir {
             Some(d) => SearchIndex::open(d)?,
             None => SearchIndex::in_memory()?,
@@ -99,22 +108,11 @@ impl Node {
                 cursor: (cursor - REWIND).max(0),
                 ..Tail::default()
             }),
-            gap_grace: chrono::Duration::seconds(60),
+            gap_grace,
             pass: tokio::sync::Mutex::new(()),
             tally: Mutex::default(),
             popular: Mutex::default(),
         }))
-    }
-
-    /// For tests of the gap rule: pass gaps older than `grace`.
-    pub fn with_gap_grace(self: Arc<Self>, grace: chrono::Duration) -> Arc<Self> {
-        match Arc::try_unwrap(self) {
-            Ok(mut n) => {
-                n.gap_grace = grace;
-                Arc::new(n)
-            }
-            Err(n) => n,
-        }
     }
 
     /// The index to search now.

@@ -320,7 +320,15 @@ async fn postgres_a_late_commit_below_the_cursor_is_not_skipped() {
     );
 
     // A rolled-back transaction leaves a gap for good: once old, the cursor passes it.
-    let node = node.with_gap_grace(chrono::Duration::zero());
+    let cursor = node.status().cursor;
+    drop(node);
+    let node = Node::open_with_gap_grace(t.db.clone(), None, chrono::Duration::zero()).unwrap();
+    node.catch_up().await.unwrap();
+    assert_eq!(
+        node.status().cursor,
+        cursor,
+        "a fresh node catches up to the same place"
+    );
     let mut rolled = t.db.begin().await.unwrap();
     publish_in(&mut rolled, a, &draft("回滚的文件", "", "回滚")).await;
     rolled.rollback().await.unwrap();

@@ -43,8 +43,8 @@ fn from_row(r: &Row) -> Result<Answer> {
     })
 }
 
-/// The documents named by 索引号, each public and of an agency `who` may act for... or any
-/// public document: an answer may rest on another agency's policy.
+/// The documents named by 索引号; each must be public (an answer may rest on another agency's
+/// policy).
 async fn resolve(tx: &mut Tx, index_numbers: &[String]) -> Result<Vec<i64>> {
     let field = Field::new("documents", "依据文件");
     let mut ids = Vec::new();

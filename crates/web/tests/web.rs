@@ -227,6 +227,30 @@ impl App {
             .status()
     }
 
+    /// The body of a GET of `path` as `c`.
+    async fn page(&self, c: &Client, path: &str) -> String {
+        c.get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// POSTs a form to `path` as `c` with the CSRF token it was given.
+    async fn post(
+        &self,
+        c: &Client,
+        path: &str,
+        csrf: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut form = vec![("csrf", csrf)];
+        form.extend_from_slice(fields);
+        c.post(self.url(path)).form(&form).send().await.unwrap()
+    }
+
     /// Indexes everything the outbox announced so far.
     async fn indexed(&self) {
         while self.node.catch_up().await.unwrap() > 0 {}

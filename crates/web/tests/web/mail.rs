@@ -190,19 +190,9 @@ async fn applicants_are_told_of_each_step_by_email(app: App) {
     let staff = app.login("staff").await;
     let detail = format!("/office/requests/{}", app.count("requests").await);
     let csrf = app.csrf(&staff, &detail).await;
-    let act = |fields: Vec<(&'static str, String)>| {
-        let (c, url, csrf) = (
-            staff.clone(),
-            app.url(&format!("{detail}/actions")),
-            csrf.clone(),
-        );
-        async move {
-            let mut form = vec![("csrf", csrf)];
-            form.extend(fields);
-            c.post(url).form(&form).send().await.unwrap()
-        }
-    };
-    let res = act(vec![("action", "confirm_receipt".into())]).await;
+    let actions = format!("{detail}/actions");
+    let act = async |fields: &[(&str, &str)]| app.post(&staff, &actions, &csrf, fields).await;
+    let res = act(&[("action", "confirm_receipt")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(deliver(&mailer, &app).await, Pass { sent: 1, failed: 0 });
     let got = sink.take();
@@ -216,7 +206,7 @@ async fn applicants_are_told_of_each_step_by_email(app: App) {
 
     // A refused step sends nothing.
     let before = app.count("mail_outbox").await;
-    let res = act(vec![("action", "deliver".into()), ("how", "邮寄".into())]).await;
+    let res = act(&[("action", "deliver"), ("how", "邮寄")]).await;
     assert_eq!(res.status(), 409);
     assert_eq!(app.count("mail_outbox").await, before);
 
@@ -226,23 +216,16 @@ async fn applicants_are_told_of_each_step_by_email(app: App) {
     let today = chrono::Utc::now().date_naive();
     let deadline = (today + chrono::Duration::days(10)).to_string();
     let today = today.to_string();
-    let res = act(vec![
-        ("action", "request_correction".into()),
-        ("deadline", deadline),
-        ("what", "请写明所需文件的年份".into()),
+    let res = act(&[
+        ("action", "request_correction"),
+        ("deadline", &deadline),
+        ("what", "请写明所需文件的年份"),
     ])
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(deliver(&mailer, &app).await, Pass { sent: 0, failed: 1 });
     assert!(sink.take().is_empty());
-    let page = staff
-        .get(app.url(&detail))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&staff, &detail).await;
     assert!(
         page.contains("给申请人的邮件通知") && page.contains("重试中"),
         "{page}"
@@ -251,17 +234,10 @@ async fn applicants_are_told_of_each_step_by_email(app: App) {
     assert_eq!(deliver(&mailer, &app).await, Pass::default());
 
     sink.answer_rcpt("550 5.1.1 no such mailbox");
-    let res = act(vec![("action", "receive_correction".into()), ("on", today)]).await;
+    let res = act(&[("action", "receive_correction"), ("on", &today)]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(deliver(&mailer, &app).await, Pass { sent: 0, failed: 1 });
-    let page = staff
-        .get(app.url(&detail))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&staff, &detail).await;
     assert!(
         page.contains("发送失败") && page.contains("no such mailbox"),
         "{page}"

@@ -685,14 +685,10 @@ async fn a_request_for_another_agency_is_transferred_and_followed_with_the_same_
     };
     let id = app.count("requests").await;
     let detail = format!("/office/requests/{id}");
-    let step = |who: Client, fields: Vec<(&'static str, &'static str)>| {
-        let (url, page) = (app.url(&format!("{detail}/actions")), detail.clone());
-        async move {
-            let csrf = app.csrf(&who, &page).await;
-            let mut form = vec![("csrf", csrf.as_str())];
-            form.extend(fields);
-            who.post(url).form(&form).send().await.unwrap().status()
-        }
+    let actions = format!("{detail}/actions");
+    let step = async |who: Client, fields: Vec<(&'static str, &'static str)>| {
+        let csrf = app.csrf(&who, &detail).await;
+        app.post(&who, &actions, &csrf, &fields).await.status()
     };
     let staff = app.login("staff").await;
     let reviewer = app.login("reviewer").await;
@@ -700,14 +696,7 @@ async fn a_request_for_another_agency_is_transferred_and_followed_with_the_same_
         step(staff.clone(), vec![("action", "confirm_receipt")]).await,
         303
     );
-    let page = staff
-        .get(app.url(&detail))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&staff, &detail).await;
     assert!(
         page.contains("<option value=\"YX0202\">云溪区教育局</option>")
             && !page.contains("<option value=\"YX0201\">"),
@@ -745,14 +734,7 @@ async fn a_request_for_another_agency_is_transferred_and_followed_with_the_same_
         page.contains("云溪区教育局"),
         "the letter names the competent agency"
     );
-    let page = staff
-        .get(app.url(&detail))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&staff, &detail).await;
     assert!(page.contains("转交负责公开的机关"));
     assert_eq!(step(staff.clone(), vec![("action", "transfer")]).await, 303);
     assert_eq!(
@@ -760,14 +742,7 @@ async fn a_request_for_another_agency_is_transferred_and_followed_with_the_same_
         409,
         "only once"
     );
-    let page = staff
-        .get(app.url(&detail))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&staff, &detail).await;
     assert!(page.contains("已转交") && !page.contains("转交负责公开的机关"));
 
     // The applicant learns the new code and follows it with the same key.
@@ -792,14 +767,7 @@ async fn a_request_for_another_agency_is_transferred_and_followed_with_the_same_
         404
     );
     let edu = app.login("staff2").await;
-    let queue = edu
-        .get(app.url("/office/requests"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let queue = app.page(&edu, "/office/requests").await;
     assert!(queue.contains(&new_code));
     let csrf = app.csrf(&edu, &new_detail).await;
     let res = edu

@@ -11,13 +11,8 @@ both!(
 async fn answers_kept_by_the_office_show_above_the_results(app: App) {
     let office = app.login("office").await;
     let csrf = app.csrf(&office, "/office/answers").await;
-    let post = |path: String, fields: Vec<(&'static str, &'static str)>| {
-        let (c, url, csrf) = (office.clone(), app.url(&path), csrf.clone());
-        async move {
-            let mut form = vec![("csrf", csrf.as_str())];
-            form.extend(fields);
-            c.post(url).form(&form).send().await.unwrap()
-        }
+    let post = async |path: String, fields: Vec<(&'static str, &'static str)>| {
+        app.post(&office, &path, &csrf, &fields).await
     };
     let good = vec![
         ("agency", "YX0201"),
