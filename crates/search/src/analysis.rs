@@ -1,9 +1,10 @@
 //! Chinese text analysis. Text is normalised (NFKC, lower case, traditional → simplified with
-//! Taiwan and Hong Kong vocabulary, so 資訊 becomes 信息 and 軟體 软件), then cut two ways: jieba
-//! words (with the government terms of [`GOV_TERMS`]) for precision, and overlapping CJK
-//! bigrams for recall — a word-only index misses 北京大学 inside 北京大学图书馆. Latin words and
-//! numbers are tokens of both. Every token keeps its byte range in the original text, so
-//! snippets highlight what the reader sees.
+//! Taiwan and Hong Kong vocabulary, so 資訊 becomes 信息 and 軟體 软件), then cut two ways: every
+//! jieba dictionary word that occurs in it (with the government terms of [`GOV_TERMS`]) — so
+//! 北京大学 is a word of 北京大学图书馆 and a one-word query is one posting list — and
+//! overlapping CJK bigrams, which find what no dictionary holds (names, new terms, phrases
+//! across words). Latin words and numbers are tokens of both. Every token keeps its byte range
+//! in the original text, so snippets highlight what the reader sees.
 
 use std::sync::OnceLock;
 
@@ -13,7 +14,7 @@ use jieba_rs::Jieba;
 use unicode_normalization::UnicodeNormalization;
 
 /// Bumped whenever analysis changes what an indexed text yields: the index is then rebuilt.
-pub const ANALYSIS_VERSION: u32 = 1;
+pub const ANALYSIS_VERSION: u32 = 2;
 
 /// Words jieba's general dictionary splits but a government reader types whole.
 pub const GOV_TERMS: &[&str] = &[
@@ -21,6 +22,7 @@ pub const GOV_TERMS: &[&str] = &[
     "政府信息公开",
     "信息公开",
     "依申请公开",
+    "依申请",
     "主动公开",
     "行政规范性文件",
     "规范性文件",
@@ -29,11 +31,13 @@ pub const GOV_TERMS: &[&str] = &[
     "一网通查",
     "一网通答",
     "双随机一公开",
+    "双随机",
     "放管服",
     "政策解读",
     "政府公报",
     "公开目录",
     "公开指南",
+    "办事指南",
     "年度报告",
     "意见征集",
     "重大行政决策",
@@ -268,8 +272,10 @@ pub fn bigrams_of(n: &Normalized) -> Vec<Token> {
     out
 }
 
-/// jieba's search-mode words (a long word and its parts) and the Latin words, punctuation
-/// and spaces dropped.
+/// Every dictionary word that occurs in the text (jieba's full mode) and the Latin words and
+/// numbers: a word is found wherever its characters stand, whatever the best segmentation of
+/// the text around it, so a query that is one word is one posting list, not a phrase. Lone
+/// Chinese characters are left to the bigrams.
 pub fn words(original: &str) -> Vec<Token> {
     let n = normalize(original);
     words_of(&n)
@@ -277,8 +283,8 @@ pub fn words(original: &str) -> Vec<Token> {
 
 pub fn words_of(n: &Normalized) -> Vec<Token> {
     let mut out = Vec::new();
-    for t in tools().jieba.cut_for_search(&n.text, true) {
-        if !t.word.chars().any(char::is_alphanumeric) {
+    for t in tools().jieba.cut_all(&n.text) {
+        if !keep_word(t.word) {
             continue;
         }
         let (from, to) = n.span(t.start, t.end);
@@ -289,6 +295,39 @@ pub fn words_of(n: &Normalized) -> Vec<Token> {
         });
     }
     out
+}
+
+/// The words of a query: one segmentation by the dictionary (without HMM guesses, which no
+/// index holds), with the Latin words; a lone Chinese character is dropped (it is no word of
+/// the index) and reported by `false`.
+pub fn query_words_of(n: &Normalized) -> (Vec<String>, bool) {
+    let mut out = Vec::new();
+    let mut complete = true;
+    for t in tools().jieba.cut(&n.text, false) {
+        if keep_word(t.word) {
+            out.push(t.word.to_string());
+        } else if t.word.chars().any(is_han) {
+            complete = false;
+        }
+    }
+    (out, complete)
+}
+
+/// Whether the text is one word of the dictionary (and so one token of the words fields).
+pub fn is_word(text: &str) -> bool {
+    let mut chars = text.chars();
+    let latin = text.chars().all(|c| c.is_alphanumeric() && !is_han(c));
+    (latin && !text.is_empty())
+        || (chars.next().is_some() && chars.next().is_some() && tools().jieba.has_word(text))
+}
+
+fn keep_word(word: &str) -> bool {
+    let mut chars = word.chars();
+    match (chars.next(), chars.next()) {
+        (None, _) => false,
+        (Some(c), None) => c.is_alphanumeric() && !is_han(c),
+        _ => word.chars().any(char::is_alphanumeric),
+    }
 }
 
 #[cfg(test)]
@@ -340,13 +379,31 @@ mod tests {
     fn words_include_government_terms_whole_and_the_parts_of_long_words() {
         let w = words("关于做好依申请公开工作的通知");
         assert!(texts(&w).contains(&"依申请公开"), "{:?}", texts(&w));
+        assert!(texts(&w).contains(&"申请"), "{:?}", texts(&w));
+        // Every dictionary word inside, not only the parts search mode keeps.
         let w = words("北京大学图书馆");
-        assert!(texts(&w).contains(&"北京"), "{:?}", texts(&w));
+        for part in ["北京", "北京大学", "大学", "图书馆"] {
+            assert!(texts(&w).contains(&part), "{part}: {:?}", texts(&w));
+        }
+        // Whatever the best cut of the text around it.
+        let w = words("政府信息公开条例");
+        assert!(texts(&w).contains(&"信息公开"), "{:?}", texts(&w));
+        assert!(!texts(&w).iter().any(|t| t.chars().count() == 1));
         let w = words("2024年一网通办 report");
         assert!(texts(&w).contains(&"一网通办") && texts(&w).contains(&"report"));
         for t in &w {
             assert!(t.from < t.to);
         }
+    }
+
+    #[test]
+    fn queries_are_cut_once_and_whole_words_are_known() {
+        let (w, complete) = query_words_of(&normalize("杨浦区年度报告"));
+        assert!(w.contains(&"年度报告".to_string()) && complete, "{w:?}");
+        let (_, complete) = query_words_of(&normalize("的通知"));
+        assert!(!complete);
+        assert!(is_word("信息公开") && is_word("公开") && is_word("report") && is_word("2021"));
+        assert!(!is_word("息公") && !is_word("公") && !is_word("信息 公开") && !is_word(""));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
 };
@@ -14,17 +14,20 @@ use tantivy::schema::{
     FAST, Facet, FacetOptions, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term, doc,
 };
 
 use crate::analysis::{self, ANALYSIS_VERSION};
 use crate::query::Parsed;
+use crate::snippet;
 use crate::tokenizers::{BIGRAMS, Bigrams, WORDS, Words};
 
 /// How much of a body the snippet is looked for in.
 const SNIPPET_SCAN_CHARS: usize = 3000;
+
+/// A match in the title counts this many times one in the body.
+const TITLE_BOOST: f32 = 2.0;
 
 /// Deepest result a page may show: deep paging costs the index and helps nobody.
 pub const MAX_DEPTH: usize = 1000;
@@ -37,15 +40,17 @@ pub enum Kind {
     Gazette,
     Catalogue,
     Answer,
+    Consultation,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Document,
         Kind::Interpretation,
         Kind::Gazette,
         Kind::Catalogue,
         Kind::Answer,
+        Kind::Consultation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +60,7 @@ impl Kind {
             Kind::Gazette => "gazette",
             Kind::Catalogue => "catalogue",
             Kind::Answer => "answer",
+            Kind::Consultation => "consultation",
         }
     }
 
@@ -65,6 +71,7 @@ impl Kind {
             Kind::Gazette => "政府公报",
             Kind::Catalogue => "公开目录",
             Kind::Answer => "问答",
+            Kind::Consultation => "意见征集",
         }
     }
 
@@ -142,33 +149,76 @@ struct Fields {
     date: tantivy::schema::Field,
     facets: tantivy::schema::Field,
     kind: tantivy::schema::Field,
+    /// The facet columns counted by [`crate::tally::Tally`], in [`FACETS`] order.
+    tallied: [tantivy::schema::Field; 6],
 }
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = |tokenizer: &str| {
+    // Positions only where phrases are matched: a word token is matched on its own. The title
+    // words have no length norm: full-mode cutting gives some titles more tokens than their
+    // length says (the title bigrams measure it).
+    let text = |tokenizer: &str, norms: bool| {
+        let record = if tokenizer == BIGRAMS {
+            IndexRecordOption::WithFreqsAndPositions
+        } else {
+            IndexRecordOption::WithFreqs
+        };
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(tokenizer)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                .set_index_option(record)
+                .set_fieldnorms(norms),
         )
     };
     let fields = Fields {
         key: b.add_text_field("key", STRING | STORED),
         title: b.add_text_field("title", STORED),
-        title_words: b.add_text_field("title_words", text(WORDS)),
-        title_bigrams: b.add_text_field("title_bigrams", text(BIGRAMS)),
+        title_words: b.add_text_field("title_words", text(WORDS, false)),
+        title_bigrams: b.add_text_field("title_bigrams", text(BIGRAMS, true)),
         body: b.add_text_field("body", STORED),
-        body_words: b.add_text_field("body_words", text(WORDS)),
-        body_bigrams: b.add_text_field("body_bigrams", text(BIGRAMS)),
+        body_words: b.add_text_field("body_words", text(WORDS, true)),
+        body_bigrams: b.add_text_field("body_bigrams", text(BIGRAMS, true)),
         doc_number: b.add_text_field("doc_number", STRING | STORED),
         url: b.add_text_field("url", STORED),
         agency_name: b.add_text_field("agency_name", STORED),
         date: b.add_i64_field("date", INDEXED | FAST | STORED),
         facets: b.add_facet_field("facets", FacetOptions::default()),
         kind: b.add_text_field("kind", STRING | STORED),
+        tallied: FACETS.map(|name| {
+            b.add_text_field(
+                &crate::tally::field_name(name),
+                TextOptions::default().set_fast("raw"),
+            )
+        }),
     };
     (b.build(), fields)
+}
+
+/// What a search marks in its hits: each term and phrase as written, and the words of each.
+fn needles(p: &Parsed) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in p.terms.iter().chain(&p.phrases) {
+        let n = analysis::normalize(t);
+        out.push(n.text.trim().to_string());
+        out.extend(analysis::query_words_of(&n).0);
+    }
+    out.retain(|s| !s.is_empty());
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The conjunction of `clauses`, or the one clause itself: tantivy prunes with block-max WAND
+/// only when it sees the term scorers directly, not through a boolean of one.
+fn all_of(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    if clauses.len() == 1
+        && clauses[0].0 == Occur::Must
+        && let Some((_, q)) = clauses.pop()
+    {
+        return q;
+    }
+    Box::new(BooleanQuery::new(clauses))
 }
 
 fn err(e: impl std::fmt::Display) -> gongkai_domain::DomainError {
@@ -273,54 +323,14 @@ pub struct SearchIndex {
     fields: Fields,
 }
 
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Escapes `text` and marks the byte ranges (merged where they touch or overlap).
-fn mark(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
-    let mut ranges: Vec<_> = ranges
-        .iter()
-        .filter(|r| r.start < r.end && r.end <= text.len())
-        .cloned()
-        .collect();
-    ranges.sort_by_key(|r| r.start);
-    let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
-    for r in ranges {
-        match merged.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-            _ => merged.push(r),
-        }
-    }
-    let mut out = String::new();
-    let mut at = 0;
-    for r in merged {
-        if !text.is_char_boundary(r.start) || !text.is_char_boundary(r.end) || r.start < at {
-            continue;
-        }
-        out.push_str(&escape(&text[at..r.start]));
-        out.push_str("<mark>");
-        out.push_str(&escape(&text[r.start..r.end]));
-        out.push_str("</mark>");
-        at = r.end;
-    }
-    out.push_str(&escape(&text[at..]));
-    out
-}
-
 impl SearchIndex {
-    fn with_index(index: Index) -> R<SearchIndex> {
+    fn with_index(mut index: Index) -> R<SearchIndex> {
+        // A search visits the segments on every core: counting and faceting a query that
+        // matches most of a large index is the slow part, and it splits by segment.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        if cores > 1 {
+            index.set_multithread_executor(cores).map_err(err)?;
+        }
         index.tokenizers().register(WORDS, Words);
         index.tokenizers().register(BIGRAMS, Bigrams);
         let (_, fields) = schema();
@@ -391,64 +401,93 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// What one term of a query must match. A term that is one dictionary word (or one Latin
+    /// word or number) is that token of the words fields, which hold every dictionary word
+    /// wherever it occurs: one posting list per field, which tantivy prunes. Any other term
+    /// must appear as written (its bigrams in order) or, unless it is quoted, have all its
+    /// words somewhere in the title or the body.
     fn clauses(&self, text: &str, phrase_only: bool) -> Option<Box<dyn Query>> {
         let f = &self.fields;
         let n = analysis::normalize(text);
         let bigrams = analysis::bigrams_of(&n);
-        let words = analysis::words_of(&n);
         if bigrams.is_empty() {
             return None;
         }
-        let in_order = |field| -> Box<dyn Query> {
+        let term = |field, text: &str, boost: f32| -> (Occur, Box<dyn Query>) {
+            let q = TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::WithFreqs,
+            );
+            (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
+        };
+        let (words, complete) = analysis::query_words_of(&n);
+        let whole = n.text.trim();
+        let word = if analysis::is_word(whole) {
+            Some(whole)
+        } else {
+            match words.as_slice() {
+                [w] if complete => Some(w.as_str()),
+                _ => None,
+            }
+        };
+        if let Some(word) = word {
+            let mut should = vec![
+                term(f.title_words, word, 3.0 * TITLE_BOOST),
+                term(f.body_words, word, 2.0),
+            ];
+            // A two-character word is also a bigram: counting it in both (as for a phrase)
+            // weighs the body as other terms do, and it is still one posting list per field.
+            if let [b] = bigrams.as_slice()
+                && b.text == word
+            {
+                should.push(term(f.title_bigrams, word, TITLE_BOOST));
+                should.push(term(f.body_bigrams, word, 1.0));
+            }
+            return Some(Box::new(BooleanQuery::new(should)));
+        }
+        let in_order = |field, boost: f32| -> (Occur, Box<dyn Query>) {
             let terms: Vec<Term> = bigrams
                 .iter()
                 .map(|t| Term::from_field_text(field, &t.text))
                 .collect();
-            if terms.len() == 1 {
-                Box::new(TermQuery::new(
-                    terms[0].clone(),
-                    IndexRecordOption::WithFreqs,
-                ))
-            } else {
-                Box::new(PhraseQuery::new(terms))
-            }
-        };
-        // All the words of the term, in any order (jieba may cut query and text differently,
-        // which the characters-in-order clause catches).
-        let all_words = |field| -> Option<Box<dyn Query>> {
-            if words.is_empty() {
-                return None;
-            }
-            let mut seen = std::collections::BTreeSet::new();
-            let must: Vec<(Occur, Box<dyn Query>)> = words
-                .iter()
-                .filter(|w| seen.insert(w.text.clone()))
-                .map(|w| {
-                    (
-                        Occur::Must,
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(field, &w.text),
-                            IndexRecordOption::WithFreqs,
-                        )) as Box<dyn Query>,
-                    )
-                })
-                .collect();
-            Some(Box::new(BooleanQuery::new(must)))
-        };
-        let boost = |q: Box<dyn Query>, b: f32| -> (Occur, Box<dyn Query>) {
-            (Occur::Should, Box::new(BoostQuery::new(q, b)))
+            let q: Box<dyn Query> = match <[Term; 1]>::try_from(terms) {
+                Ok([term]) => Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                Err(terms) => Box::new(PhraseQuery::new(terms)),
+            };
+            (Occur::Should, Box::new(BoostQuery::new(q, boost)))
         };
         let mut should = vec![
-            boost(in_order(f.title_bigrams), 4.0),
-            boost(in_order(f.body_bigrams), 1.0),
+            in_order(f.title_bigrams, TITLE_BOOST),
+            in_order(f.body_bigrams, 1.0),
         ];
-        if !phrase_only {
-            if let Some(q) = all_words(f.title_words) {
-                should.push(boost(q, 6.0));
-            }
-            if let Some(q) = all_words(f.body_words) {
-                should.push(boost(q, 2.0));
-            }
+        // All the words in any order: a lone character is no word of the index, so a term
+        // with one is matched in order only.
+        if !phrase_only && complete && !words.is_empty() {
+            let mut seen = std::collections::BTreeSet::new();
+            let words: Vec<&String> = words.iter().filter(|w| seen.insert(*w)).collect();
+            let all = |field| -> Box<dyn Query> {
+                all_of(
+                    words
+                        .iter()
+                        .map(|w| {
+                            let q = TermQuery::new(
+                                Term::from_field_text(field, w),
+                                IndexRecordOption::WithFreqs,
+                            );
+                            (Occur::Must, Box::new(q) as Box<dyn Query>)
+                        })
+                        .collect(),
+                )
+            };
+            // Below the in-order match of the same field: scattered words are a weaker hit.
+            should.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(all(f.title_words), TITLE_BOOST * 0.5)),
+            ));
+            should.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(all(f.body_words), 0.5)),
+            ));
         }
         Some(Box::new(BooleanQuery::new(should)))
     }
@@ -505,7 +544,7 @@ impl SearchIndex {
             }
         }
         let text: Box<dyn Query> = if must.iter().any(|(o, _)| *o == Occur::Must) {
-            Box::new(BooleanQuery::new(must))
+            all_of(must)
         } else {
             Box::new(EmptyQuery)
         };
@@ -528,23 +567,17 @@ impl SearchIndex {
         };
         let mut all = vec![(Occur::Must, matched)];
         all.extend(self.filter(s));
-        Box::new(BooleanQuery::new(all))
+        all_of(all)
     }
 
-    /// Loads and highlights the hits at `addresses`.
+    /// Loads and highlights the hits at `addresses`; `needles` are the normalised texts to mark.
     fn hits(
         &self,
         searcher: &tantivy::Searcher,
-        query: &dyn Query,
+        needles: &[String],
         addresses: Vec<(f32, DocAddress)>,
     ) -> R<Vec<Hit>> {
         let f = self.fields;
-        let mut body_snippets =
-            SnippetGenerator::create(searcher, query, f.body_bigrams).map_err(err)?;
-        body_snippets.set_max_num_chars(120);
-        let mut title_snippets =
-            SnippetGenerator::create(searcher, query, f.title_bigrams).map_err(err)?;
-        title_snippets.set_max_num_chars(300);
         let mut hits = Vec::with_capacity(addresses.len());
         for (score, address) in addresses {
             let d: TantivyDocument = searcher.doc(address).map_err(err)?;
@@ -562,21 +595,15 @@ impl SearchIndex {
                 continue;
             };
             let title = text(f.title);
-            // The snippet comes from the opening of long bodies: analysing a whole long text
+            // The passage comes from the opening of long bodies: scanning a whole long text
             // for each hit would cost more than the search.
             let body = text(f.body);
             let body = match body.char_indices().nth(SNIPPET_SCAN_CHARS) {
-                Some((cut, _)) => body[..cut].to_string(),
-                None => body,
+                Some((cut, _)) => &body[..cut],
+                None => &body,
             };
-            let t = title_snippets.snippet(&title);
-            let title_html = mark(&title, t.highlighted());
-            let b = body_snippets.snippet(&body);
-            let snippet_html = if b.fragment().is_empty() {
-                escape(&body.chars().take(120).collect::<String>())
-            } else {
-                mark(b.fragment(), b.highlighted())
-            };
+            let title_html = snippet::marked(&title, needles);
+            let snippet_html = snippet::passage(body, needles, 120);
             let date = d
                 .get_first(f.date)
                 .and_then(|v| v.as_i64())
@@ -603,9 +630,9 @@ impl SearchIndex {
     pub fn answers(&self, text: &str, limit: usize) -> R<Vec<Hit>> {
         let f = self.fields;
         let mut seen = std::collections::BTreeSet::new();
-        let words: Vec<String> = analysis::words(text)
+        let words: Vec<String> = analysis::query_words_of(&analysis::normalize(text))
+            .0
             .into_iter()
-            .map(|t| t.text)
             .filter(|w| seen.insert(w.clone()))
             .collect();
         if words.is_empty() {
@@ -653,7 +680,7 @@ impl SearchIndex {
                 &TopDocs::with_limit(limit.clamp(1, 5)).order_by_score(),
             )
             .map_err(err)?;
-        self.hits(&searcher, &*query, top)
+        self.hits(&searcher, &words, top)
     }
 
     pub fn search(&self, s: &Search) -> R<Results> {
@@ -673,68 +700,50 @@ impl SearchIndex {
         }
         let searcher = self.reader.searcher();
         let query = self.query(s);
-        let mut facets = FacetCollector::for_field("facets");
-        for f in FACETS {
-            facets.add_facet(Facet::from_path([f]));
-        }
         let limit = per_page.min(MAX_DEPTH - offset);
-        let (addresses, total, counts): (Vec<(f32, DocAddress)>, usize, _) = if s.by_date {
-            let (top, total, counts) = searcher
-                .search(
-                    &query,
-                    &(
-                        TopDocs::with_limit(limit)
-                            .and_offset(offset)
-                            .order_by_fast_field::<i64>("date", Order::Desc),
-                        parts.count.then_some(Count),
-                        parts.facets.then_some(facets),
-                    ),
-                )
-                .map_err(err)?;
-            (
-                top.into_iter().map(|(_, a)| (0.0, a)).collect(),
-                total.unwrap_or_default(),
-                counts,
-            )
+        // The top hits alone let tantivy skip blocks that cannot reach them (block-max WAND);
+        // the count and the facets must see every match, without scores.
+        let addresses: Vec<(f32, DocAddress)> = {
+            let top = TopDocs::with_limit(limit).and_offset(offset);
+            if s.by_date {
+                let by_date = top.order_by_fast_field::<i64>("date", Order::Desc);
+                let found = searcher.search(&query, &by_date).map_err(err)?;
+                found.into_iter().map(|(_, a)| (0.0, a)).collect()
+            } else {
+                searcher
+                    .search(&query, &top.order_by_score())
+                    .map_err(err)?
+            }
+        };
+        let tallied = if parts.facets {
+            searcher.search(&query, &crate::tally::Tally).map_err(err)?
+        } else if parts.count {
+            crate::tally::Tallied {
+                total: searcher.search(&query, &Count).map_err(err)?,
+                values: Vec::new(),
+            }
         } else {
-            searcher
-                .search(
-                    &query,
-                    &(
-                        TopDocs::with_limit(limit)
-                            .and_offset(offset)
-                            .order_by_score(),
-                        parts.count.then_some(Count),
-                        parts.facets.then_some(facets),
-                    ),
-                )
-                .map(|(top, total, counts)| (top, total.unwrap_or_default(), counts))
-                .map_err(err)?
+            crate::tally::Tallied::default()
         };
         let hits = if parts.snippets {
-            self.hits(&searcher, &*query, addresses)?
+            self.hits(&searcher, &needles(&s.parsed), addresses)?
         } else {
             Vec::new()
         };
-        let counts = counts.unwrap_or_default();
         let facets = FACETS
             .iter()
-            .map(|name| {
-                let mut values: Vec<(String, u64)> = counts
-                    .get(&format!("/{name}"))
-                    .map(|(facet, n)| {
-                        let value = facet
-                            .to_path()
-                            .last()
-                            .map(|v| v.replace('／', "/"))
-                            .unwrap_or_default();
-                        (value, n)
-                    })
-                    .collect();
+            .enumerate()
+            .map(|(i, name)| {
+                let mut values: Vec<(String, u64)> = tallied
+                    .values
+                    .get(i)
+                    .map(|v| v.iter().map(|(k, n)| (k.clone(), *n)).collect())
+                    .unwrap_or_default();
                 values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
                 (name.to_string(), values)
             })
             .collect();
+        let total = tallied.total;
         Ok(Results {
             total,
             hits,
@@ -793,6 +802,26 @@ impl Writer {
         ] {
             if let Some(v) = value {
                 d.add_facet(f.facets, facet(name, v));
+            }
+        }
+        // The counted values: a topic counts under its first level.
+        let year = e.date.map(|d| chrono::Datelike::year(&d).to_string());
+        let topic = e
+            .topic
+            .as_deref()
+            .and_then(|t| t.split('\\').next())
+            .map(String::from);
+        let values = [
+            Some(e.kind.as_str().to_string()),
+            (!e.agency_code.is_empty()).then(|| e.agency_code.clone()),
+            year,
+            topic,
+            e.doc_kind.clone(),
+            e.validity.clone(),
+        ];
+        for (field, value) in f.tallied.iter().zip(values) {
+            if let Some(v) = value {
+                d.add_text(*field, v);
             }
         }
         self.writer.add_document(d).map_err(err)?;

@@ -6,7 +6,9 @@ pub mod corpus;
 pub mod index;
 pub mod indexer;
 pub mod query;
+pub mod snippet;
 pub mod sources;
+pub mod tally;
 pub mod tokenizers;
 
 pub use index::{Entry, Hit, Kind, Results, Search, SearchIndex};

@@ -101,7 +101,9 @@ fn known_items_rank_in_the_top_three() {
             4,
             "simplified query, traditional document",
         ),
-        ("楊浦區 政務公開", 4, "traditional query"),
+        // (Not 楊浦區 政務公開: re-sampled notices with both terms in their titles rightly
+        // outrank a report whose title holds only one.)
+        ("楊浦區 年度報告", 4, "traditional query"),
         ("松江", 1, "a two-character word"),
         ("脱贫", 3013, "a two-character word opening a paragraph"),
         (
