@@ -324,6 +324,8 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
         .ok_or_else(|| DomainError::unavailable("demo staff user missing"))?;
     crate::demo_requests::load(&mut tx, &actor, &office, education, staff.id, today).await?;
     answers(&mut tx, &actor, &office).await?;
+    let government_office = agency_id(&mut tx, "YX0100").await?;
+    crate::demo_consultations::load(&mut tx, &actor, &office, government_office, today).await?;
     tx.commit().await?;
     Ok(logins)
 }

@@ -3,6 +3,7 @@
 mod calendar_check;
 mod config;
 mod demo;
+mod demo_consultations;
 mod demo_requests;
 mod import;
 

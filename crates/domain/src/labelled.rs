@@ -4,7 +4,7 @@
 macro_rules! labelled_enum {
     ($(#[$m:meta])* $name:ident, $field:expr, $what:literal, { $($(#[$vm:meta])* $variant:ident => ($code:literal, $label:literal)),* $(,)? }) => {
         $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::serde::Serialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($(#[$vm])* $variant),* }
 

@@ -14,6 +14,7 @@ pub mod user;
 
 pub use error::{DomainError, Field};
 pub mod catalogue;
+pub mod consultation;
 pub mod doc_number;
 pub mod document;
 pub mod gazette;

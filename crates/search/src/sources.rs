@@ -3,7 +3,9 @@
 //! happened in between, and applying a change twice is harmless.
 
 use gongkai_domain::DomainError;
-use gongkai_store::{Exec, agencies, answers, catalogue, documents, gazette, interpretations};
+use gongkai_store::{
+    Exec, agencies, answers, catalogue, consultations, documents, gazette, interpretations,
+};
 
 use crate::index::{Entry, Kind};
 
@@ -160,6 +162,33 @@ async fn answer(e: &mut impl Exec, id: i64) -> R<Change> {
     })))
 }
 
+/// A consultation while it is published: its draft with explanation and basis, and the
+/// feedback report once there is one.
+async fn consultation(e: &mut impl Exec, id: i64) -> R<Change> {
+    let Some(c) = consultations::public_get(e, id).await? else {
+        return Ok(Change::Delete(Kind::Consultation, id));
+    };
+    let mut body = [c.explanation.as_str(), c.basis.as_str(), c.draft.as_str()].join("\n");
+    if let Some(r) = &c.report {
+        body.push('\n');
+        body.push_str(&r.paragraphs().join("\n"));
+    }
+    Ok(Change::Upsert(Box::new(Entry {
+        kind: Kind::Consultation,
+        id,
+        url: format!("/consultations/{id}"),
+        title: c.title,
+        body,
+        doc_number: None,
+        agency_code: c.agency_code,
+        agency_name: c.agency_name,
+        topic: None,
+        doc_kind: None,
+        validity: None,
+        date: Some(c.opens_on),
+    })))
+}
+
 /// The changes an outbox entry about `entity_type` `entity_id` calls for; unknown types (an
 /// agency, the calendar) need none.
 pub async fn changes_for(e: &mut impl Exec, entity_type: &str, entity_id: &str) -> R<Vec<Change>> {
@@ -172,6 +201,7 @@ pub async fn changes_for(e: &mut impl Exec, entity_type: &str, entity_id: &str) 
         "gazette_issue" => Kind::Gazette,
         "answer" => Kind::Answer,
         "catalogue_item" => Kind::Catalogue,
+        "consultation" => Kind::Consultation,
         _ => return Ok(Vec::new()),
     };
     let mut out = vec![change(e, kind, id).await?];
@@ -179,6 +209,10 @@ pub async fn changes_for(e: &mut impl Exec, entity_type: &str, entity_id: &str) 
         // An interpretation is public while a policy it explains is.
         for i in interpretations::ids_for_document(e, id).await? {
             out.push(interpretation(e, i).await?);
+        }
+        // A Q&A entry lists the public documents it rests on.
+        for a in answers::ids_for_document(e, id).await? {
+            out.push(answer(e, a).await?);
         }
     }
     Ok(out)
@@ -192,6 +226,7 @@ async fn change(e: &mut impl Exec, kind: Kind, id: i64) -> R<Change> {
         Kind::Gazette => gazette_issue(e, id).await,
         Kind::Catalogue => catalogue_item(e, id).await,
         Kind::Answer => answer(e, id).await,
+        Kind::Consultation => consultation(e, id).await,
     }
 }
 
@@ -202,6 +237,7 @@ async fn ids_after(e: &mut impl Exec, kind: Kind, after: i64, batch: i64) -> R<V
         Kind::Interpretation => interpretations::ids_after(e, after, batch).await,
         Kind::Catalogue => catalogue::ids_after(e, after, batch).await,
         Kind::Answer => answers::ids_after(e, after, batch).await,
+        Kind::Consultation => consultations::ids_after(e, after, batch).await,
         // Few: a district publishes a few dozen issues a year.
         Kind::Gazette if after == 0 => Ok(gazette::all(e, 100_000)
             .await?

@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod catalogue;
+pub mod consultations;
 pub mod db;
 pub mod documents;
 pub mod gazette;

@@ -114,6 +114,13 @@ pub const MIGRATIONS: &[Migration] = &[
             "../migrations/0012_search_terms.sql"
         ))],
     },
+    Migration {
+        version: 13,
+        name: "consultations",
+        steps: &[Step::Portable(include_str!(
+            "../migrations/0013_consultations.sql"
+        ))],
+    },
 ];
 
 /// Expands the type tokens for one backend.

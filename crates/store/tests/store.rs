@@ -50,6 +50,8 @@ both!(
     timestamps_and_dates_round_trip,
 );
 
+#[path = "store/consultations.rs"]
+mod consultations_tests;
 #[path = "store/mail.rs"]
 mod mail_tests;
 #[path = "store/requests.rs"]

@@ -1,6 +1,7 @@
 //! The HTTP front of gongkai: the public portal, the office for staff, and the JSON API.
 
 pub mod api;
+pub mod api_consultations;
 pub mod api_requests;
 pub mod assets;
 pub mod doc_query;
@@ -32,8 +33,8 @@ pub use state::{AppState, WebConfig};
 
 pub fn router(state: AppState) -> Router {
     use pages::{
-        admin, answers, attachments, auth, catalogue, documents, gazette, office, office_requests,
-        public, requests, search,
+        admin, answers, attachments, auth, catalogue, consultations, documents, gazette, office,
+        office_requests, public, requests, search,
     };
     let limit = state.config.max_body_bytes;
     // Uploads get their own, larger limit (the file plus the rest of the form); every other
@@ -57,6 +58,35 @@ pub fn router(state: AppState) -> Router {
         .route("/documents", get(public::document_list))
         .route("/search", get(search::search_page))
         .route("/answers/{id}", get(answers::public))
+        .route("/consultations", get(consultations::list))
+        .route("/consultations/{id}", get(consultations::public))
+        .route("/consultations/{id}/comments", post(consultations::comment))
+        .route(
+            "/office/consultations",
+            get(consultations::office).post(consultations::create),
+        )
+        .route(
+            "/office/consultations/{id}",
+            get(consultations::detail).post(consultations::update),
+        )
+        .route(
+            "/office/consultations/{id}/actions",
+            post(consultations::act),
+        )
+        .route(
+            "/office/consultations/{id}/comments.csv",
+            get(consultations::export),
+        )
+        .route(
+            "/office/consultations/comments/{cid}",
+            post(consultations::comment_act),
+        )
+        .route("/api/v1/consultations", get(api_consultations::list))
+        .route("/api/v1/consultations/{id}", get(api_consultations::get))
+        .route(
+            "/api/v1/consultations/{id}/comments",
+            post(api_consultations::comment),
+        )
         .route(
             "/office/answers",
             get(answers::office).post(answers::create),

@@ -51,6 +51,8 @@ both!(
 mod api_documents;
 #[path = "web/attachments.rs"]
 mod attachments;
+#[path = "web/consultations.rs"]
+mod consultations;
 #[path = "web/mail.rs"]
 mod mail;
 #[path = "web/portal.rs"]

@@ -24,6 +24,7 @@ pub mod answers;
 pub mod attachments;
 pub mod auth;
 pub mod catalogue;
+pub mod consultations;
 pub mod documents;
 pub mod gazette;
 pub mod office;

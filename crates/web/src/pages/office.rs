@@ -47,6 +47,8 @@ struct OfficeHome {
     clock: Vec<ClockLine>,
     /// Open information requests: (overdue, due soon, unconfirmed, awaiting review, open).
     requests: [usize; 5],
+    /// Feedback reports due, with whether each is overdue.
+    reports_due: Vec<(gongkai_store::consultations::ReportDue, bool)>,
 }
 
 pub async fn home(State(state): State<AppState>, staff: Staff) -> AppResult<Response> {
@@ -93,8 +95,17 @@ pub async fn home(State(state): State<AppState>, staff: Staff) -> AppResult<Resp
             .filter(|q| super::office_requests::in_view(view, q, staff.user.id))
             .count()
     });
+    let reports_due = gongkai_store::consultations::reports_due(&mut c, &principal)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let overdue = r.due_on < today;
+            (r, overdue)
+        })
+        .collect();
     page(
         &OfficeHome {
+            reports_due,
             requests,
             chrome: staff.chrome("工作台"),
             agency_name: own,
