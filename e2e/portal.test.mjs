@@ -437,3 +437,84 @@ test('一网通查: search from the header without JavaScript, in traditional ch
   await axe(phone, 'search with an error');
   await phone.context().close();
 });
+
+test('意见征集: the public comments on a draft; staff decide every opinion and publish the feedback report', async () => {
+  // The public, on a phone: find the open consultation, comment on one article.
+  const pub = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+  await pub.goto(base + '/consultations');
+  await axe(pub, 'consultation list');
+  await pub.getByRole('link', { name: /养犬管理办法/ }).click();
+  await pub.getByRole('link', { name: '对第三条提意见' }).click();
+  assert.equal(await pub.getByLabel('针对条款').inputValue(), '3', 'the article link preselects it');
+  await axe(pub, 'consultation page');
+  const overflow = await pub.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling on a phone (overflow ${overflow}px)`);
+  // Too short: refused with the reason, the typed text kept, nothing stored.
+  await pub.getByLabel('意见内容').fill('好');
+  await pub.getByRole('button', { name: '提交意见' }).click();
+  assert.match(await pub.getByRole('alert').textContent(), /意见内容至少需要 5 个字符/);
+  assert.equal(await pub.getByLabel('意见内容').getAttribute('aria-invalid'), 'true');
+  await axe(pub, 'comment form with error');
+  const text = '建议第三条允许在“随申办”上在线办理养犬登记和年检。';
+  await pub.getByLabel('意见内容').fill(text);
+  await pub.getByLabel(/^姓名或单位/).fill('赵女士');
+  await pub.getByLabel(/^联系方式/).fill('zhao@example.cn');
+  await pub.getByLabel('在公开的意见中显示我的姓名或单位').check();
+  await pub.getByRole('button', { name: '提交意见' }).click();
+  assert.match(await pub.getByRole('status').filter({ hasText: '您的意见已收到' }).textContent(), /编号 \d+/);
+  const comments = pub.getByRole('region', { name: /公众意见/ });
+  assert.ok((await comments.textContent()).includes(text) && (await comments.textContent()).includes('赵女士'));
+  assert.ok(!(await pub.textContent('main')).includes('zhao@example.cn'), 'the contact is never shown');
+
+  // Staff: the new opinion is in the ledger with its contact; decide it.
+  const staff = await newPage();
+  await login(staff, 'office');
+  await staff.goto(base + '/office/consultations');
+  await axe(staff, 'office consultation list');
+  await staff.getByRole('link', { name: /养犬管理办法/ }).click();
+  const row = staff.getByRole('row').filter({ hasText: text });
+  assert.ok((await row.textContent()).includes('zhao@example.cn'));
+  await row.getByLabel('采纳情况').selectOption('adopted');
+  await row.getByRole('button', { name: '保存' }).click();
+  assert.ok((await staff.getByRole('row').filter({ hasText: text }).textContent()).includes('采纳'));
+
+  // The closed consultation: group two opinions, decide the other with a reason, record the
+  // decision, publish the report.
+  await staff.goto(base + '/office/consultations');
+  await staff.getByRole('link', { name: /加装电梯/ }).click();
+  await axe(staff, 'ledger');
+  const notAdopted = staff.getByRole('row').filter({ hasText: '一楼住户' });
+  await notAdopted.getByLabel('采纳情况').selectOption('not_adopted');
+  await notAdopted.getByRole('button', { name: '保存' }).click();
+  assert.match(await staff.getByRole('alert').textContent(), /“不予采纳”须说明理由/);
+  const again = staff.getByRole('row').filter({ hasText: '一楼住户' });
+  await again.getByLabel('采纳情况').selectOption('not_adopted');
+  await again.getByLabel('理由', { exact: true }).fill('补偿事项由业主之间协商,不宜在本办法中规定');
+  await again.getByRole('button', { name: '保存' }).click();
+  await staff.getByRole('row').filter({ hasText: '补贴标准' }).getByRole('checkbox').check();
+  await staff.getByRole('row').filter({ hasText: '审批手续' }).getByRole('checkbox').check();
+  await staff.getByLabel('集中意见概述').fill('建议提高补贴并简化审批');
+  await staff.getByLabel('采纳情况', { exact: true }).last().selectOption('partly');
+  await staff.getByLabel('理由', { exact: true }).last().fill('补贴标准已提高;规划审批已纳入并联办理');
+  await staff.getByRole('button', { name: '归为集中意见' }).click();
+  assert.ok((await staff.textContent('main')).includes('未填写采纳情况 0 条'));
+  const today = new Date().toISOString().slice(0, 10);
+  await staff.getByLabel('决策公布日期').fill(today);
+  await staff.getByRole('button', { name: '保存决策公布日期' }).click();
+  assert.match(await staff.textContent('main'), /反馈报告应于 \d{4}-\d{2}-\d{2} 前发布/);
+  const report = staff.getByRole('region', { name: '意见采纳情况反馈' });
+  assert.ok((await report.textContent()).includes('共收到意见 3 条'));
+  await staff.getByRole('button', { name: '发布反馈报告' }).click();
+  assert.ok((await staff.textContent('main')).includes('意见台账已冻结'));
+  await axe(staff, 'published report (office)');
+
+  // The public reads the report.
+  await pub.goto(base + '/consultations');
+  await pub.getByRole('link', { name: /加装电梯/ }).click();
+  const published = await pub.getByRole('region', { name: '意见采纳情况反馈' }).textContent();
+  assert.ok(published.includes('建议提高补贴并简化审批(共 2 条):部分采纳'), published);
+  assert.ok(published.includes('理由:补偿事项由业主之间协商'), published);
+  await axe(pub, 'published report');
+  await pub.context().close();
+  await staff.context().close();
+});

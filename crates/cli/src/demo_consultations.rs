@@ -1,5 +1,5 @@
-//! Demo 意见征集: one consultation open for comment, one closed with every opinion decided and
-//! its feedback report published.
+//! Demo 意见征集: one consultation open for comment, one closed with its opinions still to be
+//! decided, one closed with every opinion decided and its feedback report published.
 
 use chrono::{Duration, NaiveDate};
 use gongkai_domain::DomainError;
@@ -62,6 +62,36 @@ pub async fn load(
     {
         let d = comment(body, article, name, show)?;
         consultations::comment(tx, actor, id, &d, &format!("demo-{i}"), when).await?;
+    }
+
+    // Closed, its opinions waiting for the office.
+    let pending = ConsultationDraft::parse(&ConsultationInput {
+        title: "《云溪区老旧小区加装电梯实施办法(征求意见稿)》公开征求意见".into(),
+        explanation: "为推进既有多层住宅加装电梯,改善居民出行条件,起草本办法。".into(),
+        basis: "《上海市既有多层住宅加装电梯的指导意见》".into(),
+        draft: "第一条 为推进既有多层住宅加装电梯工作,制定本办法。\n第二条 加装电梯应当经本幢房屋专有部分占建筑物总面积三分之二以上的业主同意。\n第三条 区财政对符合条件的加装项目给予补贴。\n第四条 本办法自公布之日起施行。".into(),
+        opens_on: (today - Duration::days(45)).to_string(),
+        closes_on: (today - Duration::days(10)).to_string(),
+        ..Default::default()
+    })?;
+    let id = consultations::create(tx, actor, office, agency, &pending).await?;
+    consultations::publish(tx, actor, office, id, today - Duration::days(45)).await?;
+    let when = tx.now() - Duration::days(20);
+    for (i, (body, article, name, show)) in [
+        (
+            "建议提高第三条的补贴标准,并明确申请流程。",
+            "3",
+            "陈先生",
+            true,
+        ),
+        ("一楼住户的采光和噪音影响应当给予补偿。", "2", "", false),
+        ("希望简化加装电梯的规划审批手续。", "", "", false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let d = comment(body, article, name, show)?;
+        consultations::comment(tx, actor, id, &d, &format!("demo-p{i}"), when).await?;
     }
 
     // Closed, decided and reported.
