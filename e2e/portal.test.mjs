@@ -518,3 +518,72 @@ test('意见征集: the public comments on a draft; staff decide every opinion a
   await pub.context().close();
   await staff.context().close();
 });
+
+test('留言: the public asks, the agency transfers it, the other replies and publishes it; the asker tracks and rates', async () => {
+  const pub = await newPage();
+  await pub.goto(base + '/agencies/YX0201');
+  await pub.getByRole('link', { name: '网上咨询' }).click();
+  await axe(pub, 'message form');
+  await pub.getByLabel('标题').fill('学校周边交通安全问题');
+  await pub.getByLabel('留言内容').fill('放学时段学校门口车辆拥堵,存在安全隐患,建议增设护学岗。');
+  await pub.getByLabel('姓名').fill('刘女士');
+  await pub.getByLabel(/^联系电话/).fill('13900139000');
+  await pub.getByLabel('同意在删除个人信息后公开我的留言和答复').check();
+  await pub.getByRole('button', { name: '提交留言' }).click();
+  const code = (await pub.locator('#tracking-code').textContent()).trim();
+  const key = (await pub.locator('#tracking-key').textContent()).trim();
+  assert.match(code, /^LY\d{4}-\d{6}$/);
+  await axe(pub, 'message receipt');
+
+  // The development commission passes it to the education bureau.
+  const office = await newPage();
+  await login(office, 'office');
+  await office.goto(base + '/office/messages?view=new');
+  await axe(office, 'message queue');
+  await office.getByRole('link', { name: '学校周边交通安全问题' }).click();
+  await office.getByLabel('转办机关').selectOption({ label: '云溪区教育局' });
+  await office.getByLabel('转办理由').fill('学校周边管理属于教育局职责');
+  await office.getByRole('button', { name: '转办' }).click();
+  const newCode = (await office.textContent('main')).match(/已转办为\s*(LY\d{4}-\d{6})/)[1];
+  await axe(office, 'transferred message');
+
+  // The education bureau's staff accept and reply.
+  const staff = await newPage();
+  await login(staff, 'staff');
+  await staff.goto(base + '/office/messages?view=new');
+  await staff.getByRole('link', { name: '学校周边交通安全问题' }).click();
+  assert.ok((await staff.textContent('main')).includes(newCode));
+  await staff.getByRole('button', { name: '受理' }).click();
+  await staff.getByLabel('答复内容').fill('已协调交警部门在放学时段增设护学岗,并设置临时停车区。');
+  await staff.getByRole('button', { name: '答复', exact: true }).click();
+  assert.ok((await staff.textContent('main')).includes('已答复'));
+  // 选登 refuses the asker's name in the public copy, then publishes the edited one.
+  await staff.getByLabel('公开的留言内容').fill('刘女士反映:放学时段学校门口车辆拥堵。');
+  await staff.getByRole('button', { name: '公开' }).click();
+  assert.match(await staff.getByRole('alert').textContent(), /个人信息/);
+  await staff.getByLabel('公开的留言内容').fill('市民反映:放学时段学校门口车辆拥堵,建议增设护学岗。');
+  await staff.getByRole('button', { name: '公开' }).click();
+  assert.ok((await staff.textContent('main')).includes('已公开'));
+  await axe(staff, 'replied message');
+
+  // The asker follows the new code with the same key and rates the reply.
+  await pub.goto(base + '/messages/track');
+  await pub.getByLabel('查询码').fill(code);
+  await pub.getByLabel('查询密钥').fill(key);
+  await pub.getByRole('button', { name: '查询' }).click();
+  assert.ok((await pub.textContent('main')).includes(newCode), 'the transfer shows the new code');
+  await pub.getByLabel('查询码').fill(newCode);
+  await pub.getByLabel('查询密钥').fill(key);
+  await pub.getByRole('button', { name: '查询' }).click();
+  assert.ok((await pub.textContent('main')).includes('已协调交警部门'));
+  await pub.getByLabel('满意', { exact: true }).check();
+  await pub.getByRole('button', { name: '提交评价' }).click();
+  assert.ok((await pub.textContent('main')).includes('您的评价:满意'));
+  await axe(pub, 'tracked message');
+  await pub.goto(base + '/messages?agency=YX0202');
+  await pub.getByRole('link', { name: '学校周边交通安全问题' }).click();
+  const text = await pub.textContent('main');
+  assert.ok(text.includes('市民反映') && !text.includes('刘女士') && !text.includes('13900139000'));
+  await axe(pub, 'published message');
+  for (const p of [pub, office, staff]) await p.context().close();
+});

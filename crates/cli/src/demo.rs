@@ -288,6 +288,7 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
         },
     )
     .await?;
+    let mut seed_ids = Vec::new();
     for seed in SEEDS {
         let agency = agency_id(&mut tx, seed.agency).await?;
         let (y, m, d) = seed.date;
@@ -305,7 +306,7 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
             ..Default::default()
         };
         let draft = DocumentDraft::parse(&input, today)?;
-        documents::import_published(
+        let id = documents::import_published(
             &mut tx,
             &actor,
             &office,
@@ -315,6 +316,7 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
             date,
         )
         .await?;
+        seed_ids.push((agency, id));
     }
     generated(&mut tx, &actor, &office, today).await?;
     // Applications to the education bureau, whose demo staff and reviewer handle them.
@@ -326,6 +328,18 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
     answers(&mut tx, &actor, &office).await?;
     let government_office = agency_id(&mut tx, "YX0100").await?;
     crate::demo_consultations::load(&mut tx, &actor, &office, government_office, today).await?;
+    // Messages: the 2021 work plan (the second seed) takes one on its page.
+    let development = agency_id(&mut tx, "YX0201").await?;
+    let (plan_agency, plan) = seed_ids[1];
+    crate::demo_messages::load(
+        &mut tx,
+        &actor,
+        &office,
+        education,
+        development,
+        (plan_agency, plan),
+    )
+    .await?;
     tx.commit().await?;
     Ok(logins)
 }

@@ -20,6 +20,7 @@ pub mod document;
 pub mod gazette;
 pub mod index_number;
 pub mod interpretation;
+pub mod message;
 pub mod request;
 pub mod rich_text;
 pub mod topics;

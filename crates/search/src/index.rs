@@ -321,6 +321,8 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// Facet totals per segment, for queries that match most of one.
+    totals: std::sync::Arc<crate::tally::Totals>,
 }
 
 impl SearchIndex {
@@ -343,6 +345,7 @@ impl SearchIndex {
             index,
             reader,
             fields,
+            totals: Default::default(),
         })
     }
 
@@ -716,7 +719,10 @@ impl SearchIndex {
             }
         };
         let tallied = if parts.facets {
-            searcher.search(&query, &crate::tally::Tally).map_err(err)?
+            let tally = crate::tally::Tally {
+                totals: self.totals.clone(),
+            };
+            searcher.search(&query, &tally).map_err(err)?
         } else if parts.count {
             crate::tally::Tallied {
                 total: searcher.search(&query, &Count).map_err(err)?,
@@ -1010,6 +1016,60 @@ mod tests {
         assert!(ids(&index, "北京大学").is_empty());
         assert_eq!(index.checkpoint().unwrap().unwrap().cursor, 43);
         assert!(index.is_current().unwrap());
+    }
+
+    /// Facet counts equal a count by hand whether the query matches most of the index
+    /// (totals minus the rest) or little of it, before and after deletions.
+    #[test]
+    fn facet_counts_are_exact_on_both_sides_of_half() {
+        let index = SearchIndex::in_memory().unwrap();
+        let agencies = ["YX0201", "YX0202", "YX0203"];
+        let entries: Vec<Entry> = (0..300)
+            .map(|i| Entry {
+                agency_code: agencies[i % 3].into(),
+                date: NaiveDate::from_ymd_opt(2020 + (i % 5) as i32, 1, 1),
+                // Every entry says 公开; one in seven also says 招标.
+                ..Entry::document(
+                    i as i64,
+                    "通知",
+                    if i % 7 == 0 { "公开招标" } else { "公开" },
+                )
+            })
+            .collect();
+        let mut w = index.writer().unwrap();
+        for e in &entries {
+            w.upsert(e).unwrap();
+        }
+        w.commit(1).unwrap();
+        drop(w);
+        index.refresh().unwrap();
+        let check = |live: &dyn Fn(&Entry) -> bool| {
+            for (q, has) in [("公开", "公开"), ("招标", "招标")] {
+                let r = index.search(&Search::text(q, 10).unwrap()).unwrap();
+                let matching: Vec<&Entry> = entries
+                    .iter()
+                    .filter(|e| live(e) && e.body.contains(has))
+                    .collect();
+                assert_eq!(r.total, matching.len(), "{q}");
+                let agency = &r.facets.iter().find(|(n, _)| n == "agency").unwrap().1;
+                for a in agencies {
+                    let want = matching.iter().filter(|e| e.agency_code == a).count() as u64;
+                    let got = agency.iter().find(|(v, _)| v == a).map_or(0, |(_, n)| *n);
+                    assert_eq!(got, want, "{q} {a}");
+                }
+                let year = &r.facets.iter().find(|(n, _)| n == "year").unwrap().1;
+                let years: u64 = year.iter().map(|(_, n)| n).sum();
+                assert_eq!(years, matching.len() as u64, "{q}");
+            }
+        };
+        check(&|_| true);
+        let mut w = index.writer().unwrap();
+        for id in (0..300).filter(|i| i % 4 == 0) {
+            w.delete(Kind::Document, id);
+        }
+        w.commit(2).unwrap();
+        index.refresh().unwrap();
+        check(&|e| e.id % 4 != 0);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod documents;
 pub mod gazette;
 pub mod interpretations;
 pub mod mail;
+pub mod messages;
 pub mod migrate;
 pub mod passwords;
 pub mod requests;

@@ -121,6 +121,13 @@ pub const MIGRATIONS: &[Migration] = &[
             "../migrations/0013_consultations.sql"
         ))],
     },
+    Migration {
+        version: 14,
+        name: "messages",
+        steps: &[Step::Portable(include_str!(
+            "../migrations/0014_messages.sql"
+        ))],
+    },
 ];
 
 /// Expands the type tokens for one backend.

@@ -54,6 +54,8 @@ both!(
 mod consultations_tests;
 #[path = "store/mail.rs"]
 mod mail_tests;
+#[path = "store/messages.rs"]
+mod messages_tests;
 #[path = "store/requests.rs"]
 mod requests_tests;
 

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod api_consultations;
+pub mod api_messages;
 pub mod api_requests;
 pub mod assets;
 pub mod doc_query;
@@ -33,8 +34,8 @@ pub use state::{AppState, WebConfig};
 
 pub fn router(state: AppState) -> Router {
     use pages::{
-        admin, answers, attachments, auth, catalogue, consultations, documents, gazette, office,
-        office_requests, public, requests, search,
+        admin, answers, attachments, auth, catalogue, consultations, documents, gazette, messages,
+        office, office_requests, public, requests, search,
     };
     let limit = state.config.max_body_bytes;
     // Uploads get their own, larger limit (the file plus the rest of the form); every other
@@ -80,6 +81,23 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/office/consultations/comments/{cid}",
             post(consultations::comment_act),
+        )
+        .route(
+            "/messages",
+            get(messages::public_list).post(messages::submit),
+        )
+        .route("/messages/new", get(messages::new_form))
+        .route(
+            "/messages/track",
+            get(messages::track_form).post(messages::track),
+        )
+        .route("/messages/{id}", get(messages::public))
+        .route("/office/messages", get(messages::queue))
+        .route("/office/messages/{id}", get(messages::detail))
+        .route("/office/messages/{id}/actions", post(messages::act))
+        .route(
+            "/api/v1/messages",
+            get(api_messages::list).post(api_messages::create),
         )
         .route("/api/v1/consultations", get(api_consultations::list))
         .route("/api/v1/consultations/{id}", get(api_consultations::get))

@@ -55,6 +55,8 @@ mod attachments;
 mod consultations;
 #[path = "web/mail.rs"]
 mod mail;
+#[path = "web/messages.rs"]
+mod messages;
 #[path = "web/portal.rs"]
 mod portal;
 #[path = "web/requests.rs"]

@@ -27,6 +27,7 @@ pub mod catalogue;
 pub mod consultations;
 pub mod documents;
 pub mod gazette;
+pub mod messages;
 pub mod office;
 pub mod office_requests;
 pub mod public;

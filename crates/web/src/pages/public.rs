@@ -212,6 +212,8 @@ struct DocumentPage {
     replaced_by: Vec<Related>,
     acts_on: Vec<Related>,
     interpretations: Vec<Interpretation>,
+    /// Published 政策留言 about this document.
+    messages: Vec<gongkai_store::messages::Message>,
 }
 
 pub async fn document(
@@ -244,6 +246,7 @@ pub async fn document(
         .await?
         .into_iter()
         .partition(|r| r.outgoing);
+    let messages = gongkai_store::messages::published(&mut c, None, Some(id), 20).await?;
     let title = doc.summary.title.clone();
     page(
         &DocumentPage {
@@ -255,6 +258,7 @@ pub async fn document(
             replaced_by,
             acts_on,
             interpretations,
+            messages,
         },
         StatusCode::OK,
         None,

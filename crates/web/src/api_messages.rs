@@ -1,0 +1,141 @@
+//! The JSON API for 留言: file a message (no account; the code and key come back only after it
+//! is stored), and the published messages (选登) with their replies.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use chrono::NaiveDate;
+use gongkai_domain::message::{BoxKind, MessageDraft, MessageInput};
+use gongkai_domain::{DomainError, Field};
+use gongkai_store::messages::{self, Destination};
+use gongkai_store::{agencies, calendar, db};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppResult;
+use crate::session::Visitor;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct NewMessage {
+    #[serde(default)]
+    agency: String,
+    /// `consultation` (default), `leader` or `policy` (with `document`).
+    #[serde(default, rename = "box")]
+    box_kind: String,
+    #[serde(default)]
+    document: Option<i64>,
+    #[serde(flatten)]
+    input: MessageInput,
+}
+
+#[derive(Serialize)]
+pub struct Filed {
+    tracking_code: String,
+    /// Shown once: keep it; only its hash is stored.
+    key: String,
+    due_on: NaiveDate,
+    status: &'static str,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Json(m): Json<NewMessage>,
+) -> AppResult<impl IntoResponse> {
+    let field = Field::new("agency", "留言机关");
+    let code = gongkai_domain::agency::AgencyCode::parse(&m.agency)
+        .map_err(|_| DomainError::invalid(field, "请指定留言机关的代码"))?;
+    let mut conn = state.db.conn().await?;
+    let agency = agencies::by_code(&mut conn, &code)
+        .await?
+        .ok_or_else(|| DomainError::invalid(field, "机关不存在"))?;
+    let box_kind = if m.box_kind.trim().is_empty() {
+        BoxKind::Consultation
+    } else {
+        BoxKind::parse(&m.box_kind)?
+    };
+    let d = MessageDraft::parse(&m.input)?;
+    let cal = calendar::work_calendar(&mut conn).await?;
+    drop(conn);
+    let now = db::now();
+    let actor = visitor.actor();
+    let to = Destination {
+        agency_id: agency.id,
+        box_kind,
+        document_id: m.document,
+    };
+    let filed = state
+        .db
+        .write(async |tx| messages::submit(tx, &actor, to, &d, &visitor.client, now, &cal).await)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(Filed {
+            tracking_code: filed.tracking_code,
+            key: filed.key,
+            due_on: filed.due_on,
+            status: "received",
+        }),
+    ))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    agency: String,
+}
+
+#[derive(Serialize)]
+pub struct Published {
+    id: i64,
+    agency: String,
+    agency_name: String,
+    #[serde(rename = "box")]
+    box_kind: BoxKind,
+    document_id: Option<i64>,
+    title: String,
+    body: String,
+    reply: String,
+    received_on: NaiveDate,
+    replied_on: Option<NaiveDate>,
+    href: String,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Json<Vec<Published>>> {
+    let mut conn = state.db.conn().await?;
+    let agency = match q.agency.trim() {
+        "" => None,
+        code => {
+            let c = gongkai_domain::agency::AgencyCode::parse(code)?;
+            Some(
+                agencies::by_code(&mut conn, &c)
+                    .await?
+                    .ok_or(DomainError::NotFound { what: "机构" })?
+                    .id,
+            )
+        }
+    };
+    let rows = messages::published(&mut conn, agency, None, 200).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|m| Published {
+                id: m.id,
+                agency: m.agency_code,
+                agency_name: m.agency_name,
+                box_kind: m.box_kind,
+                document_id: m.document_id,
+                title: m.public_title.unwrap_or_default(),
+                body: m.public_body.unwrap_or_default(),
+                reply: m.public_reply.unwrap_or_default(),
+                received_on: m.received_on,
+                replied_on: m.replied_on,
+                href: format!("/messages/{}", m.id),
+            })
+            .collect(),
+    ))
+}
