@@ -93,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/messages/{id}", get(messages::public))
         .route("/office/messages", get(messages::queue))
+        .route("/office/messages/limits", post(messages::set_limit))
         .route("/office/messages/{id}", get(messages::detail))
         .route("/office/messages/{id}/actions", post(messages::act))
         .route(

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use gongkai_domain::DomainError;
 use gongkai_domain::message::{
     self, BoxKind, BoxStats, DueState, MessageDraft, MessageInput, PublicationInput, Rating,
@@ -409,6 +409,14 @@ pub struct AgencyFigures {
     pub stats: BoxStats,
 }
 
+/// One box's reply limit, as the office page shows and edits it.
+pub struct BoxLimit {
+    pub agency_code: String,
+    pub agency_name: String,
+    pub box_kind: BoxKind,
+    pub workdays: u32,
+}
+
 #[derive(Template)]
 #[template(path = "office/messages.html")]
 struct Queue {
@@ -416,6 +424,7 @@ struct Queue {
     view: String,
     lines: Vec<QueueLine>,
     figures: Vec<AgencyFigures>,
+    limits: Vec<BoxLimit>,
 }
 
 #[derive(Deserialize, Default)]
@@ -435,9 +444,18 @@ pub async fn queue(
     let today = db::now().date_naive();
     let all = messages::for_staff(&mut conn, &who).await?;
     let mut figures = Vec::new();
+    let mut limits = Vec::new();
     for a in agencies::list(&mut conn).await? {
         if !who.may_act_for(a.id) {
             continue;
+        }
+        for kind in BoxKind::ALL {
+            limits.push(BoxLimit {
+                agency_code: a.code.clone(),
+                agency_name: a.name.clone(),
+                box_kind: *kind,
+                workdays: messages::reply_workdays(&mut conn, a.id, *kind).await?,
+            });
         }
         let handled: Vec<_> = all
             .iter()
@@ -475,10 +493,55 @@ pub async fn queue(
             view: q.view,
             lines,
             figures,
+            limits,
         },
         StatusCode::OK,
         None,
     )
+}
+
+#[derive(Deserialize)]
+pub struct LimitForm {
+    csrf: String,
+    agency: String,
+    #[serde(rename = "box")]
+    box_kind: String,
+    workdays: String,
+}
+
+/// Sets one box's reply limit (staff of the agency, the office, administrators).
+pub async fn set_limit(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<LimitForm>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    let who = staff.user.principal();
+    let actor = staff.actor();
+    let field = gongkai_domain::Field::new("reply_workdays", "答复时限");
+    let result: Result<(), DomainError> = async {
+        let code = gongkai_domain::agency::AgencyCode::parse(&form.agency)?;
+        let a = agencies::by_code(&mut state.db.conn().await?, &code)
+            .await?
+            .ok_or(DomainError::NotFound { what: "机构" })?;
+        let kind = BoxKind::parse(&form.box_kind)?;
+        let days = form
+            .workdays
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| DomainError::invalid(field, "答复时限应为 1 至 20 个工作日"))?;
+        state
+            .db
+            .write(async |tx| {
+                messages::set_reply_workdays(tx, &actor, &who, a.id, kind, days).await
+            })
+            .await
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(axum::response::Redirect::to("/office/messages#limits").into_response()),
+        Err(e) => Err(AppError(e)),
+    }
 }
 
 #[derive(Template)]

@@ -164,6 +164,39 @@ async fn messages_over_http(app: App) {
         .unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 1);
     assert!(!listed.to_string().contains("王小明") && !listed.to_string().contains("13800138000"));
+    // A box's limit is set by its agency only, within 1–20 working days.
+    let csrf = app.csrf(&staff, "/office/messages").await;
+    let set = |days: &'static str| {
+        [
+            ("agency", "YX0201"),
+            ("box", "consultation"),
+            ("workdays", days),
+        ]
+    };
+    assert_eq!(
+        app.post(&staff, "/office/messages/limits", &csrf, &set("30"))
+            .await
+            .status(),
+        422
+    );
+    let csrf_other = app.csrf(&other, "/office/messages").await;
+    assert_eq!(
+        app.post(&other, "/office/messages/limits", &csrf_other, &set("3"))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.post(&staff, "/office/messages/limits", &csrf, &set("3"))
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        app.page(&staff, "/office/messages")
+            .await
+            .contains("value=\"3\"")
+    );
     // The asker tracks it by code and key.
     let csrf = app.csrf(&public, "/messages/track").await;
     let res = app
