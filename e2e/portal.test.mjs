@@ -587,3 +587,26 @@ test('留言: the public asks, the agency transfers it, the other replies and pu
   await axe(pub, 'published message');
   for (const p of [pub, office, staff]) await p.context().close();
 });
+
+test('重大行政决策: the catalogue and an entry\'s timeline are public and accessible', async () => {
+  const page = await newPage();
+  await page.goto(base + '/agencies/YX0100');
+  await page.getByRole('link', { name: '重大行政决策事项目录' }).click();
+  await axe(page, 'decision catalogue');
+  await page.getByRole('link', { name: /公共停车场收费管理办法/ }).click();
+  const timeline = page.getByRole('region', { name: '决策过程' });
+  const text = await timeline.textContent();
+  for (const stage of ['决策草案及说明', '公开征求意见', '合法性审查', '意见采纳情况反馈', '集体讨论决定']) {
+    assert.ok(text.includes(stage), stage);
+  }
+  assert.ok(text.includes('列席的公众代表:市民代表 2 名、企业代表 1 名'));
+  await axe(page, 'decision timeline');
+  await timeline.getByRole('link', { name: /公共停车场收费管理办法/ }).first().click();
+  assert.ok((await page.textContent('main')).includes('意见采纳情况反馈'));
+  const office = await newPage();
+  await login(office, 'office');
+  await office.goto(base + '/office/decisions');
+  await axe(office, 'office decisions');
+  await page.context().close();
+  await office.context().close();
+});

@@ -327,7 +327,17 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
     crate::demo_requests::load(&mut tx, &actor, &office, education, staff.id, today).await?;
     answers(&mut tx, &actor, &office).await?;
     let government_office = agency_id(&mut tx, "YX0100").await?;
-    crate::demo_consultations::load(&mut tx, &actor, &office, government_office, today).await?;
+    let consulted =
+        crate::demo_consultations::load(&mut tx, &actor, &office, government_office, today).await?;
+    crate::demo_decisions::load(
+        &mut tx,
+        &actor,
+        &office,
+        government_office,
+        consulted,
+        today,
+    )
+    .await?;
     // Messages: the 2021 work plan (the second seed) takes one on its page.
     let development = agency_id(&mut tx, "YX0201").await?;
     let (plan_agency, plan) = seed_ids[1];

@@ -32,7 +32,7 @@ pub async fn load(
     office: &Principal,
     agency: i64,
     today: NaiveDate,
-) -> Result<(), DomainError> {
+) -> Result<[i64; 3], DomainError> {
     // Open now.
     let open = ConsultationDraft::parse(&ConsultationInput {
         title: "《云溪区养犬管理办法(征求意见稿)》公开征求意见".into(),
@@ -45,6 +45,7 @@ pub async fn load(
         ..Default::default()
     })?;
     let id = consultations::create(tx, actor, office, agency, &open).await?;
+    let open_id = id;
     consultations::publish(tx, actor, office, id, today - Duration::days(5)).await?;
     let when = tx.now() - Duration::days(2);
     for (i, (body, article, name, show)) in [
@@ -75,6 +76,7 @@ pub async fn load(
         ..Default::default()
     })?;
     let id = consultations::create(tx, actor, office, agency, &pending).await?;
+    let pending_id = id;
     consultations::publish(tx, actor, office, id, today - Duration::days(45)).await?;
     let when = tx.now() - Duration::days(20);
     for (i, (body, article, name, show)) in [
@@ -157,5 +159,5 @@ pub async fn load(
     )
     .await?;
     consultations::publish_report(tx, actor, office, id, "", today).await?;
-    Ok(())
+    Ok([open_id, pending_id, id])
 }

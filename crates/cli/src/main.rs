@@ -4,6 +4,7 @@ mod calendar_check;
 mod config;
 mod demo;
 mod demo_consultations;
+mod demo_decisions;
 mod demo_messages;
 mod demo_requests;
 mod import;

@@ -15,6 +15,7 @@ pub mod user;
 pub use error::{DomainError, Field};
 pub mod catalogue;
 pub mod consultation;
+pub mod decision;
 pub mod doc_number;
 pub mod document;
 pub mod gazette;

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod consultations;
 pub mod db;
+pub mod decisions;
 pub mod documents;
 pub mod gazette;
 pub mod interpretations;

@@ -128,6 +128,13 @@ pub const MIGRATIONS: &[Migration] = &[
             "../migrations/0014_messages.sql"
         ))],
     },
+    Migration {
+        version: 15,
+        name: "decisions",
+        steps: &[Step::Portable(include_str!(
+            "../migrations/0015_decisions.sql"
+        ))],
+    },
 ];
 
 /// Expands the type tokens for one backend.

@@ -34,8 +34,8 @@ pub use state::{AppState, WebConfig};
 
 pub fn router(state: AppState) -> Router {
     use pages::{
-        admin, answers, attachments, auth, catalogue, consultations, documents, gazette, messages,
-        office, office_requests, public, requests, search,
+        admin, answers, attachments, auth, catalogue, consultations, decisions, documents, gazette,
+        messages, office, office_requests, public, requests, search,
     };
     let limit = state.config.max_body_bytes;
     // Uploads get their own, larger limit (the file plus the rest of the form); every other
@@ -92,6 +92,23 @@ pub fn router(state: AppState) -> Router {
             get(messages::track_form).post(messages::track),
         )
         .route("/messages/{id}", get(messages::public))
+        .route(
+            "/agencies/{code}/decisions",
+            get(decisions::public_catalogue),
+        )
+        .route("/decisions/{id}", get(decisions::public_entry))
+        .route(
+            "/office/decisions",
+            get(decisions::office).post(decisions::create),
+        )
+        .route(
+            "/office/decisions/{id}",
+            get(decisions::catalogue).post(decisions::catalogue_act),
+        )
+        .route(
+            "/office/decisions/entries/{id}",
+            get(decisions::entry).post(decisions::add_stage),
+        )
         .route("/office/messages", get(messages::queue))
         .route("/office/messages/limits", post(messages::set_limit))
         .route("/office/messages/{id}", get(messages::detail))

@@ -49,6 +49,9 @@ struct OfficeHome {
     requests: [usize; 5],
     /// Feedback reports due, with whether each is overdue.
     reports_due: Vec<(gongkai_store::consultations::ReportDue, bool)>,
+    /// Agencies without a published decision catalogue this year, and its due date.
+    catalogues_missing: usize,
+    catalogue_due: String,
 }
 
 pub async fn home(State(state): State<AppState>, staff: Staff) -> AppResult<Response> {
@@ -103,8 +106,16 @@ pub async fn home(State(state): State<AppState>, staff: Staff) -> AppResult<Resp
             (r, overdue)
         })
         .collect();
+    let year = chrono::Datelike::year(&today);
+    let catalogues_missing = gongkai_store::decisions::unpublished(&mut c, &principal, year)
+        .await?
+        .len();
     page(
         &OfficeHome {
+            catalogues_missing,
+            catalogue_due: gongkai_domain::decision::catalogue_due(year)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             reports_due,
             requests,
             chrome: staff.chrome("工作台"),

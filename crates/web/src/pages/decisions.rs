@@ -1,0 +1,416 @@
+//! 重大行政决策事项目录: the public catalogue of each agency by year and each entry's timeline;
+//! the office pages where staff keep the catalogue, its entries and their stages.
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use gongkai_domain::DomainError;
+use gongkai_domain::decision::{
+    self, EntryDraft, EntryInput, EntryStatus, StageDraft, StageInput, StageKind,
+};
+use gongkai_store::decisions::{self, Catalogue, Entry, Stage};
+use gongkai_store::{agencies, consultations, db};
+use serde::Deserialize;
+
+use super::{Choice, page};
+use crate::error::{AppError, AppResult};
+use crate::session::{Staff, Visitor};
+use crate::state::AppState;
+use crate::views::Chrome;
+
+const WHAT: &str = "决策事项目录";
+
+#[derive(Template)]
+#[template(path = "decisions.html")]
+struct PublicCatalogue {
+    chrome: Chrome,
+    agency: agencies::Agency,
+    years: Vec<i32>,
+    shown: Option<(Catalogue, Vec<Entry>)>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct YearQuery {
+    #[serde(default)]
+    year: String,
+}
+
+pub async fn public_catalogue(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(code): Path<String>,
+    Query(q): Query<YearQuery>,
+) -> AppResult<Response> {
+    let mut conn = state.db.conn().await?;
+    let agency = super::agency_or_404(&mut conn, &code).await?;
+    let published: Vec<Catalogue> = decisions::catalogues_of(&mut conn, agency.id)
+        .await?
+        .into_iter()
+        .filter(|c| c.published_at.is_some())
+        .collect();
+    let years = published.iter().map(|c| c.year).collect();
+    let wanted = q.year.trim().parse::<i32>().ok();
+    let shown = match published
+        .into_iter()
+        .find(|c| wanted.is_none_or(|y| y == c.year))
+    {
+        Some(c) => {
+            let entries = decisions::entries(&mut conn, c.id).await?;
+            Some((c, entries))
+        }
+        None => None,
+    };
+    page(
+        &PublicCatalogue {
+            chrome: visitor.chrome(&format!("{} 重大行政决策事项目录", agency.name)),
+            agency,
+            years,
+            shown,
+        },
+        StatusCode::OK,
+        None,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "decision.html")]
+struct PublicEntry {
+    chrome: Chrome,
+    c: Catalogue,
+    e: Entry,
+    stages: Vec<Stage>,
+}
+
+pub async fn public_entry(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = crate::error::id_or_404(&id, "决策事项")?;
+    let mut conn = state.db.conn().await?;
+    let not_found = || {
+        AppError(DomainError::NotFound {
+            what: "决策事项"
+        })
+    };
+    let e = decisions::entry(&mut conn, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let c = decisions::catalogue(&mut conn, e.catalogue_id)
+        .await?
+        .filter(|c| c.published_at.is_some())
+        .ok_or_else(not_found)?;
+    let stages = decisions::stages(&mut conn, id).await?;
+    page(
+        &PublicEntry {
+            chrome: visitor.chrome(&e.title),
+            c,
+            e,
+            stages,
+        },
+        StatusCode::OK,
+        None,
+    )
+}
+
+// ---- office ----
+
+#[derive(Template)]
+#[template(path = "office/decisions.html")]
+struct OfficeList {
+    chrome: Chrome,
+    catalogues: Vec<Catalogue>,
+    agencies: Vec<Choice>,
+    year: String,
+    due: String,
+    missing: Vec<(i64, String, bool)>,
+    error: Option<String>,
+    error_field: String,
+}
+
+async fn agency_choices(state: &AppState, staff: &Staff) -> AppResult<Vec<Choice>> {
+    let who = staff.user.principal();
+    Ok(agencies::list(&mut state.db.conn().await?)
+        .await?
+        .into_iter()
+        .filter(|a| who.may_act_for(a.id))
+        .map(|a| Choice {
+            value: a.code,
+            label: a.name,
+        })
+        .collect())
+}
+
+async fn office_list(
+    state: &AppState,
+    staff: &Staff,
+    error: Option<DomainError>,
+) -> AppResult<OfficeList> {
+    let who = staff.user.principal();
+    let today = db::now().date_naive();
+    let year = chrono::Datelike::year(&today);
+    let mut conn = state.db.conn().await?;
+    let (error, error_field) = super::split_error(error);
+    Ok(OfficeList {
+        chrome: staff.chrome("重大行政决策事项目录"),
+        catalogues: decisions::for_staff(&mut conn, &who).await?,
+        missing: decisions::unpublished(&mut conn, &who, year).await?,
+        agencies: agency_choices(state, staff).await?,
+        year: year.to_string(),
+        due: decision::catalogue_due(year)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        error,
+        error_field,
+    })
+}
+
+pub async fn office(State(state): State<AppState>, staff: Staff) -> AppResult<Response> {
+    let p = office_list(&state, &staff, None).await?;
+    page(&p, StatusCode::OK, None)
+}
+
+#[derive(Deserialize)]
+pub struct NewCatalogue {
+    csrf: String,
+    agency: String,
+    year: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<NewCatalogue>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    let who = staff.user.principal();
+    let actor = staff.actor();
+    let result = async {
+        let year = decision::parse_year(&form.year, db::now().date_naive())?;
+        let code = gongkai_domain::agency::AgencyCode::parse(&form.agency)?;
+        let a = agencies::by_code(&mut state.db.conn().await?, &code)
+            .await?
+            .ok_or(DomainError::NotFound { what: "机构" })?;
+        state
+            .db
+            .write(async |tx| decisions::create_catalogue(tx, &actor, &who, a.id, year).await)
+            .await
+    }
+    .await;
+    super::after_post(
+        result,
+        |id| format!("/office/decisions/{id}"),
+        async |e| office_list(&state, &staff, Some(e)).await,
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "office/decision_catalogue.html")]
+struct OfficeCatalogue {
+    chrome: Chrome,
+    c: Catalogue,
+    entries: Vec<Entry>,
+    form: EntryInput,
+    agencies: Vec<Choice>,
+    statuses: Vec<Choice>,
+    error: Option<String>,
+    error_field: String,
+}
+
+async fn catalogue_page(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    form: Option<EntryInput>,
+    error: Option<DomainError>,
+) -> AppResult<OfficeCatalogue> {
+    let who = staff.user.principal();
+    let mut conn = state.db.conn().await?;
+    let c = decisions::catalogue(&mut conn, id)
+        .await?
+        .filter(|c| who.may_act_for(c.agency_id))
+        .ok_or(AppError(DomainError::NotFound { what: WHAT }))?;
+    let (error, error_field) = super::split_error(error);
+    let form = form.unwrap_or_else(|| EntryInput {
+        responsible: c.agency_code.clone(),
+        ..Default::default()
+    });
+    Ok(OfficeCatalogue {
+        chrome: staff.chrome(&format!(
+            "{} {} 年度重大行政决策事项目录",
+            c.agency_name, c.year
+        )),
+        entries: decisions::entries(&mut conn, id).await?,
+        agencies: agencies::list(&mut conn)
+            .await?
+            .into_iter()
+            .map(|a| Choice {
+                value: a.code,
+                label: a.name,
+            })
+            .collect(),
+        statuses: choices!(EntryStatus),
+        c,
+        form,
+        error,
+        error_field,
+    })
+}
+
+pub async fn catalogue(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = crate::error::id_or_404(&id, WHAT)?;
+    let p = catalogue_page(&state, &staff, id, None, None).await?;
+    page(&p, StatusCode::OK, None)
+}
+
+#[derive(Deserialize)]
+pub struct CatalogueAction {
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(flatten)]
+    entry: EntryInput,
+}
+
+/// Adds an entry, or publishes the catalogue.
+pub async fn catalogue_act(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<CatalogueAction>,
+) -> AppResult<Response> {
+    let id = crate::error::id_or_404(&id, WHAT)?;
+    staff.visitor.verify_csrf(&form.csrf)?;
+    let who = staff.user.principal();
+    let actor = staff.actor();
+    let result: Result<(), DomainError> = async {
+        if form.action == "publish" {
+            return state
+                .db
+                .write(async |tx| decisions::publish_catalogue(tx, &actor, &who, id).await)
+                .await;
+        }
+        let d = EntryDraft::parse(&form.entry)?;
+        state
+            .db
+            .write(async |tx| decisions::add_entry(tx, &actor, &who, id, &d).await)
+            .await
+            .map(drop)
+    }
+    .await;
+    super::after_post(
+        result,
+        |_| format!("/office/decisions/{id}"),
+        async |e| catalogue_page(&state, &staff, id, Some(form.entry), Some(e)).await,
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "office/decision_entry.html")]
+struct OfficeEntry {
+    chrome: Chrome,
+    c: Catalogue,
+    e: Entry,
+    stages: Vec<Stage>,
+    kinds: Vec<Choice>,
+    consultations: Vec<Choice>,
+    stage: StageInput,
+    error: Option<String>,
+    error_field: String,
+}
+
+async fn entry_page(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    stage: Option<StageInput>,
+    error: Option<DomainError>,
+) -> AppResult<OfficeEntry> {
+    let who = staff.user.principal();
+    let mut conn = state.db.conn().await?;
+    let not_found = || {
+        AppError(DomainError::NotFound {
+            what: "决策事项"
+        })
+    };
+    let e = decisions::entry(&mut conn, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let c = decisions::catalogue(&mut conn, e.catalogue_id)
+        .await?
+        .filter(|c| who.may_act_for(c.agency_id))
+        .ok_or_else(not_found)?;
+    let consultations = consultations::public_list(&mut conn, None)
+        .await?
+        .into_iter()
+        .map(|k| Choice {
+            value: k.id.to_string(),
+            label: k.title,
+        })
+        .collect();
+    let (error, error_field) = super::split_error(error);
+    Ok(OfficeEntry {
+        chrome: staff.chrome(&e.title),
+        stages: decisions::stages(&mut conn, id).await?,
+        kinds: choices!(StageKind),
+        consultations,
+        stage: stage.unwrap_or_else(|| StageInput {
+            happened_on: db::now().date_naive().to_string(),
+            ..Default::default()
+        }),
+        c,
+        e,
+        error,
+        error_field,
+    })
+}
+
+pub async fn entry(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = crate::error::id_or_404(&id, "决策事项")?;
+    let p = entry_page(&state, &staff, id, None, None).await?;
+    page(&p, StatusCode::OK, None)
+}
+
+#[derive(Deserialize)]
+pub struct StageForm {
+    csrf: String,
+    #[serde(flatten)]
+    stage: StageInput,
+}
+
+pub async fn add_stage(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<StageForm>,
+) -> AppResult<Response> {
+    let id = crate::error::id_or_404(&id, "决策事项")?;
+    staff.visitor.verify_csrf(&form.csrf)?;
+    let who = staff.user.principal();
+    let actor = staff.actor();
+    let result = async {
+        let d = StageDraft::parse(&form.stage, db::now().date_naive())?;
+        state
+            .db
+            .write(async |tx| decisions::add_stage(tx, &actor, &who, id, &d).await)
+            .await
+    }
+    .await;
+    super::after_post(
+        result,
+        |_| format!("/office/decisions/entries/{id}"),
+        async |e| entry_page(&state, &staff, id, Some(form.stage), Some(e)).await,
+    )
+    .await
+}
