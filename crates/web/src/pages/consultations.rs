@@ -24,14 +24,6 @@ use crate::views::Chrome;
 
 const WHAT: &str = "意见征集";
 
-fn paragraphs(text: &str) -> Vec<String> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(String::from)
-        .collect()
-}
-
 #[derive(Template)]
 #[template(path = "consultations.html")]
 struct ListPage {
@@ -91,7 +83,7 @@ impl PublicPage {
 
 /// The draft's lines before its first article (title, chapter one's heading).
 fn preamble(draft: &str) -> Vec<String> {
-    paragraphs(draft)
+    super::paragraphs(draft)
         .into_iter()
         .take_while(|l| {
             !(l.starts_with('第')
@@ -123,13 +115,17 @@ async fn public_page(
     Ok(PublicPage {
         chrome: visitor.chrome(&c.title),
         phase: c.phase(db::now().date_naive()),
-        explanation: paragraphs(&c.explanation),
-        basis: paragraphs(&c.basis),
+        explanation: super::paragraphs(&c.explanation),
+        basis: super::paragraphs(&c.basis),
         preamble: preamble(&c.draft),
         articles: consultation::articles(&c.draft),
         comments: consultations::public_comments(&mut conn, id).await?,
         versions: consultations::versions(&mut conn, id).await?,
-        note: c.report_note.as_deref().map(paragraphs).unwrap_or_default(),
+        note: c
+            .report_note
+            .as_deref()
+            .map(super::paragraphs)
+            .unwrap_or_default(),
         report,
         c,
         form,
@@ -237,19 +233,6 @@ struct OfficeList {
     error_field: String,
 }
 
-async fn agency_choices(state: &AppState, staff: &Staff) -> AppResult<Vec<Choice>> {
-    let who = staff.user.principal();
-    Ok(agencies::list(&mut state.db.conn().await?)
-        .await?
-        .into_iter()
-        .filter(|a| who.may_act_for(a.id))
-        .map(|a| Choice {
-            value: a.code,
-            label: a.name,
-        })
-        .collect())
-}
-
 async fn office_list_page(
     state: &AppState,
     staff: &Staff,
@@ -274,7 +257,7 @@ async fn office_list_page(
         rows,
         form,
         agency,
-        agencies: agency_choices(state, staff).await?,
+        agencies: super::agency_choices(state, staff).await?,
         identities: choices!(Identity),
         error,
         error_field,

@@ -129,19 +129,6 @@ struct OfficeList {
     error_field: String,
 }
 
-async fn agency_choices(state: &AppState, staff: &Staff) -> AppResult<Vec<Choice>> {
-    let who = staff.user.principal();
-    Ok(agencies::list(&mut state.db.conn().await?)
-        .await?
-        .into_iter()
-        .filter(|a| who.may_act_for(a.id))
-        .map(|a| Choice {
-            value: a.code,
-            label: a.name,
-        })
-        .collect())
-}
-
 async fn office_list(
     state: &AppState,
     staff: &Staff,
@@ -156,7 +143,7 @@ async fn office_list(
         chrome: staff.chrome("重大行政决策事项目录"),
         catalogues: decisions::for_staff(&mut conn, &who).await?,
         missing: decisions::unpublished(&mut conn, &who, year).await?,
-        agencies: agency_choices(state, staff).await?,
+        agencies: super::agency_choices(state, staff).await?,
         year: year.to_string(),
         due: decision::catalogue_due(year)
             .map(|d| d.to_string())

@@ -24,14 +24,6 @@ use crate::views::Chrome;
 
 const WHAT: &str = "留言";
 
-fn paragraphs(text: &str) -> Vec<String> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(String::from)
-        .collect()
-}
-
 #[derive(Deserialize, Default)]
 pub struct NewQuery {
     #[serde(default)]
@@ -387,8 +379,8 @@ pub async fn public(
     page(
         &PublicPage {
             chrome: visitor.chrome(m.public_title.as_deref().unwrap_or(&m.title)),
-            body: paragraphs(m.public_body.as_deref().unwrap_or_default()),
-            reply: paragraphs(m.public_reply.as_deref().unwrap_or_default()),
+            body: super::paragraphs(m.public_body.as_deref().unwrap_or_default()),
+            reply: super::paragraphs(m.public_reply.as_deref().unwrap_or_default()),
             m,
         },
         StatusCode::OK,

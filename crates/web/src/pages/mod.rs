@@ -74,6 +74,32 @@ pub async fn agency_or_404(
         .ok_or_else(not_found)
 }
 
+/// The agencies `staff` may act for, as select options.
+pub async fn agency_choices(
+    state: &crate::state::AppState,
+    staff: &crate::session::Staff,
+) -> Result<Vec<Choice>, AppError> {
+    let who = staff.user.principal();
+    Ok(gongkai_store::agencies::list(&mut state.db.conn().await?)
+        .await?
+        .into_iter()
+        .filter(|a| who.may_act_for(a.id))
+        .map(|a| Choice {
+            value: a.code,
+            label: a.name,
+        })
+        .collect())
+}
+
+/// The non-blank lines of a text, trimmed: its paragraphs on a page.
+pub fn paragraphs(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
 /// A form error split for templates: the message, and the name of the field to mark.
 pub fn split_error(error: Option<gongkai_domain::DomainError>) -> (Option<String>, String) {
     let field = error
