@@ -79,6 +79,10 @@ pub fn router(state: AppState) -> Router {
             get(consultations::export),
         )
         .route(
+            "/office/consultations/{id}/comments.xlsx",
+            get(consultations::export_xlsx),
+        )
+        .route(
             "/office/consultations/comments/{cid}",
             post(consultations::comment_act),
         )

@@ -727,63 +727,133 @@ fn csv_field(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-/// Every comment with its disposition, as CSV (UTF-8 with a byte-order mark, which
-/// spreadsheet programs need to read Chinese). Contact details are included: this is the
-/// agency's own ledger, for staff only.
+const LEDGER_HEADINGS: [&str; 13] = [
+    "编号",
+    "收到时间",
+    "渠道",
+    "版本",
+    "针对条款",
+    "意见内容",
+    "姓名或单位",
+    "联系方式",
+    "公开署名",
+    "状态",
+    "集中意见",
+    "采纳情况",
+    "理由",
+];
+
+/// Every comment with its disposition, one row each. Contact details are included: this is
+/// the agency's own ledger, for staff only.
+async fn ledger_rows(state: &AppState, staff: &Staff, id: i64) -> AppResult<Vec<[String; 13]>> {
+    let who = staff.user.principal();
+    let mut conn = state.db.conn().await?;
+    let comments = consultations::comments(&mut conn, &who, id).await?;
+    let groups = consultations::groups(&mut conn, id).await?;
+    Ok(comments
+        .into_iter()
+        .map(|m| {
+            let group = m.group_id.and_then(|g| groups.iter().find(|x| x.id == g));
+            let (disposition, reason) = match group {
+                Some(g) => (g.disposition, g.reason.clone()),
+                None => (m.disposition, m.reason.clone()),
+            };
+            [
+                m.id.to_string(),
+                m.received_at.format("%Y-%m-%d %H:%M").to_string(),
+                m.channel.clone(),
+                m.version.to_string(),
+                m.article
+                    .map(|a| format!("第{a}条"))
+                    .unwrap_or_else(|| "整体".into()),
+                m.body.clone(),
+                m.name.clone().unwrap_or_default(),
+                m.contact.clone().unwrap_or_default(),
+                if m.show_name { "是" } else { "否" }.into(),
+                m.hidden_reason
+                    .as_ref()
+                    .map_or_else(|| "展示".to_string(), |r| format!("已隐藏:{r}")),
+                group.map(|g| g.summary.clone()).unwrap_or_default(),
+                disposition
+                    .map(|d| d.label().to_string())
+                    .unwrap_or_default(),
+                reason.unwrap_or_default(),
+            ]
+        })
+        .collect())
+}
+
+fn download(id: i64, ext: &str, content_type: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"consultation-{id}-comments.{ext}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The ledger as CSV (UTF-8 with a byte-order mark, which spreadsheet programs need to read
+/// Chinese).
 pub async fn export(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let id = crate::error::id_or_404(&id, WHAT)?;
-    let who = staff.user.principal();
-    let mut conn = state.db.conn().await?;
-    let comments = consultations::comments(&mut conn, &who, id).await?;
-    let groups = consultations::groups(&mut conn, id).await?;
-    let mut out = String::from(
-        "\u{feff}编号,收到时间,渠道,版本,针对条款,意见内容,姓名或单位,联系方式,公开署名,状态,集中意见,采纳情况,理由\r\n",
-    );
-    for m in comments {
-        let group = m.group_id.and_then(|g| groups.iter().find(|x| x.id == g));
-        let (disposition, reason) = match group {
-            Some(g) => (g.disposition, g.reason.clone()),
-            None => (m.disposition, m.reason.clone()),
-        };
-        let row = [
-            m.id.to_string(),
-            m.received_at.format("%Y-%m-%d %H:%M").to_string(),
-            m.channel.clone(),
-            m.version.to_string(),
-            m.article
-                .map(|a| format!("第{a}条"))
-                .unwrap_or_else(|| "整体".into()),
-            m.body.clone(),
-            m.name.clone().unwrap_or_default(),
-            m.contact.clone().unwrap_or_default(),
-            if m.show_name { "是" } else { "否" }.into(),
-            m.hidden_reason
-                .as_ref()
-                .map_or_else(|| "展示".to_string(), |r| format!("已隐藏:{r}")),
-            group.map(|g| g.summary.clone()).unwrap_or_default(),
-            disposition
-                .map(|d| d.label().to_string())
-                .unwrap_or_default(),
-            reason.unwrap_or_default(),
-        ];
+    let rows = ledger_rows(&state, &staff, id).await?;
+    let mut out = format!("\u{feff}{}\r\n", LEDGER_HEADINGS.join(","));
+    for row in rows {
         let line: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
         out.push_str(&line.join(","));
         out.push_str("\r\n");
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"consultation-{id}-comments.csv\""),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        out,
-    )
-        .into_response())
+    Ok(download(
+        id,
+        "csv",
+        "text/csv; charset=utf-8",
+        out.into_bytes(),
+    ))
+}
+
+/// The ledger as an Excel workbook: every cell written as text, so nothing a commenter typed
+/// is read as a formula or a number.
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = crate::error::id_or_404(&id, WHAT)?;
+    let rows = ledger_rows(&state, &staff, id).await?;
+    let xlsx =
+        |e: rust_xlsxwriter::XlsxError| AppError(DomainError::unavailable(format!("xlsx: {e}")));
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("意见台账").map_err(xlsx)?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (col, h) in LEDGER_HEADINGS.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, col as u16, *h, &bold)
+            .map_err(xlsx)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (col, v) in row.iter().enumerate() {
+            sheet
+                .write_string(r as u32 + 1, col as u16, v)
+                .map_err(xlsx)?;
+        }
+    }
+    sheet.set_column_width(5, 60).map_err(xlsx)?;
+    let body = book.save_to_buffer().map_err(xlsx)?;
+    Ok(download(
+        id,
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        body,
+    ))
 }

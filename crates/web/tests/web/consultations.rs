@@ -271,6 +271,42 @@ async fn a_consultation_over_http_from_draft_to_report(app: App) {
     );
     assert!(csv.contains("已隐藏:与征求内容无关"));
     assert_eq!(csv.lines().count(), 3);
+    // The same ledger as a workbook: its shared strings hold every comment and contact.
+    let xlsx = staff
+        .get(app.url(&format!("{detail}/comments.xlsx")))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        xlsx.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    let bytes = xlsx.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut strings = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
+        &mut strings,
+    )
+    .unwrap();
+    for want in [
+        "意见内容",
+        "建议明确本办法适用于全区所有街镇。",
+        "zhangsan@example.cn",
+        "部分采纳",
+        "已隐藏:与征求内容无关",
+    ] {
+        assert!(strings.contains(want), "{want} in the workbook");
+    }
+    // Staff of another agency get nothing.
+    let res = other
+        .get(app.url(&format!("{detail}/comments.xlsx")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
 
     // Time passes: the period ends, the decision is published, the report follows.
     let mut c = app.t.db.conn().await.unwrap();
