@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod api_consultations;
+pub mod api_decisions;
 pub mod api_messages;
 pub mod api_requests;
 pub mod assets;
@@ -121,6 +122,11 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/messages",
             get(api_messages::list).post(api_messages::create),
         )
+        .route(
+            "/api/v1/agencies/{code}/decisions",
+            get(api_decisions::catalogues),
+        )
+        .route("/api/v1/decisions/{id}", get(api_decisions::entry))
         .route("/api/v1/consultations", get(api_consultations::list))
         .route("/api/v1/consultations/{id}", get(api_consultations::get))
         .route(

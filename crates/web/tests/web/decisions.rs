@@ -117,4 +117,33 @@ async fn the_decision_catalogue_over_http(app: App) {
     let id = entry_path.rsplit('/').next().unwrap();
     let html = app.page(&public, &format!("/decisions/{id}")).await;
     assert!(html.contains("集体讨论决定") && html.contains("列席的公众代表:市民代表 2 名列席"));
+    // The same through the API.
+    let list: Value = public
+        .get(app.url("/api/v1/agencies/YX0201/decisions"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list[0]["entries"][0]["status"], "in_progress");
+    let one: Value = public
+        .get(app.url(&format!("/api/v1/decisions/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(one["stages"][0]["kind"], "meeting_review");
+    assert_eq!(one["stages"][0]["representatives"], "市民代表 2 名列席");
+    assert_eq!(
+        public
+            .get(app.url("/api/v1/decisions/999999"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
 }
