@@ -2,7 +2,7 @@
 // checked with axe-core (WCAG 2.1 A/AA). Run by scripts/e2e, which sets GONGKAI_BIN.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +65,18 @@ async function axe(page, label) {
   const problems = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   assert.deepEqual(problems, [], `${label}: accessibility violations`);
   assert.ok(result.passes.length > 10, `${label}: axe ran its checks`);
+}
+
+// Time passing, for steps that wait on the calendar: runs SQL on the portal's database
+// (SQLite in the data dir, or the PostgreSQL database the server was given).
+function sql(statement) {
+  const url = process.env.GONGKAI_DATABASE_URL;
+  if (url) execFileSync('psql', [url, '-qc', statement]);
+  else execFileSync('sqlite3', [join(dataDir, 'gongkai.db'), statement]);
+}
+
+function isoDaysFromToday(days) {
+  return new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
 }
 
 async function login(page, username) {
@@ -444,6 +456,7 @@ test('意见征集: the public comments on a draft; staff decide every opinion a
   await pub.goto(base + '/consultations');
   await axe(pub, 'consultation list');
   await pub.getByRole('link', { name: /养犬管理办法/ }).click();
+  const draftUrl = pub.url();
   await pub.getByRole('link', { name: '对第三条提意见' }).click();
   assert.equal(await pub.getByLabel('针对条款').inputValue(), '3', 'the article link preselects it');
   await axe(pub, 'consultation page');
@@ -466,54 +479,53 @@ test('意见征集: the public comments on a draft; staff decide every opinion a
   assert.ok((await comments.textContent()).includes(text) && (await comments.textContent()).includes('赵女士'));
   assert.ok(!(await pub.textContent('main')).includes('zhao@example.cn'), 'the contact is never shown');
 
-  // Staff: the new opinion is in the ledger with its contact; decide it.
+  // Staff decide every opinion of this draft: adopt the new one, refuse one (a reason is
+  // required), group the other two into a 集中意见.
   const staff = await newPage();
   await login(staff, 'office');
   await staff.goto(base + '/office/consultations');
   await axe(staff, 'office consultation list');
   await staff.getByRole('link', { name: /养犬管理办法/ }).click();
+  const detail = staff.url();
   const row = staff.getByRole('row').filter({ hasText: text });
   assert.ok((await row.textContent()).includes('zhao@example.cn'));
   await row.getByLabel('采纳情况').selectOption('adopted');
   await row.getByRole('button', { name: '保存' }).click();
-  assert.ok((await staff.getByRole('row').filter({ hasText: text }).textContent()).includes('采纳'));
-
-  // The closed consultation: group two opinions, decide the other with a reason, record the
-  // decision, publish the report.
-  await staff.goto(base + '/office/consultations');
-  await staff.getByRole('link', { name: /加装电梯/ }).click();
-  await axe(staff, 'ledger');
-  const notAdopted = staff.getByRole('row').filter({ hasText: '一楼住户' });
-  await notAdopted.getByLabel('采纳情况').selectOption('not_adopted');
-  await notAdopted.getByRole('button', { name: '保存' }).click();
+  const leash = () => staff.getByRole('row').filter({ hasText: '犬链长度' });
+  await leash().getByLabel('采纳情况').selectOption('not_adopted');
+  await leash().getByRole('button', { name: '保存' }).click();
   assert.match(await staff.getByRole('alert').textContent(), /“不予采纳”须说明理由/);
-  const again = staff.getByRole('row').filter({ hasText: '一楼住户' });
-  await again.getByLabel('采纳情况').selectOption('not_adopted');
-  await again.getByLabel('理由', { exact: true }).fill('补偿事项由业主之间协商,不宜在本办法中规定');
-  await again.getByRole('button', { name: '保存' }).click();
-  await staff.getByRole('row').filter({ hasText: '补贴标准' }).getByRole('checkbox').check();
-  await staff.getByRole('row').filter({ hasText: '审批手续' }).getByRole('checkbox').check();
-  await staff.getByLabel('集中意见概述').fill('建议提高补贴并简化审批');
+  await leash().getByLabel('采纳情况').selectOption('not_adopted');
+  await leash().getByLabel('理由', { exact: true }).fill('犬链长度由市级条例规定,本办法不再重复');
+  await leash().getByRole('button', { name: '保存' }).click();
+  await staff.getByRole('row').filter({ hasText: '网上办理养犬登记的渠道' }).getByRole('checkbox').check();
+  await staff.getByRole('row').filter({ hasText: '粪便清理' }).getByRole('checkbox').check();
+  await staff.getByLabel('集中意见概述').fill('建议方便登记并规范文明养犬');
   await staff.getByLabel('采纳情况', { exact: true }).last().selectOption('partly');
-  await staff.getByLabel('理由', { exact: true }).last().fill('补贴标准已提高;规划审批已纳入并联办理');
+  await staff.getByLabel('理由', { exact: true }).last().fill('网上登记已纳入第三条;粪便清理已有市容规定');
   await staff.getByRole('button', { name: '归为集中意见' }).click();
   assert.ok((await staff.textContent('main')).includes('未填写采纳情况 0 条'));
-  const today = new Date().toISOString().slice(0, 10);
-  await staff.getByLabel('决策公布日期').fill(today);
+  await axe(staff, 'ledger');
+
+  // Time passes: the period ends (its dates moved into the past in the database).
+  sql(`UPDATE consultations SET opens_on = '${isoDaysFromToday(-40)}', closes_on = '${isoDaysFromToday(-11)}' WHERE title LIKE '%养犬管理办法%'`);
+  await staff.goto(detail);
+  await staff.getByLabel('决策公布日期').fill(isoDaysFromToday(0));
   await staff.getByRole('button', { name: '保存决策公布日期' }).click();
   assert.match(await staff.textContent('main'), /反馈报告应于 \d{4}-\d{2}-\d{2} 前发布/);
   const report = staff.getByRole('region', { name: '意见采纳情况反馈' });
-  assert.ok((await report.textContent()).includes('共收到意见 3 条'));
+  assert.ok((await report.textContent()).includes('共收到意见 4 条'));
   await staff.getByRole('button', { name: '发布反馈报告' }).click();
   assert.ok((await staff.textContent('main')).includes('意见台账已冻结'));
   await axe(staff, 'published report (office)');
 
-  // The public reads the report.
-  await pub.goto(base + '/consultations');
-  await pub.getByRole('link', { name: /加装电梯/ }).click();
+  // The public reads the report on the same draft; commenting is over.
+  await pub.goto(draftUrl);
   const published = await pub.getByRole('region', { name: '意见采纳情况反馈' }).textContent();
-  assert.ok(published.includes('建议提高补贴并简化审批(共 2 条):部分采纳'), published);
-  assert.ok(published.includes('理由:补偿事项由业主之间协商'), published);
+  assert.ok(published.includes('建议方便登记并规范文明养犬(共 2 条):部分采纳'), published);
+  assert.ok(published.includes('理由:犬链长度由市级条例规定'), published);
+  assert.ok(published.includes('采纳 1 条'), published);
+  assert.equal(await pub.getByRole('button', { name: '提交意见' }).count(), 0);
   await axe(pub, 'published report');
   await pub.context().close();
   await staff.context().close();

@@ -51,6 +51,8 @@ struct OfficeHome {
     reports_due: Vec<(gongkai_store::consultations::ReportDue, bool)>,
     /// Agencies without a published decision catalogue this year, and its due date.
     catalogues_missing: usize,
+    /// Messages: (due soon, overdue, valid and unanswered beyond three months).
+    messages: [usize; 3],
     catalogue_due: String,
 }
 
@@ -106,12 +108,24 @@ pub async fn home(State(state): State<AppState>, staff: Staff) -> AppResult<Resp
             (r, overdue)
         })
         .collect();
+    let mut messages = [0usize; 3];
+    for m in gongkai_store::messages::for_staff(&mut c, &principal).await? {
+        match m.due_state(&cal, today)? {
+            gongkai_domain::message::DueState::DueSoon => messages[0] += 1,
+            gongkai_domain::message::DueState::Overdue => messages[1] += 1,
+            _ => {}
+        }
+        if gongkai_domain::message::is_stale(m.status, m.received_on, today) {
+            messages[2] += 1;
+        }
+    }
     let year = chrono::Datelike::year(&today);
     let catalogues_missing = gongkai_store::decisions::unpublished(&mut c, &principal, year)
         .await?
         .len();
     page(
         &OfficeHome {
+            messages,
             catalogues_missing,
             catalogue_due: gongkai_domain::decision::catalogue_due(year)
                 .map(|d| d.to_string())
