@@ -322,12 +322,7 @@ pub async fn publish(
     if c.published_at.is_some() {
         return Err(DomainError::conflict(None, "该征集已经发布"));
     }
-    if c.closes_on < today {
-        return Err(DomainError::invalid(
-            Field::new("closes_on", "截止日期"),
-            "截止日期已过,不能发布;请修改征集期限",
-        ));
-    }
+    consultation::check_publishable(c.closes_on, today)?;
     let now = tx.now();
     tx.execute(
         Sql::new("UPDATE consultations SET published_at = $1, updated_at = $1 WHERE id = $2")
@@ -459,15 +454,9 @@ pub async fn comment(
     let c = public_get(tx, id)
         .await?
         .ok_or(DomainError::NotFound { what: WHAT })?;
-    // The draft's own rules were checked by the caller against the phase it saw; the phase
-    // is checked again here, where the row is read in the storing transaction.
-    let today = now.date_naive();
-    if c.phase(today) != Phase::Open {
-        return Err(DomainError::invalid(
-            Field::new("body", "意见内容"),
-            "征集已截止或尚未开始,不再接收意见",
-        ));
-    }
+    // The caller checked the phase it saw; it is checked again on the row read in the
+    // storing transaction.
+    c.phase(now.date_naive()).check_open()?;
     throttle::check(tx, "comment", client, now, COMMENT_LIMIT).await?;
     let client_hash = crate::secret::hash_token(client);
     let dup = tx
@@ -841,12 +830,7 @@ pub async fn record_decision(
     if c.published_at.is_none() {
         return Err(DomainError::conflict(None, "征集尚未发布"));
     }
-    if decided_on <= c.closes_on {
-        return Err(DomainError::invalid(
-            Field::new("decided_on", "决策公布日期"),
-            "决策公布日期应在征集截止之后",
-        ));
-    }
+    consultation::check_decision_date(decided_on, c.closes_on, tx.now().date_naive())?;
     let document = match decision_index.map(str::trim).filter(|s| !s.is_empty()) {
         Some(n) => Some(crate::documents::id_by_index(tx, n).await?.ok_or_else(|| {
             DomainError::invalid(
@@ -930,15 +914,11 @@ pub async fn publish_report(
     if c.report_published_at.is_some() {
         return Err(DomainError::conflict(None, "反馈报告已经发布"));
     }
-    if c.published_at.is_none() || c.phase(today) != Phase::Closed {
-        return Err(DomainError::conflict(None, "征集截止后才能发布反馈报告"));
-    }
-    if c.decided_on.is_none() {
-        return Err(DomainError::invalid(
-            Field::new("decided_on", "决策公布日期"),
-            "请先填写决策公布日期",
-        ));
-    }
+    consultation::check_report_publishable(
+        c.published_at.is_some(),
+        c.phase(today),
+        c.decided_on.is_some(),
+    )?;
     let nf = Field::new("note", "补充说明");
     let note = gongkai_domain::text::bounded_multiline(note, nf, 0, 5_000)?;
     gongkai_domain::text::reject_active_markup(&note, nf)?;

@@ -61,6 +61,16 @@ mod messages_tests;
 #[path = "store/requests.rs"]
 mod requests_tests;
 
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// An instant on day `s` (early morning UTC, the same day in China).
+fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::Utc.from_utc_datetime(&day(s).and_hms_opt(1, 0, 0).unwrap())
+}
+
 fn actor() -> Actor {
     Actor::system("test")
 }

@@ -57,6 +57,17 @@ fn heading(line: &str) -> Option<(u32, &str, &str)> {
     Some((number, label, line[start + label_len..].trim()))
 }
 
+/// The draft's non-blank lines before its first article (its title, a first chapter heading).
+pub fn preamble(draft: &str) -> Vec<String> {
+    draft
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take_while(|l| heading(l).is_none())
+        .map(String::from)
+        .collect()
+}
+
 pub fn articles(draft: &str) -> Vec<Article> {
     let mut out: Vec<Article> = Vec::new();
     for line in draft.lines() {
@@ -122,5 +133,9 @@ mod tests {
         assert_eq!(a[0].text, "为规范养犬行为,制定本办法。\n（一）第一项");
         assert_eq!(a[1].text, "本办法适用于本区。");
         assert!(articles("没有条文的草案").is_empty());
+        assert_eq!(
+            preamble("办法\n\n第一章 总则\n第一条 目的。"),
+            ["办法", "第一章 总则"]
+        );
     }
 }

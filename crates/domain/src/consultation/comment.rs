@@ -44,15 +44,7 @@ impl CommentDraft {
         if !i.website.trim().is_empty() {
             return Err(DomainError::invalid(bf, "提交未通过校验,请刷新页面后重试"));
         }
-        match phase {
-            Phase::Upcoming => {
-                return Err(DomainError::invalid(bf, "征集尚未开始,暂不能提交意见"));
-            }
-            Phase::Closed => {
-                return Err(DomainError::invalid(bf, "征集已截止,不再接收意见"));
-            }
-            Phase::Open => {}
-        }
+        phase.check_open()?;
         let body = text::bounded_multiline(&i.body, bf, 5, MAX_COMMENT_CHARS)?;
         text::reject_active_markup(&body, bf)?;
         let af = Field::new("article", "针对条款");

@@ -14,7 +14,7 @@ use crate::calendar::parse_date;
 use crate::error::{DomainError, Field};
 use crate::text;
 
-pub use articles::{Article, articles};
+pub use articles::{Article, articles, preamble};
 pub use comment::{CommentDraft, CommentInput, Disposition, DispositionDraft};
 pub use report::{FeedbackReport, Opinion, OpinionGroup, feedback_report};
 
@@ -82,6 +82,16 @@ impl Phase {
             Phase::Open
         } else {
             Phase::Closed
+        }
+    }
+
+    /// Comments are taken only while the period runs.
+    pub fn check_open(self) -> Result<(), DomainError> {
+        let f = Field::new("body", "意见内容");
+        match self {
+            Phase::Upcoming => Err(DomainError::invalid(f, "征集尚未开始,暂不能提交意见")),
+            Phase::Closed => Err(DomainError::invalid(f, "征集已截止,不再接收意见")),
+            Phase::Open => Ok(()),
         }
     }
 
@@ -182,16 +192,39 @@ impl ConsultationDraft {
             .then(|| format!("征求意见期限 {days} 日,少于一般要求的 {NORMAL_PERIOD_DAYS} 日"))
     }
 
-    /// A consultation can be published only while its period has not ended.
     pub fn check_publishable(&self, today: NaiveDate) -> Result<(), DomainError> {
-        if self.closes_on < today {
-            return Err(DomainError::invalid(
-                Field::new("closes_on", "截止日期"),
-                "截止日期已过,不能发布;请修改征集期限",
-            ));
-        }
-        Ok(())
+        check_publishable(self.closes_on, today)
     }
+}
+
+/// A consultation can be published only while its period has not ended.
+pub fn check_publishable(closes_on: NaiveDate, today: NaiveDate) -> Result<(), DomainError> {
+    if closes_on < today {
+        return Err(DomainError::invalid(
+            Field::new("closes_on", "截止日期"),
+            "截止日期已过,不能发布;请修改征集期限",
+        ));
+    }
+    Ok(())
+}
+
+/// The feedback report may be published once the period is over and the decision's
+/// publication date is known.
+pub fn check_report_publishable(
+    published: bool,
+    phase: Phase,
+    decided: bool,
+) -> Result<(), DomainError> {
+    if !published || phase != Phase::Closed {
+        return Err(DomainError::conflict(None, "征集截止后才能发布反馈报告"));
+    }
+    if !decided {
+        return Err(DomainError::invalid(
+            Field::new("decided_on", "决策公布日期"),
+            "请先填写决策公布日期",
+        ));
+    }
+    Ok(())
 }
 
 /// The decision's publication date, entered by staff; it may not precede the period's end
@@ -201,15 +234,24 @@ pub fn parse_decision_date(
     closes_on: NaiveDate,
     today: NaiveDate,
 ) -> Result<NaiveDate, DomainError> {
+    let d = parse_date(input, Field::new("decided_on", "决策公布日期"))?;
+    check_decision_date(d, closes_on, today)?;
+    Ok(d)
+}
+
+pub fn check_decision_date(
+    d: NaiveDate,
+    closes_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), DomainError> {
     let f = Field::new("decided_on", "决策公布日期");
-    let d = parse_date(input, f)?;
     if d <= closes_on {
         return Err(DomainError::invalid(f, "决策公布日期应在征集截止之后"));
     }
     if d > today {
         return Err(DomainError::invalid(f, "决策公布日期不能晚于今天"));
     }
-    Ok(d)
+    Ok(())
 }
 
 #[cfg(test)]

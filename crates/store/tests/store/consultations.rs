@@ -1,7 +1,6 @@
 //! Consultations in the store: publication, comments with their refusals, the ledger, the
 //! decision and its working-day report deadline, the report frozen with the ledger.
 
-use chrono::{DateTime, TimeZone, Utc};
 use gongkai_domain::consultation::{
     CommentDraft, CommentInput, ConsultationDraft, ConsultationInput, Disposition,
     DispositionDraft, Identity, Phase,
@@ -14,15 +13,6 @@ both!(
     a_consultation_runs_from_draft_to_feedback_report,
     refused_comments_and_steps_change_nothing,
 );
-
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn at(s: &str) -> DateTime<Utc> {
-    let d = day(s);
-    Utc.from_utc_datetime(&d.and_hms_opt(10, 0, 0).unwrap())
-}
 
 fn draft() -> ConsultationDraft {
     ConsultationDraft::parse(&ConsultationInput {

@@ -2,7 +2,6 @@
 //! key follows), reply within the working-day limit, 选登 without personal details, rating,
 //! and refusals that change nothing.
 
-use chrono::{DateTime, TimeZone, Utc};
 use gongkai_domain::message::{
     BoxKind, MessageDraft, MessageInput, PublicationInput, Rating, Status, Step,
 };
@@ -14,14 +13,6 @@ both!(
     a_message_is_filed_transferred_answered_and_published,
     bad_message_steps_change_nothing
 );
-
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn at(s: &str) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&day(s).and_hms_opt(2, 0, 0).unwrap())
-}
 
 fn draft() -> MessageDraft {
     MessageDraft::parse(&MessageInput {

@@ -28,10 +28,6 @@ fn input() -> RequestInput {
     }
 }
 
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
 async fn setup(t: &TestDb) -> (i64, Principal, Principal) {
     let gov = add_agency(&t.db, "YX0000", "government", "").await;
     let drc = add_agency(&t.db, "YX0201", "department", "YX0000").await;

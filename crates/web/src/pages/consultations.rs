@@ -81,19 +81,6 @@ impl PublicPage {
     }
 }
 
-/// The draft's lines before its first article (title, chapter one's heading).
-fn preamble(draft: &str) -> Vec<String> {
-    super::paragraphs(draft)
-        .into_iter()
-        .take_while(|l| {
-            !(l.starts_with('第')
-                && l.find('条').is_some_and(|i| {
-                    consultation::articles::numeral(&l['第'.len_utf8()..i]).is_some()
-                }))
-        })
-        .collect()
-}
-
 async fn public_page(
     state: &AppState,
     visitor: &Visitor,
@@ -117,7 +104,7 @@ async fn public_page(
         phase: c.phase(db::now().date_naive()),
         explanation: super::paragraphs(&c.explanation),
         basis: super::paragraphs(&c.basis),
-        preamble: preamble(&c.draft),
+        preamble: consultation::preamble(&c.draft),
         articles: consultation::articles(&c.draft),
         comments: consultations::public_comments(&mut conn, id).await?,
         versions: consultations::versions(&mut conn, id).await?,
