@@ -18,6 +18,7 @@ pub mod mail;
 pub mod messages;
 pub mod migrate;
 pub mod passwords;
+pub mod reports;
 pub mod requests;
 pub mod search_terms;
 pub mod secret;

@@ -135,6 +135,13 @@ pub const MIGRATIONS: &[Migration] = &[
             "../migrations/0015_decisions.sql"
         ))],
     },
+    Migration {
+        version: 16,
+        name: "reports",
+        steps: &[Step::Portable(include_str!(
+            "../migrations/0016_reports.sql"
+        ))],
+    },
 ];
 
 /// Expands the type tokens for one backend.

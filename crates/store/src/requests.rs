@@ -868,7 +868,15 @@ pub async fn act(
             .await?;
             (None, Some(format!("{on} 已答复({how})")))
         }
-        Action::Withdraw { on } => (None, Some(format!("{on} 申请人撤回申请"))),
+        Action::Withdraw { on } => {
+            tx.execute(
+                Sql::new("UPDATE requests SET withdrawn_on = $1 WHERE id = $2")
+                    .bind(*on)
+                    .bind(id),
+            )
+            .await?;
+            (None, Some(format!("{on} 申请人撤回申请")))
+        }
         Action::Archive => (None, Some("已归档".into())),
     };
     tx.execute(

@@ -58,6 +58,8 @@ mod decisions_tests;
 mod mail_tests;
 #[path = "store/messages.rs"]
 mod messages_tests;
+#[path = "store/reports.rs"]
+mod reports_tests;
 #[path = "store/requests.rs"]
 mod requests_tests;
 

@@ -1,0 +1,868 @@
+//! 年度报告: the counts behind tables 二, 三 and 四 (GROUP BY queries over requests, appeals
+//! and documents — never loading the records), the stored drafts with their texts and manual
+//! figures, submission into the disclosure workflow as a document of kind 报告, imports of
+//! earlier years' reports, and the records behind any cell (drill-down).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_domain::agency::AgencyKind;
+use gongkai_domain::document::{
+    Action as DocAction, Attribute, DisclosureMode, DisclosureScope, DocKind, DocumentDraft,
+};
+use gongkai_domain::report::interchange::{from_json, to_json};
+use gongkai_domain::report::manual::ManualFigures;
+use gongkai_domain::report::tables::{TOTAL_COLUMN, column_of};
+use gongkai_domain::report::{
+    self, DocCounts, FORMAT_2021, Finding, Previous, Report, ReportStatus, RequestCounts, Row,
+    Scope, Table2, Table3, Table4, Texts, WanYuan, facts,
+};
+use gongkai_domain::request::appeal::{AppealKind, AppealResult};
+use gongkai_domain::request::{ApplicantKind, Outcome};
+use gongkai_domain::user::Principal;
+use gongkai_domain::{DomainError, Field};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::audit::{self, Actor};
+use crate::db::{Exec, Result, Sql, Tx};
+use crate::{agencies, documents};
+
+const WHAT: &str = "年度报告";
+
+fn stored<T>(r: std::result::Result<T, DomainError>, what: &str) -> Result<T> {
+    r.map_err(|e| DomainError::unavailable(format!("stored {what}: {e}")))
+}
+
+/// When a request ended: the reply's delivery, or the applicant's withdrawal.
+const CLOSED: &str = "(CASE WHEN r.status = 'withdrawn' THEN r.withdrawn_on \
+     WHEN r.status IN ('replied', 'archived') THEN r.replied_on END)";
+/// The table 三 row a closed request is counted in; a withdrawal is （六）其他处理 3.其他.
+const ROW_CODE: &str = "(CASE WHEN r.status = 'withdrawn' THEN 'other.other' ELSE r.outcome END)";
+
+fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate)> {
+    let start = NaiveDate::from_ymd_opt(year, 1, 1);
+    let end = NaiveDate::from_ymd_opt(year, 12, 31);
+    start
+        .zip(end)
+        .ok_or_else(|| DomainError::invalid(report::YEAR_FIELD, format!("{year} 不是有效的年份")))
+}
+
+/// `$first, $first+1, …` for an IN list of `n` values.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn bind_ids(mut sql: Sql, ids: &[i64]) -> Sql {
+    for id in ids {
+        sql = sql.bind(*id);
+    }
+    sql
+}
+
+/// The agencies a report covers: the agency itself, or a government with every agency under
+/// it (at any depth).
+pub async fn scope_agencies(e: &mut impl Exec, agency_id: i64, scope: Scope) -> Result<Vec<i64>> {
+    if scope == Scope::Agency {
+        return Ok(vec![agency_id]);
+    }
+    let rows = e
+        .fetch_all(
+            Sql::new(
+                "WITH RECURSIVE tree(id) AS (SELECT CAST($1 AS BIGINT) \
+                 UNION ALL SELECT a.id FROM agencies a JOIN tree t ON a.parent_id = t.id) \
+                 SELECT id FROM tree ORDER BY id",
+            )
+            .bind(agency_id),
+        )
+        .await?;
+    rows.iter().map(|r| r.get("id")).collect()
+}
+
+/// What the platform's records give for one set of agencies and one year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Counted {
+    pub rules: DocCounts,
+    pub normative: DocCounts,
+    pub table3: Table3,
+    pub table4: Table4,
+    /// 信息处理费 paid during the year, and by how many requests.
+    pub fees_collected: WanYuan,
+    pub fee_payers: i64,
+}
+
+async fn kind_counts(
+    e: &mut impl Exec,
+    sql: String,
+    ids: &[i64],
+    dates: &[NaiveDate],
+) -> Result<Vec<(ApplicantKind, Option<String>, i64)>> {
+    let mut q = bind_ids(Sql::dynamic(sql), ids);
+    for d in dates {
+        q = q.bind(*d);
+    }
+    let rows = e.fetch_all(q).await?;
+    rows.iter()
+        .map(|r| {
+            let kind = stored(
+                ApplicantKind::parse(&r.get::<String>("kind")?),
+                "applicant_kind",
+            )?;
+            Ok((kind, r.get::<Option<String>>("code")?, r.get::<i64>("n")?))
+        })
+        .collect()
+}
+
+/// Counts tables 二 (documents), 三 and 四 with a handful of GROUP BY queries.
+pub async fn count(e: &mut impl Exec, ids: &[i64], year: i32) -> Result<Counted> {
+    let (start, end) = year_bounds(year)?;
+    let n = ids.len();
+    let agencies = placeholders(1, n);
+    let (s, t) = (n + 1, n + 2);
+    let mut counts = RequestCounts::default();
+
+    let new = kind_counts(
+        e,
+        format!(
+            "SELECT r.applicant_kind AS kind, NULL AS code, COUNT(*) AS n FROM requests r \
+             WHERE r.agency_id IN ({agencies}) AND r.received_on >= ${s} AND r.received_on <= ${t} \
+             GROUP BY r.applicant_kind"
+        ),
+        ids,
+        &[start, end],
+    )
+    .await?;
+    counts
+        .counts
+        .extend(new.into_iter().map(|(k, _, n)| (Row::New, k, n)));
+
+    let carried_in = kind_counts(
+        e,
+        format!(
+            "SELECT r.applicant_kind AS kind, NULL AS code, COUNT(*) AS n FROM requests r \
+             WHERE r.agency_id IN ({agencies}) AND r.received_on < ${s} \
+             AND ({CLOSED} IS NULL OR {CLOSED} >= ${s}) GROUP BY r.applicant_kind"
+        ),
+        ids,
+        &[start],
+    )
+    .await?;
+    counts.counts.extend(
+        carried_in
+            .into_iter()
+            .map(|(k, _, n)| (Row::CarriedIn, k, n)),
+    );
+
+    let closed = kind_counts(
+        e,
+        format!(
+            "SELECT r.applicant_kind AS kind, {ROW_CODE} AS code, COUNT(*) AS n FROM requests r \
+             WHERE r.agency_id IN ({agencies}) AND r.received_on IS NOT NULL \
+             AND {CLOSED} >= ${s} AND {CLOSED} <= ${t} GROUP BY 1, 2"
+        ),
+        ids,
+        &[start, end],
+    )
+    .await?;
+    for (kind, code, n) in closed {
+        let code = code.ok_or_else(|| {
+            DomainError::unavailable("a replied request without an outcome".to_string())
+        })?;
+        let outcome = stored(Outcome::parse(&code), "outcome")?;
+        counts.counts.push((Row::Outcome(outcome), kind, n));
+    }
+
+    let carried_out = kind_counts(
+        e,
+        format!(
+            "SELECT r.applicant_kind AS kind, NULL AS code, COUNT(*) AS n FROM requests r \
+             WHERE r.agency_id IN ({agencies}) AND r.received_on <= ${s} \
+             AND ({CLOSED} IS NULL OR {CLOSED} > ${s}) GROUP BY r.applicant_kind"
+        ),
+        ids,
+        &[end],
+    )
+    .await?;
+    counts.counts.extend(
+        carried_out
+            .into_iter()
+            .map(|(k, _, n)| (Row::CarriedOut, k, n)),
+    );
+    let table3 = Table3::from_counts(&counts);
+
+    // Table 四: appeals filed during the year, with their result as it stood at year end.
+    let mut q = bind_ids(
+        Sql::dynamic(format!(
+            "SELECT a.kind AS kind, CASE WHEN a.decided_on IS NULL OR a.decided_on > ${t} \
+             THEN 'pending' ELSE a.result END AS result, COUNT(*) AS n \
+             FROM request_appeals a JOIN requests r ON r.id = a.request_id \
+             WHERE r.agency_id IN ({agencies}) AND a.filed_on >= ${s} AND a.filed_on <= ${t} \
+             GROUP BY 1, 2"
+        )),
+        ids,
+    );
+    q = q.bind(start).bind(end);
+    let mut appeals = Vec::new();
+    for r in e.fetch_all(q).await? {
+        appeals.push((
+            stored(AppealKind::parse(&r.get::<String>("kind")?), "appeal kind")?,
+            stored(
+                AppealResult::parse(&r.get::<String>("result")?),
+                "appeal result",
+            )?,
+            r.get::<i64>("n")?,
+        ));
+    }
+    let table4 = Table4::from_counts(&appeals);
+
+    // Table 二 (第二十条第（一）项): public 规章 and 行政规范性文件 by 成文日期; a document is
+    // repealed on the publication of the document that repeals or replaces it.
+    let repealed_on = "(SELECT MIN(fv.published_on) FROM document_relations dr \
+         JOIN documents fd ON fd.id = dr.from_id \
+         JOIN document_versions fv ON fv.id = fd.public_version_id \
+         WHERE dr.to_id = d.id AND dr.kind IN ('repeals', 'replaces') AND fd.withdrawn_at IS NULL)";
+    let q = bind_ids(
+        Sql::dynamic(format!(
+            "SELECT CASE WHEN v.kind = '{rule}' THEN 'rule' ELSE 'normative' END AS class, \
+             SUM(CASE WHEN v.formed_on >= ${s} AND v.formed_on <= ${t} THEN 1 ELSE 0 END) AS issued, \
+             SUM(CASE WHEN x.repealed_on >= ${s} AND x.repealed_on <= ${t} THEN 1 ELSE 0 END) AS repealed, \
+             SUM(CASE WHEN v.formed_on <= ${t} AND NOT (d.validity IN ('repealed', 'expired') \
+                 AND (x.repealed_on IS NULL OR x.repealed_on <= ${t})) THEN 1 ELSE 0 END) AS in_force \
+             FROM documents d JOIN document_versions v ON v.id = d.public_version_id \
+             JOIN (SELECT d.id AS id, {repealed_on} AS repealed_on FROM documents d) x ON x.id = d.id \
+             WHERE d.agency_id IN ({agencies}) AND d.withdrawn_at IS NULL \
+             AND (v.kind = '{rule}' OR v.is_normative = TRUE) GROUP BY 1",
+            rule = report::RULE_KIND.as_str()
+        )),
+        ids,
+    )
+    .bind(start)
+    .bind(end);
+    let (mut rules, mut normative) = (DocCounts::default(), DocCounts::default());
+    for c in [&mut rules, &mut normative] {
+        *c = DocCounts {
+            issued: Some(0),
+            repealed: Some(0),
+            in_force: Some(0),
+        };
+    }
+    for r in e.fetch_all(q).await? {
+        let c = DocCounts {
+            issued: Some(r.get::<Option<i64>>("issued")?.unwrap_or(0)),
+            repealed: Some(r.get::<Option<i64>>("repealed")?.unwrap_or(0)),
+            in_force: Some(r.get::<Option<i64>>("in_force")?.unwrap_or(0)),
+        };
+        if r.get::<String>("class")? == "rule" {
+            rules = c;
+        } else {
+            normative = c;
+        }
+    }
+
+    let q = bind_ids(
+        Sql::dynamic(format!(
+            "SELECT CAST(COALESCE(SUM(r.fee_yuan), 0) AS BIGINT) AS yuan, COUNT(*) AS n \
+             FROM requests r WHERE r.agency_id IN ({agencies}) AND r.fee_paid_on >= ${s} \
+             AND r.fee_paid_on <= ${t}"
+        )),
+        ids,
+    )
+    .bind(start)
+    .bind(end);
+    let fees = e.fetch_all(q).await?;
+    let (yuan, payers) = match fees.first() {
+        Some(r) => (r.get::<i64>("yuan")?, r.get::<i64>("n")?),
+        None => (0, 0),
+    };
+    Ok(Counted {
+        rules,
+        normative,
+        table3,
+        table4,
+        fees_collected: WanYuan::from_yuan(yuan),
+        fee_payers: payers,
+    })
+}
+
+/// A stored report (draft, submitted or imported).
+#[derive(Clone, Debug, Serialize)]
+pub struct AnnualReport {
+    pub id: i64,
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub year: i32,
+    pub scope: Scope,
+    pub status: ReportStatus,
+    pub manual: ManualFigures,
+    pub texts: Texts,
+    pub figures: Option<serde_json::Value>,
+    pub document_id: Option<i64>,
+    /// The report's document is published and not withdrawn.
+    pub public: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl AnnualReport {
+    pub fn title(&self) -> String {
+        report::title(&self.agency_name, self.year)
+    }
+
+    pub fn due_on(&self) -> Option<NaiveDate> {
+        report::due_on(self.year, self.scope)
+    }
+}
+
+const COLUMNS: &str = "r.id, r.agency_id, a.name AS agency_name, r.year, r.scope, r.status, \
+    r.manual, r.overview, r.problems, r.other, r.figures, r.document_id, r.created_at, r.updated_at, \
+    (d.public_version_id IS NOT NULL AND d.withdrawn_at IS NULL) AS public \
+    FROM annual_reports r JOIN agencies a ON a.id = r.agency_id \
+    LEFT JOIN documents d ON d.id = r.document_id";
+
+fn row_to_report(r: &crate::db::Row) -> Result<AnnualReport> {
+    let scope: String = r.get("scope")?;
+    let manual: String = r.get("manual")?;
+    let figures: Option<String> = r.get("figures")?;
+    Ok(AnnualReport {
+        id: r.get("id")?,
+        agency_id: r.get("agency_id")?,
+        agency_name: r.get("agency_name")?,
+        year: i32::try_from(r.get::<i64>("year")?).unwrap_or(0),
+        scope: stored(Scope::parse(&scope), "scope")?,
+        status: stored(ReportStatus::parse(&r.get::<String>("status")?), "status")?,
+        manual: serde_json::from_str(&manual)
+            .map_err(|e| DomainError::unavailable(format!("stored manual figures: {e}")))?,
+        texts: Texts {
+            overview: r.get("overview")?,
+            problems: r.get("problems")?,
+            other: r.get("other")?,
+        },
+        figures: figures
+            .map(|f| serde_json::from_str(&f))
+            .transpose()
+            .map_err(|e| DomainError::unavailable(format!("stored figures: {e}")))?,
+        document_id: r.get("document_id")?,
+        public: r.get::<bool>("public")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+    })
+}
+
+pub async fn get(e: &mut impl Exec, id: i64) -> Result<Option<AnnualReport>> {
+    let row = e
+        .fetch_optional(Sql::dynamic(format!("SELECT {COLUMNS} WHERE r.id = $1")).bind(id))
+        .await?;
+    row.as_ref().map(row_to_report).transpose()
+}
+
+/// A report staff may see: their own agency's, or any for the disclosure office.
+pub async fn staff_get(e: &mut impl Exec, who: &Principal, id: i64) -> Result<AnnualReport> {
+    let r = get(e, id)
+        .await?
+        .ok_or(DomainError::NotFound { what: WHAT })?;
+    who.require_agency(r.agency_id)?;
+    Ok(r)
+}
+
+pub async fn staff_list(e: &mut impl Exec, who: &Principal) -> Result<Vec<AnnualReport>> {
+    let rows = e
+        .fetch_all(
+            Sql::dynamic(format!(
+                "SELECT {COLUMNS} WHERE ($1 OR r.agency_id = $2) ORDER BY r.year DESC, a.sort_order, r.id"
+            ))
+            .bind(who.role.sees_all_agencies())
+            .bind(who.agency_id),
+        )
+        .await?;
+    rows.iter().map(row_to_report).collect()
+}
+
+/// Published reports, newest year first.
+pub async fn public_list(e: &mut impl Exec) -> Result<Vec<AnnualReport>> {
+    let rows = e
+        .fetch_all(Sql::dynamic(format!(
+            "SELECT {COLUMNS} WHERE d.public_version_id IS NOT NULL AND d.withdrawn_at IS NULL \
+             ORDER BY r.year DESC, a.sort_order, r.id"
+        )))
+        .await?;
+    rows.iter().map(row_to_report).collect()
+}
+
+pub async fn public_get(e: &mut impl Exec, id: i64) -> Result<Option<(AnnualReport, Report)>> {
+    let Some(r) = get(e, id).await?.filter(|r| r.public) else {
+        return Ok(None);
+    };
+    let report = build(e, &r).await?;
+    Ok(Some((r, report)))
+}
+
+async fn find(
+    e: &mut impl Exec,
+    agency_id: i64,
+    year: i32,
+    scope: Scope,
+) -> Result<Option<AnnualReport>> {
+    let row = e
+        .fetch_optional(
+            Sql::dynamic(format!(
+                "SELECT {COLUMNS} WHERE r.agency_id = $1 AND r.year = $2 AND r.scope = $3"
+            ))
+            .bind(agency_id)
+            .bind(i64::from(year))
+            .bind(scope.as_str()),
+        )
+        .await?;
+    row.as_ref().map(row_to_report).transpose()
+}
+
+/// Last year's figures this year's must continue: from last year's stored report if there is
+/// one with frozen figures (submitted or imported), else counted from the records.
+async fn previous(e: &mut impl Exec, r: &AnnualReport, ids: &[i64]) -> Result<Previous> {
+    if let Some(last) = find(e, r.agency_id, r.year - 1, r.scope).await?
+        && let Some(figures) = &last.figures
+    {
+        let last = from_json(&figures.to_string())
+            .map_err(|_| DomainError::unavailable("stored figures do not read back"))?;
+        return Ok(Previous {
+            carried_out: Some(*last.table3.line(Row::CarriedOut)),
+            rules_in_force: last.table2.rules.in_force,
+            normative_in_force: last.table2.normative.in_force,
+        });
+    }
+    let last = count(e, ids, r.year - 1).await?;
+    Ok(Previous {
+        carried_out: Some(*last.table3.line(Row::CarriedOut)),
+        rules_in_force: last.rules.in_force,
+        normative_in_force: last.normative.in_force,
+    })
+}
+
+fn table2(c: &Counted, m: &ManualFigures) -> Table2 {
+    Table2 {
+        rules: c.rules,
+        normative: c.normative,
+        licences: m.licences.as_ref().map(|x| x.value),
+        penalties: m.penalties.as_ref().map(|x| x.value),
+        coercions: m.coercions.as_ref().map(|x| x.value),
+        fees: m.fees.as_ref().map(|x| WanYuan::from_yuan(x.value)),
+    }
+}
+
+/// The report as it stands: frozen figures once submitted or imported, otherwise counted now.
+pub async fn build(e: &mut impl Exec, r: &AnnualReport) -> Result<Report> {
+    if let Some(figures) = &r.figures {
+        return from_json(&figures.to_string())
+            .map_err(|_| DomainError::unavailable("stored figures do not read back"));
+    }
+    let ids = scope_agencies(e, r.agency_id, r.scope).await?;
+    let c = count(e, &ids, r.year).await?;
+    Ok(Report {
+        format: FORMAT_2021.into(),
+        agency: r.agency_name.clone(),
+        year: r.year,
+        table2: table2(&c, &r.manual),
+        table3: c.table3,
+        table4: c.table4,
+        previous: Some(previous(e, r, &ids).await?),
+        texts: Some(r.texts.clone()),
+    })
+}
+
+fn check_scope(who: &Principal, kind: AgencyKind, agency_id: i64, scope: Scope) -> Result<()> {
+    who.require_agency(agency_id)?;
+    if scope == Scope::Government && kind != AgencyKind::Government {
+        return Err(DomainError::invalid(
+            Field::new("scope", "报告范围"),
+            "只有人民政府可以编制本级政府年度报告",
+        ));
+    }
+    Ok(())
+}
+
+/// Starts the report of an agency (or government) for a year, with the generated facts as the
+/// first draft of its texts.
+pub async fn create(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    agency_id: i64,
+    year: i32,
+    scope: Scope,
+) -> Result<i64> {
+    let agency = agencies::by_id(tx, agency_id)
+        .await?
+        .ok_or(DomainError::NotFound { what: "机关" })?;
+    check_scope(who, agency.kind, agency_id, scope)?;
+    if let Some(existing) = find(tx, agency_id, year, scope).await? {
+        return Err(DomainError::conflict(
+            Some(report::YEAR_FIELD),
+            format!("{}已存在(#{})", existing.title(), existing.id),
+        ));
+    }
+    let ids = scope_agencies(tx, agency_id, scope).await?;
+    let c = count(tx, &ids, year).await?;
+    let draft = Report {
+        format: FORMAT_2021.into(),
+        agency: agency.name.clone(),
+        year,
+        table2: table2(&c, &ManualFigures::default()),
+        table3: c.table3.clone(),
+        table4: c.table4.clone(),
+        previous: None,
+        texts: None,
+    };
+    let texts = Texts {
+        overview: facts::overview(&draft),
+        problems: String::new(),
+        other: facts::other(c.fees_collected, c.fee_payers),
+    };
+    let now = tx.now();
+    let row = tx
+        .fetch_optional(
+            Sql::new(
+                "INSERT INTO annual_reports (agency_id, year, scope, status, overview, problems, other, created_at, updated_at) \
+                 VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $7) RETURNING id",
+            )
+            .bind(agency_id)
+            .bind(i64::from(year))
+            .bind(scope.as_str())
+            .bind(texts.overview.as_str())
+            .bind(texts.problems.as_str())
+            .bind(texts.other.as_str())
+            .bind(now),
+        )
+        .await?
+        .ok_or_else(|| DomainError::unavailable("insert returned no id"))?;
+    let id: i64 = row.get("id")?;
+    audit::record(
+        tx,
+        actor,
+        "report.create",
+        ("annual_report", &id.to_string()),
+        None,
+        Some(&json!({"agency_id": agency_id, "year": year, "scope": scope.as_str()})),
+    )
+    .await?;
+    Ok(id)
+}
+
+const TEXT_LIMIT: usize = 20_000;
+
+fn check_text(s: &str, field: Field) -> Result<String> {
+    let v = gongkai_domain::text::bounded_multiline(s, field, 0, TEXT_LIMIT)?;
+    gongkai_domain::text::reject_active_markup(&v, field)?;
+    Ok(v)
+}
+
+/// Saves the texts and manual figures of a draft.
+pub async fn update(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    id: i64,
+    texts: &Texts,
+    manual: &ManualFigures,
+) -> Result<()> {
+    let r = staff_get(tx, who, id).await?;
+    if r.status != ReportStatus::Draft {
+        return Err(DomainError::conflict(
+            None,
+            format!("年度报告{},不能再修改", r.status.label()),
+        ));
+    }
+    let texts = Texts {
+        overview: check_text(&texts.overview, Field::new("overview", report::OVERVIEW))?,
+        problems: check_text(&texts.problems, Field::new("problems", report::PROBLEMS))?,
+        other: check_text(&texts.other, Field::new("other", report::OTHER))?,
+    };
+    let manual_json = serde_json::to_string(manual).map_err(DomainError::unavailable)?;
+    tx.execute(
+        Sql::new(
+            "UPDATE annual_reports SET overview = $1, problems = $2, other = $3, manual = $4, updated_at = $5 WHERE id = $6",
+        )
+        .bind(texts.overview.as_str())
+        .bind(texts.problems.as_str())
+        .bind(texts.other.as_str())
+        .bind(manual_json)
+        .bind(tx.now())
+        .bind(id),
+    )
+    .await?;
+    audit::record(
+        tx,
+        actor,
+        "report.update",
+        ("annual_report", &id.to_string()),
+        Some(&json!({"texts": r.texts, "manual": r.manual})),
+        Some(&json!({"texts": texts, "manual": manual})),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Freezes a draft that passes every check and puts it into the disclosure workflow as a
+/// document of kind 报告 (submitted for review). Returns the document id.
+pub async fn submit(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    id: i64,
+    today: NaiveDate,
+) -> Result<i64> {
+    let r = staff_get(tx, who, id).await?;
+    if r.status != ReportStatus::Draft {
+        return Err(DomainError::conflict(
+            None,
+            format!("年度报告{},不能重复提交", r.status.label()),
+        ));
+    }
+    let rep = build(tx, &r).await?;
+    report::check_publishable(&rep, today)?;
+    let draft = DocumentDraft {
+        title: r.title(),
+        doc_number: None,
+        co_issuers: Vec::new(),
+        kind: DocKind::Report,
+        topic: None,
+        keywords: vec!["政府信息公开".into(), "年度报告".into()],
+        formed_on: today,
+        effective_on: None,
+        is_normative: false,
+        needs_interpretation: false,
+        body: report::markdown::render(&rep),
+        attribute: Some(Attribute {
+            mode: DisclosureMode::Proactive,
+            scope: Some(DisclosureScope::Full),
+            ground: None,
+            note: String::new(),
+        }),
+    };
+    let doc = documents::register(tx, actor, who, r.agency_id, &draft, None).await?;
+    documents::act(tx, actor, who, doc, &DocAction::Submit, today).await?;
+    let figures = to_json(&rep);
+    tx.execute(
+        Sql::new(
+            "UPDATE annual_reports SET status = 'submitted', figures = $1, document_id = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(figures.to_string())
+        .bind(doc)
+        .bind(tx.now())
+        .bind(id),
+    )
+    .await?;
+    audit::record(
+        tx,
+        actor,
+        "report.submit",
+        ("annual_report", &id.to_string()),
+        Some(&json!({"status": "draft"})),
+        Some(&json!({"status": "submitted", "document_id": doc, "figures": figures})),
+    )
+    .await?;
+    Ok(doc)
+}
+
+/// Imports an earlier year's published report (interchange JSON) for an agency, after it
+/// passes every check; the findings are returned instead when it does not.
+pub async fn import(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    agency_id: i64,
+    scope: Scope,
+    json_text: &str,
+) -> Result<std::result::Result<i64, Vec<Finding>>> {
+    let agency = agencies::by_id(tx, agency_id)
+        .await?
+        .ok_or(DomainError::NotFound { what: "机关" })?;
+    check_scope(who, agency.kind, agency_id, scope)?;
+    let rep = match from_json(json_text) {
+        Ok(r) => r,
+        Err(problems) => return Ok(Err(problems)),
+    };
+    let errors: Vec<Finding> = report::check(&rep)
+        .into_iter()
+        .filter(|f| f.severity == report::Severity::Error)
+        .collect();
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    if let Some(existing) = find(tx, agency_id, rep.year, scope).await? {
+        return Err(DomainError::conflict(
+            Some(report::YEAR_FIELD),
+            format!("{}已存在(#{})", existing.title(), existing.id),
+        ));
+    }
+    let texts = rep.texts.clone().unwrap_or_default();
+    let now = tx.now();
+    let row = tx
+        .fetch_optional(
+            Sql::new(
+                "INSERT INTO annual_reports (agency_id, year, scope, status, overview, problems, other, figures, created_at, updated_at) \
+                 VALUES ($1, $2, $3, 'imported', $4, $5, $6, $7, $8, $8) RETURNING id",
+            )
+            .bind(agency_id)
+            .bind(i64::from(rep.year))
+            .bind(scope.as_str())
+            .bind(texts.overview.as_str())
+            .bind(texts.problems.as_str())
+            .bind(texts.other.as_str())
+            .bind(to_json(&rep).to_string())
+            .bind(now),
+        )
+        .await?
+        .ok_or_else(|| DomainError::unavailable("insert returned no id"))?;
+    let id: i64 = row.get("id")?;
+    audit::record(
+        tx,
+        actor,
+        "report.import",
+        ("annual_report", &id.to_string()),
+        None,
+        Some(&json!({"agency_id": agency_id, "year": rep.year, "scope": scope.as_str(), "agency_in_file": rep.agency})),
+    )
+    .await?;
+    Ok(Ok(id))
+}
+
+/// One request behind a cell of table 三.
+#[derive(Clone, Debug, Serialize)]
+pub struct CellRequest {
+    pub id: i64,
+    pub tracking_code: String,
+    pub agency_name: String,
+    pub applicant_kind: ApplicantKind,
+    pub received_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub row: Option<String>,
+}
+
+/// The requests a cell of table 三 counts (the same conditions as [`count`]), at most `limit`.
+pub async fn cell_requests(
+    e: &mut impl Exec,
+    r: &AnnualReport,
+    row: Row,
+    column: usize,
+    limit: i64,
+) -> Result<Vec<CellRequest>> {
+    if r.status == ReportStatus::Imported {
+        return Err(DomainError::conflict(
+            None,
+            "导入的年度报告没有对应的申请记录",
+        ));
+    }
+    let ids = scope_agencies(e, r.agency_id, r.scope).await?;
+    let (start, end) = year_bounds(r.year)?;
+    let n = ids.len();
+    let (s, t, k, o, l) = (n + 1, n + 2, n + 3, n + 4, n + 5);
+    let condition = match row {
+        Row::New => format!("r.received_on >= ${s} AND r.received_on <= ${t}"),
+        Row::CarriedIn => {
+            format!("r.received_on < ${s} AND ({CLOSED} IS NULL OR {CLOSED} >= ${s})")
+        }
+        Row::CarriedOut => {
+            format!("r.received_on <= ${t} AND ({CLOSED} IS NULL OR {CLOSED} > ${t})")
+        }
+        Row::Total | Row::Outcome(_) => format!(
+            "r.received_on IS NOT NULL AND {CLOSED} >= ${s} AND {CLOSED} <= ${t} \
+             AND (${o} = '' OR {ROW_CODE} = ${o})"
+        ),
+    };
+    let sql = format!(
+        "SELECT r.id, r.tracking_code, a.name AS agency_name, r.applicant_kind, r.received_on, \
+         {CLOSED} AS closed_on, {ROW_CODE} AS row_code \
+         FROM requests r JOIN agencies a ON a.id = r.agency_id \
+         WHERE r.agency_id IN ({}) AND {condition} AND (${k} = '' OR r.applicant_kind = ${k}) \
+         ORDER BY r.received_on, r.id LIMIT ${l}",
+        placeholders(1, n)
+    );
+    let kind = if column == TOTAL_COLUMN {
+        String::new()
+    } else {
+        ApplicantKind::ALL
+            .iter()
+            .find(|a| column_of(**a) == column)
+            .map(|a| a.as_str().to_string())
+            .ok_or_else(|| DomainError::invalid(Field::new("column", "列"), "没有这一列"))?
+    };
+    let outcome = match row {
+        Row::Outcome(o) => o.code(),
+        _ => String::new(),
+    };
+    let q = bind_ids(Sql::dynamic(sql), &ids)
+        .bind(start)
+        .bind(end)
+        .bind(kind)
+        .bind(outcome)
+        .bind(limit);
+    let rows = e.fetch_all(q).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(CellRequest {
+                id: r.get("id")?,
+                tracking_code: r.get("tracking_code")?,
+                agency_name: r.get("agency_name")?,
+                applicant_kind: stored(
+                    ApplicantKind::parse(&r.get::<String>("applicant_kind")?),
+                    "applicant_kind",
+                )?,
+                received_on: r.get("received_on")?,
+                closed_on: r.get("closed_on")?,
+                row: r.get("row_code")?,
+            })
+        })
+        .collect()
+}
+
+/// One appeal behind a cell of table 四.
+#[derive(Clone, Debug, Serialize)]
+pub struct CellAppeal {
+    pub id: i64,
+    pub request_id: i64,
+    pub tracking_code: String,
+    pub filed_on: NaiveDate,
+    pub decided_on: Option<NaiveDate>,
+    pub result: AppealResult,
+}
+
+/// The appeals a cell of table 四 counts; `result` None is the group's 总计.
+pub async fn cell_appeals(
+    e: &mut impl Exec,
+    r: &AnnualReport,
+    kind: AppealKind,
+    result: Option<AppealResult>,
+) -> Result<Vec<CellAppeal>> {
+    let ids = scope_agencies(e, r.agency_id, r.scope).await?;
+    let (start, end) = year_bounds(r.year)?;
+    let n = ids.len();
+    let (s, t, k, res) = (n + 1, n + 2, n + 3, n + 4);
+    let effective = format!(
+        "(CASE WHEN a.decided_on IS NULL OR a.decided_on > ${t} THEN 'pending' ELSE a.result END)"
+    );
+    let sql = format!(
+        "SELECT a.id, a.request_id, r.tracking_code, a.filed_on, a.decided_on, {effective} AS result \
+         FROM request_appeals a JOIN requests r ON r.id = a.request_id \
+         WHERE r.agency_id IN ({}) AND a.filed_on >= ${s} AND a.filed_on <= ${t} \
+         AND a.kind = ${k} AND (${res} = '' OR {effective} = ${res}) ORDER BY a.filed_on, a.id",
+        placeholders(1, n)
+    );
+    let q = bind_ids(Sql::dynamic(sql), &ids)
+        .bind(start)
+        .bind(end)
+        .bind(kind.as_str())
+        .bind(result.map_or("", |r| r.as_str()));
+    let rows = e.fetch_all(q).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(CellAppeal {
+                id: r.get("id")?,
+                request_id: r.get("request_id")?,
+                tracking_code: r.get("tracking_code")?,
+                filed_on: r.get("filed_on")?,
+                decided_on: r.get("decided_on")?,
+                result: stored(AppealResult::parse(&r.get::<String>("result")?), "result")?,
+            })
+        })
+        .collect()
+}
