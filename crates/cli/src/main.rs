@@ -8,6 +8,7 @@ mod demo_decisions;
 mod demo_messages;
 mod demo_requests;
 mod import;
+mod report;
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -72,6 +73,37 @@ enum Cmd {
     },
     /// Rebuild this node's search index from the database (with a progress bar).
     Reindex,
+    /// Annual reports (年度报告, 2021 format).
+    Report {
+        #[command(subcommand)]
+        cmd: ReportCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCmd {
+    /// Run every cross-check on a report file (interchange JSON). Exit status 0 when all
+    /// pass (warnings allowed), 1 when a check fails, 2 when the file is not a report.
+    Check { file: PathBuf },
+    /// Import an earlier year's published report for an agency after it passes every check.
+    Import {
+        file: PathBuf,
+        /// Code of the agency the report is of.
+        #[arg(long)]
+        agency: String,
+        /// agency (the agency's own) or government (with every agency under it).
+        #[arg(long, default_value = "agency")]
+        scope: String,
+    },
+    /// Print a report's tables counted from the records now, as interchange JSON.
+    Show {
+        #[arg(long)]
+        agency: String,
+        #[arg(long)]
+        year: String,
+        #[arg(long, default_value = "agency")]
+        scope: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -229,6 +261,26 @@ async fn run(cmd: Cmd, mut cfg: Config) -> Result<ExitCode, DomainError> {
             return calendar_check::run(&cfg, year, strict).await;
         }
         Cmd::Reindex => reindex(&cfg).await?,
+        Cmd::Report { cmd } => match cmd {
+            ReportCmd::Check { file } => return report::check(&file),
+            ReportCmd::Import {
+                file,
+                agency,
+                scope,
+            } => {
+                let db = open_migrated(&cfg).await?;
+                return report::import(&db, &file, &agency, &scope).await;
+            }
+            ReportCmd::Show {
+                agency,
+                year,
+                scope,
+            } => {
+                let db = open_migrated(&cfg).await?;
+                let cal = gongkai_store::calendar::work_calendar(&mut db.conn().await?).await?;
+                return report::show(&db, &cal, &agency, &year, &scope).await;
+            }
+        },
     }
     Ok(ExitCode::SUCCESS)
 }

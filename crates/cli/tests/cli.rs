@@ -442,3 +442,122 @@ async fn acknowledged_applications_survive_kill_9_on_sqlite() {
 async fn acknowledged_applications_survive_kill_9_on_postgres() {
     acknowledged_applications_survive_kill_9(Backend::Postgres).await
 }
+
+/// A consistent report file written the way a person would read it off a printed report:
+/// every row of table 三 by its official label.
+fn report_file() -> serde_json::Value {
+    let zero = serde_json::json!([0, 0, 0, 0, 0, 0, 0]);
+    let mut rows = serde_json::Map::new();
+    for row in gongkai_domain::report::Row::all() {
+        rows.insert(row.key(), zero.clone());
+    }
+    rows.insert(
+        "一、本年新收政府信息公开申请数量".into(),
+        serde_json::json!([3440, 75, 0, 1, 6, 3, 3525]),
+    );
+    rows.insert(
+        "二、上年结转政府信息公开申请数量".into(),
+        serde_json::json!([118, 3, 0, 0, 0, 0, 121]),
+    );
+    rows.insert(
+        "（一）予以公开".into(),
+        serde_json::json!([1100, 60, 0, 1, 3, 2, 1166]),
+    );
+    rows.insert(
+        "（四）无法提供/1.本机关不掌握相关政府信息".into(),
+        serde_json::json!([2300, 15, 0, 0, 3, 1, 2319]),
+    );
+    rows.insert(
+        "（七）总计".into(),
+        serde_json::json!([3400, 75, 0, 1, 6, 3, 3485]),
+    );
+    rows.insert(
+        "四、结转下年度继续办理".into(),
+        serde_json::json!([158, 3, 0, 0, 0, 0, 161]),
+    );
+    let group =
+        serde_json::json!({"结果维持": 2, "结果纠正": 1, "其他结果": 0, "尚未审结": 1, "总计": 4});
+    serde_json::json!({
+        "format": "2021",
+        "agency": "某某市人民政府",
+        "year": 2024,
+        "table2": {
+            "规章": {"本年制发件数": 2, "本年废止件数": 1, "现行有效件数": 12},
+            "行政规范性文件": {"本年制发件数": 50, "本年废止件数": 227, "现行有效件数": 420},
+            "行政许可": {"本年处理决定数量": 1573179},
+            "行政处罚": {"本年处理决定数量": 2676474},
+            "行政强制": {"本年处理决定数量": 29351},
+            "行政事业性收费": {"本年收费金额（万元）": "72701.2578"}
+        },
+        "table3": {"columns": ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"], "rows": rows},
+        "table4": {"行政复议": group, "行政诉讼/未经复议直接起诉": group, "行政诉讼/复议后起诉": group},
+        "previous": {
+            "四、结转下年度继续办理": [118, 3, 0, 0, 0, 0, 121],
+            "现行有效件数": {"规章": 11, "行政规范性文件": 597}
+        },
+        "text": {"一、总体情况": "本年度新收政府信息公开申请3525件，其中予以公开1166件，占33.5%。"}
+    })
+}
+
+#[test]
+fn report_check_reads_a_file_and_names_each_failed_cell() {
+    let dir = temp_dir("report");
+    let check = |name: &str, v: &serde_json::Value| {
+        let path = dir.join(name);
+        std::fs::write(&path, v.to_string()).unwrap();
+        let mut c = gongkai(&dir, None);
+        c.arg("report").arg("check").arg(&path);
+        run(c, None)
+    };
+    let good = report_file();
+    let out = check("good.json", &good);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("全部校验通过"));
+
+    // The text says 258 where the table says 275, a total that does not add up, and a
+    // 现行有效 that does not continue last year's.
+    let mut bad = good.clone();
+    bad["text"]["一、总体情况"] = serde_json::json!("本年度新收政府信息公开申请3520件。");
+    bad["table3"]["rows"]["（七）总计"][1] = serde_json::json!(74);
+    bad["table2"]["规章"]["现行有效件数"] = serde_json::json!(13);
+    let out = check("bad.json", &bad);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    for expected in [
+        "错误[校验7] 一、总体情况“新收政府信息公开申请3520件”:文字称新收政府信息公开申请3520件,表三“一、本年新收政府信息公开申请数量”总计为 3525 件",
+        "错误[校验2] 表三“（七）总计”行“总计”列",
+        "错误[校验3] 表三“（七）总计”行“商业企业”列",
+        "错误[校验4] 表三“四、结转下年度继续办理”行“商业企业”列",
+        "错误[校验6] 表二“规章”“现行有效件数”",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in\n{stdout}"
+        );
+    }
+
+    // Missing cells and wrong types: exit 2, each named.
+    let mut broken = good.clone();
+    broken["table3"]["rows"]
+        .as_object_mut()
+        .unwrap()
+        .remove("（二）部分公开");
+    broken["table4"]["行政复议"]["总计"] = serde_json::json!("四");
+    let out = check("broken.json", &broken);
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("表三“（二）部分公开”行:缺少此行"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("表四“行政复议”“总计”:应为整数件数,实为 文字"),
+        "{stdout}"
+    );
+    let out = {
+        let mut c = gongkai(&dir, None);
+        c.args(["report", "check", "no-such-file.json"]);
+        run(c, None)
+    };
+    assert!(!out.status.success());
+}
