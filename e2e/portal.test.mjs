@@ -622,3 +622,29 @@ test('重大行政决策: the catalogue and an entry\'s timeline are public and 
   await page.context().close();
   await office.context().close();
 });
+
+test('年度报告: the office drafts last year\'s report in the official layout and drills into a number', async () => {
+  const page = await newPage({ viewport: { width: 390, height: 844 } });
+  await login(page, 'office');
+  await page.goto(`${base}/office/reports`);
+  await axe(page, 'annual reports list');
+  await page.getByLabel('机关').selectOption({ label: '云溪区教育局' });
+  await page.getByLabel('年度').fill('2025');
+  await page.getByRole('button', { name: '新建' }).click();
+  await page.waitForURL(/\/office\/reports\/\d+$/);
+  const main = await page.textContent('main');
+  assert.ok(main.includes('云溪区教育局2025年政府信息公开工作年度报告'), main);
+  assert.ok(main.includes('三、本年度办理结果'));
+  assert.ok(main.includes('全部校验通过'), main);
+  assert.equal(await page.locator('#table3 th[rowspan="22"]').count(), 1);
+  await axe(page, 'annual report draft');
+  // The 一、本年新收 总计 cell links to the requests it counts.
+  const total = page.locator('#table3 tbody tr').first().locator('td').last().locator('a');
+  const n = Number(await total.textContent());
+  assert.ok(n > 0, 'the demo has applications received in 2025');
+  await total.click();
+  await page.waitForURL(/\/cells\?/);
+  assert.equal(await page.locator('main tbody tr').count(), n);
+  await axe(page, 'annual report cell');
+  await page.context().close();
+});

@@ -36,7 +36,7 @@ pub use state::{AppState, WebConfig};
 pub fn router(state: AppState) -> Router {
     use pages::{
         admin, answers, attachments, auth, catalogue, consultations, decisions, documents, gazette,
-        messages, office, office_requests, public, requests, search,
+        messages, office, office_requests, public, reports, requests, search,
     };
     let limit = state.config.max_body_bytes;
     // Uploads get their own, larger limit (the file plus the rest of the form); every other
@@ -102,6 +102,20 @@ pub fn router(state: AppState) -> Router {
             get(decisions::public_catalogue),
         )
         .route("/decisions/{id}", get(decisions::public_entry))
+        .route("/reports", get(reports::public_list))
+        .route("/reports/{id}", get(reports::public))
+        .route("/reports/{id}/{format}", get(reports::public_output))
+        .route(
+            "/office/reports",
+            get(reports::office).post(reports::create),
+        )
+        .route(
+            "/office/reports/{id}",
+            get(reports::detail).post(reports::act),
+        )
+        .route("/office/reports/{id}/cells", get(reports::cell))
+        .route("/office/reports/{id}/appeals", get(reports::appeals))
+        .route("/office/reports/{id}/{format}", get(reports::office_output))
         .route(
             "/office/decisions",
             get(decisions::office).post(decisions::create),

@@ -61,6 +61,8 @@ mod mail;
 mod messages;
 #[path = "web/portal.rs"]
 mod portal;
+#[path = "web/reports.rs"]
+mod reports;
 #[path = "web/requests.rs"]
 mod requests;
 #[path = "web/search.rs"]

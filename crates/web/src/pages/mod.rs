@@ -32,6 +32,7 @@ pub mod messages;
 pub mod office;
 pub mod office_requests;
 pub mod public;
+pub mod reports;
 pub mod requests;
 pub mod search;
 
