@@ -8,6 +8,7 @@ use gongkai_domain::DomainError;
 use gongkai_domain::agency::AgencyCode;
 use gongkai_domain::calendar::WorkCalendar;
 use gongkai_domain::report::interchange::{from_json, to_json};
+use gongkai_domain::report::manual::ManualFigures;
 use gongkai_domain::report::{self, Finding, Scope, Severity};
 use gongkai_domain::user::{Principal, Role};
 use gongkai_store::{Actor, Db, agencies, reports};
@@ -105,7 +106,8 @@ pub async fn import(
     }
 }
 
-/// Prints the report of an agency counted from the records now, as interchange JSON.
+/// Prints the report of an agency counted from the records now (with last year's figures to
+/// continue), as interchange JSON.
 pub async fn show(
     db: &Db,
     calendar: &WorkCalendar,
@@ -120,22 +122,16 @@ pub async fn show(
         .await?
         .ok_or(DomainError::NotFound { what: "机关" })?;
     let started = std::time::Instant::now();
-    let ids = reports::scope_agencies(&mut c, a.id, scope).await?;
-    let counted = reports::count(&mut c, &ids, year).await?;
-    let rep = report::Report {
-        format: report::FORMAT_2021.into(),
-        agency: a.name.clone(),
+    let rep = reports::live(
+        &mut c,
+        a.id,
+        &a.name,
+        scope,
         year,
-        table2: report::Table2 {
-            rules: counted.rules,
-            normative: counted.normative,
-            ..Default::default()
-        },
-        table3: counted.table3,
-        table4: counted.table4,
-        previous: None,
-        texts: None,
-    };
+        &ManualFigures::default(),
+        None,
+    )
+    .await?;
     let elapsed = started.elapsed();
     println!(
         "{}",
@@ -143,7 +139,7 @@ pub async fn show(
     );
     eprintln!(
         "{} 个机关,统计用时 {:.1} ms",
-        ids.len(),
+        reports::scope_agencies(&mut c, a.id, scope).await?.len(),
         elapsed.as_secs_f64() * 1000.0
     );
     Ok(ExitCode::SUCCESS)

@@ -51,6 +51,12 @@ pub fn bounded_multiline(
     Ok(value)
 }
 
+/// The non-blank lines of a text, trimmed: its paragraphs (official texts put one paragraph
+/// per line).
+pub fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty())
+}
+
 /// An optional single-line field: empty input gives `None`.
 pub fn optional(input: &str, field: Field, max: usize) -> Result<Option<String>, DomainError> {
     if input.trim().is_empty() {

@@ -92,26 +92,51 @@ pub struct Counted {
     pub fee_payers: i64,
 }
 
-async fn kind_counts(
-    e: &mut impl Exec,
-    sql: String,
-    ids: &[i64],
-    dates: &[NaiveDate],
-) -> Result<Vec<(ApplicantKind, Option<String>, i64)>> {
-    let mut q = bind_ids(Sql::dynamic(sql), ids);
-    for d in dates {
-        q = q.bind(*d);
+/// Which requests a part of table 三 counts; `s` and `t` are the placeholders of 1 January
+/// and 31 December. The counts and the drill-down share these, so a cell lists exactly what
+/// it counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    New,
+    CarriedIn,
+    /// Ended in the year: each outcome row, and （七）总计.
+    Closed,
+    CarriedOut,
+}
+
+impl Part {
+    const ALL: [Part; 4] = [Part::New, Part::CarriedIn, Part::Closed, Part::CarriedOut];
+
+    fn of(row: Row) -> Part {
+        match row {
+            Row::New => Part::New,
+            Row::CarriedIn => Part::CarriedIn,
+            Row::Outcome(_) | Row::Total => Part::Closed,
+            Row::CarriedOut => Part::CarriedOut,
+        }
     }
-    let rows = e.fetch_all(q).await?;
-    rows.iter()
-        .map(|r| {
-            let kind = stored(
-                ApplicantKind::parse(&r.get::<String>("kind")?),
-                "applicant_kind",
-            )?;
-            Ok((kind, r.get::<Option<String>>("code")?, r.get::<i64>("n")?))
-        })
-        .collect()
+
+    fn condition(self, s: usize, t: usize) -> String {
+        match self {
+            Part::New => format!("r.received_on >= ${s} AND r.received_on <= ${t}"),
+            Part::CarriedIn => {
+                format!("r.received_on < ${s} AND ({CLOSED} IS NULL OR {CLOSED} >= ${s})")
+            }
+            Part::Closed => {
+                format!("r.received_on IS NOT NULL AND {CLOSED} >= ${s} AND {CLOSED} <= ${t}")
+            }
+            Part::CarriedOut => {
+                format!("r.received_on <= ${t} AND ({CLOSED} IS NULL OR {CLOSED} > ${t})")
+            }
+        }
+    }
+}
+
+/// An appeal's result as it stood on 31 December (placeholder `t`): undecided then is 尚未审结.
+fn appeal_result_at(t: usize) -> String {
+    format!(
+        "(CASE WHEN a.decided_on IS NULL OR a.decided_on > ${t} THEN 'pending' ELSE a.result END)"
+    )
 }
 
 /// Counts tables 二 (documents), 三 and 四 with a handful of GROUP BY queries.
@@ -122,83 +147,48 @@ pub async fn count(e: &mut impl Exec, ids: &[i64], year: i32) -> Result<Counted>
     let (s, t) = (n + 1, n + 2);
     let mut counts = RequestCounts::default();
 
-    let new = kind_counts(
-        e,
-        format!(
-            "SELECT r.applicant_kind AS kind, NULL AS code, COUNT(*) AS n FROM requests r \
-             WHERE r.agency_id IN ({agencies}) AND r.received_on >= ${s} AND r.received_on <= ${t} \
-             GROUP BY r.applicant_kind"
-        ),
-        ids,
-        &[start, end],
-    )
-    .await?;
-    counts
-        .counts
-        .extend(new.into_iter().map(|(k, _, n)| (Row::New, k, n)));
-
-    let carried_in = kind_counts(
-        e,
-        format!(
-            "SELECT r.applicant_kind AS kind, NULL AS code, COUNT(*) AS n FROM requests r \
-             WHERE r.agency_id IN ({agencies}) AND r.received_on < ${s} \
-             AND ({CLOSED} IS NULL OR {CLOSED} >= ${s}) GROUP BY r.applicant_kind"
-        ),
-        ids,
-        &[start],
-    )
-    .await?;
-    counts.counts.extend(
-        carried_in
-            .into_iter()
-            .map(|(k, _, n)| (Row::CarriedIn, k, n)),
-    );
-
-    let closed = kind_counts(
-        e,
-        format!(
-            "SELECT r.applicant_kind AS kind, {ROW_CODE} AS code, COUNT(*) AS n FROM requests r \
-             WHERE r.agency_id IN ({agencies}) AND r.received_on IS NOT NULL \
-             AND {CLOSED} >= ${s} AND {CLOSED} <= ${t} GROUP BY 1, 2"
-        ),
-        ids,
-        &[start, end],
-    )
-    .await?;
-    for (kind, code, n) in closed {
-        let code = code.ok_or_else(|| {
-            DomainError::unavailable("a replied request without an outcome".to_string())
-        })?;
-        let outcome = stored(Outcome::parse(&code), "outcome")?;
-        counts.counts.push((Row::Outcome(outcome), kind, n));
+    for part in Part::ALL {
+        let code = if part == Part::Closed {
+            ROW_CODE
+        } else {
+            "NULL"
+        };
+        let sql = format!(
+            "SELECT r.applicant_kind AS kind, {code} AS code, COUNT(*) AS n FROM requests r \
+             WHERE r.agency_id IN ({agencies}) AND {} GROUP BY 1, 2",
+            part.condition(s, t)
+        );
+        let q = bind_ids(Sql::dynamic(sql), ids).bind(start).bind(end);
+        for r in e.fetch_all(q).await? {
+            let kind = stored(
+                ApplicantKind::parse(&r.get::<String>("kind")?),
+                "applicant_kind",
+            )?;
+            let n: i64 = r.get("n")?;
+            let row = match part {
+                Part::New => Row::New,
+                Part::CarriedIn => Row::CarriedIn,
+                Part::CarriedOut => Row::CarriedOut,
+                Part::Closed => {
+                    let code = r.get::<Option<String>>("code")?.ok_or_else(|| {
+                        DomainError::unavailable("a replied request without an outcome")
+                    })?;
+                    Row::Outcome(stored(Outcome::parse(&code), "outcome")?)
+                }
+            };
+            counts.counts.push((row, kind, n));
+        }
     }
-
-    let carried_out = kind_counts(
-        e,
-        format!(
-            "SELECT r.applicant_kind AS kind, NULL AS code, COUNT(*) AS n FROM requests r \
-             WHERE r.agency_id IN ({agencies}) AND r.received_on <= ${s} \
-             AND ({CLOSED} IS NULL OR {CLOSED} > ${s}) GROUP BY r.applicant_kind"
-        ),
-        ids,
-        &[end],
-    )
-    .await?;
-    counts.counts.extend(
-        carried_out
-            .into_iter()
-            .map(|(k, _, n)| (Row::CarriedOut, k, n)),
-    );
     let table3 = Table3::from_counts(&counts);
 
     // Table 四: appeals filed during the year, with their result as it stood at year end.
     let mut q = bind_ids(
         Sql::dynamic(format!(
-            "SELECT a.kind AS kind, CASE WHEN a.decided_on IS NULL OR a.decided_on > ${t} \
-             THEN 'pending' ELSE a.result END AS result, COUNT(*) AS n \
+            "SELECT a.kind AS kind, {} AS result, COUNT(*) AS n \
              FROM request_appeals a JOIN requests r ON r.id = a.request_id \
              WHERE r.agency_id IN ({agencies}) AND a.filed_on >= ${s} AND a.filed_on <= ${t} \
-             GROUP BY 1, 2"
+             GROUP BY 1, 2",
+            appeal_result_at(t)
         )),
         ids,
     );
@@ -418,19 +408,24 @@ async fn find(
 
 /// Last year's figures this year's must continue: from last year's stored report if there is
 /// one with frozen figures (submitted or imported), else counted from the records.
-async fn previous(e: &mut impl Exec, r: &AnnualReport, ids: &[i64]) -> Result<Previous> {
-    if let Some(last) = find(e, r.agency_id, r.year - 1, r.scope).await?
+async fn previous(
+    e: &mut impl Exec,
+    agency_id: i64,
+    scope: Scope,
+    year: i32,
+    ids: &[i64],
+) -> Result<Previous> {
+    if let Some(last) = find(e, agency_id, year - 1, scope).await?
         && let Some(figures) = &last.figures
     {
-        let last = from_json(&figures.to_string())
-            .map_err(|_| DomainError::unavailable("stored figures do not read back"))?;
+        let last = frozen(figures)?;
         return Ok(Previous {
             carried_out: Some(*last.table3.line(Row::CarriedOut)),
             rules_in_force: last.table2.rules.in_force,
             normative_in_force: last.table2.normative.in_force,
         });
     }
-    let last = count(e, ids, r.year - 1).await?;
+    let last = count(e, ids, year - 1).await?;
     Ok(Previous {
         carried_out: Some(*last.table3.line(Row::CarriedOut)),
         rules_in_force: last.rules.in_force,
@@ -438,35 +433,73 @@ async fn previous(e: &mut impl Exec, r: &AnnualReport, ids: &[i64]) -> Result<Pr
     })
 }
 
-fn table2(c: &Counted, m: &ManualFigures) -> Table2 {
-    Table2 {
-        rules: c.rules,
-        normative: c.normative,
-        licences: m.licences.as_ref().map(|x| x.value),
-        penalties: m.penalties.as_ref().map(|x| x.value),
-        coercions: m.coercions.as_ref().map(|x| x.value),
-        fees: m.fees.as_ref().map(|x| WanYuan::from_yuan(x.value)),
+fn frozen(figures: &serde_json::Value) -> Result<Report> {
+    from_json(&figures.to_string())
+        .map_err(|_| DomainError::unavailable("stored figures do not read back"))
+}
+
+/// The report of counted figures, with the staff's manual figures and texts.
+fn assemble(
+    agency: &str,
+    year: i32,
+    c: Counted,
+    m: &ManualFigures,
+    previous: Option<Previous>,
+    texts: Option<Texts>,
+) -> Report {
+    Report {
+        format: FORMAT_2021.into(),
+        agency: agency.to_string(),
+        year,
+        table2: Table2 {
+            rules: c.rules,
+            normative: c.normative,
+            licences: m.licences.as_ref().map(|x| x.value),
+            penalties: m.penalties.as_ref().map(|x| x.value),
+            coercions: m.coercions.as_ref().map(|x| x.value),
+            fees: m.fees.as_ref().map(|x| WanYuan::from_yuan(x.value)),
+        },
+        table3: c.table3,
+        table4: c.table4,
+        previous,
+        texts,
     }
+}
+
+/// The report of an agency (or government) for a year counted from the records now, with last
+/// year's figures to continue.
+pub async fn live(
+    e: &mut impl Exec,
+    agency_id: i64,
+    agency: &str,
+    scope: Scope,
+    year: i32,
+    manual: &ManualFigures,
+    texts: Option<Texts>,
+) -> Result<Report> {
+    let ids = scope_agencies(e, agency_id, scope).await?;
+    let c = count(e, &ids, year).await?;
+    let previous = previous(e, agency_id, scope, year, &ids).await?;
+    Ok(assemble(agency, year, c, manual, Some(previous), texts))
 }
 
 /// The report as it stands: frozen figures once submitted or imported, otherwise counted now.
 pub async fn build(e: &mut impl Exec, r: &AnnualReport) -> Result<Report> {
-    if let Some(figures) = &r.figures {
-        return from_json(&figures.to_string())
-            .map_err(|_| DomainError::unavailable("stored figures do not read back"));
+    match &r.figures {
+        Some(figures) => frozen(figures),
+        None => {
+            live(
+                e,
+                r.agency_id,
+                &r.agency_name,
+                r.scope,
+                r.year,
+                &r.manual,
+                Some(r.texts.clone()),
+            )
+            .await
+        }
     }
-    let ids = scope_agencies(e, r.agency_id, r.scope).await?;
-    let c = count(e, &ids, r.year).await?;
-    Ok(Report {
-        format: FORMAT_2021.into(),
-        agency: r.agency_name.clone(),
-        year: r.year,
-        table2: table2(&c, &r.manual),
-        table3: c.table3,
-        table4: c.table4,
-        previous: Some(previous(e, r, &ids).await?),
-        texts: Some(r.texts.clone()),
-    })
 }
 
 fn check_scope(who: &Principal, kind: AgencyKind, agency_id: i64, scope: Scope) -> Result<()> {
@@ -478,6 +511,65 @@ fn check_scope(who: &Principal, kind: AgencyKind, agency_id: i64, scope: Scope) 
         ));
     }
     Ok(())
+}
+
+/// Inserts a report (one per agency, year and scope) and writes its audit entry.
+#[allow(clippy::too_many_arguments)]
+async fn insert(
+    tx: &mut Tx,
+    actor: &Actor,
+    agency_id: i64,
+    year: i32,
+    scope: Scope,
+    status: ReportStatus,
+    texts: &Texts,
+    figures: Option<&Report>,
+) -> Result<i64> {
+    if let Some(existing) = find(tx, agency_id, year, scope).await? {
+        return Err(DomainError::conflict(
+            Some(report::YEAR_FIELD),
+            format!("{}已存在(#{})", existing.title(), existing.id),
+        ));
+    }
+    let now = tx.now();
+    let row = tx
+        .fetch_optional(
+            Sql::new(
+                "INSERT INTO annual_reports (agency_id, year, scope, status, overview, problems, other, figures, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+            )
+            .bind(agency_id)
+            .bind(i64::from(year))
+            .bind(scope.as_str())
+            .bind(status.as_str())
+            .bind(texts.overview.as_str())
+            .bind(texts.problems.as_str())
+            .bind(texts.other.as_str())
+            .bind(figures.map(|f| to_json(f).to_string()))
+            .bind(now),
+        )
+        .await?
+        .ok_or_else(|| DomainError::unavailable("insert returned no id"))?;
+    let id: i64 = row.get("id")?;
+    let action = match status {
+        ReportStatus::Imported => "report.import",
+        _ => "report.create",
+    };
+    audit::record(
+        tx,
+        actor,
+        action,
+        ("annual_report", &id.to_string()),
+        None,
+        Some(&json!({
+            "agency_id": agency_id,
+            "year": year,
+            "scope": scope.as_str(),
+            "agency_in_file": figures.map(|f| f.agency.clone()),
+        })),
+    )
+    .await?;
+    Ok(id)
 }
 
 /// Starts the report of an agency (or government) for a year, with the generated facts as the
@@ -494,57 +586,26 @@ pub async fn create(
         .await?
         .ok_or(DomainError::NotFound { what: "机关" })?;
     check_scope(who, agency.kind, agency_id, scope)?;
-    if let Some(existing) = find(tx, agency_id, year, scope).await? {
-        return Err(DomainError::conflict(
-            Some(report::YEAR_FIELD),
-            format!("{}已存在(#{})", existing.title(), existing.id),
-        ));
-    }
     let ids = scope_agencies(tx, agency_id, scope).await?;
     let c = count(tx, &ids, year).await?;
-    let draft = Report {
-        format: FORMAT_2021.into(),
-        agency: agency.name.clone(),
-        year,
-        table2: table2(&c, &ManualFigures::default()),
-        table3: c.table3.clone(),
-        table4: c.table4.clone(),
-        previous: None,
-        texts: None,
-    };
+    let other = facts::other(c.fees_collected, c.fee_payers);
+    let draft = assemble(&agency.name, year, c, &ManualFigures::default(), None, None);
     let texts = Texts {
         overview: facts::overview(&draft),
         problems: String::new(),
-        other: facts::other(c.fees_collected, c.fee_payers),
+        other,
     };
-    let now = tx.now();
-    let row = tx
-        .fetch_optional(
-            Sql::new(
-                "INSERT INTO annual_reports (agency_id, year, scope, status, overview, problems, other, created_at, updated_at) \
-                 VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $7) RETURNING id",
-            )
-            .bind(agency_id)
-            .bind(i64::from(year))
-            .bind(scope.as_str())
-            .bind(texts.overview.as_str())
-            .bind(texts.problems.as_str())
-            .bind(texts.other.as_str())
-            .bind(now),
-        )
-        .await?
-        .ok_or_else(|| DomainError::unavailable("insert returned no id"))?;
-    let id: i64 = row.get("id")?;
-    audit::record(
+    insert(
         tx,
         actor,
-        "report.create",
-        ("annual_report", &id.to_string()),
+        agency_id,
+        year,
+        scope,
+        ReportStatus::Draft,
+        &texts,
         None,
-        Some(&json!({"agency_id": agency_id, "year": year, "scope": scope.as_str()})),
     )
-    .await?;
-    Ok(id)
+    .await
 }
 
 const TEXT_LIMIT: usize = 20_000;
@@ -688,39 +749,16 @@ pub async fn import(
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
-    if let Some(existing) = find(tx, agency_id, rep.year, scope).await? {
-        return Err(DomainError::conflict(
-            Some(report::YEAR_FIELD),
-            format!("{}已存在(#{})", existing.title(), existing.id),
-        ));
-    }
     let texts = rep.texts.clone().unwrap_or_default();
-    let now = tx.now();
-    let row = tx
-        .fetch_optional(
-            Sql::new(
-                "INSERT INTO annual_reports (agency_id, year, scope, status, overview, problems, other, figures, created_at, updated_at) \
-                 VALUES ($1, $2, $3, 'imported', $4, $5, $6, $7, $8, $8) RETURNING id",
-            )
-            .bind(agency_id)
-            .bind(i64::from(rep.year))
-            .bind(scope.as_str())
-            .bind(texts.overview.as_str())
-            .bind(texts.problems.as_str())
-            .bind(texts.other.as_str())
-            .bind(to_json(&rep).to_string())
-            .bind(now),
-        )
-        .await?
-        .ok_or_else(|| DomainError::unavailable("insert returned no id"))?;
-    let id: i64 = row.get("id")?;
-    audit::record(
+    let id = insert(
         tx,
         actor,
-        "report.import",
-        ("annual_report", &id.to_string()),
-        None,
-        Some(&json!({"agency_id": agency_id, "year": rep.year, "scope": scope.as_str(), "agency_in_file": rep.agency})),
+        agency_id,
+        rep.year,
+        scope,
+        ReportStatus::Imported,
+        &texts,
+        Some(&rep),
     )
     .await?;
     Ok(Ok(id))
@@ -756,19 +794,10 @@ pub async fn cell_requests(
     let (start, end) = year_bounds(r.year)?;
     let n = ids.len();
     let (s, t, k, o, l) = (n + 1, n + 2, n + 3, n + 4, n + 5);
-    let condition = match row {
-        Row::New => format!("r.received_on >= ${s} AND r.received_on <= ${t}"),
-        Row::CarriedIn => {
-            format!("r.received_on < ${s} AND ({CLOSED} IS NULL OR {CLOSED} >= ${s})")
-        }
-        Row::CarriedOut => {
-            format!("r.received_on <= ${t} AND ({CLOSED} IS NULL OR {CLOSED} > ${t})")
-        }
-        Row::Total | Row::Outcome(_) => format!(
-            "r.received_on IS NOT NULL AND {CLOSED} >= ${s} AND {CLOSED} <= ${t} \
-             AND (${o} = '' OR {ROW_CODE} = ${o})"
-        ),
-    };
+    let condition = format!(
+        "{} AND (${o} = '' OR {ROW_CODE} = ${o})",
+        Part::of(row).condition(s, t)
+    );
     let sql = format!(
         "SELECT r.id, r.tracking_code, a.name AS agency_name, r.applicant_kind, r.received_on, \
          {CLOSED} AS closed_on, {ROW_CODE} AS row_code \
@@ -837,9 +866,7 @@ pub async fn cell_appeals(
     let (start, end) = year_bounds(r.year)?;
     let n = ids.len();
     let (s, t, k, res) = (n + 1, n + 2, n + 3, n + 4);
-    let effective = format!(
-        "(CASE WHEN a.decided_on IS NULL OR a.decided_on > ${t} THEN 'pending' ELSE a.result END)"
-    );
+    let effective = appeal_result_at(t);
     let sql = format!(
         "SELECT a.id, a.request_id, r.tracking_code, a.filed_on, a.decided_on, {effective} AS result \
          FROM request_appeals a JOIN requests r ON r.id = a.request_id \

@@ -10,7 +10,7 @@ fn cell(c: Option<i64>) -> String {
 }
 
 fn paragraphs(out: &mut String, text: &str) {
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+    for line in crate::text::paragraphs(text) {
         out.push_str(line);
         out.push_str("\n\n");
     }

@@ -195,6 +195,16 @@ pub fn appeal_group_key(kind: AppealKind) -> &'static str {
     }
 }
 
+/// The results in the order of table 四's columns (总计 follows).
+pub const APPEAL_RESULTS: [AppealResult; 4] = [
+    AppealResult::Upheld,
+    AppealResult::Corrected,
+    AppealResult::Other,
+    AppealResult::Pending,
+];
+
+/// An exhaustive match, so a new result cannot be forgotten; the unit test keeps it in step
+/// with [`APPEAL_RESULTS`].
 pub fn appeal_column(result: AppealResult) -> usize {
     match result {
         AppealResult::Upheld => 0,
@@ -304,6 +314,15 @@ mod tests {
             "the last outcome row"
         );
         assert_eq!(rows[3].key(), "（二）部分公开");
+    }
+
+    #[test]
+    fn every_appeal_result_has_its_column() {
+        assert_eq!(AppealResult::ALL.len(), APPEAL_RESULTS.len());
+        for (i, r) in APPEAL_RESULTS.iter().enumerate() {
+            assert_eq!(appeal_column(*r), i);
+            assert_eq!(r.label(), APPEAL_COLUMNS[i]);
+        }
     }
 
     #[test]

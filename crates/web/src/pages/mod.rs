@@ -94,9 +94,7 @@ pub async fn agency_choices(
 
 /// The non-blank lines of a text, trimmed: its paragraphs on a page.
 pub fn paragraphs(text: &str) -> Vec<String> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
+    gongkai_domain::text::paragraphs(text)
         .map(String::from)
         .collect()
 }

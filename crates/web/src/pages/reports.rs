@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use gongkai_domain::DomainError;
 use gongkai_domain::report::interchange::to_json;
 use gongkai_domain::report::manual::ManualFigures;
-use gongkai_domain::report::tables::{APPEAL_COLUMNS, COLUMNS, TOTAL_COLUMN, appeal_column};
+use gongkai_domain::report::tables::{APPEAL_COLUMNS, APPEAL_RESULTS, COLUMNS, TOTAL_COLUMN};
 use gongkai_domain::report::{self, Finding, Report, Row, Scope, Severity, Texts};
 use gongkai_domain::request::Outcome;
 use gongkai_domain::request::appeal::{AppealKind, AppealResult};
@@ -94,10 +94,8 @@ fn table4_cells(r: &Report, link: Option<i64>) -> Vec<CellView> {
     let mut out = Vec::new();
     for kind in AppealKind::ALL {
         for (i, c) in r.table4.group(*kind).iter().enumerate() {
-            let result = AppealResult::ALL
-                .iter()
-                .find(|x| appeal_column(**x) == i)
-                .map_or("", |x| x.as_str());
+            // The 总计 column lists the whole group.
+            let result = APPEAL_RESULTS.get(i).map_or("", |x| x.as_str());
             out.push(CellView {
                 text: c.map(|n| n.to_string()).unwrap_or_default(),
                 href: link.map(|id| {
