@@ -6,7 +6,8 @@
 # `SELECT applicant_kind, outcome, COUNT(*) … GROUP BY` over the same agency's rows with Python's
 # sqlite3 — the floor of any count on SQLite. Requests are generated as rows (received, replied
 # or withdrawn across 2024–2026, every outcome and applicant kind), not through the workflow.
-# Prints figures; asserts nothing.
+# The counted time includes last year's documents in force (check 6). Prints figures; asserts
+# nothing.
 #
 #   benches/report.sh                      # 100,000 requests for one agency
 #   REQUESTS=20000 REPS=3 benches/report.sh

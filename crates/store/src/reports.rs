@@ -139,7 +139,8 @@ fn appeal_result_at(t: usize) -> String {
     )
 }
 
-/// Counts tables 二 (documents), 三 and 四 with a handful of GROUP BY queries.
+/// Counts tables 二 (documents), 三 and 四: one pass over the requests, one over the appeals,
+/// one over the documents, one for the fees.
 pub async fn count(e: &mut impl Exec, ids: &[i64], year: i32) -> Result<Counted> {
     let (start, end) = year_bounds(year)?;
     let n = ids.len();
@@ -147,24 +148,35 @@ pub async fn count(e: &mut impl Exec, ids: &[i64], year: i32) -> Result<Counted>
     let (s, t) = (n + 1, n + 2);
     let mut counts = RequestCounts::default();
 
-    for part in Part::ALL {
-        let code = if part == Part::Closed {
-            ROW_CODE
-        } else {
-            "NULL"
-        };
-        let sql = format!(
-            "SELECT r.applicant_kind AS kind, {code} AS code, COUNT(*) AS n FROM requests r \
-             WHERE r.agency_id IN ({agencies}) AND {} GROUP BY 1, 2",
-            part.condition(s, t)
-        );
-        let q = bind_ids(Sql::dynamic(sql), ids).bind(start).bind(end);
-        for r in e.fetch_all(q).await? {
-            let kind = stored(
-                ApplicantKind::parse(&r.get::<String>("kind")?),
-                "applicant_kind",
-            )?;
-            let n: i64 = r.get("n")?;
+    // Every counted request was received by 31 December and not ended before 1 January; one
+    // scan of those sums each part per applicant kind and outcome.
+    let sums: Vec<String> = Part::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            format!(
+                "SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS p{i}",
+                p.condition(s, t)
+            )
+        })
+        .collect();
+    let sql = format!(
+        "SELECT r.applicant_kind AS kind, {ROW_CODE} AS code, {} FROM requests r \
+         WHERE r.agency_id IN ({agencies}) AND r.received_on <= ${t} \
+         AND ({CLOSED} IS NULL OR {CLOSED} >= ${s}) GROUP BY 1, 2",
+        sums.join(", ")
+    );
+    let q = bind_ids(Sql::dynamic(sql), ids).bind(start).bind(end);
+    for r in e.fetch_all(q).await? {
+        let kind = stored(
+            ApplicantKind::parse(&r.get::<String>("kind")?),
+            "applicant_kind",
+        )?;
+        for (i, part) in Part::ALL.iter().enumerate() {
+            let n = r.get::<Option<i64>>(&format!("p{i}"))?.unwrap_or(0);
+            if n == 0 {
+                continue;
+            }
             let row = match part {
                 Part::New => Row::New,
                 Part::CarriedIn => Row::CarriedIn,
@@ -206,8 +218,44 @@ pub async fn count(e: &mut impl Exec, ids: &[i64], year: i32) -> Result<Counted>
     }
     let table4 = Table4::from_counts(&appeals);
 
-    // Table 二 (第二十条第（一）项): public 规章 and 行政规范性文件 by 成文日期; a document is
-    // repealed on the publication of the document that repeals or replaces it.
+    let (rules, normative) = count_documents(e, ids, year).await?;
+
+    let q = bind_ids(
+        Sql::dynamic(format!(
+            "SELECT CAST(COALESCE(SUM(r.fee_yuan), 0) AS BIGINT) AS yuan, COUNT(*) AS n \
+             FROM requests r WHERE r.agency_id IN ({agencies}) AND r.fee_paid_on >= ${s} \
+             AND r.fee_paid_on <= ${t}"
+        )),
+        ids,
+    )
+    .bind(start)
+    .bind(end);
+    let fees = e.fetch_all(q).await?;
+    let (yuan, payers) = match fees.first() {
+        Some(r) => (r.get::<i64>("yuan")?, r.get::<i64>("n")?),
+        None => (0, 0),
+    };
+    Ok(Counted {
+        rules,
+        normative,
+        table3,
+        table4,
+        fees_collected: WanYuan::from_yuan(yuan),
+        fee_payers: payers,
+    })
+}
+
+/// Table 二 (第二十条第（一）项): public 规章 and 行政规范性文件 by 成文日期; a document is
+/// repealed on the publication of the document that repeals or replaces it.
+async fn count_documents(
+    e: &mut impl Exec,
+    ids: &[i64],
+    year: i32,
+) -> Result<(DocCounts, DocCounts)> {
+    let (start, end) = year_bounds(year)?;
+    let n = ids.len();
+    let agencies = placeholders(1, n);
+    let (s, t) = (n + 1, n + 2);
     let repealed_on = "(SELECT MIN(fv.published_on) FROM document_relations dr \
          JOIN documents fd ON fd.id = dr.from_id \
          JOIN document_versions fv ON fv.id = fd.public_version_id \
@@ -250,29 +298,7 @@ pub async fn count(e: &mut impl Exec, ids: &[i64], year: i32) -> Result<Counted>
         }
     }
 
-    let q = bind_ids(
-        Sql::dynamic(format!(
-            "SELECT CAST(COALESCE(SUM(r.fee_yuan), 0) AS BIGINT) AS yuan, COUNT(*) AS n \
-             FROM requests r WHERE r.agency_id IN ({agencies}) AND r.fee_paid_on >= ${s} \
-             AND r.fee_paid_on <= ${t}"
-        )),
-        ids,
-    )
-    .bind(start)
-    .bind(end);
-    let fees = e.fetch_all(q).await?;
-    let (yuan, payers) = match fees.first() {
-        Some(r) => (r.get::<i64>("yuan")?, r.get::<i64>("n")?),
-        None => (0, 0),
-    };
-    Ok(Counted {
-        rules,
-        normative,
-        table3,
-        table4,
-        fees_collected: WanYuan::from_yuan(yuan),
-        fee_payers: payers,
-    })
+    Ok((rules, normative))
 }
 
 /// A stored report (draft, submitted or imported).
@@ -407,13 +433,16 @@ async fn find(
 }
 
 /// Last year's figures this year's must continue: from last year's stored report if there is
-/// one with frozen figures (submitted or imported), else counted from the records.
+/// one with frozen figures (submitted or imported). Otherwise from the records: last year's
+/// 结转下年度 is by definition the set this year counts as 上年结转, so only last year's
+/// documents in force need counting.
 async fn previous(
     e: &mut impl Exec,
     agency_id: i64,
     scope: Scope,
     year: i32,
     ids: &[i64],
+    this_year: &Counted,
 ) -> Result<Previous> {
     if let Some(last) = find(e, agency_id, year - 1, scope).await?
         && let Some(figures) = &last.figures
@@ -425,11 +454,11 @@ async fn previous(
             normative_in_force: last.table2.normative.in_force,
         });
     }
-    let last = count(e, ids, year - 1).await?;
+    let (rules, normative) = count_documents(e, ids, year - 1).await?;
     Ok(Previous {
-        carried_out: Some(*last.table3.line(Row::CarriedOut)),
-        rules_in_force: last.rules.in_force,
-        normative_in_force: last.normative.in_force,
+        carried_out: Some(*this_year.table3.line(Row::CarriedIn)),
+        rules_in_force: rules.in_force,
+        normative_in_force: normative.in_force,
     })
 }
 
@@ -479,7 +508,7 @@ pub async fn live(
 ) -> Result<Report> {
     let ids = scope_agencies(e, agency_id, scope).await?;
     let c = count(e, &ids, year).await?;
-    let previous = previous(e, agency_id, scope, year, &ids).await?;
+    let previous = previous(e, agency_id, scope, year, &ids, &c).await?;
     Ok(assemble(agency, year, c, manual, Some(previous), texts))
 }
 
