@@ -152,6 +152,10 @@ test('office pages are accessible', async () => {
   await page.goto(`${base}/office/calendar?year=2024&from=2024-09-27&days=20`);
   assert.ok((await page.textContent('main')).includes('国庆节调休上班:计入 1 天'));
   await axe(page, 'calendar with a computed deadline');
+  await page.goto(`${base}/office/selfcheck`);
+  const main = await page.textContent('main');
+  assert.ok(main.includes('互动回应差') && main.includes('不可用的站内链接 0 个'), main);
+  await axe(page, 'website self-check');
   await page.context().close();
 });
 

@@ -73,10 +73,27 @@ enum Cmd {
     },
     /// Rebuild this node's search index from the database (with a progress bar).
     Reindex,
+    /// Checks.
+    Check {
+        #[command(subcommand)]
+        cmd: CheckCmd,
+    },
     /// Annual reports (年度报告, 2021 format).
     Report {
         #[command(subcommand)]
         cmd: ReportCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum CheckCmd {
+    /// The website self-check against the national inspection indicators: crawls the portal
+    /// from its home page and sitemap, reports broken links, stale and empty columns and
+    /// messages unanswered beyond three months. Exit status 1 when a single-veto item fails.
+    Site {
+        /// Stop after this many pages.
+        #[arg(long, default_value_t = 2000)]
+        max_pages: usize,
     },
 }
 
@@ -261,6 +278,9 @@ async fn run(cmd: Cmd, mut cfg: Config) -> Result<ExitCode, DomainError> {
             return calendar_check::run(&cfg, year, strict).await;
         }
         Cmd::Reindex => reindex(&cfg).await?,
+        Cmd::Check {
+            cmd: CheckCmd::Site { max_pages },
+        } => return check_site(&cfg, max_pages).await,
         Cmd::Report { cmd } => match cmd {
             ReportCmd::Check { file } => return report::check(&file),
             ReportCmd::Import {
@@ -349,6 +369,43 @@ async fn ensure_admin(db: &Db, cfg: &Config) -> Result<(), DomainError> {
     Ok(())
 }
 
+fn web_config(cfg: &Config) -> WebConfig {
+    WebConfig {
+        site_name: cfg.site_name.clone(),
+        secure_cookies: cfg.secure_cookies,
+        trust_forwarded_for: cfg.trust_forwarded_for,
+        public_url: cfg.public_url.clone(),
+        max_upload_bytes: cfg.max_upload_mib.clamp(1, 1024) * 1024 * 1024,
+        pdf_font: cfg.pdf_font.clone(),
+        ..WebConfig::default()
+    }
+}
+
+/// `gongkai check site`: the self-check against the inspection indicators, printed; exit
+/// status 1 when a single-veto item fails.
+async fn check_site(cfg: &Config, max_pages: usize) -> Result<ExitCode, DomainError> {
+    let db = open_migrated(cfg).await?;
+    let root = agencies::list(&mut db.conn().await?)
+        .await?
+        .into_iter()
+        .find(|a| a.parent_id.is_none())
+        .ok_or(DomainError::NotFound { what: "机构" })?;
+    let who = gongkai_domain::user::Principal {
+        user_id: 0,
+        role: gongkai_domain::user::Role::Office,
+        agency_id: root.id,
+    };
+    let state = AppState::new(db.clone(), web_config(cfg));
+    let today = gongkai_store::db::now().date_naive();
+    let report = gongkai_web::selfcheck::run(&state, &who, today, max_pages).await?;
+    print!("{}", gongkai_web::selfcheck::text(&report));
+    Ok(if report.vetoed() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 async fn serve(cfg: Config, demo: bool) -> Result<(), DomainError> {
     let started = std::time::Instant::now();
     let db = open_migrated(&cfg).await?;
@@ -369,15 +426,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), DomainError> {
     let addr = listener
         .local_addr()
         .map_err(|e| DomainError::unavailable(format!("监听地址不可用:{e}")))?;
-    let web = WebConfig {
-        site_name: cfg.site_name.clone(),
-        secure_cookies: cfg.secure_cookies,
-        trust_forwarded_for: cfg.trust_forwarded_for,
-        public_url: cfg.public_url.clone(),
-        max_upload_bytes: cfg.max_upload_mib.clamp(1, 1024) * 1024 * 1024,
-        pdf_font: cfg.pdf_font.clone(),
-        ..WebConfig::default()
-    };
+    let web = web_config(&cfg);
     println!(
         "gongkai 已启动:http://{addr}/ (数据库:{},用时 {} ms)",
         db.backend().name(),

@@ -561,3 +561,42 @@ fn report_check_reads_a_file_and_names_each_failed_cell() {
     };
     assert!(!out.status.success());
 }
+
+#[test]
+fn check_site_judges_the_demo_portal_by_the_inspection_indicators() {
+    let dir = temp_dir("selfcheck");
+    let mut c = gongkai(&dir, None);
+    c.arg("demo")
+        .env("GONGKAI_DEMO_PASSWORD", "demo password 1");
+    let out = run(c, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut c = gongkai(&dir, None);
+    c.args(["check", "site"]);
+    let out = run(c, None);
+    let stdout = text(&out.stdout);
+    // The demo keeps one valid message unanswered for over three months on purpose: the
+    // single-veto item fails, and the command says so with its exit status.
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    for expected in [
+        "✗ 互动回应差(单项否决)",
+        "超过 3 个月未回复的有效留言 1 条",
+        "✓ 链接不可用:不可用的站内链接 0 个",
+        "✓ 首页不更新(单项否决)",
+        "“财政预决算”:空白栏目",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in\n{stdout}"
+        );
+    }
+    let pages: usize = stdout
+        .split("访问页面 ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(
+        pages > 100,
+        "the crawl follows links beyond the sitemap: {pages}"
+    );
+}

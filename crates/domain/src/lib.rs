@@ -25,4 +25,5 @@ pub mod message;
 pub mod report;
 pub mod request;
 pub mod rich_text;
+pub mod selfcheck;
 pub mod topics;

@@ -18,6 +18,7 @@ pub mod page_cache;
 pub mod pages;
 pub mod pdf;
 pub mod search_query;
+pub mod selfcheck;
 pub mod session;
 pub mod state;
 pub mod views;
@@ -113,6 +114,7 @@ pub fn router(state: AppState) -> Router {
             "/office/reports/{id}",
             get(reports::detail).post(reports::act),
         )
+        .route("/office/selfcheck", get(pages::selfcheck::office))
         .route("/office/reports/{id}/cells", get(reports::cell))
         .route("/office/reports/{id}/appeals", get(reports::appeals))
         .route("/office/reports/{id}/{format}", get(reports::office_output))

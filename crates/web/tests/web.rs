@@ -67,6 +67,8 @@ mod reports;
 mod requests;
 #[path = "web/search.rs"]
 mod search;
+#[path = "web/selfcheck.rs"]
+mod selfcheck;
 
 /// A bad form submission: its fields, the expected status and a phrase of the message.
 type BadCase<'a> = (Vec<(&'a str, &'a str)>, u16, &'a str);
@@ -677,7 +679,7 @@ async fn login_failures_are_rate_limited(app: App) {
 
 async fn route_role_matrix(app: App) {
     // (path, anonymous, staff, reviewer, office, admin)
-    let routes: [(&str, u16, u16, u16, u16, u16); 7] = [
+    let routes: [(&str, u16, u16, u16, u16, u16); 10] = [
         ("/", 200, 200, 200, 200, 200),
         ("/agencies", 200, 200, 200, 200, 200),
         ("/office", 303, 200, 200, 200, 200),
@@ -685,6 +687,9 @@ async fn route_role_matrix(app: App) {
         ("/office/agencies", 303, 403, 403, 403, 200),
         ("/office/agencies/YX0201", 303, 403, 403, 403, 200),
         ("/office/users", 303, 403, 403, 403, 200),
+        ("/office/selfcheck", 303, 403, 403, 200, 200),
+        ("/office/reports", 303, 200, 200, 200, 200),
+        ("/reports", 200, 200, 200, 200, 200),
     ];
     let clients = [
         app.client(),

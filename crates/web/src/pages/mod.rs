@@ -35,6 +35,7 @@ pub mod public;
 pub mod reports;
 pub mod requests;
 pub mod search;
+pub mod selfcheck;
 
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
