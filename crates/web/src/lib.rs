@@ -10,6 +10,7 @@ pub mod doc_query;
 pub mod error;
 pub mod feeds;
 pub mod form;
+pub mod grid;
 pub mod health;
 pub mod mailer;
 pub mod middleware;

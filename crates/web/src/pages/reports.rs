@@ -20,6 +20,7 @@ use serde::Deserialize;
 
 use super::{Choice, page};
 use crate::error::{AppError, AppResult};
+use crate::grid::Grid;
 use crate::session::{Staff, Visitor};
 use crate::state::AppState;
 use crate::views::Chrome;
@@ -243,7 +244,13 @@ fn download(name: &str, content_type: &str, body: Vec<u8>, public: bool) -> Resp
         .into_response()
 }
 
-fn output(a: &AnnualReport, r: &Report, format: &str, public: bool) -> AppResult<Response> {
+fn output(
+    state: &AppState,
+    a: &AnnualReport,
+    r: &Report,
+    format: &str,
+    public: bool,
+) -> AppResult<Response> {
     let stem = format!("annual-report-{}-{}", a.year, a.id);
     match format {
         "json" => {
@@ -262,6 +269,12 @@ fn output(a: &AnnualReport, r: &Report, format: &str, public: bool) -> AppResult
             xlsx(r)?,
             public,
         )),
+        "pdf" => Ok(download(
+            &format!("{stem}.pdf"),
+            "application/pdf",
+            pdf(state, r),
+            public,
+        )),
         _ => Err(AppError(DomainError::NotFound {
             what: "文件格式"
         })),
@@ -273,10 +286,95 @@ pub async fn public_output(
     Path((id, format)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let (a, r) = public_report(&state, &id).await?;
-    output(&a, &r, &format, true)
+    output(&state, &a, &r, &format, true)
 }
 
-/// The workbook: one sheet per table, table 三 with the format's merged cells.
+/// Tables 二, 三 and 四 as grids with the format's spans, for the workbook and the PDF.
+fn grids(v: &ReportView) -> [Grid; 3] {
+    let mut t2 = Grid::new(&[3.0, 2.0, 2.0, 2.0]);
+    t2.head(0, 0, 1, 4, "第二十条第（一）项");
+    for (i, h) in ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
+        .iter()
+        .enumerate()
+    {
+        t2.head(1, i, 1, 1, h);
+    }
+    for (i, (name, a, b, c)) in v.table2.iter().enumerate() {
+        t2.head(2 + i, 0, 1, 1, name);
+        for (j, x) in [a, b, c].iter().enumerate() {
+            t2.value(2 + i, 1 + j, 1, x);
+        }
+    }
+    let mut row = 4;
+    for (head, items) in [
+        ("第二十条第（五）项", &v.decisions[..1]),
+        ("第二十条第（六）项", &v.decisions[1..]),
+    ] {
+        t2.head(row, 0, 1, 4, head);
+        t2.head(row + 1, 0, 1, 1, "信息内容");
+        t2.head(row + 1, 1, 1, 3, "本年处理决定数量");
+        row += 2;
+        for (name, n) in items {
+            t2.head(row, 0, 1, 1, name);
+            t2.value(row, 1, 3, n);
+            row += 1;
+        }
+    }
+    t2.head(row, 0, 1, 4, "第二十条第（八）项");
+    t2.head(row + 1, 0, 1, 1, "信息内容");
+    t2.head(row + 1, 1, 1, 3, "本年收费金额（单位：万元）");
+    t2.head(row + 2, 0, 1, 1, "行政事业性收费");
+    t2.value(row + 2, 1, 3, &v.fees);
+
+    let mut t3 = Grid::new(&[1.2, 1.6, 4.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]);
+    t3.head(
+        0,
+        0,
+        3,
+        3,
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+    );
+    t3.head(0, 3, 1, 7, "申请人情况");
+    t3.head(1, 3, 2, 1, "自然人");
+    t3.head(1, 4, 1, 5, "法人或其他组织");
+    t3.head(1, 9, 2, 1, "总计");
+    for (i, c) in COLUMNS[1..TOTAL_COLUMN].iter().enumerate() {
+        t3.head(2, 4 + i, 1, 1, c);
+    }
+    for (i, rv) in v.rows.iter().enumerate() {
+        let row = 3 + i;
+        // Label cells fill the three label columns from the right: the columns to their left
+        // are taken by the group cells of earlier rows.
+        let mut col = 3 - rv.heads.iter().map(|h| h.colspan).sum::<usize>();
+        for h in &rv.heads {
+            t3.head(row, col, h.rowspan, h.colspan, &h.label);
+            col += h.colspan;
+        }
+        for (j, c) in rv.cells.iter().enumerate() {
+            t3.value(row, 3 + j, 1, &c.text);
+        }
+    }
+
+    let mut t4 = Grid::new(&[1.0; 15]);
+    t4.head(0, 0, 1, 5, "行政复议");
+    t4.head(0, 5, 1, 10, "行政诉讼");
+    for (i, h) in APPEAL_COLUMNS.iter().enumerate() {
+        t4.head(1, i, 2, 1, h);
+    }
+    t4.head(1, 5, 1, 5, "未经复议直接起诉");
+    t4.head(1, 10, 1, 5, "复议后起诉");
+    for g in 0..2 {
+        for (i, h) in APPEAL_COLUMNS.iter().enumerate() {
+            t4.head(2, 5 + g * 5 + i, 1, 1, h);
+        }
+    }
+    for (i, c) in v.appeals.iter().enumerate() {
+        t4.value(3, i, 1, &c.text);
+    }
+    [t2, t3, t4]
+}
+
+/// The workbook: one sheet per table with the format's merged cells, and the texts.
 fn xlsx(r: &Report) -> AppResult<Vec<u8>> {
     use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
     let err =
@@ -289,140 +387,69 @@ fn xlsx(r: &Report) -> AppResult<Vec<u8>> {
         .set_text_wrap();
     let bold = cell.clone().set_bold();
     let v = view(r, None);
-
-    let s2 = book.add_worksheet();
-    s2.set_name("二、主动公开").map_err(err)?;
-    s2.merge_range(0, 0, 0, 3, "第二十条第（一）项", &bold)
-        .map_err(err)?;
-    for (i, h) in ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
+    for (name, grid) in ["二、主动公开", "三、依申请公开", "四、复议诉讼"]
         .iter()
-        .enumerate()
+        .zip(grids(&v).iter())
     {
-        s2.write_string_with_format(1, i as u16, *h, &bold)
-            .map_err(err)?;
-    }
-    for (i, (name, a, b, c)) in v.table2.iter().enumerate() {
-        let row = 2 + i as u32;
-        s2.write_string_with_format(row, 0, name, &cell)
-            .map_err(err)?;
-        for (j, x) in [a, b, c].iter().enumerate() {
-            write_number(s2, row, 1 + j as u16, x, &cell).map_err(err)?;
+        let sheet = book.add_worksheet();
+        sheet.set_name(*name).map_err(err)?;
+        for (i, w) in grid.widths.iter().enumerate() {
+            sheet.set_column_width(i as u16, w * 9.0).map_err(err)?;
         }
-    }
-    let mut row = 4;
-    for (head, items) in [
-        ("第二十条第（五）项", &v.decisions[..1]),
-        ("第二十条第（六）项", &v.decisions[1..]),
-    ] {
-        s2.merge_range(row, 0, row, 3, head, &bold).map_err(err)?;
-        s2.write_string_with_format(row + 1, 0, "信息内容", &bold)
-            .map_err(err)?;
-        s2.merge_range(row + 1, 1, row + 1, 3, "本年处理决定数量", &bold)
-            .map_err(err)?;
-        row += 2;
-        for (name, n) in items {
-            s2.write_string_with_format(row, 0, name, &cell)
-                .map_err(err)?;
-            s2.merge_range(row, 1, row, 3, "", &cell).map_err(err)?;
-            write_number(s2, row, 1, n, &cell).map_err(err)?;
-            row += 1;
-        }
-    }
-    s2.merge_range(row, 0, row, 3, "第二十条第（八）项", &bold)
-        .map_err(err)?;
-    s2.write_string_with_format(row + 1, 0, "信息内容", &bold)
-        .map_err(err)?;
-    s2.merge_range(row + 1, 1, row + 1, 3, "本年收费金额（单位：万元）", &bold)
-        .map_err(err)?;
-    s2.write_string_with_format(row + 2, 0, "行政事业性收费", &cell)
-        .map_err(err)?;
-    s2.merge_range(row + 2, 1, row + 2, 3, "", &cell)
-        .map_err(err)?;
-    write_number(s2, row + 2, 1, &v.fees, &cell).map_err(err)?;
-    s2.set_column_width(0, 24).map_err(err)?;
-    s2.set_column_width(1, 16).map_err(err)?;
-    s2.set_column_width(2, 16).map_err(err)?;
-    s2.set_column_width(3, 16).map_err(err)?;
-
-    let s3 = book.add_worksheet();
-    s3.set_name("三、依申请公开").map_err(err)?;
-    s3.merge_range(
-        0,
-        0,
-        2,
-        2,
-        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
-        &bold,
-    )
-    .map_err(err)?;
-    s3.merge_range(0, 3, 0, 9, "申请人情况", &bold)
-        .map_err(err)?;
-    s3.merge_range(1, 3, 2, 3, "自然人", &bold).map_err(err)?;
-    s3.merge_range(1, 4, 1, 8, "法人或其他组织", &bold)
-        .map_err(err)?;
-    s3.merge_range(1, 9, 2, 9, "总计", &bold).map_err(err)?;
-    for (i, c) in COLUMNS[1..TOTAL_COLUMN].iter().enumerate() {
-        s3.write_string_with_format(2, 4 + i as u16, *c, &bold)
-            .map_err(err)?;
-    }
-    for (i, rv) in v.rows.iter().enumerate() {
-        let row = 3 + i as u32;
-        let width: usize = rv.heads.iter().map(|h| h.colspan).sum();
-        let mut col = (3 - width) as u16;
-        for h in &rv.heads {
-            let last_row = row + h.rowspan as u32 - 1;
-            let last_col = col + h.colspan as u16 - 1;
-            if last_row == row && last_col == col {
-                s3.write_string_with_format(row, col, &h.label, &bold)
-                    .map_err(err)?;
-            } else {
-                s3.merge_range(row, col, last_row, last_col, &h.label, &bold)
+        for c in &grid.cells {
+            let (row, col) = (c.row as u32, c.col as u16);
+            let format = if c.header { &bold } else { &cell };
+            if c.rowspan > 1 || c.colspan > 1 {
+                let (last_row, last_col) = (row + c.rowspan as u32 - 1, col + c.colspan as u16 - 1);
+                let label = if c.header { c.text.as_str() } else { "" };
+                sheet
+                    .merge_range(row, col, last_row, last_col, label, format)
                     .map_err(err)?;
             }
-            col = last_col + 1;
-        }
-        for (j, c) in rv.cells.iter().enumerate() {
-            write_number(s3, row, 3 + j as u16, &c.text, &cell).map_err(err)?;
-        }
-    }
-    s3.set_column_width(0, 10).map_err(err)?;
-    s3.set_column_width(1, 14).map_err(err)?;
-    s3.set_column_width(2, 36).map_err(err)?;
-
-    let s4 = book.add_worksheet();
-    s4.set_name("四、复议诉讼").map_err(err)?;
-    s4.merge_range(0, 0, 0, 4, "行政复议", &bold).map_err(err)?;
-    s4.merge_range(0, 5, 0, 14, "行政诉讼", &bold)
-        .map_err(err)?;
-    for (i, h) in APPEAL_COLUMNS.iter().enumerate() {
-        s4.merge_range(1, i as u16, 2, i as u16, h, &bold)
-            .map_err(err)?;
-    }
-    s4.merge_range(1, 5, 1, 9, "未经复议直接起诉", &bold)
-        .map_err(err)?;
-    s4.merge_range(1, 10, 1, 14, "复议后起诉", &bold)
-        .map_err(err)?;
-    for g in 0..2u16 {
-        for (i, h) in APPEAL_COLUMNS.iter().enumerate() {
-            s4.write_string_with_format(2, 5 + g * 5 + i as u16, *h, &bold)
-                .map_err(err)?;
+            if c.header {
+                if c.rowspan == 1 && c.colspan == 1 {
+                    sheet
+                        .write_string_with_format(row, col, &c.text, format)
+                        .map_err(err)?;
+                }
+            } else {
+                write_number(sheet, row, col, &c.text, format).map_err(err)?;
+            }
         }
     }
-    for (i, c) in v.appeals.iter().enumerate() {
-        write_number(s4, 3, i as u16, &c.text, &cell).map_err(err)?;
-    }
-
-    let s5 = book.add_worksheet();
-    s5.set_name("文字部分").map_err(err)?;
+    let texts_sheet = book.add_worksheet();
+    texts_sheet.set_name("文字部分").map_err(err)?;
     let texts = r.texts.clone().unwrap_or_default();
     for (i, (k, text)) in texts.sections().iter().enumerate() {
-        s5.write_string_with_format(i as u32, 0, *k, &bold)
+        texts_sheet
+            .write_string_with_format(i as u32, 0, *k, &bold)
             .map_err(err)?;
-        s5.write_string(i as u32, 1, *text).map_err(err)?;
+        texts_sheet.write_string(i as u32, 1, *text).map_err(err)?;
     }
-    s5.set_column_width(0, 28).map_err(err)?;
-    s5.set_column_width(1, 100).map_err(err)?;
+    texts_sheet.set_column_width(0, 28).map_err(err)?;
+    texts_sheet.set_column_width(1, 100).map_err(err)?;
     book.save_to_buffer().map_err(err)
+}
+
+/// The report as an A4 PDF with the system's CJK font embedded: the six sections, tables
+/// ruled with the format's spans.
+fn pdf(state: &AppState, r: &Report) -> Vec<u8> {
+    use crate::pdf::{Align, Block};
+    let v = view(r, None);
+    let [t2, t3, t4] = grids(&v);
+    let mut blocks = vec![Block::Heading("一、总体情况")];
+    blocks.extend(v.overview.iter().map(|p| Block::Text(Align::Indented, p)));
+    blocks.push(Block::Heading("二、主动公开政府信息情况"));
+    blocks.push(Block::Table(&t2, 9.0));
+    blocks.push(Block::Heading("三、收到和处理政府信息公开申请情况"));
+    blocks.push(Block::Table(&t3, 7.0));
+    blocks.push(Block::Heading("四、政府信息公开行政复议、行政诉讼情况"));
+    blocks.push(Block::Table(&t4, 7.0));
+    blocks.push(Block::Heading("五、存在的主要问题及改进情况"));
+    blocks.extend(v.problems.iter().map(|p| Block::Text(Align::Indented, p)));
+    blocks.push(Block::Heading("六、其他需要报告的事项"));
+    blocks.extend(v.other.iter().map(|p| Block::Text(Align::Indented, p)));
+    crate::pdf::blocks(state.pdf_font.as_deref(), &v.title, &blocks)
 }
 
 /// A count or amount as a number cell; a blank cell stays blank.
@@ -705,7 +732,7 @@ pub async fn office_output(
     let mut conn = state.db.conn().await?;
     let a = reports::staff_get(&mut conn, &who, id).await?;
     let r = reports::build(&mut conn, &a).await?;
-    output(&a, &r, &format, false)
+    output(&state, &a, &r, &format, false)
 }
 
 #[derive(Template)]

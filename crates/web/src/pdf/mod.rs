@@ -16,6 +16,88 @@ const WIDTH: f64 = 595.0 - 2.0 * 72.0;
 const SIZE: f64 = 12.0;
 const TITLE_SIZE: f64 = 18.0;
 const LEADING: f64 = 20.0;
+const HEADING_SIZE: f64 = 14.0;
+/// Inner margin of a table cell.
+const PAD: f64 = 2.0;
+
+/// Each column's x and width on the page.
+fn columns(grid: &crate::grid::Grid) -> Vec<(f64, f64)> {
+    let total: f64 = grid.widths.iter().sum::<f64>().max(1.0);
+    let mut x = LEFT;
+    grid.widths
+        .iter()
+        .map(|w| {
+            let width = w / total * WIDTH;
+            let col = (x, width);
+            x += width;
+            col
+        })
+        .collect()
+}
+
+/// Row heights: each row fits its single-row cells; a spanning cell that needs more room
+/// grows the last row it spans.
+fn row_heights(ink: &Ink, grid: &crate::grid::Grid, size: f64) -> Vec<f64> {
+    let cols = columns(grid);
+    let line = size * 1.25;
+    let need = |c: &crate::grid::Cell| {
+        let width: f64 = cols[c.col..c.col + c.colspan].iter().map(|(_, w)| w).sum();
+        ink.wrap_in(&c.text, size, 0.0, width - 2.0 * PAD).len() as f64 * line + 2.0 * PAD
+    };
+    let mut heights = vec![line + 2.0 * PAD; grid.rows()];
+    for c in grid.cells.iter().filter(|c| c.rowspan == 1) {
+        heights[c.row] = heights[c.row].max(need(c));
+    }
+    for c in grid.cells.iter().filter(|c| c.rowspan > 1) {
+        let have: f64 = heights[c.row..c.row + c.rowspan].iter().sum();
+        let n = need(c);
+        if n > have {
+            heights[c.row + c.rowspan - 1] += n - have;
+        }
+    }
+    heights
+}
+
+fn table_height(ink: &Ink, grid: &crate::grid::Grid, size: f64) -> f64 {
+    row_heights(ink, grid, size).iter().sum()
+}
+
+/// Draws the table's ruled cells with their text centred, from `top`; returns the y below it.
+fn draw_table(
+    ink: &mut Ink,
+    content: &mut String,
+    grid: &crate::grid::Grid,
+    size: f64,
+    top: f64,
+) -> f64 {
+    let cols = columns(grid);
+    let heights = row_heights(ink, grid, size);
+    let line = size * 1.25;
+    let mut row_top = vec![top; heights.len() + 1];
+    for (i, h) in heights.iter().enumerate() {
+        row_top[i + 1] = row_top[i] - h;
+    }
+    content.push_str("0.5 w\n");
+    for c in &grid.cells {
+        let x = cols[c.col].0;
+        let w: f64 = cols[c.col..c.col + c.colspan].iter().map(|(_, w)| w).sum();
+        let y_top = row_top[c.row];
+        let h = y_top - row_top[c.row + c.rowspan];
+        content.push_str(&format!("{x:.1} {:.1} {w:.1} {h:.1} re S\n", y_top - h));
+        let lines = ink.wrap_in(&c.text, size, 0.0, w - 2.0 * PAD);
+        let block = lines.len() as f64 * line;
+        let mut baseline = y_top - (h - block) / 2.0 - size;
+        for l in lines.iter().filter(|l| !l.is_empty()) {
+            let tx = x + (w - ink.text_width(l, size)) / 2.0;
+            content.push_str(&format!(
+                "BT /F1 {size} Tf {tx:.1} {baseline:.1} Td <{}> Tj ET\n",
+                ink.encode(l)
+            ));
+            baseline -= line;
+        }
+    }
+    row_top[heights.len()]
+}
 
 /// How text becomes glyphs: an embedded subset, or the reader's own STSong-Light.
 enum Ink<'a> {
@@ -57,12 +139,16 @@ impl Ink<'_> {
     /// characters.
     /// The first line starts `indent` points in.
     fn wrap(&self, text: &str, size: f64, indent: f64) -> Vec<String> {
+        self.wrap_in(text, size, indent, WIDTH)
+    }
+
+    fn wrap_in(&self, text: &str, size: f64, indent: f64, width_limit: f64) -> Vec<String> {
         let mut lines = Vec::new();
         let mut line = String::new();
         let mut width = indent;
         for c in text.chars() {
             let w = self.width(c) * size / 1000.0;
-            if width + w > WIDTH && !line.is_empty() {
+            if width + w > width_limit && !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
                 width = 0.0;
             }
@@ -129,6 +215,20 @@ pub enum Align {
     Right,
 }
 
+/// What a page holds, in order.
+pub enum Block<'a> {
+    Text(Align, &'a str),
+    /// A section heading, 14 pt.
+    Heading(&'a str),
+    /// A ruled table at the given type size; it starts a new page when it does not fit.
+    Table(&'a crate::grid::Grid, f64),
+}
+
+/// A document of headings, paragraphs and ruled tables (the annual report).
+pub fn blocks(typeface: Option<&Typeface>, title: &str, blocks: &[Block]) -> Vec<u8> {
+    blocks_pdf(typeface, title, blocks)
+}
+
 /// A4 pages: the title in 18 pt, centred, then the paragraphs in 12 pt, wrapped, continued
 /// on further pages as needed. With `typeface`, its glyphs are embedded.
 pub fn document<S: AsRef<str>>(
@@ -136,9 +236,9 @@ pub fn document<S: AsRef<str>>(
     title: &str,
     paragraphs: &[S],
 ) -> Vec<u8> {
-    let blocks: Vec<(Align, &str)> = paragraphs
+    let blocks: Vec<Block> = paragraphs
         .iter()
-        .map(|p| (Align::Left, p.as_ref()))
+        .map(|p| Block::Text(Align::Left, p.as_ref()))
         .collect();
     blocks_pdf(typeface, title, &blocks)
 }
@@ -147,17 +247,21 @@ pub fn document<S: AsRef<str>>(
 /// left, the body indented, signature and date flush right.
 pub fn letter(typeface: Option<&Typeface>, l: &gongkai_domain::request::letter::Letter) -> Vec<u8> {
     let mut blocks = vec![
-        (Align::Centre, l.number.as_str()),
-        (Align::Left, l.salutation.as_str()),
+        Block::Text(Align::Centre, l.number.as_str()),
+        Block::Text(Align::Left, l.salutation.as_str()),
     ];
-    blocks.extend(l.paragraphs.iter().map(|p| (Align::Indented, p.as_str())));
-    blocks.push((Align::Left, ""));
-    blocks.push((Align::Right, l.signature.as_str()));
-    blocks.push((Align::Right, l.date.as_str()));
+    blocks.extend(
+        l.paragraphs
+            .iter()
+            .map(|p| Block::Text(Align::Indented, p.as_str())),
+    );
+    blocks.push(Block::Text(Align::Left, ""));
+    blocks.push(Block::Text(Align::Right, l.signature.as_str()));
+    blocks.push(Block::Text(Align::Right, l.date.as_str()));
     blocks_pdf(typeface, &l.title, &blocks)
 }
 
-fn blocks_pdf(typeface: Option<&Typeface>, title: &str, blocks: &[(Align, &str)]) -> Vec<u8> {
+fn blocks_pdf(typeface: Option<&Typeface>, title: &str, blocks: &[Block]) -> Vec<u8> {
     let mut ink = match typeface {
         Some(t) => Ink::Embedded(Box::new(Subset::new(t))),
         None => Ink::Standard,
@@ -177,7 +281,7 @@ fn blocks_pdf(typeface: Option<&Typeface>, title: &str, blocks: &[(Align, &str)]
 }
 
 /// Sets the title and paragraphs on pages; returns each page's content stream.
-fn layout(ink: &mut Ink, title: &str, blocks: &[(Align, &str)]) -> Vec<String> {
+fn layout(ink: &mut Ink, title: &str, blocks: &[Block]) -> Vec<String> {
     let mut pages: Vec<String> = Vec::new();
     let mut content = String::new();
     let mut y = TOP;
@@ -190,7 +294,41 @@ fn layout(ink: &mut Ink, title: &str, blocks: &[(Align, &str)]) -> Vec<String> {
         y -= TITLE_SIZE * 1.5;
     }
     y -= 40.0 - TITLE_SIZE * 1.5;
-    for (align, text) in blocks {
+    for (i, block) in blocks.iter().enumerate() {
+        let (align, text) = match block {
+            Block::Text(align, text) => (align, *text),
+            Block::Heading(text) => {
+                // A heading stays with the table under it.
+                let table = match blocks.get(i + 1) {
+                    Some(Block::Table(grid, size)) => table_height(ink, grid, *size),
+                    _ => 0.0,
+                };
+                if y - 2.0 * LEADING - table < BOTTOM && y < TOP {
+                    pages.push(std::mem::take(&mut content));
+                    y = TOP;
+                }
+                y -= HEADING_SIZE * 0.6;
+                for line in ink.wrap(text, HEADING_SIZE, 0.0) {
+                    content.push_str(&format!(
+                        "BT /F1 {HEADING_SIZE} Tf {LEFT:.1} {y:.1} Td <{}> Tj ET\n",
+                        ink.encode(&line)
+                    ));
+                    y -= HEADING_SIZE * 1.6;
+                }
+                continue;
+            }
+            Block::Table(grid, size) => {
+                // `y` is the next baseline; the table's top rule goes where that line's
+                // characters would reach.
+                let mut top = y + SIZE;
+                if top - table_height(ink, grid, *size) < BOTTOM && top < TOP {
+                    pages.push(std::mem::take(&mut content));
+                    top = TOP + SIZE;
+                }
+                y = draw_table(ink, &mut content, grid, *size, top) - SIZE * 1.8;
+                continue;
+            }
+        };
         let indent = if *align == Align::Indented {
             2.0 * SIZE
         } else {
@@ -468,5 +606,67 @@ mod tests {
             })
             .collect();
         assert_eq!(shown, format!("{title}{body}"));
+    }
+
+    /// Tables are ruled cell by cell, spans included, and their text reads back.
+    #[test]
+    fn tables_are_ruled_with_their_spans_and_the_text_reads_back() {
+        let mut g = crate::grid::Grid::new(&[2.0, 1.0, 1.0]);
+        g.head(0, 0, 2, 1, "信息内容");
+        g.head(0, 1, 1, 2, "处理决定");
+        g.head(1, 1, 1, 1, "本年");
+        g.head(1, 2, 1, 1, "上年");
+        g.head(2, 0, 1, 1, "行政许可");
+        g.value(2, 1, 1, "12");
+        g.value(2, 2, 1, "7");
+        let pdf = super::blocks(
+            None,
+            "年度报告",
+            &[
+                super::Block::Heading("二、主动公开政府信息情况"),
+                super::Block::Table(&g, 9.0),
+            ],
+        );
+        let content = String::from_utf8(object_stream(&pdf, 6)).unwrap();
+        assert_eq!(content.matches(" re S").count(), g.cells.len());
+        // STSong-Light shows UCS-2: decode every string shown.
+        let shown: Vec<String> = content
+            .lines()
+            .filter_map(|l| Some(l.split_once('<')?.1.split_once('>')?.0))
+            .map(|hex| {
+                let units: Vec<u16> = (0..hex.len())
+                    .step_by(4)
+                    .map(|i| u16::from_str_radix(&hex[i..i + 4], 16).unwrap())
+                    .collect();
+                String::from_utf16(&units).unwrap()
+            })
+            .collect();
+        for want in [
+            "年度报告",
+            "二、主动公开政府信息情况",
+            "信息内容",
+            "处理决定",
+            "行政许可",
+            "12",
+            "7",
+        ] {
+            assert!(shown.iter().any(|s| s == want), "{want} in {shown:?}");
+        }
+        // The two-row cell is as tall as the two rows beside it; the two-column cell as wide
+        // as the two columns under it. Rectangles are x, y, width, height, in cell order.
+        let rects: Vec<Vec<f64>> = content
+            .lines()
+            .filter(|l| l.ends_with(" re S"))
+            .map(|l| l.split(' ').take(4).map(|n| n.parse().unwrap()).collect())
+            .collect();
+        let (tall, wide, this_year, last_year) = (&rects[0], &rects[1], &rects[2], &rects[3]);
+        assert!(
+            (tall[3] - (wide[3] + this_year[3])).abs() < 0.2,
+            "{rects:?}"
+        );
+        assert!(
+            (wide[2] - (this_year[2] + last_year[2])).abs() < 0.2,
+            "{rects:?}"
+        );
     }
 }

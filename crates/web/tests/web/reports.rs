@@ -326,6 +326,18 @@ async fn an_annual_report_from_draft_to_publication(app: App) {
         sheet.contains("<mergeCell ref=\"A6:A27\"/>"),
         "the 22-row group is merged: {sheet}"
     );
+    let pdf = public
+        .get(app.url(&format!("/reports/{id}/pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let bytes = pdf.bytes().await.unwrap();
+    assert_eq!(
+        gongkai_domain::attachment::sniff(&bytes),
+        Some(gongkai_domain::attachment::FileKind::Pdf)
+    );
+    assert!(html.contains(&format!("/reports/{id}/pdf")));
     let res = public
         .get(app.url(&format!("/reports/{id}/docx")))
         .send()
