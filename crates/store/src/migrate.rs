@@ -142,6 +142,13 @@ pub const MIGRATIONS: &[Migration] = &[
             "../migrations/0016_reports.sql"
         ))],
     },
+    Migration {
+        version: 17,
+        name: "report_index",
+        steps: &[Step::Portable(include_str!(
+            "../migrations/0017_report_index.sql"
+        ))],
+    },
 ];
 
 /// Expands the type tokens for one backend.

@@ -48,6 +48,7 @@ both!(
     interpretations_published_together,
     catalogue_items_and_their_content,
     timestamps_and_dates_round_trip,
+    the_parsed_schema_matches_the_database,
 );
 
 #[path = "store/consultations.rs"]
@@ -1436,4 +1437,37 @@ async fn catalogue_items_and_their_content(t: TestDb) {
         3
     );
     assert_eq!(catalogue::all_items(&mut c, &other).await.unwrap().len(), 0);
+}
+
+/// The schema read from the migrations (what backup and restore rely on) names every column
+/// of every table the migrated database has, with no column it lacks.
+async fn the_parsed_schema_matches_the_database(t: TestDb) {
+    let mut c = t.db.conn().await.unwrap();
+    for table in gongkai_store::schema::tables() {
+        let sql = match t.db.backend() {
+            Backend::Sqlite => "SELECT name FROM pragma_table_info($1) ORDER BY cid",
+            Backend::Postgres => {
+                "SELECT column_name AS name FROM information_schema.columns \
+                 WHERE table_name = $1 AND table_schema = current_schema() ORDER BY ordinal_position"
+            }
+        };
+        let rows = c
+            .fetch_all(Sql::new(sql).bind(table.name.as_str()))
+            .await
+            .unwrap();
+        let mut actual: Vec<String> = rows.iter().map(|r| r.get("name").unwrap()).collect();
+        let mut parsed: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
+        actual.sort();
+        parsed.sort();
+        assert_eq!(parsed, actual, "table {}", table.name);
+    }
+    let requests = gongkai_store::schema::tables()
+        .into_iter()
+        .find(|t| t.name == "requests")
+        .unwrap();
+    let own: Vec<&str> = requests
+        .self_references()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(own, ["transferred_from", "transferred_to"]);
 }
