@@ -73,12 +73,15 @@ enum Cmd {
     },
     /// Rebuild this node's search index from the database (with a progress bar).
     Reindex,
-    /// Export data. `--full DIR`: a full backup of every table (JSON Lines with a manifest of
-    /// checksums), restorable with `gongkai import backup DIR` into an empty database of
-    /// either backend.
+    /// Export data. `--public DIR`: everything published (documents with their files,
+    /// interpretations, Q&A, catalogue, annual reports) with a manifest of checksums.
+    /// `--full DIR`: a full backup of every table, restorable with `gongkai import backup DIR`
+    /// into an empty database of either backend.
     Export {
+        #[arg(long, conflicts_with = "full", required_unless_present = "full")]
+        public: Option<PathBuf>,
         #[arg(long)]
-        full: PathBuf,
+        full: Option<PathBuf>,
     },
     /// Checks.
     Check {
@@ -291,7 +294,16 @@ async fn run(cmd: Cmd, mut cfg: Config) -> Result<ExitCode, DomainError> {
         Cmd::Check {
             cmd: CheckCmd::Site { max_pages },
         } => return check_site(&cfg, max_pages).await,
-        Cmd::Export { full } => {
+        Cmd::Export {
+            public: Some(dir), ..
+        } => {
+            let db = open_migrated(&cfg).await?;
+            let m = gongkai_web::export::export(&db, &dir).await?;
+            println!("已导出 {} 个文件到 {}", m.files.len(), dir.display());
+        }
+        Cmd::Export {
+            full: Some(full), ..
+        } => {
             let db = open_migrated(&cfg).await?;
             let m = gongkai_store::backup::export(&db, &full, |t, n| {
                 eprintln!("{t}: {n} 行");
@@ -304,6 +316,12 @@ async fn run(cmd: Cmd, mut cfg: Config) -> Result<ExitCode, DomainError> {
                 full.display(),
                 m.schema_version
             );
+        }
+        Cmd::Export { .. } => {
+            return Err(DomainError::invalid(
+                gongkai_domain::Field::new("export", "导出"),
+                "请指定 --public DIR 或 --full DIR",
+            ));
         }
         Cmd::Import {
             cmd: ImportCmd::Backup { dir },

@@ -691,3 +691,81 @@ async fn a_full_backup_restores_into_an_empty_instance_of_either_database() {
         text(&out.stderr)
     );
 }
+
+/// The public export holds every public document with its files and the other published
+/// records, each file checksummed in the manifest, and nothing of the applicants.
+#[test]
+fn the_public_export_holds_what_is_published_and_no_personal_data() {
+    let dir = temp_dir("public-export");
+    let mut c = gongkai(&dir, None);
+    c.arg("demo")
+        .env("GONGKAI_DEMO_PASSWORD", "demo password 1");
+    assert!(run(c, None).status.success());
+    let mut c = gongkai(&dir, None);
+    c.args(["export", "--public"]).arg(dir.join("out"));
+    let out = run(c, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out_dir = dir.join("out");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("manifest.json")).unwrap())
+            .unwrap();
+    let files = manifest["files"].as_array().unwrap();
+    let mut everything = String::new();
+    for f in files {
+        let bytes = std::fs::read(out_dir.join(f["file"].as_str().unwrap())).unwrap();
+        let digest: String = <sha2::Sha256 as sha2::Digest>::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(digest, f["sha256"], "{}", f["file"]);
+        everything.push_str(&String::from_utf8_lossy(&bytes));
+    }
+    let names: Vec<&str> = files.iter().map(|f| f["file"].as_str().unwrap()).collect();
+    for want in [
+        "agencies.json",
+        "documents.jsonl",
+        "interpretations.jsonl",
+        "answers.jsonl",
+        "catalogue.jsonl",
+    ] {
+        assert!(names.contains(&want), "{want} in {names:?}");
+    }
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("files/") && n.ends_with(".pdf")),
+        "{names:?}"
+    );
+    // Every document line is public and names the files exported with it.
+    let docs = std::fs::read_to_string(out_dir.join("documents.jsonl")).unwrap();
+    assert!(docs.lines().count() >= 5);
+    for line in docs.lines() {
+        let d: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(d["status"], "published", "{line}");
+        for a in d["attachments"].as_array().unwrap() {
+            assert!(names.contains(&a["file"].as_str().unwrap()));
+        }
+    }
+    // The demo's applicants' data appears nowhere; drafts neither.
+    let db = dir.join("data/gongkai.db");
+    let sqlite = |q: &str| {
+        let out = Command::new("sqlite3").arg(&db).arg(q).output().unwrap();
+        text(&out.stdout)
+    };
+    let personal = sqlite("SELECT id_number || char(10) || COALESCE(phone, '') FROM requests");
+    let mut checked = 0;
+    for value in personal.lines().filter(|l| l.len() >= 8) {
+        assert!(
+            !everything.contains(value),
+            "{value} leaked into the public export"
+        );
+        checked += 1;
+    }
+    assert!(checked > 0, "the demo has applicants to look for");
+    let drafts = sqlite(
+        "SELECT v.title FROM document_versions v JOIN documents d ON d.id = v.document_id WHERE d.public_version_id IS NULL",
+    );
+    for title in drafts.lines().filter(|l| !l.is_empty()) {
+        assert!(!docs.contains(title), "draft {title} exported");
+    }
+}

@@ -8,6 +8,7 @@ pub mod api_requests;
 pub mod assets;
 pub mod doc_query;
 pub mod error;
+pub mod export;
 pub mod feeds;
 pub mod form;
 pub mod grid;
