@@ -156,6 +156,9 @@ test('office pages are accessible', async () => {
   const main = await page.textContent('main');
   assert.ok(main.includes('互动回应差') && main.includes('不可用的站内链接 0 个'), main);
   await axe(page, 'website self-check');
+  await page.goto(`${base}/office/dashboard`);
+  assert.ok((await page.textContent('main')).includes('政务公开在绩效考核中的权重为 4.0%'));
+  await axe(page, 'office dashboard');
   await page.context().close();
 });
 

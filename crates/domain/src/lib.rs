@@ -22,6 +22,7 @@ pub mod gazette;
 pub mod index_number;
 pub mod interpretation;
 pub mod message;
+pub mod oversight;
 pub mod report;
 pub mod request;
 pub mod rich_text;

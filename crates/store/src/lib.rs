@@ -18,6 +18,7 @@ pub mod interpretations;
 pub mod mail;
 pub mod messages;
 pub mod migrate;
+pub mod oversight;
 pub mod passwords;
 pub mod reports;
 pub mod requests;

@@ -33,7 +33,7 @@ fn stored<T>(r: std::result::Result<T, DomainError>, what: &str) -> Result<T> {
 }
 
 /// When a request ended: the reply's delivery, or the applicant's withdrawal.
-const CLOSED: &str = "(CASE WHEN r.status = 'withdrawn' THEN r.withdrawn_on \
+pub(crate) const CLOSED: &str = "(CASE WHEN r.status = 'withdrawn' THEN r.withdrawn_on \
      WHEN r.status IN ('replied', 'archived') THEN r.replied_on END)";
 /// The table 三 row a closed request is counted in; a withdrawal is （六）其他处理 3.其他.
 const ROW_CODE: &str = "(CASE WHEN r.status = 'withdrawn' THEN 'other.other' ELSE r.outcome END)";

@@ -117,6 +117,11 @@ pub fn router(state: AppState) -> Router {
             get(reports::detail).post(reports::act),
         )
         .route("/office/selfcheck", get(pages::selfcheck::office))
+        .route("/office/dashboard", get(pages::dashboard::office))
+        .route(
+            "/office/dashboard/weights",
+            post(pages::dashboard::set_weights),
+        )
         .route("/office/reports/{id}/cells", get(reports::cell))
         .route("/office/reports/{id}/appeals", get(reports::appeals))
         .route("/office/reports/{id}/{format}", get(reports::office_output))

@@ -53,6 +53,8 @@ mod api_documents;
 mod attachments;
 #[path = "web/consultations.rs"]
 mod consultations;
+#[path = "web/dashboard.rs"]
+mod dashboard;
 #[path = "web/decisions.rs"]
 mod decisions;
 #[path = "web/mail.rs"]

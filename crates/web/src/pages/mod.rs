@@ -25,6 +25,7 @@ pub mod attachments;
 pub mod auth;
 pub mod catalogue;
 pub mod consultations;
+pub mod dashboard;
 pub mod decisions;
 pub mod documents;
 pub mod gazette;
