@@ -727,8 +727,17 @@ fn the_public_export_holds_what_is_published_and_no_personal_data() {
         "interpretations.jsonl",
         "answers.jsonl",
         "catalogue.jsonl",
+        "consultations.jsonl",
+        "messages.jsonl",
     ] {
         assert!(names.contains(&want), "{want} in {names:?}");
+    }
+    for (file, at_least) in [("consultations.jsonl", 1), ("messages.jsonl", 1)] {
+        let n = std::fs::read_to_string(out_dir.join(file))
+            .unwrap()
+            .lines()
+            .count();
+        assert!(n >= at_least, "{file}: {n} records");
     }
     assert!(
         names
@@ -752,7 +761,12 @@ fn the_public_export_holds_what_is_published_and_no_personal_data() {
         let out = Command::new("sqlite3").arg(&db).arg(q).output().unwrap();
         text(&out.stdout)
     };
-    let personal = sqlite("SELECT id_number || char(10) || COALESCE(phone, '') FROM requests");
+    let personal = sqlite(
+        "SELECT id_number || char(10) || COALESCE(phone, '') FROM requests \
+         UNION ALL SELECT COALESCE(phone, '') || char(10) || COALESCE(email, '') FROM messages \
+         UNION ALL SELECT COALESCE(contact, '') FROM consultation_comments \
+         UNION ALL SELECT name FROM consultation_comments WHERE NOT show_name AND name IS NOT NULL",
+    );
     let mut checked = 0;
     for value in personal.lines().filter(|l| l.len() >= 8) {
         assert!(

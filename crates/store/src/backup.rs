@@ -44,7 +44,8 @@ fn io(e: impl std::fmt::Display) -> DomainError {
     DomainError::unavailable(format!("backup: {e}"))
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex, as the manifests write checksums.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

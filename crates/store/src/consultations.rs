@@ -953,6 +953,7 @@ pub async fn publish_report(
 #[derive(Clone, Debug, Serialize)]
 pub struct ReportDue {
     pub id: i64,
+    pub agency_id: i64,
     pub title: String,
     pub agency_name: String,
     pub decided_on: NaiveDate,
@@ -969,9 +970,11 @@ pub async fn reports_due(e: &mut impl Exec, who: &Principal) -> Result<Vec<Repor
         .await?;
     let mut out = Vec::new();
     for r in &rows {
-        if who.may_act_for(r.get("agency_id")?) {
+        let agency_id: i64 = r.get("agency_id")?;
+        if who.may_act_for(agency_id) {
             out.push(ReportDue {
                 id: r.get("id")?,
+                agency_id,
                 title: r.get("title")?,
                 agency_name: r.get("agency_name")?,
                 decided_on: r.get("decided_on")?,

@@ -87,6 +87,8 @@ pub struct ListQuery {
     agency: String,
 }
 
+/// A published message as the public sees it: the published wording only, never the
+/// original text or the writer's contact.
 #[derive(Serialize)]
 pub struct Published {
     id: i64,
@@ -101,6 +103,24 @@ pub struct Published {
     received_on: NaiveDate,
     replied_on: Option<NaiveDate>,
     href: String,
+}
+
+impl From<messages::Message> for Published {
+    fn from(m: messages::Message) -> Self {
+        Published {
+            id: m.id,
+            agency: m.agency_code,
+            agency_name: m.agency_name,
+            box_kind: m.box_kind,
+            document_id: m.document_id,
+            title: m.public_title.unwrap_or_default(),
+            body: m.public_body.unwrap_or_default(),
+            reply: m.public_reply.unwrap_or_default(),
+            received_on: m.received_on,
+            replied_on: m.replied_on,
+            href: format!("/messages/{}", m.id),
+        }
+    }
 }
 
 pub async fn list(
@@ -121,21 +141,5 @@ pub async fn list(
         }
     };
     let rows = messages::published(&mut conn, agency, None, 200).await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|m| Published {
-                id: m.id,
-                agency: m.agency_code,
-                agency_name: m.agency_name,
-                box_kind: m.box_kind,
-                document_id: m.document_id,
-                title: m.public_title.unwrap_or_default(),
-                body: m.public_body.unwrap_or_default(),
-                reply: m.public_reply.unwrap_or_default(),
-                received_on: m.received_on,
-                replied_on: m.replied_on,
-                href: format!("/messages/{}", m.id),
-            })
-            .collect(),
-    ))
+    Ok(Json(rows.into_iter().map(Published::from).collect()))
 }

@@ -1,4 +1,6 @@
-//! `gongkai export --public DIR`: everything the portal publishes, as files anyone may take
+//! `gongkai export --public DIR`: everything the portal publishes (agencies, documents with
+//! their files, interpretations, Q&A, catalogue, consultations, published messages, annual
+//! reports), as files anyone may take
 //! away — the same records the public API serves, never anything unpublished or withdrawn,
 //! never an applicant's data — with a manifest of counts and SHA-256 checksums.
 
@@ -6,8 +8,10 @@ use std::io::Write;
 use std::path::Path;
 
 use gongkai_domain::DomainError;
+use gongkai_store::backup::hex;
 use gongkai_store::{
-    Db, agencies, answers, attachments, catalogue, documents, interpretations, reports,
+    Db, agencies, answers, attachments, catalogue, consultations, documents, interpretations,
+    messages, reports,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -33,10 +37,6 @@ pub struct PublicManifest {
 
 fn io(e: impl std::fmt::Display) -> DomainError {
     DomainError::unavailable(format!("export: {e}"))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Collects files with their checksums as they are written.
@@ -178,6 +178,40 @@ pub async fn export(db: &Db, dir: &Path) -> Result<PublicManifest, DomainError> 
         }
     }
     out.lines("catalogue.jsonl", &columns)?;
+
+    // Consultations with their public comments (names only where the commenter agreed,
+    // never a contact) and, once published, the feedback report.
+    let mut drafts = Vec::new();
+    let mut after = 0;
+    loop {
+        let ids = consultations::ids_after(&mut c, after, BATCH).await?;
+        for id in &ids {
+            if let Some(mut k) = consultations::public_get(&mut c, *id).await? {
+                if k.report_published_at.is_none() {
+                    k.report = None;
+                    k.report_note = None;
+                }
+                let mut v = serde_json::to_value(&k).map_err(io)?;
+                v["comments"] =
+                    serde_json::to_value(consultations::public_comments(&mut c, *id).await?)
+                        .map_err(io)?;
+                drafts.push(v);
+            }
+        }
+        match ids.last() {
+            Some(last) if ids.len() as i64 == BATCH => after = *last,
+            _ => break,
+        }
+    }
+    out.lines("consultations.jsonl", &drafts)?;
+
+    let published: Vec<serde_json::Value> = messages::published(&mut c, None, None, i64::MAX)
+        .await?
+        .into_iter()
+        .map(|m| serde_json::to_value(crate::api_messages::Published::from(m)))
+        .collect::<Result<_, _>>()
+        .map_err(io)?;
+    out.lines("messages.jsonl", &published)?;
 
     // Published annual reports in the interchange format of report-json.md.
     for r in reports::public_list(&mut c).await? {

@@ -121,24 +121,17 @@ struct Crawl {
     pages: usize,
     truncated: bool,
     broken: Vec<BrokenLink>,
-    /// Status of every visited path.
-    visited: HashMap<String, u16>,
 }
 
-async fn crawl(state: &AppState, max_pages: usize) -> Crawl {
-    // Without this node's search index (the CLI) search pages cannot answer; they are left
-    // out rather than reported broken.
-    let searchable = state.search.is_some();
-    let router = crate::router(state.clone());
+async fn crawl(router: &axum::Router, searchable: bool, max_pages: usize) -> Crawl {
     let mut queue: VecDeque<(String, String)> = VecDeque::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut c = Crawl {
         pages: 0,
         truncated: false,
         broken: Vec::new(),
-        visited: HashMap::new(),
     };
-    let (_, sitemap) = get(&router, "/sitemap.xml").await;
+    let (_, sitemap) = get(router, "/sitemap.xml").await;
     for start in std::iter::once("/".to_string())
         .chain(sitemap.as_deref().map(sitemap_paths).unwrap_or_default())
     {
@@ -152,8 +145,7 @@ async fn crawl(state: &AppState, max_pages: usize) -> Crawl {
             break;
         }
         c.pages += 1;
-        let (status, body) = get(&router, &path).await;
-        c.visited.insert(path.clone(), status.as_u16());
+        let (status, body) = get(router, &path).await;
         if status.is_client_error() || status.is_server_error() {
             c.broken.push(BrokenLink {
                 url: path.clone(),
@@ -181,7 +173,10 @@ pub async fn run(
     today: NaiveDate,
     max_pages: usize,
 ) -> Result<SiteReport, DomainError> {
-    let crawl = crawl(state, max_pages).await;
+    let router = crate::router(state.clone());
+    // Without this node's search index (the CLI) search pages cannot answer; they are left
+    // out rather than reported broken.
+    let crawl = crawl(&router, state.search.is_some(), max_pages).await;
     let mut conn = state.db.conn().await?;
     let all = agencies::list(&mut conn).await?;
     let names: HashMap<i64, String> = all.iter().map(|a| (a.id, a.name.clone())).collect();
@@ -235,7 +230,6 @@ pub async fn run(
     }
     facts.stale_messages = stale_messages.len();
     // A 网上咨询 channel works when its form page loads for the agency.
-    let router = crate::router(state.clone());
     for a in &all {
         let (status, _) = get(&router, &format!("/messages/new?agency={}", a.code)).await;
         if status.is_success() {

@@ -98,12 +98,10 @@ async fn indicators(state: &AppState, staff: &Staff) -> AppResult<Vec<(i64, Stri
         i.interpreted = u32::try_from(cov.interpreted).unwrap_or(u32::MAX);
     }
     for r in consultations::reports_due(&mut c, &who).await? {
-        if let Some((id, _)) = names.iter().find(|(_, n)| *n == r.agency_name) {
-            let i = by.entry(*id).or_default();
-            i.feedback_reports_due += 1;
-            if r.due_on < today {
-                i.feedback_reports_overdue += 1;
-            }
+        let i = by.entry(r.agency_id).or_default();
+        i.feedback_reports_due += 1;
+        if r.due_on < today {
+            i.feedback_reports_overdue += 1;
         }
     }
     for m in messages::for_staff(&mut c, &who).await? {
