@@ -21,6 +21,7 @@ pub mod document;
 pub mod gazette;
 pub mod index_number;
 pub mod interpretation;
+pub mod lists;
 pub mod message;
 pub mod oversight;
 pub mod report;

@@ -1,0 +1,29 @@
+//! Typed disclosure lists (双公示, 权责清单, 办事指南, 收费目录, 预决算, 建议提案, 负面清单,
+//! 开放数据目录, 政府开放活动): one mechanism, each kind a declaration of fields. Records are
+//! versioned by the store; here are their rules: parsing, masking, deadlines.
+
+pub mod field;
+pub mod kinds;
+pub mod public;
+pub mod record;
+pub mod timing;
+
+pub use field::{FieldSpec, FieldType};
+pub use kinds::{KindSpec, ListKind};
+pub use record::{Columns, Derived, Values, derive, due_on, parse_values};
+
+labelled_enum!(
+    /// Where a record version stands. Published versions are never changed: a change is a new
+    /// version, which supersedes the old one when it is published.
+    RecordStatus, crate::Field::new("status", "状态"), "状态", {
+        Draft => ("draft", "草稿"),
+        Published => ("published", "已公开"),
+        Superseded => ("superseded", "已被新版本替代"),
+        Withdrawn => ("withdrawn", "已撤销"),
+        /// Its publication period is over (penalties).
+        Expired => ("expired", "公示期满"),
+    }
+);
+
+#[cfg(test)]
+mod tests;

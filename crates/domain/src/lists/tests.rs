@@ -1,0 +1,321 @@
+use chrono::NaiveDate;
+use proptest::prelude::*;
+
+use super::field::{Material, credit_code_valid, id_number_valid, parse_yuan};
+use super::kinds::{GROUND_LABELS, ListKind};
+use super::public::{self, mask_id_numbers, mask_name};
+use super::record::{Columns, derive, due_on, parse_values, template_headers};
+use super::timing::{Review, dataset_next_update, penalty_public_until, review_state};
+use crate::calendar::WorkCalendar;
+use crate::document::WithholdGround;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn penalty_row(party: &str, kind: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("doc_no", "嘉市监罚〔2026〕12号".into()),
+        ("party", party.into()),
+        ("party_kind", kind.into()),
+        ("id_number", "330102199001011234".into()),
+        ("violation", "销售过期食品".into()),
+        (
+            "facts",
+            format!(
+                "当事人{party}于2026年1月在其经营场所销售超过保质期的食品。身份证号330102199001011234。"
+            ),
+        ),
+        ("basis", "《中华人民共和国食品安全法》第一百二十四条".into()),
+        ("category", "罚款、警告".into()),
+        ("content", "警告并罚款人民币伍仟元".into()),
+        ("fine", "5000".into()),
+        ("decided_on", "2026-01-30".into()),
+        ("authority", "嘉市市场监督管理局".into()),
+        ("severity", "一般失信".into()),
+    ]
+}
+
+fn parse(
+    kind: ListKind,
+    row: &[(&'static str, String)],
+) -> Result<super::Values, Vec<crate::DomainError>> {
+    parse_values(kind.spec(), |f| {
+        row.iter()
+            .find(|(k, _)| *k == f.key)
+            .map(|(_, v)| v.as_str())
+    })
+}
+
+#[test]
+fn names_are_masked_to_surname_and_two_stars() {
+    assert_eq!(mask_name("张三丰"), "张**");
+    assert_eq!(mask_name("张三"), "张**");
+    assert_eq!(mask_name("欧阳娜娜"), "欧阳**");
+    assert_eq!(mask_name("欧阳"), "欧**");
+}
+
+#[test]
+fn identity_numbers_are_starred_wherever_they_appear() {
+    assert_eq!(
+        mask_id_numbers("证号330102199001011234。"),
+        "证号******************。"
+    );
+    assert_eq!(mask_id_numbers("33010219900101123X"), "******************");
+    // Longer digit runs (account numbers) and codes are not identity numbers.
+    assert_eq!(
+        mask_id_numbers("6222021234567890123"),
+        "6222021234567890123"
+    );
+    assert_eq!(mask_id_numbers("91330108MA2H0QXT18"), "91330108MA2H0QXT18");
+}
+
+#[test]
+fn check_characters() {
+    assert!(credit_code_valid("91330100799655058B"));
+    assert!(credit_code_valid("92330108MA2J7KLP0G"));
+    assert!(!credit_code_valid("91330100799655058C"));
+    assert!(!credit_code_valid("91330100799655058"));
+    assert!(id_number_valid("330102199001011234"));
+    assert!(!id_number_valid("330102199001011235"));
+}
+
+#[test]
+fn amounts_are_canonical_yuan() {
+    assert_eq!(parse_yuan("5000").as_deref(), Some("5000.00"));
+    assert_eq!(parse_yuan("1,200.5元").as_deref(), Some("1200.50"));
+    assert_eq!(parse_yuan("１２００").as_deref(), Some("1200.00"));
+    assert_eq!(parse_yuan("12.345"), None);
+    assert_eq!(parse_yuan("-3"), None);
+}
+
+#[test]
+fn a_natural_persons_penalty_shows_no_name_and_no_id_number() {
+    let spec = ListKind::Penalty.spec();
+    let v = parse(ListKind::Penalty, &penalty_row("张三丰", "自然人")).unwrap();
+    assert_eq!(v["category"], "警告、罚款", "choices in declaration order");
+    let shown = public::fields(spec, &v);
+    let all: String = shown.iter().map(|s| s.value.clone()).collect();
+    assert!(all.contains("张**"));
+    assert!(!all.contains("张三丰"), "{all}");
+    assert!(!all.contains("330102199001011234"), "{all}");
+    assert!(!shown.iter().any(|s| s.key == "id_number"));
+    let derived = derive(spec, &v);
+    assert_eq!(derived.title, "张** 嘉市监罚〔2026〕12号");
+    assert!(!derived.public_text.contains("张三丰"));
+    assert_eq!(derived.public_until, Some(d("2027-01-30")));
+    // A company's name is public; its ID number field still is not.
+    let mut row = penalty_row("嘉市某某食品有限公司", "法人及非法人组织");
+    row.push(("credit_code", "91330108MA2H0QXT18".into()));
+    let v = parse(ListKind::Penalty, &row).unwrap();
+    let shown = public::fields(spec, &v);
+    assert!(shown.iter().any(|s| s.value == "嘉市某某食品有限公司"));
+    assert!(shown.iter().any(|s| s.key == "credit_code"));
+    assert!(!shown.iter().any(|s| s.key == "id_number"));
+}
+
+#[test]
+fn cross_field_rules_name_their_field() {
+    // A company without a credit code; a fine without an amount.
+    let mut row = penalty_row("嘉市某某食品有限公司", "法人及非法人组织");
+    row.retain(|(k, _)| *k != "fine");
+    let errors = parse(ListKind::Penalty, &row).unwrap_err();
+    let fields: Vec<&str> = errors
+        .iter()
+        .filter_map(|e| e.field())
+        .map(|f| f.name)
+        .collect();
+    assert_eq!(fields, ["credit_code", "fine"]);
+    // A proposal answered in summary needs its summary.
+    let row = vec![
+        ("number", "2026-015".into()),
+        ("title", "关于增设社区养老服务点的建议".into()),
+        ("kind", "人大代表建议".into()),
+        ("year", "2026".into()),
+        ("proposer", "李明".into()),
+        ("lead", "区民政局".into()),
+        ("result", "列入计划拟解决".into()),
+        ("replied_on", "2026-06-10".into()),
+        ("mode", "摘要公开".into()),
+        ("reply", "全文".into()),
+    ];
+    let errors = parse(ListKind::Proposal, &row).unwrap_err();
+    assert_eq!(errors[0].field().map(|f| f.name), Some("summary"));
+}
+
+#[test]
+fn a_proposal_shows_only_what_its_disclosure_mode_allows() {
+    let spec = ListKind::Proposal.spec();
+    let mut row = vec![
+        ("number", "2026-015".into()),
+        ("title", "关于增设社区养老服务点的建议".into()),
+        ("kind", "人大代表建议".into()),
+        ("year", "2026".into()),
+        ("proposer", "李明".into()),
+        ("lead", "区民政局".into()),
+        ("result", "列入计划拟解决".into()),
+        ("replied_on", "2026-06-10".into()),
+        ("mode", "不公开".into()),
+        ("reply", "内部答复全文".into()),
+        ("reason", "涉及第三方商业秘密".into()),
+    ];
+    let v = parse(ListKind::Proposal, &row).unwrap();
+    let keys: Vec<&str> = public::fields(spec, &v).iter().map(|s| s.key).collect();
+    assert!(keys.contains(&"reason") && !keys.contains(&"reply"));
+    row[8].1 = "全文公开".into();
+    let v = parse(ListKind::Proposal, &row).unwrap();
+    let keys: Vec<&str> = public::fields(spec, &v).iter().map(|s| s.key).collect();
+    assert!(keys.contains(&"reply") && !keys.contains(&"reason"));
+}
+
+#[test]
+fn import_columns_are_checked_before_any_row() {
+    let spec = ListKind::Licence.spec();
+    let headers: Vec<String> = [
+        "决定书文号",
+        "许可类别*",
+        "行政相对人名称",
+        "备注",
+        "决定书文号",
+    ]
+    .map(String::from)
+    .into();
+    let errors = Columns::from_headers(spec, &headers).unwrap_err();
+    assert!(errors.contains(&"未知的列“备注”".to_string()));
+    assert!(errors.contains(&"列“决定书文号”重复".to_string()));
+    assert!(errors.contains(&"缺少必填列“决定日期”".to_string()));
+    // The template's own headers are accepted.
+    assert!(Columns::from_headers(spec, &template_headers(spec)).is_ok());
+}
+
+#[test]
+fn a_bad_row_lists_every_problem() {
+    let spec = ListKind::Licence.spec();
+    let cols = Columns::from_headers(spec, &template_headers(spec)).unwrap();
+    let mut cells = vec![String::new(); spec.fields.len()];
+    let at = |k: &str| spec.fields.iter().position(|f| f.key == k).unwrap();
+    cells[at("doc_no")] = "嘉审批〔2026〕3号".into();
+    cells[at("category")] = "特别".into();
+    cells[at("party")] = "嘉市某某公司".into();
+    cells[at("party_kind")] = "法人及非法人组织".into();
+    cells[at("credit_code")] = "91330108MA2H0QXT19".into();
+    cells[at("content")] = "食品经营许可".into();
+    cells[at("decided_on")] = "2026-02-30".into();
+    cells[at("authority")] = "嘉市行政审批局".into();
+    let errors = cols.read(spec, &cells).unwrap_err();
+    let fields: Vec<&str> = errors
+        .iter()
+        .filter_map(|e| e.field())
+        .map(|f| f.name)
+        .collect();
+    assert_eq!(fields, ["category", "credit_code", "decided_on"]);
+    assert!(errors[0].to_string().contains("可选:普通"));
+}
+
+#[test]
+fn double_publicity_is_due_seven_working_days_after_the_decision() {
+    let cal = WorkCalendar::official();
+    let mut row = penalty_row("张三丰", "自然人");
+    // Decided the Friday before the 2026 Spring Festival holiday (15–23 Feb; 14 and 28 Feb
+    // are make-up workdays): 7 working days are 9–13 Feb and 14 Feb … let the calendar count.
+    row.iter_mut().find(|(k, _)| *k == "decided_on").unwrap().1 = "2026-02-06".into();
+    let v = parse(ListKind::Penalty, &row).unwrap();
+    let due = due_on(ListKind::Penalty.spec(), &v, &cal).unwrap().unwrap();
+    let span = cal.add_workdays(d("2026-02-06"), 7).unwrap();
+    assert_eq!(due, span.end);
+    assert!(due > d("2026-02-15"), "the holiday is skipped: {due}");
+    // Budgets count calendar days.
+    let budget = vec![
+        ("year", "2026".into()),
+        ("kind", "部门预算".into()),
+        ("approved_on", "2026-02-06".into()),
+        ("title", "区教育局2026年部门预算".into()),
+        ("link", "/documents/1".into()),
+        ("sections", "收支总表".into()),
+    ];
+    let v = parse(ListKind::Budget, &budget).unwrap();
+    assert_eq!(
+        due_on(ListKind::Budget.spec(), &v, &cal).unwrap(),
+        Some(d("2026-02-26"))
+    );
+}
+
+#[test]
+fn publication_periods_and_reviews() {
+    assert_eq!(
+        penalty_public_until(d("2024-02-29"), false),
+        d("2025-02-28")
+    );
+    assert_eq!(penalty_public_until(d("2024-02-29"), true), d("2027-02-28"));
+    assert_eq!(review_state(d("2026-12-20"), d("2026-12-01")), Review::Soon);
+    assert_eq!(
+        review_state(d("2026-11-30"), d("2026-12-01")),
+        Review::Overdue
+    );
+    assert_eq!(
+        review_state(d("2027-03-01"), d("2026-12-01")),
+        Review::NotYet
+    );
+    assert_eq!(
+        dataset_next_update("每月", d("2026-10-31")),
+        Some(d("2026-12-03"))
+    );
+    assert_eq!(dataset_next_update("不定期", d("2026-10-31")), None);
+}
+
+#[test]
+fn materials_round_trip() {
+    let m = Material::parse("营业执照|复印件|1份|/attachments/3/sample.pdf").unwrap();
+    assert_eq!(m.copies, 1);
+    assert_eq!(m.to_line(), "营业执照|复印件|1|/attachments/3/sample.pdf");
+    assert!(Material::parse("营业执照|复印件").is_err());
+    assert!(Material::parse("营业执照|复印件|一").is_err());
+}
+
+#[test]
+fn negative_list_grounds_are_the_regulations() {
+    let labels: Vec<&str> = WithholdGround::ALL.iter().map(|g| g.label()).collect();
+    assert_eq!(labels, GROUND_LABELS);
+}
+
+#[test]
+fn every_kind_is_well_declared() {
+    for kind in ListKind::ALL {
+        let spec = kind.spec();
+        assert_eq!(spec.kind, *kind);
+        assert_eq!(ListKind::from_slug(kind.as_str()), Some(*kind));
+        for k in spec.key.iter().chain(spec.title) {
+            assert!(spec.field(k).is_some_and(|f| f.required), "{kind:?} {k}");
+        }
+        for k in spec.date.iter().chain(spec.event.iter().map(|(k, _)| k)) {
+            assert!(spec.field(k).is_some(), "{kind:?} {k}");
+        }
+        assert!(spec.columns().count() >= 2, "{kind:?}");
+        let mut labels: Vec<&str> = spec.fields.iter().map(|f| f.label).collect();
+        labels.sort();
+        labels.dedup();
+        assert_eq!(labels.len(), spec.fields.len(), "{kind:?} labels unique");
+    }
+}
+
+proptest! {
+    #[test]
+    fn parsing_never_panics_and_canonical_text_parses_to_itself(s in "\\PC{0,40}") {
+        for kind in ListKind::ALL {
+            for f in kind.spec().fields {
+                if let Ok(Some(v)) = f.parse(&s) {
+                    prop_assert_eq!(f.parse(&v).unwrap(), Some(v.clone()));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_masked_name_never_contains_the_given_name(surname in "[张王李赵]", given in "[\\u{4e00}-\\u{9fa5}]{1,3}") {
+        let name = format!("{surname}{given}");
+        let row = penalty_row(&name, "自然人");
+        let v = parse(ListKind::Penalty, &row).unwrap();
+        let text = derive(ListKind::Penalty.spec(), &v).public_text;
+        prop_assert!(!text.contains(&name));
+    }
+}
