@@ -105,6 +105,12 @@ impl Sql {
         }
     }
 
+    /// Appends text built from our own constants and numbers (never user input).
+    pub fn append(mut self, more: &str) -> Self {
+        self.text.to_mut().push_str(more);
+        self
+    }
+
     pub fn bind(mut self, v: impl Into<Value>) -> Self {
         self.args.push(v.into());
         self

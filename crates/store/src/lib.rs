@@ -15,6 +15,8 @@ pub mod decisions;
 pub mod documents;
 pub mod gazette;
 pub mod interpretations;
+pub mod lists;
+pub mod lists_import;
 pub mod mail;
 pub mod messages;
 pub mod migrate;

@@ -149,6 +149,11 @@ pub const MIGRATIONS: &[Migration] = &[
             "../migrations/0017_report_index.sql"
         ))],
     },
+    Migration {
+        version: 18,
+        name: "lists",
+        steps: &[Step::Portable(include_str!("../migrations/0018_lists.sql"))],
+    },
 ];
 
 /// Expands the type tokens for one backend.

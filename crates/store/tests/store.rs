@@ -1471,3 +1471,5 @@ async fn the_parsed_schema_matches_the_database(t: TestDb) {
         .collect();
     assert_eq!(own, ["transferred_from", "transferred_to"]);
 }
+#[path = "store/lists.rs"]
+mod lists_tests;

@@ -27,3 +27,13 @@ labelled_enum!(
 
 #[cfg(test)]
 mod tests;
+
+/// Staff draft and import records; a reviewer (or the office) makes them public, as with
+/// documents.
+pub fn require_publisher(who: &crate::user::Principal) -> Result<(), crate::DomainError> {
+    if who.role == crate::user::Role::Staff {
+        Err(crate::DomainError::Forbidden)
+    } else {
+        Ok(())
+    }
+}

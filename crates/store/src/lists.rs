@@ -1,0 +1,826 @@
+//! Typed list records: versions of each record, their filter values, and the queries of the
+//! public lists. A published version is never updated in place — a change is a new draft
+//! version that supersedes the old one when published. Every change is audited and announced
+//! to the search indexer.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_domain::calendar::WorkCalendar;
+use gongkai_domain::lists::{self, ListKind, RecordStatus, Values};
+use gongkai_domain::user::Principal;
+use gongkai_domain::{DomainError, Field};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::audit::{self, Actor};
+use crate::db::{Exec, Result, Row, Sql, Tx};
+
+const NOT_FOUND: DomainError = DomainError::NotFound {
+    what: "清单记录"
+};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Record {
+    pub id: i64,
+    pub kind: ListKind,
+    pub agency_id: i64,
+    pub agency_code: String,
+    pub agency_name: String,
+    pub key: String,
+    pub version: i64,
+    pub status: RecordStatus,
+    pub title: String,
+    /// Every value, unmasked: for staff. The public sees [`lists::public::fields`] of these.
+    #[serde(skip)]
+    pub values: Values,
+    pub ceased: bool,
+    pub record_on: Option<NaiveDate>,
+    pub due_on: Option<NaiveDate>,
+    pub public_until: Option<NaiveDate>,
+    pub change_note: Option<String>,
+    pub effective_from: Option<NaiveDate>,
+    pub effective_to: Option<NaiveDate>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Record {
+    pub fn spec(&self) -> &'static lists::KindSpec {
+        self.kind.spec()
+    }
+
+    /// The masked public fields.
+    pub fn public_fields(&self) -> Vec<lists::public::Shown> {
+        lists::public::fields(self.kind.spec(), &self.values)
+    }
+
+    pub fn value(&self, key: &str) -> &str {
+        self.values.get(key).map(String::as_str).unwrap_or("")
+    }
+
+    /// Published after its due date (or not yet published and past it on `today`).
+    pub fn late(&self, today: NaiveDate) -> bool {
+        let Some(due) = self.due_on else { return false };
+        match self.published_at {
+            Some(at) => at.date_naive() > due,
+            None => today > due,
+        }
+    }
+}
+
+const SELECT: &str = "SELECT r.id, r.kind, r.agency_id, a.code AS agency_code, a.name AS agency_name, \
+    r.record_key, r.version, r.status, r.title, r.fields, r.ceased, r.record_on, r.due_on, \
+    r.public_until, r.change_note, r.effective_from, r.effective_to, r.published_at, r.created_at \
+    FROM list_records r JOIN agencies a ON a.id = r.agency_id";
+
+/// What the public may see now: a published, current version whose item has not ceased and
+/// whose publication period (penalties) has not ended. `$1` is today.
+const PUBLIC_NOW: &str = "r.status = 'published' AND r.ceased = FALSE \
+    AND (r.public_until IS NULL OR r.public_until >= $1)";
+
+fn record(r: &Row) -> Result<Record> {
+    let stored = |e: DomainError| DomainError::unavailable(format!("stored list record: {e}"));
+    let kind: String = r.get("kind")?;
+    let status: String = r.get("status")?;
+    let fields: String = r.get("fields")?;
+    Ok(Record {
+        id: r.get("id")?,
+        kind: ListKind::parse(&kind).map_err(stored)?,
+        agency_id: r.get("agency_id")?,
+        agency_code: r.get("agency_code")?,
+        agency_name: r.get("agency_name")?,
+        key: r.get("record_key")?,
+        version: r.get("version")?,
+        status: RecordStatus::parse(&status).map_err(stored)?,
+        title: r.get("title")?,
+        values: serde_json::from_str(&fields)
+            .map_err(|e| DomainError::unavailable(format!("stored list fields: {e}")))?,
+        ceased: r.get("ceased")?,
+        record_on: r.get("record_on")?,
+        due_on: r.get("due_on")?,
+        public_until: r.get("public_until")?,
+        change_note: r.get("change_note")?,
+        effective_from: r.get("effective_from")?,
+        effective_to: r.get("effective_to")?,
+        published_at: r.get("published_at")?,
+        created_at: r.get("created_at")?,
+    })
+}
+
+pub async fn get(e: &mut impl Exec, id: i64) -> Result<Option<Record>> {
+    let row = e
+        .fetch_optional(Sql::dynamic(format!("{SELECT} WHERE r.id = $1")).bind(id))
+        .await?;
+    row.as_ref().map(record).transpose()
+}
+
+/// A record `who` may manage.
+pub async fn staff_get(e: &mut impl Exec, who: &Principal, id: i64) -> Result<Record> {
+    get(e, id)
+        .await?
+        .filter(|r| who.may_act_for(r.agency_id))
+        .ok_or(NOT_FOUND)
+}
+
+/// A version the public may open: the current one, or an earlier published one (history),
+/// while the record is public at all.
+pub async fn public_get(e: &mut impl Exec, id: i64, today: NaiveDate) -> Result<Option<Record>> {
+    let Some(r) = get(e, id).await? else {
+        return Ok(None);
+    };
+    match r.status {
+        RecordStatus::Published | RecordStatus::Superseded
+            if r.public_until.is_none_or(|u| u >= today) =>
+        {
+            // An old version is shown only while its record is still public in some version.
+            if r.status == RecordStatus::Superseded && !record_public(e, &r, today).await? {
+                return Ok(None);
+            }
+            Ok(Some(r))
+        }
+        _ => Ok(None),
+    }
+}
+
+async fn record_public(e: &mut impl Exec, r: &Record, today: NaiveDate) -> Result<bool> {
+    let row = e
+        .fetch_optional(
+            Sql::new(
+                "SELECT r.id FROM list_records r WHERE r.kind = $2 AND r.agency_id = $3 \
+                 AND r.record_key = $4 AND r.status = 'published' \
+                 AND (r.public_until IS NULL OR r.public_until >= $1)",
+            )
+            .bind(today)
+            .bind(r.kind.as_str())
+            .bind(r.agency_id)
+            .bind(&r.key),
+        )
+        .await?;
+    Ok(row.is_some())
+}
+
+/// Every version of a record, newest first: its change history.
+pub async fn versions(
+    e: &mut impl Exec,
+    kind: ListKind,
+    agency_id: i64,
+    key: &str,
+) -> Result<Vec<Record>> {
+    let rows = e
+        .fetch_all(
+            Sql::dynamic(format!(
+                "{SELECT} WHERE r.kind = $1 AND r.agency_id = $2 AND r.record_key = $3 ORDER BY r.version DESC"
+            ))
+            .bind(kind.as_str())
+            .bind(agency_id)
+            .bind(key),
+        )
+        .await?;
+    rows.iter().map(record).collect()
+}
+
+/// A public list query.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub agency_id: Option<i64>,
+    /// (field key, value): all must hold.
+    pub facets: Vec<(String, String)>,
+    /// Words that must all appear in the public text.
+    pub keyword: Option<String>,
+}
+
+/// Appends the filter's conditions (from placeholder `$next` on) to `sql`, binding values.
+fn filtered(mut text: String, kind: ListKind, f: &Filter, today: NaiveDate) -> Sql {
+    text.push_str(&format!(" WHERE {PUBLIC_NOW} AND r.kind = $2"));
+    let mut args: Vec<crate::db::Value> = vec![today.into(), kind.as_str().into()];
+    if let Some(a) = f.agency_id {
+        args.push(a.into());
+        text.push_str(&format!(" AND r.agency_id = ${}", args.len()));
+    }
+    for (field, value) in &f.facets {
+        args.push(field.as_str().into());
+        args.push(value.as_str().into());
+        text.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM list_facets f WHERE f.record_id = r.id AND f.field = ${} AND f.value = ${})",
+            args.len() - 1,
+            args.len()
+        ));
+    }
+    if let Some(k) = &f.keyword {
+        for word in k.split_whitespace().take(5) {
+            let escaped = word
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            args.push(format!("%{escaped}%").into());
+            text.push_str(&format!(
+                " AND r.public_text LIKE ${} ESCAPE '\\'",
+                args.len()
+            ));
+        }
+    }
+    let mut sql = Sql::dynamic(text);
+    for a in args {
+        sql = sql.bind(a);
+    }
+    sql
+}
+
+/// One page of a public list, newest first, and how many match in all.
+pub async fn public_list(
+    e: &mut impl Exec,
+    kind: ListKind,
+    f: &Filter,
+    today: NaiveDate,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<Record>, i64)> {
+    let total: i64 = e
+        .fetch_one(filtered(
+            "SELECT COUNT(*) AS n FROM list_records r".into(),
+            kind,
+            f,
+            today,
+        ))
+        .await?
+        .get("n")?;
+    let mut text = String::from(SELECT);
+    let sql = filtered(std::mem::take(&mut text), kind, f, today);
+    let sql = append(
+        sql,
+        " ORDER BY r.record_on DESC, r.id DESC LIMIT ",
+        limit,
+        offset,
+    );
+    let rows = e.fetch_all(sql).await?;
+    Ok((rows.iter().map(record).collect::<Result<_>>()?, total))
+}
+
+fn append(sql: Sql, order: &str, limit: i64, offset: i64) -> Sql {
+    sql.append(&format!("{order}{} OFFSET {}", limit.max(0), offset.max(0)))
+}
+
+/// How many current public records have each filter value.
+pub async fn facet_counts(
+    e: &mut impl Exec,
+    kind: ListKind,
+    today: NaiveDate,
+) -> Result<Vec<(String, String, i64)>> {
+    let rows = e
+        .fetch_all(
+            Sql::dynamic(format!(
+                "SELECT f.field, f.value, COUNT(*) AS n FROM list_facets f \
+                 JOIN list_records r ON r.id = f.record_id WHERE {PUBLIC_NOW} AND r.kind = $2 \
+                 GROUP BY f.field, f.value ORDER BY f.field, f.value DESC"
+            ))
+            .bind(today)
+            .bind(kind.as_str()),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.get("field")?, r.get("value")?, r.get("n")?)))
+        .collect()
+}
+
+/// Published versions with an adjustment (取消, 下放 …), newest first: a list's change record.
+pub async fn adjustments(e: &mut impl Exec, kind: ListKind, limit: i64) -> Result<Vec<Record>> {
+    let rows = e
+        .fetch_all(
+            Sql::dynamic(format!(
+                "{SELECT} WHERE r.kind = $1 AND r.status IN ('published', 'superseded') \
+                 AND EXISTS (SELECT 1 FROM list_facets f WHERE f.record_id = r.id AND f.field = 'adjustment') \
+                 ORDER BY r.record_on DESC, r.id DESC LIMIT $2"
+            ))
+            .bind(kind.as_str())
+            .bind(limit),
+        )
+        .await?;
+    rows.iter().map(record).collect()
+}
+
+/// Current public ids after `after` (search rebuilds).
+pub async fn public_ids_after(
+    e: &mut impl Exec,
+    after: i64,
+    batch: i64,
+    today: NaiveDate,
+) -> Result<Vec<i64>> {
+    let rows = e
+        .fetch_all(
+            Sql::dynamic(format!(
+                "SELECT r.id FROM list_records r WHERE {PUBLIC_NOW} AND r.id > $2 ORDER BY r.id LIMIT $3"
+            ))
+            .bind(today)
+            .bind(after)
+            .bind(batch),
+        )
+        .await?;
+    rows.iter().map(|r| r.get("id")).collect()
+}
+
+/// Records `who` may manage, of one kind, newest first, optionally by status.
+pub async fn staff_list(
+    e: &mut impl Exec,
+    who: &Principal,
+    kind: ListKind,
+    status: Option<RecordStatus>,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<Record>, i64)> {
+    let mut cond = String::from(" WHERE r.kind = $1 AND ($2 OR r.agency_id = $3)");
+    if status.is_some() {
+        cond.push_str(" AND r.status = $4");
+    } else {
+        cond.push_str(" AND r.status IN ('draft', 'published')");
+    }
+    let bind = |sql: Sql| {
+        let sql = sql
+            .bind(kind.as_str())
+            .bind(who.role.sees_all_agencies())
+            .bind(who.agency_id);
+        match status {
+            Some(s) => sql.bind(s.as_str()),
+            None => sql,
+        }
+    };
+    let total: i64 = e
+        .fetch_one(bind(Sql::dynamic(format!(
+            "SELECT COUNT(*) AS n FROM list_records r{cond}"
+        ))))
+        .await?
+        .get("n")?;
+    let sql = bind(Sql::dynamic(format!("{SELECT}{cond}")));
+    let rows = e
+        .fetch_all(append(
+            sql,
+            " ORDER BY r.created_at DESC, r.id DESC LIMIT ",
+            limit,
+            offset,
+        ))
+        .await?;
+    Ok((rows.iter().map(record).collect::<Result<_>>()?, total))
+}
+
+/// The draft or published version of a record with this key, if any.
+async fn live_versions(
+    e: &mut impl Exec,
+    kind: ListKind,
+    agency_id: i64,
+    key: &str,
+) -> Result<Vec<Record>> {
+    let rows = e
+        .fetch_all(
+            Sql::dynamic(format!(
+                "{SELECT} WHERE r.kind = $1 AND r.agency_id = $2 AND r.record_key = $3 \
+                 AND r.status IN ('draft', 'published') ORDER BY r.version"
+            ))
+            .bind(kind.as_str())
+            .bind(agency_id)
+            .bind(key),
+        )
+        .await?;
+    rows.iter().map(record).collect()
+}
+
+async fn next_version(e: &mut impl Exec, kind: ListKind, agency_id: i64, key: &str) -> Result<i64> {
+    let n: Option<i64> = e
+        .fetch_one(
+            Sql::new(
+                "SELECT MAX(version) AS v FROM list_records WHERE kind = $1 AND agency_id = $2 AND record_key = $3",
+            )
+            .bind(kind.as_str())
+            .bind(agency_id)
+            .bind(key),
+        )
+        .await?
+        .get("v")?;
+    Ok(n.unwrap_or(0) + 1)
+}
+
+fn key_field(kind: ListKind) -> Field {
+    let spec = kind.spec();
+    spec.key
+        .first()
+        .and_then(|k| spec.field(k))
+        .map(|f| f.as_field())
+        .unwrap_or(Field::new("record_key", "编号"))
+}
+
+/// What [`create`] did with a record whose key is already there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Created {
+    New(i64),
+    /// The same values were already there (a re-run import): nothing changed.
+    Unchanged(i64),
+}
+
+/// Adds a new record (version 1) as a draft, or published at once if `publish` (an import of
+/// decisions already made). A key already in use is refused, unless the values are the same.
+#[allow(clippy::too_many_arguments)]
+pub async fn create(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    kind: ListKind,
+    agency_id: i64,
+    values: Values,
+    calendar: &WorkCalendar,
+    publish: bool,
+) -> Result<Created> {
+    who.require_agency(agency_id)?;
+    if publish {
+        lists::require_publisher(who)?;
+    }
+    let derived = lists::derive(kind.spec(), &values);
+    let live = live_versions(tx, kind, agency_id, &derived.key).await?;
+    if let Some(existing) = live.last() {
+        if existing.values == values {
+            return Ok(Created::Unchanged(existing.id));
+        }
+        let f = key_field(kind);
+        return Err(DomainError::conflict(
+            Some(f),
+            format!(
+                "{}“{}”已存在;如需变更,请在该记录上建立新版本",
+                f.label, derived.key
+            ),
+        ));
+    }
+    let version = next_version(tx, kind, agency_id, &derived.key).await?;
+    let id = insert(
+        tx, actor, who, kind, agency_id, version, &values, calendar, None,
+    )
+    .await?;
+    if publish {
+        publish_version(tx, actor, who, id).await?;
+    }
+    Ok(Created::New(id))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    kind: ListKind,
+    agency_id: i64,
+    version: i64,
+    values: &Values,
+    calendar: &WorkCalendar,
+    note: Option<&str>,
+) -> Result<i64> {
+    let spec = kind.spec();
+    let d = lists::derive(spec, values);
+    let due = lists::due_on(spec, values, calendar)?;
+    let fields = serde_json::to_string(values)
+        .map_err(|e| DomainError::unavailable(format!("list fields: {e}")))?;
+    let now = tx.now();
+    let id: i64 = tx
+        .fetch_one(
+            Sql::new(
+                "INSERT INTO list_records (kind, agency_id, record_key, version, status, title, fields, \
+                 public_text, ceased, record_on, due_on, public_until, change_note, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+            )
+            .bind(kind.as_str())
+            .bind(agency_id)
+            .bind(&d.key)
+            .bind(version)
+            .bind(&d.title)
+            .bind(fields)
+            .bind(&d.public_text)
+            .bind(d.ceased)
+            .bind(d.date)
+            .bind(due)
+            .bind(d.public_until)
+            .bind(note)
+            .bind(who.user_id)
+            .bind(now),
+        )
+        .await?
+        .get("id")?;
+    write_facets(tx, id, &d.facets).await?;
+    audit::record(
+        tx,
+        actor,
+        "list_record.create",
+        ("list_record", &id.to_string()),
+        None,
+        Some(&json!({"kind": kind.as_str(), "agency_id": agency_id, "key": d.key, "version": version, "fields": values})),
+    )
+    .await?;
+    Ok(id)
+}
+
+async fn write_facets(tx: &mut Tx, id: i64, facets: &[(&'static str, String)]) -> Result<()> {
+    tx.execute(Sql::new("DELETE FROM list_facets WHERE record_id = $1").bind(id))
+        .await?;
+    for (field, value) in facets {
+        tx.execute(
+            Sql::new("INSERT INTO list_facets (record_id, field, value) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(*field)
+                .bind(value.as_str()),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Changes a draft's values. Published versions cannot be changed: see [`revise`].
+pub async fn update_draft(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    id: i64,
+    values: Values,
+    calendar: &WorkCalendar,
+) -> Result<()> {
+    let r = staff_get(tx, who, id).await?;
+    if r.status != RecordStatus::Draft {
+        return Err(DomainError::conflict(
+            None,
+            "已公开的记录不能直接修改,请建立新版本",
+        ));
+    }
+    let spec = r.kind.spec();
+    let d = lists::derive(spec, &values);
+    if d.key != r.key {
+        let f = key_field(r.kind);
+        return Err(DomainError::invalid(f, format!("{}不能修改", f.label)));
+    }
+    let due = lists::due_on(spec, &values, calendar)?;
+    let fields = serde_json::to_string(&values)
+        .map_err(|e| DomainError::unavailable(format!("list fields: {e}")))?;
+    tx.execute(
+        Sql::new(
+            "UPDATE list_records SET title = $1, fields = $2, public_text = $3, ceased = $4, \
+             record_on = $5, due_on = $6, public_until = $7 WHERE id = $8",
+        )
+        .bind(&d.title)
+        .bind(fields)
+        .bind(&d.public_text)
+        .bind(d.ceased)
+        .bind(d.date)
+        .bind(due)
+        .bind(d.public_until)
+        .bind(id),
+    )
+    .await?;
+    write_facets(tx, id, &d.facets).await?;
+    audit::record(
+        tx,
+        actor,
+        "list_record.update",
+        ("list_record", &id.to_string()),
+        Some(&json!({"fields": r.values})),
+        Some(&json!({"fields": values})),
+    )
+    .await
+}
+
+/// Starts a new version of a published record: a draft with `values` and a note of what
+/// changed. The published version stays public until the new one is published.
+#[allow(clippy::too_many_arguments)]
+pub async fn revise(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    id: i64,
+    values: Values,
+    note: &str,
+    calendar: &WorkCalendar,
+) -> Result<i64> {
+    let r = staff_get(tx, who, id).await?;
+    if r.status != RecordStatus::Published {
+        return Err(DomainError::conflict(
+            None,
+            "只能在当前公开的版本上建立新版本",
+        ));
+    }
+    let live = live_versions(tx, r.kind, r.agency_id, &r.key).await?;
+    if live.iter().any(|v| v.status == RecordStatus::Draft) {
+        return Err(DomainError::conflict(None, "该记录已有待发布的新版本"));
+    }
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(DomainError::invalid(
+            Field::new("change_note", "变更说明"),
+            "请说明变更内容",
+        ));
+    }
+    let d = lists::derive(r.kind.spec(), &values);
+    if d.key != r.key {
+        let f = key_field(r.kind);
+        return Err(DomainError::invalid(f, format!("{}不能修改", f.label)));
+    }
+    let version = next_version(tx, r.kind, r.agency_id, &r.key).await?;
+    insert(
+        tx,
+        actor,
+        who,
+        r.kind,
+        r.agency_id,
+        version,
+        &values,
+        calendar,
+        Some(note),
+    )
+    .await
+}
+
+/// Publishes a draft; the version it replaces becomes history, effective until today.
+pub async fn publish(tx: &mut Tx, actor: &Actor, who: &Principal, id: i64) -> Result<()> {
+    lists::require_publisher(who)?;
+    staff_get(tx, who, id).await?;
+    publish_version(tx, actor, who, id).await
+}
+
+async fn publish_version(tx: &mut Tx, actor: &Actor, who: &Principal, id: i64) -> Result<()> {
+    let r = staff_get(tx, who, id).await?;
+    if r.status != RecordStatus::Draft {
+        return Err(DomainError::conflict(None, "该版本不是草稿"));
+    }
+    let now = tx.now();
+    let today = now.date_naive();
+    for old in live_versions(tx, r.kind, r.agency_id, &r.key).await? {
+        if old.status == RecordStatus::Published {
+            tx.execute(
+                Sql::new("UPDATE list_records SET status = 'superseded', effective_to = $1 WHERE id = $2")
+                    .bind(today)
+                    .bind(old.id),
+            )
+            .await?;
+            audit::record(
+                tx,
+                actor,
+                "list_record.supersede",
+                ("list_record", &old.id.to_string()),
+                Some(&json!({"status": "published"})),
+                Some(&json!({"status": "superseded", "by": id})),
+            )
+            .await?;
+            audit::announce(
+                tx,
+                "list_record.changed",
+                ("list_record", &old.id.to_string()),
+            )
+            .await?;
+        }
+    }
+    tx.execute(
+        Sql::new(
+            "UPDATE list_records SET status = 'published', published_at = $1, effective_from = $2 WHERE id = $3",
+        )
+        .bind(now)
+        .bind(today)
+        .bind(id),
+    )
+    .await?;
+    audit::record(
+        tx,
+        actor,
+        "list_record.publish",
+        ("list_record", &id.to_string()),
+        Some(&json!({"status": "draft"})),
+        Some(&json!({"status": "published"})),
+    )
+    .await?;
+    audit::announce(tx, "list_record.changed", ("list_record", &id.to_string())).await
+}
+
+/// Takes a published record out of public view (a decision revoked, a record made in error),
+/// with the reason; or discards a draft.
+pub async fn withdraw(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    id: i64,
+    reason: &str,
+) -> Result<()> {
+    let r = staff_get(tx, who, id).await?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(DomainError::invalid(
+            Field::new("reason", "撤销理由"),
+            "请填写撤销理由",
+        ));
+    }
+    if r.status == RecordStatus::Published {
+        lists::require_publisher(who)?;
+    } else if r.status != RecordStatus::Draft {
+        return Err(DomainError::conflict(None, "该版本已不在公开或草稿状态"));
+    }
+    tx.execute(
+        Sql::new("UPDATE list_records SET status = 'withdrawn', change_note = $1, effective_to = $2 WHERE id = $3")
+            .bind(reason)
+            .bind(tx.now().date_naive())
+            .bind(id),
+    )
+    .await?;
+    audit::record(
+        tx,
+        actor,
+        "list_record.withdraw",
+        ("list_record", &id.to_string()),
+        Some(&json!({"status": r.status.as_str()})),
+        Some(&json!({"status": "withdrawn", "reason": reason})),
+    )
+    .await?;
+    audit::announce(tx, "list_record.changed", ("list_record", &id.to_string())).await
+}
+
+/// Ends the public life of records whose publication period is over on `today`: each becomes
+/// 公示期满, audited and announced so the search index drops it. Returns their ids.
+pub async fn expire(tx: &mut Tx, actor: &Actor, today: NaiveDate) -> Result<Vec<i64>> {
+    let rows = tx
+        .fetch_all(
+            Sql::new(
+                "SELECT id FROM list_records WHERE status = 'published' AND public_until < $1",
+            )
+            .bind(today),
+        )
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.get("id")).collect::<Result<_>>()?;
+    for id in &ids {
+        tx.execute(
+            Sql::new("UPDATE list_records SET status = 'expired', effective_to = public_until WHERE id = $1")
+                .bind(*id),
+        )
+        .await?;
+        audit::record(
+            tx,
+            actor,
+            "list_record.expire",
+            ("list_record", &id.to_string()),
+            Some(&json!({"status": "published"})),
+            Some(&json!({"status": "expired"})),
+        )
+        .await?;
+        audit::announce(tx, "list_record.changed", ("list_record", &id.to_string())).await?;
+    }
+    Ok(ids)
+}
+
+/// Per agency and kind: drafts past their due date, and versions published late in the
+/// twelve months to `today`.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Lateness {
+    pub agency_id: i64,
+    pub kind: ListKind,
+    pub overdue: i64,
+    pub published_late: i64,
+}
+
+pub async fn lateness(e: &mut impl Exec, today: NaiveDate) -> Result<Vec<Lateness>> {
+    let since = today - chrono::Days::new(365);
+    let rows = e
+        .fetch_all(
+            Sql::new(
+                "SELECT agency_id, kind, \
+                 SUM(CASE WHEN status = 'draft' AND due_on < $1 THEN 1 ELSE 0 END) AS overdue, \
+                 SUM(CASE WHEN status IN ('published', 'superseded', 'expired') AND published_at >= $2 \
+                     AND effective_from > due_on THEN 1 ELSE 0 END) AS late \
+                 FROM list_records WHERE due_on IS NOT NULL GROUP BY agency_id, kind ORDER BY agency_id, kind",
+            )
+            .bind(today)
+            .bind(since.and_time(chrono::NaiveTime::MIN).and_utc()),
+        )
+        .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let kind: String = r.get("kind")?;
+        let overdue: i64 = r.get("overdue")?;
+        let late: i64 = r.get("late")?;
+        if overdue == 0 && late == 0 {
+            continue;
+        }
+        out.push(Lateness {
+            agency_id: r.get("agency_id")?,
+            kind: ListKind::parse(&kind)
+                .map_err(|e| DomainError::unavailable(format!("stored list kind: {e}")))?,
+            overdue,
+            published_late: late,
+        });
+    }
+    Ok(out)
+}
+
+/// Current published records of `kind` (all agencies or one), for checks across a list.
+pub async fn current(
+    e: &mut impl Exec,
+    kind: ListKind,
+    agency_id: Option<i64>,
+) -> Result<Vec<Record>> {
+    let rows = e
+        .fetch_all(
+            Sql::dynamic(format!(
+                "{SELECT} WHERE r.kind = $1 AND r.status = 'published' AND r.ceased = FALSE \
+                 AND ($2 OR r.agency_id = $3) ORDER BY r.agency_id, r.record_key"
+            ))
+            .bind(kind.as_str())
+            .bind(agency_id.is_none())
+            .bind(agency_id.unwrap_or(0)),
+        )
+        .await?;
+    rows.iter().map(record).collect()
+}

@@ -1,0 +1,509 @@
+//! Typed lists: versions, publication, the public view with masking, filters, expiry of
+//! penalties, lateness, and imports that keep the good rows.
+
+use gongkai_domain::lists::{ListKind, RecordStatus, Values};
+use gongkai_store::lists::{self, Created, Filter};
+use gongkai_store::lists_import;
+
+use super::*;
+
+both!(
+    list_records_are_versioned_masked_and_expire,
+    list_imports_report_each_bad_row_and_keep_the_good,
+);
+
+fn values(pairs: &[(&str, &str)]) -> Values {
+    let spec = ListKind::Penalty.spec();
+    gongkai_domain::lists::parse_values(spec, |f| {
+        pairs.iter().find(|(k, _)| *k == f.key).map(|(_, v)| *v)
+    })
+    .unwrap()
+}
+
+fn penalty(doc_no: &str, party: &str, kind: &str, decided_on: &str) -> Values {
+    let credit = if kind == "自然人" {
+        ""
+    } else {
+        "91330108MA2H0QXT18"
+    };
+    values(&[
+        ("doc_no", doc_no),
+        ("party", party),
+        ("party_kind", kind),
+        ("credit_code", credit),
+        (
+            "id_number",
+            if kind == "自然人" {
+                "330102199001011234"
+            } else {
+                ""
+            },
+        ),
+        ("violation", "销售过期食品"),
+        ("facts", &format!("当事人{party}销售超过保质期的食品")),
+        ("basis", "《中华人民共和国食品安全法》第一百二十四条"),
+        ("category", "警告、罚款"),
+        ("content", "警告并罚款五千元"),
+        ("fine", "5000"),
+        ("decided_on", decided_on),
+        ("authority", "区市场监督管理局"),
+        ("severity", "一般失信"),
+    ])
+}
+
+async fn people(t: &TestDb, agency: &str) -> (i64, Principal, Principal) {
+    let gov = format!("{}00", &agency[..4]);
+    add_agency(&t.db, &gov, "government", "").await;
+    let a = add_agency(&t.db, agency, "department", &gov).await;
+    let mut tx = t.db.begin().await.unwrap();
+    let mut ids = Vec::new();
+    for (name, role) in [("liststaff", "staff"), ("listreviewer", "reviewer")] {
+        let d = UserDraft::parse(name, "", role).unwrap();
+        ids.push(
+            users::create(&mut tx, &actor(), &d, agency, "password 123456")
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    tx.commit().await.unwrap();
+    (
+        a.id,
+        Principal {
+            user_id: ids[0],
+            role: Role::Staff,
+            agency_id: a.id,
+        },
+        Principal {
+            user_id: ids[1],
+            role: Role::Reviewer,
+            agency_id: a.id,
+        },
+    )
+}
+
+async fn list(t: &TestDb, f: &Filter, today: NaiveDate) -> Vec<lists::Record> {
+    let mut c = t.db.conn().await.unwrap();
+    lists::public_list(&mut c, ListKind::Penalty, f, today, 0, 50)
+        .await
+        .unwrap()
+        .0
+}
+
+async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
+    let (agency, staff, reviewer) = people(&t, "LS0101").await;
+    let cal = gongkai_domain::calendar::WorkCalendar::official();
+    let today = now().date_naive();
+    let recent = (today - Duration::days(3)).to_string();
+    let mut tx = t.db.begin().await.unwrap();
+    let person = penalty("区市监罚〔2026〕1号", "张三丰", "自然人", &recent);
+    let Created::New(id) = lists::create(
+        &mut tx,
+        &actor(),
+        &staff,
+        ListKind::Penalty,
+        agency,
+        person.clone(),
+        &cal,
+        false,
+    )
+    .await
+    .unwrap() else {
+        panic!("new record expected")
+    };
+    // Staff cannot publish; a draft is not public.
+    assert_eq!(
+        lists::publish(&mut tx, &actor(), &staff, id).await,
+        Err(DomainError::Forbidden)
+    );
+    tx.commit().await.unwrap();
+    assert!(list(&t, &Filter::default(), today).await.is_empty());
+    let mut tx = t.db.begin().await.unwrap();
+    lists::publish(&mut tx, &actor(), &reviewer, id)
+        .await
+        .unwrap();
+    let company = penalty(
+        "区市监罚〔2026〕2号",
+        "嘉市某某食品有限公司",
+        "法人及非法人组织",
+        &recent,
+    );
+    lists::create(
+        &mut tx,
+        &actor(),
+        &reviewer,
+        ListKind::Penalty,
+        agency,
+        company,
+        &cal,
+        true,
+    )
+    .await
+    .unwrap();
+    // The same key again: refused unless the values are the same.
+    assert_eq!(
+        lists::create(
+            &mut tx,
+            &actor(),
+            &staff,
+            ListKind::Penalty,
+            agency,
+            person.clone(),
+            &cal,
+            false
+        )
+        .await,
+        Ok(Created::Unchanged(id))
+    );
+    let changed = penalty(
+        "区市监罚〔2026〕1号",
+        "张三丰",
+        "自然人",
+        &today.to_string(),
+    );
+    let dup = lists::create(
+        &mut tx,
+        &actor(),
+        &staff,
+        ListKind::Penalty,
+        agency,
+        changed.clone(),
+        &cal,
+        false,
+    )
+    .await;
+    assert!(matches!(dup, Err(DomainError::Conflict { .. })), "{dup:?}");
+    tx.commit().await.unwrap();
+
+    let shown = list(&t, &Filter::default(), today).await;
+    assert_eq!(shown.len(), 2);
+    let p = shown.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(p.title, "张** 区市监罚〔2026〕1号");
+    let text: String = p.public_fields().iter().map(|s| s.value.clone()).collect();
+    assert!(
+        !text.contains("张三丰") && !text.contains("330102199001011234"),
+        "{text}"
+    );
+    assert!(p.due_on.unwrap() >= today - Duration::days(3));
+    // The keyword filter reads the masked text only.
+    let by_name = |k: &str| Filter {
+        keyword: Some(k.into()),
+        ..Filter::default()
+    };
+    assert!(list(&t, &by_name("张三丰"), today).await.is_empty());
+    assert_eq!(list(&t, &by_name("张** 过期"), today).await.len(), 1);
+    let by_kind = Filter {
+        facets: vec![("party_kind".into(), "自然人".into())],
+        ..Filter::default()
+    };
+    assert_eq!(list(&t, &by_kind, today).await.len(), 1);
+    let by_year = Filter {
+        facets: vec![("decided_on".into(), today.format("%Y").to_string())],
+        ..Filter::default()
+    };
+    assert!(!list(&t, &by_year, today).await.is_empty());
+    let mut c = t.db.conn().await.unwrap();
+    let counts = lists::facet_counts(&mut c, ListKind::Penalty, today)
+        .await
+        .unwrap();
+    assert!(
+        counts.contains(&("category".into(), "罚款".into(), 2)),
+        "{counts:?}"
+    );
+    drop(c);
+
+    // A published version is not edited in place: a new version supersedes it when published.
+    let mut tx = t.db.begin().await.unwrap();
+    assert!(matches!(
+        lists::update_draft(&mut tx, &actor(), &staff, id, changed.clone(), &cal).await,
+        Err(DomainError::Conflict { .. })
+    ));
+    assert!(
+        lists::revise(&mut tx, &actor(), &staff, id, changed.clone(), " ", &cal)
+            .await
+            .is_err()
+    );
+    let v2 = lists::revise(
+        &mut tx,
+        &actor(),
+        &staff,
+        id,
+        changed.clone(),
+        "更正决定日期",
+        &cal,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        list(&t, &Filter::default(), today)
+            .await
+            .iter()
+            .find(|r| r.key == "区市监罚〔2026〕1号")
+            .unwrap()
+            .id,
+        id
+    );
+    let mut tx = t.db.begin().await.unwrap();
+    lists::publish(&mut tx, &actor(), &reviewer, v2)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    let history = lists::versions(&mut c, ListKind::Penalty, agency, "区市监罚〔2026〕1号")
+        .await
+        .unwrap();
+    assert_eq!(
+        history
+            .iter()
+            .map(|r| (r.version, r.status))
+            .collect::<Vec<_>>(),
+        [(2, RecordStatus::Published), (1, RecordStatus::Superseded)]
+    );
+    assert_eq!(history[1].effective_to, Some(today));
+    assert_eq!(history[1].change_note, None);
+    assert_eq!(history[0].change_note.as_deref(), Some("更正决定日期"));
+    // The old version can be opened as history while the record is public.
+    assert!(
+        lists::public_get(&mut c, id, today)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let audits = audit::for_entity(&mut c, "list_record", &id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(
+        audits.iter().map(|a| a.action.as_str()).collect::<Vec<_>>(),
+        [
+            "list_record.create",
+            "list_record.publish",
+            "list_record.supersede"
+        ]
+    );
+    drop(c);
+
+    // A penalty decided 13 months ago has ended its one-year publication period.
+    let old_day = today - Duration::days(400);
+    let mut tx = t.db.begin().await.unwrap();
+    let old = penalty(
+        "区市监罚〔2025〕9号",
+        "李四",
+        "自然人",
+        &old_day.to_string(),
+    );
+    let Ok(Created::New(old_id)) = lists::create(
+        &mut tx,
+        &actor(),
+        &reviewer,
+        ListKind::Penalty,
+        agency,
+        old,
+        &cal,
+        true,
+    )
+    .await
+    else {
+        panic!()
+    };
+    tx.commit().await.unwrap();
+    assert_eq!(
+        list(&t, &Filter::default(), today).await.len(),
+        2,
+        "not public after its period even before the sweep"
+    );
+    let mut tx = t.db.begin().await.unwrap();
+    assert_eq!(
+        lists::expire(&mut tx, &actor(), today).await.unwrap(),
+        [old_id]
+    );
+    tx.commit().await.unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    assert_eq!(
+        lists::get(&mut c, old_id).await.unwrap().unwrap().status,
+        RecordStatus::Expired
+    );
+    assert!(
+        lists::public_get(&mut c, old_id, today)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Published more than 7 working days after the decision: late.
+    let late = lists::lateness(&mut c, today).await.unwrap();
+    assert_eq!(
+        late.iter()
+            .map(|l| (l.kind, l.published_late))
+            .collect::<Vec<_>>(),
+        [(ListKind::Penalty, 1)]
+    );
+    drop(c);
+
+    // Withdrawal takes the current version out of public view.
+    let mut tx = t.db.begin().await.unwrap();
+    assert!(
+        lists::withdraw(&mut tx, &actor(), &reviewer, v2, "")
+            .await
+            .is_err()
+    );
+    lists::withdraw(&mut tx, &actor(), &reviewer, v2, "处罚决定已被复议撤销")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    assert!(
+        lists::public_get(&mut c, v2, today)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        lists::public_get(&mut c, id, today)
+            .await
+            .unwrap()
+            .is_none(),
+        "history goes with it"
+    );
+    assert_eq!(list(&t, &Filter::default(), today).await.len(), 1);
+    // A draft past its due date is overdue.
+    drop(c);
+    let mut tx = t.db.begin().await.unwrap();
+    let stale = penalty(
+        "区市监罚〔2026〕3号",
+        "王五",
+        "自然人",
+        &(today - Duration::days(30)).to_string(),
+    );
+    lists::create(
+        &mut tx,
+        &actor(),
+        &staff,
+        ListKind::Penalty,
+        agency,
+        stale,
+        &cal,
+        false,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    let late = lists::lateness(&mut c, today).await.unwrap();
+    assert_eq!(late[0].overdue, 1);
+}
+
+async fn list_imports_report_each_bad_row_and_keep_the_good(t: TestDb) {
+    let (agency, staff, reviewer) = people(&t, "LS0102").await;
+    let spec = ListKind::Licence.spec();
+    let headers: Vec<String> = [
+        "决定书文号",
+        "许可类别",
+        "行政相对人名称",
+        "行政相对人类别",
+        "统一社会信用代码",
+        "许可内容",
+        "决定日期",
+        "许可机关",
+    ]
+    .map(String::from)
+    .into();
+    let row = |no: &str, cat: &str, date: &str| -> Vec<String> {
+        [
+            no,
+            cat,
+            "嘉市某某餐饮有限公司",
+            "法人及非法人组织",
+            "91330108MA2H0QXT18",
+            "食品经营许可",
+            date,
+            "区行政审批局",
+        ]
+        .map(String::from)
+        .into()
+    };
+    let rows = vec![
+        (2, Ok(row("区审批〔2026〕1号", "普通", "2026-03-02"))),
+        (3, Ok(row("区审批〔2026〕2号", "特别", "2026-03-02"))),
+        (4, Ok(row("区审批〔2026〕3号", "普通", "2026-02-30"))),
+        (5, Ok(row("区审批〔2026〕1号", "普通", "2026-03-03"))),
+        (6, Err("第 6 行无法读取".to_string())),
+        (7, Ok(row("区审批〔2026〕4号", "核准", "2026-03-04"))),
+    ];
+    let before = t.count("list_records").await;
+    let report = lists_import::import(
+        &t.db,
+        &actor(),
+        &reviewer,
+        ListKind::Licence,
+        agency,
+        &headers,
+        rows.clone(),
+        true,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!((report.rows, report.created, report.unchanged), (6, 2, 0));
+    let lines: Vec<usize> = report.errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [3, 4, 5, 6]);
+    assert!(
+        report.errors[0].messages[0].contains("未知的值“特别”"),
+        "{:?}",
+        report.errors
+    );
+    assert!(report.errors[1].messages[0].contains("2026-02-30"));
+    assert!(report.errors[2].messages[0].contains("重复"));
+    assert_eq!(t.count("list_records").await, before + 2);
+    // A re-run changes nothing.
+    let again = lists_import::import(
+        &t.db,
+        &actor(),
+        &reviewer,
+        ListKind::Licence,
+        agency,
+        &headers,
+        rows,
+        true,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!((again.created, again.unchanged), (0, 2));
+    assert_eq!(t.count("list_records").await, before + 2);
+    // Wrong columns: nothing is read.
+    let mut bad = headers.clone();
+    bad[1] = "类别".into();
+    let e = lists_import::import(
+        &t.db,
+        &actor(),
+        &reviewer,
+        ListKind::Licence,
+        agency,
+        &bad,
+        vec![(2, Ok(row("区审批〔2026〕9号", "普通", "2026-03-02")))],
+        true,
+        |_| {},
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("未知的列“类别”") && e.to_string().contains("缺少必填列“许可类别”"),
+        "{e}"
+    );
+    // Staff may import drafts, not publish.
+    let e = lists_import::import(
+        &t.db,
+        &actor(),
+        &staff,
+        ListKind::Licence,
+        agency,
+        &headers,
+        Vec::new(),
+        true,
+        |_| {},
+    )
+    .await;
+    assert_eq!(e.unwrap_err(), DomainError::Forbidden);
+    assert_eq!(t.count("list_records").await, before + 2);
+    let _ = spec;
+}
