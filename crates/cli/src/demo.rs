@@ -350,6 +350,13 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
         (plan_agency, plan),
     )
     .await?;
+    let cal = gongkai_store::calendar::work_calendar(&mut tx).await?;
+    let list_agencies = crate::demo_lists::Agencies {
+        education,
+        finance: agency_id(&mut tx, "YX0203").await?,
+        ecology: agency_id(&mut tx, "YX0205").await?,
+    };
+    crate::demo_lists::load(&mut tx, &actor, &office, &list_agencies, today, &cal).await?;
     tx.commit().await?;
     Ok(logins)
 }

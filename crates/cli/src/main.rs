@@ -5,9 +5,11 @@ mod config;
 mod demo;
 mod demo_consultations;
 mod demo_decisions;
+mod demo_lists;
 mod demo_messages;
 mod demo_requests;
 mod import;
+mod import_list;
 mod report;
 
 use std::io::BufRead;
@@ -172,6 +174,19 @@ enum ImportCmd {
     /// index_no (optional), published_on, title, doc_number, kind, topic, keywords, co_issuers,
     /// formed_on, effective_on, is_normative, body. Exit status 4 when a row failed.
     Documents { file: PathBuf },
+    /// Records of a typed list (xzxk, xzcf, qzqd, bszn, sfml, yjs, jyta, fmqd, sjml, kfhd) from
+    /// CSV or XLSX whose header row names the fields (the office's import template). Bad rows
+    /// are listed and the good ones kept; exit status 4 when a row failed.
+    List {
+        kind: String,
+        file: PathBuf,
+        /// The agency the records belong to.
+        #[arg(long)]
+        agency: String,
+        /// Publish the records at once (decisions already made); otherwise they are drafts.
+        #[arg(long)]
+        publish: bool,
+    },
     /// A full backup made by `gongkai export --full`, into an empty database (checksums are
     /// verified first; nothing is restored on any error).
     Backup { dir: PathBuf },
@@ -284,6 +299,20 @@ async fn run(cmd: Cmd, mut cfg: Config) -> Result<ExitCode, DomainError> {
         } => {
             let db = open_migrated(&cfg).await?;
             return import::documents(&db, &file).await;
+        }
+        Cmd::Import {
+            cmd:
+                ImportCmd::List {
+                    kind,
+                    file,
+                    agency,
+                    publish,
+                },
+        } => {
+            let db = open_migrated(&cfg).await?;
+            let code = import_list::run(&db, &kind, &file, &agency, publish).await;
+            db.close().await;
+            return code;
         }
         Cmd::Calendar {
             cmd: CalendarCmd::Check { year, strict },
@@ -569,6 +598,18 @@ async fn housekeeping(db: Db) {
             let mut c = db.conn().await?;
             let s = gongkai_store::sessions::purge_expired(&mut c, now).await?;
             let a = users::purge_login_attempts(&mut c, now - chrono::Duration::days(1)).await?;
+            drop(c);
+            // Penalties whose publication period is over leave public view (and the index).
+            let actor = gongkai_store::Actor::system("housekeeping");
+            let expired = db
+                .write(async |tx| gongkai_store::lists::expire(tx, &actor, now.date_naive()).await)
+                .await?;
+            if !expired.is_empty() {
+                tracing::info!(
+                    records = expired.len(),
+                    "list records past their publication period"
+                );
+            }
             Ok::<_, DomainError>((s, a))
         }
         .await;

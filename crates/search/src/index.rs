@@ -41,16 +41,19 @@ pub enum Kind {
     Catalogue,
     Answer,
     Consultation,
+    /// A record of a typed list (双公示, 权责清单 …).
+    List,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Document,
         Kind::Interpretation,
         Kind::Gazette,
         Kind::Catalogue,
         Kind::Answer,
         Kind::Consultation,
+        Kind::List,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +64,7 @@ impl Kind {
             Kind::Catalogue => "catalogue",
             Kind::Answer => "answer",
             Kind::Consultation => "consultation",
+            Kind::List => "list",
         }
     }
 
@@ -72,6 +76,7 @@ impl Kind {
             Kind::Catalogue => "公开目录",
             Kind::Answer => "问答",
             Kind::Consultation => "意见征集",
+            Kind::List => "公开清单",
         }
     }
 

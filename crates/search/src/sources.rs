@@ -4,7 +4,7 @@
 
 use gongkai_domain::DomainError;
 use gongkai_store::{
-    Exec, agencies, answers, catalogue, consultations, documents, gazette, interpretations,
+    Exec, agencies, answers, catalogue, consultations, documents, gazette, interpretations, lists,
 };
 
 use crate::index::{Entry, Kind};
@@ -189,6 +189,38 @@ async fn consultation(e: &mut impl Exec, id: i64) -> R<Change> {
     })))
 }
 
+/// A list record while it is the current public version. Its text is the masked public view
+/// (a natural person's name never reaches the index).
+async fn list_record(e: &mut impl Exec, id: i64) -> R<Change> {
+    let today = gongkai_store::db::now().date_naive();
+    let Some(r) = lists::public_get(e, id, today).await? else {
+        return Ok(Change::Delete(Kind::List, id));
+    };
+    if r.status != gongkai_domain::lists::RecordStatus::Published || r.ceased {
+        return Ok(Change::Delete(Kind::List, id));
+    }
+    let body = r
+        .public_fields()
+        .iter()
+        .map(|s| format!("{}:{}", s.label, s.value))
+        .collect::<Vec<_>>()
+        .join("\n");
+    Ok(Change::Upsert(Box::new(Entry {
+        kind: Kind::List,
+        id,
+        url: format!("/lists/{}/{id}", r.kind.as_str()),
+        title: format!("{}:{}", r.kind.label(), r.title),
+        body,
+        doc_number: None,
+        agency_code: r.agency_code,
+        agency_name: r.agency_name,
+        topic: None,
+        doc_kind: None,
+        validity: None,
+        date: r.record_on.or(r.published_at.map(|t| t.date_naive())),
+    })))
+}
+
 /// The changes an outbox entry about `entity_type` `entity_id` calls for; unknown types (an
 /// agency, the calendar) need none.
 pub async fn changes_for(e: &mut impl Exec, entity_type: &str, entity_id: &str) -> R<Vec<Change>> {
@@ -202,6 +234,7 @@ pub async fn changes_for(e: &mut impl Exec, entity_type: &str, entity_id: &str) 
         "answer" => Kind::Answer,
         "catalogue_item" => Kind::Catalogue,
         "consultation" => Kind::Consultation,
+        "list_record" => Kind::List,
         _ => return Ok(Vec::new()),
     };
     let mut out = vec![change(e, kind, id).await?];
@@ -227,6 +260,7 @@ async fn change(e: &mut impl Exec, kind: Kind, id: i64) -> R<Change> {
         Kind::Catalogue => catalogue_item(e, id).await,
         Kind::Answer => answer(e, id).await,
         Kind::Consultation => consultation(e, id).await,
+        Kind::List => list_record(e, id).await,
     }
 }
 
@@ -238,6 +272,9 @@ async fn ids_after(e: &mut impl Exec, kind: Kind, after: i64, batch: i64) -> R<V
         Kind::Catalogue => catalogue::ids_after(e, after, batch).await,
         Kind::Answer => answers::ids_after(e, after, batch).await,
         Kind::Consultation => consultations::ids_after(e, after, batch).await,
+        Kind::List => {
+            lists::public_ids_after(e, after, batch, gongkai_store::db::now().date_naive()).await
+        }
         // Few: a district publishes a few dozen issues a year.
         Kind::Gazette if after == 0 => Ok(gazette::all(e, 100_000)
             .await?

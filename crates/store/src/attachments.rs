@@ -59,7 +59,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Stores the bytes unless the same content is already there; returns their hash.
-async fn put_blob(tx: &mut Tx, bytes: &[u8]) -> Result<String> {
+pub(crate) async fn put_blob(tx: &mut Tx, bytes: &[u8]) -> Result<String> {
     let sha = hex(&Sha256::digest(bytes));
     let now = tx.now();
     tx.execute(

@@ -15,6 +15,7 @@ pub mod decisions;
 pub mod documents;
 pub mod gazette;
 pub mod interpretations;
+pub mod list_extras;
 pub mod lists;
 pub mod lists_import;
 pub mod mail;

@@ -824,3 +824,114 @@ pub async fn current(
         .await?;
     rows.iter().map(record).collect()
 }
+
+/// Something about a list the office should act on.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Alert {
+    pub agency_id: i64,
+    pub agency_name: String,
+    pub kind: ListKind,
+    /// The record (or, for an unlisted withholding ground, the document) it is about.
+    pub href: String,
+    pub title: String,
+    pub message: String,
+    /// Past its date, rather than coming up.
+    pub overdue: bool,
+}
+
+/// Staleness and gaps across every list on `today`: drafts past their update limit,
+/// negative-list items due for review, datasets past their update frequency, budget
+/// disclosures lacking sections or made late, and withheld documents whose ground is on no
+/// item of their agency's negative list.
+pub async fn alerts(e: &mut impl Exec, today: NaiveDate) -> Result<Vec<Alert>> {
+    use gongkai_domain::lists::extras::budget_problems;
+    use gongkai_domain::lists::field::date_of;
+    use gongkai_domain::lists::timing::{Review, dataset_next_update, review_state};
+    let mut out = Vec::new();
+    let alert = |r: &Record, message: String, overdue: bool| Alert {
+        agency_id: r.agency_id,
+        agency_name: r.agency_name.clone(),
+        kind: r.kind,
+        href: format!("/office/lists/records/{}", r.id),
+        title: r.title.clone(),
+        message,
+        overdue,
+    };
+    let rows = e
+        .fetch_all(
+            Sql::dynamic(format!(
+                "{SELECT} WHERE r.status = 'draft' AND r.due_on < $1 ORDER BY r.due_on, r.id"
+            ))
+            .bind(today),
+        )
+        .await?;
+    for r in rows.iter().map(record) {
+        let r = r?;
+        let due = r.due_on.map(|d| d.to_string()).unwrap_or_default();
+        out.push(alert(&r, format!("应于 {due} 前公开,仍是草稿"), true));
+    }
+    let negative = current(e, ListKind::Negative, None).await?;
+    for r in &negative {
+        if let Some(on) = date_of(r.value("review_on")) {
+            match review_state(on, today) {
+                Review::Overdue => out.push(alert(r, format!("复核日期 {on} 已过,请复核"), true)),
+                Review::Soon => out.push(alert(r, format!("将于 {on} 复核"), false)),
+                Review::NotYet => {}
+            }
+        }
+    }
+    for r in current(e, ListKind::Dataset, None).await? {
+        let freq = r.value("frequency").to_string();
+        if let Some(next) =
+            date_of(r.value("updated_on")).and_then(|u| dataset_next_update(&freq, u))
+            && next < today
+        {
+            out.push(alert(
+                &r,
+                format!(
+                    "更新频率为{freq},最近更新 {},已超过更新周期",
+                    r.value("updated_on")
+                ),
+                true,
+            ));
+        }
+    }
+    for r in current(e, ListKind::Budget, None).await? {
+        for p in budget_problems(&r.values, r.effective_from, r.due_on) {
+            out.push(alert(&r, p, true));
+        }
+    }
+    // A withheld document must rest on a ground its agency lists.
+    let docs = e
+        .fetch_all(Sql::new(
+            "SELECT d.id, d.agency_id, a.name AS agency_name, v.title, v.withhold_ground FROM documents d \
+             JOIN document_versions v ON v.id = d.working_version_id JOIN agencies a ON a.id = d.agency_id \
+             WHERE v.withhold_ground IS NOT NULL ORDER BY d.id",
+        ))
+        .await?;
+    for d in &docs {
+        let agency_id: i64 = d.get("agency_id")?;
+        let ground: String = d.get("withhold_ground")?;
+        let listed = negative.iter().any(|n| {
+            n.agency_id == agency_id
+                && gongkai_domain::lists::kinds::ground_of(n.value("ground")).map(|g| g.as_str())
+                    == Some(ground.as_str())
+        });
+        if !listed {
+            let label = gongkai_domain::document::WithholdGround::parse(&ground)
+                .map(|g| g.label())
+                .unwrap_or("未知理由");
+            let id: i64 = d.get("id")?;
+            out.push(Alert {
+                agency_id,
+                agency_name: d.get("agency_name")?,
+                kind: ListKind::Negative,
+                href: format!("/office/documents/{id}"),
+                title: d.get("title")?,
+                message: format!("以“{label}”不予公开,但本机关负面清单中没有以此为理由的事项"),
+                overdue: true,
+            });
+        }
+    }
+    Ok(out)
+}

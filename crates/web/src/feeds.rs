@@ -25,7 +25,7 @@ pub fn escape(s: &str) -> String {
 }
 
 /// The site's absolute base URL: configured, or taken from the request's Host.
-fn base(state: &AppState, headers: &HeaderMap) -> String {
+pub(crate) fn base(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.config.public_url {
         return url.trim_end_matches('/').to_string();
     }
@@ -40,7 +40,7 @@ fn base(state: &AppState, headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
-fn xml(content_type: &'static str, body: String) -> Response {
+pub(crate) fn xml(content_type: &'static str, body: String) -> Response {
     let mut res = (StatusCode::OK, body).into_response();
     res.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -48,12 +48,12 @@ fn xml(content_type: &'static str, body: String) -> Response {
 }
 
 /// One entry of a feed: a public page.
-struct Entry {
-    title: String,
-    path: String,
-    date: NaiveDate,
-    author: String,
-    summary: String,
+pub(crate) struct Entry {
+    pub title: String,
+    pub path: String,
+    pub date: NaiveDate,
+    pub author: String,
+    pub summary: String,
 }
 
 impl From<&DocumentSummary> for Entry {
@@ -72,7 +72,13 @@ impl From<&DocumentSummary> for Entry {
 }
 
 /// A feed for the column at `page` (its HTML page) served at `self_path`.
-fn atom(base: &str, title: &str, self_path: &str, page: &str, entries: &[Entry]) -> String {
+pub(crate) fn atom(
+    base: &str,
+    title: &str,
+    self_path: &str,
+    page: &str,
+    entries: &[Entry],
+) -> String {
     let updated = entries
         .iter()
         .map(|e| e.date)
@@ -104,7 +110,7 @@ fn entries(docs: &[DocumentSummary]) -> Vec<Entry> {
     docs.iter().map(Entry::from).collect()
 }
 
-const ATOM: &str = "application/atom+xml; charset=utf-8";
+pub(crate) const ATOM: &str = "application/atom+xml; charset=utf-8";
 
 /// 政策解读 column: the newest public interpretations.
 pub async fn interpretations_feed(

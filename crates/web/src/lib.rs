@@ -3,6 +3,7 @@
 pub mod api;
 pub mod api_consultations;
 pub mod api_decisions;
+pub mod api_lists;
 pub mod api_messages;
 pub mod api_requests;
 pub mod assets;
@@ -13,6 +14,7 @@ pub mod feeds;
 pub mod form;
 pub mod grid;
 pub mod health;
+pub mod list_query;
 pub mod mailer;
 pub mod middleware;
 pub mod openapi;
@@ -23,6 +25,7 @@ pub mod search_query;
 pub mod selfcheck;
 pub mod session;
 pub mod state;
+pub mod tabular;
 pub mod views;
 
 use std::net::SocketAddr;
@@ -39,7 +42,7 @@ pub use state::{AppState, WebConfig};
 pub fn router(state: AppState) -> Router {
     use pages::{
         admin, answers, attachments, auth, catalogue, consultations, decisions, documents, gazette,
-        messages, office, office_requests, public, reports, requests, search,
+        lists, messages, office, office_requests, public, reports, requests, search,
     };
     let limit = state.config.max_body_bytes;
     // Uploads get their own, larger limit (the file plus the rest of the form); every other
@@ -53,6 +56,11 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/office/gazette/{id}/pdf",
             post(attachments::upload_gazette_pdf),
+        )
+        .route("/office/lists/import", post(pages::office_lists::import))
+        .route(
+            "/office/lists/records/{id}/resources",
+            post(pages::office_lists::add_resource),
         )
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit));
@@ -105,6 +113,37 @@ pub fn router(state: AppState) -> Router {
             get(decisions::public_catalogue),
         )
         .route("/decisions/{id}", get(decisions::public_entry))
+        .route("/lists", get(lists::index))
+        .route("/lists/sjml/catalog.jsonld", get(api_lists::dcat))
+        .route("/lists/{kind}", get(lists::list))
+        .route("/lists/{kind}/feed.atom", get(lists::feed))
+        .route("/lists/{kind}/export/{format}", get(lists::export))
+        .route("/lists/{kind}/{id}", get(lists::record))
+        .route(
+            "/lists/kfhd/{id}/register",
+            post(pages::lists_extra::register),
+        )
+        .route(
+            "/datasets/resources/{id}/download",
+            get(pages::lists_extra::download),
+        )
+        .route("/office/lists", get(pages::office_lists::index))
+        .route(
+            "/office/lists/{kind}",
+            get(pages::office_lists::kind).post(pages::office_lists::create),
+        )
+        .route(
+            "/office/lists/{kind}/template/{format}",
+            get(pages::office_lists::template),
+        )
+        .route(
+            "/office/lists/records/{id}",
+            get(pages::office_lists::detail).post(pages::office_lists::act),
+        )
+        .route("/api/v1/lists", get(api_lists::kinds))
+        .route("/api/v1/lists/{kind}", get(api_lists::list))
+        .route("/api/v1/lists/{kind}/{id}", get(api_lists::record))
+        .route("/api/v1/datasets/resources/{id}/rows", get(api_lists::rows))
         .route("/reports", get(reports::public_list))
         .route("/reports/{id}", get(reports::public))
         .route("/reports/{id}/{format}", get(reports::public_output))

@@ -2,6 +2,7 @@
 //! 开放数据目录, 政府开放活动): one mechanism, each kind a declaration of fields. Records are
 //! versioned by the store; here are their rules: parsing, masking, deadlines.
 
+pub mod extras;
 pub mod field;
 pub mod kinds;
 pub mod public;

@@ -319,3 +319,72 @@ proptest! {
         prop_assert!(!text.contains(&name));
     }
 }
+
+mod extras_tests {
+    use super::super::extras::{DataFormat, budget_problems, check_resource, register};
+    use super::d;
+
+    #[test]
+    fn dataset_files_are_checked_by_content() {
+        assert_eq!(
+            check_resource("a/b/名单.csv", "名称,数量\n甲,1\n".as_bytes(), 1000).unwrap(),
+            (DataFormat::Csv, "名单.csv".into())
+        );
+        assert!(check_resource("x.csv", b"PK\x03\x04....", 1000).is_err());
+        assert!(check_resource("x.csv", b"\xb2\xe2\xca\xd4", 1000).is_err());
+        assert!(check_resource("x.json", b"{not json", 1000).is_err());
+        assert!(check_resource("x.json", b"[1,2]", 1000).is_ok());
+        assert!(check_resource("x.xlsx", b"plain text", 1000).is_err());
+        assert!(check_resource("x.exe", b"MZ", 1000).is_err());
+        assert!(
+            check_resource("x.csv", &[b'a'; 2000], 1000)
+                .unwrap_err()
+                .to_string()
+                .contains("过大")
+        );
+    }
+
+    #[test]
+    fn registration_is_refused_when_full_or_past() {
+        let mut event = super::super::Values::new();
+        event.insert("held_on".into(), "2026-12-10".into());
+        event.insert("capacity".into(), "2".into());
+        let answers = |k: &str| match k {
+            "first_time" => "是".to_string(),
+            "source" => "政府网站".to_string(),
+            _ => String::new(),
+        };
+        let today = d("2026-12-01");
+        let r = register(&event, 1, today, "王小明", "13800138000", answers).unwrap();
+        assert_eq!(r.answers.len(), 2);
+        assert!(
+            register(&event, 2, today, "王小明", "13800138000", answers)
+                .unwrap_err()
+                .to_string()
+                .contains("名额已满")
+        );
+        assert!(
+            register(&event, 0, d("2026-12-10"), "王小明", "13800138000", answers)
+                .unwrap_err()
+                .to_string()
+                .contains("截止")
+        );
+        assert!(register(&event, 0, today, "王小明", "12345", answers).is_err());
+        assert!(
+            register(&event, 0, today, "王小明", "13800138000", |_| {
+                String::new()
+            })
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn budget_checks_sections_and_the_legal_period() {
+        let mut v = super::super::Values::new();
+        v.insert("sections".into(), "收支总表、收入总表".into());
+        let p = budget_problems(&v, Some(d("2026-03-01")), Some(d("2026-02-26")));
+        assert_eq!(p.len(), 2);
+        assert!(p[0].starts_with("缺少:部门职责及机构设置情况、支出总表"));
+        assert!(p[1].contains("晚于法定期限 2026-02-26"));
+    }
+}

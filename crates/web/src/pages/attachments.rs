@@ -17,11 +17,12 @@ use crate::form::{Form, percent_encode};
 use crate::session::Staff;
 use crate::state::AppState;
 
-/// A multipart form with a CSRF token and one file.
+/// A multipart form with a CSRF token, one file and a few text fields.
 pub struct FilePost {
     pub csrf: String,
     pub file_name: String,
     pub bytes: Bytes,
+    pub fields: std::collections::HashMap<String, String>,
 }
 
 fn too_large(state: &AppState) -> DomainError {
@@ -53,6 +54,7 @@ pub async fn read_file_post(
         csrf: String::new(),
         file_name: String::new(),
         bytes: Bytes::new(),
+        fields: std::collections::HashMap::new(),
     };
     while let Some(field) = form.next_field().await.map_err(|e| unreadable(state, e))? {
         match field.name() {
@@ -60,6 +62,11 @@ pub async fn read_file_post(
             Some("file") => {
                 post.file_name = field.file_name().unwrap_or("").to_string();
                 post.bytes = field.bytes().await.map_err(|e| unreadable(state, e))?;
+            }
+            Some(name) if post.fields.len() < 20 => {
+                let name = name.to_string();
+                let value = field.text().await.map_err(|e| unreadable(state, e))?;
+                post.fields.insert(name, value);
             }
             _ => {}
         }

@@ -1,0 +1,454 @@
+//! What some list kinds keep beside their versions: an open dataset's resources (files in the
+//! blob store, or API endpoints) with download counts, an open event's registrations, and
+//! the amounts collected under each fee item per year. Each belongs to a record by its agency
+//! and key, so it stays with the record across versions.
+
+use chrono::{DateTime, Utc};
+use gongkai_domain::lists::ListKind;
+use gongkai_domain::lists::extras::{self, DataFormat, Registration};
+use gongkai_domain::user::Principal;
+use gongkai_domain::{DomainError, Field};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::audit::{self, Actor};
+use crate::db::{Exec, Result, Row, Sql, Tx};
+use crate::lists::{self, Record};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Resource {
+    pub id: i64,
+    pub title: String,
+    pub format: DataFormat,
+    pub file_name: Option<String>,
+    pub size: Option<i64>,
+    pub url: Option<String>,
+    pub row_count: Option<i64>,
+    pub downloads: i64,
+    pub created_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub sha256: Option<String>,
+    #[serde(skip)]
+    pub agency_id: i64,
+    #[serde(skip)]
+    pub record_key: String,
+}
+
+fn resource(r: &Row) -> Result<Resource> {
+    let format: String = r.get("format")?;
+    Ok(Resource {
+        id: r.get("id")?,
+        title: r.get("title")?,
+        format: DataFormat::parse(&format)
+            .map_err(|e| DomainError::unavailable(format!("stored resource format: {e}")))?,
+        file_name: r.get("file_name")?,
+        size: r.get("size")?,
+        url: r.get("url")?,
+        row_count: r.get("row_count")?,
+        downloads: r.get("downloads")?,
+        created_at: r.get("created_at")?,
+        sha256: r.get("sha256")?,
+        agency_id: r.get("agency_id")?,
+        record_key: r.get("record_key")?,
+    })
+}
+
+const RESOURCE: &str = "SELECT id, agency_id, record_key, title, format, file_name, size, url, row_count, \
+    downloads, created_at, sha256 FROM dataset_resources";
+
+pub async fn resources(e: &mut impl Exec, agency_id: i64, key: &str) -> Result<Vec<Resource>> {
+    let rows = e
+        .fetch_all(
+            Sql::dynamic(format!(
+                "{RESOURCE} WHERE agency_id = $1 AND record_key = $2 ORDER BY id"
+            ))
+            .bind(agency_id)
+            .bind(key),
+        )
+        .await?;
+    rows.iter().map(resource).collect()
+}
+
+pub async fn resource_by_id(e: &mut impl Exec, id: i64) -> Result<Option<Resource>> {
+    let row = e
+        .fetch_optional(Sql::dynamic(format!("{RESOURCE} WHERE id = $1")).bind(id))
+        .await?;
+    row.as_ref().map(resource).transpose()
+}
+
+/// The stored bytes of a file resource.
+pub async fn resource_bytes(e: &mut impl Exec, r: &Resource) -> Result<Vec<u8>> {
+    let Some(sha) = &r.sha256 else {
+        return Err(DomainError::NotFound {
+            what: "数据文件"
+        });
+    };
+    e.fetch_one(Sql::new("SELECT content FROM blobs WHERE sha256 = $1").bind(sha.as_str()))
+        .await?
+        .get("content")
+}
+
+pub async fn count_download(e: &mut impl Exec, id: i64) -> Result<()> {
+    e.execute(
+        Sql::new("UPDATE dataset_resources SET downloads = downloads + 1 WHERE id = $1").bind(id),
+    )
+    .await
+    .map(drop)
+}
+
+/// The current dataset record `id` that `who` may manage.
+async fn dataset(tx: &mut Tx, who: &Principal, id: i64) -> Result<Record> {
+    let r = lists::staff_get(tx, who, id).await?;
+    if r.kind != ListKind::Dataset {
+        return Err(DomainError::NotFound { what: "数据集" });
+    }
+    Ok(r)
+}
+
+/// A new resource: a file already checked by [`extras::check_resource`] (with its row count
+/// if tabular), or an API endpoint.
+pub enum NewResource<'a> {
+    File {
+        format: DataFormat,
+        file_name: &'a str,
+        bytes: &'a [u8],
+        rows: Option<i64>,
+    },
+    Endpoint(&'a str),
+}
+
+pub async fn add_resource(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    record_id: i64,
+    title: &str,
+    new: NewResource<'_>,
+) -> Result<i64> {
+    let r = dataset(tx, who, record_id).await?;
+    let title = title.trim();
+    if title.is_empty() || title.chars().count() > 100 {
+        return Err(DomainError::invalid(
+            Field::new("title", "资源名称"),
+            "请填写资源名称(不超过 100 个字)",
+        ));
+    }
+    let (format, file_name, sha, size, url, rows) = match new {
+        NewResource::File {
+            format,
+            file_name,
+            bytes,
+            rows,
+        } => {
+            let sha = crate::attachments::put_blob(tx, bytes).await?;
+            (
+                format,
+                Some(file_name.to_string()),
+                Some(sha),
+                Some(bytes.len() as i64),
+                None,
+                rows,
+            )
+        }
+        NewResource::Endpoint(url) => (
+            DataFormat::Api,
+            None,
+            None,
+            None,
+            Some(extras::check_endpoint(url)?),
+            None,
+        ),
+    };
+    let id: i64 = tx
+        .fetch_one(
+            Sql::new(
+                "INSERT INTO dataset_resources (agency_id, record_key, title, format, file_name, sha256, size, url, \
+                 row_count, downloads, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10) RETURNING id",
+            )
+            .bind(r.agency_id)
+            .bind(&r.key)
+            .bind(title)
+            .bind(format.as_str())
+            .bind(file_name.clone())
+            .bind(sha.clone())
+            .bind(size)
+            .bind(url.clone())
+            .bind(rows)
+            .bind(tx.now()),
+        )
+        .await?
+        .get("id")?;
+    audit::record(
+        tx,
+        actor,
+        "dataset_resource.create",
+        ("dataset_resource", &id.to_string()),
+        None,
+        Some(&json!({"record": record_id, "title": title, "format": format.as_str(), "file_name": file_name, "sha256": sha, "url": url})),
+    )
+    .await?;
+    audit::announce(
+        tx,
+        "list_record.changed",
+        ("list_record", &record_id.to_string()),
+    )
+    .await?;
+    Ok(id)
+}
+
+// ---- open events ----
+
+/// Places taken at an event (registrations not cancelled).
+pub async fn registrations_count(e: &mut impl Exec, agency_id: i64, key: &str) -> Result<i64> {
+    e.fetch_one(
+        Sql::new(
+            "SELECT COUNT(*) AS n FROM event_registrations WHERE agency_id = $1 AND record_key = $2 AND cancelled_at IS NULL",
+        )
+        .bind(agency_id)
+        .bind(key),
+    )
+    .await?
+    .get("n")
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Registered {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub phone: String,
+    pub answers: Vec<(String, String)>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Registers for the current public event `record_id`; returns the confirmation code. The
+/// count and the insert are in one transaction, and on PostgreSQL the event's rows are locked
+/// first, so two people cannot take the last place together.
+pub async fn register(
+    tx: &mut Tx,
+    actor: &Actor,
+    client: &str,
+    record_id: i64,
+    name: &str,
+    phone: &str,
+    answer: impl Fn(&str) -> String,
+) -> Result<String> {
+    let now = tx.now();
+    crate::throttle::check(tx, "event-register", client, now, crate::throttle::SUBMIT).await?;
+    let today = now.date_naive();
+    let event = lists::public_get(tx, record_id, today)
+        .await?
+        .filter(|r| {
+            r.kind == ListKind::Event && r.status == gongkai_domain::lists::RecordStatus::Published
+        })
+        .ok_or(DomainError::NotFound { what: "活动" })?;
+    if tx.backend() == crate::db::Backend::Postgres {
+        tx.execute(
+            Sql::new("SELECT id FROM list_records WHERE id = $1 FOR UPDATE").bind(record_id),
+        )
+        .await?;
+    }
+    let taken = registrations_count(tx, event.agency_id, &event.key).await?;
+    let Registration {
+        name,
+        phone,
+        answers,
+    } = extras::register(&event.values, taken, today, name, phone, answer)?;
+    let code = format!(
+        "HD{}",
+        crate::secret::random_token(6)?
+            .to_uppercase()
+            .replace(['-', '_'], "X")
+    );
+    let answers_json = serde_json::to_string(&answers)
+        .map_err(|e| DomainError::unavailable(format!("answers: {e}")))?;
+    let id: i64 = tx
+        .fetch_one(
+            Sql::new(
+                "INSERT INTO event_registrations (agency_id, record_key, code, name, phone, answers, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(event.agency_id)
+            .bind(&event.key)
+            .bind(code.as_str())
+            .bind(name)
+            .bind(phone)
+            .bind(answers_json)
+            .bind(tx.now()),
+        )
+        .await?
+        .get("id")?;
+    audit::record(
+        tx,
+        actor,
+        "event_registration.create",
+        ("event_registration", &id.to_string()),
+        None,
+        Some(&json!({"record": record_id, "code": code})),
+    )
+    .await?;
+    crate::throttle::record(tx, "event-register", client, true, now).await?;
+    Ok(code)
+}
+
+/// The registrations of an event, for its agency's staff.
+pub async fn registrations(
+    e: &mut impl Exec,
+    who: &Principal,
+    record: &Record,
+) -> Result<Vec<Registered>> {
+    who.require_agency(record.agency_id)?;
+    let rows = e
+        .fetch_all(
+            Sql::new(
+                "SELECT id, code, name, phone, answers, created_at FROM event_registrations \
+                 WHERE agency_id = $1 AND record_key = $2 AND cancelled_at IS NULL ORDER BY id",
+            )
+            .bind(record.agency_id)
+            .bind(&record.key),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let answers: String = r.get("answers")?;
+            Ok(Registered {
+                id: r.get("id")?,
+                code: r.get("code")?,
+                name: r.get("name")?,
+                phone: r.get("phone")?,
+                answers: serde_json::from_str(&answers).unwrap_or_default(),
+                created_at: r.get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+// ---- fee collections ----
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Collection {
+    pub year: i32,
+    pub amount_cents: i64,
+    pub source: String,
+}
+
+/// Records (or corrects) what was collected under fee item `record_id` in `year`.
+pub async fn set_collection(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    record_id: i64,
+    year: i32,
+    amount_cents: i64,
+    source: &str,
+) -> Result<()> {
+    let r = lists::staff_get(tx, who, record_id).await?;
+    if r.kind != ListKind::Fees {
+        return Err(DomainError::NotFound {
+            what: "收费项目"
+        });
+    }
+    let source = source.trim();
+    if source.is_empty() || source.chars().count() > 200 {
+        return Err(DomainError::invalid(
+            Field::new("source", "数据来源"),
+            "请填写数据来源(如财政票据汇总表)",
+        ));
+    }
+    if !(2000..=2100).contains(&year) || amount_cents < 0 {
+        return Err(DomainError::invalid(
+            Field::new("amount", "收费金额"),
+            "年度或金额无效",
+        ));
+    }
+    let before = tx
+        .fetch_optional(
+            Sql::new("SELECT amount_cents FROM fee_collections WHERE agency_id = $1 AND record_key = $2 AND year = $3")
+                .bind(r.agency_id)
+                .bind(&r.key)
+                .bind(i64::from(year)),
+        )
+        .await?
+        .map(|row| row.get::<i64>("amount_cents"))
+        .transpose()?;
+    let now = tx.now();
+    tx.execute(
+        Sql::new(
+            "INSERT INTO fee_collections (agency_id, record_key, year, amount_cents, source, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (agency_id, record_key, year) \
+             DO UPDATE SET amount_cents = $4, source = $5, recorded_at = $6",
+        )
+        .bind(r.agency_id)
+        .bind(&r.key)
+        .bind(i64::from(year))
+        .bind(amount_cents)
+        .bind(source)
+        .bind(now),
+    )
+    .await?;
+    audit::record(
+        tx,
+        actor,
+        "fee_collection.set",
+        (
+            "fee_collection",
+            &format!("{}:{}:{year}", r.agency_id, r.key),
+        ),
+        before.map(|b| json!({"amount_cents": b})).as_ref(),
+        Some(&json!({"amount_cents": amount_cents, "source": source})),
+    )
+    .await
+}
+
+pub async fn collections(e: &mut impl Exec, agency_id: i64, key: &str) -> Result<Vec<Collection>> {
+    let rows = e
+        .fetch_all(
+            Sql::new(
+                "SELECT year, amount_cents, source FROM fee_collections WHERE agency_id = $1 AND record_key = $2 ORDER BY year DESC",
+            )
+            .bind(agency_id)
+            .bind(key),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Collection {
+                year: r.get::<i64>("year")? as i32,
+                amount_cents: r.get("amount_cents")?,
+                source: r.get("source")?,
+            })
+        })
+        .collect()
+}
+
+/// What the agencies collected in `year` under their 行政事业性收费 items (government funds
+/// are not table 二's line): the total in cents and the number of items it came from.
+pub async fn admin_fees_collected(
+    e: &mut impl Exec,
+    agency_ids: &[i64],
+    year: i32,
+) -> Result<(i64, i64)> {
+    let mut total = 0;
+    let mut items = 0;
+    for a in agency_ids {
+        let fee_items = lists::current(e, ListKind::Fees, Some(*a)).await?;
+        for item in fee_items
+            .iter()
+            .filter(|r| r.value("category") == gongkai_domain::lists::kinds::ADMIN_FEE)
+        {
+            let row = e
+                .fetch_optional(
+                    Sql::new("SELECT amount_cents FROM fee_collections WHERE agency_id = $1 AND record_key = $2 AND year = $3")
+                        .bind(*a)
+                        .bind(&item.key)
+                        .bind(i64::from(year)),
+                )
+                .await?;
+            if let Some(row) = row {
+                total += row.get::<i64>("amount_cents")?;
+                items += 1;
+            }
+        }
+    }
+    Ok((total, items))
+}

@@ -1,0 +1,716 @@
+//! The office side of the typed lists: an overview with staleness alerts and imports, each
+//! kind's records with a form generated from its declaration, and a record's page where a
+//! draft is edited or published, a published version is revised or withdrawn, and the
+//! kind's extras (dataset resources, fee amounts, event registrations) are kept.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use gongkai_domain::lists::extras::{self, QUESTIONS};
+use gongkai_domain::lists::field::{CHOICE_SEP, parse_yuan, yuan_cents};
+use gongkai_domain::lists::{FieldSpec, FieldType, KindSpec, ListKind, RecordStatus, Values};
+use gongkai_domain::{DomainError, Field};
+use gongkai_store::list_extras::{self, NewResource};
+use gongkai_store::lists::{self, Record};
+use gongkai_store::{agencies, audit, calendar, db, lists_import};
+
+use super::{Choice, page};
+use crate::error::{AppError, AppResult};
+use crate::form::Form;
+use crate::session::Staff;
+use crate::state::AppState;
+use crate::views::Chrome;
+
+const PER_PAGE: i64 = 50;
+
+struct KindRow {
+    kind: ListKind,
+    drafts: i64,
+    published: i64,
+}
+
+#[derive(Template)]
+#[template(path = "office/lists.html")]
+struct IndexPage {
+    chrome: Chrome,
+    rows: Vec<KindRow>,
+    alerts: Vec<lists::Alert>,
+    agencies: Vec<Choice>,
+    kinds: Vec<Choice>,
+    may_publish: bool,
+    report: Option<(ListKind, lists_import::ImportReport, f64)>,
+    error: Option<String>,
+}
+
+async fn index_page(
+    state: &AppState,
+    staff: &Staff,
+    report: Option<(ListKind, lists_import::ImportReport, f64)>,
+    error: Option<String>,
+) -> AppResult<Response> {
+    let who = staff.user.principal();
+    let mut c = state.db.conn().await?;
+    let mut rows = Vec::new();
+    for kind in ListKind::ALL {
+        let (_, drafts) =
+            lists::staff_list(&mut c, &who, *kind, Some(RecordStatus::Draft), 0, 0).await?;
+        let (_, published) =
+            lists::staff_list(&mut c, &who, *kind, Some(RecordStatus::Published), 0, 0).await?;
+        rows.push(KindRow {
+            kind: *kind,
+            drafts,
+            published,
+        });
+    }
+    let alerts = lists::alerts(&mut c, db::now().date_naive())
+        .await?
+        .into_iter()
+        .filter(|a| who.may_act_for(a.agency_id))
+        .collect();
+    drop(c);
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page(
+        &IndexPage {
+            chrome: staff.chrome("公开清单管理"),
+            rows,
+            alerts,
+            agencies: super::agency_choices(state, staff).await?,
+            kinds: ListKind::ALL
+                .iter()
+                .map(|k| Choice {
+                    value: k.as_str().into(),
+                    label: k.label().into(),
+                })
+                .collect(),
+            may_publish: gongkai_domain::lists::require_publisher(&who).is_ok(),
+            report,
+            error,
+        },
+        status,
+        None,
+    )
+}
+
+pub async fn index(State(state): State<AppState>, staff: Staff) -> AppResult<Response> {
+    index_page(&state, &staff, None, None).await
+}
+
+async fn agency_id(state: &AppState, code: &str) -> Result<i64, DomainError> {
+    let field = Field::new("agency", "所属机构");
+    let unknown = || DomainError::invalid(field, "请选择所属机构");
+    let code = gongkai_domain::agency::AgencyCode::parse(code).map_err(|_| unknown())?;
+    agencies::by_code(&mut state.db.conn().await?, &code)
+        .await?
+        .map(|a| a.id)
+        .ok_or_else(unknown)
+}
+
+/// A CSV or XLSX upload into one kind's list, as drafts or published at once.
+pub async fn import(
+    State(state): State<AppState>,
+    staff: Staff,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> AppResult<Response> {
+    let form = form.map_err(|_| {
+        AppError(DomainError::invalid(
+            lists_import::FILE,
+            "请通过页面上的表单上传文件",
+        ))
+    })?;
+    let post = super::attachments::read_file_post(&state, form).await?;
+    staff.visitor.verify_csrf(&post.csrf)?;
+    let field = |k: &str| post.fields.get(k).map(String::as_str).unwrap_or("");
+    let result = async {
+        let kind = ListKind::parse(field("kind"))?;
+        let agency = agency_id(&state, field("agency")).await?;
+        let format = crate::tabular::Format::of(&post.file_name)?;
+        let mut table = crate::tabular::read(&post.bytes, format)?;
+        let headers = table.remove(0);
+        let rows = table.into_iter().enumerate().map(|(i, r)| (i + 2, Ok(r)));
+        let started = std::time::Instant::now();
+        let who = staff.user.principal();
+        let report = lists_import::import(
+            &state.db,
+            &staff.actor(),
+            &who,
+            kind,
+            agency,
+            &headers,
+            rows,
+            field("publish") == "yes",
+            |_| {},
+        )
+        .await?;
+        Ok::<_, DomainError>((kind, report, started.elapsed().as_secs_f64()))
+    }
+    .await;
+    match result {
+        Ok(r) => index_page(&state, &staff, Some(r), None).await,
+        Err(e) if e.is_input_error() => index_page(&state, &staff, None, Some(e.to_string())).await,
+        Err(e) => Err(AppError(e)),
+    }
+}
+
+/// An empty import table with the kind's columns (required ones marked `*`).
+pub async fn template(
+    _staff: Staff,
+    Path((slug, format)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let kind = super::lists::kind_or_404(&slug)?;
+    let headers = gongkai_domain::lists::record::template_headers(kind.spec());
+    let (ct, body) = match format.as_str() {
+        "csv" => (
+            "text/csv; charset=utf-8",
+            crate::tabular::write_csv(&headers, &[]),
+        ),
+        "xlsx" => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            crate::tabular::write_xlsx(kind.label(), &headers, &[])?,
+        ),
+        _ => {
+            return Err(AppError(DomainError::NotFound {
+                what: "模板格式"
+            }));
+        }
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, ct.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}-template.{format}\"",
+                    kind.as_str()
+                ),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// A field of the generated form.
+pub struct FormField {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub required: bool,
+    /// text, textarea, date, select, checks, number
+    pub input: &'static str,
+    pub value: String,
+    pub options: Vec<(String, bool)>,
+    pub hint: &'static str,
+    pub error: Option<String>,
+}
+
+fn form_fields(spec: &KindSpec, values: &Values, errors: &[DomainError]) -> Vec<FormField> {
+    spec.fields
+        .iter()
+        .map(|f| {
+            let value = values.get(f.key).cloned().unwrap_or_default();
+            let chosen: Vec<&str> = value.split(CHOICE_SEP).collect();
+            FormField {
+                key: f.key,
+                label: f.label,
+                required: f.required,
+                input: match f.ty {
+                    FieldType::LongText | FieldType::Materials => "textarea",
+                    FieldType::Date => "date",
+                    FieldType::Choice(_) => "select",
+                    FieldType::Choices(_) => "checks",
+                    FieldType::Year | FieldType::Count => "number",
+                    _ => "text",
+                },
+                options: f
+                    .options()
+                    .iter()
+                    .map(|o| (o.to_string(), chosen.contains(o)))
+                    .collect(),
+                hint: hint(f),
+                error: errors
+                    .iter()
+                    .find(|e| e.field().is_some_and(|x| x.name == f.key))
+                    .map(ToString::to_string),
+                value,
+            }
+        })
+        .collect()
+}
+
+fn hint(f: &FieldSpec) -> &'static str {
+    match f.ty {
+        FieldType::Materials => "每行一项:材料名称|形式|份数,可再加 |样表链接|空白表格链接",
+        FieldType::Yuan => "单位:元,最多两位小数",
+        FieldType::CreditCode => "18 位",
+        FieldType::IdNumber => "18 位;不会公开",
+        FieldType::PartyName => "自然人姓名公开时按规则遮蔽",
+        _ => "",
+    }
+}
+
+/// The values typed into a generated form; several checked choices arrive as repeated keys.
+fn values_from(
+    spec: &KindSpec,
+    pairs: &[(String, String)],
+) -> (Values, Result<Values, Vec<DomainError>>) {
+    let mut raw: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (k, v) in pairs {
+        raw.entry(k.as_str()).or_default().push(v.as_str());
+    }
+    let joined: BTreeMap<&str, String> =
+        raw.iter().map(|(k, v)| (*k, v.join(CHOICE_SEP))).collect();
+    let typed: Values = spec
+        .fields
+        .iter()
+        .filter_map(|f| joined.get(f.key).map(|v| (f.key.to_string(), v.clone())))
+        .collect();
+    let parsed =
+        gongkai_domain::lists::parse_values(spec, |f| joined.get(f.key).map(String::as_str));
+    (typed, parsed)
+}
+
+fn first(pairs: &[(String, String)], key: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "office/list.html")]
+struct KindPage {
+    chrome: Chrome,
+    spec: &'static KindSpec,
+    rows: Vec<Record>,
+    total: i64,
+    status: String,
+    page: i64,
+    pages: i64,
+    agencies: Vec<Choice>,
+    agency: String,
+    fields: Vec<FormField>,
+    errors: Vec<String>,
+    today: chrono::NaiveDate,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct KindQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    page: String,
+}
+
+async fn kind_page(
+    state: &AppState,
+    staff: &Staff,
+    kind: ListKind,
+    q: &KindQuery,
+    typed: (Values, String),
+    errors: Vec<DomainError>,
+) -> AppResult<Response> {
+    let who = staff.user.principal();
+    let status = match q.status.trim() {
+        "" => None,
+        s => Some(RecordStatus::parse(s)?),
+    };
+    let page_no: i64 = q.page.trim().parse().unwrap_or(1).clamp(1, 10_000);
+    let mut c = state.db.conn().await?;
+    let (rows, total) = lists::staff_list(
+        &mut c,
+        &who,
+        kind,
+        status,
+        (page_no - 1) * PER_PAGE,
+        PER_PAGE,
+    )
+    .await?;
+    drop(c);
+    let code = if typed.1.is_empty() {
+        agencies::by_id(&mut state.db.conn().await?, who.agency_id)
+            .await?
+            .map(|a| a.code)
+            .unwrap_or_default()
+    } else {
+        typed.1
+    };
+    let http = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page(
+        &KindPage {
+            chrome: staff.chrome(&format!("{}管理", kind.label())),
+            spec: kind.spec(),
+            rows,
+            total,
+            status: q.status.clone(),
+            page: page_no,
+            pages: ((total + PER_PAGE - 1) / PER_PAGE).max(1),
+            agencies: super::agency_choices(state, staff).await?,
+            agency: code,
+            fields: form_fields(kind.spec(), &typed.0, &errors),
+            errors: errors.iter().map(ToString::to_string).collect(),
+            today: db::now().date_naive(),
+        },
+        http,
+        None,
+    )
+}
+
+pub async fn kind(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(slug): Path<String>,
+    Query(q): Query<KindQuery>,
+) -> AppResult<Response> {
+    let kind = super::lists::kind_or_404(&slug)?;
+    kind_page(
+        &state,
+        &staff,
+        kind,
+        &q,
+        (Values::new(), String::new()),
+        Vec::new(),
+    )
+    .await
+}
+
+/// A new record from the generated form: a draft, for a reviewer to publish.
+pub async fn create(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(slug): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&first(&pairs, "csrf"))?;
+    let kind = super::lists::kind_or_404(&slug)?;
+    let spec = kind.spec();
+    let (typed, parsed) = values_from(spec, &pairs);
+    let code = first(&pairs, "agency");
+    let result = async {
+        let values = parsed?;
+        let agency = agency_id(&state, &code).await.map_err(|e| vec![e])?;
+        let cal = calendar::work_calendar(&mut state.db.conn().await.map_err(|e| vec![e])?)
+            .await
+            .map_err(|e| vec![e])?;
+        let who = staff.user.principal();
+        let actor = staff.actor();
+        state
+            .db
+            .write(async |tx| {
+                lists::create(tx, &actor, &who, kind, agency, values, &cal, false).await
+            })
+            .await
+            .map_err(|e| vec![e])
+    }
+    .await;
+    match result {
+        Ok(lists::Created::New(id) | lists::Created::Unchanged(id)) => {
+            Ok(Redirect::to(&format!("/office/lists/records/{id}")).into_response())
+        }
+        Err(errors) if errors.iter().all(DomainError::is_input_error) => {
+            kind_page(
+                &state,
+                &staff,
+                kind,
+                &KindQuery::default(),
+                (typed, code),
+                errors,
+            )
+            .await
+        }
+        Err(mut errors) => Err(AppError(errors.remove(0))),
+    }
+}
+
+/// A stored value as staff see it: identity numbers partly hidden even here.
+pub struct StaffField {
+    pub label: &'static str,
+    pub value: String,
+    pub public: bool,
+}
+
+#[derive(Template)]
+#[template(path = "office/list_record.html")]
+struct RecordPage {
+    chrome: Chrome,
+    r: Record,
+    values: Vec<StaffField>,
+    public_title: String,
+    versions: Vec<Record>,
+    fields: Vec<FormField>,
+    errors: Vec<String>,
+    may_publish: bool,
+    history: Vec<audit::AuditEntry>,
+    extra: super::lists_extra::Extra,
+    registrations: Vec<list_extras::Registered>,
+    tally: Vec<(String, Vec<(String, usize)>)>,
+    late: bool,
+}
+
+fn staff_value(f: &FieldSpec, v: &str) -> String {
+    if matches!(f.ty, FieldType::IdNumber) && v.chars().count() == 18 {
+        let c: Vec<char> = v.chars().collect();
+        format!(
+            "{}********{}",
+            c[..6].iter().collect::<String>(),
+            c[14..].iter().collect::<String>()
+        )
+    } else {
+        v.to_string()
+    }
+}
+
+async fn record_page(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    form: Option<Values>,
+    errors: Vec<DomainError>,
+) -> AppResult<Response> {
+    let who = staff.user.principal();
+    let mut c = state.db.conn().await?;
+    let r = lists::staff_get(&mut c, &who, id).await?;
+    let spec = r.kind.spec();
+    let versions = lists::versions(&mut c, r.kind, r.agency_id, &r.key).await?;
+    let history = audit::for_entity(&mut c, "list_record", &id.to_string()).await?;
+    let extra = super::lists_extra::for_record(state, &mut c, &r).await?;
+    let registrations = if r.kind == ListKind::Event {
+        list_extras::registrations(&mut c, &who, &r).await?
+    } else {
+        Vec::new()
+    };
+    drop(c);
+    let tally = QUESTIONS
+        .iter()
+        .filter(|(_, _, options)| !options.is_empty())
+        .map(|(key, label, options)| {
+            let counts = options
+                .iter()
+                .map(|o| {
+                    let n = registrations
+                        .iter()
+                        .filter(|g| g.answers.iter().any(|(k, v)| k == key && v == o))
+                        .count();
+                    (o.to_string(), n)
+                })
+                .collect();
+            (label.to_string(), counts)
+        })
+        .collect();
+    let values = spec
+        .fields
+        .iter()
+        .filter_map(|f| {
+            r.values.get(f.key).map(|v| StaffField {
+                label: f.label,
+                value: staff_value(f, v),
+                public: f.public && !matches!(f.ty, FieldType::IdNumber),
+            })
+        })
+        .collect();
+    let today = db::now().date_naive();
+    let http = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page(
+        &RecordPage {
+            chrome: staff.chrome(&r.title),
+            values,
+            public_title: r.title.clone(),
+            versions,
+            fields: form_fields(spec, form.as_ref().unwrap_or(&r.values), &errors),
+            errors: errors.iter().map(ToString::to_string).collect(),
+            may_publish: gongkai_domain::lists::require_publisher(&who).is_ok(),
+            history,
+            extra,
+            registrations,
+            tally,
+            late: r.late(today),
+            r,
+        },
+        http,
+        None,
+    )
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = crate::error::id_or_404(&id, "清单记录")?;
+    record_page(&state, &staff, id, None, Vec::new()).await
+}
+
+/// The actions on a record: `update` a draft, `revise` a published version (a new draft),
+/// `publish`, `withdraw`, and for fee items `collection`.
+pub async fn act(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&first(&pairs, "csrf"))?;
+    let id = crate::error::id_or_404(&id, "清单记录")?;
+    let who = staff.user.principal();
+    let actor = staff.actor();
+    let r = lists::staff_get(&mut state.db.conn().await?, &who, id).await?;
+    let spec = r.kind.spec();
+    let action = first(&pairs, "action");
+    let cal = calendar::work_calendar(&mut state.db.conn().await?).await?;
+    let mut typed = None;
+    let result: Result<i64, Vec<DomainError>> = match action.as_str() {
+        "update" | "revise" => {
+            let (t, parsed) = values_from(spec, &pairs);
+            typed = Some(t);
+            match parsed {
+                Err(es) => Err(es),
+                Ok(values) => {
+                    let note = first(&pairs, "change_note");
+                    state
+                        .db
+                        .write(async |tx| {
+                            if action == "update" {
+                                lists::update_draft(tx, &actor, &who, id, values, &cal)
+                                    .await
+                                    .map(|_| id)
+                            } else {
+                                lists::revise(tx, &actor, &who, id, values, &note, &cal).await
+                            }
+                        })
+                        .await
+                        .map_err(|e| vec![e])
+                }
+            }
+        }
+        "publish" => state
+            .db
+            .write(async |tx| lists::publish(tx, &actor, &who, id).await)
+            .await
+            .map(|_| id)
+            .map_err(|e| vec![e]),
+        "withdraw" => {
+            let reason = first(&pairs, "reason");
+            state
+                .db
+                .write(async |tx| lists::withdraw(tx, &actor, &who, id, &reason).await)
+                .await
+                .map(|_| id)
+                .map_err(|e| vec![e])
+        }
+        "collection" => {
+            let year: i32 = first(&pairs, "year").trim().parse().unwrap_or(0);
+            let amount = parse_yuan(&first(&pairs, "amount")).and_then(|a| yuan_cents(&a));
+            let source = first(&pairs, "source");
+            match amount {
+                None => Err(vec![DomainError::invalid(
+                    Field::new("amount", "收费金额"),
+                    "金额无效,应为元,最多两位小数",
+                )]),
+                Some(cents) => state
+                    .db
+                    .write(async |tx| {
+                        list_extras::set_collection(tx, &actor, &who, id, year, cents, &source)
+                            .await
+                    })
+                    .await
+                    .map(|_| id)
+                    .map_err(|e| vec![e]),
+            }
+        }
+        _ => Err(vec![DomainError::invalid(
+            Field::new("action", "操作"),
+            "未知的操作",
+        )]),
+    };
+    match result {
+        Ok(to) => Ok(Redirect::to(&format!("/office/lists/records/{to}")).into_response()),
+        Err(errors) if errors.iter().all(DomainError::is_input_error) => {
+            record_page(&state, &staff, id, typed, errors).await
+        }
+        Err(mut errors) => Err(AppError(errors.remove(0))),
+    }
+}
+
+/// A dataset resource: an uploaded file (checked by content, size-limited, tabular files
+/// read through once to count their rows) or an API endpoint.
+pub async fn add_resource(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> AppResult<Response> {
+    let id = crate::error::id_or_404(&id, "数据集")?;
+    let form = form.map_err(|_| {
+        AppError(DomainError::invalid(
+            extras::RESOURCE_FIELD,
+            "请通过页面上的表单上传文件",
+        ))
+    })?;
+    let post = super::attachments::read_file_post(&state, form).await?;
+    staff.visitor.verify_csrf(&post.csrf)?;
+    let title = post.fields.get("title").cloned().unwrap_or_default();
+    let url = post.fields.get("url").cloned().unwrap_or_default();
+    let who = staff.user.principal();
+    let actor = staff.actor();
+    let result = async {
+        if !url.trim().is_empty() {
+            return state
+                .db
+                .write(async |tx| {
+                    list_extras::add_resource(
+                        tx,
+                        &actor,
+                        &who,
+                        id,
+                        &title,
+                        NewResource::Endpoint(&url),
+                    )
+                    .await
+                })
+                .await;
+        }
+        let (format, name) =
+            extras::check_resource(&post.file_name, &post.bytes, state.config.max_upload_bytes)?;
+        let rows = match format {
+            extras::DataFormat::Csv => Some(crate::tabular::read(
+                &post.bytes,
+                crate::tabular::Format::Csv,
+            )?),
+            extras::DataFormat::Xlsx => Some(crate::tabular::read(
+                &post.bytes,
+                crate::tabular::Format::Xlsx,
+            )?),
+            _ => None,
+        }
+        .map(|t| t.len() as i64 - 1);
+        let new = NewResource::File {
+            format,
+            file_name: &name,
+            bytes: &post.bytes,
+            rows,
+        };
+        state
+            .db
+            .write(async |tx| list_extras::add_resource(tx, &actor, &who, id, &title, new).await)
+            .await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/office/lists/records/{id}#resources")).into_response()),
+        Err(e) if e.is_input_error() => record_page(&state, &staff, id, None, vec![e]).await,
+        Err(e) => Err(AppError(e)),
+    }
+}
