@@ -765,8 +765,21 @@ fn the_public_export_holds_what_is_published_and_no_personal_data() {
         "SELECT id_number || char(10) || COALESCE(phone, '') FROM requests \
          UNION ALL SELECT COALESCE(phone, '') || char(10) || COALESCE(email, '') FROM messages \
          UNION ALL SELECT COALESCE(contact, '') FROM consultation_comments \
-         UNION ALL SELECT name FROM consultation_comments WHERE NOT show_name AND name IS NOT NULL",
+         UNION ALL SELECT name FROM consultation_comments WHERE NOT show_name AND name IS NOT NULL \
+         UNION ALL SELECT name || char(10) || phone FROM event_registrations \
+         UNION ALL SELECT json_extract(fields, '$.id_number') FROM list_records WHERE json_extract(fields, '$.id_number') IS NOT NULL",
     );
+    // A natural person's name in 双公示 is shown masked, never in full.
+    let lists = std::fs::read_to_string(out_dir.join("lists/xzcf.jsonl")).unwrap();
+    assert!(
+        lists.contains("张**") && !everything.contains("张建国"),
+        "{lists}"
+    );
+    assert!(
+        !lists.contains("云溪某某洗涤有限公司"),
+        "an expired penalty is not exported"
+    );
+
     let mut checked = 0;
     for value in personal.lines().filter(|l| l.len() >= 8) {
         assert!(

@@ -22,6 +22,12 @@ pub struct Indicators {
     pub messages_stale: u32,
     /// Catalogue columns empty or not updated within their cadence.
     pub columns_stale: u32,
+    /// Typed-list items past a limit: drafts not published in time, reviews overdue, datasets
+    /// past their update frequency, budget disclosures incomplete or late, withholding grounds
+    /// on no negative-list item.
+    pub lists_overdue: u32,
+    /// Typed-list items coming due (negative-list reviews within the notice period).
+    pub lists_due_soon: u32,
 }
 
 /// The six scored items, in order.
@@ -31,7 +37,7 @@ pub const ITEMS: [&str; 6] = [
     "政策解读",
     "意见征集反馈",
     "留言办理",
-    "公开目录栏目",
+    "公开目录和清单",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,8 +187,11 @@ pub fn score(i: &Indicators, w: &Weights) -> Sheet {
             ),
         ),
         (
-            less(10, i.columns_stale),
-            format!("空白或未按期更新的栏目 {} 个", i.columns_stale),
+            less(10, i.columns_stale + i.lists_overdue),
+            format!(
+                "空白或未按期更新的栏目 {} 个,清单逾期 {} 项",
+                i.columns_stale, i.lists_overdue
+            ),
         ),
     ];
     let items: Vec<Item> = scores

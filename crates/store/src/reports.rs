@@ -618,13 +618,14 @@ pub async fn create(
     let ids = scope_agencies(tx, agency_id, scope).await?;
     let c = count(tx, &ids, year).await?;
     let other = facts::other(c.fees_collected, c.fee_payers);
-    let draft = assemble(&agency.name, year, c, &ManualFigures::default(), None, None);
+    let manual = figures_from_lists(tx, &ids, year).await?;
+    let draft = assemble(&agency.name, year, c, &manual, None, None);
     let texts = Texts {
         overview: facts::overview(&draft),
         problems: String::new(),
         other,
     };
-    insert(
+    let id = insert(
         tx,
         actor,
         agency_id,
@@ -634,7 +635,65 @@ pub async fn create(
         &texts,
         None,
     )
-    .await
+    .await?;
+    if manual != ManualFigures::default() {
+        let json = serde_json::to_string(&manual).map_err(DomainError::unavailable)?;
+        tx.execute(
+            Sql::new("UPDATE annual_reports SET manual = $1 WHERE id = $2")
+                .bind(json)
+                .bind(id),
+        )
+        .await?;
+    }
+    Ok(id)
+}
+
+/// Table 二's 许可 and 处罚 decision counts and its fee amount, from the typed lists where the
+/// agencies keep them (双公示 decisions dated in the year; amounts recorded against
+/// 行政事业性收费 items). Each says where it came from; staff may change any of them.
+pub async fn figures_from_lists(
+    e: &mut impl Exec,
+    ids: &[i64],
+    year: i32,
+) -> Result<ManualFigures> {
+    use gongkai_domain::report::manual::Entered;
+    let n = ids.len();
+    let sql = format!(
+        "SELECT kind, COUNT(DISTINCT record_key) AS n FROM list_records WHERE agency_id IN ({}) \
+         AND kind IN ('xzxk', 'xzcf') AND status IN ('published', 'superseded', 'expired') \
+         AND record_on >= ${} AND record_on <= ${} GROUP BY kind",
+        placeholders(1, n),
+        n + 1,
+        n + 2
+    );
+    let (start, end) = year_bounds(year)?;
+    let rows = e
+        .fetch_all(bind_ids(Sql::dynamic(sql), ids).bind(start).bind(end))
+        .await?;
+    let mut m = ManualFigures::default();
+    for r in &rows {
+        let kind: String = r.get("kind")?;
+        let count: i64 = r.get("n")?;
+        let entered = |what: &str| Entered {
+            value: count,
+            source: format!("本平台双公示清单({what}),决定日期在 {year} 年的 {count} 项决定"),
+        };
+        match kind.as_str() {
+            "xzxk" => m.licences = Some(entered("行政许可信息")),
+            _ => m.penalties = Some(entered("行政处罚信息")),
+        }
+    }
+    let (cents, items) = crate::list_extras::admin_fees_collected(e, ids, year).await?;
+    if items > 0 {
+        m.fees = Some(Entered {
+            // Table 二 is in 万元 to four decimals: whole yuan, as the staff form takes it.
+            value: (cents + 50) / 100,
+            source: format!(
+                "本平台收费目录清单,{items} 个行政事业性收费项目登记的 {year} 年收费金额"
+            ),
+        });
+    }
+    Ok(m)
 }
 
 const TEXT_LIMIT: usize = 20_000;

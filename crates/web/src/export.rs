@@ -213,7 +213,28 @@ pub async fn export(db: &Db, dir: &Path) -> Result<PublicManifest, DomainError> 
         .map_err(io)?;
     out.lines("messages.jsonl", &published)?;
 
+    // Every typed list in its public (masked) form, one file per kind.
+    let today = gongkai_store::db::now().date_naive();
+    for kind in gongkai_domain::lists::ListKind::ALL {
+        let (records, _) = gongkai_store::lists::public_list(
+            &mut c,
+            *kind,
+            &Default::default(),
+            today,
+            0,
+            i64::MAX,
+        )
+        .await?;
+        let items: Vec<serde_json::Value> = records
+            .iter()
+            .map(|r| serde_json::to_value(crate::list_query::PublicRecord::from(r)))
+            .collect::<Result<_, _>>()
+            .map_err(io)?;
+        out.lines(&format!("lists/{}.jsonl", kind.as_str()), &items)?;
+    }
+
     // Published annual reports in the interchange format of report-json.md.
+
     for r in reports::public_list(&mut c).await? {
         let rep = reports::build(&mut c, &r).await?;
         let code = list

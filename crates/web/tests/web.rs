@@ -57,6 +57,8 @@ mod consultations;
 mod dashboard;
 #[path = "web/decisions.rs"]
 mod decisions;
+#[path = "web/lists.rs"]
+mod lists;
 #[path = "web/mail.rs"]
 mod mail;
 #[path = "web/messages.rs"]
@@ -681,7 +683,7 @@ async fn login_failures_are_rate_limited(app: App) {
 
 async fn route_role_matrix(app: App) {
     // (path, anonymous, staff, reviewer, office, admin)
-    let routes: [(&str, u16, u16, u16, u16, u16); 10] = [
+    let routes: [(&str, u16, u16, u16, u16, u16); 13] = [
         ("/", 200, 200, 200, 200, 200),
         ("/agencies", 200, 200, 200, 200, 200),
         ("/office", 303, 200, 200, 200, 200),
@@ -692,6 +694,9 @@ async fn route_role_matrix(app: App) {
         ("/office/selfcheck", 303, 403, 403, 200, 200),
         ("/office/reports", 303, 200, 200, 200, 200),
         ("/reports", 200, 200, 200, 200, 200),
+        ("/lists", 200, 200, 200, 200, 200),
+        ("/lists/xzcf", 200, 200, 200, 200, 200),
+        ("/office/lists", 303, 200, 200, 200, 200),
     ];
     let clients = [
         app.client(),

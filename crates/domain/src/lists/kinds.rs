@@ -307,13 +307,13 @@ static BUDGET: KindSpec = KindSpec {
     group: "财政预决算",
     intro: "部门预算、决算经本级财政部门批复后二十日内向社会公开(预算法第十四条),应包含规定的全部表格和说明。",
     fields: &[
+        F::new("title", "标题", Text).required().column(),
         F::new("year", "年度", Year).required().filter().column(),
         F::new("kind", "类型", Choice(&["部门预算", "部门决算"]))
             .required()
             .filter()
             .column(),
         F::new("approved_on", "批复日期", Date).required().column(),
-        F::new("title", "标题", Text).required(),
         F::new("link", "公开文件", Link).required(),
         F::new("sections", "公开内容", Choices(BUDGET_SECTIONS)).required(),
         F::new("note", "说明", LongText),

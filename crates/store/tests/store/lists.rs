@@ -10,7 +10,200 @@ use super::*;
 both!(
     list_records_are_versioned_masked_and_expire,
     list_imports_report_each_bad_row_and_keep_the_good,
+    negative_list_grounds_and_report_figures_from_lists,
 );
+
+/// A withheld document whose ground is on no negative-list item of its agency is flagged; the
+/// annual report's table 二 takes its 许可/处罚 counts and fee amount from the lists.
+async fn negative_list_grounds_and_report_figures_from_lists(t: TestDb) {
+    use gongkai_domain::lists::extras::DataFormat;
+    let (agency, _staff, reviewer) = people(&t, "LS0103").await;
+    let cal = gongkai_domain::calendar::WorkCalendar::official();
+    let today = now().date_naive();
+    let withheld = DocumentInput {
+        disclosure_mode: "withheld".into(),
+        withhold_ground: "process_information".into(),
+        attribute_note: "评审过程中的意见,属于过程性信息".into(),
+
+        ..doc_input("专家评审意见汇总", "2026-11-02")
+    };
+    let draft = DocumentDraft::parse(&withheld, today).unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    let doc = documents::register(&mut tx, &actor(), &reviewer, agency, &draft, None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    let flagged = |alerts: Vec<lists::Alert>| {
+        alerts
+            .iter()
+            .any(|a| a.href == format!("/office/documents/{doc}"))
+    };
+    assert!(flagged(lists::alerts(&mut c, today).await.unwrap()));
+    drop(c);
+    let item = |ground: &str| {
+        gongkai_domain::lists::parse_values(ListKind::Negative.spec(), |f| {
+            Some(match f.key {
+                "code" => "FM-1",
+                "item" => "评审过程材料",
+                "ground" => ground,
+                "basis" => "《政府信息公开条例》第十六条第二款",
+                "scope" => "评审意见、会议纪要",
+                "review_on" => "2027-06-30",
+                _ => return None,
+            })
+        })
+        .unwrap()
+    };
+    let mut tx = t.db.begin().await.unwrap();
+    // An item on another ground does not cover it; one on its ground does.
+    let Created::New(id) = lists::create(
+        &mut tx,
+        &actor(),
+        &reviewer,
+        ListKind::Negative,
+        agency,
+        item("属于三类内部事务信息"),
+        &cal,
+        true,
+    )
+    .await
+    .unwrap() else {
+        panic!()
+    };
+    tx.commit().await.unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    assert!(flagged(lists::alerts(&mut c, today).await.unwrap()));
+    drop(c);
+    let mut tx = t.db.begin().await.unwrap();
+    let v2 = lists::revise(
+        &mut tx,
+        &actor(),
+        &reviewer,
+        id,
+        item("属于四类过程性信息"),
+        "更正理由",
+        &cal,
+    )
+    .await
+    .unwrap();
+    lists::publish(&mut tx, &actor(), &reviewer, v2)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    assert!(!flagged(lists::alerts(&mut c, today).await.unwrap()));
+    drop(c);
+
+    // Two penalties and one licence decided this year, a fee item with an amount.
+    let year = chrono::Datelike::year(&today);
+    let mut tx = t.db.begin().await.unwrap();
+    for n in 1..=2 {
+        let v = penalty(
+            &format!("区罚〔{year}〕{n}号"),
+            "嘉市某某公司",
+            "法人及非法人组织",
+            &format!("{year}-01-1{n}"),
+        );
+        lists::create(
+            &mut tx,
+            &actor(),
+            &reviewer,
+            ListKind::Penalty,
+            agency,
+            v,
+            &cal,
+            true,
+        )
+        .await
+        .unwrap();
+    }
+    let fee = gongkai_domain::lists::parse_values(ListKind::Fees.spec(), |f| {
+        Some(match f.key {
+            "code" => "F-1",
+            "name" => "检测费",
+            "category" => "行政事业性收费",
+            "basis" => "财税〔2015〕102号",
+            "standard" => "每项 80 元",
+            "collector" => "区监测站",
+            _ => return None,
+        })
+    })
+    .unwrap();
+    let Created::New(fee_id) = lists::create(
+        &mut tx,
+        &actor(),
+        &reviewer,
+        ListKind::Fees,
+        agency,
+        fee,
+        &cal,
+        true,
+    )
+    .await
+    .unwrap() else {
+        panic!()
+    };
+    gongkai_store::list_extras::set_collection(
+        &mut tx,
+        &actor(),
+        &reviewer,
+        fee_id,
+        year,
+        1_234_567,
+        "非税收入系统",
+    )
+    .await
+    .unwrap();
+    assert!(
+        gongkai_store::list_extras::set_collection(
+            &mut tx,
+            &actor(),
+            &reviewer,
+            fee_id,
+            year,
+            1,
+            " "
+        )
+        .await
+        .is_err()
+    );
+    // A resource can only be added to a dataset.
+    assert!(
+        gongkai_store::list_extras::add_resource(
+            &mut tx,
+            &actor(),
+            &reviewer,
+            fee_id,
+            "x",
+            gongkai_store::list_extras::NewResource::File {
+                format: DataFormat::Csv,
+                file_name: "a.csv",
+                bytes: b"a\n1\n",
+                rows: Some(1)
+            }
+        )
+        .await
+        .is_err()
+    );
+    tx.commit().await.unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    let m = gongkai_store::reports::figures_from_lists(&mut c, &[agency], year)
+        .await
+        .unwrap();
+    assert_eq!(m.penalties.as_ref().map(|e| e.value), Some(2));
+    assert!(m.penalties.unwrap().source.contains("双公示清单"));
+    assert_eq!(m.licences, None);
+    assert_eq!(
+        m.fees.as_ref().map(|e| e.value),
+        Some(12_346),
+        "1,234,567 cents in whole yuan"
+    );
+    let none = gongkai_store::reports::figures_from_lists(&mut c, &[agency], year - 1)
+        .await
+        .unwrap();
+    assert_eq!(none, Default::default());
+}
 
 fn values(pairs: &[(&str, &str)]) -> Values {
     let spec = ListKind::Penalty.spec();

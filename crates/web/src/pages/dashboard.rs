@@ -125,6 +125,14 @@ async fn indicators(state: &AppState, staff: &Staff) -> AppResult<Vec<(i64, Stri
             by.entry(item.agency_id).or_default().columns_stale += 1;
         }
     }
+    for a in gongkai_store::lists::alerts(&mut c, today).await? {
+        let i = by.entry(a.agency_id).or_default();
+        if a.overdue {
+            i.lists_overdue += 1;
+        } else {
+            i.lists_due_soon += 1;
+        }
+    }
     Ok(names
         .into_iter()
         .map(|(id, name)| {

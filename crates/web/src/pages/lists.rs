@@ -263,7 +263,7 @@ struct RecordPage {
 
 pub async fn record(
     State(state): State<AppState>,
-    visitor: Visitor,
+    mut visitor: Visitor,
     Path((slug, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let kind = kind_or_404(&slug)?;
@@ -287,6 +287,12 @@ pub async fn record(
         .find(|v| v.status == RecordStatus::Published)
         .map(|v| v.id);
     let extra = super::lists_extra::for_record(&state, &mut c, &r).await?;
+    drop(c);
+    // The registration form carries a CSRF token, so it needs a session.
+    let cookie = match &extra.event {
+        Some((_, None)) if r.status == RecordStatus::Published => visitor.ensure_session().await?,
+        _ => None,
+    };
     page(
         &RecordPage {
             chrome: visitor.chrome(&r.title),
@@ -299,7 +305,7 @@ pub async fn record(
             extra,
         },
         StatusCode::OK,
-        None,
+        cookie,
     )
 }
 

@@ -341,11 +341,9 @@ async fn kind_page(
     } else {
         typed.1
     };
-    let http = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let http = errors
+        .first()
+        .map_or(StatusCode::OK, crate::error::status_of);
     page(
         &KindPage {
             chrome: staff.chrome(&format!("{}管理", kind.label())),
@@ -457,6 +455,8 @@ struct RecordPage {
     late: bool,
 }
 
+/// Staff read an identity number only in part (enough to check it against a file), and
+/// never in full inside other texts.
 fn staff_value(f: &FieldSpec, v: &str) -> String {
     if matches!(f.ty, FieldType::IdNumber) && v.chars().count() == 18 {
         let c: Vec<char> = v.chars().collect();
@@ -466,7 +466,7 @@ fn staff_value(f: &FieldSpec, v: &str) -> String {
             c[14..].iter().collect::<String>()
         )
     } else {
-        v.to_string()
+        gongkai_domain::lists::public::mask_id_numbers(v)
     }
 }
 
@@ -519,11 +519,9 @@ async fn record_page(
         })
         .collect();
     let today = db::now().date_naive();
-    let http = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let http = errors
+        .first()
+        .map_or(StatusCode::OK, crate::error::status_of);
     page(
         &RecordPage {
             chrome: staff.chrome(&r.title),
