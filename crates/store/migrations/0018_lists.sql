@@ -81,3 +81,19 @@ CREATE TABLE event_registrations (
     cancelled_at {ts}
 );
 CREATE INDEX event_registrations_event ON event_registrations (agency_id, record_key);
+
+-- Files of a record other than data: a service guide's sample and blank forms. Checked like
+-- document attachments; keyed by the record's agency and key so they outlive versions.
+CREATE TABLE list_attachments (
+    id {id},
+    agency_id BIGINT NOT NULL REFERENCES agencies (id),
+    record_key TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    file_kind TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES blobs (sha256),
+    created_at {ts} NOT NULL
+);
+CREATE INDEX list_attachments_record ON list_attachments (kind, agency_id, record_key);

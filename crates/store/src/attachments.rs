@@ -59,6 +59,13 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Stores the bytes unless the same content is already there; returns their hash.
+/// The stored bytes with this hash.
+pub(crate) async fn blob_content(e: &mut impl Exec, sha256: &str) -> Result<Vec<u8>> {
+    e.fetch_one(Sql::new("SELECT content FROM blobs WHERE sha256 = $1").bind(sha256))
+        .await?
+        .get("content")
+}
+
 pub(crate) async fn put_blob(tx: &mut Tx, bytes: &[u8]) -> Result<String> {
     let sha = hex(&Sha256::digest(bytes));
     let now = tx.now();

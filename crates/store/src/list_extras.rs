@@ -83,9 +83,7 @@ pub async fn resource_bytes(e: &mut impl Exec, r: &Resource) -> Result<Vec<u8>> 
             what: "数据文件"
         });
     };
-    e.fetch_one(Sql::new("SELECT content FROM blobs WHERE sha256 = $1").bind(sha.as_str()))
-        .await?
-        .get("content")
+    crate::attachments::blob_content(e, sha).await
 }
 
 pub async fn count_download(e: &mut impl Exec, id: i64) -> Result<()> {
@@ -451,4 +449,129 @@ pub async fn admin_fees_collected(
         }
     }
     Ok((total, items))
+}
+
+// ---- service guide forms ----
+
+/// A sample or blank form attached to a service guide.
+#[derive(Clone, Debug, Serialize)]
+pub struct Form {
+    pub id: i64,
+    pub title: String,
+    pub file_name: String,
+    pub file_kind: gongkai_domain::attachment::FileKind,
+    pub size: i64,
+    pub created_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub sha256: String,
+    #[serde(skip)]
+    pub agency_id: i64,
+    #[serde(skip)]
+    pub record_key: String,
+}
+
+impl Form {
+    /// Where the public downloads it; the path a guide's materials link to.
+    pub fn href(&self) -> String {
+        format!("/lists/files/{}", self.id)
+    }
+}
+
+fn form(r: &Row) -> Result<Form> {
+    let kind: String = r.get("file_kind")?;
+    Ok(Form {
+        id: r.get("id")?,
+        title: r.get("title")?,
+        file_name: r.get("file_name")?,
+        file_kind: gongkai_domain::attachment::FileKind::parse(&kind)
+            .map_err(|e| DomainError::unavailable(format!("stored form kind: {e}")))?,
+        size: r.get("size")?,
+        created_at: r.get("created_at")?,
+        sha256: r.get("sha256")?,
+        agency_id: r.get("agency_id")?,
+        record_key: r.get("record_key")?,
+    })
+}
+
+const FORM: &str = "SELECT id, agency_id, record_key, title, file_name, file_kind, size, sha256, created_at \
+    FROM list_attachments";
+
+/// Attaches a file already checked by [`gongkai_domain::attachment::check`] to guide `record_id`.
+pub async fn add_form(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    record_id: i64,
+    title: &str,
+    upload: &gongkai_domain::attachment::Upload,
+    bytes: &[u8],
+) -> Result<Form> {
+    let r = lists::staff_get(tx, who, record_id).await?;
+    if r.kind != ListKind::Guide {
+        return Err(DomainError::NotFound {
+            what: "办事指南"
+        });
+    }
+    let title = title.trim();
+    if title.is_empty() || title.chars().count() > 100 {
+        return Err(DomainError::invalid(
+            Field::new("title", "表格名称"),
+            "请填写表格名称(不超过 100 个字)",
+        ));
+    }
+    let sha = crate::attachments::put_blob(tx, bytes).await?;
+    let id: i64 = tx
+        .fetch_one(
+            Sql::new(
+                "INSERT INTO list_attachments (agency_id, record_key, kind, title, file_name, file_kind, size, sha256, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            )
+            .bind(r.agency_id)
+            .bind(&r.key)
+            .bind(r.kind.as_str())
+            .bind(title)
+            .bind(upload.file_name.as_str())
+            .bind(upload.kind.as_str())
+            .bind(upload.size as i64)
+            .bind(sha.as_str())
+            .bind(tx.now()),
+        )
+        .await?
+        .get("id")?;
+    audit::record(
+        tx,
+        actor,
+        "list_attachment.create",
+        ("list_attachment", &id.to_string()),
+        None,
+        Some(&json!({"record": record_id, "title": title, "file_name": upload.file_name, "sha256": sha})),
+    )
+    .await?;
+    form_by_id(tx, id)
+        .await?
+        .ok_or(DomainError::NotFound { what: "表格" })
+}
+
+pub async fn forms(e: &mut impl Exec, agency_id: i64, key: &str) -> Result<Vec<Form>> {
+    let rows = e
+        .fetch_all(
+            Sql::dynamic(format!(
+                "{FORM} WHERE kind = 'bszn' AND agency_id = $1 AND record_key = $2 ORDER BY id"
+            ))
+            .bind(agency_id)
+            .bind(key),
+        )
+        .await?;
+    rows.iter().map(form).collect()
+}
+
+pub async fn form_by_id(e: &mut impl Exec, id: i64) -> Result<Option<Form>> {
+    let row = e
+        .fetch_optional(Sql::dynamic(format!("{FORM} WHERE id = $1")).bind(id))
+        .await?;
+    row.as_ref().map(form).transpose()
+}
+
+pub async fn form_bytes(e: &mut impl Exec, f: &Form) -> Result<Vec<u8>> {
+    crate::attachments::blob_content(e, &f.sha256).await
 }

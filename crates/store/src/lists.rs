@@ -650,19 +650,13 @@ async fn publish_version(tx: &mut Tx, actor: &Actor, who: &Principal, id: i64) -
                     .bind(old.id),
             )
             .await?;
-            audit::record(
+            status_changed(
                 tx,
                 actor,
-                "list_record.supersede",
-                ("list_record", &old.id.to_string()),
-                Some(&json!({"status": "published"})),
-                Some(&json!({"status": "superseded", "by": id})),
-            )
-            .await?;
-            audit::announce(
-                tx,
-                "list_record.changed",
-                ("list_record", &old.id.to_string()),
+                old.id,
+                "supersede",
+                RecordStatus::Published,
+                json!({"status": "superseded", "by": id}),
             )
             .await?;
         }
@@ -676,16 +670,37 @@ async fn publish_version(tx: &mut Tx, actor: &Actor, who: &Principal, id: i64) -
         .bind(id),
     )
     .await?;
+    status_changed(
+        tx,
+        actor,
+        id,
+        "publish",
+        RecordStatus::Draft,
+        json!({"status": "published"}),
+    )
+    .await
+}
+
+/// Audits a version's change of status and tells the indexer to re-read it.
+async fn status_changed(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+    action: &str,
+    from: RecordStatus,
+    to: serde_json::Value,
+) -> Result<()> {
+    let entity = ("list_record", id.to_string());
     audit::record(
         tx,
         actor,
-        "list_record.publish",
-        ("list_record", &id.to_string()),
-        Some(&json!({"status": "draft"})),
-        Some(&json!({"status": "published"})),
+        &format!("list_record.{action}"),
+        (entity.0, &entity.1),
+        Some(&json!({"status": from.as_str()})),
+        Some(&to),
     )
     .await?;
-    audit::announce(tx, "list_record.changed", ("list_record", &id.to_string())).await
+    audit::announce(tx, "list_record.changed", (entity.0, &entity.1)).await
 }
 
 /// Takes a published record out of public view (a decision revoked, a record made in error),
@@ -717,16 +732,15 @@ pub async fn withdraw(
             .bind(id),
     )
     .await?;
-    audit::record(
+    status_changed(
         tx,
         actor,
-        "list_record.withdraw",
-        ("list_record", &id.to_string()),
-        Some(&json!({"status": r.status.as_str()})),
-        Some(&json!({"status": "withdrawn", "reason": reason})),
+        id,
+        "withdraw",
+        r.status,
+        json!({"status": "withdrawn", "reason": reason}),
     )
-    .await?;
-    audit::announce(tx, "list_record.changed", ("list_record", &id.to_string())).await
+    .await
 }
 
 /// Ends the public life of records whose publication period is over on `today`: each becomes
@@ -747,16 +761,15 @@ pub async fn expire(tx: &mut Tx, actor: &Actor, today: NaiveDate) -> Result<Vec<
                 .bind(*id),
         )
         .await?;
-        audit::record(
+        status_changed(
             tx,
             actor,
-            "list_record.expire",
-            ("list_record", &id.to_string()),
-            Some(&json!({"status": "published"})),
-            Some(&json!({"status": "expired"})),
+            *id,
+            "expire",
+            RecordStatus::Published,
+            json!({"status": "expired"}),
         )
         .await?;
-        audit::announce(tx, "list_record.changed", ("list_record", &id.to_string())).await?;
     }
     Ok(ids)
 }
@@ -896,9 +909,37 @@ pub async fn alerts(e: &mut impl Exec, today: NaiveDate) -> Result<Vec<Alert>> {
             ));
         }
     }
-    for r in current(e, ListKind::Budget, None).await? {
+    let budgets = current(e, ListKind::Budget, None).await?;
+    for r in &budgets {
         for p in budget_problems(&r.values, r.effective_from, r.due_on) {
-            out.push(alert(&r, p, true));
+            out.push(alert(r, p, true));
+        }
+    }
+    // A department that has not disclosed its budget (or final accounts) when due.
+    let expected = gongkai_domain::lists::extras::expected_budgets(today);
+    if !expected.is_empty() {
+        for a in crate::agencies::list(e).await? {
+            if a.kind != gongkai_domain::agency::AgencyKind::Department {
+                continue;
+            }
+            for (year, what) in &expected {
+                let done = budgets.iter().any(|b| {
+                    b.agency_id == a.id
+                        && b.value("year") == year.to_string()
+                        && b.value("kind") == *what
+                });
+                if !done {
+                    out.push(Alert {
+                        agency_id: a.id,
+                        agency_name: a.name.clone(),
+                        kind: ListKind::Budget,
+                        href: "/office/lists/yjs".into(),
+                        title: format!("{year} 年{what}"),
+                        message: format!("尚未公开 {year} 年{what}"),
+                        overdue: true,
+                    });
+                }
+            }
         }
     }
     // A withheld document must rest on a ground its agency lists.

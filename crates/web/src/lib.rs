@@ -62,6 +62,10 @@ pub fn router(state: AppState) -> Router {
             "/office/lists/records/{id}/resources",
             post(pages::office_lists::add_resource),
         )
+        .route(
+            "/office/lists/records/{id}/forms",
+            post(pages::office_lists::add_form),
+        )
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit));
     Router::new()
@@ -140,6 +144,7 @@ pub fn router(state: AppState) -> Router {
             "/office/lists/records/{id}",
             get(pages::office_lists::detail).post(pages::office_lists::act),
         )
+        .route("/lists/files/{id}", get(pages::lists_extra::form_file))
         .route("/api/v1/lists", get(api_lists::kinds))
         .route("/api/v1/lists/{kind}", get(api_lists::list))
         .route("/api/v1/lists/{kind}/{id}", get(api_lists::record))

@@ -270,6 +270,58 @@ impl App {
         while self.node.catch_up().await.unwrap() > 0 {}
     }
 
+    /// Every department discloses the budgets due by today (from April this year's 部门预算,
+    /// from September last year's 部门决算), so a test's scores do not depend on the month.
+    async fn budgets_disclosed(&self) {
+        use gongkai_domain::lists::{ListKind, kinds::BUDGET_SECTIONS, parse_values};
+        let today = gongkai_store::db::now().date_naive();
+        let cal = gongkai_domain::calendar::WorkCalendar::official();
+        let office = Principal {
+            user_id: 0,
+            role: Role::Office,
+            agency_id: 0,
+        };
+        let mut tx = self.t.db.begin().await.unwrap();
+        for a in agencies::list(&mut tx).await.unwrap() {
+            if a.kind != gongkai_domain::agency::AgencyKind::Department {
+                continue;
+            }
+            for (year, kind) in gongkai_domain::lists::extras::expected_budgets(today) {
+                let (year, approved, sections) = (
+                    year.to_string(),
+                    today.to_string(),
+                    BUDGET_SECTIONS.join("、"),
+                );
+                let title = format!("{}{year}年{kind}", a.name);
+                let v = parse_values(ListKind::Budget.spec(), |f| {
+                    Some(match f.key {
+                        "title" => title.as_str(),
+                        "year" => year.as_str(),
+                        "kind" => kind,
+                        "approved_on" => approved.as_str(),
+                        "link" => "/documents",
+                        "sections" => sections.as_str(),
+                        _ => return None,
+                    })
+                })
+                .unwrap();
+                gongkai_store::lists::create(
+                    &mut tx,
+                    &Actor::system("test"),
+                    &office,
+                    ListKind::Budget,
+                    a.id,
+                    v,
+                    &cal,
+                    true,
+                )
+                .await
+                .unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
+    }
+
     async fn count(&self, table: &str) -> i64 {
         self.t.count(table).await
     }

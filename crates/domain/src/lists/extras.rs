@@ -235,3 +235,18 @@ pub fn budget_problems(
     }
     out
 }
+
+/// The budget disclosures every department should have made by `today`: this year's 部门预算
+/// from April (budgets are approved in the first quarter and published within twenty days),
+/// last year's 部门决算 from September.
+pub fn expected_budgets(today: NaiveDate) -> Vec<(i32, &'static str)> {
+    use chrono::Datelike;
+    let mut out = Vec::new();
+    if today.month() >= 4 {
+        out.push((today.year(), "部门预算"));
+    }
+    if today.month() >= 9 {
+        out.push((today.year() - 1, "部门决算"));
+    }
+    out
+}

@@ -30,6 +30,8 @@ pub struct KindSpec {
     pub group: &'static str,
     /// Why the list exists, shown above it.
     pub intro: &'static str,
+    /// Which agency keeps the records: each record belongs to one agency of this description.
+    pub responsible: &'static str,
     pub fields: &'static [F],
     /// Fields whose values together identify a record within its agency.
     pub key: &'static [&'static str],
@@ -91,6 +93,7 @@ pub const NATURAL_PERSON: &str = "自然人";
 
 static LICENCE: KindSpec = KindSpec {
     kind: ListKind::Licence,
+    responsible: "作出许可决定的行政机关",
     group: "双公示",
     intro: "行政许可决定自作出之日起 7 个工作日内公示(双公示)。自然人姓名按规则遮蔽,身份证号码不予公示。",
     fields: &[
@@ -149,6 +152,7 @@ pub const SERIOUS_DISHONESTY: &str = "严重失信";
 
 static PENALTY: KindSpec = KindSpec {
     kind: ListKind::Penalty,
+    responsible: "作出处罚决定的行政机关",
     group: "双公示",
     intro: "行政处罚决定自作出之日起 7 个工作日内公示;一般失信行为的处罚信息公示一年,严重失信三年,期满不再公示。自然人姓名按规则遮蔽,身份证号码不予公示。",
     fields: &[
@@ -206,6 +210,7 @@ pub const CANCELLED: &str = "取消";
 
 static POWERS: KindSpec = KindSpec {
     kind: ListKind::Powers,
+    responsible: "行使职权的行政机关(机构编制部门统筹)",
     group: "权责清单",
     intro: "权力清单和责任清单。职能调整(取消、下放、承接等)后 10 个工作日内更新,调整历史可查。",
     fields: &[
@@ -235,6 +240,7 @@ static POWERS: KindSpec = KindSpec {
 
 static GUIDE: KindSpec = KindSpec {
     kind: ListKind::Guide,
+    responsible: "政务服务事项的实施机关",
     group: "办事服务",
     intro: "政务服务事项办事指南。办事指南是受理的唯一依据,不得要求指南以外的材料。",
     fields: &[
@@ -267,6 +273,7 @@ pub const ADMIN_FEE: &str = "行政事业性收费";
 
 static FEES: KindSpec = KindSpec {
     kind: ListKind::Fees,
+    responsible: "执收单位的主管部门(财政、发展改革部门统筹)",
     group: "收费目录清单",
     intro: "行政事业性收费和政府性基金目录清单。各项目的年度收费金额汇入年度报告表二“行政事业性收费”。",
     fields: &[
@@ -304,6 +311,7 @@ pub const BUDGET_SECTIONS: &[&str] = &[
 
 static BUDGET: KindSpec = KindSpec {
     kind: ListKind::Budget,
+    responsible: "各预算部门(财政部门统筹)",
     group: "财政预决算",
     intro: "部门预算、决算经本级财政部门批复后二十日内向社会公开(预算法第十四条),应包含规定的全部表格和说明。",
     fields: &[
@@ -330,6 +338,7 @@ pub const NOT_DISCLOSED: &str = "不公开";
 
 static PROPOSAL: KindSpec = KindSpec {
     kind: ListKind::Proposal,
+    responsible: "建议提案的主办单位",
     group: "建议提案办理",
     intro: "人大代表建议和政协委员提案的办理结果。除涉及国家秘密等不宜公开的外,答复全文公开;摘要公开或不公开的说明理由。",
     fields: &[
@@ -370,6 +379,7 @@ static PROPOSAL: KindSpec = KindSpec {
 
 static NEGATIVE: KindSpec = KindSpec {
     kind: ListKind::Negative,
+    responsible: "各行政机关(政务公开主管部门审核)",
     group: "政务公开负面清单",
     intro: "不予公开的事项,每项有条例第十四条至第十六条规定的理由和法律依据,定期复核。",
     fields: &[
@@ -422,6 +432,7 @@ pub const FREQUENCIES: &[&str] = &[
 
 static DATASET: KindSpec = KindSpec {
     kind: ListKind::Dataset,
+    responsible: "数据提供部门(公共数据主管部门统筹)",
     group: "数据开放",
     intro: "公共数据开放目录:数据集、更新频率、开放许可和资源文件,可下载,表格资源可按接口分页读取。",
     fields: &[
@@ -481,6 +492,7 @@ static DATASET: KindSpec = KindSpec {
 
 static EVENT: KindSpec = KindSpec {
     kind: ListKind::Event,
+    responsible: "主办活动的机关",
     group: "政府开放活动",
     intro: "政府开放日等活动:公开报名,现场或线上参加,活动后公布反馈情况。",
     fields: &[

@@ -47,6 +47,22 @@ fn parse(
     })
 }
 
+/// A reply to a deputy's suggestion, disclosed by `mode`.
+fn proposal(mode: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("number", "2026-015".into()),
+        ("title", "关于增设社区养老服务点的建议".into()),
+        ("kind", "人大代表建议".into()),
+        ("year", "2026".into()),
+        ("proposer", "李明".into()),
+        ("lead", "区民政局".into()),
+        ("result", "列入计划拟解决".into()),
+        ("replied_on", "2026-06-10".into()),
+        ("mode", mode.into()),
+        ("reply", "内部答复全文".into()),
+    ]
+}
+
 #[test]
 fn names_are_masked_to_surname_and_two_stars() {
     assert_eq!(mask_name("张三丰"), "张**");
@@ -127,18 +143,7 @@ fn cross_field_rules_name_their_field() {
         .collect();
     assert_eq!(fields, ["credit_code", "fine"]);
     // A proposal answered in summary needs its summary.
-    let row = vec![
-        ("number", "2026-015".into()),
-        ("title", "关于增设社区养老服务点的建议".into()),
-        ("kind", "人大代表建议".into()),
-        ("year", "2026".into()),
-        ("proposer", "李明".into()),
-        ("lead", "区民政局".into()),
-        ("result", "列入计划拟解决".into()),
-        ("replied_on", "2026-06-10".into()),
-        ("mode", "摘要公开".into()),
-        ("reply", "全文".into()),
-    ];
+    let row = proposal("摘要公开");
     let errors = parse(ListKind::Proposal, &row).unwrap_err();
     assert_eq!(errors[0].field().map(|f| f.name), Some("summary"));
 }
@@ -146,24 +151,12 @@ fn cross_field_rules_name_their_field() {
 #[test]
 fn a_proposal_shows_only_what_its_disclosure_mode_allows() {
     let spec = ListKind::Proposal.spec();
-    let mut row = vec![
-        ("number", "2026-015".into()),
-        ("title", "关于增设社区养老服务点的建议".into()),
-        ("kind", "人大代表建议".into()),
-        ("year", "2026".into()),
-        ("proposer", "李明".into()),
-        ("lead", "区民政局".into()),
-        ("result", "列入计划拟解决".into()),
-        ("replied_on", "2026-06-10".into()),
-        ("mode", "不公开".into()),
-        ("reply", "内部答复全文".into()),
-        ("reason", "涉及第三方商业秘密".into()),
-    ];
+    let mut row = proposal("不公开");
+    row.push(("reason", "涉及第三方商业秘密".into()));
     let v = parse(ListKind::Proposal, &row).unwrap();
     let keys: Vec<&str> = public::fields(spec, &v).iter().map(|s| s.key).collect();
     assert!(keys.contains(&"reason") && !keys.contains(&"reply"));
-    row[8].1 = "全文公开".into();
-    let v = parse(ListKind::Proposal, &row).unwrap();
+    let v = parse(ListKind::Proposal, &proposal("全文公开")).unwrap();
     let keys: Vec<&str> = public::fields(spec, &v).iter().map(|s| s.key).collect();
     assert!(keys.contains(&"reply") && !keys.contains(&"reason"));
 }
@@ -387,4 +380,15 @@ mod extras_tests {
         assert!(p[0].starts_with("缺少:部门职责及机构设置情况、支出总表"));
         assert!(p[1].contains("晚于法定期限 2026-02-26"));
     }
+}
+
+#[test]
+fn budgets_are_expected_by_april_and_final_accounts_by_september() {
+    use super::extras::expected_budgets;
+    assert!(expected_budgets(d("2026-03-31")).is_empty());
+    assert_eq!(expected_budgets(d("2026-04-01")), [(2026, "部门预算")]);
+    assert_eq!(
+        expected_budgets(d("2026-12-01")),
+        [(2026, "部门预算"), (2025, "部门决算")]
+    );
 }

@@ -34,6 +34,19 @@ async fn negative_list_grounds_and_report_figures_from_lists(t: TestDb) {
         .unwrap();
     tx.commit().await.unwrap();
     let mut c = t.db.conn().await.unwrap();
+    // A department owes its budget from April and last year's final accounts from September.
+    let owed = |alerts: Vec<lists::Alert>| -> Vec<String> {
+        alerts
+            .into_iter()
+            .filter(|a| a.agency_id == agency && a.kind == ListKind::Budget)
+            .map(|a| a.message)
+            .collect()
+    };
+    assert!(owed(lists::alerts(&mut c, day("2026-03-31")).await.unwrap()).is_empty());
+    assert_eq!(
+        owed(lists::alerts(&mut c, day("2026-12-01")).await.unwrap()),
+        ["尚未公开 2026 年部门预算", "尚未公开 2025 年部门决算"]
+    );
     let flagged = |alerts: Vec<lists::Alert>| {
         alerts
             .iter()

@@ -25,6 +25,8 @@ pub struct Extra {
     pub questions: Vec<Question>,
     pub problems: Vec<String>,
     pub collections: Vec<Collection>,
+    /// A service guide's sample and blank forms.
+    pub forms: Vec<list_extras::Form>,
 }
 
 pub async fn for_record(_state: &AppState, c: &mut impl Exec, r: &Record) -> AppResult<Extra> {
@@ -48,6 +50,7 @@ pub async fn for_record(_state: &AppState, c: &mut impl Exec, r: &Record) -> App
                 })
                 .collect();
         }
+        ListKind::Guide => x.forms = list_extras::forms(c, r.agency_id, &r.key).await?,
         ListKind::Budget => {
             x.problems = extras::budget_problems(&r.values, r.effective_from, r.due_on);
         }
@@ -194,6 +197,42 @@ pub async fn download(
                     "attachment; filename=\"resource-{id}.{}\"; filename*=UTF-8''{}",
                     res.format.as_str(),
                     percent_encode(&name, b"")
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// A service guide's form, while its guide is public.
+pub async fn form_file(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let not_found = || AppError(DomainError::NotFound { what: "表格" });
+    let id = crate::error::id_or_404(&id, "表格")?;
+    let mut c = state.db.conn().await?;
+    let f = list_extras::form_by_id(&mut c, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let public = gongkai_store::lists::current(&mut c, ListKind::Guide, Some(f.agency_id))
+        .await?
+        .iter()
+        .any(|r| r.key == f.record_key);
+    if !public {
+        return Err(not_found());
+    }
+    let bytes = list_extras::form_bytes(&mut c, &f).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, f.file_kind.mime().to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"form-{id}.{}\"; filename*=UTF-8''{}",
+                    f.file_kind.as_str(),
+                    percent_encode(&f.file_name, b"")
                 ),
             ),
         ],

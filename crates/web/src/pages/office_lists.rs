@@ -712,3 +712,44 @@ pub async fn add_resource(
         Err(e) => Err(AppError(e)),
     }
 }
+
+/// A sample or blank form for a service guide, checked like any attachment; its link goes
+/// into the guide's materials.
+pub async fn add_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> AppResult<Response> {
+    let id = crate::error::id_or_404(&id, "办事指南")?;
+    let form = form.map_err(|_| {
+        AppError(DomainError::invalid(
+            gongkai_domain::attachment::FIELD,
+            "请通过页面上的表单上传文件",
+        ))
+    })?;
+    let post = super::attachments::read_file_post(&state, form).await?;
+    staff.visitor.verify_csrf(&post.csrf)?;
+    let title = post.fields.get("title").cloned().unwrap_or_default();
+    let who = staff.user.principal();
+    let actor = staff.actor();
+    let result = async {
+        let upload = gongkai_domain::attachment::check(
+            &post.file_name,
+            &post.bytes,
+            state.config.max_upload_bytes,
+        )?;
+        state
+            .db
+            .write(async |tx| {
+                list_extras::add_form(tx, &actor, &who, id, &title, &upload, &post.bytes).await
+            })
+            .await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/office/lists/records/{id}#forms")).into_response()),
+        Err(e) if e.is_input_error() => record_page(&state, &staff, id, None, vec![e]).await,
+        Err(e) => Err(AppError(e)),
+    }
+}

@@ -121,6 +121,8 @@ struct AgencyPage {
     children: Vec<Agency>,
     documents: Vec<DocumentSummary>,
     total: i64,
+    /// The typed lists the agency keeps records in, with their current counts.
+    lists: Vec<(gongkai_domain::lists::ListKind, i64)>,
 }
 
 /// The agency's page, which carries the basics of its 政府信息公开指南: who it is, where,
@@ -142,6 +144,18 @@ pub async fn agency(
         .filter(|a| a.parent_id == Some(agency.id))
         .collect();
     let (documents, total) = documents::by_agency(&mut c, agency.id, 1, 50).await?;
+    let mut lists = Vec::new();
+    let today = gongkai_store::db::now().date_naive();
+    let mine = gongkai_store::lists::Filter {
+        agency_id: Some(agency.id),
+        ..Default::default()
+    };
+    for kind in gongkai_domain::lists::ListKind::ALL {
+        let (_, n) = gongkai_store::lists::public_list(&mut c, *kind, &mine, today, 0, 0).await?;
+        if n > 0 {
+            lists.push((*kind, n));
+        }
+    }
     let title = agency.name.clone();
     page(
         &AgencyPage {
@@ -152,6 +166,7 @@ pub async fn agency(
             children,
             documents,
             total,
+            lists,
         },
         StatusCode::OK,
         None,

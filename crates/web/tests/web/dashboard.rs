@@ -13,6 +13,7 @@ fn row<'a>(html: &'a str, agency: &str) -> &'a str {
 }
 
 async fn the_dashboard_scores_agencies_by_the_office_weights(app: App) {
+    app.budgets_disclosed().await;
     let office = app.login("office").await;
     let html = app.page(&office, "/office/dashboard").await;
     // The test district's draft was formed in 2021: long past its publication limit.

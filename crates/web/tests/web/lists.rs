@@ -11,14 +11,74 @@ both!(
     event_registration_refuses_full_and_past_events,
     staleness_alerts_reach_the_office_and_the_dashboard,
     every_kind_has_a_page_an_api_an_export_and_search,
+    a_guides_forms_are_checked_and_served_while_it_is_public,
 );
+
+async fn a_guides_forms_are_checked_and_served_while_it_is_public(app: App) {
+    let office = app.login("office").await;
+    let (_, _, fields) = samples(today())
+        .into_iter()
+        .find(|(k, _, _)| *k == "bszn")
+        .unwrap();
+    let mut f = vec![("agency", "YX0201".to_string())];
+    f.extend(fields);
+    let id = create(&app, &office, "bszn", &f).await;
+    let upload = async |name: &str, bytes: &[u8]| {
+        let csrf = app
+            .csrf(&office, &format!("/office/lists/records/{id}"))
+            .await;
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf)
+            .text("title", "登记表(空白)")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()),
+            );
+        office
+            .post(app.url(&format!("/office/lists/records/{id}/forms")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    };
+    // Content decides: a script named .pdf is refused.
+    let res = upload("登记表.pdf", b"#!/bin/sh\necho hi\n").await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("无法识别的文件类型"));
+    assert_eq!(app.count("list_attachments").await, 0);
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+    let res = upload("登记表.pdf", pdf).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let detail = app
+        .page(&office, &format!("/office/lists/records/{id}"))
+        .await;
+    let href = detail
+        .split("链接 <code>")
+        .nth(1)
+        .unwrap()
+        .split("</code>")
+        .next()
+        .unwrap()
+        .to_string();
+    // Not public while the guide is a draft; then downloadable and listed.
+    let c = app.client();
+    assert_eq!(c.get(app.url(&href)).send().await.unwrap().status(), 404);
+    act(&app, &office, id, &[("action", "publish")]).await;
+    let res = c.get(app.url(&href)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), pdf);
+    assert!(
+        app.page(&c, &format!("/lists/bszn/{id}"))
+            .await
+            .contains(&format!("href=\"{href}\""))
+    );
+}
 
 type Fields = Vec<(&'static str, String)>;
 
 /// One record of each kind (its code, a word found nowhere else, its fields).
-fn samples(
-    today: chrono::NaiveDate,
-) -> Vec<(&'static str, &'static str, Fields)> {
+fn samples(today: chrono::NaiveDate) -> Vec<(&'static str, &'static str, Fields)> {
     let d = today.to_string();
     let s = |v: &str| v.to_string();
     vec![
@@ -922,6 +982,7 @@ async fn event_registration_refuses_full_and_past_events(app: App) {
 }
 
 async fn staleness_alerts_reach_the_office_and_the_dashboard(app: App) {
+    app.budgets_disclosed().await;
     let office = app.login("office").await;
     // A penalty decided a month ago still a draft: past its 7 working days.
     let late = create(
