@@ -446,13 +446,11 @@ pub async fn create(
         ));
     }
     let version = next_version(tx, kind, agency_id, &derived.key).await?;
+    // No version of this key is live, so one published at once supersedes nothing.
     let id = insert(
-        tx, actor, who, kind, agency_id, version, &values, calendar, None,
+        tx, actor, who, kind, agency_id, version, &values, calendar, None, publish,
     )
     .await?;
-    if publish {
-        publish_version(tx, actor, who, id).await?;
-    }
     Ok(Created::New(id))
 }
 
@@ -467,6 +465,7 @@ async fn insert(
     values: &Values,
     calendar: &WorkCalendar,
     note: Option<&str>,
+    publish: bool,
 ) -> Result<i64> {
     let spec = kind.spec();
     let d = lists::derive(spec, values);
@@ -474,12 +473,18 @@ async fn insert(
     let fields = serde_json::to_string(values)
         .map_err(|e| DomainError::unavailable(format!("list fields: {e}")))?;
     let now = tx.now();
+    let status = if publish {
+        RecordStatus::Published
+    } else {
+        RecordStatus::Draft
+    };
     let id: i64 = tx
         .fetch_one(
             Sql::new(
                 "INSERT INTO list_records (kind, agency_id, record_key, version, status, title, fields, \
-                 public_text, ceased, record_on, due_on, public_until, change_note, created_by, created_at) \
-                 VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+                 public_text, ceased, record_on, due_on, public_until, change_note, created_by, created_at, \
+                 published_at, effective_from) \
+                 VALUES ($1, $2, $3, $4, $15, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $16, $17) RETURNING id",
             )
             .bind(kind.as_str())
             .bind(agency_id)
@@ -494,26 +499,33 @@ async fn insert(
             .bind(d.public_until)
             .bind(note)
             .bind(who.user_id)
-            .bind(now),
+            .bind(now)
+            .bind(status.as_str())
+            .bind(publish.then_some(now))
+            .bind(publish.then(|| now.date_naive())),
         )
         .await?
         .get("id")?;
-    write_facets(tx, id, &d.facets).await?;
+    add_facets(tx, id, &d.facets).await?;
     audit::record(
         tx,
         actor,
         "list_record.create",
         ("list_record", &id.to_string()),
         None,
-        Some(&json!({"kind": kind.as_str(), "agency_id": agency_id, "key": d.key, "version": version, "fields": values})),
+        Some(
+            &json!({"kind": kind.as_str(), "agency_id": agency_id, "key": d.key, "version": version,
+                     "status": status.as_str(), "fields": values}),
+        ),
     )
     .await?;
+    if publish {
+        audit::announce(tx, "list_record.changed", ("list_record", &id.to_string())).await?;
+    }
     Ok(id)
 }
 
-async fn write_facets(tx: &mut Tx, id: i64, facets: &[(&'static str, String)]) -> Result<()> {
-    tx.execute(Sql::new("DELETE FROM list_facets WHERE record_id = $1").bind(id))
-        .await?;
+async fn add_facets(tx: &mut Tx, id: i64, facets: &[(&'static str, String)]) -> Result<()> {
     for (field, value) in facets {
         tx.execute(
             Sql::new("INSERT INTO list_facets (record_id, field, value) VALUES ($1, $2, $3)")
@@ -566,7 +578,9 @@ pub async fn update_draft(
         .bind(id),
     )
     .await?;
-    write_facets(tx, id, &d.facets).await?;
+    tx.execute(Sql::new("DELETE FROM list_facets WHERE record_id = $1").bind(id))
+        .await?;
+    add_facets(tx, id, &d.facets).await?;
     audit::record(
         tx,
         actor,
@@ -624,6 +638,7 @@ pub async fn revise(
         &values,
         calendar,
         Some(note),
+        false,
     )
     .await
 }
@@ -631,12 +646,8 @@ pub async fn revise(
 /// Publishes a draft; the version it replaces becomes history, effective until today.
 pub async fn publish(tx: &mut Tx, actor: &Actor, who: &Principal, id: i64) -> Result<()> {
     lists::require_publisher(who)?;
-    staff_get(tx, who, id).await?;
-    publish_version(tx, actor, who, id).await
-}
-
-async fn publish_version(tx: &mut Tx, actor: &Actor, who: &Principal, id: i64) -> Result<()> {
     let r = staff_get(tx, who, id).await?;
+
     if r.status != RecordStatus::Draft {
         return Err(DomainError::conflict(None, "该版本不是草稿"));
     }
