@@ -724,11 +724,14 @@ test('公开清单: 双公示 filters without JavaScript and masks names; record
   await office.getByLabel('所属机构').selectOption({ label: '云溪区生态环境局' });
   await office.getByLabel(/^文件/).setInputFiles({ name: '许可.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await office.getByRole('button', { name: '导入' }).click();
+  await office.waitForURL(/\/office\/lists\/imports\/\d+$/);
+  // The job page follows itself (scripts on) until the import has finished.
+  await office.getByRole('heading', { name: '导入完成' }).waitFor({ timeout: 20000 });
   const report = await office.textContent('main');
-  assert.ok(report.includes('共 2 行:新增 1 条,未变化 0 条,有误 1 行'), report);
+  assert.ok(report.includes('已处理 2 / 2 行(100%)') && report.includes('新增 1 条,未变化 0 条,有误 1 行'), report);
   assert.ok(report.includes('未知的值“特别”'));
   await axe(office, 'import report');
-  await office.getByRole('link', { name: '行政许可信息' }).first().click();
+  await office.getByRole('link', { name: '查看行政许可信息' }).click();
   await office.getByRole('link', { name: /云溪某某工贸有限公司/ }).click();
   await axe(office, 'office list record (draft)');
   await office.getByRole('button', { name: '审核通过并公开' }).click();

@@ -58,6 +58,7 @@ pub async fn run(
         &headers,
         rows,
         publish,
+        None,
         |done| bar.set_position(done as u64),
     )
     .await?;

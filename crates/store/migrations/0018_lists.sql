@@ -97,3 +97,24 @@ CREATE TABLE list_attachments (
     created_at {ts} NOT NULL
 );
 CREATE INDEX list_attachments_record ON list_attachments (kind, agency_id, record_key);
+
+-- An import started from the office: it runs in the background on the node that received the
+-- file and commits its progress with each batch, so any node can show how far it has got.
+CREATE TABLE list_imports (
+    id {id},
+    kind TEXT NOT NULL,
+    agency_id BIGINT NOT NULL REFERENCES agencies (id),
+    file_name TEXT NOT NULL,
+    publish BOOLEAN NOT NULL,
+    status TEXT NOT NULL,
+    total_rows BIGINT NOT NULL,
+    done_rows BIGINT NOT NULL,
+    created_rows BIGINT NOT NULL,
+    unchanged_rows BIGINT NOT NULL,
+    error_rows BIGINT NOT NULL,
+    errors TEXT NOT NULL,
+    message TEXT,
+    created_by BIGINT NOT NULL,
+    started_at {ts} NOT NULL,
+    updated_at {ts} NOT NULL
+);

@@ -2,21 +2,26 @@
 //! every row on its own — a bad row is reported with all its problems and the good rows are
 //! kept. Rows are committed in batches; a key seen twice in the file is an error on the second
 //! row, and a row identical to a record already there is counted as unchanged, so re-running
-//! an import changes nothing.
+//! an import changes nothing. An import started from the office is a job: its progress is
+//! committed with each batch, so the page following it may be served by any node.
 
 use std::collections::HashSet;
 
-use gongkai_domain::lists::{self, Columns, ListKind};
+use chrono::{DateTime, Utc};
+use gongkai_domain::lists::{self, Columns, ImportStatus, ListKind};
 use gongkai_domain::user::Principal;
 use gongkai_domain::{DomainError, Field};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::audit::Actor;
-use crate::db::{Db, Result};
+use crate::db::{Db, Exec, Result, Row, Sql, Tx};
 use crate::lists::{Created, create};
 
 /// Rows per transaction: one fsync shared by many rows, little lost to a crash.
 const BATCH: usize = 500;
+
+/// Bad rows a job keeps to show; the count goes on beyond.
+const KEPT_ERRORS: usize = 1000;
 
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct ImportReport {
@@ -26,7 +31,7 @@ pub struct ImportReport {
     pub errors: Vec<RowError>,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct RowError {
     /// The row's line as a person counts it (the header is line 1).
     pub line: usize,
@@ -38,8 +43,14 @@ pub const FILE: Field = Field::new("file", "导入文件");
 /// A data row: its line number and its cells, or why it could not be read.
 pub type Line = (usize, std::result::Result<Vec<String>, String>);
 
+/// Checks the header row against the kind's fields before anything is read or started.
+pub fn columns(kind: ListKind, headers: &[String]) -> Result<Columns> {
+    Columns::from_headers(kind.spec(), headers)
+        .map_err(|errors| DomainError::invalid(FILE, format!("表头有误:{}", errors.join(";"))))
+}
+
 /// Imports `rows` under `headers` into `agency_id`'s list of `kind`; `progress` is told how
-/// many rows are done after each batch.
+/// many rows are done after each batch, and `job` (if any) has its progress committed with it.
 #[allow(clippy::too_many_arguments)]
 pub async fn import(
     db: &Db,
@@ -50,6 +61,7 @@ pub async fn import(
     headers: &[String],
     rows: impl IntoIterator<Item = Line>,
     publish: bool,
+    job: Option<i64>,
     mut progress: impl FnMut(usize),
 ) -> Result<ImportReport> {
     who.require_agency(agency_id)?;
@@ -57,8 +69,7 @@ pub async fn import(
         lists::require_publisher(who)?;
     }
     let spec = kind.spec();
-    let columns = Columns::from_headers(spec, headers)
-        .map_err(|errors| DomainError::invalid(FILE, format!("表头有误:{}", errors.join(";"))))?;
+    let columns = columns(kind, headers)?;
     let calendar = {
         let mut conn = db.conn().await?;
         crate::calendar::work_calendar(&mut conn).await?
@@ -103,8 +114,171 @@ pub async fn import(
                 Err(e) => return Err(e),
             }
         }
+        if let Some(id) = job {
+            record_progress(&mut tx, id, &report).await?;
+        }
         tx.commit().await?;
         progress(report.rows);
     }
     Ok(report)
+}
+
+/// An office import and how far it has got.
+#[derive(Clone, Debug, Serialize)]
+pub struct Job {
+    pub id: i64,
+    pub kind: ListKind,
+    pub agency_id: i64,
+    pub file_name: String,
+    pub publish: bool,
+    pub status: ImportStatus,
+    pub total_rows: i64,
+    pub done_rows: i64,
+    pub created_rows: i64,
+    pub unchanged_rows: i64,
+    pub error_rows: i64,
+    /// The first [`KEPT_ERRORS`] bad rows.
+    pub errors: Vec<RowError>,
+    pub message: Option<String>,
+    pub created_by: i64,
+    pub started_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Job {
+    pub fn percent(&self) -> i64 {
+        (self.done_rows * 100)
+            .checked_div(self.total_rows)
+            .unwrap_or(100)
+    }
+}
+
+/// A job that has not moved for this long lost its node (a restart): it is shown as failed.
+pub const STALLED_AFTER: chrono::Duration = chrono::Duration::minutes(5);
+
+fn job(r: &Row) -> Result<Job> {
+    let stored = |e: DomainError| DomainError::unavailable(format!("stored import: {e}"));
+    let kind: String = r.get("kind")?;
+    let status: String = r.get("status")?;
+    let errors: String = r.get("errors")?;
+    Ok(Job {
+        id: r.get("id")?,
+        kind: ListKind::parse(&kind).map_err(stored)?,
+        agency_id: r.get("agency_id")?,
+        file_name: r.get("file_name")?,
+        publish: r.get("publish")?,
+        status: ImportStatus::parse(&status).map_err(stored)?,
+        total_rows: r.get("total_rows")?,
+        done_rows: r.get("done_rows")?,
+        created_rows: r.get("created_rows")?,
+        unchanged_rows: r.get("unchanged_rows")?,
+        error_rows: r.get("error_rows")?,
+        errors: serde_json::from_str(&errors).unwrap_or_default(),
+        message: r.get("message")?,
+        created_by: r.get("created_by")?,
+        started_at: r.get("started_at")?,
+        updated_at: r.get("updated_at")?,
+    })
+}
+
+pub async fn start_job(
+    e: &mut impl Exec,
+    who: &Principal,
+    kind: ListKind,
+    agency_id: i64,
+    file_name: &str,
+    total_rows: usize,
+    publish: bool,
+) -> Result<i64> {
+    who.require_agency(agency_id)?;
+    let now = crate::db::now();
+    e.fetch_one(
+        Sql::new(
+            "INSERT INTO list_imports (kind, agency_id, file_name, publish, status, total_rows, done_rows, \
+             created_rows, unchanged_rows, error_rows, errors, created_by, started_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'running', $5, 0, 0, 0, 0, '[]', $6, $7, $7) RETURNING id",
+        )
+        .bind(kind.as_str())
+        .bind(agency_id)
+        .bind(file_name)
+        .bind(publish)
+        .bind(total_rows as i64)
+        .bind(who.user_id)
+        .bind(now),
+    )
+    .await?
+    .get("id")
+}
+
+async fn record_progress(tx: &mut Tx, id: i64, r: &ImportReport) -> Result<()> {
+    let kept: Vec<&RowError> = r.errors.iter().take(KEPT_ERRORS).collect();
+    let errors = serde_json::to_string(&kept).map_err(DomainError::unavailable)?;
+    let now = tx.now();
+    tx.execute(
+        Sql::new(
+            "UPDATE list_imports SET done_rows = $1, created_rows = $2, unchanged_rows = $3, \
+             error_rows = $4, errors = $5, updated_at = $6 WHERE id = $7",
+        )
+        .bind(r.rows as i64)
+        .bind(r.created as i64)
+        .bind(r.unchanged as i64)
+        .bind(r.errors.len() as i64)
+        .bind(errors)
+        .bind(now)
+        .bind(id),
+    )
+    .await
+    .map(drop)
+}
+
+/// Ends a job: finished, or failed with the reason (shown to staff).
+pub async fn finish_job(e: &mut impl Exec, id: i64, failure: Option<&str>) -> Result<()> {
+    let status = if failure.is_some() {
+        ImportStatus::Failed
+    } else {
+        ImportStatus::Finished
+    };
+    e.execute(
+        Sql::new(
+            "UPDATE list_imports SET status = $1, message = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(status.as_str())
+        .bind(failure)
+        .bind(crate::db::now())
+        .bind(id),
+    )
+    .await
+    .map(drop)
+}
+
+/// A job `who` may follow; a running one that stalled shows as failed.
+pub async fn get_job(
+    e: &mut impl Exec,
+    who: &Principal,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<Job> {
+    let row = e
+        .fetch_optional(
+            Sql::new(
+                "SELECT id, kind, agency_id, file_name, publish, status, total_rows, done_rows, created_rows, \
+                 unchanged_rows, error_rows, errors, message, created_by, started_at, updated_at \
+                 FROM list_imports WHERE id = $1",
+            )
+            .bind(id),
+        )
+        .await?;
+    let mut j = row
+        .as_ref()
+        .map(job)
+        .transpose()?
+        .filter(|j| who.may_act_for(j.agency_id))
+        .ok_or(DomainError::NotFound {
+            what: "导入任务"
+        })?;
+    if j.status == ImportStatus::Running && now - j.updated_at > STALLED_AFTER {
+        j.status = ImportStatus::Failed;
+        j.message = Some("导入中断(服务器重启);已导入的行已保存,重新导入同一文件会跳过它们".into());
+    }
+    Ok(j)
 }

@@ -4,11 +4,18 @@ use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-const FILES: &[(&str, &str, &str)] = &[(
-    "site.css",
-    "text/css; charset=utf-8",
-    include_str!("../static/site.css"),
-)];
+const FILES: &[(&str, &str, &str)] = &[
+    (
+        "site.css",
+        "text/css; charset=utf-8",
+        include_str!("../static/site.css"),
+    ),
+    (
+        "follow.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/follow.js"),
+    ),
+];
 
 pub async fn serve(Path(name): Path<String>) -> Response {
     match FILES.iter().find(|(n, _, _)| *n == name) {

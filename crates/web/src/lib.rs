@@ -133,6 +133,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/office/lists", get(pages::office_lists::index))
         .route(
+            "/office/lists/imports/{id}",
+            get(pages::office_lists::import_job),
+        )
+        .route(
             "/office/lists/{kind}",
             get(pages::office_lists::kind).post(pages::office_lists::create),
         )

@@ -38,3 +38,12 @@ pub fn require_publisher(who: &crate::user::Principal) -> Result<(), crate::Doma
         Ok(())
     }
 }
+
+labelled_enum!(
+    /// Where an import from the office stands.
+    ImportStatus, crate::Field::new("status", "导入状态"), "导入状态", {
+        Running => ("running", "正在导入"),
+        Finished => ("finished", "导入完成"),
+        Failed => ("failed", "导入未完成"),
+    }
+);

@@ -645,6 +645,7 @@ async fn list_imports_report_each_bad_row_and_keep_the_good(t: TestDb) {
         &headers,
         rows.clone(),
         true,
+        None,
         |_| {},
     )
     .await
@@ -670,6 +671,7 @@ async fn list_imports_report_each_bad_row_and_keep_the_good(t: TestDb) {
         &headers,
         rows,
         true,
+        None,
         |_| {},
     )
     .await
@@ -688,6 +690,7 @@ async fn list_imports_report_each_bad_row_and_keep_the_good(t: TestDb) {
         &bad,
         vec![(2, Ok(row("区审批〔2026〕9号", "普通", "2026-03-02")))],
         true,
+        None,
         |_| {},
     )
     .await
@@ -706,6 +709,7 @@ async fn list_imports_report_each_bad_row_and_keep_the_good(t: TestDb) {
         &headers,
         Vec::new(),
         true,
+        None,
         |_| {},
     )
     .await;

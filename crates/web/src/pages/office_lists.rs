@@ -41,16 +41,10 @@ struct IndexPage {
     agencies: Vec<Choice>,
     kinds: Vec<Choice>,
     may_publish: bool,
-    report: Option<(ListKind, lists_import::ImportReport, f64)>,
     error: Option<String>,
 }
 
-async fn index_page(
-    state: &AppState,
-    staff: &Staff,
-    report: Option<(ListKind, lists_import::ImportReport, f64)>,
-    error: Option<String>,
-) -> AppResult<Response> {
+async fn index_page(state: &AppState, staff: &Staff, error: Option<String>) -> AppResult<Response> {
     let who = staff.user.principal();
     let mut c = state.db.conn().await?;
     let mut rows = Vec::new();
@@ -90,7 +84,6 @@ async fn index_page(
                 })
                 .collect(),
             may_publish: gongkai_domain::lists::require_publisher(&who).is_ok(),
-            report,
             error,
         },
         status,
@@ -99,7 +92,7 @@ async fn index_page(
 }
 
 pub async fn index(State(state): State<AppState>, staff: Staff) -> AppResult<Response> {
-    index_page(&state, &staff, None, None).await
+    index_page(&state, &staff, None).await
 }
 
 async fn agency_id(state: &AppState, code: &str) -> Result<i64, DomainError> {
@@ -112,7 +105,9 @@ async fn agency_id(state: &AppState, code: &str) -> Result<i64, DomainError> {
         .ok_or_else(unknown)
 }
 
-/// A CSV or XLSX upload into one kind's list, as drafts or published at once.
+/// A CSV or XLSX upload into one kind's list, as drafts or published at once. The file and
+/// its header are checked here; the rows are imported in the background and the office
+/// follows the job's page.
 pub async fn import(
     State(state): State<AppState>,
     staff: Staff,
@@ -127,35 +122,96 @@ pub async fn import(
     let post = super::attachments::read_file_post(&state, form).await?;
     staff.visitor.verify_csrf(&post.csrf)?;
     let field = |k: &str| post.fields.get(k).map(String::as_str).unwrap_or("");
-    let result = async {
+    let who = staff.user.principal();
+    let publish = field("publish") == "yes";
+    let checked = async {
         let kind = ListKind::parse(field("kind"))?;
         let agency = agency_id(&state, field("agency")).await?;
+        who.require_agency(agency)?;
+        if publish {
+            gongkai_domain::lists::require_publisher(&who)?;
+        }
         let format = crate::tabular::Format::of(&post.file_name)?;
         let mut table = crate::tabular::read(&post.bytes, format)?;
         let headers = table.remove(0);
+        lists_import::columns(kind, &headers)?;
+        let mut c = state.db.conn().await?;
+        let job = lists_import::start_job(
+            &mut c,
+            &who,
+            kind,
+            agency,
+            &post.file_name,
+            table.len(),
+            publish,
+        )
+        .await?;
+        Ok::<_, DomainError>((kind, agency, headers, table, job))
+    }
+    .await;
+    let (kind, agency, headers, table, job) = match checked {
+        Ok(x) => x,
+        Err(e) if e.is_input_error() => {
+            return index_page(&state, &staff, Some(e.to_string())).await;
+        }
+        Err(e) => return Err(AppError(e)),
+    };
+    let db = state.db.clone();
+    let actor = staff.actor();
+    tokio::spawn(async move {
         let rows = table.into_iter().enumerate().map(|(i, r)| (i + 2, Ok(r)));
-        let started = std::time::Instant::now();
-        let who = staff.user.principal();
-        let report = lists_import::import(
-            &state.db,
-            &staff.actor(),
+        let result = lists_import::import(
+            &db,
+            &actor,
             &who,
             kind,
             agency,
             &headers,
             rows,
-            field("publish") == "yes",
+            publish,
+            Some(job),
             |_| {},
         )
-        .await?;
-        Ok::<_, DomainError>((kind, report, started.elapsed().as_secs_f64()))
-    }
-    .await;
-    match result {
-        Ok(r) => index_page(&state, &staff, Some(r), None).await,
-        Err(e) if e.is_input_error() => index_page(&state, &staff, None, Some(e.to_string())).await,
-        Err(e) => Err(AppError(e)),
-    }
+        .await;
+        let failure = result.err().map(|e| {
+            tracing::warn!(job, error = %e, "list import failed");
+            e.to_string()
+        });
+        if let Ok(mut c) = db.conn().await
+            && let Err(e) = lists_import::finish_job(&mut c, job, failure.as_deref()).await
+        {
+            tracing::warn!(job, error = %e, "could not record the end of a list import");
+        }
+    });
+    Ok(Redirect::to(&format!("/office/lists/imports/{job}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "office/list_import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    job: lists_import::Job,
+    running: bool,
+}
+
+/// How far an import has got, with the rows found bad so far.
+pub async fn import_job(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = crate::error::id_or_404(&id, "导入任务")?;
+    let mut c = state.db.conn().await?;
+    let job = lists_import::get_job(&mut c, &staff.user.principal(), id, db::now()).await?;
+    page(
+        &ImportPage {
+            chrome: staff.chrome(&format!("导入{}", job.kind.label())),
+            running: job.status == gongkai_domain::lists::ImportStatus::Running,
+            job,
+        },
+        StatusCode::OK,
+        None,
+    )
 }
 
 /// An empty import table with the kind's columns (required ones marked `*`).

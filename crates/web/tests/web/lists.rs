@@ -476,18 +476,31 @@ async fn list_imports_report_each_row_and_keep_the_good_ones(app: App) {
             .await
             .unwrap()
     };
+    // An accepted file becomes a job; its page shows the progress until it has finished.
+    let finished = async |c: &Client, res: reqwest::Response| -> String {
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let job = res.headers()["location"].to_str().unwrap().to_string();
+        assert!(job.starts_with("/office/lists/imports/"), "{job}");
+        for _ in 0..200 {
+            let html = app.page(c, &job).await;
+            if !html.contains("正在导入") {
+                assert!(html.contains("导入完成"), "{html}");
+                return html;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the import did not finish");
+    };
     let staff = app.login("staff").await;
     // Staff may import drafts, not publish.
     let res = upload(&staff, "许可.csv", csv.clone().into_bytes(), true).await;
     assert_eq!(res.status(), 403);
     assert_eq!(app.count("list_records").await, 0);
     let res = upload(&staff, "许可.csv", csv.clone().into_bytes(), false).await;
-    assert_eq!(res.status(), 200);
-    let html = res.text().await.unwrap();
-    assert!(
-        html.contains("共 5 行:新增 2 条,未变化 0 条,有误 3 行"),
-        "{html}"
-    );
+    let html = finished(&staff, res).await;
+    assert!(html.contains("已处理 5 / 5 行(100%)"), "{html}");
+    assert!(html.contains("新增 2 条,未变化 0 条,有误 3 行"), "{html}");
+    assert!(html.contains("<progress id=\"import-progress\" max=\"5\" value=\"5\">"));
     assert!(
         html.contains("<td>3</td><td>许可类别:未知的值“特别”"),
         "{html}"
@@ -506,18 +519,19 @@ async fn list_imports_report_each_row_and_keep_the_good_ones(app: App) {
     let xlsx = gongkai_web::tabular::write_xlsx("许可", &rows[0], &rows[1..]).unwrap();
     let reviewer = app.login("reviewer").await;
     let res = upload(&reviewer, "许可.xlsx", xlsx, true).await;
-    let html = res.text().await.unwrap();
-    assert!(
-        html.contains("共 5 行:新增 0 条,未变化 2 条,有误 3 行"),
-        "{html}"
-    );
+    let html = finished(&reviewer, res).await;
+    assert!(html.contains("新增 0 条,未变化 2 条,有误 3 行"), "{html}");
+
 
     let one = format!(
         "{header}\n{}",
         row("云发改许〔2026〕9号", "登记", "2026-03-05")
     );
     let res = upload(&reviewer, "one.csv", one.into_bytes(), true).await;
-    assert!(res.text().await.unwrap().contains("新增 1 条"));
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(finished(&reviewer, res).await.contains("新增 1 条"));
+    let staff2 = app.login("staff2").await;
+    assert_eq!(staff2.get(app.url(&location)).send().await.unwrap().status(), 404);
     let public = app.page(&app.client(), "/api/v1/lists/xzxk").await;
     assert_eq!(serde_json::from_str::<Value>(&public).unwrap()["total"], 1);
     // Wrong columns, another format, a non-UTF-8 CSV: a message, nothing stored.
