@@ -2,8 +2,10 @@
 # Benchmark: gongkai's Chinese search (tantivy with jieba words + CJK bigrams) against SQLite
 # FTS5 with the trigram tokenizer, in the same run, over the same corpus: DOCS documents
 # re-sampled from the sentences of real government documents (demo/seeds) plus those documents
-# as known items. Prints build speed, p50/p99 of 16 fixed 2–4 character queries (top 10 with
-# snippets, in-process), the speed ratio and the known-item recall. Asserts nothing.
+# as known items. Prints build speed, p50/p99 of 16 fixed 2–4 character queries in-process —
+# the same work on both engines (the top 10 with snippets), with the speed ratio, and gongkai's
+# whole results page (also the total and the facet counts over every match) — and the
+# known-item recall. Asserts nothing.
 #
 #   benches/search.sh                 # 100,000 documents
 #   DOCS=1000000 benches/search.sh    # the quality.md target size

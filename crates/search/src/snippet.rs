@@ -57,24 +57,9 @@ pub fn marked(text: &str, needles: &[String]) -> String {
 pub fn passage(text: &str, needles: &[String], max_chars: usize) -> String {
     let found = occurrences(text, needles);
     let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-    let char_of = |byte: usize| starts.partition_point(|&s| s < byte);
     let total = starts.len();
     let byte_of = |ch: usize| starts.get(ch).copied().unwrap_or(text.len());
-    let mut best: Option<(usize, usize)> = None; // (distinct needles, first char)
-    for (r, _) in found.iter().take(MAX_OCCURRENCES) {
-        let first = char_of(r.start).saturating_sub(LEAD_CHARS);
-        let end = byte_of(first + max_chars);
-        let mut seen = std::collections::BTreeSet::new();
-        for (o, which) in &found {
-            if o.start >= byte_of(first) && o.end <= end {
-                seen.insert(*which);
-            }
-        }
-        if best.is_none_or(|(n, _)| seen.len() > n) {
-            best = Some((seen.len(), first));
-        }
-    }
-    let first = best.map_or(0, |(_, first)| first);
+    let first = choose(&found, &starts, text.len(), needles.len(), max_chars);
     let (from, to) = (byte_of(first), byte_of(first + max_chars));
     let inside: Vec<Range<usize>> = found
         .iter()
@@ -90,6 +75,88 @@ pub fn passage(text: &str, needles: &[String], max_chars: usize) -> String {
         out.push('…');
     }
     out
+}
+
+/// The first character of the passage of `max_chars` showing the most distinct needles (the
+/// earliest such), among passages opening a little before each of the first occurrences.
+fn choose(
+    found: &[(Range<usize>, usize)],
+    starts: &[usize],
+    len: usize,
+    needles: usize,
+    max_chars: usize,
+) -> usize {
+    let char_of = |byte: usize| starts.partition_point(|&s| s < byte);
+    let byte_of = |ch: usize| starts.get(ch).copied().unwrap_or(len);
+    // Each candidate window opens a little before an occurrence. Windows only move right, so
+    // the occurrences inside one are kept by two cursors with a count per needle: linear in the
+    // occurrences, which a common word repeats hundreds of times in a long text. An occurrence
+    // straddling a window's end waits (`pending`) until a later window takes it whole.
+    let mut best: Option<(usize, usize)> = None; // (distinct needles, first char)
+    let mut w = Window {
+        counts: vec![0; needles],
+        inside: vec![false; found.len()],
+        distinct: 0,
+    };
+    let mut pending: Vec<usize> = Vec::new();
+    let (mut left, mut right) = (0, 0);
+    for (r, _) in found.iter().take(MAX_OCCURRENCES) {
+        let first = char_of(r.start).saturating_sub(LEAD_CHARS);
+        let (from, end) = (byte_of(first), byte_of(first + max_chars));
+        while left < found.len() && found[left].0.start < from {
+            w.leave(left, found[left].1);
+            left += 1;
+        }
+        right = right.max(left);
+        pending.retain(|&i| {
+            if i < left {
+                false
+            } else if found[i].0.end <= end {
+                w.enter(i, found[i].1);
+                false
+            } else {
+                true
+            }
+        });
+        while right < found.len() && found[right].0.start < end {
+            if found[right].0.end <= end {
+                w.enter(right, found[right].1);
+            } else {
+                pending.push(right);
+            }
+            right += 1;
+        }
+        if best.is_none_or(|(n, _)| w.distinct > n) {
+            best = Some((w.distinct, first));
+        }
+    }
+    best.map_or(0, |(_, first)| first)
+}
+
+/// The occurrences inside a candidate passage: how many of each needle, and how many needles.
+struct Window {
+    counts: Vec<usize>,
+    inside: Vec<bool>,
+    distinct: usize,
+}
+
+impl Window {
+    fn enter(&mut self, occurrence: usize, needle: usize) {
+        self.inside[occurrence] = true;
+        self.counts[needle] += 1;
+        if self.counts[needle] == 1 {
+            self.distinct += 1;
+        }
+    }
+
+    fn leave(&mut self, occurrence: usize, needle: usize) {
+        if std::mem::take(&mut self.inside[occurrence]) {
+            self.counts[needle] -= 1;
+            if self.counts[needle] == 0 {
+                self.distinct -= 1;
+            }
+        }
+    }
 }
 
 pub fn escape(s: &str) -> String {
@@ -172,6 +239,32 @@ mod tests {
         assert_eq!(passage("一二三四", &needles(&["五"]), 2), "一二…");
     }
 
+    /// The choice as first written: every window counted from scratch.
+    fn choose_slowly(
+        found: &[(Range<usize>, usize)],
+        starts: &[usize],
+        len: usize,
+        max_chars: usize,
+    ) -> usize {
+        let char_of = |byte: usize| starts.partition_point(|&s| s < byte);
+        let byte_of = |ch: usize| starts.get(ch).copied().unwrap_or(len);
+        let mut best: Option<(usize, usize)> = None;
+        for (r, _) in found.iter().take(MAX_OCCURRENCES) {
+            let first = char_of(r.start).saturating_sub(LEAD_CHARS);
+            let end = byte_of(first + max_chars);
+            let mut seen = std::collections::BTreeSet::new();
+            for (o, which) in found {
+                if o.start >= byte_of(first) && o.end <= end {
+                    seen.insert(*which);
+                }
+            }
+            if best.is_none_or(|(n, _)| seen.len() > n) {
+                best = Some((seen.len(), first));
+            }
+        }
+        best.map_or(0, |(_, first)| first)
+    }
+
     proptest::proptest! {
         /// Any text and needles give escaped output without panicking.
         #[test]
@@ -180,6 +273,21 @@ mod tests {
             let bare = out.replace("<mark>", "").replace("</mark>", "");
             proptest::prop_assert!(!bare.contains('<') && !bare.contains('>'));
             let _ = marked(&text, &[needle]);
+        }
+
+        /// The sliding window chooses the passage the count from scratch chooses.
+        #[test]
+        fn the_window_chooses_as_counting_from_scratch(
+            text in "[甲乙丙丁公开信息年报 ]{0,300}",
+            width in 5usize..60,
+        ) {
+            let needles = needles(&["公开", "信息", "年报", "公开信息", "开信"]);
+            let found = occurrences(&text, &needles);
+            let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+            proptest::prop_assert_eq!(
+                choose(&found, &starts, text.len(), needles.len(), width),
+                choose_slowly(&found, &starts, text.len(), width)
+            );
         }
     }
 }

@@ -522,7 +522,6 @@ async fn list_imports_report_each_row_and_keep_the_good_ones(app: App) {
     let html = finished(&reviewer, res).await;
     assert!(html.contains("新增 0 条,未变化 2 条,有误 3 行"), "{html}");
 
-
     let one = format!(
         "{header}\n{}",
         row("云发改许〔2026〕9号", "登记", "2026-03-05")
@@ -531,7 +530,15 @@ async fn list_imports_report_each_row_and_keep_the_good_ones(app: App) {
     let location = res.headers()["location"].to_str().unwrap().to_string();
     assert!(finished(&reviewer, res).await.contains("新增 1 条"));
     let staff2 = app.login("staff2").await;
-    assert_eq!(staff2.get(app.url(&location)).send().await.unwrap().status(), 404);
+    assert_eq!(
+        staff2
+            .get(app.url(&location))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
     let public = app.page(&app.client(), "/api/v1/lists/xzxk").await;
     assert_eq!(serde_json::from_str::<Value>(&public).unwrap()["total"], 1);
     // Wrong columns, another format, a non-UTF-8 CSV: a message, nothing stored.
