@@ -68,10 +68,21 @@ pub const GOV_TERMS: &[&str] = &[
 
 struct Tools {
     opencc: Option<OpenCC>,
-    /// Characters OpenCC changes on their own (traditional forms): text with none of them
-    /// is left alone, which skips the converter for ordinary simplified text.
-    traditional: std::collections::HashSet<char>,
+    /// Characters OpenCC changes on their own (traditional forms), one bit per code point of
+    /// the basic plane: text with none of them is left alone, which skips the converter for
+    /// ordinary simplified text. (A bit test, not a hash lookup: every character indexed or
+    /// highlighted is checked.)
+    traditional: Vec<u64>,
     jieba: Jieba,
+}
+
+impl Tools {
+    fn is_traditional(&self, c: char) -> bool {
+        let c = c as usize;
+        self.traditional
+            .get(c >> 6)
+            .is_some_and(|bits| bits & (1 << (c & 63)) != 0)
+    }
 }
 
 fn tools() -> &'static Tools {
@@ -88,7 +99,7 @@ fn tools() -> &'static Tools {
         let traditional = match &opencc {
             Some(cc) => {
                 // One pass over the CJK blocks, joined so the converter runs once per block.
-                let mut set = std::collections::HashSet::new();
+                let mut set = vec![0u64; 0x10000 / 64];
                 for (from, to) in [(0x3400u32, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)] {
                     let chars: Vec<char> = (from..=to).filter_map(char::from_u32).collect();
                     let joined: String = chars.iter().flat_map(|c| [*c, '\n']).collect();
@@ -96,7 +107,7 @@ fn tools() -> &'static Tools {
                     let lines: Vec<&str> = converted.split('\n').collect();
                     for (c, out) in chars.iter().zip(lines) {
                         if out.chars().ne(std::iter::once(*c)) {
-                            set.insert(*c);
+                            set[*c as usize >> 6] |= 1 << (*c as usize & 63);
                         }
                     }
                 }
@@ -167,7 +178,7 @@ pub fn normalize(original: &str) -> Normalized {
     }
     let t = tools();
     if let Some(cc) = &t.opencc
-        && text.chars().any(|c| t.traditional.contains(&c))
+        && text.chars().any(|c| t.is_traditional(c))
     {
         let converted = cc.convert(&text);
         let count = converted.chars().count();
@@ -352,7 +363,7 @@ mod tests {
             let slow: String = s.chars().flat_map(|c| std::iter::once(c).nfkc().flat_map(char::to_lowercase).collect::<Vec<_>>()).collect();
             let n = normalize(&s);
             // OpenCC may change traditional characters afterwards; compare where it did not.
-            if !s.chars().any(|c| tools().traditional.contains(&c)) {
+            if !s.chars().any(|c| tools().is_traditional(c)) {
                 proptest::prop_assert_eq!(n.text, slow);
             }
         }
