@@ -132,7 +132,9 @@ pub async fn public_get(e: &mut impl Exec, id: i64, today: NaiveDate) -> Result<
             if r.public_until.is_none_or(|u| u >= today) =>
         {
             // An old version is shown only while its record is still public in some version.
-            if r.status == RecordStatus::Superseded && !record_public(e, &r, today).await? {
+            if r.status == RecordStatus::Superseded
+                && !published(e, r.kind, r.agency_id, &r.key, today).await?
+            {
                 return Ok(None);
             }
             Ok(Some(r))
@@ -141,7 +143,14 @@ pub async fn public_get(e: &mut impl Exec, id: i64, today: NaiveDate) -> Result<
     }
 }
 
-async fn record_public(e: &mut impl Exec, r: &Record, today: NaiveDate) -> Result<bool> {
+/// Whether the record with this key has a published version the public may see on `today`.
+pub async fn published(
+    e: &mut impl Exec,
+    kind: ListKind,
+    agency_id: i64,
+    key: &str,
+    today: NaiveDate,
+) -> Result<bool> {
     let row = e
         .fetch_optional(
             Sql::new(
@@ -150,9 +159,9 @@ async fn record_public(e: &mut impl Exec, r: &Record, today: NaiveDate) -> Resul
                  AND (r.public_until IS NULL OR r.public_until >= $1)",
             )
             .bind(today)
-            .bind(r.kind.as_str())
-            .bind(r.agency_id)
-            .bind(&r.key),
+            .bind(kind.as_str())
+            .bind(agency_id)
+            .bind(key),
         )
         .await?;
     Ok(row.is_some())
@@ -360,25 +369,20 @@ pub async fn staff_list(
     Ok((rows.iter().map(record).collect::<Result<_>>()?, total))
 }
 
-/// The draft or published version of a record with this key, if any.
+/// The draft and published versions of a record with this key, oldest first.
 async fn live_versions(
     e: &mut impl Exec,
     kind: ListKind,
     agency_id: i64,
     key: &str,
 ) -> Result<Vec<Record>> {
-    let rows = e
-        .fetch_all(
-            Sql::dynamic(format!(
-                "{SELECT} WHERE r.kind = $1 AND r.agency_id = $2 AND r.record_key = $3 \
-                 AND r.status IN ('draft', 'published') ORDER BY r.version"
-            ))
-            .bind(kind.as_str())
-            .bind(agency_id)
-            .bind(key),
-        )
-        .await?;
-    rows.iter().map(record).collect()
+    let mut live: Vec<Record> = versions(e, kind, agency_id, key)
+        .await?
+        .into_iter()
+        .filter(|r| matches!(r.status, RecordStatus::Draft | RecordStatus::Published))
+        .collect();
+    live.reverse();
+    Ok(live)
 }
 
 async fn next_version(e: &mut impl Exec, kind: ListKind, agency_id: i64, key: &str) -> Result<i64> {

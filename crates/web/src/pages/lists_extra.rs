@@ -161,10 +161,14 @@ pub async fn public_resource(c: &mut impl Exec, id: i64) -> AppResult<Resource> 
         .await?
         .ok_or_else(not_found)?;
     let today = gongkai_store::db::now().date_naive();
-    let visible = gongkai_store::lists::current(c, ListKind::Dataset, Some(res.agency_id))
-        .await?
-        .iter()
-        .any(|r| r.key == res.record_key && r.public_until.is_none_or(|u| u >= today));
+    let visible = gongkai_store::lists::published(
+        c,
+        ListKind::Dataset,
+        res.agency_id,
+        &res.record_key,
+        today,
+    )
+    .await?;
     if !visible {
         return Err(not_found());
     }
@@ -216,10 +220,10 @@ pub async fn form_file(
     let f = list_extras::form_by_id(&mut c, id)
         .await?
         .ok_or_else(not_found)?;
-    let public = gongkai_store::lists::current(&mut c, ListKind::Guide, Some(f.agency_id))
-        .await?
-        .iter()
-        .any(|r| r.key == f.record_key);
+    let today = gongkai_store::db::now().date_naive();
+    let public =
+        gongkai_store::lists::published(&mut c, ListKind::Guide, f.agency_id, &f.record_key, today)
+            .await?;
     if !public {
         return Err(not_found());
     }
