@@ -15,9 +15,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use chrono::NaiveDate;
 use gongkai_domain::agency::AgencyCode;
 use gongkai_domain::calendar::parse_date;
-use gongkai_domain::document::{DocumentDraft, DocumentInput};
+use gongkai_domain::document::{DocumentDraft, DocumentInput, check_importable};
 use gongkai_domain::user::{Principal, Role};
 use gongkai_domain::{DomainError, Field};
+use gongkai_store::agencies::Agency;
+use gongkai_store::documents_import::{self, Importable};
 use gongkai_store::{Actor, Db, Tx, agencies, documents};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Deserialize;
@@ -121,11 +123,6 @@ fn open(path: &Path) -> Result<(Rows, Arc<AtomicU64>), DomainError> {
     Ok((rows, read))
 }
 
-enum Outcome {
-    Imported,
-    Skipped,
-}
-
 #[derive(Default)]
 struct Tally {
     imported: u64,
@@ -133,14 +130,21 @@ struct Tally {
     failed: u64,
 }
 
-async fn agency_id(
+/// A row that passed every check that needs no write: its agency and the document to import.
+struct Ready {
+    agency: Agency,
+    item: Importable,
+}
+
+/// The agency of a row, from a cache of those already looked up.
+async fn agency(
     tx: &mut Tx,
-    cache: &mut HashMap<String, i64>,
+    cache: &mut HashMap<String, Agency>,
     code: &str,
-) -> Result<i64, DomainError> {
+) -> Result<Agency, DomainError> {
     let code = AgencyCode::parse(code)?;
-    if let Some(id) = cache.get(code.as_str()) {
-        return Ok(*id);
+    if let Some(a) = cache.get(code.as_str()) {
+        return Ok(a.clone());
     }
     let a = agencies::by_code(tx, &code).await?.ok_or_else(|| {
         DomainError::invalid(
@@ -148,120 +152,170 @@ async fn agency_id(
             format!("机构代码“{code}”不存在"),
         )
     })?;
-    cache.insert(code.as_str().to_string(), a.id);
-    Ok(a.id)
+    cache.insert(code.as_str().to_string(), a.clone());
+    Ok(a)
 }
 
-/// Why a row was not imported: the row itself, or (in a batch without savepoints) a failed
-/// write that may have left the transaction unusable.
-enum RowError {
-    Rejected(DomainError),
-    WriteFailed,
-}
-
-impl From<DomainError> for RowError {
-    fn from(e: DomainError) -> Self {
-        RowError::Rejected(e)
-    }
-}
-
-async fn import_row(
+async fn prepare(
     tx: &mut Tx,
-    cache: &mut HashMap<String, i64>,
+    cache: &mut HashMap<String, Agency>,
     row: &Row,
     today: NaiveDate,
-    careful: bool,
-) -> Result<Outcome, RowError> {
-    let agency_id = agency_id(tx, cache, &row.agency).await?;
+) -> Result<Ready, DomainError> {
+    let agency = agency(tx, cache, &row.agency).await?;
     let mut input = row.document.clone();
     if input.disclosure_mode.trim().is_empty() {
         input.disclosure_mode = "proactive".into();
     }
     let draft = DocumentDraft::parse(&input, today)?;
-    let published = parse_date(&row.published_on, Field::new("published_on", "发布日期"))?;
-    let index = Some(row.index_no.trim()).filter(|s| !s.is_empty());
-    if documents::find_existing(tx, agency_id, index, &draft)
-        .await?
-        .is_some()
-    {
-        return Ok(Outcome::Skipped);
+    let published_on = parse_date(&row.published_on, Field::new("published_on", "发布日期"))?;
+    check_importable(&draft, published_on, today)?;
+    let index_no = Some(row.index_no.trim())
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    Ok(Ready {
+        agency,
+        item: Importable {
+            draft,
+            index_no,
+            published_on,
+        },
+    })
+}
+
+fn report(line: usize, e: &DomainError) -> String {
+    let field = e
+        .field()
+        .map(|f| format!("{}:", f.label))
+        .unwrap_or_default();
+    format!("第 {line} 行:{field}{e}")
+}
+
+/// The fast path: each agency's rows of the batch checked for existing documents and written
+/// with a few multi-row statements. Returns (imported, skipped).
+async fn write_many(
+    tx: &mut Tx,
+    actor: &Actor,
+    ready: &[(usize, Ready)],
+) -> Result<(u64, u64), DomainError> {
+    let mut by_agency: Vec<(&Agency, Vec<Importable>)> = Vec::new();
+    for (_, r) in ready {
+        match by_agency.iter_mut().find(|(a, _)| a.id == r.agency.id) {
+            Some((_, items)) => items.push(r.item.clone()),
+            None => by_agency.push((&r.agency, vec![r.item.clone()])),
+        }
     }
-    let actor = Actor::system("import");
-    let who = Principal {
-        user_id: 0,
-        role: Role::Office,
-        agency_id,
-    };
-    if careful {
-        tx.isolated(async |tx| {
-            documents::import_published(tx, &actor, &who, agency_id, &draft, index, published).await
-        })
-        .await?;
-    } else {
-        documents::import_published(tx, &actor, &who, agency_id, &draft, index, published)
-            .await
-            .map_err(|_| RowError::WriteFailed)?;
+    let (mut imported, mut skipped) = (0, 0);
+    for (agency, items) in by_agency {
+        let skip = documents_import::skipped(tx, agency.id, &items).await?;
+        let new: Vec<Importable> = items
+            .into_iter()
+            .zip(&skip)
+            .filter(|(_, s)| !**s)
+            .map(|(i, _)| i)
+            .collect();
+        skipped += (skip.len() - new.len()) as u64;
+        imported += documents_import::import_many(tx, actor, agency, &new)
+            .await?
+            .len() as u64;
     }
-    Ok(Outcome::Imported)
+    Ok((imported, skipped))
+}
+
+/// The careful path, for a batch whose fast path failed: row by row, each in a savepoint, so
+/// the row at fault is reported and the others kept.
+async fn write_each(
+    tx: &mut Tx,
+    actor: &Actor,
+    ready: &[(usize, Ready)],
+    reports: &mut Vec<String>,
+) -> Result<(u64, u64), DomainError> {
+    let (mut imported, mut skipped) = (0, 0);
+    for (line, r) in ready {
+        let item = &r.item;
+        let id = r.agency.id;
+        let who = Principal {
+            user_id: 0,
+            role: Role::Office,
+            agency_id: id,
+        };
+        let index = item.index_no.as_deref();
+        let result = tx
+            .isolated(async |tx| {
+                if documents::find_existing(tx, id, index, &item.draft)
+                    .await?
+                    .is_some()
+                {
+                    return Ok(false);
+                }
+                documents::import_published(
+                    tx,
+                    actor,
+                    &who,
+                    id,
+                    &item.draft,
+                    index,
+                    item.published_on,
+                )
+                .await
+                .map(|_| true)
+            })
+            .await;
+        match result {
+            Ok(true) => imported += 1,
+            Ok(false) => skipped += 1,
+            Err(e @ DomainError::Unavailable { .. }) => return Err(e),
+            Err(e) => reports.push(report(*line, &e)),
+        }
+    }
+    Ok((imported, skipped))
 }
 
 /// Imports one batch in one transaction. Row errors are reported and counted; an error of
 /// the database itself ends the import (rows of earlier batches stay committed).
 ///
-/// The batch first runs without savepoints (two statements fewer per row); rows that fail
-/// validation never write, so only a failed write — rare: a 索引号 taken by another
-/// document — sends the batch back to run again with a savepoint per row.
+/// Rows are first checked without writing; the good ones are written together. Only a failed
+/// write — rare: a 索引号 taken by another document — sends the batch back to be written
+/// again row by row.
 async fn import_batch(
     db: &Db,
-    cache: &mut HashMap<String, i64>,
+    cache: &mut HashMap<String, Agency>,
     batch: &[Numbered],
     today: NaiveDate,
     tally: &mut Tally,
     bar: &ProgressBar,
 ) -> Result<(), DomainError> {
-    for careful in [false, true] {
-        let mut tx = db.begin().await?;
-        let mut counts = Tally::default();
-        let mut reports = Vec::new();
-        let mut retry = false;
-        for (line, row) in batch {
-            let result = match row {
-                Ok(r) => import_row(&mut tx, cache, r, today, careful).await,
-                Err(e) => Err(RowError::Rejected(DomainError::invalid(
-                    Field::new("row", "行"),
-                    e.clone(),
-                ))),
-            };
-            match result {
-                Ok(Outcome::Imported) => counts.imported += 1,
-                Ok(Outcome::Skipped) => counts.skipped += 1,
-                Err(RowError::WriteFailed) => {
-                    retry = true;
-                    break;
-                }
-                Err(RowError::Rejected(e @ DomainError::Unavailable { .. })) => return Err(e),
-                Err(RowError::Rejected(e)) => {
-                    counts.failed += 1;
-                    let field = e
-                        .field()
-                        .map(|f| format!("{}:", f.label))
-                        .unwrap_or_default();
-                    reports.push(format!("第 {line} 行:{field}{e}"));
-                }
-            }
+    let actor = Actor::system("import");
+    let mut reports = Vec::new();
+    let mut ready = Vec::with_capacity(batch.len());
+    let mut tx = db.begin().await?;
+    for (line, row) in batch {
+        let prepared = match row {
+            Ok(r) => prepare(&mut tx, cache, r, today).await,
+            Err(e) => Err(DomainError::invalid(Field::new("row", "行"), e.clone())),
+        };
+        match prepared {
+            Ok(r) => ready.push((*line, r)),
+            Err(e @ DomainError::Unavailable { .. }) => return Err(e),
+            Err(e) => reports.push(report(*line, &e)),
         }
-        if retry {
-            drop(tx);
-            continue;
-        }
-        tx.commit().await?;
-        bar.suspend(|| reports.iter().for_each(|r| eprintln!("{r}")));
-        tally.imported += counts.imported;
-        tally.skipped += counts.skipped;
-        tally.failed += counts.failed;
-        return Ok(());
     }
-    Err(DomainError::unavailable("导入批次在逐行保护下仍未能写入"))
+    // A database that is really gone fails the careful path too, which ends the import.
+    let (imported, skipped) = match write_many(&mut tx, &actor, &ready).await {
+        Ok(counts) => counts,
+        Err(_) => {
+            drop(tx);
+            tx = db.begin().await?;
+            write_each(&mut tx, &actor, &ready, &mut reports).await?
+        }
+    };
+    tx.commit().await?;
+    bar.suspend(|| reports.iter().for_each(|r| eprintln!("{r}")));
+    tally.imported += imported;
+    tally.skipped += skipped;
+    tally.failed += reports.len() as u64;
+
+    Ok(())
 }
 
 pub async fn documents(db: &Db, path: &Path) -> Result<ExitCode, DomainError> {
@@ -278,6 +332,7 @@ pub async fn documents(db: &Db, path: &Path) -> Result<ExitCode, DomainError> {
     let started = std::time::Instant::now();
     let mut tally = Tally::default();
     let mut cache = HashMap::new();
+    let mut next_analyze = BATCH as u64;
     loop {
         let batch: Vec<Numbered> = rows.by_ref().take(BATCH).collect();
         if batch.is_empty() {
@@ -285,6 +340,11 @@ pub async fn documents(db: &Db, path: &Path) -> Result<ExitCode, DomainError> {
         }
         import_batch(db, &mut cache, &batch, today, &mut tally, &bar).await?;
         let done = tally.imported + tally.skipped + tally.failed;
+        // Each time the documents have grown tenfold, so the lookups keep using the indexes.
+        if done >= next_analyze {
+            db.analyze(&["documents", "document_versions"]).await?;
+            next_analyze *= 10;
+        }
         let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
         bar.set_message(format!("{done} 行,每秒 {rate:.0} 行"));
         bar.set_position(read.load(Ordering::Relaxed));

@@ -5,7 +5,7 @@ use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-use gongkai_store::Backend;
+use gongkai_store::{Backend, Exec};
 use gongkai_store::testing::TestDb;
 
 fn temp_dir(tag: &str) -> PathBuf {
@@ -262,7 +262,47 @@ async fn user_commands(backend: Backend) {
         imported.iter().any(|d| d.index_no == "YX0201/2023-00007"),
         "a given 索引号 is kept"
     );
+    // A batch whose write fails is written again row by row: the row at fault is reported,
+    // the rest kept. YX0202's row takes, as its own given 索引号, the number YX0201's
+    // sequence issues next (a foreign pattern moves no sequence), so YX0201's row collides.
+    let last: i64 = c
+        .fetch_one(gongkai_store::Sql::new(
+            "SELECT last_seq FROM index_sequences s JOIN agencies a ON a.id = s.agency_id \
+             WHERE a.code = 'YX0201' AND s.year = 2023",
+        ))
+        .await
+        .unwrap()
+        .get("last_seq")
+        .unwrap();
     drop(c);
+    let clash = dir.join("clash.csv");
+    std::fs::write(
+        &clash,
+        format!(
+            "agency,index_no,published_on,title,kind,formed_on,body\n\
+             YX0202,YX0201/2023-{:05},2023-06-02,先占用索引号的通知,notice,2023-06-01,正文\n\
+             YX0201,,2023-06-03,索引号被占用的通知,notice,2023-06-01,正文\n\
+             YX0202,,2023-06-04,同批次的另一件通知,notice,2023-06-01,正文\n",
+            last + 1
+        ),
+    )
+    .unwrap();
+    let before_clash = t.count("documents").await;
+    let out = run(cmd(&["import", "documents", clash.to_str().unwrap()]), None);
+    assert!(
+        text(&out.stdout).contains("新增 2 件,已存在跳过 0 件,出错 1 行"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "第 3 行:索引号:索引号“YX0201/2023-{:05}”已被使用",
+            last + 1
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(t.count("documents").await, before_clash + 2);
 
     let out = run(
         cmd(&["user", "passwd", "newstaff", "--password-stdin"]),

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use crate::db::{Exec, Result, Row, Sql, Tx};
+use crate::db::{Exec, Result, Row, Sql, Tx, rows_per_statement};
 
 /// Who is making a change, as recorded in the audit log.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,6 +86,44 @@ pub async fn record(
     .map(drop)
 }
 
+/// Appends one audit entry per `(entity_id, after)` of the same action and entity type, in
+/// as few statements as the parameter limits allow (bulk imports).
+pub async fn record_many(
+    tx: &mut Tx,
+    actor: &Actor,
+    action: &str,
+    entity_type: &str,
+    entries: &[(String, Json)],
+) -> Result<()> {
+    let now = tx.now();
+    for chunk in entries.chunks(rows_per_statement(9)) {
+        let rows = chunk
+            .iter()
+            .map(|(id, after)| {
+                vec![
+                    now.into(),
+                    actor.user_id.into(),
+                    (&actor.name).into(),
+                    action.into(),
+                    entity_type.into(),
+                    id.into(),
+                    Option::<String>::None.into(),
+                    after.to_string().into(),
+                    actor.request_id.as_ref().into(),
+                ]
+            })
+            .collect();
+        tx.execute(Sql::rows(
+            "INSERT INTO audit_log (at, actor_user_id, actor, action, entity_type, entity_id, \
+             before_json, after_json, request_id) VALUES",
+            rows,
+            "",
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 fn parse_json(text: Option<String>) -> Option<Json> {
     text.and_then(|t| serde_json::from_str(&t).ok())
 }
@@ -161,6 +199,29 @@ pub async fn announce(tx: &mut Tx, topic: &str, entity: (&str, &str)) -> Result<
     )
     .await
     .map(drop)
+}
+
+/// Announces a change to each of `ids` (of one entity type) in as few statements as possible.
+pub async fn announce_many(
+    tx: &mut Tx,
+    topic: &str,
+    entity_type: &str,
+    ids: &[String],
+) -> Result<()> {
+    let now = tx.now();
+    for chunk in ids.chunks(rows_per_statement(4)) {
+        let rows = chunk
+            .iter()
+            .map(|id| vec![now.into(), topic.into(), entity_type.into(), id.into()])
+            .collect();
+        tx.execute(Sql::rows(
+            "INSERT INTO outbox (at, topic, entity_type, entity_id) VALUES",
+            rows,
+            "",
+        ))
+        .await?;
+    }
+    Ok(())
 }
 
 /// Outbox entries after `after_id`, in id order.

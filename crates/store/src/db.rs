@@ -81,11 +81,22 @@ impl From<Option<&String>> for Value {
     }
 }
 
+/// Rows of `width` values to put in one multi-row statement. Binding on SQLite looks up each
+/// `$N` parameter's name, which SQLite finds by a linear scan of the statement's names, so a
+/// statement's binding time grows with the square of its parameters: about 200 balance it
+/// (at 5,000, binding took more than half an import's time) while still writing dozens of
+/// rows per round trip.
+pub fn rows_per_statement(width: usize) -> usize {
+    (200 / width.max(1)).max(1)
+}
+
 /// SQL text plus its arguments, in placeholder order.
 #[derive(Clone, Debug)]
 pub struct Sql {
     text: Cow<'static, str>,
     args: Vec<Value>,
+    /// Whether the connection keeps the statement prepared (see [`Sql::unprepared`]).
+    keep: bool,
 }
 
 impl Sql {
@@ -93,6 +104,7 @@ impl Sql {
         Sql {
             text: Cow::Borrowed(text),
             args: Vec::new(),
+            keep: true,
         }
     }
 
@@ -102,6 +114,7 @@ impl Sql {
         Sql {
             text: Cow::Owned(text),
             args: Vec::new(),
+            keep: true,
         }
     }
 
@@ -115,15 +128,51 @@ impl Sql {
         self.args.push(v.into());
         self
     }
+
+    /// One multi-row statement: `head` (e.g. `INSERT INTO t (a, b) VALUES`) followed by one
+    /// parenthesised group of placeholders per row, then `tail` (e.g. `RETURNING id`). Every
+    /// row has the same number of values. Callers chunk their rows with [`rows_per_statement`].
+    pub fn rows(head: &'static str, rows: Vec<Vec<Value>>, tail: &'static str) -> Self {
+        let mut text = String::from(head);
+        let mut args = Vec::with_capacity(rows.iter().map(Vec::len).sum());
+        for (r, row) in rows.into_iter().enumerate() {
+            text.push_str(if r == 0 { " (" } else { ", (" });
+            for c in 0..row.len() {
+                if c > 0 {
+                    text.push_str(", ");
+                }
+                text.push_str(&format!("${}", args.len() + c + 1));
+            }
+            text.push(')');
+            args.extend(row);
+        }
+        text.push(' ');
+        text.push_str(tail);
+        Sql {
+            text: Cow::Owned(text),
+            args,
+            keep: false,
+        }
+    }
+
+    /// Runs without keeping a prepared statement, so PostgreSQL plans it for its values each
+    /// time. A kept statement gets, after five runs, a generic plan that stays until the
+    /// tables are next analysed: one made while an import's tables were nearly empty scans
+    /// them whole on every later run. Multi-row statements ([`Sql::rows`]) are never kept.
+    pub fn unprepared(mut self) -> Self {
+        self.keep = false;
+        self
+    }
 }
 
 macro_rules! bind_all {
     ($sql:expr, $db:ty) => {{
-        let Sql { text, args } = $sql;
+        let Sql { text, args, keep } = $sql;
         let mut q = match text {
             Cow::Borrowed(s) => sqlx::query::<$db>(s),
             Cow::Owned(s) => sqlx::query::<$db>(AssertSqlSafe(s)),
-        };
+        }
+        .persistent(keep);
         for a in args {
             q = match a {
                 Value::Int(v) => q.bind(v),
@@ -337,6 +386,20 @@ impl Db {
             Pool::Sqlite(_) => Backend::Sqlite,
             Pool::Postgres(_) => Backend::Postgres,
         }
+    }
+
+    /// Brings PostgreSQL's statistics of `tables` up to date (a bulk load outruns autovacuum:
+    /// planned with the statistics of a nearly empty table, a lookup by 200 keys scans the
+    /// whole table). SQLite is left alone: its plans here are fixed without statistics, and
+    /// some statements are written for exactly those plans.
+    pub async fn analyze(&self, tables: &[&'static str]) -> Result<()> {
+        if self.backend() == Backend::Postgres && !tables.is_empty() {
+            self.conn()
+                .await?
+                .execute(Sql::dynamic(format!("ANALYZE {}", tables.join(", "))))
+                .await?;
+        }
+        Ok(())
     }
 
     /// A pooled connection for reads outside a transaction.

@@ -15,7 +15,7 @@ use serde_json::json;
 
 use crate::agencies::{self, Agency};
 use crate::audit::{self, Actor};
-use crate::db::{Exec, Result, Row, Sql, Tx};
+use crate::db::{Exec, Result, Row, Sql, Tx, Value};
 
 const NOT_FOUND: DomainError = DomainError::NotFound { what: "文件" };
 
@@ -208,43 +208,74 @@ fn version_insert_as(
     now: DateTime<Utc>,
     published_on: Option<NaiveDate>,
 ) -> Sql {
+    Sql::rows(
+        VERSION_INSERT,
+        vec![version_values(
+            document_id,
+            version_no,
+            d,
+            actor,
+            now,
+            published_on,
+        )],
+        "RETURNING id",
+    )
+}
+
+pub(crate) const VERSION_INSERT: &str = "INSERT INTO document_versions (document_id, version_no, \
+     title, doc_number, doc_issuer, doc_year, doc_seq, co_issuers, kind, topic, keywords, formed_on, \
+     effective_on, is_normative, needs_interpretation, body, disclosure_mode, disclosure_scope, \
+     withhold_ground, attribute_note, created_by, created_at, updated_at, status, published_on) VALUES";
+
+/// The number of values in a version row.
+pub(crate) const VERSION_WIDTH: usize = 25;
+
+/// The values of one version row, in [`VERSION_INSERT`]'s column order.
+pub(crate) fn version_values(
+    document_id: i64,
+    version_no: i64,
+    d: &DocumentDraft,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    published_on: Option<NaiveDate>,
+) -> Vec<Value> {
     let a = d.attribute.as_ref();
     let status = if published_on.is_some() {
         Status::Published
     } else {
         Status::Draft
     };
-    Sql::new(
-        "INSERT INTO document_versions (document_id, version_no, title, doc_number, \
-         doc_issuer, doc_year, doc_seq, co_issuers, kind, topic, keywords, formed_on, effective_on, \
-         is_normative, needs_interpretation, body, disclosure_mode, disclosure_scope, withhold_ground, \
-         attribute_note, created_by, created_at, updated_at, status, published_on) VALUES ($1, $2, $3, $4, $5, $6, \
-         $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23, $24) RETURNING id",
-    )
-    .bind(document_id)
-    .bind(version_no)
-    .bind(&d.title)
-    .bind(d.doc_number.as_ref().map(|n| n.to_string()))
-    .bind(d.doc_number.as_ref().map(|n| n.issuer.clone()))
-    .bind(d.doc_number.as_ref().and_then(|n| n.year).map(i64::from))
-    .bind(d.doc_number.as_ref().map(|n| i64::from(n.seq)))
-    .bind(d.co_issuers.join("、"))
-    .bind(d.kind.as_str())
-    .bind(d.topic.as_ref())
-    .bind(d.keywords.join("、"))
-    .bind(d.formed_on)
-    .bind(d.effective_on)
-    .bind(d.is_normative)
-    .bind(d.needs_interpretation)
-    .bind(&d.body)
-    .bind(a.map(|a| a.mode.as_str()))
-    .bind(a.and_then(|a| a.scope).map(|s| s.as_str()))
-    .bind(a.and_then(|a| a.ground).map(|g| g.as_str()))
-    .bind(a.map(|a| a.note.clone()).unwrap_or_default())
-    .bind(actor.user_id)
-    .bind(now)
-    .bind(status.as_str())
-    .bind(published_on)
+    vec![
+        document_id.into(),
+        version_no.into(),
+        (&d.title).into(),
+        d.doc_number.as_ref().map(|n| n.to_string()).into(),
+        d.doc_number.as_ref().map(|n| n.issuer.clone()).into(),
+        d.doc_number
+            .as_ref()
+            .and_then(|n| n.year)
+            .map(i64::from)
+            .into(),
+        d.doc_number.as_ref().map(|n| i64::from(n.seq)).into(),
+        d.co_issuers.join("、").into(),
+        d.kind.as_str().into(),
+        d.topic.as_ref().into(),
+        d.keywords.join("、").into(),
+        d.formed_on.into(),
+        d.effective_on.into(),
+        d.is_normative.into(),
+        d.needs_interpretation.into(),
+        (&d.body).into(),
+        a.map(|a| a.mode.as_str()).into(),
+        a.and_then(|a| a.scope).map(|s| s.as_str()).into(),
+        a.and_then(|a| a.ground).map(|g| g.as_str()).into(),
+        a.map(|a| a.note.clone()).unwrap_or_default().into(),
+        actor.user_id.into(),
+        now.into(),
+        now.into(),
+        status.as_str().into(),
+        published_on.into(),
+    ]
 }
 
 fn draft_json(d: &DocumentDraft) -> serde_json::Value {
@@ -935,18 +966,7 @@ pub async fn import_published(
     index_no: Option<&str>,
     published_on: NaiveDate,
 ) -> Result<i64> {
-    if draft.attribute.as_ref().map(|a| a.mode) != Some(DisclosureMode::Proactive) {
-        return Err(DomainError::invalid(
-            DisclosureMode::FIELD,
-            "只有主动公开的信息可以作为已发布文件导入",
-        ));
-    }
-    gongkai_domain::document::check_dates(
-        draft.formed_on,
-        Some(published_on),
-        draft.effective_on,
-        tx.now().date_naive(),
-    )?;
+    gongkai_domain::document::check_importable(draft, published_on, tx.now().date_naive())?;
     let (id, index) = insert_document(
         tx,
         actor,
@@ -958,10 +978,7 @@ pub async fn import_published(
     )
     .await?;
     let key = id.to_string();
-    let mut after = draft_json(draft);
-    after["index_no"] = json!(index);
-    after["status"] = json!("published");
-    after["published_on"] = json!(published_on);
+    let after = import_json(draft, &index, published_on);
     audit::record(
         tx,
         actor,
@@ -973,6 +990,19 @@ pub async fn import_published(
     .await?;
     audit::announce(tx, "document.changed", ("document", &key)).await?;
     Ok(id)
+}
+
+/// The audit log's record of an imported document.
+pub(crate) fn import_json(
+    draft: &DocumentDraft,
+    index: &str,
+    published_on: NaiveDate,
+) -> serde_json::Value {
+    let mut after = draft_json(draft);
+    after["index_no"] = json!(index);
+    after["status"] = json!("published");
+    after["published_on"] = json!(published_on);
+    after
 }
 
 /// Every public, not withdrawn document's id and last publication date, newest first, up to

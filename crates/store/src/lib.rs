@@ -13,6 +13,7 @@ pub mod consultations;
 pub mod db;
 pub mod decisions;
 pub mod documents;
+pub mod documents_import;
 pub mod gazette;
 pub mod interpretations;
 pub mod list_extras;

@@ -10,6 +10,7 @@ use gongkai_domain::document::{
 use gongkai_domain::user::Principal;
 use gongkai_domain::user::{Role, UserDraft};
 use gongkai_store::db::now;
+use gongkai_store::documents_import::{self, Importable};
 use gongkai_store::testing::TestDb;
 use gongkai_store::users::LoginPolicy;
 use gongkai_store::{Actor, Backend, Db, Exec, Sql};
@@ -41,6 +42,7 @@ both!(
     calendar_overrides_are_audited_and_applied,
     audit_log_is_append_only,
     index_numbers_are_issued_and_never_reused,
+    bulk_import_writes_what_row_by_row_import_writes,
     review_workflow_and_public_visibility,
     office_approval_for_partial_disclosure,
     relations_set_validity_on_both_sides,
@@ -1473,3 +1475,143 @@ async fn the_parsed_schema_matches_the_database(t: TestDb) {
 }
 #[path = "store/lists.rs"]
 mod lists_tests;
+
+fn importable(title: &str, number: &str, formed_on: &str, index_no: Option<&str>) -> Importable {
+    let input = DocumentInput {
+        doc_number: number.into(),
+        ..doc_input(title, formed_on)
+    };
+    Importable {
+        draft: DocumentDraft::parse(&input, today()).unwrap(),
+        index_no: index_no.map(String::from),
+        published_on: day(formed_on) + Duration::days(2),
+    }
+}
+
+async fn bulk_import_writes_what_row_by_row_import_writes(t: TestDb) {
+    let gov = add_agency(&t.db, "YX0000", "government", "").await;
+    let a = importable("甲通知标题", "云府办发〔2024〕3号", "2024-03-01", None);
+    let b = importable(
+        "乙通知标题",
+        "云府办发〔2024〕4号",
+        "2024-04-01",
+        Some("YX0000/2024-00010"),
+    );
+    let c = importable("丙通知标题", "", "2024-05-01", None);
+    let a_again = importable("甲通知另一标题", "云府办发〔2024〕3号", "2024-03-02", None);
+    let items = vec![a.clone(), b.clone(), c.clone(), a_again];
+    let mut conn = t.db.conn().await.unwrap();
+    let skip = documents_import::skipped(&mut conn, gov.id, &items)
+        .await
+        .unwrap();
+    assert_eq!(
+        skip,
+        [false, false, false, true],
+        "the second 3号 is a repeat"
+    );
+    drop(conn);
+    let (audit_before, outbox_before) = (t.count("audit_log").await, t.count("outbox").await);
+    let new = vec![a.clone(), b.clone(), c.clone()];
+    let ids =
+        t.db.write(async |tx| documents_import::import_many(tx, &actor(), &gov, &new).await)
+            .await
+            .unwrap();
+    assert_eq!(ids.len(), 3);
+    let staff = p(Role::Staff, gov.id);
+    let mut conn = t.db.conn().await.unwrap();
+    let mut got = Vec::new();
+    for id in &ids {
+        got.push(documents::staff_get(&mut conn, &staff, *id).await.unwrap());
+    }
+    // The given number is kept and moves the sequence past it before numbers are issued.
+    let indexes: Vec<&str> = got.iter().map(|d| d.summary.index_no.as_str()).collect();
+    assert_eq!(
+        indexes,
+        [
+            "YX0000/2024-00011",
+            "YX0000/2024-00010",
+            "YX0000/2024-00012"
+        ]
+    );
+    for (d, item) in got.iter().zip(&new) {
+        assert_eq!(d.summary.title, item.draft.title);
+        assert_eq!(d.version.status, Status::Published);
+        assert_eq!(d.summary.published_on, Some(item.published_on));
+        assert_eq!(d.version.body, "第一段\n第二段");
+    }
+    let (public, total) = documents::by_agency(&mut conn, gov.id, 1, 10)
+        .await
+        .unwrap();
+    assert_eq!((public.len(), total), (3, 3));
+    assert_eq!(t.count("audit_log").await, audit_before + 3);
+    assert_eq!(t.count("outbox").await, outbox_before + 3);
+    let history = audit::for_entity(&mut conn, "document", &ids[1].to_string())
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].action, "document.import");
+    let after = history[0].after.as_ref().unwrap();
+    assert_eq!(after["index_no"], "YX0000/2024-00010");
+    assert_eq!(after["status"], "published");
+    let outbox = audit::outbox_after(&mut conn, 0, 1000).await.unwrap();
+    for id in &ids {
+        assert!(
+            outbox
+                .iter()
+                .any(|e| e.topic == "document.changed" && e.entity_id == id.to_string())
+        );
+    }
+    // Run again, every row is found: by 索引号, by 文号, and by title and date.
+    let skip = documents_import::skipped(&mut conn, gov.id, &new)
+        .await
+        .unwrap();
+    assert_eq!(skip, [true, true, true]);
+    drop(conn);
+    // The next number issued one by one follows the batch's.
+    let d =
+        t.db.write(async |tx| {
+            documents::import_published(
+                tx,
+                &actor(),
+                &staff,
+                gov.id,
+                &importable("丁通知标题", "", "2024-06-01", None).draft,
+                None,
+                day("2024-06-03"),
+            )
+            .await
+        })
+        .await
+        .unwrap();
+    let mut conn = t.db.conn().await.unwrap();
+    assert_eq!(
+        documents::staff_get(&mut conn, &staff, d)
+            .await
+            .unwrap()
+            .summary
+            .index_no,
+        "YX0000/2024-00013"
+    );
+    drop(conn);
+    // A 索引号 already taken fails the whole batch and writes nothing of it.
+    let docs = t.count("documents").await;
+    let clash = vec![
+        importable("戊通知标题", "", "2024-07-01", None),
+        importable("己通知标题", "", "2024-07-02", Some("YX0000/2024-00010")),
+    ];
+    let err =
+        t.db.write(async |tx| documents_import::import_many(tx, &actor(), &gov, &clash).await)
+            .await
+            .unwrap_err();
+    assert!(matches!(err, DomainError::Conflict { .. }), "{err:?}");
+    assert_eq!(t.count("documents").await, docs);
+    // A draft cannot be imported as published.
+    let mut draft = importable("庚通知标题", "", "2024-07-03", None);
+    draft.draft.attribute = None;
+    let err =
+        t.db.write(async |tx| documents_import::import_many(tx, &actor(), &gov, &[draft]).await)
+            .await
+            .unwrap_err();
+    assert!(matches!(err, DomainError::Invalid { .. }), "{err:?}");
+    assert_eq!(t.count("documents").await, docs);
+}

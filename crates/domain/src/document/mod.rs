@@ -323,6 +323,28 @@ pub fn transition(
     }
 }
 
+/// Whether a document that was published before it came into gongkai (an import) can be
+/// recorded as published on `published_on`: only proactive (full or redacted) documents can,
+/// with their dates in order.
+pub fn check_importable(
+    draft: &DocumentDraft,
+    published_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), DomainError> {
+    if draft.attribute.as_ref().map(|a| a.mode) != Some(DisclosureMode::Proactive) {
+        return Err(DomainError::invalid(
+            DisclosureMode::FIELD,
+            "只有主动公开的信息可以作为已发布文件导入",
+        ));
+    }
+    check_dates(
+        draft.formed_on,
+        Some(published_on),
+        draft.effective_on,
+        today,
+    )
+}
+
 /// Dates checked against each other and against today (time is a parameter).
 pub fn check_dates(
     formed_on: NaiveDate,
