@@ -14,7 +14,7 @@ use jieba_rs::Jieba;
 use unicode_normalization::UnicodeNormalization;
 
 /// Bumped whenever analysis changes what an indexed text yields: the index is then rebuilt.
-pub const ANALYSIS_VERSION: u32 = 2;
+pub const ANALYSIS_VERSION: u32 = 3;
 
 /// Words jieba's general dictionary splits but a government reader types whole.
 pub const GOV_TERMS: &[&str] = &[
@@ -137,6 +137,28 @@ pub struct Normalized {
 }
 
 impl Normalized {
+    /// `text` as the normalised form of `original` character for character (each character
+    /// of `text` standing for the one at the same place in `original`); `None` when their
+    /// lengths differ.
+    pub fn aligned(original: &str, text: String) -> Option<Normalized> {
+        let spans: Vec<(usize, usize)> = original
+            .char_indices()
+            .map(|(at, c)| (at, at + c.len_utf8()))
+            .collect();
+        (spans.len() == text.chars().count()).then_some(Normalized { text, spans })
+    }
+
+    /// Whether each character stands for the one at the same place in the original, so the
+    /// text alone (with [`Normalized::aligned`]) gives back this normalisation.
+    pub fn is_aligned(&self, original: &str) -> bool {
+        self.spans.len() == original.chars().count()
+            && self
+                .spans
+                .iter()
+                .zip(original.char_indices())
+                .all(|(s, (at, c))| *s == (at, at + c.len_utf8()))
+    }
+
     /// The original byte range of normalised characters `from..to`.
     pub fn span(&self, from: usize, to: usize) -> (usize, usize) {
         let start = self.spans.get(from).map_or(0, |s| s.0);
@@ -150,6 +172,18 @@ impl Normalized {
 
 /// NFKC, lower case, traditional → simplified.
 pub fn normalize(original: &str) -> Normalized {
+    let (mut text, mut spans) = fold(original);
+    let t = tools();
+    if let Some(cc) = &t.opencc
+        && text.chars().any(|c| t.is_traditional(c))
+    {
+        (text, spans) = convert_runs(cc, t, &text, spans);
+    }
+    Normalized { text, spans }
+}
+
+/// NFKC and lower case, control characters as spaces, with each character's original range.
+fn fold(original: &str) -> (String, Vec<(usize, usize)>) {
     let mut text = String::with_capacity(original.len());
     let mut spans = Vec::with_capacity(original.len() / 2);
     for (at, c) in original.char_indices() {
@@ -176,24 +210,76 @@ pub fn normalize(original: &str) -> Normalized {
             spans.push((at, end));
         }
     }
-    let t = tools();
-    if let Some(cc) = &t.opencc
-        && text.chars().any(|c| t.is_traditional(c))
-    {
-        let converted = cc.convert(&text);
-        let count = converted.chars().count();
-        if count == spans.len() {
-            text = converted;
-        } else {
-            // A phrase changed length (rare): spread the original ranges evenly.
-            let old = std::mem::take(&mut spans);
-            spans = (0..count)
-                .map(|i| old[(i * old.len() / count.max(1)).min(old.len() - 1)])
-                .collect();
-            text = converted;
+    (text, spans)
+}
+
+/// Converts to simplified the runs of Han characters that hold a traditional one, and only
+/// those: the converter's phrases are Han characters, and most of a mixed text (a simplified
+/// document quoting a traditional one) needs no conversion, which is the costly part of
+/// indexing and highlighting such text. A run that changes length spreads its own original
+/// ranges over its converted characters.
+fn convert_runs(
+    cc: &OpenCC,
+    t: &Tools,
+    text: &str,
+    spans: Vec<(usize, usize)>,
+) -> (String, Vec<(usize, usize)>) {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut out_spans = Vec::with_capacity(spans.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let start = i;
+        let han = is_han(chars[i].1);
+        while i < chars.len() && is_han(chars[i].1) == han {
+            i += 1;
         }
+        let from = chars[start].0;
+        let to = chars.get(i).map_or(text.len(), |c| c.0);
+        let run = &text[from..to];
+        let run_spans = &spans[start..i];
+        if !han || !run.chars().any(|c| t.is_traditional(c)) {
+            out.push_str(run);
+            out_spans.extend_from_slice(run_spans);
+            continue;
+        }
+        let converted = cc.convert(run);
+        let count = converted.chars().count();
+        if count == run_spans.len() {
+            out_spans.extend_from_slice(run_spans);
+        } else {
+            // A phrase changed length (rare): spread the run's original ranges evenly.
+            out_spans.extend(
+                (0..count)
+                    .map(|k| run_spans[(k * run_spans.len() / count).min(run_spans.len() - 1)]),
+            );
+        }
+        out.push_str(&converted);
     }
-    Normalized { text, spans }
+    (out, out_spans)
+}
+
+/// [`normalize`], remembering the last two texts of this thread: an entry's title and body
+/// are each indexed in three fields (words, bigrams, grams), one after the other, and each
+/// field's tokenizer would convert the same traditional text again.
+pub fn normalize_recent(original: &str) -> std::rc::Rc<Normalized> {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    thread_local! {
+        static RECENT: RefCell<Vec<(String, Rc<Normalized>)>> = const { RefCell::new(Vec::new()) };
+    }
+    RECENT.with(|recent| {
+        let mut recent = recent.borrow_mut();
+        if let Some((_, n)) = recent.iter().find(|(text, _)| text == original) {
+            return n.clone();
+        }
+        let n = Rc::new(normalize(original));
+        if recent.len() >= 2 {
+            recent.remove(0);
+        }
+        recent.push((original.to_string(), n.clone()));
+        n
+    })
 }
 
 pub fn is_han(c: char) -> bool {
@@ -283,6 +369,56 @@ pub fn bigrams_of(n: &Normalized) -> Vec<Token> {
     out
 }
 
+/// Lengths of the character n-grams of [`grams_of`]: a query of this many Chinese characters
+/// that is no single word is one term of the grams fields.
+pub const GRAM_LENGTHS: std::ops::RangeInclusive<usize> = 3..=4;
+
+/// The three- and four-character substrings of each run of Han characters. A query of three
+/// or four characters that is no dictionary word (公开工作, 解读材料) is then one posting list,
+/// which tantivy prunes to the best hits, instead of a phrase whose positions must be read for
+/// every document holding all its bigrams.
+pub fn grams(original: &str) -> Vec<Token> {
+    let n = normalize(original);
+    grams_of(&n)
+}
+
+pub fn grams_of(n: &Normalized) -> Vec<Token> {
+    let chars: Vec<(usize, char)> = n.text.char_indices().collect();
+    let mut out = Vec::with_capacity(chars.len() * 2);
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_han(chars[i].1) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && is_han(chars[i].1) {
+            i += 1;
+        }
+        for k in start..i {
+            for len in GRAM_LENGTHS {
+                if k + len > i {
+                    break;
+                }
+                let to_byte = chars.get(k + len).map_or(n.text.len(), |c| c.0);
+                let (from, to) = n.span(k, k + len);
+                out.push(Token {
+                    text: n.text[chars[k].0..to_byte].to_string(),
+                    from,
+                    to,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The text of a query term the grams fields hold whole: three or four Han characters.
+pub fn as_gram(normalized: &str) -> Option<&str> {
+    let count = normalized.chars().count();
+    (GRAM_LENGTHS.contains(&count) && normalized.chars().all(is_han)).then_some(normalized)
+}
+
 /// Every dictionary word that occurs in the text (jieba's full mode) and the Latin words and
 /// numbers: a word is found wherever its characters stand, whatever the best segmentation of
 /// the text around it, so a query that is one word is one posting list, not a phrase. Lone
@@ -370,6 +506,34 @@ mod tests {
     }
 
     #[test]
+    fn traditional_text_converts_as_a_whole_and_simplified_text_is_left_alone() {
+        let t = tools();
+        let cc = t.opencc.as_ref().expect("converter");
+        let traditional = "本機關依據《政府資訊公開條例》,於本年度主動公開政府資訊共計一千二百件,\
+                           並受理申請三十件;軟體與網路服務之資訊,詳見附件。";
+        let (folded, spans) = fold(traditional);
+        let (runs, run_spans) = convert_runs(cc, t, &folded, spans.clone());
+        assert_eq!(runs, cc.convert(&folded));
+        assert_eq!(run_spans, spans);
+        assert!(
+            runs.contains("政府信息公开条例") && runs.contains("软件"),
+            "{runs}"
+        );
+        // Converting the whole of a simplified text that holds one traditional character
+        // reads it all as Taiwanese (程序 → 进程, 智慧 → 智能): only the runs of Han characters
+        // holding a traditional one are converted.
+        let mixed = "本机关依法定程序建设智慧型政府网站,見《政府資訊公開條例》第一條。";
+        assert_ne!(
+            cc.convert(mixed),
+            "本机关依法定程序建设智慧型政府网站,见《政府信息公开条例》第一条。"
+        );
+        assert_eq!(
+            normalize(mixed).text,
+            "本机关依法定程序建设智慧型政府网站,见《政府信息公开条例》第一条。"
+        );
+    }
+
+    #[test]
     fn full_width_letters_and_digits_are_folded_and_lowercased() {
         let n = normalize("ＡＢＣ２０２４年");
         assert_eq!(n.text, "abc2024年");
@@ -418,6 +582,20 @@ mod tests {
     }
 
     #[test]
+    fn grams_are_the_three_and_four_character_substrings_of_han_runs() {
+        let g = grams("公开工作,解读 材料ab");
+        assert_eq!(texts(&g), ["公开工", "公开工作", "开工作"]);
+        // Offsets are in the original (traditional, three bytes a character).
+        let g = grams("資訊公開");
+        assert_eq!(texts(&g), ["信息公", "信息公开", "息公开"]);
+        assert_eq!((g[1].from, g[1].to), (0, 12));
+        assert_eq!(as_gram("公开工作"), Some("公开工作"));
+        assert_eq!(as_gram("公开"), None);
+        assert_eq!(as_gram("公开a作"), None);
+        assert_eq!(as_gram("政务公开工作"), None);
+    }
+
+    #[test]
     fn traditional_text_yields_the_same_tokens_as_simplified() {
         assert_eq!(texts(&bigrams("資訊公開")), texts(&bigrams("信息公开")));
         assert_eq!(texts(&words("資訊公開")), texts(&words("信息公开")));
@@ -428,7 +606,7 @@ mod tests {
         /// character boundaries.
         #[test]
         fn any_text_analyses_within_bounds(s in "(?s).{0,60}") {
-            for t in bigrams(&s).into_iter().chain(words(&s)) {
+            for t in bigrams(&s).into_iter().chain(words(&s)).chain(grams(&s)) {
                 proptest::prop_assert!(t.from <= t.to && t.to <= s.len());
                 proptest::prop_assert!(s.is_char_boundary(t.from) && s.is_char_boundary(t.to));
             }

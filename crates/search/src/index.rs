@@ -11,7 +11,7 @@ use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{
-    FAST, Facet, FacetOptions, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::{
@@ -21,7 +21,7 @@ use tantivy::{
 use crate::analysis::{self, ANALYSIS_VERSION};
 use crate::query::Parsed;
 use crate::snippet;
-use crate::tokenizers::{BIGRAMS, Bigrams, WORDS, Words};
+use crate::tokenizers::{BIGRAMS, Bigrams, GRAMS, Grams, WORDS, Words};
 
 /// How much of a body the snippet is looked for in.
 const SNIPPET_SCAN_CHARS: usize = 3000;
@@ -141,28 +141,88 @@ pub struct Checkpoint {
 
 #[derive(Clone, Copy)]
 struct Fields {
-    key: tantivy::schema::Field,
-    title: tantivy::schema::Field,
-    title_words: tantivy::schema::Field,
-    title_bigrams: tantivy::schema::Field,
-    body: tantivy::schema::Field,
-    body_words: tantivy::schema::Field,
-    body_bigrams: tantivy::schema::Field,
-    doc_number: tantivy::schema::Field,
-    url: tantivy::schema::Field,
-    agency_name: tantivy::schema::Field,
-    date: tantivy::schema::Field,
-    facets: tantivy::schema::Field,
-    kind: tantivy::schema::Field,
+    key: Field,
+    title: Field,
+    title_words: Field,
+    title_bigrams: Field,
+    /// The grams fields came with analysis version 3: an older index, still served while its
+    /// successor is built, has none, and its searches and writes leave them out.
+    title_grams: Option<Field>,
+    body: Field,
+    body_words: Field,
+    body_bigrams: Field,
+    body_grams: Option<Field>,
+    /// The normalised opening of a body that normalisation changes (traditional text), so a
+    /// snippet needs no conversion at search time; also from version 3.
+    lead_normalized: Option<Field>,
+    doc_number: Field,
+    url: Field,
+    agency_name: Field,
+    date: Field,
+    facets: Field,
+    kind: Field,
     /// The facet columns counted by [`crate::tally::Tally`], in [`FACETS`] order.
-    tallied: [tantivy::schema::Field; 6],
+    tallied: [Field; 6],
 }
 
-fn schema() -> (Schema, Fields) {
+impl Fields {
+    /// The fields of an index, found by name in its own schema.
+    fn of(schema: &Schema) -> R<Fields> {
+        let get = |name: &str| schema.get_field(name).map_err(err);
+        let tallied: Vec<Field> = FACETS
+            .iter()
+            .map(|name| get(&crate::tally::field_name(name)))
+            .collect::<R<_>>()?;
+        Ok(Fields {
+            key: get("key")?,
+            title: get("title")?,
+            title_words: get("title_words")?,
+            title_bigrams: get("title_bigrams")?,
+            title_grams: schema.get_field("title_grams").ok(),
+            body: get("body")?,
+            body_words: get("body_words")?,
+            body_bigrams: get("body_bigrams")?,
+            body_grams: schema.get_field("body_grams").ok(),
+            lead_normalized: schema.get_field("lead_normalized").ok(),
+            doc_number: get("doc_number")?,
+            url: get("url")?,
+            agency_name: get("agency_name")?,
+            date: get("date")?,
+            facets: get("facets")?,
+            kind: get("kind")?,
+            tallied: tallied.try_into().map_err(|_| err("facet columns"))?,
+        })
+    }
+}
+
+/// The opening of a body that snippets are taken from: scanning a whole long text for each
+/// hit would cost more than the search.
+fn lead(body: &str) -> &str {
+    match body.char_indices().nth(SNIPPET_SCAN_CHARS) {
+        Some((cut, _)) => &body[..cut],
+        None => body,
+    }
+}
+
+fn read_checkpoint(index: &Index) -> R<Option<Checkpoint>> {
+    let metas = index.load_metas().map_err(err)?;
+    Ok(metas
+        .payload
+        .as_deref()
+        .and_then(|p| serde_json::from_str(p).ok()))
+}
+
+fn schema() -> Schema {
+    schema_with(true)
+}
+
+/// The schema; `grams` false gives the one before analysis version 3 (for the test that an
+/// index of that version is still served).
+fn schema_with(grams: bool) -> Schema {
     let mut b = Schema::builder();
-    // Positions only where phrases are matched: a word token is matched on its own. The title
-    // words have no length norm: full-mode cutting gives some titles more tokens than their
-    // length says (the title bigrams measure it).
+    // Positions only where phrases are matched: a word or gram token is matched on its own.
+    // The title words have no length norm: full-mode cutting gives some titles more tokens
+    // than their length says (the title bigrams measure it).
     let text = |tokenizer: &str, norms: bool| {
         let record = if tokenizer == BIGRAMS {
             IndexRecordOption::WithFreqsAndPositions
@@ -176,28 +236,31 @@ fn schema() -> (Schema, Fields) {
                 .set_fieldnorms(norms),
         )
     };
-    let fields = Fields {
-        key: b.add_text_field("key", STRING | STORED),
-        title: b.add_text_field("title", STORED),
-        title_words: b.add_text_field("title_words", text(WORDS, false)),
-        title_bigrams: b.add_text_field("title_bigrams", text(BIGRAMS, true)),
-        body: b.add_text_field("body", STORED),
-        body_words: b.add_text_field("body_words", text(WORDS, true)),
-        body_bigrams: b.add_text_field("body_bigrams", text(BIGRAMS, true)),
-        doc_number: b.add_text_field("doc_number", STRING | STORED),
-        url: b.add_text_field("url", STORED),
-        agency_name: b.add_text_field("agency_name", STORED),
-        date: b.add_i64_field("date", INDEXED | FAST | STORED),
-        facets: b.add_facet_field("facets", FacetOptions::default()),
-        kind: b.add_text_field("kind", STRING | STORED),
-        tallied: FACETS.map(|name| {
-            b.add_text_field(
-                &crate::tally::field_name(name),
-                TextOptions::default().set_fast("raw"),
-            )
-        }),
-    };
-    (b.build(), fields)
+    b.add_text_field("key", STRING | STORED);
+    b.add_text_field("title", STORED);
+    b.add_text_field("title_words", text(WORDS, false));
+    b.add_text_field("title_bigrams", text(BIGRAMS, true));
+    b.add_text_field("body", STORED);
+    b.add_text_field("body_words", text(WORDS, true));
+    b.add_text_field("body_bigrams", text(BIGRAMS, true));
+    b.add_text_field("doc_number", STRING | STORED);
+    b.add_text_field("url", STORED);
+    b.add_text_field("agency_name", STORED);
+    b.add_i64_field("date", INDEXED | FAST | STORED);
+    b.add_facet_field("facets", FacetOptions::default());
+    b.add_text_field("kind", STRING | STORED);
+    for name in FACETS {
+        b.add_text_field(
+            &crate::tally::field_name(name),
+            TextOptions::default().set_fast("raw"),
+        );
+    }
+    if grams {
+        b.add_text_field("title_grams", text(GRAMS, true));
+        b.add_text_field("body_grams", text(GRAMS, true));
+        b.add_text_field("lead_normalized", STORED);
+    }
+    b.build()
 }
 
 /// What a search marks in its hits: each term and phrase as written, and the words of each.
@@ -326,6 +389,10 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// The analysis this index was built by, which its commits keep recording: an older
+    /// index tailed while its successor is built must not pass for a current one after a
+    /// restart.
+    analysis: u32,
     /// Facet totals per segment, for queries that match most of one.
     totals: std::sync::Arc<crate::tally::Totals>,
 }
@@ -340,7 +407,14 @@ impl SearchIndex {
         }
         index.tokenizers().register(WORDS, Words);
         index.tokenizers().register(BIGRAMS, Bigrams);
-        let (_, fields) = schema();
+        index.tokenizers().register(GRAMS, Grams);
+        let fields = Fields::of(&index.schema())?;
+        let recorded = read_checkpoint(&index)?.map(|c| c.analysis);
+        let analysis = if index.schema() == schema() {
+            recorded.unwrap_or(ANALYSIS_VERSION)
+        } else {
+            recorded.unwrap_or(0).min(ANALYSIS_VERSION - 1)
+        };
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -350,6 +424,7 @@ impl SearchIndex {
             index,
             reader,
             fields,
+            analysis,
             totals: Default::default(),
         })
     }
@@ -358,29 +433,29 @@ impl SearchIndex {
     pub fn open(dir: &Path) -> R<SearchIndex> {
         std::fs::create_dir_all(dir).map_err(err)?;
         let directory = tantivy::directory::MmapDirectory::open(dir).map_err(err)?;
-        let index = Index::open_or_create(directory, schema().0).map_err(err)?;
+        // An index of an older analysis has an older schema: it is opened as it is, served
+        // (not current) and replaced by a rebuild.
+        let index = if Index::exists(&directory).map_err(err)? {
+            Index::open(directory).map_err(err)?
+        } else {
+            Index::create(directory, schema(), Default::default()).map_err(err)?
+        };
         SearchIndex::with_index(index)
     }
 
     /// An index in memory, for tests.
     pub fn in_memory() -> R<SearchIndex> {
-        SearchIndex::with_index(Index::create_in_ram(schema().0))
+        SearchIndex::with_index(Index::create_in_ram(schema()))
     }
 
     /// What the last commit recorded; `None` for a new index.
     pub fn checkpoint(&self) -> R<Option<Checkpoint>> {
-        let metas = self.index.load_metas().map_err(err)?;
-        Ok(metas
-            .payload
-            .as_deref()
-            .and_then(|p| serde_json::from_str(p).ok()))
+        read_checkpoint(&self.index)
     }
 
     /// Whether this index was built by the current analysis.
     pub fn is_current(&self) -> R<bool> {
-        Ok(self
-            .checkpoint()?
-            .is_some_and(|c| c.analysis == ANALYSIS_VERSION))
+        Ok(self.analysis == ANALYSIS_VERSION && self.checkpoint()?.is_some())
     }
 
     /// A writer with a large buffer, for building a whole index.
@@ -389,6 +464,7 @@ impl SearchIndex {
         Ok(Writer {
             writer,
             fields: self.fields,
+            analysis: self.analysis,
         })
     }
 
@@ -397,6 +473,7 @@ impl SearchIndex {
         Ok(Writer {
             writer,
             fields: self.fields,
+            analysis: self.analysis,
         })
     }
 
@@ -413,8 +490,17 @@ impl SearchIndex {
     /// word or number) is that token of the words fields, which hold every dictionary word
     /// wherever it occurs: one posting list per field, which tantivy prunes. Any other term
     /// must appear as written (its bigrams in order) or, unless it is quoted, have all its
-    /// words somewhere in the title or the body.
-    fn clauses(&self, text: &str, phrase_only: bool) -> Option<Box<dyn Query>> {
+    /// words somewhere in the title or the body. A term of three or four characters that
+    /// occurs as written somewhere is that gram only: one posting list per field again, where a
+    /// phrase would read positions in every document holding its bigrams (most documents, for
+    /// 公开工作 in a government corpus); scattered words are looked for only when it occurs
+    /// nowhere.
+    fn clauses(
+        &self,
+        searcher: &tantivy::Searcher,
+        text: &str,
+        phrase_only: bool,
+    ) -> Option<Box<dyn Query>> {
         let f = &self.fields;
         let n = analysis::normalize(text);
         let bigrams = analysis::bigrams_of(&n);
@@ -452,6 +538,21 @@ impl SearchIndex {
                 should.push(term(f.body_bigrams, word, 1.0));
             }
             return Some(Box::new(BooleanQuery::new(should)));
+        }
+        if let (Some(title), Some(body), Some(gram)) =
+            (f.title_grams, f.body_grams, analysis::as_gram(whole))
+        {
+            let occurs = [title, body].iter().any(|field| {
+                searcher
+                    .doc_freq(&Term::from_field_text(*field, gram))
+                    .is_ok_and(|n| n > 0)
+            });
+            if occurs {
+                return Some(Box::new(BooleanQuery::new(vec![
+                    term(title, gram, TITLE_BOOST),
+                    term(body, gram, 1.0),
+                ])));
+            }
         }
         let in_order = |field, boost: f32| -> (Occur, Box<dyn Query>) {
             let terms: Vec<Term> = bigrams
@@ -533,21 +634,21 @@ impl SearchIndex {
 
     /// The query of a search: every term and phrase must match, no exclusion may; a matching
     /// 文号 is enough on its own and ranks first.
-    fn query(&self, s: &Search) -> Box<dyn Query> {
+    fn query(&self, searcher: &tantivy::Searcher, s: &Search) -> Box<dyn Query> {
         let p = &s.parsed;
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for t in &p.terms {
-            if let Some(q) = self.clauses(t, false) {
+            if let Some(q) = self.clauses(searcher, t, false) {
                 must.push((Occur::Must, q));
             }
         }
         for t in &p.phrases {
-            if let Some(q) = self.clauses(t, true) {
+            if let Some(q) = self.clauses(searcher, t, true) {
                 must.push((Occur::Must, q));
             }
         }
         for t in &p.excluded {
-            if let Some(q) = self.clauses(t, true) {
+            if let Some(q) = self.clauses(searcher, t, true) {
                 must.push((Occur::MustNot, q));
             }
         }
@@ -603,15 +704,20 @@ impl SearchIndex {
                 continue;
             };
             let title = text(f.title);
-            // The passage comes from the opening of long bodies: scanning a whole long text
-            // for each hit would cost more than the search.
             let body = text(f.body);
-            let body = match body.char_indices().nth(SNIPPET_SCAN_CHARS) {
-                Some((cut, _)) => &body[..cut],
-                None => &body,
-            };
+            let body = lead(&body);
             let title_html = snippet::marked(&title, needles);
-            let snippet_html = snippet::passage(body, needles, 120);
+            // Converting traditional text is most of a snippet's cost: the index holds it
+            // converted.
+            let normalized = f
+                .lead_normalized
+                .and_then(|field| d.get_first(field))
+                .and_then(|v| v.as_str())
+                .and_then(|n| analysis::Normalized::aligned(body, n.to_string()));
+            let snippet_html = match normalized {
+                Some(n) => snippet::passage_in(body, &n, needles, 120),
+                None => snippet::passage(body, needles, 120),
+            };
             let date = d
                 .get_first(f.date)
                 .and_then(|v| v.as_i64())
@@ -707,7 +813,7 @@ impl SearchIndex {
             ));
         }
         let searcher = self.reader.searcher();
-        let query = self.query(s);
+        let query = self.query(&searcher, s);
         let limit = per_page.min(MAX_DEPTH - offset);
         // The top hits alone let tantivy skip blocks that cannot reach them (block-max WAND);
         // the count and the facets must see every match, without scores.
@@ -767,6 +873,7 @@ impl SearchIndex {
 pub struct Writer {
     writer: IndexWriter,
     fields: Fields,
+    analysis: u32,
 }
 
 impl Writer {
@@ -787,6 +894,17 @@ impl Writer {
             f.url => e.url.as_str(),
             f.agency_name => e.agency_name.as_str(),
         );
+        if let (Some(title), Some(body)) = (f.title_grams, f.body_grams) {
+            d.add_text(title, &e.title);
+            d.add_text(body, &e.body);
+        }
+        if let Some(field) = f.lead_normalized {
+            let lead = lead(&e.body);
+            let n = analysis::normalize(lead);
+            if n.text != lead && n.is_aligned(lead) {
+                d.add_text(field, n.text);
+            }
+        }
         if let Some(n) = &e.doc_number {
             d.add_text(f.doc_number, n);
         }
@@ -853,7 +971,7 @@ impl Writer {
     pub fn commit(&mut self, cursor: i64) -> R<()> {
         let payload = serde_json::to_string(&Checkpoint {
             cursor,
-            analysis: ANALYSIS_VERSION,
+            analysis: self.analysis,
         })
         .map_err(err)?;
         let mut prepared = self.writer.prepare_commit().map_err(err)?;
@@ -1009,6 +1127,111 @@ mod tests {
         let loose = ids(&index, "年度 报告");
         assert!(loose.contains(&4) && loose.contains(&5));
         assert_eq!(ids(&index, "\"年度报告\""), [5]);
+    }
+
+    #[test]
+    fn a_short_term_is_matched_as_written_and_by_its_words_only_where_it_is_written_nowhere() {
+        assert!(!analysis::is_word("解读材料") && !analysis::is_word("材料解读"));
+        let index = SearchIndex::in_memory().unwrap();
+        let mut w = index.writer().unwrap();
+        w.upsert(&entry(1, "通知", "解读材料已发布。")).unwrap();
+        w.upsert(&entry(2, "通知", "材料一份,解读见附件。"))
+            .unwrap();
+        w.upsert(&entry(3, "解读材料目录", "目录。")).unwrap();
+        w.commit(1).unwrap();
+        index.refresh().unwrap();
+        let mut found = ids(&index, "解读材料");
+        found.sort();
+        assert_eq!(found, [1, 3]);
+        // A title match ranks first.
+        assert_eq!(ids(&index, "解读材料")[0], 3);
+        let mut scattered = ids(&index, "材料解读");
+        scattered.sort();
+        assert_eq!(scattered, [1, 2, 3]);
+        // Traditional characters are the same gram.
+        assert_eq!(ids(&index, "解讀材料").len(), 2);
+        let s = Search::text("解读材料", 10).unwrap();
+        let hit = &index.search(&s).unwrap().hits;
+        let body = hit.iter().find(|h| h.id == 1).unwrap();
+        assert!(body.snippet_html.contains("<mark>解读材料</mark>"));
+    }
+
+    #[test]
+    fn a_traditional_body_is_highlighted_from_its_stored_conversion() {
+        let index = SearchIndex::in_memory().unwrap();
+        let mut w = index.writer().unwrap();
+        w.upsert(&entry(1, "通知", "本機關政府資訊公開工作年度報告。"))
+            .unwrap();
+        w.upsert(&entry(2, "通知", "本机关政府信息公开工作年度报告。"))
+            .unwrap();
+        w.commit(1).unwrap();
+        index.refresh().unwrap();
+        let searcher = index.reader.searcher();
+        let stored = |id: i64| {
+            let q = TermQuery::new(
+                Term::from_field_text(index.fields.key, &key(Kind::Document, id)),
+                IndexRecordOption::Basic,
+            );
+            let top = searcher
+                .search(&q, &TopDocs::with_limit(1).order_by_score())
+                .unwrap();
+            let d: TantivyDocument = searcher.doc(top[0].1).unwrap();
+            d.get_first(index.fields.lead_normalized.unwrap())
+                .and_then(|v| v.as_str())
+                .map(String::from)
+        };
+        assert_eq!(
+            stored(1).as_deref(),
+            Some("本机关政府信息公开工作年度报告。")
+        );
+        // Simplified text is stored once.
+        assert_eq!(stored(2), None);
+        let s = Search::text("信息公开", 10).unwrap();
+        let hits = index.search(&s).unwrap().hits;
+        let snippet = |id| &hits.iter().find(|h| h.id == id).unwrap().snippet_html;
+        assert!(
+            snippet(1).contains("<mark>資訊公開</mark>"),
+            "{}",
+            snippet(1)
+        );
+        assert!(
+            snippet(2).contains("<mark>信息公开</mark>"),
+            "{}",
+            snippet(2)
+        );
+    }
+
+    #[test]
+    fn an_index_of_the_previous_analysis_is_served_and_written_until_replaced() {
+        let dir = std::env::temp_dir().join(format!("gongkai-old-index-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        {
+            let directory = tantivy::directory::MmapDirectory::open(&dir).unwrap();
+            let old = Index::create(directory, schema_with(false), Default::default()).unwrap();
+            let index = SearchIndex::with_index(old).unwrap();
+            assert!(index.fields.body_grams.is_none());
+            let mut w = index.writer().unwrap();
+            w.upsert(&entry(1, "通知", "公开工作要点。")).unwrap();
+            w.commit(7).unwrap();
+        }
+        let index = SearchIndex::open(&dir).unwrap();
+        assert!(index.fields.body_grams.is_none());
+        assert_eq!(index.checkpoint().unwrap().map(|c| c.cursor), Some(7));
+        assert!(!index.is_current().unwrap());
+        let mut w = index.writer().unwrap();
+        w.upsert(&entry(2, "公开工作", "正文。")).unwrap();
+        w.commit(8).unwrap();
+        index.refresh().unwrap();
+        let mut found = ids(&index, "公开工作");
+        found.sort();
+        assert_eq!(found, [1, 2]);
+        // Still not current after its own commits, as after a restart.
+        drop(index);
+        let index = SearchIndex::open(&dir).unwrap();
+        assert!(!index.is_current().unwrap());
+        assert_eq!(index.checkpoint().unwrap().map(|c| c.cursor), Some(8));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

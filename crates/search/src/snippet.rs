@@ -14,7 +14,11 @@ const MAX_OCCURRENCES: usize = 200;
 
 /// The byte ranges of `original` where any of `needles` (normalised texts) occurs, in order.
 pub fn occurrences(original: &str, needles: &[String]) -> Vec<(Range<usize>, usize)> {
-    let n = analysis::normalize(original);
+    occurrences_in(&analysis::normalize(original), needles)
+}
+
+/// [`occurrences`] in a text already normalised.
+fn occurrences_in(n: &analysis::Normalized, needles: &[String]) -> Vec<(Range<usize>, usize)> {
     // Byte offset in the normalised text → character index (for the original ranges).
     let mut char_at = vec![0usize; n.text.len() + 1];
     let mut count = 0;
@@ -55,7 +59,17 @@ pub fn marked(text: &str, needles: &[String]) -> String {
 /// as it can (the earliest such passage), escaped, with the matches marked; the opening of
 /// the text when none occurs.
 pub fn passage(text: &str, needles: &[String], max_chars: usize) -> String {
-    let found = occurrences(text, needles);
+    passage_in(text, &analysis::normalize(text), needles, max_chars)
+}
+
+/// [`passage`] of a text whose normalised form `n` is known.
+pub fn passage_in(
+    text: &str,
+    n: &analysis::Normalized,
+    needles: &[String],
+    max_chars: usize,
+) -> String {
+    let found = occurrences_in(n, needles);
     let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
     let total = starts.len();
     let byte_of = |ch: usize| starts.get(ch).copied().unwrap_or(text.len());

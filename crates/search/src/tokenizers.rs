@@ -6,6 +6,7 @@ use crate::analysis;
 
 pub const WORDS: &str = "zh_words";
 pub const BIGRAMS: &str = "zh_bigrams";
+pub const GRAMS: &str = "zh_grams";
 
 /// Tokens computed up front; analysis needs the whole text (normalisation, jieba's DAG).
 pub struct Tokens {
@@ -57,7 +58,17 @@ pub struct Words;
 impl Tokenizer for Words {
     type TokenStream<'a> = Tokens;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
-        Tokens::new(analysis::words(text))
+        Tokens::new(analysis::words_of(&analysis::normalize_recent(text)))
+    }
+}
+
+#[derive(Clone, Default)]
+pub struct Grams;
+
+impl Tokenizer for Grams {
+    type TokenStream<'a> = Tokens;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
+        Tokens::new(analysis::grams_of(&analysis::normalize_recent(text)))
     }
 }
 
@@ -67,6 +78,6 @@ pub struct Bigrams;
 impl Tokenizer for Bigrams {
     type TokenStream<'a> = Tokens;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
-        Tokens::new(analysis::bigrams(text))
+        Tokens::new(analysis::bigrams_of(&analysis::normalize_recent(text)))
     }
 }
