@@ -21,7 +21,7 @@ use tantivy::{
 use crate::analysis::{self, ANALYSIS_VERSION};
 use crate::query::Parsed;
 use crate::snippet;
-use crate::tokenizers::{BIGRAMS, Bigrams, GRAMS, Grams, WORDS, Words};
+use crate::tokenizers::{BIGRAMS, BIGRAMS_ANALYZER, GRAMS, GRAMS_ANALYZER, WORDS, WORDS_ANALYZER};
 
 /// How much of a body the snippet is looked for in.
 const SNIPPET_SCAN_CHARS: usize = 3000;
@@ -405,9 +405,9 @@ impl SearchIndex {
         if cores > 1 {
             index.set_multithread_executor(cores).map_err(err)?;
         }
-        index.tokenizers().register(WORDS, Words);
-        index.tokenizers().register(BIGRAMS, Bigrams);
-        index.tokenizers().register(GRAMS, Grams);
+        index.tokenizers().register(WORDS, WORDS_ANALYZER);
+        index.tokenizers().register(BIGRAMS, BIGRAMS_ANALYZER);
+        index.tokenizers().register(GRAMS, GRAMS_ANALYZER);
         let fields = Fields::of(&index.schema())?;
         let recorded = read_checkpoint(&index)?.map(|c| c.analysis);
         let analysis = if index.schema() == schema() {
@@ -1037,6 +1037,12 @@ mod tests {
         index
     }
 
+    fn sorted_ids(index: &SearchIndex, q: &str) -> Vec<i64> {
+        let mut found = ids(index, q);
+        found.sort();
+        found
+    }
+
     fn ids(index: &SearchIndex, q: &str) -> Vec<i64> {
         let s = Search::text(q, 10).unwrap();
         index
@@ -1140,14 +1146,10 @@ mod tests {
         w.upsert(&entry(3, "解读材料目录", "目录。")).unwrap();
         w.commit(1).unwrap();
         index.refresh().unwrap();
-        let mut found = ids(&index, "解读材料");
-        found.sort();
-        assert_eq!(found, [1, 3]);
+        assert_eq!(sorted_ids(&index, "解读材料"), [1, 3]);
         // A title match ranks first.
         assert_eq!(ids(&index, "解读材料")[0], 3);
-        let mut scattered = ids(&index, "材料解读");
-        scattered.sort();
-        assert_eq!(scattered, [1, 2, 3]);
+        assert_eq!(sorted_ids(&index, "材料解读"), [1, 2, 3]);
         // Traditional characters are the same gram.
         assert_eq!(ids(&index, "解讀材料").len(), 2);
         let s = Search::text("解读材料", 10).unwrap();
@@ -1223,9 +1225,7 @@ mod tests {
         w.upsert(&entry(2, "公开工作", "正文。")).unwrap();
         w.commit(8).unwrap();
         index.refresh().unwrap();
-        let mut found = ids(&index, "公开工作");
-        found.sort();
-        assert_eq!(found, [1, 2]);
+        assert_eq!(sorted_ids(&index, "公开工作"), [1, 2]);
         // Still not current after its own commits, as after a restart.
         drop(index);
         let index = SearchIndex::open(&dir).unwrap();

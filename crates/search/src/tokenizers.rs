@@ -52,32 +52,17 @@ impl TokenStream for Tokens {
     }
 }
 
-#[derive(Clone, Default)]
-pub struct Words;
+/// One analysis of [`analysis`] as a tokenizer, over the text's shared normalisation.
+#[derive(Clone)]
+pub struct Analyzer(pub fn(&analysis::Normalized) -> Vec<analysis::Token>);
 
-impl Tokenizer for Words {
+pub const WORDS_ANALYZER: Analyzer = Analyzer(analysis::words_of);
+pub const BIGRAMS_ANALYZER: Analyzer = Analyzer(analysis::bigrams_of);
+pub const GRAMS_ANALYZER: Analyzer = Analyzer(analysis::grams_of);
+
+impl Tokenizer for Analyzer {
     type TokenStream<'a> = Tokens;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
-        Tokens::new(analysis::words_of(&analysis::normalize_recent(text)))
-    }
-}
-
-#[derive(Clone, Default)]
-pub struct Grams;
-
-impl Tokenizer for Grams {
-    type TokenStream<'a> = Tokens;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
-        Tokens::new(analysis::grams_of(&analysis::normalize_recent(text)))
-    }
-}
-
-#[derive(Clone, Default)]
-pub struct Bigrams;
-
-impl Tokenizer for Bigrams {
-    type TokenStream<'a> = Tokens;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
-        Tokens::new(analysis::bigrams_of(&analysis::normalize_recent(text)))
+        Tokens::new((self.0)(&analysis::normalize_recent(text)))
     }
 }
