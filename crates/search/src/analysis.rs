@@ -13,8 +13,9 @@ use ferrous_opencc::config::BuiltinConfig;
 use jieba_rs::Jieba;
 use unicode_normalization::UnicodeNormalization;
 
-/// Bumped whenever analysis changes what an indexed text yields: the index is then rebuilt.
-pub const ANALYSIS_VERSION: u32 = 3;
+/// Bumped whenever analysis changes what an indexed text yields, or the index holds a kind of
+/// record it did not (4: published messages): every node then rebuilds its index.
+pub const ANALYSIS_VERSION: u32 = 4;
 
 /// Words jieba's general dictionary splits but a government reader types whole.
 pub const GOV_TERMS: &[&str] = &[

@@ -43,10 +43,12 @@ pub enum Kind {
     Consultation,
     /// A record of a typed list (双公示, 权责清单 …).
     List,
+    /// A message with its reply, as published (选登: the edited copy, without the asker).
+    Message,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Document,
         Kind::Interpretation,
         Kind::Gazette,
@@ -54,6 +56,7 @@ impl Kind {
         Kind::Answer,
         Kind::Consultation,
         Kind::List,
+        Kind::Message,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -65,6 +68,7 @@ impl Kind {
             Kind::Answer => "answer",
             Kind::Consultation => "consultation",
             Kind::List => "list",
+            Kind::Message => "message",
         }
     }
 
@@ -77,6 +81,7 @@ impl Kind {
             Kind::Answer => "问答",
             Kind::Consultation => "意见征集",
             Kind::List => "公开清单",
+            Kind::Message => "留言答复",
         }
     }
 

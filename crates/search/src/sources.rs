@@ -5,6 +5,7 @@
 use gongkai_domain::DomainError;
 use gongkai_store::{
     Exec, agencies, answers, catalogue, consultations, documents, gazette, interpretations, lists,
+    messages,
 };
 
 use crate::index::{Entry, Kind};
@@ -221,6 +222,36 @@ async fn list_record(e: &mut impl Exec, id: i64) -> R<Change> {
     })))
 }
 
+/// A published message (选登): only its edited public copy — the title, text and reply the
+/// office chose to show — never the asker's name, contact or original wording.
+async fn message(e: &mut impl Exec, id: i64) -> R<Change> {
+    let Some(m) = messages::public_get(e, id).await? else {
+        return Ok(Change::Delete(Kind::Message, id));
+    };
+    let (Some(title), Some(published_at)) = (m.public_title, m.published_at) else {
+        return Ok(Change::Delete(Kind::Message, id));
+    };
+    let body = [m.public_body, m.public_reply]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n");
+    Ok(Change::Upsert(Box::new(Entry {
+        kind: Kind::Message,
+        id,
+        url: format!("/messages/{id}"),
+        title,
+        body,
+        doc_number: None,
+        agency_code: m.agency_code,
+        agency_name: m.agency_name,
+        topic: None,
+        doc_kind: None,
+        validity: None,
+        date: Some(published_at.date_naive()),
+    })))
+}
+
 /// The changes an outbox entry about `entity_type` `entity_id` calls for; unknown types (an
 /// agency, the calendar) need none.
 pub async fn changes_for(e: &mut impl Exec, entity_type: &str, entity_id: &str) -> R<Vec<Change>> {
@@ -235,6 +266,7 @@ pub async fn changes_for(e: &mut impl Exec, entity_type: &str, entity_id: &str) 
         "catalogue_item" => Kind::Catalogue,
         "consultation" => Kind::Consultation,
         "list_record" => Kind::List,
+        "message" => Kind::Message,
         _ => return Ok(Vec::new()),
     };
     let mut out = vec![change(e, kind, id).await?];
@@ -261,6 +293,7 @@ async fn change(e: &mut impl Exec, kind: Kind, id: i64) -> R<Change> {
         Kind::Answer => answer(e, id).await,
         Kind::Consultation => consultation(e, id).await,
         Kind::List => list_record(e, id).await,
+        Kind::Message => message(e, id).await,
     }
 }
 
@@ -272,6 +305,7 @@ async fn ids_after(e: &mut impl Exec, kind: Kind, after: i64, batch: i64) -> R<V
         Kind::Catalogue => catalogue::ids_after(e, after, batch).await,
         Kind::Answer => answers::ids_after(e, after, batch).await,
         Kind::Consultation => consultations::ids_after(e, after, batch).await,
+        Kind::Message => messages::ids_after(e, after, batch).await,
         Kind::List => {
             lists::public_ids_after(e, after, batch, gongkai_store::db::now().date_naive()).await
         }

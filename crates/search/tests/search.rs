@@ -1,6 +1,7 @@
 //! The indexer against a real database (SQLite and PostgreSQL): published documents become
 //! searchable, withdrawn ones disappear, interpretations follow their policy, two nodes
-//! converge, a late-committing outbox id is not skipped, and a rebuild reproduces the index.
+//! converge, a late-committing outbox id is not skipped, a rebuild reproduces the index, and a
+//! message is searchable only as published (选登), without its asker.
 
 use chrono::NaiveDate;
 use gongkai_domain::agency::{AgencyDraft, AgencyInput};
@@ -26,6 +27,7 @@ both!(
     published_documents_are_found_and_withdrawn_ones_disappear,
     two_nodes_converge_and_a_rebuild_reproduces_the_index,
     the_checkpoint_survives_a_restart,
+    a_published_message_is_found_without_its_asker_and_unpublishing_removes_it,
 );
 
 fn actor() -> Actor {
@@ -278,6 +280,90 @@ async fn the_checkpoint_survives_a_restart(t: TestDb) {
     again.catch_up().await.unwrap();
     assert_eq!(ids(&again, "行政规范性文件"), [id]);
     let _ = std::fs::remove_dir_all(dir);
+}
+
+async fn a_published_message_is_found_without_its_asker_and_unpublishing_removes_it(t: TestDb) {
+    use gongkai_domain::message::{BoxKind, MessageDraft, MessageInput, PublicationInput, Step};
+    use gongkai_store::messages::{self, Destination};
+    let a = agency(&t.db).await;
+    let staff = Principal {
+        user_id: 0,
+        role: Role::Staff,
+        agency_id: a,
+    };
+    let node = Node::open(t.db.clone(), None).unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    let cal = gongkai_store::calendar::work_calendar(&mut c)
+        .await
+        .unwrap();
+    let filed_at = chrono::Utc::now();
+    let asker = MessageDraft::parse(&MessageInput {
+        title: "小区门口占道经营问题".into(),
+        body: "我是赵子龙,小区门口长期有摊贩占道经营,影响通行。".into(),
+        name: "赵子龙".into(),
+        phone: "13800138000".into(),
+        consent: "on".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let to = Destination {
+        agency_id: a,
+        box_kind: BoxKind::Consultation,
+        document_id: None,
+    };
+    let id =
+        t.db.write(async |tx| {
+            messages::submit(tx, &actor(), to, &asker, "10.0.0.1", filed_at, &cal).await
+        })
+        .await
+        .unwrap()
+        .id;
+    for (step, text) in [
+        ("accept", ""),
+        ("reply", "已安排执法中队清理占道摊位,并加强夜间巡查。"),
+    ] {
+        let step = Step::parse(step, text, false).unwrap();
+        t.db.write(async |tx| {
+            messages::act(tx, &actor(), &staff, id, &step, None, today(), &cal).await
+        })
+        .await
+        .unwrap();
+    }
+    // Filed and answered, not published: nothing of it is searchable.
+    node.catch_up().await.unwrap();
+    for q in ["占道经营", "夜间巡查", "赵子龙"] {
+        assert!(ids(&node, q).is_empty(), "{q}: not published yet");
+    }
+
+    let copy = PublicationInput {
+        public_title: "小区门口占道经营问题".into(),
+        public_body: "市民反映:小区门口长期有摊贩占道经营,影响通行。".into(),
+        public_reply: "已安排执法中队清理占道摊位,并加强夜间巡查。".into(),
+    };
+    t.db.write(async |tx| messages::publish(tx, &actor(), &staff, id, &copy).await)
+        .await
+        .unwrap();
+    node.catch_up().await.unwrap();
+    let s = Search::text("占道经营", 10).unwrap();
+    let hits = node.index().search(&s).unwrap().hits;
+    assert_eq!(
+        hits.iter().map(|h| (h.kind, h.id)).collect::<Vec<_>>(),
+        [(Kind::Message, id)]
+    );
+    assert_eq!(hits[0].url, format!("/messages/{id}"));
+    assert_eq!(ids(&node, "夜间巡查"), [id], "the reply is searchable");
+    // The asker's name was in the original text only.
+    assert!(ids(&node, "赵子龙").is_empty());
+    // A rebuild holds it too.
+    let rebuilt = Node::open(t.db.clone(), None).unwrap();
+    rebuilt.rebuild(|_| {}).await.unwrap();
+    assert_eq!(ids(&rebuilt, "夜间巡查"), [id]);
+
+    t.db.write(async |tx| messages::unpublish(tx, &actor(), &staff, id).await)
+        .await
+        .unwrap();
+    node.catch_up().await.unwrap();
+    assert!(ids(&node, "占道经营").is_empty(), "unpublished: gone");
 }
 
 fn tempdir() -> std::path::PathBuf {

@@ -164,6 +164,39 @@ async fn messages_over_http(app: App) {
         .unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 1);
     assert!(!listed.to_string().contains("王小明") && !listed.to_string().contains("13800138000"));
+    // Search finds the published copy as a 留言答复, by its reply too; never by the asker.
+    app.indexed().await;
+    let found: Value = public
+        .get(app.url(
+            "/api/v1/search?q=%E5%85%AC%E5%BC%80%E6%A0%87%E5%87%86%E7%9B%AE%E5%BD%95&kind=message",
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["total"], 1, "{found}");
+    assert!(!found.to_string().contains("王小明"), "{found}");
+    let html = app
+        .page(
+            &public,
+            "/search?q=%E5%85%AC%E5%BC%80%E6%A0%87%E5%87%86%E7%9B%AE%E5%BD%95",
+        )
+        .await;
+    assert!(
+        html.contains(&format!("href=\"/messages/{href}\"")),
+        "{html}"
+    );
+    let nobody: Value = public
+        .get(app.url("/api/v1/search?q=%E7%8E%8B%E5%B0%8F%E6%98%8E"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(nobody["total"], 0, "{nobody}");
     // A box's limit is set by its agency only, within 1–20 working days.
     let csrf = app.csrf(&staff, "/office/messages").await;
     let set = |days: &'static str| {
