@@ -24,6 +24,7 @@ pub mod interpretation;
 pub mod lists;
 pub mod message;
 pub mod oversight;
+pub mod personal;
 pub mod report;
 pub mod request;
 pub mod rich_text;

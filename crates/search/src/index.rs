@@ -887,24 +887,28 @@ impl Writer {
         let f = self.fields;
         let key = e.key();
         self.writer.delete_term(Term::from_field_text(f.key, &key));
+        // An identity, mobile or card number is never indexed nor shown in a snippet, however
+        // it was written: the stored and the indexed text are both masked.
+        let title = gongkai_domain::personal::mask(&e.title);
+        let body = gongkai_domain::personal::mask(&e.body);
         let mut d = doc!(
             f.key => key,
             f.kind => e.kind.as_str(),
-            f.title => e.title.as_str(),
-            f.title_words => e.title.as_str(),
-            f.title_bigrams => e.title.as_str(),
-            f.body => e.body.as_str(),
-            f.body_words => e.body.as_str(),
-            f.body_bigrams => e.body.as_str(),
+            f.title => title.as_str(),
+            f.title_words => title.as_str(),
+            f.title_bigrams => title.as_str(),
+            f.body => body.as_str(),
+            f.body_words => body.as_str(),
+            f.body_bigrams => body.as_str(),
             f.url => e.url.as_str(),
             f.agency_name => e.agency_name.as_str(),
         );
-        if let (Some(title), Some(body)) = (f.title_grams, f.body_grams) {
-            d.add_text(title, &e.title);
-            d.add_text(body, &e.body);
+        if let (Some(title_grams), Some(body_grams)) = (f.title_grams, f.body_grams) {
+            d.add_text(title_grams, &title);
+            d.add_text(body_grams, &body);
         }
         if let Some(field) = f.lead_normalized {
-            let lead = lead(&e.body);
+            let lead = lead(&body);
             let n = analysis::normalize(lead);
             if n.text != lead && n.is_aligned(lead) {
                 d.add_text(field, n.text);
@@ -1040,6 +1044,49 @@ mod tests {
         w.commit(42).unwrap();
         index.refresh().unwrap();
         index
+    }
+
+    #[test]
+    fn identity_and_phone_numbers_are_neither_indexed_nor_shown_however_typed() {
+        let index = SearchIndex::in_memory().unwrap();
+        let mut w = index.writer().unwrap();
+        let spellings = [
+            "３２０５０２１９８８１１１１５５１６",
+            "320502 19881111 5516",
+            "ID320502198811115516",
+            "320502-19881111-5516",
+        ];
+        for (i, id) in spellings.iter().enumerate() {
+            w.upsert(&entry(
+                i as i64 + 1,
+                &format!("行政处罚决定书 当事人证件{id}"),
+                &format!("当事人(身份证 {id},手机 138 0000 2222)销售过期食品,处以罚款。"),
+            ))
+            .unwrap();
+        }
+        w.commit(1).unwrap();
+        index.refresh().unwrap();
+        for q in [
+            "320502198811115516",
+            "19881111",
+            "5516",
+            "13800002222",
+            "2222",
+        ] {
+            assert!(ids(&index, q).is_empty(), "{q} finds a masked number");
+        }
+        let found = index
+            .search(&Search::text("过期食品", 10).unwrap())
+            .unwrap();
+        assert_eq!(found.hits.len(), spellings.len());
+        for h in &found.hits {
+            let shown =
+                crate::analysis::normalize(&format!("{} {}", h.title_html, h.snippet_html)).text;
+            assert!(
+                !shown.contains("5516") && !shown.contains("2222") && !shown.contains("320502"),
+                "{shown}"
+            );
+        }
     }
 
     fn sorted_ids(index: &SearchIndex, q: &str) -> Vec<i64> {

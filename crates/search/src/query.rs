@@ -30,17 +30,23 @@ fn meaningful(s: &str) -> bool {
 /// looks like personal data (an ID or phone number, an e-mail address).
 pub fn is_suggestible(text: &str) -> bool {
     let n = text.chars().count();
+    // Digits however written (full width, spaced, hyphenated) count as one run.
+    let plain = gongkai_domain::text::halfwidth(text);
     let mut digits = 0;
     let mut longest = 0;
-    for c in text.chars() {
+    for c in plain.chars() {
         if c.is_ascii_digit() {
             digits += 1;
             longest = longest.max(digits);
-        } else {
+        } else if !(c.is_whitespace() || matches!(c, '-' | '.' | '·' | '_')) {
             digits = 0;
         }
     }
-    (2..=20).contains(&n) && longest < 5 && !text.contains('@') && meaningful(text)
+    (2..=20).contains(&n)
+        && longest < 7
+        && !plain.contains(['@', '﹫', '*', '＊'])
+        && gongkai_domain::personal::find(text).is_empty()
+        && meaningful(text)
 }
 
 pub fn parse(input: &str) -> Result<Parsed, DomainError> {
@@ -146,6 +152,18 @@ mod tests {
         assert!(!is_suggestible("王小明 11010519491231002X"), "an ID number");
         assert!(!is_suggestible("13800138000"), "a phone number");
         assert!(!is_suggestible("wang@example.cn"));
+        for typed in [
+            "138 0000 2222",
+            "138-0000-2222",
+            "１３８００００２２２２",
+            "１１０１０５１９４９",
+            "WANG＠EXAMPLE.CN",
+            "张** 处罚",
+            "张＊＊",
+        ] {
+            assert!(!is_suggestible(typed), "{typed}");
+        }
+        assert!(is_suggestible("2024年第18号"));
         assert!(!is_suggestible("公"));
         assert!(!is_suggestible(&"公".repeat(21)));
     }

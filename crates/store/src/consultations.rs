@@ -574,6 +574,15 @@ pub async fn public_comments(e: &mut impl Exec, id: i64) -> Result<Vec<Comment>>
         .into_iter()
         .filter(|c| c.hidden_reason.is_none())
         .map(|mut c| {
+            // What the commenter typed about themselves, and anyone's ID, mobile or card
+            // number, however written, is starred in the text shown.
+            // The name stays where the commenter chose to show it.
+            let hidden_name = if c.show_name { None } else { c.name.as_deref() };
+            let known = gongkai_domain::personal::Known::new()
+                .name(hidden_name.unwrap_or(""))
+                .phone(c.contact.as_deref())
+                .email(c.contact.as_deref());
+            c.body = gongkai_domain::personal::mask_known(&c.body, &known);
             if !c.show_name {
                 c.name = None;
             }

@@ -78,10 +78,19 @@ fn identity_numbers_are_starred_wherever_they_appear() {
         "证号******************。"
     );
     assert_eq!(mask_id_numbers("33010219900101123X"), "******************");
-    // Longer digit runs (account numbers) and codes are not identity numbers.
+    // Full-width, spaced and letter-prefixed spellings are identity numbers too.
     assert_eq!(
-        mask_id_numbers("6222021234567890123"),
-        "6222021234567890123"
+        mask_id_numbers("３２０５０２ 19881111 5516"),
+        "******************"
+    );
+    assert_eq!(
+        mask_id_numbers("ID12010119700101123X"),
+        "ID******************"
+    );
+    // Long digit runs that are no card number (Luhn) and codes are not personal data.
+    assert_eq!(
+        mask_id_numbers("6222021234567890124"),
+        "6222021234567890124"
     );
     assert_eq!(mask_id_numbers("91330108MA2H0QXT18"), "91330108MA2H0QXT18");
 }
@@ -391,4 +400,46 @@ fn budgets_are_expected_by_april_and_final_accounts_by_september() {
         expected_budgets(d("2026-12-01")),
         [(2026, "部门预算"), (2025, "部门决算")]
     );
+}
+
+proptest::proptest! {
+    /// A natural person's penalty record in the spellings people type: the ID number in full
+    /// width, spaced or after letters, a phone number in the facts, the name with a space. No
+    /// public field shows any digit of the ID or the phone, or the given name.
+    #[test]
+    fn a_penalty_record_typed_in_any_spelling_shows_nothing_personal(
+        id_typed in proptest::prop_oneof![
+            proptest::strategy::Just("３２０５０２１９８８１１１１５５１６".to_string()),
+            proptest::strategy::Just("320502 19881111 5516".to_string()),
+            proptest::strategy::Just("ID320502198811115516".to_string()),
+            proptest::strategy::Just("320502-19881111-5516".to_string()),
+        ],
+        phone in proptest::prop_oneof![
+            proptest::strategy::Just("138 0000 2222"),
+            proptest::strategy::Just("１３８００００２２２２"),
+            proptest::strategy::Just("+86-138-0000-2222"),
+        ],
+        sep in proptest::prop_oneof![
+            proptest::strategy::Just(""),
+            proptest::strategy::Just(" "),
+            proptest::strategy::Just("\u{3000}"),
+        ],
+    ) {
+        let spec = ListKind::Penalty.spec();
+        let mut row = penalty_row(&format!("欧阳{sep}小隐"), "自然人");
+        for (k, v) in row.iter_mut() {
+            if *k == "facts" {
+                *v = format!("当事人欧阳小隐(证件号 {id_typed},电话 {phone})销售超过保质期的食品。");
+            }
+        }
+        let v = parse(ListKind::Penalty, &row).unwrap();
+        let shown: String = public::fields(spec, &v).iter().map(|s| s.value.clone() + "|").collect();
+        let derived = derive(spec, &v);
+        for text in [&shown, &derived.title, &derived.public_text] {
+            let digits: String = crate::text::halfwidth(text).chars().filter(char::is_ascii_digit).collect();
+            proptest::prop_assert!(!digits.contains("5516") && !digits.contains("2222"), "{}", text);
+            proptest::prop_assert!(!text.contains("小隐") && !text.contains("小\u{3000}隐"), "{}", text);
+        }
+        proptest::prop_assert!(shown.contains("欧阳**"), "{}", shown);
+    }
 }

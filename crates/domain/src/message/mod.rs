@@ -317,16 +317,19 @@ impl Publication {
         let body = text::bounded_multiline(&i.public_body, bf, 10, MAX_BODY_CHARS)?;
         let rf = Field::new("public_reply", "公开的答复内容");
         let reply = text::bounded_multiline(&i.public_reply, rf, 10, 10_000)?;
+        let known = crate::personal::Known::new()
+            .name(name)
+            .phone(phone)
+            .email(email);
         for (v, f) in [(&title, tf), (&body, bf), (&reply, rf)] {
             text::reject_active_markup(v, f)?;
-            // The asker's own details stay out of the published copy.
-            for personal in [Some(name), phone, email].into_iter().flatten() {
-                if personal.chars().count() >= 2 && v.contains(personal) {
-                    return Err(DomainError::invalid(
-                        f,
-                        format!("{f}含有留言人的个人信息(“{personal}”),请删除后再公开"),
-                    ));
-                }
+            // The asker's own details, and anyone's ID, mobile or card number, however typed,
+            // stay out of the published copy.
+            if let Some(leak) = crate::personal::leak(v, &known) {
+                return Err(DomainError::invalid(
+                    f,
+                    format!("{f}含有个人信息({}),请删除后再公开", leak.describe()),
+                ));
             }
         }
         Ok(Publication { title, body, reply })

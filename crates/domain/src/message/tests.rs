@@ -186,6 +186,36 @@ fn the_published_copy_needs_consent_a_reply_and_no_personal_details() {
     };
     let e = p(Status::Replied, true, &leaky).unwrap_err();
     assert!(e.to_string().contains("个人信息"), "{e}");
+    // The writer's details however typed, and anyone's ID number.
+    for body in [
+        "我是王 小明,请问养犬登记可以在网上办理吗?",
+        "电话 138 0013 8000,请问养犬登记可以在网上办理吗?",
+        "电话 138-0013-8000,请问养犬登记可以在网上办理吗?",
+        "电话１３８００１３８０００,请问养犬登记可以在网上办理吗?",
+        "身份证 110101-19900307-7715,请问养犬登记可以在网上办理吗?",
+    ] {
+        let leaky = PublicationInput {
+            public_body: body.into(),
+            ..i.clone()
+        };
+        let e = p(Status::Replied, true, &leaky).unwrap_err();
+        assert!(e.to_string().contains("个人信息"), "{body}: {e}");
+    }
+    let with_mail = Publication::parse(
+        &PublicationInput {
+            public_body: "请回复至 WANG＠EXAMPLE.CN,养犬登记可以在网上办理吗?".into(),
+            ..i.clone()
+        },
+        Status::Replied,
+        true,
+        "王小明",
+        None,
+        Some("wang@example.cn"),
+    );
+    assert!(
+        with_mail.is_err(),
+        "an e-mail in capitals with a full-width ＠"
+    );
 }
 
 #[test]

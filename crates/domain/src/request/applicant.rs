@@ -118,33 +118,34 @@ pub struct Applicant {
 }
 
 impl Applicant {
-    /// The personal data that must never appear in a public text (依申请转主动).
-    pub fn personal_data(&self) -> Vec<&str> {
-        let mut v = vec![self.id_number.as_str()];
+    /// The applicant's details that must never appear in a public text (依申请转主动).
+    pub fn known(&self) -> crate::personal::Known {
+        let mut k = crate::personal::Known::new()
+            .phone(self.phone.as_deref())
+            .email(self.email.as_deref())
+            .text(self.address.as_deref())
+            .text(Some(&self.id_number));
         if self.kind.is_person() {
-            v.push(self.name.as_str());
+            k = k.name(&self.name);
         }
-        v.extend(self.phone.as_deref());
-        v.extend(self.address.as_deref());
-        v.extend(self.email.as_deref());
-        v.into_iter().filter(|s| s.chars().count() >= 2).collect()
+        k
     }
 }
 
-/// Refuses a text meant for the public when it contains any of the applicant's personal data
-/// (条例第四十四条 conversions must not publish who asked).
+/// Refuses a text meant for the public when it contains any of the applicant's personal data,
+/// or anyone's ID, mobile or bank card number, however written (条例第四十四条 conversions must
+/// not publish who asked).
 pub fn check_no_personal_data(text: &str, applicant: &Applicant) -> Result<(), DomainError> {
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    for item in applicant.personal_data() {
-        let needle: String = item.chars().filter(|c| !c.is_whitespace()).collect();
-        if !needle.is_empty() && compact.contains(&needle) {
-            return Err(DomainError::invalid(
-                Field::new("body", "正文"),
-                "拟公开的内容含有申请人的个人信息(姓名、证件号码、电话、地址或邮箱),请删除后再发布",
-            ));
-        }
+    match crate::personal::leak(text, &applicant.known()) {
+        None => Ok(()),
+        Some(leak) => Err(DomainError::invalid(
+            Field::new("body", "正文"),
+            format!(
+                "拟公开的内容含有个人信息({}),请删除申请人的姓名、证件号码、电话、地址或邮箱后再发布",
+                leak.describe()
+            ),
+        )),
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -198,6 +199,14 @@ mod tests {
             "证件 11010519491231002X",
             "电话 138 0013 8000",
             "送达地址:云溪区文化路8号",
+            // The spellings input methods and other programs produce.
+            "申请人王 小明",
+            "证件 110105-19491231-002X",
+            "证件 １１０１０５１９４９１２３１００２Ｘ",
+            "电话 +86-138-0013-8000",
+            "电话 １３８００１３８０００",
+            // Anyone's ID number, not only the applicant's.
+            "另附 110101-19900307-7715",
         ] {
             assert!(check_no_personal_data(leak, &a).is_err(), "{leak}");
         }
