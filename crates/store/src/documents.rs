@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_domain::document::{
     Action, Attribute, DisclosureMode, DisclosureScope, DocKind, DocumentDraft, RelationKind,
-    Status, Validity, WithholdGround, transition,
+    Status, Validity, WithholdGround, relation, transition,
 };
 use gongkai_domain::index_number::IndexPattern;
 use gongkai_domain::user::Principal;
@@ -580,45 +580,84 @@ pub async fn act(
 }
 
 /// Sets the validity of every document that the published document `from` amends, replaces or
-/// repeals.
+/// repeals, for each relation recorded on a version now public and approved where it needs to
+/// be.
 async fn apply_relations(tx: &mut Tx, actor: &Actor, from: i64) -> Result<()> {
+    let published: Option<i64> = tx
+        .fetch_one(Sql::new("SELECT public_version_id FROM documents WHERE id = $1").bind(from))
+        .await?
+        .get("public_version_id")?;
     let rows = tx
         .fetch_all(
-            Sql::new("SELECT r.to_id, r.kind, d.validity FROM document_relations r JOIN documents d ON d.id = r.to_id WHERE r.from_id = $1")
-                .bind(from),
+            Sql::new(
+                "SELECT r.to_id, r.kind, r.recorded_version, r.needs_approval, r.approved_at, d.validity \
+                 FROM document_relations r JOIN documents d ON d.id = r.to_id \
+                 WHERE r.from_id = $1 AND r.effective_at IS NULL AND r.withdrawn_at IS NULL",
+            )
+            .bind(from),
         )
         .await?;
+    let now = tx.now();
     for r in rows {
         let to: i64 = r.get("to_id")?;
-        let kind = stored(RelationKind::parse(&r.get::<String>("kind")?), "relation")?;
-        let before: String = r.get("validity")?;
-        let validity = kind.target_validity();
-        if before == validity.as_str() {
+        let recorded: Option<i64> = r.get("recorded_version")?;
+        let approved = !r.get::<bool>("needs_approval")?
+            || r.get::<Option<DateTime<Utc>>>("approved_at")?.is_some();
+        if !relation::takes_effect(recorded.unwrap_or(0), published, approved) {
             continue;
         }
+        let kind = stored(RelationKind::parse(&r.get::<String>("kind")?), "relation")?;
+        let before: String = r.get("validity")?;
         tx.execute(
-            Sql::new("UPDATE documents SET validity = $1 WHERE id = $2")
-                .bind(validity.as_str())
-                .bind(to),
+            Sql::new(
+                "UPDATE document_relations SET effective_at = $1, target_validity_before = $2 \
+                 WHERE from_id = $3 AND to_id = $4",
+            )
+            .bind(now)
+            .bind(before.clone())
+            .bind(from)
+            .bind(to),
         )
         .await?;
-        let key = to.to_string();
-        audit::record(
-            tx,
-            actor,
-            "document.validity",
-            ("document", &key),
-            Some(&json!({"validity": before})),
-            Some(&json!({"validity": validity.as_str(), "by": from})),
-        )
-        .await?;
-        audit::announce(tx, "document.changed", ("document", &key)).await?;
+        let validity = kind.target_validity();
+        set_validity(tx, actor, to, &before, validity, from).await?;
     }
     Ok(())
 }
 
-/// Records that `from` amends, replaces or repeals `to`. Takes effect on `to` when `from` is
-/// published (at once if it already is).
+async fn set_validity(
+    tx: &mut Tx,
+    actor: &Actor,
+    to: i64,
+    before: &str,
+    validity: Validity,
+    by: i64,
+) -> Result<()> {
+    if before == validity.as_str() {
+        return Ok(());
+    }
+    tx.execute(
+        Sql::new("UPDATE documents SET validity = $1 WHERE id = $2")
+            .bind(validity.as_str())
+            .bind(to),
+    )
+    .await?;
+    let key = to.to_string();
+    audit::record(
+        tx,
+        actor,
+        "document.validity",
+        ("document", &key),
+        Some(&json!({"validity": before})),
+        Some(&json!({"validity": validity.as_str(), "by": by})),
+    )
+    .await?;
+    audit::announce(tx, "document.changed", ("document", &key)).await
+}
+
+/// Records that `from` amends, replaces or repeals `to`, on the version of `from` being
+/// drafted. It takes effect on `to` when that version is published after review, and, for
+/// another agency's document, once the disclosure office approves.
 pub async fn relate(
     tx: &mut Tx,
     actor: &Actor,
@@ -635,20 +674,27 @@ pub async fn relate(
     }
     let w = working(tx, from).await?;
     who.require_agency(w.agency_id)?;
-    working(tx, to).await?;
+    let target = working(tx, to).await?;
+    let approval = relation::check_record(who, w.agency_id, w.status, target.agency_id)?;
+    let needs_approval = approval == relation::Approval::Office;
     let now = tx.now();
     tx.execute(
         Sql::new(
-            "INSERT INTO document_relations (from_id, to_id, kind, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (from_id, to_id) DO UPDATE SET kind = $3",
+            "INSERT INTO document_relations (from_id, to_id, kind, created_at, recorded_version, needs_approval) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (from_id, to_id) DO UPDATE SET kind = $3, created_at = $4, recorded_version = $5, \
+             needs_approval = $6, approved_by = NULL, approved_at = NULL, effective_at = NULL, \
+             target_validity_before = NULL, withdrawn_at = NULL, withdrawn_by = NULL",
         )
         .bind(from)
         .bind(to)
         .bind(kind.as_str())
-        .bind(now),
+        .bind(now)
+        .bind(w.version_id)
+        .bind(needs_approval),
     )
     .await?;
-    let after = json!({"to": to, "kind": kind.as_str()});
+    let after = json!({"to": to, "kind": kind.as_str(), "version": w.version_no, "needs_approval": needs_approval});
     audit::record(
         tx,
         actor,
@@ -657,15 +703,180 @@ pub async fn relate(
         None,
         Some(&after),
     )
-    .await?;
-    let published: Option<i64> = tx
-        .fetch_one(Sql::new("SELECT public_version_id FROM documents WHERE id = $1").bind(from))
+    .await
+}
+
+/// Records a relation between two published documents brought in by an import, in effect at
+/// once: only the office may (its recording is the review), and the source must be public.
+pub async fn import_relation(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    from: i64,
+    to: i64,
+    kind: RelationKind,
+) -> Result<()> {
+    relation::check_import(who)?;
+    let source = version_of(tx, from, "public_version_id")
         .await?
-        .get("public_version_id")?;
-    if published.is_some() {
-        apply_relations(tx, actor, from).await?;
+        .ok_or(DomainError::conflict(
+            None,
+            "只能为已发布的文件导入关联关系",
+        ))?;
+    working(tx, to).await?;
+    if from == to {
+        return Err(DomainError::invalid(
+            RelationKind::FIELD,
+            "文件不能修改或废止自身",
+        ));
     }
-    Ok(())
+    let now = tx.now();
+    tx.execute(
+        Sql::new(
+            "INSERT INTO document_relations (from_id, to_id, kind, created_at, recorded_version, needs_approval, approved_by, approved_at) \
+             VALUES ($1, $2, $3, $4, $5, TRUE, $6, $4)",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(kind.as_str())
+        .bind(now)
+        .bind(source.version_id)
+        .bind(who.user_id),
+    )
+    .await?;
+    audit::record(
+        tx,
+        actor,
+        "document.relate",
+        ("document", &from.to_string()),
+        None,
+        Some(&json!({"to": to, "kind": kind.as_str(), "imported": true})),
+    )
+    .await?;
+    apply_relations(tx, actor, from).await
+}
+
+async fn relation_row(tx: &mut Tx, from: i64, to: i64) -> Result<Row> {
+    tx.fetch_optional(
+        Sql::new(
+            "SELECT kind, needs_approval, approved_at, effective_at, withdrawn_at, target_validity_before \
+             FROM document_relations WHERE from_id = $1 AND to_id = $2",
+        )
+        .bind(from)
+        .bind(to),
+    )
+    .await?
+    .ok_or(DomainError::NotFound { what: "关联关系" })
+}
+
+/// The disclosure office approves a relation to another agency's document; it takes effect now
+/// if the version it was recorded on is already public.
+pub async fn approve_relation(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    from: i64,
+    to: i64,
+) -> Result<()> {
+    relation::check_approve(who)?;
+    let r = relation_row(tx, from, to).await?;
+    if r.get::<Option<DateTime<Utc>>>("withdrawn_at")?.is_some() {
+        return Err(DomainError::conflict(None, "该关联关系已撤回"));
+    }
+    if !r.get::<bool>("needs_approval")? || r.get::<Option<DateTime<Utc>>>("approved_at")?.is_some()
+    {
+        return Err(DomainError::conflict(None, "该关联关系无需或已经审核"));
+    }
+    let now = tx.now();
+    tx.execute(
+        Sql::new("UPDATE document_relations SET approved_by = $1, approved_at = $2 WHERE from_id = $3 AND to_id = $4")
+            .bind(who.user_id)
+            .bind(now)
+            .bind(from)
+            .bind(to),
+    )
+    .await?;
+    audit::record(
+        tx,
+        actor,
+        "document.relation_approve",
+        ("document", &from.to_string()),
+        None,
+        Some(&json!({"to": to})),
+    )
+    .await?;
+    apply_relations(tx, actor, from).await
+}
+
+/// Withdraws a relation. If it had taken effect, the target's validity becomes what the
+/// relations still in effect on it give, or what it was before.
+pub async fn withdraw_relation(
+    tx: &mut Tx,
+    actor: &Actor,
+    who: &Principal,
+    from: i64,
+    to: i64,
+) -> Result<()> {
+    let source = working(tx, from).await?;
+    relation::check_withdraw(who, source.agency_id)?;
+    let r = relation_row(tx, from, to).await?;
+    if r.get::<Option<DateTime<Utc>>>("withdrawn_at")?.is_some() {
+        return Err(DomainError::conflict(None, "该关联关系已撤回"));
+    }
+    let was_effective = r.get::<Option<DateTime<Utc>>>("effective_at")?.is_some();
+    let now = tx.now();
+    tx.execute(
+        Sql::new("UPDATE document_relations SET withdrawn_at = $1, withdrawn_by = $2 WHERE from_id = $3 AND to_id = $4")
+            .bind(now)
+            .bind(who.user_id)
+            .bind(from)
+            .bind(to),
+    )
+    .await?;
+    audit::record(
+        tx,
+        actor,
+        "document.relation_withdraw",
+        ("document", &from.to_string()),
+        Some(&json!({"to": to, "kind": r.get::<String>("kind")?, "effective": was_effective})),
+        None,
+    )
+    .await?;
+    if !was_effective {
+        return Ok(());
+    }
+    // The earliest validity recorded by a relation on the target is what it had before any.
+    let rows = tx
+        .fetch_all(
+            Sql::new(
+                "SELECT kind, target_validity_before, withdrawn_at FROM document_relations \
+                 WHERE to_id = $1 AND effective_at IS NOT NULL ORDER BY effective_at",
+            )
+            .bind(to),
+        )
+        .await?;
+    let mut original = None;
+    let mut in_effect = Vec::new();
+    for row in &rows {
+        if original.is_none() {
+            original = row.get::<Option<String>>("target_validity_before")?;
+        }
+        if row.get::<Option<DateTime<Utc>>>("withdrawn_at")?.is_none() {
+            in_effect.push(stored(
+                RelationKind::parse(&row.get::<String>("kind")?),
+                "relation",
+            )?);
+        }
+    }
+    let original = original
+        .and_then(|v| Validity::parse(&v).ok())
+        .unwrap_or(Validity::Current);
+    let current: String = tx
+        .fetch_one(Sql::new("SELECT validity FROM documents WHERE id = $1").bind(to))
+        .await?
+        .get("validity")?;
+    let validity = relation::validity_after(&in_effect, original);
+    set_validity(tx, actor, to, &current, validity, from).await
 }
 
 /// Public filters; every list is paged.
@@ -860,18 +1071,18 @@ pub struct Related {
     pub outgoing: bool,
 }
 
-/// Relations on both sides, limited to public documents.
+/// Relations in effect on both sides, limited to public documents.
 pub async fn relations(e: &mut impl Exec, id: i64) -> Result<Vec<Related>> {
     let rows = e
         .fetch_all(
             Sql::new(
                 "SELECT r.to_id AS other, r.kind, TRUE AS outgoing, v.title FROM document_relations r \
                  JOIN documents d ON d.id = r.to_id JOIN document_versions v ON v.id = d.public_version_id \
-                 WHERE r.from_id = $1 \
+                 WHERE r.from_id = $1 AND r.effective_at IS NOT NULL AND r.withdrawn_at IS NULL \
                  UNION ALL \
                  SELECT r.from_id AS other, r.kind, FALSE AS outgoing, v.title FROM document_relations r \
                  JOIN documents d ON d.id = r.from_id JOIN document_versions v ON v.id = d.public_version_id \
-                 WHERE r.to_id = $1",
+                 WHERE r.to_id = $1 AND r.effective_at IS NOT NULL AND r.withdrawn_at IS NULL",
             )
             .bind(id),
         )
@@ -883,6 +1094,73 @@ pub async fn relations(e: &mut impl Exec, id: i64) -> Result<Vec<Related>> {
                 title: r.get("title")?,
                 kind: stored(RelationKind::parse(&r.get::<String>("kind")?), "relation")?,
                 outgoing: r.get("outgoing")?,
+            })
+        })
+        .collect()
+}
+
+/// A relation this document records, as staff see it.
+#[derive(Clone, Debug, Serialize)]
+pub struct RecordedRelation {
+    pub to_id: i64,
+    pub to_title: String,
+    pub to_index_no: String,
+    pub to_agency_name: String,
+    pub kind: RelationKind,
+    pub recorded_version_no: Option<i64>,
+    pub needs_approval: bool,
+    pub approved: bool,
+    pub effective: bool,
+    pub withdrawn: bool,
+}
+
+impl RecordedRelation {
+    pub fn state_label(&self) -> &'static str {
+        if self.withdrawn {
+            "已撤回"
+        } else if self.effective {
+            "已生效"
+        } else if self.needs_approval && !self.approved {
+            "待公开办审核(涉及其他机构的文件)"
+        } else {
+            "待本版本审核发布后生效"
+        }
+    }
+
+    pub fn awaits_office(&self) -> bool {
+        self.needs_approval && !self.approved && !self.withdrawn
+    }
+}
+
+/// Every relation document `id` records, withdrawn ones included, for its staff page.
+pub async fn recorded_relations(e: &mut impl Exec, id: i64) -> Result<Vec<RecordedRelation>> {
+    let rows = e
+        .fetch_all(
+            Sql::new(
+                "SELECT r.to_id, r.kind, r.needs_approval, r.approved_at, r.effective_at, r.withdrawn_at, \
+                 v.title, d.index_no, a.name AS agency_name, rv.version_no \
+                 FROM document_relations r JOIN documents d ON d.id = r.to_id \
+                 JOIN document_versions v ON v.id = COALESCE(d.public_version_id, d.working_version_id) \
+                 JOIN agencies a ON a.id = d.agency_id \
+                 LEFT JOIN document_versions rv ON rv.id = r.recorded_version \
+                 WHERE r.from_id = $1 ORDER BY r.created_at",
+            )
+            .bind(id),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(RecordedRelation {
+                to_id: r.get("to_id")?,
+                to_title: r.get("title")?,
+                to_index_no: r.get("index_no")?,
+                to_agency_name: r.get("agency_name")?,
+                kind: stored(RelationKind::parse(&r.get::<String>("kind")?), "relation")?,
+                recorded_version_no: r.get("version_no")?,
+                needs_approval: r.get("needs_approval")?,
+                approved: r.get::<Option<DateTime<Utc>>>("approved_at")?.is_some(),
+                effective: r.get::<Option<DateTime<Utc>>>("effective_at")?.is_some(),
+                withdrawn: r.get::<Option<DateTime<Utc>>>("withdrawn_at")?.is_some(),
             })
         })
         .collect()

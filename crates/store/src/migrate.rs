@@ -154,6 +154,13 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "lists",
         steps: &[Step::Portable(include_str!("../migrations/0018_lists.sql"))],
     },
+    Migration {
+        version: 19,
+        name: "relation_review",
+        steps: &[Step::Portable(include_str!(
+            "../migrations/0019_relation_review.sql"
+        ))],
+    },
 ];
 
 /// Expands the type tokens for one backend.

@@ -46,6 +46,7 @@ both!(
     review_workflow_and_public_visibility,
     office_approval_for_partial_disclosure,
     relations_set_validity_on_both_sides,
+    relations_take_effect_only_through_review_and_the_office,
     public_lists_filter_and_page,
     interpretations_published_together,
     catalogue_items_and_their_content,
@@ -1064,6 +1065,237 @@ async fn relations_set_validity_on_both_sides(t: TestDb) {
         .await
         .unwrap_err();
     assert_eq!(err.code(), "invalid-input");
+}
+
+async fn validity_of(t: &TestDb, id: i64) -> Validity {
+    let mut c = t.db.conn().await.unwrap();
+    documents::public_get(&mut c, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .summary
+        .validity
+}
+
+async fn audit_len(t: &TestDb) -> usize {
+    audit::recent(&mut t.db.conn().await.unwrap(), 10_000)
+        .await
+        .unwrap()
+        .len()
+}
+
+async fn relate_as(
+    t: &TestDb,
+    who: &Principal,
+    from: i64,
+    to: i64,
+    kind: RelationKind,
+) -> Result<(), DomainError> {
+    t.db.write(async |tx| documents::relate(tx, &actor(), who, from, to, kind).await)
+        .await
+}
+
+/// A staff user cannot change another agency's (or even their own agency's) published document
+/// by a relation: it takes effect only with the reviewed publication of the source version, and
+/// for another agency's document only with the office's approval; it can be withdrawn.
+async fn relations_take_effect_only_through_review_and_the_office(t: TestDb) {
+    let gov = add_agency(&t.db, "YX0000", "government", "").await;
+    let edu = add_agency(&t.db, "YX0202", "department", "YX0000").await;
+    let gov_staff = p(Role::Staff, gov.id);
+    let edu_staff = p(Role::Staff, edu.id);
+    let office = p(Role::Office, gov.id);
+    let target = register(
+        &t,
+        &gov_staff,
+        gov.id,
+        &doc_input("区政府办法", "2020-01-06"),
+        None,
+    )
+    .await
+    .unwrap();
+    publish(&t, gov.id, target).await;
+    let own_old = register(
+        &t,
+        &edu_staff,
+        edu.id,
+        &doc_input("教育局旧规定", "2020-02-03"),
+        None,
+    )
+    .await
+    .unwrap();
+    publish(&t, edu.id, own_old).await;
+    let source = register(
+        &t,
+        &edu_staff,
+        edu.id,
+        &doc_input("教育局新规定", "2024-01-08"),
+        None,
+    )
+    .await
+    .unwrap();
+    publish(&t, edu.id, source).await;
+    let draft_gov = register(
+        &t,
+        &gov_staff,
+        gov.id,
+        &doc_input("区政府草稿", "2024-03-01"),
+        None,
+    )
+    .await
+    .unwrap();
+    let before = audit_len(&t).await;
+
+    // A published source takes no relation: neither to another agency's nor to its own.
+    for to in [target, own_old] {
+        let e = relate_as(&t, &edu_staff, source, to, RelationKind::Repeals)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "conflict", "{e}");
+    }
+    // Another agency's staff cannot record one on this source at all.
+    assert_eq!(
+        relate_as(&t, &edu_staff, draft_gov, target, RelationKind::Repeals).await,
+        Err(DomainError::Forbidden)
+    );
+    assert_eq!(validity_of(&t, target).await, Validity::Current);
+    assert_eq!(validity_of(&t, own_old).await, Validity::Current);
+    assert_eq!(
+        audit_len(&t).await,
+        before,
+        "refused relations write nothing"
+    );
+
+    // A correction (new version) carries relations; they wait for its review.
+    let draft =
+        DocumentDraft::parse(&doc_input("教育局新规定(修订)", "2024-01-08"), today()).unwrap();
+    t.db.write(async |tx| {
+        documents::revise(
+            tx,
+            &actor(),
+            &edu_staff,
+            source,
+            &draft,
+            Some("增加废止关系"),
+        )
+        .await
+    })
+    .await
+    .unwrap();
+    relate_as(&t, &edu_staff, source, target, RelationKind::Repeals)
+        .await
+        .unwrap();
+    relate_as(&t, &edu_staff, source, own_old, RelationKind::Amends)
+        .await
+        .unwrap();
+    assert_eq!(validity_of(&t, target).await, Validity::Current);
+    assert_eq!(validity_of(&t, own_old).await, Validity::Current);
+    let recorded = documents::recorded_relations(&mut t.db.conn().await.unwrap(), source)
+        .await
+        .unwrap();
+    assert_eq!(recorded.len(), 2);
+    assert!(
+        recorded
+            .iter()
+            .any(|r| r.to_id == target && r.awaits_office())
+    );
+    assert!(
+        documents::relations(&mut t.db.conn().await.unwrap(), target)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    publish(&t, edu.id, source).await;
+    assert_eq!(
+        validity_of(&t, own_old).await,
+        Validity::Amended,
+        "own agency: in effect"
+    );
+    assert_eq!(
+        validity_of(&t, target).await,
+        Validity::Current,
+        "another agency's document waits for the office"
+    );
+    // Only the office approves.
+    for who in [
+        edu_staff,
+        p(Role::Reviewer, edu.id),
+        p(Role::Reviewer, gov.id),
+    ] {
+        let e = t
+            .db
+            .write(async |tx| documents::approve_relation(tx, &actor(), &who, source, target).await)
+            .await
+            .unwrap_err();
+        assert_eq!(e, DomainError::Forbidden);
+    }
+    t.db.write(async |tx| documents::approve_relation(tx, &actor(), &office, source, target).await)
+        .await
+        .unwrap();
+    assert_eq!(validity_of(&t, target).await, Validity::Repealed);
+    let back = documents::relations(&mut t.db.conn().await.unwrap(), target)
+        .await
+        .unwrap();
+    assert_eq!((back[0].id, back[0].outgoing), (source, false));
+
+    // Withdrawn: the target's validity is restored, and the step is audited.
+    assert_eq!(
+        t.db.write(async |tx| documents::withdraw_relation(
+            tx,
+            &actor(),
+            &p(Role::Staff, gov.id),
+            source,
+            target
+        )
+        .await)
+            .await,
+        Err(DomainError::Forbidden),
+        "the target's agency does not withdraw the source's relation"
+    );
+    t.db.write(async |tx| {
+        documents::withdraw_relation(tx, &actor(), &edu_staff, source, target).await
+    })
+    .await
+    .unwrap();
+    assert_eq!(validity_of(&t, target).await, Validity::Current);
+    assert!(
+        documents::relations(&mut t.db.conn().await.unwrap(), target)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let history = audit::for_entity(
+        &mut t.db.conn().await.unwrap(),
+        "document",
+        &source.to_string(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        history
+            .iter()
+            .any(|h| h.action == "document.relation_withdraw")
+    );
+    assert!(
+        history
+            .iter()
+            .any(|h| h.action == "document.relation_approve")
+    );
+    let target_history = audit::for_entity(
+        &mut t.db.conn().await.unwrap(),
+        "document",
+        &target.to_string(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        target_history
+            .iter()
+            .filter(|h| h.action == "document.validity")
+            .count(),
+        2,
+        "repealed, then restored"
+    );
 }
 
 async fn public_lists_filter_and_page(t: TestDb) {

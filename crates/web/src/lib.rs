@@ -280,6 +280,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/office/documents/{id}/waiver", post(documents::waive))
         .route("/office/documents/{id}/relations", post(documents::relate))
+        .route(
+            "/office/documents/{id}/relations/{to}/approve",
+            post(documents::approve_relation),
+        )
+        .route(
+            "/office/documents/{id}/relations/{to}/withdraw",
+            post(documents::withdraw_relation),
+        )
         .route("/office/agencies/{code}/rules", post(admin::update_rules))
         .route("/office/interpretations", get(documents::coverage))
         .route("/documents/{id}", get(public::document))

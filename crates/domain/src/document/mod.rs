@@ -559,5 +559,7 @@ impl DocumentDraft {
     }
 }
 
+pub mod relation;
+
 #[cfg(test)]
 mod tests;

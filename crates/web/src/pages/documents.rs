@@ -327,6 +327,9 @@ struct DetailPage {
     interpretations: Vec<Interpretation>,
     forms: Vec<Choice>,
     relations: Vec<documents::Related>,
+    recorded: Vec<documents::RecordedRelation>,
+    may_relate: bool,
+    can_approve: bool,
     relation_kinds: Vec<Choice>,
     attachments: Vec<gongkai_store::attachments::Attachment>,
     max_upload: String,
@@ -355,6 +358,7 @@ async fn detail_page(
     let doc = documents::staff_get(&mut c, &staff.user.principal(), id).await?;
     let interpretations = interpretations::for_document(&mut c, id).await?;
     let relations = documents::relations(&mut c, id).await?;
+    let recorded = documents::recorded_relations(&mut c, id).await?;
     let attachments =
         gongkai_store::attachments::for_version(&mut c, id, doc.version.version_no).await?;
     let role = staff.user.role;
@@ -364,6 +368,12 @@ async fn detail_page(
         max_upload: gongkai_domain::attachment::human_size(state.config.max_upload_bytes),
         interpretations,
         relations,
+        recorded,
+        can_approve: role.sees_all_agencies(),
+        may_relate: matches!(
+            doc.version.status,
+            gongkai_domain::document::Status::Draft | gongkai_domain::document::Status::Returned
+        ),
         relation_kinds: choices!(gongkai_domain::document::RelationKind),
         forms: choices!(InterpretationKind),
         chrome: staff.chrome(&doc.summary.title.clone()),
@@ -484,6 +494,60 @@ pub async fn add_interpretation(
 }
 
 /// Back to the document after a change, or its page again with the message.
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// The disclosure office approves a relation to another agency's document.
+pub async fn approve_relation(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, to)): Path<(String, String)>,
+    Form(form): Form<CsrfForm>,
+) -> AppResult<Response> {
+    relation_step(state, staff, id, to, form, documents::approve_relation).await
+}
+
+/// The source agency or the office withdraws a relation (its effect on the target undone).
+pub async fn withdraw_relation(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, to)): Path<(String, String)>,
+    Form(form): Form<CsrfForm>,
+) -> AppResult<Response> {
+    relation_step(state, staff, id, to, form, documents::withdraw_relation).await
+}
+
+async fn relation_step<F>(
+    state: AppState,
+    staff: Staff,
+    id: String,
+    to: String,
+    form: CsrfForm,
+    step: F,
+) -> AppResult<Response>
+where
+    F: AsyncFn(
+        &mut gongkai_store::db::Tx,
+        &gongkai_store::audit::Actor,
+        &gongkai_domain::user::Principal,
+        i64,
+        i64,
+    ) -> gongkai_store::db::Result<()>,
+{
+    staff.visitor.verify_csrf(&form.csrf)?;
+    let id = crate::error::id_or_404(&id, "文件")?;
+    let to = crate::error::id_or_404(&to, "关联关系")?;
+    let principal = staff.user.principal();
+    let actor = staff.actor();
+    let result = state
+        .db
+        .write(async |tx| step(tx, &actor, &principal, id, to).await)
+        .await;
+    after_change(&state, &staff, id, result).await
+}
+
 async fn after_change(
     state: &AppState,
     staff: &Staff,
