@@ -19,8 +19,12 @@ pub struct Config {
     pub site_name: String,
     /// Set when served over HTTPS (behind a TLS proxy): cookies get the `Secure` flag.
     pub secure_cookies: bool,
-    /// Take client addresses from `X-Forwarded-For`; only behind a proxy you control.
+    /// Believe `X-Forwarded-For` from the connecting peer, whatever its address (one proxy of
+    /// your own in front); prefer `trusted_proxies`.
     pub trust_forwarded_for: bool,
+    /// Proxies (addresses or CIDR blocks, comma-separated) whose `X-Forwarded-For` entries are
+    /// believed: the client is the rightmost entry that is not one of them.
+    pub trusted_proxies: String,
     /// The public base URL, for feeds and the sitemap (default: the request's Host).
     pub public_url: Option<String>,
     /// Largest attachment accepted, in MiB.
@@ -50,6 +54,7 @@ impl Default for Config {
             site_name: "gongkai 政府信息公开平台".into(),
             secure_cookies: false,
             trust_forwarded_for: false,
+            trusted_proxies: String::new(),
             public_url: None,
             max_upload_mib: 20,
             log_format: "text".into(),

@@ -457,16 +457,24 @@ async fn ensure_admin(db: &Db, cfg: &Config) -> Result<(), DomainError> {
     Ok(())
 }
 
-fn web_config(cfg: &Config) -> WebConfig {
-    WebConfig {
+fn web_config(cfg: &Config) -> Result<WebConfig, DomainError> {
+    let mut trusted_proxies = gongkai_web::client_addr::TrustedProxies::parse(&cfg.trusted_proxies)
+        .map_err(|m| {
+            DomainError::invalid(
+                gongkai_domain::Field::new("trusted_proxies", "受信任代理"),
+                m,
+            )
+        })?;
+    trusted_proxies.peer = cfg.trust_forwarded_for;
+    Ok(WebConfig {
         site_name: cfg.site_name.clone(),
         secure_cookies: cfg.secure_cookies,
-        trust_forwarded_for: cfg.trust_forwarded_for,
+        trusted_proxies,
         public_url: cfg.public_url.clone(),
         max_upload_bytes: cfg.max_upload_mib.clamp(1, 1024) * 1024 * 1024,
         pdf_font: cfg.pdf_font.clone(),
         ..WebConfig::default()
-    }
+    })
 }
 
 /// `gongkai check site`: the self-check against the inspection indicators, printed; exit
@@ -483,7 +491,7 @@ async fn check_site(cfg: &Config, max_pages: usize) -> Result<ExitCode, DomainEr
         role: gongkai_domain::user::Role::Office,
         agency_id: root.id,
     };
-    let state = AppState::new(db.clone(), web_config(cfg));
+    let state = AppState::new(db.clone(), web_config(cfg)?);
     let today = gongkai_store::db::now().date_naive();
     let report = gongkai_web::selfcheck::run(&state, &who, today, max_pages).await?;
     print!("{}", gongkai_web::selfcheck::text(&report));
@@ -514,7 +522,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), DomainError> {
     let addr = listener
         .local_addr()
         .map_err(|e| DomainError::unavailable(format!("监听地址不可用:{e}")))?;
-    let web = web_config(&cfg);
+    let web = web_config(&cfg)?;
     println!(
         "gongkai 已启动:http://{addr}/ (数据库:{},用时 {} ms)",
         db.backend().name(),

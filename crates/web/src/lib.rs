@@ -7,6 +7,7 @@ pub mod api_lists;
 pub mod api_messages;
 pub mod api_requests;
 pub mod assets;
+pub mod client_addr;
 pub mod doc_query;
 pub mod error;
 pub mod export;

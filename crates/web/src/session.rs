@@ -69,20 +69,17 @@ pub struct Visitor {
 }
 
 fn client_address(parts: &Parts, state: &AppState) -> String {
-    if state.config.trust_forwarded_for
-        && let Some(first) = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-    {
-        return first.trim().chars().take(64).collect();
-    }
-    parts
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ci| ci.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+        .map(|ci| ci.0.ip());
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    crate::client_addr::client(peer, &forwarded, &state.config.trusted_proxies)
 }
 
 impl FromRequestParts<AppState> for Visitor {
@@ -206,12 +203,52 @@ impl IntoResponse for StaffRejection {
     }
 }
 
-/// Only local paths are allowed as a post-login destination (no open redirect).
+/// Only same-site absolute paths are allowed as a post-login destination (no open redirect).
+/// Browsers drop tabs and newlines from a URL and read `\\` as `/`, so `/\t/host` and `/\\host`
+/// lead off-site: anything but visible ASCII is refused, and so is a second leading slash.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/office"
+    let local = next.len() <= 2000
+        && next.starts_with('/')
+        && !next.starts_with("//")
+        && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    if local { next } else { "/office" }
+}
+
+#[cfg(test)]
+mod next_tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_same_site_paths_are_followed() {
+        for ok in ["/office", "/office/requests?page=2", "/documents/1#a"] {
+            assert_eq!(safe_next(ok), ok);
+        }
+        for bad in [
+            "//evil.example/x",
+            "/\t/evil.example/path",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example/",
+            "/\u{0}x",
+            "/ /evil.example",
+            "",
+            "office",
+        ] {
+            assert_eq!(safe_next(bad), "/office", "{bad:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever is asked, the destination resolves on the same site as a valid header.
+        #[test]
+        fn any_next_stays_on_the_site(s in "(?s).{0,40}") {
+            let next = safe_next(&s);
+            proptest::prop_assert!(axum::http::HeaderValue::from_str(next).is_ok());
+            let base = reqwest::Url::parse("https://gk.example.gov.cn/login").unwrap();
+            let url = base.join(next).unwrap();
+            proptest::prop_assert_eq!(url.host_str(), Some("gk.example.gov.cn"));
+        }
     }
 }
 
