@@ -457,7 +457,7 @@ pub async fn comment(
     // The caller checked the phase it saw; it is checked again on the row read in the
     // storing transaction.
     c.phase(now.date_naive()).check_open()?;
-    throttle::check(tx, "comment", client, now, COMMENT_LIMIT).await?;
+    let attempt = throttle::reserve(tx, "comment", client, now, COMMENT_LIMIT).await?;
     let client_hash = crate::secret::hash_token(client);
     let dup = tx
         .fetch_optional(
@@ -478,7 +478,7 @@ pub async fn comment(
         ));
     }
     let cid = insert_comment(tx, &c, d, "website", &client_hash, now).await?;
-    throttle::record(tx, "comment", client, true, now).await?;
+    throttle::succeeded(tx, attempt).await?;
     audit::record(
         tx,
         actor,

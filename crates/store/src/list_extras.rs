@@ -232,7 +232,9 @@ pub async fn register(
     answer: impl Fn(&str) -> String,
 ) -> Result<String> {
     let now = tx.now();
-    crate::throttle::check(tx, "event-register", client, now, crate::throttle::SUBMIT).await?;
+    let attempt =
+        crate::throttle::reserve(tx, "event-register", client, now, crate::throttle::SUBMIT)
+            .await?;
     let today = now.date_naive();
     let event = lists::public_get(tx, record_id, today)
         .await?
@@ -285,7 +287,7 @@ pub async fn register(
         Some(&json!({"record": record_id, "code": code})),
     )
     .await?;
-    crate::throttle::record(tx, "event-register", client, true, now).await?;
+    crate::throttle::succeeded(tx, attempt).await?;
     Ok(code)
 }
 

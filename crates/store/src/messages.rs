@@ -275,7 +275,7 @@ pub async fn submit(
     now: DateTime<Utc>,
     calendar: &WorkCalendar,
 ) -> Result<Filed> {
-    throttle::check(tx, "message", client, now, SUBMIT_LIMIT).await?;
+    let attempt = throttle::reserve(tx, "message", client, now, SUBMIT_LIMIT).await?;
     match (to.box_kind, to.document_id) {
         (BoxKind::Policy, Some(doc)) => {
             let public = crate::documents::public_get(tx, doc).await?;
@@ -307,7 +307,7 @@ pub async fn submit(
         None,
     )
     .await?;
-    throttle::record(tx, "message", client, true, now).await?;
+    throttle::succeeded(tx, attempt).await?;
     audit::record(
         tx,
         actor,
@@ -333,7 +333,7 @@ pub async fn track(
     client: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Message>> {
-    throttle::check(e, "message-track", client, now, throttle::TRACK).await?;
+    let attempt = throttle::reserve(e, "message-track", client, now, throttle::TRACK).await?;
     let row = e
         .fetch_optional(
             Sql::dynamic(select("WHERE m.tracking_code = $1")).bind(code.trim().to_uppercase()),
@@ -354,7 +354,9 @@ pub async fn track(
         }
         None => None,
     };
-    throttle::record(e, "message-track", client, found.is_some(), now).await?;
+    if found.is_some() {
+        throttle::succeeded(e, attempt).await?;
+    }
     Ok(found)
 }
 

@@ -161,6 +161,13 @@ pub const MIGRATIONS: &[Migration] = &[
             "../migrations/0019_relation_review.sql"
         ))],
     },
+    Migration {
+        version: 20,
+        name: "throttle_scope",
+        steps: &[Step::Portable(include_str!(
+            "../migrations/0020_throttle_scope.sql"
+        ))],
+    },
 ];
 
 /// Expands the type tokens for one backend.

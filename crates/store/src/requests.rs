@@ -1375,9 +1375,11 @@ pub async fn lookup(
     now: DateTime<Utc>,
 ) -> Result<Option<(Request, Vec<Event>)>> {
     use crate::throttle;
-    throttle::check(e, "track", client, now, throttle::TRACK).await?;
+    let attempt = throttle::reserve(e, "track", client, now, throttle::TRACK).await?;
     let found = track(e, code, key).await?;
-    throttle::record(e, "track", client, found.is_some(), now).await?;
+    if found.is_some() {
+        throttle::succeeded(e, attempt).await?;
+    }
     Ok(found)
 }
 
@@ -1415,8 +1417,8 @@ pub async fn submit_online(
     now: DateTime<Utc>,
 ) -> Result<Submitted> {
     use crate::throttle;
-    throttle::check(tx, "submit", client, now, throttle::SUBMIT).await?;
+    let attempt = throttle::reserve(tx, "submit", client, now, throttle::SUBMIT).await?;
     let s = submit(tx, actor, agency_id, d).await?;
-    throttle::record(tx, "submit", client, true, now).await?;
+    throttle::succeeded(tx, attempt).await?;
     Ok(s)
 }

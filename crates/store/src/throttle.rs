@@ -1,6 +1,9 @@
-//! Rate limits for public actions (filing a request, looking one up). Attempts are counted
-//! in the login-attempts table under their own bucket, so they never count against logins,
-//! and are purged with it.
+//! Rate limits for public actions (filing a request, looking one up) and staff logins. Each
+//! attempt is recorded *before* it is evaluated and then counted with every other recorded
+//! attempt: parallel attempts cannot all pass a check made before any of them was written
+//! (the k-th to commit sees at least k). Attempts are kept in the login-attempts table under
+//! their own scope, so a public bucket never counts against a staff account, and are purged
+//! with it.
 
 use chrono::{DateTime, Duration, Utc};
 use gongkai_domain::DomainError;
@@ -29,55 +32,97 @@ pub const TRACK: Limit = Limit {
     failures_only: true,
 };
 
-fn key(bucket: &str, client: &str) -> String {
-    format!("{bucket}|{client}")
+/// A recorded attempt, counted as a failure until [`succeeded`] says otherwise.
+#[derive(Clone, Copy, Debug)]
+#[must_use]
+pub struct Attempt {
+    id: i64,
 }
 
-/// Refuses when `client` has used up its attempts in `bucket`.
-pub async fn check(
+/// Records an attempt of `scope` by `client` (and `username`, for logins), not yet successful.
+pub async fn record_attempt(
     e: &mut impl Exec,
-    bucket: &str,
+    scope: &str,
+    username: &str,
+    client: &str,
+    now: DateTime<Utc>,
+) -> Result<Attempt> {
+    let id = e
+        .fetch_one(
+            Sql::new(
+                "INSERT INTO login_attempts (scope, username, client, success, at) \
+                 VALUES ($1, $2, $3, FALSE, $4) RETURNING id",
+            )
+            .bind(scope)
+            .bind(username)
+            .bind(client)
+            .bind(now),
+        )
+        .await?
+        .get("id")?;
+    Ok(Attempt { id })
+}
+
+/// Marks an attempt successful: it no longer counts among failures.
+pub async fn succeeded(e: &mut impl Exec, a: Attempt) -> Result<()> {
+    e.execute(Sql::new("UPDATE login_attempts SET success = TRUE WHERE id = $1").bind(a.id))
+        .await?;
+    Ok(())
+}
+
+/// The other attempts (failures only, or all) of `scope` by `client` in the window, and when
+/// the latest of them was made.
+pub async fn others(
+    e: &mut impl Exec,
+    a: Attempt,
+    scope: &str,
+    username: Option<&str>,
+    client: Option<&str>,
+    since: DateTime<Utc>,
+    failures_only: bool,
+) -> Result<(i64, Option<DateTime<Utc>>)> {
+    let row = e
+        .fetch_one(
+            Sql::new(
+                "SELECT COUNT(*) AS n, MAX(at) AS latest FROM login_attempts \
+                 WHERE scope = $1 AND ($2 IS NULL OR username = $2) AND ($3 IS NULL OR client = $3) \
+                 AND at > $4 AND id <> $5 AND ($6 = FALSE OR success = FALSE)",
+            )
+            .bind(scope)
+            .bind(username.map(str::to_string))
+            .bind(client.map(str::to_string))
+            .bind(since)
+            .bind(a.id)
+            .bind(failures_only),
+        )
+        .await?;
+    Ok((row.get("n")?, row.get("latest")?))
+}
+
+/// Records an attempt of `client` in `scope` and refuses it when the attempts before it use up
+/// the limit. The caller marks it [`succeeded`] when it was.
+pub async fn reserve(
+    e: &mut impl Exec,
+    scope: &str,
     client: &str,
     now: DateTime<Utc>,
     limit: Limit,
-) -> Result<()> {
-    let n: i64 = e
-        .fetch_one(
-            Sql::new(
-                "SELECT COUNT(*) AS n FROM login_attempts WHERE username = $1 AND client = $2 \
-                 AND at > $3 AND ($4 = FALSE OR success = FALSE)",
-            )
-            .bind(bucket)
-            .bind(key(bucket, client))
-            .bind(now - limit.window)
-            .bind(limit.failures_only),
-        )
-        .await?
-        .get("n")?;
+) -> Result<Attempt> {
+    let a = record_attempt(e, scope, "", client, now).await?;
+    let (n, _) = others(
+        e,
+        a,
+        scope,
+        None,
+        Some(client),
+        now - limit.window,
+        limit.failures_only,
+    )
+    .await?;
     if n >= limit.max {
         return Err(DomainError::RateLimited {
             retry_after_secs: limit.window.num_seconds().max(1) as u64,
         });
     }
-    Ok(())
-}
-
-pub async fn record(
-    e: &mut impl Exec,
-    bucket: &str,
-    client: &str,
-    success: bool,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    e.execute(
-        Sql::new(
-            "INSERT INTO login_attempts (username, client, success, at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(bucket)
-        .bind(key(bucket, client))
-        .bind(success)
-        .bind(now),
-    )
-    .await?;
-    Ok(())
+    Ok(a)
 }

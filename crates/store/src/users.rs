@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::audit::{self, Actor};
 use crate::db::{Db, Exec, Result, Row, Sql, Tx};
-use crate::{agencies, passwords, secret};
+use crate::{agencies, passwords, secret, throttle};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct User {
@@ -169,12 +169,19 @@ pub async fn list(e: &mut impl Exec) -> Result<Vec<User>> {
     rows.iter().map(from_row).collect()
 }
 
-/// Limits on failed logins within a sliding window, per username and per client address.
+/// Limits on failed logins within a sliding window. The lock is per account *and* client, so
+/// someone elsewhere guessing cannot lock the real user out; per client, so one address cannot
+/// try many accounts; failures of one account from anywhere only raise an alert.
 #[derive(Clone, Copy, Debug)]
 pub struct LoginPolicy {
     pub window: Duration,
+    /// Failures of one account from one client before the delay starts.
     pub max_failures_per_user: i64,
     pub max_failures_per_client: i64,
+    /// The first delay after the limit; it doubles with each further failure, up to the window.
+    pub first_delay: Duration,
+    /// Failures of one account from all clients that raise an alert for the administrator.
+    pub alert_failures_per_account: i64,
 }
 
 impl Default for LoginPolicy {
@@ -183,26 +190,24 @@ impl Default for LoginPolicy {
             window: Duration::minutes(15),
             max_failures_per_user: 5,
             max_failures_per_client: 20,
+            first_delay: Duration::seconds(30),
+            alert_failures_per_account: 20,
         }
     }
 }
 
-async fn failures(
-    e: &mut impl Exec,
-    column: &'static str,
-    value: &str,
-    since: DateTime<Utc>,
-) -> Result<i64> {
-    let sql = match column {
-        "username" => Sql::new(
-            "SELECT COUNT(*) AS n FROM login_attempts WHERE username = $1 AND at > $2 AND success = FALSE",
-        ),
-        _ => Sql::new(
-            "SELECT COUNT(*) AS n FROM login_attempts WHERE client = $1 AND at > $2 AND success = FALSE",
-        ),
-    };
-    e.fetch_one(sql.bind(value).bind(since)).await?.get("n")
+impl LoginPolicy {
+    /// How long to wait after the latest failure, given `failures` before this attempt.
+    pub fn delay(&self, failures: i64) -> Duration {
+        if failures < self.max_failures_per_user {
+            return Duration::zero();
+        }
+        let doublings = (failures - self.max_failures_per_user).min(20) as u32;
+        (self.first_delay * 2_i32.pow(doublings.min(16))).min(self.window)
+    }
 }
+
+const LOGIN: &str = "login";
 
 /// A hash to verify against when the username does not exist, so that unknown and known
 /// usernames take the same time to fail.
@@ -215,8 +220,9 @@ async fn dummy_hash() -> Result<&'static str> {
     Ok(HASH.get_or_init(|| h))
 }
 
-/// Checks a username and password. Every attempt is recorded; too many recent failures for
-/// the username or the client are refused before the password is even checked.
+/// Checks a username and password. Every attempt is recorded before the password is checked
+/// (so parallel guesses cannot all slip under the limit); an account guessed at from one
+/// client gets growing delays there, a client failing too often anywhere is refused.
 pub async fn authenticate(
     db: &Db,
     username: &str,
@@ -228,9 +234,29 @@ pub async fn authenticate(
     let key: String = username.trim().to_lowercase().chars().take(64).collect();
     let mut conn = db.conn().await?;
     let since = now - policy.window;
-    if failures(&mut conn, "username", &key, since).await? >= policy.max_failures_per_user
-        || failures(&mut conn, "client", client, since).await? >= policy.max_failures_per_client
+    let attempt = throttle::record_attempt(&mut conn, LOGIN, &key, client, now).await?;
+    let (pair, latest) = throttle::others(
+        &mut conn,
+        attempt,
+        LOGIN,
+        Some(&key),
+        Some(client),
+        since,
+        true,
+    )
+    .await?;
+    let delay = policy.delay(pair);
+    if let Some(latest) = latest
+        && delay > Duration::zero()
+        && now < latest + delay
     {
+        return Err(DomainError::RateLimited {
+            retry_after_secs: (latest + delay - now).num_seconds().max(1) as u64,
+        });
+    }
+    let (per_client, _) =
+        throttle::others(&mut conn, attempt, LOGIN, None, Some(client), since, true).await?;
+    if per_client >= policy.max_failures_per_client {
         return Err(DomainError::RateLimited {
             retry_after_secs: policy.window.num_seconds().max(1) as u64,
         });
@@ -260,21 +286,49 @@ pub async fn authenticate(
             false
         }
     };
-    let mut tx = db.begin().await?;
-    tx.execute(
-        Sql::new(
-            "INSERT INTO login_attempts (username, client, success, at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(key)
-        .bind(client)
-        .bind(ok)
-        .bind(now),
-    )
-    .await?;
-    tx.commit().await?;
+    let mut conn = db.conn().await?;
     match found {
-        Some((user, _)) if ok => Ok(user),
-        _ => Err(DomainError::BadCredentials),
+        Some((user, _)) if ok => {
+            throttle::succeeded(&mut conn, attempt).await?;
+            Ok(user)
+        }
+        Some((user, _)) => {
+            let (all, _) =
+                throttle::others(&mut conn, attempt, LOGIN, Some(&key), None, since, true).await?;
+            // One alert per window: raised by the first failure at or past the threshold.
+            let alerted = all + 1 >= policy.alert_failures_per_account
+                && conn
+                    .fetch_optional(
+                        Sql::new(
+                            "SELECT id FROM audit_log WHERE action = 'security.login_failures' \
+                             AND entity_type = 'user' AND entity_id = $1 AND at > $2",
+                        )
+                        .bind(user.id.to_string())
+                        .bind(since),
+                    )
+                    .await?
+                    .is_none();
+            drop(conn);
+            if alerted {
+                let mut tx = db.begin().await?;
+                let after = serde_json::json!({
+                    "failures": all + 1,
+                    "window_minutes": policy.window.num_minutes(),
+                });
+                audit::record(
+                    &mut tx,
+                    &Actor::system("login-throttle"),
+                    "security.login_failures",
+                    ("user", &user.id.to_string()),
+                    None,
+                    Some(&after),
+                )
+                .await?;
+                tx.commit().await?;
+            }
+            Err(DomainError::BadCredentials)
+        }
+        None => Err(DomainError::BadCredentials),
     }
 }
 

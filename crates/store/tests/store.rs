@@ -36,6 +36,7 @@ both!(
     agency_update_keeps_history,
     users_and_bad_user_input,
     login_checks_passwords_and_limits_failures,
+    login_throttle_holds_under_concurrency,
     password_change_ends_sessions,
     sessions_expire_and_rotate,
     api_tokens_authenticate_until_revoked_user,
@@ -338,33 +339,155 @@ async fn login_checks_passwords_and_limits_failures(t: TestDb) {
         .unwrap_err();
         assert_eq!(err, DomainError::BadCredentials);
     }
-    // Locked for this username now, even with the right password...
+    // This account is locked for this client now, even with the right password...
     let err = users::authenticate(
         &t.db,
         "office1",
         "correct horse battery",
-        "10.0.0.8",
+        "10.0.0.9",
         now(),
         policy,
     )
     .await
     .unwrap_err();
-    assert!(matches!(err, DomainError::RateLimited { .. }), "{err:?}");
-    // ...until the window has passed.
-    let later = now() + Duration::minutes(16);
+    assert!(
+        matches!(err, DomainError::RateLimited { retry_after_secs } if retry_after_secs <= 30),
+        "{err:?}"
+    );
+    // ...but not for the real user elsewhere: a guesser cannot lock them out.
     assert!(
         users::authenticate(
             &t.db,
             "office1",
             "correct horse battery",
             "10.0.0.8",
+            now(),
+            policy
+        )
+        .await
+        .is_ok()
+    );
+    // The guessing client's delays grow; once the window has passed it may try again.
+    assert_eq!(policy.delay(4), Duration::zero());
+    assert_eq!(policy.delay(5), Duration::seconds(30));
+    assert_eq!(policy.delay(7), Duration::seconds(120));
+    assert_eq!(policy.delay(60), policy.window);
+    let later = now() + Duration::minutes(16);
+    assert!(
+        users::authenticate(
+            &t.db,
+            "office1",
+            "correct horse battery",
+            "10.0.0.9",
             later,
             policy
         )
         .await
         .is_ok()
     );
-    assert_eq!(t.count("login_attempts").await, 8);
+    assert_eq!(t.count("login_attempts").await, 10);
+}
+
+/// Parallel wrong passwords from one client: no more than the limit are evaluated, whatever
+/// the order they arrive in; many clients failing on one account raise one alert and lock
+/// nobody out; public buckets never count against an account of the same name.
+async fn login_throttle_holds_under_concurrency(t: TestDb) {
+    let u = make_user(&t.db, "track", "office", "correct horse battery").await;
+    let policy = LoginPolicy::default();
+    // Twenty clients, one wrong password each: one alert, and the account still logs in.
+    for i in 0..policy.alert_failures_per_account {
+        let err = users::authenticate(
+            &t.db,
+            "track",
+            "wrong password",
+            &format!("198.51.100.{i}"),
+            now(),
+            policy,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(err, DomainError::BadCredentials);
+    }
+    let alerts = audit::for_entity(&mut t.db.conn().await.unwrap(), "user", &u.id.to_string())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "security.login_failures")
+        .count();
+    assert_eq!(alerts, 1);
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let db = t.db.clone();
+        let pw = if i == 20 {
+            "correct horse battery"
+        } else {
+            "wrong password"
+        };
+        tasks.push(tokio::spawn(async move {
+            users::authenticate(&db, "track", pw, "10.9.9.9", now(), policy).await
+        }));
+    }
+    let mut evaluated = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) | Err(DomainError::BadCredentials) => evaluated += 1,
+            Err(DomainError::RateLimited { .. }) => {}
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert!(
+        (1..=policy.max_failures_per_user).contains(&evaluated),
+        "{evaluated} of 40 parallel attempts were evaluated"
+    );
+    // Failed public lookups in the `track` scope do not touch the account named track.
+    for _ in 0..30 {
+        let _ = gongkai_store::requests::lookup(
+            &mut t.db.conn().await.unwrap(),
+            "YSQ2024-000001",
+            "nokey",
+            "10.1.1.1",
+            now(),
+        )
+        .await;
+    }
+    assert!(
+        users::authenticate(
+            &t.db,
+            "track",
+            "correct horse battery",
+            "10.1.1.1",
+            now(),
+            policy
+        )
+        .await
+        .is_ok()
+    );
+    // Parallel tracking lookups from one client: at most the limit are evaluated.
+    let mut tasks = Vec::new();
+    for _ in 0..30 {
+        let db = t.db.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut c = db.conn().await.unwrap();
+            gongkai_store::requests::lookup(&mut c, "YSQ2024-000002", "nokey", "10.2.2.2", now())
+                .await
+                .map(|found| found.is_some())
+        }));
+    }
+    let mut looked_up = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(found) => {
+                assert!(!found);
+                looked_up += 1;
+            }
+            Err(DomainError::RateLimited { .. }) => {}
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert!(
+        (1..=gongkai_store::throttle::TRACK.max).contains(&looked_up),
+        "{looked_up} of 30 parallel lookups were evaluated"
+    );
 }
 
 async fn password_change_ends_sessions(t: TestDb) {
