@@ -252,12 +252,7 @@ fn all_digits(d: &[u8]) -> bool {
 fn match_at(g: &Group, k: usize, aligned: bool) -> Option<(Kind, usize, usize)> {
     let d = &g.digits;
     let rest = d.len() - k;
-    // An identity number is recognised anywhere in a run when its check character is right
-    // (1 in 11 by chance, and the date and region must fit too).
     let id_at = |k: usize| rest >= 18 && id18_shape(&d[k..k + 18]);
-    if id_at(k) && id_check_ok(&d[k..k + 18]) {
-        return Some((Kind::ResidentId, k + 18, k));
-    }
     if !aligned {
         return None;
     }
@@ -310,16 +305,46 @@ fn match_at(g: &Group, k: usize, aligned: bool) -> Option<(Kind, usize, usize)> 
 
 fn numbers(n: &Norm, out: &mut Vec<Found>) {
     for g in groups(n) {
+        let d = &g.digits;
+        let mut found = |kind, span_from: usize, value_from: usize, end: usize| {
+            out.push(Found {
+                kind,
+                span: n.at[g.pos[span_from]].start..n.at[g.pos[end - 1]].end,
+                value: d[value_from..end].iter().map(|b| *b as char).collect(),
+            });
+        };
+        // An identity number is recognised anywhere in a run when its check character is
+        // right (1 in 11 by chance, and the date and region must fit too). Every such window
+        // counts, overlapping ones included: which of two overlapping windows is the real
+        // number cannot be told, and masking both hides it either way.
+        let mut covered = vec![false; d.len()];
+        let mut id_ends = Vec::new();
+        for k in 0..d.len().saturating_sub(17) {
+            let w = &d[k..k + 18];
+            if id18_shape(w) && id_check_ok(w) {
+                found(Kind::ResidentId, k, k, k + 18);
+                covered[k..k + 18].iter_mut().for_each(|c| *c = true);
+                id_ends.push(k + 18);
+            }
+        }
+        // The other kinds, in the stretches no ID covers; a stretch ends where an ID begins,
+        // which counts as a boundary.
         let mut k = 0;
         let mut aligned = true;
-        while k < g.digits.len() {
-            if let Some((kind, end, value_from)) = match_at(&g, k, aligned || g.boundary(k)) {
-                let span = n.at[g.pos[k]].start..n.at[g.pos[end - 1]].end;
-                let value = g.digits[value_from..end]
-                    .iter()
-                    .map(|b| *b as char)
-                    .collect();
-                out.push(Found { kind, span, value });
+        while k < d.len() {
+            if covered[k] {
+                k += 1;
+                aligned = id_ends.contains(&k);
+                continue;
+            }
+            let stop = k + covered[k..].iter().take_while(|c| !**c).count();
+            let part = Group {
+                digits: d[..stop].to_vec(),
+                pos: g.pos[..stop].to_vec(),
+                cuts: g.cuts[..stop].to_vec(),
+            };
+            if let Some((kind, end, value_from)) = match_at(&part, k, aligned || part.boundary(k)) {
+                found(kind, k, value_from, end);
                 k = end;
                 aligned = true;
             } else {
@@ -385,14 +410,19 @@ pub fn find(text: &str) -> Vec<Found> {
     out
 }
 
-/// Replaces the given byte spans of `text` with one star per character.
+/// Replaces the given byte spans of `text` (sorted by start, possibly overlapping) with one
+/// star per character.
 fn star(text: &str, spans: &[Range<usize>]) -> String {
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+    for s in spans {
+        match merged.last_mut() {
+            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
+            _ => merged.push(s.clone()),
+        }
+    }
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
-    for s in spans {
-        if s.start < last {
-            continue;
-        }
+    for s in merged {
         out.push_str(&text[last..s.start]);
         // One star per character typed, not counting spaces and dashes between blocks.
         let visible = text[s.clone()]
