@@ -77,23 +77,95 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, DomainError> {
     Ok(rows)
 }
 
-/// A CSV field, quoted when it must be.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+/// A cell as written to CSV: one that a spreadsheet would run as a formula (starting, after
+/// any spaces, with `=`, `+`, `-`, `@`, a tab or a carriage return, in either width) gets a
+/// leading `'`, so `=HYPERLINK(…)` typed by anyone shows as text.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    let first = cell.trim_start_matches([' ', '\u{3000}']).chars().next();
+    if first.is_some_and(|c| {
+        matches!(
+            c,
+            '=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠'
+        )
+    }) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
     } else {
-        s.to_string()
+        std::borrow::Cow::Borrowed(cell)
     }
 }
 
-pub fn write_csv(headers: &[String], rows: &[Vec<String>]) -> Vec<u8> {
-    let mut out = String::from("\u{feff}");
-    for row in std::iter::once(headers).chain(rows.iter().map(Vec::as_slice)) {
-        let line: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+/// Every CSV the project writes: UTF-8 with a byte-order mark (spreadsheet programs need it to
+/// read Chinese), CRLF, quoted by the `csv` crate, formulas neutralised.
+pub fn write_csv<H: AsRef<str>, R: AsRef<[String]>>(headers: &[H], rows: &[R]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::from("\u{feff}".as_bytes()));
+    let header: Vec<std::borrow::Cow<'_, str>> =
+        headers.iter().map(|h| neutralise(h.as_ref())).collect();
+    // Writing into a Vec cannot fail on I/O; a record error is impossible for string cells.
+    let _ = w.write_record(header.iter().map(|c| c.as_bytes()));
+    for row in rows {
+        let cells: Vec<std::borrow::Cow<'_, str>> =
+            row.as_ref().iter().map(|c| neutralise(c)).collect();
+        let _ = w.write_record(cells.iter().map(|c| c.as_bytes()));
     }
-    out.into_bytes()
+    w.into_inner().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_written_as_text_and_fields_quoted() {
+        let out = String::from_utf8(write_csv(
+            &["名称", "链接"],
+            &[
+                vec![
+                    "=HYPERLINK(\"http://evil.example\",\"点此领取补贴\")".into(),
+                    " +1".into(),
+                ],
+                vec!["-3".into(), "@SUM(A1)".into()],
+                vec!["＝１＋１".into(), "a,b\n\"c\"".into()],
+                vec!["正常文本".into(), "2024-01-01".into()],
+            ],
+        ))
+        .unwrap();
+        let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(out.trim_start_matches('\u{feff}').as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        assert_eq!(rows[0], ["名称", "链接"]);
+        assert_eq!(
+            rows[1][0],
+            "'=HYPERLINK(\"http://evil.example\",\"点此领取补贴\")"
+        );
+        assert_eq!(rows[1][1], "' +1");
+        assert_eq!(rows[2], ["'-3", "'@SUM(A1)"]);
+        assert_eq!(rows[3], ["'＝１＋１", "a,b\n\"c\""]);
+        assert_eq!(rows[4], ["正常文本", "2024-01-01"]);
+        assert!(out.starts_with('\u{feff}') && out.contains("\r\n"));
+    }
+
+    proptest::proptest! {
+        /// Whatever a cell holds, it reads back as written (or with one leading '), and no
+        /// cell read back starts a formula.
+        #[test]
+        fn any_cell_round_trips_without_a_formula(cells in proptest::collection::vec("(?s).{0,12}", 1..5)) {
+            let out = write_csv(&["h"; 1], std::slice::from_ref(&cells));
+            let text = String::from_utf8(out).unwrap();
+            let mut r = csv::ReaderBuilder::new().has_headers(true).flexible(true)
+                .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+            let back: Vec<String> = r.records().next().unwrap().unwrap().iter().map(str::to_string).collect();
+            for (a, b) in cells.iter().zip(&back) {
+                let quoted = format!("'{a}");
+                proptest::prop_assert!(b == a || *b == quoted);
+                proptest::prop_assert!(neutralise(b) == b.as_str() || b.starts_with('\''));
+            }
+        }
+    }
 }
 
 pub fn write_xlsx(

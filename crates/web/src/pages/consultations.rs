@@ -704,16 +704,6 @@ pub async fn comment_act(
     .await
 }
 
-fn csv_field(s: &str) -> String {
-    // A leading = + - @ would run as a formula in a spreadsheet.
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
 const LEDGER_HEADINGS: [&str; 13] = [
     "编号",
     "收到时间",
@@ -794,17 +784,11 @@ pub async fn export(
 ) -> AppResult<Response> {
     let id = crate::error::id_or_404(&id, WHAT)?;
     let rows = ledger_rows(&state, &staff, id).await?;
-    let mut out = format!("\u{feff}{}\r\n", LEDGER_HEADINGS.join(","));
-    for row in rows {
-        let line: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
-    }
     Ok(download(
         id,
         "csv",
         "text/csv; charset=utf-8",
-        out.into_bytes(),
+        crate::tabular::write_csv(&LEDGER_HEADINGS, &rows),
     ))
 }
 

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use gongkai_domain::lists::extras::{self, QUESTIONS};
 use gongkai_domain::lists::field::{CHOICE_SEP, parse_yuan, yuan_cents};
 use gongkai_domain::lists::{FieldSpec, FieldType, KindSpec, ListKind, RecordStatus, Values};
@@ -183,7 +183,7 @@ pub async fn import(
             tracing::warn!(job, error = %e, "could not record the end of a list import");
         }
     });
-    Ok(Redirect::to(&format!("/office/lists/imports/{job}")).into_response())
+    Ok(crate::pages::redirect(&format!("/office/lists/imports/{job}")).into_response())
 }
 
 #[derive(Template)]
@@ -224,7 +224,7 @@ pub async fn template(
     let (ct, body) = match format.as_str() {
         "csv" => (
             "text/csv; charset=utf-8",
-            crate::tabular::write_csv(&headers, &[]),
+            crate::tabular::write_csv::<_, Vec<String>>(&headers, &[]),
         ),
         "xlsx" => (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -469,7 +469,7 @@ pub async fn create(
     .await;
     match result {
         Ok(lists::Created::New(id) | lists::Created::Unchanged(id)) => {
-            Ok(Redirect::to(&format!("/office/lists/records/{id}")).into_response())
+            Ok(crate::pages::redirect(&format!("/office/lists/records/{id}")).into_response())
         }
         Err(errors) if errors.iter().all(DomainError::is_input_error) => {
             kind_page(
@@ -690,7 +690,9 @@ pub async fn act(
         )]),
     };
     match result {
-        Ok(to) => Ok(Redirect::to(&format!("/office/lists/records/{to}")).into_response()),
+        Ok(to) => {
+            Ok(crate::pages::redirect(&format!("/office/lists/records/{to}")).into_response())
+        }
         Err(errors) if errors.iter().all(DomainError::is_input_error) => {
             record_page(&state, &staff, id, typed, errors).await
         }
@@ -763,7 +765,10 @@ pub async fn add_resource(
     }
     .await;
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/office/lists/records/{id}#resources")).into_response()),
+        Ok(_) => Ok(
+            crate::pages::redirect(&format!("/office/lists/records/{id}#resources"))
+                .into_response(),
+        ),
         Err(e) if e.is_input_error() => record_page(&state, &staff, id, None, vec![e]).await,
         Err(e) => Err(AppError(e)),
     }
@@ -804,7 +809,9 @@ pub async fn add_form(
     }
     .await;
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/office/lists/records/{id}#forms")).into_response()),
+        Ok(_) => Ok(
+            crate::pages::redirect(&format!("/office/lists/records/{id}#forms")).into_response(),
+        ),
         Err(e) if e.is_input_error() => record_page(&state, &staff, id, None, vec![e]).await,
         Err(e) => Err(AppError(e)),
     }
