@@ -240,7 +240,12 @@ pub fn check(name: &str, bytes: &[u8], max_bytes: usize) -> Result<Upload, Domai
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let mut clean: String = base
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*'))
+        // Bidirectional overrides and zero-width characters make `gpj.exe` show as `exe.jpg`.
+        .filter(|c| {
+            !c.is_control()
+                && !matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*')
+                && !matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+        })
         .collect::<String>()
         .trim()
         .trim_start_matches('.')
@@ -377,6 +382,13 @@ mod tests {
             "passwd.pdf"
         );
         assert_eq!(check("", pdf, 100).unwrap().file_name, "附件.pdf");
+        assert_eq!(
+            check("报告\u{202E}fdp.exe\u{202C}.pdf", pdf, 100)
+                .unwrap()
+                .file_name,
+            "报告fdp.exe.pdf",
+            "bidirectional overrides are removed"
+        );
         assert_eq!(
             check("a\u{0}b<>.pdf", pdf, 100).unwrap().file_name,
             "ab.pdf"

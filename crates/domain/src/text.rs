@@ -126,34 +126,19 @@ mod tests {
     }
 }
 
-/// Refuses active markup (script, frames, event handlers, `javascript:` links) in text that
-/// will be shown on public pages. Escaping on output already keeps it inert; refusing it at
-/// the door means nothing of the kind is ever stored.
+/// Tags a text may carry as typed (pasted from a word processor): plain emphasis and breaks,
+/// without any attribute.
+const HARMLESS_TAGS: &[&str] = &[
+    "b", "i", "u", "em", "strong", "br", "p", "sub", "sup", "s", "del", "ins", "small",
+];
+
+/// Refuses markup in text that will be shown on public pages, by an allow-list: a tag is
+/// accepted only if it is one of [`HARMLESS_TAGS`] with no attribute; comments, declarations
+/// and script URLs are refused. Escaping on output already keeps markup inert; refusing it at
+/// the door means nothing of the kind is ever stored. (A deny-list of dangerous tags let
+/// `<details/open/ontoggle=…>` through.)
 pub fn reject_active_markup(value: &str, field: Field) -> Result<(), DomainError> {
-    // Every pattern is ASCII, so ASCII folding finds them without a Unicode case table
-    // lookup for each Chinese character of a long body.
-    let lower = value.to_ascii_lowercase();
-    let found = [
-        "<script",
-        "</script",
-        "<iframe",
-        "<object",
-        "<embed",
-        "javascript:",
-        "vbscript:",
-        "<svg",
-        "<img",
-    ]
-    .iter()
-    .any(|p| lower.contains(p))
-        || lower.match_indices(" on").any(|(i, _)| {
-            let rest = &lower[i + 3..];
-            let name_len = rest.chars().take_while(|c| c.is_ascii_alphabetic()).count();
-            name_len > 0
-                && rest[name_len..].trim_start().starts_with('=')
-                && lower[..i].contains('<')
-        });
-    if found {
+    if has_active_markup(value) {
         Err(DomainError::invalid(
             field,
             format!("{field}中含有脚本或网页代码,请删除后再提交"),
@@ -161,6 +146,64 @@ pub fn reject_active_markup(value: &str, field: Field) -> Result<(), DomainError
     } else {
         Ok(())
     }
+}
+
+fn has_active_markup(value: &str) -> bool {
+    // Every pattern is ASCII, so ASCII folding finds them without a Unicode case table lookup
+    // for each Chinese character of a long body.
+    let lower = value.to_ascii_lowercase();
+    if ["javascript:", "vbscript:", "data:text/html"]
+        .iter()
+        .any(|p| lower.contains(p))
+    {
+        return true;
+    }
+    let b = lower.as_bytes();
+    for (i, _) in lower.match_indices('<') {
+        let rest = &b[i + 1..];
+        match rest.first() {
+            Some(b'!' | b'?') => return true,
+            Some(b'/') => {
+                let name: Vec<u8> = rest[1..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .copied()
+                    .collect();
+                if !name.is_empty() && !harmless(&name) {
+                    return true;
+                }
+            }
+            Some(c) if c.is_ascii_alphabetic() => {
+                let name: Vec<u8> = rest
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .copied()
+                    .collect();
+                // What follows the name: `>` (or `/>`) ends a plain tag; anything else before
+                // the next `>` (a space, a slash, an attribute) makes it a tag with attributes.
+                let after = &rest[name.len()..];
+                let plain = matches!(after.first(), Some(b'>'))
+                    || after.starts_with(b"/>")
+                    || !after.contains(&b'>');
+                if !harmless(&name) || !plain {
+                    // `a<b` in prose is not a tag: an unknown name with no closing `>`.
+                    if after.contains(&b'>')
+                        || after
+                            .first()
+                            .is_some_and(|c| c.is_ascii_whitespace() || *c == b'/')
+                    {
+                        return true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+fn harmless(name: &[u8]) -> bool {
+    HARMLESS_TAGS.iter().any(|t| t.as_bytes() == name)
 }
 
 #[cfg(test)]
@@ -176,6 +219,13 @@ mod markup_tests {
             "<img src=x onerror=alert(1)>",
             "<div onclick = \"x\">",
             "<IFRAME src=x>",
+            "<details/open/ontoggle=alert(1)>",
+            "<svg><animate onbegin=alert(1)>",
+            "<a href=https://x.example>点此</a>",
+            "<p style=\"x\">",
+            "<!-- x -->",
+            "<math><mtext>",
+            "<ScRiPt >",
         ] {
             assert!(reject_active_markup(bad, f).is_err(), "{bad}");
         }
@@ -184,6 +234,10 @@ mod markup_tests {
             "a < b and c > d",
             "online 办理",
             "请于 2024年 on time 提交",
+            "x<5 且 y>3",
+            "<<条例>> 第十条",
+            "<b>加粗</b> 与 <br/> 换行",
+            "a<b",
         ] {
             assert!(reject_active_markup(good, f).is_ok(), "{good}");
         }
