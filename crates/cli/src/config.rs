@@ -29,6 +29,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Largest attachment accepted, in MiB.
     pub max_upload_mib: usize,
+    /// Memory for public pages cached for anonymous visitors, in MiB.
+    pub page_cache_mib: usize,
     /// `text` or `json`.
     pub log_format: String,
     /// The first administrator's password; generated and printed once when unset.
@@ -57,6 +59,7 @@ impl Default for Config {
             trusted_proxies: String::new(),
             public_url: None,
             max_upload_mib: 20,
+            page_cache_mib: 64,
             log_format: "text".into(),
             admin_password: None,
             root_agency_code: "GOV".into(),

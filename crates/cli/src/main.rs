@@ -473,6 +473,7 @@ fn web_config(cfg: &Config) -> Result<WebConfig, DomainError> {
         public_url: cfg.public_url.clone(),
         max_upload_bytes: cfg.max_upload_mib.clamp(1, 1024) * 1024 * 1024,
         pdf_font: cfg.pdf_font.clone(),
+        page_cache_bytes: cfg.page_cache_mib.clamp(1, 4096) * 1024 * 1024,
         ..WebConfig::default()
     })
 }

@@ -51,7 +51,7 @@ fn wants_json(path: &str, headers: &HeaderMap) -> bool {
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-fn security_headers(h: &mut HeaderMap, private: bool) {
+fn security_headers(h: &mut HeaderMap, private: bool, https: bool) {
     let set = |h: &mut HeaderMap, k: HeaderName, v: &'static str| {
         h.insert(k, HeaderValue::from_static(v));
     };
@@ -76,15 +76,40 @@ fn security_headers(h: &mut HeaderMap, private: bool) {
         HeaderName::from_static("permissions-policy"),
         "camera=(), microphone=(), geolocation=()",
     );
-    if private {
+    let stored = h
+        .get(header::CACHE_CONTROL)
+        .is_some_and(|v| !v.as_bytes().windows(8).any(|w| w == b"no-store"));
+    if private && (stored || !h.contains_key(header::CACHE_CONTROL)) {
         set(h, header::CACHE_CONTROL, "no-store");
     }
+    if https {
+        set(
+            h,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
+}
+
+/// Whether a response may hold a secret or personal data, and so must not be stored by any
+/// cache: office and login pages, every answer to a form (receipts with keys, tracking
+/// results), anything that sets or answers a cookie.
+fn is_private(path: &str, method: &Method, had_cookie: bool, res: &Response) -> bool {
+    path.starts_with("/office")
+        || path.starts_with("/login")
+        || path.contains("/track")
+        || !matches!(*method, Method::GET | Method::HEAD)
+        || had_cookie
+        || res.headers().contains_key(header::SET_COOKIE)
 }
 
 /// Rejects a state-changing browser request that comes from another site. Browsers send
 /// `Sec-Fetch-Site` and `Origin` on such requests; the per-form token is checked as well in
 /// the handlers. The API is exempt: it authenticates with bearer tokens, not cookies.
-fn cross_site(method: &Method, path: &str, headers: &HeaderMap) -> bool {
+///
+/// The origin's scheme counts too: over HTTPS (`secure_cookies`), a post from the plain-HTTP
+/// origin of the same host is someone else's page.
+fn cross_site(method: &Method, path: &str, headers: &HeaderMap, https: bool) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) || path.starts_with("/api/")
     {
         return false;
@@ -94,8 +119,15 @@ fn cross_site(method: &Method, path: &str, headers: &HeaderMap) -> bool {
         return true;
     }
     if let (Some(origin), Some(host)) = (get(header::ORIGIN), get(header::HOST)) {
-        let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
-        return origin == "null" || origin_host != host;
+        let Some((scheme, origin_host)) = origin.split_once("://") else {
+            return true;
+        };
+        let scheme_ok = if https {
+            scheme == "https"
+        } else {
+            matches!(scheme, "http" | "https")
+        };
+        return !scheme_ok || origin_host != host;
     }
     false
 }
@@ -110,11 +142,11 @@ pub async fn request_context(
     let path = req.uri().path().to_string();
     let method = req.method().clone();
     let json = wants_json(&path, req.headers());
-    let private = path.starts_with("/office") || path.starts_with("/login");
+    let had_cookie = req.headers().contains_key(header::COOKIE);
     req.extensions_mut().insert(RequestId(id.clone()));
     let span = tracing::info_span!("request", request_id = %id, %method, %path);
 
-    let mut res = if cross_site(&method, &path, req.headers()) {
+    let mut res = if cross_site(&method, &path, req.headers(), state.config.secure_cookies) {
         AppError(DomainError::CsrfRejected).into_response()
     } else {
         next.run(req).instrument(span.clone()).await
@@ -151,7 +183,15 @@ pub async fn request_context(
         }
         res = rendered;
     }
-    security_headers(res.headers_mut(), private);
+    // Every 429 says when to come back, however it was produced.
+    if res.status() == StatusCode::TOO_MANY_REQUESTS
+        && !res.headers().contains_key(header::RETRY_AFTER)
+    {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+    }
+    let private = is_private(&path, &method, had_cookie, &res);
+    security_headers(res.headers_mut(), private, state.config.secure_cookies);
     if let Ok(v) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(X_REQUEST_ID.clone(), v);
     }
@@ -245,7 +285,8 @@ mod tests {
         assert!(cross_site(
             &post,
             "/login",
-            &headers(&[("sec-fetch-site", "cross-site")])
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            false
         ));
         assert!(cross_site(
             &post,
@@ -253,7 +294,8 @@ mod tests {
             &headers(&[
                 ("origin", "http://evil.example"),
                 ("host", "127.0.0.1:8080")
-            ])
+            ]),
+            false
         ));
         assert!(!cross_site(
             &post,
@@ -261,23 +303,43 @@ mod tests {
             &headers(&[
                 ("origin", "http://127.0.0.1:8080"),
                 ("host", "127.0.0.1:8080")
-            ])
+            ]),
+            false
         ));
         assert!(!cross_site(
             &post,
             "/login",
-            &headers(&[("sec-fetch-site", "same-origin")])
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            false
         ));
         assert!(!cross_site(
             &Method::GET,
             "/",
-            &headers(&[("sec-fetch-site", "cross-site")])
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            false
         ));
         assert!(!cross_site(
             &post,
             "/api/v1/agencies",
-            &headers(&[("sec-fetch-site", "cross-site")])
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            false
         ));
+        // Over HTTPS, the plain-HTTP origin of the same host is another site.
+        let same_host =
+            |origin: &'static str| headers(&[("origin", origin), ("host", "gk.example")]);
+        assert!(cross_site(
+            &post,
+            "/login",
+            &same_host("http://gk.example"),
+            true
+        ));
+        assert!(!cross_site(
+            &post,
+            "/login",
+            &same_host("https://gk.example"),
+            true
+        ));
+        assert!(cross_site(&post, "/login", &same_host("null"), false));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use gongkai_domain::DomainError;
 use gongkai_store::secret::constant_time_eq;
 use gongkai_store::sessions::{self, Session};
@@ -23,15 +23,26 @@ use crate::state::AppState;
 use crate::views::{Chrome, UserView};
 
 pub const COOKIE: &str = "gk_session";
+/// The name over HTTPS: browsers accept a `__Host-` cookie only when it is `Secure`, has
+/// `Path=/` and no `Domain`, so a sibling subdomain cannot plant one.
+pub const SECURE_COOKIE: &str = "__Host-gk_session";
 
-fn cookie_value(headers: &HeaderMap) -> Option<String> {
+fn cookie_name(state: &AppState) -> &'static str {
+    if state.config.secure_cookies {
+        SECURE_COOKIE
+    } else {
+        COOKIE
+    }
+}
+
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
         .filter(|v| !v.is_empty() && v.len() <= 128)
 }
@@ -46,8 +57,9 @@ pub fn set_cookie(
     } else {
         ""
     };
+    let name = cookie_name(state);
     let v =
-        format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}");
+        format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}");
     // The value is base64url from our own generator: always a valid header value.
     let v = HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static(""));
     (header::SET_COOKIE, v)
@@ -91,7 +103,7 @@ impl FromRequestParts<AppState> for Visitor {
             .get::<RequestId>()
             .map(|r| r.0.clone())
             .unwrap_or_default();
-        let cookie = cookie_value(&parts.headers);
+        let cookie = cookie_value(&parts.headers, cookie_name(state));
         let mut session = None;
         let mut user = None;
         if let Some(c) = &cookie {
@@ -193,7 +205,7 @@ pub enum StaffRejection {
 impl IntoResponse for StaffRejection {
     fn into_response(self) -> Response {
         match self {
-            StaffRejection::Login(next) => Redirect::to(&format!(
+            StaffRejection::Login(next) => crate::pages::redirect(&format!(
                 "/login?next={}",
                 crate::form::percent_encode(&next, b"/")
             ))
@@ -323,9 +335,9 @@ mod tests {
             header::COOKIE,
             HeaderValue::from_static("a=1; gk_session=abc; b=2"),
         );
-        assert_eq!(cookie_value(&h).as_deref(), Some("abc"));
+        assert_eq!(cookie_value(&h, COOKIE).as_deref(), Some("abc"));
         h.insert(header::COOKIE, HeaderValue::from_static("gk_session="));
-        assert_eq!(cookie_value(&h), None);
+        assert_eq!(cookie_value(&h, COOKIE), None);
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub struct WebConfig {
     pub max_upload_bytes: usize,
     /// The CJK font embedded in PDFs; when unset, the first of Debian's CJK fonts installed.
     pub pdf_font: Option<std::path::PathBuf>,
+    /// Bytes of public pages kept for anonymous visitors.
+    pub page_cache_bytes: usize,
 }
 
 impl Default for WebConfig {
@@ -43,6 +45,7 @@ impl Default for WebConfig {
             max_body_bytes: 1024 * 1024,
             max_upload_bytes: gongkai_domain::attachment::DEFAULT_MAX_BYTES,
             pdf_font: None,
+            page_cache_bytes: crate::page_cache::DEFAULT_BUDGET,
         }
     }
 }
@@ -74,10 +77,11 @@ impl AppState {
                 "no CJK font installed (apt-get install fonts-noto-cjk): PDFs name STSong-Light without embedding it"
             );
         }
+        let pages = Arc::new(crate::page_cache::PageCache::new(config.page_cache_bytes));
         AppState {
             db,
             config: Arc::new(config),
-            pages: Arc::default(),
+            pages,
             pdf_font,
             search: None,
         }

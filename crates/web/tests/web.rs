@@ -57,6 +57,8 @@ mod consultations;
 mod dashboard;
 #[path = "web/decisions.rs"]
 mod decisions;
+#[path = "web/hardening.rs"]
+mod hardening;
 #[path = "web/lists.rs"]
 mod lists;
 #[path = "web/mail.rs"]

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use gongkai_domain::DomainError;
 use gongkai_domain::agency::{AgencyDraft, AgencyInput, AgencyKind};
 use gongkai_domain::user::{Role, UserDraft};
@@ -131,7 +131,7 @@ async fn agency_saved(
     result: Result<Agency, DomainError>,
 ) -> AppResult<Response> {
     match result {
-        Ok(a) => Ok(Redirect::to(&format!("/agencies/{}", a.code)).into_response()),
+        Ok(a) => Ok(crate::pages::redirect(&format!("/agencies/{}", a.code)).into_response()),
         Err(e) if e.is_input_error() => {
             let status = crate::error::status_of(&e);
             let p = agencies_page(state, staff, input, editing, Some(e)).await?;
@@ -277,7 +277,7 @@ pub async fn create_user(
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => Ok(Redirect::to("/office/users").into_response()),
+        Ok(_) => Ok(crate::pages::redirect("/office/users").into_response()),
         Err(e) if e.is_input_error() => {
             let status = crate::error::status_of(&e);
             let p = users_page(&state, &staff, form.input, Some(e)).await?;
@@ -346,7 +346,9 @@ pub async fn update_rules(
     }
     .await;
     match result {
-        Ok(a) => Ok(Redirect::to(&format!("/office/agencies/{}", a.code)).into_response()),
+        Ok(a) => {
+            Ok(crate::pages::redirect(&format!("/office/agencies/{}", a.code)).into_response())
+        }
         Err(e) if e.is_input_error() => {
             let status = crate::error::status_of(&e);
             let p = agencies_page(

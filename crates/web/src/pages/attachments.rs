@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::multipart::{Multipart, MultipartError};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use gongkai_domain::DomainError;
 use gongkai_domain::attachment::{self, Upload};
 use gongkai_store::attachments::{self as store, Attachment};
@@ -94,11 +94,12 @@ async fn outcome(
     result: Result<(), DomainError>,
 ) -> AppResult<Response> {
     match (result, back) {
-        (Ok(()), Back::Document(id)) => {
-            Ok(Redirect::to(&format!("/office/documents/{id}#attachments")).into_response())
-        }
+        (Ok(()), Back::Document(id)) => Ok(crate::pages::redirect(&format!(
+            "/office/documents/{id}#attachments"
+        ))
+        .into_response()),
         (Ok(()), Back::Gazette(id)) => {
-            Ok(Redirect::to(&format!("/office/gazette/{id}")).into_response())
+            Ok(crate::pages::redirect(&format!("/office/gazette/{id}")).into_response())
         }
         (Err(e), Back::Document(id)) if e.is_input_error() => {
             super::documents::detail_with_error(state, staff, id, e).await

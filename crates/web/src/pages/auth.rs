@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use gongkai_domain::DomainError;
 use gongkai_store::{db, sessions, users};
 use serde::Deserialize;
@@ -32,7 +32,7 @@ pub struct NextQuery {
 
 pub async fn login_form(mut visitor: Visitor, Query(q): Query<NextQuery>) -> AppResult<Response> {
     if visitor.user.is_some() {
-        return Ok(Redirect::to(safe_next(&q.next)).into_response());
+        return Ok(crate::pages::redirect(safe_next(&q.next)).into_response());
     }
     let cookie = visitor.ensure_session().await?;
     page(
@@ -86,7 +86,7 @@ pub async fn login(
                 })
                 .await?;
             tracing::info!(user = %user.username, "login");
-            let mut res = Redirect::to(safe_next(&form.next)).into_response();
+            let mut res = crate::pages::redirect(safe_next(&form.next)).into_response();
             let (k, v) = set_cookie(&state, &created.cookie_value, ttl.num_seconds());
             res.headers_mut().append(k, v);
             Ok(res)
@@ -124,7 +124,7 @@ pub async fn logout(
         let mut conn = state.db.conn().await?;
         sessions::delete(&mut conn, c).await?;
     }
-    let mut res = Redirect::to("/").into_response();
+    let mut res = crate::pages::redirect("/").into_response();
     let (k, v) = clear_cookie(&state);
     res.headers_mut().append(k, v);
     Ok(res)

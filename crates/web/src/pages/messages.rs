@@ -531,7 +531,7 @@ pub async fn set_limit(
     }
     .await;
     match result {
-        Ok(()) => Ok(axum::response::Redirect::to("/office/messages#limits").into_response()),
+        Ok(()) => Ok(crate::pages::redirect("/office/messages#limits").into_response()),
         Err(e) => Err(AppError(e)),
     }
 }

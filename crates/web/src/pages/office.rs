@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use gongkai_domain::calendar::{CalendarOverride, DayInfo, WorkdaySpan, parse_date};
 use gongkai_domain::document::{
@@ -279,7 +279,7 @@ pub async fn set_override(
         .db
         .write(async |tx| calendar::set_override(tx, &actor, &o).await)
         .await?;
-    Ok(Redirect::to(&format!("/office/calendar?year={}", o.date.year())).into_response())
+    Ok(crate::pages::redirect(&format!("/office/calendar?year={}", o.date.year())).into_response())
 }
 
 #[derive(Deserialize)]
@@ -306,5 +306,5 @@ pub async fn remove_override(
             what: "该日期的调整",
         }));
     }
-    Ok(Redirect::to(&format!("/office/calendar?year={}", date.year())).into_response())
+    Ok(crate::pages::redirect(&format!("/office/calendar?year={}", date.year())).into_response())
 }

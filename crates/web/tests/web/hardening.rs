@@ -1,0 +1,171 @@
+//! The attacks of the security review, over HTTP: spoofed forwarding headers, off-site
+//! redirects, control characters in form values, caches of private pages, formulas in CSV.
+
+use super::*;
+
+both!(
+    spoofed_forwarding_headers_do_not_reset_limits,
+    the_login_redirect_never_leaves_the_site,
+    control_characters_in_form_values_are_no_server_error,
+    private_pages_are_never_stored_and_public_ones_may_be,
+);
+
+async fn spoofed_forwarding_headers_do_not_reset_limits(app: App) {
+    // No proxy is trusted: each rotated X-Forwarded-For is the same client (127.0.0.1).
+    let c = app.client();
+    let csrf = app.csrf(&c, "/requests/track").await;
+    let mut statuses = Vec::new();
+    for i in 0..12 {
+        let res = c
+            .post(app.url("/requests/track"))
+            .header("x-forwarded-for", format!("203.0.113.{i}"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("code", "YSQ2099-000001"),
+                ("key", "guess"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(res.status().as_u16());
+        if res.status() == 429 {
+            assert!(res.headers().contains_key("retry-after"));
+        }
+    }
+    assert_eq!(&statuses[..10], &[404; 10]);
+    assert_eq!(
+        &statuses[10..],
+        &[429, 429],
+        "rotating the header does not help"
+    );
+}
+
+async fn the_login_redirect_never_leaves_the_site(app: App) {
+    let c = app.client();
+    for next in [
+        "/%09/evil.example/path",
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example",
+    ] {
+        let res = c
+            .get(app.url(&format!("/login?next={}", next.replace('\\', "%5C"))))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{next}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains("name=\"next\" value=\"/office\""), "{next}");
+    }
+    // A posted next with a control character: a login, then home, never a 500.
+    let csrf = app.csrf(&c, "/login").await;
+    let res = c
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "staff"),
+            ("password", PW),
+            ("next", "/\t/evil.example/path"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/office");
+}
+
+async fn control_characters_in_form_values_are_no_server_error(app: App) {
+    let c = app.login("office").await;
+    let csrf = app.csrf(&c, "/office/catalogue?agency=YX0201").await;
+    for agency in ["YX01\u{1}00", "YX0201\r\nSet-Cookie: x=1", "云溪\u{0}"] {
+        for (path, fields) in [
+            (
+                "/office/catalogue",
+                vec![("name", "机构职能"), ("basis", "条例第二十条")],
+            ),
+            (
+                "/office/catalogue/filings",
+                vec![("item", "1"), ("index_no", "YX0201/2021-00001")],
+            ),
+        ] {
+            let mut form = vec![("csrf", csrf.as_str()), ("agency", agency)];
+            form.extend(fields);
+            let res = c.post(app.url(path)).form(&form).send().await.unwrap();
+            assert!(
+                res.status().as_u16() < 500,
+                "{path} {agency:?}: {}",
+                res.status()
+            );
+            if let Some(location) = res.headers().get("location") {
+                let location = location.to_str().unwrap();
+                assert!(
+                    !location.contains(['\r', '\n', '\u{0}', '\u{1}']),
+                    "{location}"
+                );
+                assert!(location.starts_with("/office/"), "{location}");
+            }
+        }
+    }
+}
+
+async fn private_pages_are_never_stored_and_public_ones_may_be(app: App) {
+    let anon = app.client();
+    let public = anon
+        .get(app.url(&format!("/documents/{}", app.doc_id)))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !public
+            .headers()
+            .get("cache-control")
+            .is_some_and(|v| v.to_str().unwrap().contains("no-store")),
+        "an anonymous public page may be cached"
+    );
+    // A form page sets the session cookie that carries its token.
+    let form = anon.get(app.url("/requests/track")).send().await.unwrap();
+    assert!(
+        form.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("no-store")
+    );
+    let staff = app.login("staff").await;
+    for path in ["/office", "/office/documents", "/"] {
+        let res = staff.get(app.url(path)).send().await.unwrap();
+        assert!(
+            res.headers()["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("no-store"),
+            "{path} seen by staff"
+        );
+    }
+    // Any answer to a posted form (receipts, tracking results).
+    let csrf = app.csrf(&anon, "/requests/track").await;
+    let res = anon
+        .post(app.url("/requests/track"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("code", "YSQ2099-000001"),
+            ("key", "guess"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        res.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("no-store")
+    );
+    // Unknown query parameters are served, not cached under a new key.
+    for i in 0..3 {
+        let res = anon
+            .get(app.url(&format!("/documents/{}?cb={i}", app.doc_id)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+    }
+}
