@@ -165,7 +165,18 @@ enum UserCmd {
         /// A name to recognise the token by.
         #[arg(long, default_value = "api")]
         name: String,
+        /// Days until the token expires.
+        #[arg(long, default_value_t = users::DEFAULT_TOKEN_DAYS)]
+        days: i64,
     },
+    /// List a user's API tokens (never their values).
+    Tokens { username: String },
+    /// Revoke an API token by its number (from `user tokens`).
+    RevokeToken { id: i64 },
+    /// Deactivate an account: its sessions end and its tokens are revoked.
+    Deactivate { username: String },
+    /// Reactivate an account.
+    Activate { username: String },
 }
 
 #[derive(Subcommand)]
@@ -695,14 +706,55 @@ async fn user(cmd: UserCmd, cfg: &Config) -> Result<(), DomainError> {
                 println!("新密码(只显示这一次):{password}");
             }
         }
-        UserCmd::Token { username, name } => {
+        UserCmd::Token {
+            username,
+            name,
+            days,
+        } => {
             let token = db
-                .write(async |tx| users::create_token(tx, &actor, &username, &name).await)
+                .write(async |tx| users::create_token(tx, &actor, &username, &name, days).await)
                 .await?;
             println!("{token}");
             eprintln!(
-                "以上为 {username} 的 API 令牌(只显示这一次),请求时使用请求头 Authorization: Bearer <令牌>"
+                "以上为 {username} 的 API 令牌(只显示这一次,{days} 天后过期),请求时使用请求头 Authorization: Bearer <令牌>"
             );
+        }
+        UserCmd::Tokens { username } => {
+            let mut c = db.conn().await?;
+            let name = gongkai_domain::user::Username::parse(&username)?;
+            let user = users::by_username(&mut c, &name)
+                .await?
+                .ok_or(DomainError::NotFound { what: "用户" })?;
+            let now = gongkai_store::db::now();
+            for t in users::tokens_of(&mut c, user.id).await? {
+                println!(
+                    "{}\t{}\t{}\t创建 {}\t过期 {}\t最近使用 {}",
+                    t.id,
+                    t.name,
+                    t.state_label(&now),
+                    t.created_at.format("%Y-%m-%d"),
+                    t.expires_at.format("%Y-%m-%d"),
+                    t.last_used_at
+                        .map_or("-".to_string(), |d| d.format("%Y-%m-%d %H:%M").to_string()),
+                );
+            }
+        }
+        UserCmd::RevokeToken { id } => {
+            db.write(async |tx| users::revoke_token(tx, &actor, id).await)
+                .await?;
+            println!("已吊销令牌 {id}");
+        }
+        UserCmd::Deactivate { username } => {
+            let u = db
+                .write(async |tx| users::set_active(tx, &actor, &username, false).await)
+                .await?;
+            println!("已停用 {},其登录会话已结束,API 令牌已吊销", u.username);
+        }
+        UserCmd::Activate { username } => {
+            let u = db
+                .write(async |tx| users::set_active(tx, &actor, &username, true).await)
+                .await?;
+            println!("已启用 {}", u.username);
         }
     }
     Ok(())

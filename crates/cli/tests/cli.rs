@@ -322,6 +322,67 @@ async fn user_commands(backend: Backend) {
         .await
         .is_ok()
     );
+
+    // Tokens: created with an expiry, listed without their value, revoked; deactivation.
+    let out = run(
+        cmd(&["user", "token", "newstaff", "--name", "ci", "--days", "7"]),
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let token = text(&out.stdout).trim().to_string();
+    assert!(text(&out.stderr).contains("7 天后过期"));
+    let now = gongkai_store::db::now();
+    assert!(
+        gongkai_store::users::by_token(&t.db, &token, now)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        gongkai_store::users::by_token(&t.db, &token, now + chrono::Duration::days(8))
+            .await
+            .unwrap()
+            .is_none(),
+        "expired after its days"
+    );
+    let out = run(cmd(&["user", "tokens", "newstaff"]), None);
+    let listing = text(&out.stdout);
+    assert!(
+        listing.contains("ci") && listing.contains("有效"),
+        "{listing}"
+    );
+    assert!(!listing.contains(&token));
+    let id = listing.split('\t').next().unwrap().trim().to_string();
+    let out = run(cmd(&["user", "revoke-token", &id]), None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        gongkai_store::users::by_token(&t.db, &token, now)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(text(&run(cmd(&["user", "tokens", "newstaff"]), None).stdout).contains("已吊销"));
+    let out = run(cmd(&["user", "deactivate", "newstaff"]), None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        gongkai_store::users::authenticate(
+            &t.db,
+            "newstaff",
+            "another good one",
+            "t2",
+            now,
+            policy
+        )
+        .await
+        .is_err()
+    );
+    let out = run(cmd(&["user", "token", "newstaff"]), None);
+    assert!(!out.status.success(), "no token for a deactivated account");
+    assert!(
+        run(cmd(&["user", "activate", "newstaff"]), None)
+            .status
+            .success()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -168,6 +168,13 @@ pub const MIGRATIONS: &[Migration] = &[
             "../migrations/0020_throttle_scope.sql"
         ))],
     },
+    Migration {
+        version: 21,
+        name: "token_expiry",
+        steps: &[Step::Portable(include_str!(
+            "../migrations/0021_token_expiry.sql"
+        ))],
+    },
 ];
 
 /// Expands the type tokens for one backend.

@@ -104,8 +104,8 @@ pub async fn create(
     Ok(user)
 }
 
-/// Sets a new password and ends every session of the user, so a password change also
-/// logs out a thief.
+/// Sets a new password and ends every session and API token of the user, so a password
+/// change also locks out a thief.
 pub async fn set_password(
     tx: &mut Tx,
     actor: &Actor,
@@ -128,6 +128,7 @@ pub async fn set_password(
     .await?;
     tx.execute(Sql::new("DELETE FROM sessions WHERE user_id = $1").bind(user.id))
         .await?;
+    revoke_all_tokens(tx, user.id, now).await?;
     let id = user.id.to_string();
     // The hash itself never enters the log; the entry records that it changed.
     let marker = serde_json::json!({"password": "changed"});
@@ -332,35 +333,50 @@ pub async fn authenticate(
     }
 }
 
-/// Creates an API token for a user and returns its plain value, which is shown once and
-/// stored only as a hash.
+/// How long an API token lives unless said otherwise.
+pub const DEFAULT_TOKEN_DAYS: i64 = 90;
+
+/// Creates an API token for a user, valid for `days`, and returns its plain value, which is
+/// shown once and stored only as a hash.
 pub async fn create_token(
     tx: &mut Tx,
     actor: &Actor,
     username: &str,
     name: &str,
+    days: i64,
 ) -> Result<String> {
     let uname = Username::parse(username)?;
     let user = by_username(tx, &uname)
         .await?
         .ok_or(DomainError::NotFound { what: "用户" })?;
+    if !user.active {
+        return Err(DomainError::conflict(None, "账号已停用,不能创建令牌"));
+    }
     let name = gongkai_domain::text::bounded(name, Field::new("name", "令牌名称"), 1, 60)?;
+    if !(1..=3650).contains(&days) {
+        return Err(DomainError::invalid(
+            Field::new("days", "有效天数"),
+            "有效天数应在 1 到 3650 之间",
+        ));
+    }
     let token = format!("gk_{}", secret::random_token(32)?);
     let now = tx.now();
+    let expires = now + Duration::days(days);
     let row = tx
         .fetch_one(
             Sql::new(
-                "INSERT INTO api_tokens (user_id, name, token_hash, created_at) \
-                 VALUES ($1, $2, $3, $4) RETURNING id",
+                "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
             .bind(user.id)
             .bind(&name)
             .bind(secret::hash_token(&token))
-            .bind(now),
+            .bind(now)
+            .bind(expires),
         )
         .await?;
     let id: i64 = row.get("id")?;
-    let after = serde_json::json!({"user_id": user.id, "name": name});
+    let after = serde_json::json!({"user_id": user.id, "name": name, "expires_at": expires});
     audit::record(
         tx,
         actor,
@@ -373,13 +389,21 @@ pub async fn create_token(
     Ok(token)
 }
 
-/// The active user a bearer token belongs to, if the token is valid and not revoked.
+/// When a token stops working: its expiry, or for a token from before expiries were
+/// recorded, the default lifetime after its creation.
+fn expiry(created: DateTime<Utc>, expires: Option<DateTime<Utc>>) -> DateTime<Utc> {
+    expires.unwrap_or(created + Duration::days(DEFAULT_TOKEN_DAYS))
+}
+
+/// The active user a bearer token belongs to, if the token is valid, unexpired and not
+/// revoked.
 pub async fn by_token(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Option<User>> {
     let mut conn = db.conn().await?;
     let row = conn
         .fetch_optional(
             Sql::new(
-                "SELECT u.id, u.username, u.display_name, u.role, u.agency_id, u.active, t.id AS token_id \
+                "SELECT u.id, u.username, u.display_name, u.role, u.agency_id, u.active, t.id AS token_id, \
+                 t.created_at, t.expires_at \
                  FROM api_tokens t JOIN users u ON u.id = t.user_id \
                  WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = TRUE",
             )
@@ -387,6 +411,9 @@ pub async fn by_token(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Option
         )
         .await?;
     let Some(row) = row else { return Ok(None) };
+    if expiry(row.get("created_at")?, row.get("expires_at")?) <= now {
+        return Ok(None);
+    }
     let token_id: i64 = row.get("token_id")?;
     conn.execute(
         Sql::new("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
@@ -395,6 +422,173 @@ pub async fn by_token(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Option
     )
     .await?;
     from_row(&row).map(Some)
+}
+
+/// A token as its owner and the administrator see it (never its value).
+#[derive(Clone, Debug, Serialize)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl TokenInfo {
+    pub fn state_label(&self, now: &DateTime<Utc>) -> &'static str {
+        if self.revoked_at.is_some() {
+            "已吊销"
+        } else if self.expires_at <= *now {
+            "已过期"
+        } else {
+            "有效"
+        }
+    }
+}
+
+/// Every token of a user, newest first.
+pub async fn tokens_of(e: &mut impl Exec, user_id: i64) -> Result<Vec<TokenInfo>> {
+    let rows = e
+        .fetch_all(
+            Sql::new(
+                "SELECT id, user_id, name, created_at, last_used_at, expires_at, revoked_at \
+                 FROM api_tokens WHERE user_id = $1 ORDER BY id DESC",
+            )
+            .bind(user_id),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let created: DateTime<Utc> = r.get("created_at")?;
+            Ok(TokenInfo {
+                id: r.get("id")?,
+                user_id: r.get("user_id")?,
+                name: r.get("name")?,
+                created_at: created,
+                last_used_at: r.get("last_used_at")?,
+                expires_at: expiry(created, r.get("expires_at")?),
+                revoked_at: r.get("revoked_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Revokes one token; audited.
+pub async fn revoke_token(tx: &mut Tx, actor: &Actor, token_id: i64) -> Result<()> {
+    let now = tx.now();
+    let n = tx
+        .execute(
+            Sql::new("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(now)
+                .bind(token_id),
+        )
+        .await?;
+    if n == 0 {
+        return Err(DomainError::NotFound {
+            what: "有效的令牌"
+        });
+    }
+    audit::record(
+        tx,
+        actor,
+        "token.revoke",
+        ("api_token", &token_id.to_string()),
+        None,
+        Some(&serde_json::json!({"revoked": true})),
+    )
+    .await
+}
+
+async fn revoke_all_tokens(tx: &mut Tx, user_id: i64, now: DateTime<Utc>) -> Result<u64> {
+    tx.execute(
+        Sql::new("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(user_id),
+    )
+    .await
+}
+
+/// Deactivates (or reactivates) an account. Deactivating ends its sessions and revokes its
+/// tokens; the last active administrator cannot be deactivated.
+pub async fn set_active(tx: &mut Tx, actor: &Actor, username: &str, active: bool) -> Result<User> {
+    let name = Username::parse(username)?;
+    let user = by_username(tx, &name)
+        .await?
+        .ok_or(DomainError::NotFound { what: "用户" })?;
+    if user.active == active {
+        return Ok(user);
+    }
+    if !active && user.role == Role::Admin {
+        let admins: i64 = tx
+            .fetch_one(Sql::new(
+                "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND active = TRUE",
+            ))
+            .await?
+            .get("n")?;
+        if admins <= 1 {
+            return Err(DomainError::conflict(
+                None,
+                "这是唯一启用的管理员账号,不能停用",
+            ));
+        }
+    }
+    let now = tx.now();
+    tx.execute(
+        Sql::new("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3")
+            .bind(active)
+            .bind(now)
+            .bind(user.id),
+    )
+    .await?;
+    if !active {
+        tx.execute(Sql::new("DELETE FROM sessions WHERE user_id = $1").bind(user.id))
+            .await?;
+        revoke_all_tokens(tx, user.id, now).await?;
+    }
+    audit::record(
+        tx,
+        actor,
+        if active {
+            "user.activate"
+        } else {
+            "user.deactivate"
+        },
+        ("user", &user.id.to_string()),
+        Some(&serde_json::json!({"active": user.active})),
+        Some(&serde_json::json!({"active": active})),
+    )
+    .await?;
+    Ok(User { active, ..user })
+}
+
+/// Accounts whose failed logins from all clients raised an alert since `since`: (user id,
+/// when, failures in the window), newest first.
+pub async fn login_alerts(
+    e: &mut impl Exec,
+    since: DateTime<Utc>,
+) -> Result<Vec<(i64, DateTime<Utc>, i64)>> {
+    let rows = e
+        .fetch_all(
+            Sql::new(
+                "SELECT entity_id, at, after_json FROM audit_log \
+                 WHERE action = 'security.login_failures' AND at > $1 ORDER BY id DESC LIMIT 100",
+            )
+            .bind(since),
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let id: String = r.get("entity_id")?;
+            let after: Option<String> = r.get("after_json")?;
+            let failures = after
+                .and_then(|a| serde_json::from_str::<serde_json::Value>(&a).ok())
+                .and_then(|v| v["failures"].as_i64())
+                .unwrap_or(0);
+            Ok((id.parse().unwrap_or(0), r.get("at")?, failures))
+        })
+        .collect()
 }
 
 /// Forgets login attempts older than `before`; they only matter inside the rate-limit window.

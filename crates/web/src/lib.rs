@@ -314,6 +314,11 @@ pub fn router(state: AppState) -> Router {
             get(admin::users_view).post(admin::create_user),
         )
         .route(
+            "/office/users/{username}/active",
+            post(admin::set_user_active),
+        )
+        .route("/office/tokens/{id}/revoke", post(admin::revoke_token))
+        .route(
             "/office/documents",
             get(documents::list).post(documents::create),
         )

@@ -343,7 +343,7 @@ impl App {
 
     async fn token(&self, username: &str) -> String {
         let mut tx = self.t.db.begin().await.unwrap();
-        let t = users::create_token(&mut tx, &Actor::system("test"), username, "test")
+        let t = users::create_token(&mut tx, &Actor::system("test"), username, "test", 90)
             .await
             .unwrap();
         tx.commit().await.unwrap();

@@ -184,6 +184,8 @@ pub async fn update_agency(
 pub struct UserLine {
     pub user: User,
     pub agency_name: String,
+    /// Tokens not yet revoked (expired ones included, so the admin sees them end).
+    pub tokens: Vec<users::TokenInfo>,
 }
 
 #[derive(Template)]
@@ -191,6 +193,9 @@ pub struct UserLine {
 struct UsersAdmin {
     chrome: Chrome,
     users: Vec<UserLine>,
+    /// (username, when, failures) of accounts guessed at from many clients lately.
+    alerts: Vec<(String, String, i64)>,
+    now: chrono::DateTime<chrono::Utc>,
     agencies: Vec<Agency>,
     roles: Vec<super::Choice>,
     form: UserInput,
@@ -218,22 +223,43 @@ async fn users_page(
 ) -> AppResult<UsersAdmin> {
     let mut c = state.db.conn().await?;
     let agencies = agencies::list(&mut c).await?;
-    let users = users::list(&mut c)
-        .await?
-        .into_iter()
-        .map(|u| UserLine {
+    let mut lines = Vec::new();
+    for u in users::list(&mut c).await? {
+        let tokens = users::tokens_of(&mut c, u.id)
+            .await?
+            .into_iter()
+            .filter(|t| t.revoked_at.is_none())
+            .collect();
+        lines.push(UserLine {
             agency_name: agencies
                 .iter()
                 .find(|a| a.id == u.agency_id)
                 .map(|a| a.name.clone())
                 .unwrap_or_default(),
             user: u,
+            tokens,
+        });
+    }
+    let now = gongkai_store::db::now();
+    let alerts = users::login_alerts(&mut c, now - chrono::Duration::days(30))
+        .await?
+        .into_iter()
+        .map(|(id, at, failures)| {
+            let name = lines
+                .iter()
+                .find(|l| l.user.id == id)
+                .map(|l| l.user.username.to_string())
+                .unwrap_or_default();
+            (name, at.format("%Y-%m-%d %H:%M").to_string(), failures)
         })
         .collect();
+    let users = lines;
     let (error, error_field) = super::split_error(error);
     Ok(UsersAdmin {
         chrome: staff.chrome("用户管理"),
         users,
+        alerts,
+        now,
         agencies,
         roles: choices!(Role),
         form,
@@ -285,6 +311,64 @@ pub async fn create_user(
         }
         Err(e) => Err(AppError(e)),
     }
+}
+
+#[derive(Deserialize)]
+pub struct ActiveForm {
+    csrf: String,
+    active: String,
+}
+
+/// Deactivates or reactivates an account: deactivation ends its sessions and revokes its
+/// tokens.
+pub async fn set_user_active(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(username): Path<String>,
+    Form(form): Form<ActiveForm>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    staff.require_admin()?;
+    let active = form.active == "1";
+    let actor = staff.actor();
+    let result = state
+        .db
+        .write(async |tx| users::set_active(tx, &actor, &username, active).await)
+        .await;
+    super::after_post(
+        result,
+        |_| "/office/users".to_string(),
+        async |e| users_page(&state, &staff, UserInput::default(), Some(e)).await,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    csrf: String,
+}
+
+/// Revokes one API token.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfOnly>,
+) -> AppResult<Response> {
+    staff.visitor.verify_csrf(&form.csrf)?;
+    staff.require_admin()?;
+    let id = crate::error::id_or_404(&id, "令牌")?;
+    let actor = staff.actor();
+    let result = state
+        .db
+        .write(async |tx| users::revoke_token(tx, &actor, id).await)
+        .await;
+    super::after_post(
+        result,
+        |()| "/office/users".to_string(),
+        async |e| users_page(&state, &staff, UserInput::default(), Some(e)).await,
+    )
+    .await
 }
 
 #[derive(Deserialize)]

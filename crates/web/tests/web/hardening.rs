@@ -8,6 +8,7 @@ both!(
     the_login_redirect_never_leaves_the_site,
     control_characters_in_form_values_are_no_server_error,
     private_pages_are_never_stored_and_public_ones_may_be,
+    the_admin_revokes_tokens_and_deactivates_accounts,
 );
 
 async fn spoofed_forwarding_headers_do_not_reset_limits(app: App) {
@@ -168,4 +169,70 @@ async fn private_pages_are_never_stored_and_public_ones_may_be(app: App) {
             .unwrap();
         assert_eq!(res.status(), 200);
     }
+}
+
+async fn the_admin_revokes_tokens_and_deactivates_accounts(app: App) {
+    let token = app.token("staff").await;
+    let api = app.client();
+    let me = |t: String| {
+        let (c, url) = (api.clone(), app.url("/api/v1/me"));
+        async move {
+            c.get(url)
+                .bearer_auth(t)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(me(token.clone()).await, 200);
+    let staff = app.login("staff").await;
+    let admin = app.login("admin").await;
+    let page = admin
+        .get(app.url("/office/users"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let marker = "action=\"/office/tokens/";
+    let start = page.find(marker).expect("the token is listed") + marker.len();
+    let id: String = page[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert!(!page.contains(&token), "never the token's value");
+    let csrf = csrf_of(&page);
+    // Only the administrator may revoke or deactivate.
+    let office = app.login("office").await;
+    let ocsrf = app.csrf(&office, "/office").await;
+    let res = office
+        .post(app.url(&format!("/office/tokens/{id}/revoke")))
+        .form(&[("csrf", ocsrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = admin
+        .post(app.url(&format!("/office/tokens/{id}/revoke")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(me(token.clone()).await, 401);
+    // Deactivated: the staff member's session ends, a new token stops working.
+    let second = app.token("staff").await;
+    let res = admin
+        .post(app.url("/office/users/staff/active"))
+        .form(&[("csrf", csrf.as_str()), ("active", "0")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = staff.get(app.url("/office")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "logged out");
+    assert_eq!(me(second).await, 401);
 }
