@@ -1,9 +1,9 @@
 //! Tables in and out: CSV (UTF-8, with the byte-order mark spreadsheet programs need for
-//! Chinese) and XLSX. Reading XLSX needs only its shared strings, the first worksheet and the
-//! date formats of its cell styles, which a small scanner over the XML reads; writing uses
-//! rust_xlsxwriter with every cell as text, so nothing is read back as a formula or a number.
-
-use std::io::Read;
+//! Chinese) and XLSX. XLSX is read with calamine, which knows what other writers produce
+//! (namespace prefixes as .NET tools write them, the 1904 date system, shared and inline
+//! strings); a hand-written scanner once refused the first and read the second four years
+//! off. Writing uses rust_xlsxwriter with every cell as text, so nothing is read back as a
+//! formula or a number.
 
 use gongkai_domain::{DomainError, Field};
 
@@ -196,352 +196,44 @@ pub fn write_xlsx(
 
 // ---- reading XLSX ----
 
-/// Most bytes one part of the workbook may inflate to: a guard against zip bombs.
+/// Most bytes one part of the workbook may declare when inflated: a guard against zip bombs,
+/// checked before calamine inflates anything.
 const MAX_PART: u64 = 256 << 20;
 
-fn part(
-    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
-    name: &str,
-) -> Result<Option<String>, DomainError> {
-    let file = match archive.by_name(name) {
-        Ok(f) => f,
-        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-        Err(_) => return Err(bad("XLSX 文件已损坏")),
-    };
-    let mut text = String::new();
-    file.take(MAX_PART + 1)
-        .read_to_string(&mut text)
-        .map_err(|_| bad("XLSX 文件已损坏"))?;
-    if text.len() as u64 > MAX_PART {
-        return Err(bad("XLSX 文件过大"));
+fn check_sizes(bytes: &[u8]) -> Result<(), DomainError> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|_| bad("不是有效的 XLSX 文件"))?;
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let file = archive
+            .by_index_raw(i)
+            .map_err(|_| bad("XLSX 文件已损坏"))?;
+        total += file.size();
+        if file.size() > MAX_PART || total > 4 * MAX_PART {
+            return Err(bad("XLSX 文件过大"));
+        }
     }
-    Ok(Some(text))
+    Ok(())
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, DomainError> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|_| bad("不是有效的 XLSX 文件"))?;
-    let shared = match part(&mut archive, "xl/sharedStrings.xml")? {
-        Some(x) => shared_strings(&x),
-        None => Vec::new(),
+    use calamine::Reader;
+    check_sizes(bytes)?;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes))
+        .map_err(|e| bad(format!("不是有效的 XLSX 文件({e})")))?;
+    let range = match book.worksheet_range_at(0) {
+        Some(Ok(r)) => r,
+        Some(Err(e)) => return Err(bad(format!("XLSX 文件的第一个工作表无法读取({e})"))),
+        None => return Err(bad("XLSX 文件没有工作表")),
     };
-    let dates = match part(&mut archive, "xl/styles.xml")? {
-        Some(x) => date_styles(&x),
-        None => Vec::new(),
-    };
-    let sheet = first_sheet(&mut archive)?;
-    let xml = part(&mut archive, &sheet)?.ok_or_else(|| bad("XLSX 文件没有工作表"))?;
-    sheet_rows(&xml, &shared, &dates)
-}
-
-/// The path of the workbook's first sheet (by the workbook's order, through its relations).
-fn first_sheet(
-    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
-) -> Result<String, DomainError> {
-    let fallback = "xl/worksheets/sheet1.xml".to_string();
-    let (Some(book), Some(rels)) = (
-        part(archive, "xl/workbook.xml")?,
-        part(archive, "xl/_rels/workbook.xml.rels")?,
-    ) else {
-        return Ok(fallback);
-    };
-    let Some(rid) = tags(&book, "sheet")
-        .next()
-        .and_then(|t| attr(t.attrs, "r:id"))
-    else {
-        return Ok(fallback);
-    };
-    let target = tags(&rels, "Relationship")
-        .find(|t| attr(t.attrs, "Id").as_deref() == Some(rid.as_str()))
-        .and_then(|t| attr(t.attrs, "Target"));
-    Ok(match target {
-        Some(t) if t.starts_with('/') => t.trim_start_matches('/').to_string(),
-        Some(t) => format!("xl/{t}"),
-        None => fallback,
-    })
-}
-
-/// One start tag found in XML: its attributes, whether it closes itself, and where its
-/// content starts.
-struct Tag<'a> {
-    attrs: &'a str,
-    empty: bool,
-    end: usize,
-}
-
-/// Start tags named `name` in `xml`, in order.
-fn tags<'a>(xml: &'a str, name: &'a str) -> impl Iterator<Item = Tag<'a>> + 'a {
-    let mut pos = 0;
-    std::iter::from_fn(move || {
-        loop {
-            let at = pos + xml.get(pos..)?.find('<')?;
-            let rest = &xml[at + 1..];
-            pos = at + 1;
-            if !rest.starts_with(name) {
-                continue;
-            }
-            let after = rest[name.len()..].chars().next()?;
-            if !(after == ' '
-                || after == '>'
-                || after == '/'
-                || after == '\t'
-                || after == '\n'
-                || after == '\r')
-            {
-                continue;
-            }
-            let close = rest.find('>')?;
-            let inner = &rest[name.len()..close];
-            let empty = inner.ends_with('/');
-            pos = at + 1 + close + 1;
-            return Some(Tag {
-                attrs: inner.trim_end_matches('/'),
-                empty,
-                end: pos,
-            });
-        }
-    })
-}
-
-fn attr(attrs: &str, name: &str) -> Option<String> {
-    let mut rest = attrs;
-    while let Some(i) = rest.find(name) {
-        let before_ok = i == 0 || rest[..i].ends_with([' ', '\t', '\n', '\r']);
-        let after = &rest[i + name.len()..];
-        let after_t = after.trim_start();
-        if before_ok && after_t.starts_with('=') {
-            let v = after_t[1..].trim_start();
-            let quote = v.chars().next()?;
-            if quote == '"' || quote == '\'' {
-                let end = v[1..].find(quote)?;
-                return Some(unescape(&v[1..1 + end]));
-            }
-        }
-        rest = &rest[i + name.len()..];
-    }
-    None
-}
-
-fn unescape(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let Some(end) = rest.find(';').filter(|e| *e <= 10) else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let entity = &rest[1..end];
-        let ch = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            e if e.starts_with("#x") => u32::from_str_radix(&e[2..], 16)
-                .ok()
-                .and_then(char::from_u32),
-            e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
-            _ => None,
-        };
-        match ch {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The text of the `<t>` elements in `xml` (a shared string or an inline string), leaving out
-/// phonetic runs.
-fn text_of(xml: &str) -> String {
-    let mut out = String::new();
-    let mut scan = xml;
-    // Phonetic guides (<rPh>) repeat the reading, not the text.
-    let cleaned;
-    if scan.contains("<rPh") {
-        let mut s = String::new();
-        let mut rest = scan;
-        while let Some(i) = rest.find("<rPh") {
-            s.push_str(&rest[..i]);
-            match rest[i..].find("</rPh>") {
-                Some(j) => rest = &rest[i + j + 6..],
-                None => {
-                    rest = "";
-                }
-            }
-        }
-        s.push_str(rest);
-        cleaned = s;
-        scan = &cleaned;
-    }
-    for t in tags(scan, "t") {
-        if t.empty {
-            continue;
-        }
-        if let Some(end) = scan[t.end..].find("</t>") {
-            out.push_str(&unescape(&scan[t.end..t.end + end]));
-        }
-    }
-    out
-}
-
-fn shared_strings(xml: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for si in tags(xml, "si") {
-        if si.empty {
-            out.push(String::new());
-            continue;
-        }
-        let end = xml[si.end..]
-            .find("</si>")
-            .map_or(xml.len(), |e| si.end + e);
-        out.push(text_of(&xml[si.end..end]));
-    }
-    out
-}
-
-/// For each cell style (xf) index, whether it formats numbers as dates.
-fn date_styles(xml: &str) -> Vec<bool> {
-    let custom: Vec<(u32, bool)> = tags(xml, "numFmt")
-        .filter_map(|t| {
-            let id = attr(t.attrs, "numFmtId")?.parse().ok()?;
-            let code = attr(t.attrs, "formatCode")?;
-            Some((id, is_date_format(&code)))
-        })
-        .collect();
-    let Some(start) = xml.find("<cellXfs") else {
-        return Vec::new();
-    };
-    let end = xml[start..]
-        .find("</cellXfs>")
-        .map_or(xml.len(), |e| start + e);
-    tags(&xml[start..end], "xf")
-        .map(|t| {
-            let id: u32 = attr(t.attrs, "numFmtId")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            matches!(id, 14..=22 | 27..=36 | 45..=47 | 50..=58)
-                || custom.iter().any(|(c, d)| *c == id && *d)
-        })
-        .collect()
-}
-
-fn is_date_format(code: &str) -> bool {
-    let mut quoted = false;
-    let mut bracket = false;
-    for c in code.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            '[' => bracket = true,
-            ']' => bracket = false,
-            'y' | 'Y' | 'd' | 'D' if !quoted && !bracket => return true,
-            _ => {}
-        }
-    }
-    code.contains('年') || code.contains('日')
-}
-
-/// An Excel date serial (1900 system) as a date.
-fn serial_date(v: &str) -> Option<String> {
-    let days: f64 = v.parse().ok()?;
-    if !(1.0..2_958_466.0).contains(&days) {
-        return None;
-    }
-    // Serial 1 is 1900-01-01; Excel's phantom 1900-02-29 shifts later serials by one.
-    let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)?;
-    let d = days.floor() as i64;
-    let d = if d < 60 { d + 1 } else { d };
-    Some((base + chrono::Duration::days(d)).to_string())
-}
-
-/// Column index of a cell reference (`C7` → 2).
-fn column(reference: &str) -> Option<usize> {
-    let letters: Vec<u8> = reference
-        .bytes()
-        .take_while(u8::is_ascii_alphabetic)
-        .collect();
-    if letters.is_empty() || letters.len() > 3 {
-        return None;
-    }
-    let mut n = 0usize;
-    for b in letters {
-        n = n * 26 + usize::from(b.to_ascii_uppercase() - b'A' + 1);
-    }
-    Some(n - 1)
-}
-
-fn sheet_rows(
-    xml: &str,
-    shared: &[String],
-    dates: &[bool],
-) -> Result<Vec<Vec<String>>, DomainError> {
+    // The range starts at its first used cell; columns keep their place in the sheet.
+    let first_col = range.start().map_or(0, |(_, c)| c as usize);
     let mut rows = Vec::new();
-    let Some(start) = xml.find("<sheetData") else {
-        return Ok(rows);
-    };
-    let data = &xml[start..];
-    for row in tags(data, "row") {
-        if row.empty {
-            continue;
-        }
-        let end = data[row.end..]
-            .find("</row>")
-            .map_or(data.len(), |e| row.end + e);
-        let body = &data[row.end..end];
-        let mut cells: Vec<String> = Vec::new();
-        for c in tags(body, "c") {
-            let col = attr(c.attrs, "r")
-                .and_then(|r| column(&r))
-                .unwrap_or(cells.len());
-            if col > 16_384 {
-                return Err(bad("XLSX 文件的列数超出范围"));
-            }
-            let value = if c.empty {
-                String::new()
-            } else {
-                let close = body[c.end..].find("</c>").map_or(body.len(), |e| c.end + e);
-                let inner = &body[c.end..close];
-                let v = inner.find("<v>").and_then(|i| {
-                    inner[i + 3..]
-                        .find("</v>")
-                        .map(|j| unescape(&inner[i + 3..i + 3 + j]))
-                });
-                match attr(c.attrs, "t").as_deref() {
-                    Some("s") => v
-                        .and_then(|i| i.trim().parse::<usize>().ok())
-                        .and_then(|i| shared.get(i).cloned())
-                        .unwrap_or_default(),
-                    Some("inlineStr") => text_of(inner),
-                    Some("str" | "b" | "e") => v.unwrap_or_default(),
-                    _ => {
-                        let v = v.unwrap_or_default();
-                        let style: usize =
-                            attr(c.attrs, "s").and_then(|s| s.parse().ok()).unwrap_or(0);
-                        if dates.get(style).copied().unwrap_or(false) {
-                            serial_date(&v).unwrap_or(v)
-                        } else {
-                            v
-                        }
-                    }
-                }
-            };
-            if cells.len() <= col {
-                cells.resize(col + 1, String::new());
-            }
-            cells[col] = value;
+    for row in range.rows() {
+        let mut cells: Vec<String> = vec![String::new(); first_col];
+        cells.extend(row.iter().map(cell_text));
+        while cells.last().is_some_and(String::is_empty) {
+            cells.pop();
         }
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -552,6 +244,35 @@ fn sheet_rows(
         }
     }
     Ok(rows)
+}
+
+/// A cell as the text an importer parses: dates as `YYYY-MM-DD` (with the time when it has
+/// one), whole numbers without a decimal point.
+fn cell_text(d: &calamine::Data) -> String {
+    use calamine::Data;
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 1e15 {
+                format!("{}", *f as i64)
+            } else {
+                f.to_string()
+            }
+        }
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTime(dt) => {
+            let (y, m, day, h, min, sec, _) = dt.to_ymd_hms_milli();
+            if (h, min, sec) == (0, 0, 0) {
+                format!("{y:04}-{m:02}-{day:02}")
+            } else {
+                format!("{y:04}-{m:02}-{day:02} {h:02}:{min:02}:{sec:02}")
+            }
+        }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => e.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -590,21 +311,62 @@ mod tests {
         assert!(read(b"", Format::Csv).is_err());
     }
 
+    /// Workbooks as other programs write them: openpyxl (inline strings, a date format),
+    /// the same with the 1904 date system, with every element under an `x:` prefix as .NET
+    /// tools write them, and both books saved again by LibreOffice (shared strings)
+    /// (`tests/fixtures/make_xlsx.py`).
     #[test]
-    fn xlsx_dates_inline_strings_and_sparse_cells() {
-        let styles = r#"<styleSheet><numFmts><numFmt numFmtId="164" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/></numFmts><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/></cellXfs></styleSheet>"#;
-        let dates = date_styles(styles);
-        assert_eq!(dates, [false, true, true]);
-        let sheet = r#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>日期</t></is></c><c r="C1" t="s"><v>0</v></c></row><row r="2"><c r="A2" s="1"><v>46083</v></c><c r="B2"><v>5000</v></c><c r="C2" s="2"><v>45658</v></c></row></sheetData></worksheet>"#;
-        let rows = sheet_rows(sheet, &["金额".to_string()], &dates).unwrap();
-        assert_eq!(rows[0], ["日期", "", "金额"]);
-        assert_eq!(rows[1], ["2026-03-02", "5000", "2025-01-01"]);
+    fn workbooks_from_other_writers_read_alike() {
+        let expected = vec![
+            vec!["决定书文号", "当事人", "决定日期", "罚款金额", "备注"],
+            vec![
+                "嘉市监罚〔2026〕12号",
+                "嘉市某某食品有限公司",
+                "2030-06-30",
+                "5000",
+                "A & B <c>",
+            ],
+            vec!["嘉市监罚〔2026〕13号", "张三丰", "2026-01-30", "1234.5"],
+        ];
+        for (name, bytes) in [
+            (
+                "openpyxl",
+                &include_bytes!("../tests/fixtures/openpyxl.xlsx")[..],
+            ),
+            (
+                "openpyxl 1904",
+                &include_bytes!("../tests/fixtures/openpyxl-1904.xlsx")[..],
+            ),
+            (
+                "namespaced",
+                &include_bytes!("../tests/fixtures/namespaced.xlsx")[..],
+            ),
+        ] {
+            let rows = read(bytes, Format::Xlsx).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(rows, expected, "{name}");
+        }
     }
 
     #[test]
-    fn rich_text_shared_strings_skip_phonetic_runs() {
-        let xml = r#"<sst><si><r><t>嘉市</t></r><r><rPr/><t xml:space="preserve">某某 </t></r><rPh><t>ジア</t></rPh></si><si><t/></si></sst>"#;
-        assert_eq!(shared_strings(xml), ["嘉市某某 ", ""]);
+    fn cells_read_as_importers_expect() {
+        use calamine::{Data, ExcelDateTime, ExcelDateTimeType};
+        let date = |v, is_1904| {
+            cell_text(&Data::DateTime(ExcelDateTime::new(
+                v,
+                ExcelDateTimeType::DateTime,
+                is_1904,
+            )))
+        };
+        assert_eq!(date(46083.0, false), "2026-03-02");
+        assert_eq!(
+            date(46083.0 - 1462.0, true),
+            "2026-03-02",
+            "1904 serials are 1,462 days less"
+        );
+        assert_eq!(date(45658.5, false), "2025-01-01 12:00:00");
+        assert_eq!(cell_text(&Data::Float(5000.0)), "5000");
+        assert_eq!(cell_text(&Data::Float(0.25)), "0.25");
+        assert_eq!(cell_text(&Data::Int(-3)), "-3");
     }
 
     #[test]
