@@ -375,8 +375,14 @@ impl Node {
             return Ok(terms.clone());
         }
         let since = gongkai_store::db::now() - chrono::Duration::days(30);
-        let terms =
-            gongkai_store::search_terms::popular(&mut self.db.conn().await?, since, 3, 10).await?;
+        // Checked again on the way out: terms counted before the recogniser knew a spelling
+        // must not be shown either.
+        let terms: Vec<String> =
+            gongkai_store::search_terms::popular(&mut self.db.conn().await?, since, 3, 10)
+                .await?
+                .into_iter()
+                .filter(|t| crate::query::is_suggestible(t))
+                .collect();
         *lock(&self.popular) = Some((Instant::now(), terms.clone()));
         Ok(terms)
     }

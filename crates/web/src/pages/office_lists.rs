@@ -262,6 +262,8 @@ pub struct FormField {
     pub value: String,
     pub options: Vec<(String, bool)>,
     pub hint: &'static str,
+    /// What is stored, as staff may see it (an identity number in part).
+    pub current: Option<String>,
     pub error: Option<String>,
 }
 
@@ -269,7 +271,11 @@ fn form_fields(spec: &KindSpec, values: &Values, errors: &[DomainError]) -> Vec<
     spec.fields
         .iter()
         .map(|f| {
-            let value = values.get(f.key).cloned().unwrap_or_default();
+            let stored = values.get(f.key).cloned().unwrap_or_default();
+            // An identity number never goes back into the page: the field stays empty (kept
+            // as it is when left so) and the hint shows it in part.
+            let is_id = matches!(f.ty, FieldType::IdNumber);
+            let value = if is_id { String::new() } else { stored.clone() };
             let chosen: Vec<&str> = value.split(CHOICE_SEP).collect();
             FormField {
                 key: f.key,
@@ -288,7 +294,12 @@ fn form_fields(spec: &KindSpec, values: &Values, errors: &[DomainError]) -> Vec<
                     .iter()
                     .map(|o| (o.to_string(), chosen.contains(o)))
                     .collect(),
-                hint: hint(f),
+                hint: if is_id && !stored.is_empty() {
+                    "已登记(仅显示部分);留空则保持不变,填写则替换"
+                } else {
+                    hint(f)
+                },
+                current: (is_id && !stored.is_empty()).then(|| staff_value(f, &stored)),
                 error: errors
                     .iter()
                     .find(|e| e.field().is_some_and(|x| x.name == f.key))
@@ -627,6 +638,21 @@ pub async fn act(
     let mut typed = None;
     let result: Result<i64, Vec<DomainError>> = match action.as_str() {
         "update" | "revise" => {
+            // An identity number left empty keeps the stored one (the form never holds it).
+            let mut pairs = pairs.clone();
+            for f in spec
+                .fields
+                .iter()
+                .filter(|f| matches!(f.ty, FieldType::IdNumber))
+            {
+                let typed = pairs
+                    .iter()
+                    .any(|(k, v)| k == f.key && !v.trim().is_empty());
+                if let (false, Some(stored)) = (typed, r.values.get(f.key)) {
+                    pairs.retain(|(k, _)| k != f.key);
+                    pairs.push((f.key.to_string(), stored.clone()));
+                }
+            }
             let (t, parsed) = values_from(spec, &pairs);
             typed = Some(t);
             match parsed {

@@ -5,6 +5,7 @@ use super::*;
 
 both!(
     a_natural_persons_name_is_masked_on_every_output,
+    variant_spellings_are_masked_on_every_output,
     list_imports_report_each_row_and_keep_the_good_ones,
     list_versions_filters_and_bad_queries,
     open_data_resources_rows_and_catalogue,
@@ -381,6 +382,34 @@ async fn a_natural_persons_name_is_masked_on_every_output(app: App) {
         facts.contains(NAME) && facts.contains("330102********1234") && !facts.contains(ID),
         "{facts}"
     );
+    // The edit form's identity-number field is empty (the facts text keeps what staff typed).
+    let field = detail
+        .split("name=\"id_number\"")
+        .nth(1)
+        .expect("the edit form has the field");
+    assert!(
+        field.starts_with(" type=\"text\" value=\"\""),
+        "{}",
+        &field[..80]
+    );
+    // Saving the draft with the identity number left empty keeps it.
+    let mut update = penalty_form("云发改罚〔2026〕1号", &today().to_string());
+    for (k, v) in update.iter_mut() {
+        if *k == "id_number" {
+            v.clear();
+        }
+    }
+    update.push(("action", "update".into()));
+    let pairs: Vec<(&str, &str)> = update.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = act(&app, &office, id, &pairs).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let detail = app
+        .page(&office, &format!("/office/lists/records/{id}"))
+        .await;
+    assert!(
+        detail.contains("330102********1234"),
+        "the stored number is kept"
+    );
     let res = act(&app, &office, id, &[("action", "publish")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     app.indexed().await;
@@ -439,6 +468,89 @@ async fn a_natural_persons_name_is_masked_on_every_output(app: App) {
         serde_json::from_str::<Value>(&by_keyword).unwrap()["total"],
         0
     );
+}
+
+/// The spellings people type: the ID in full-width digits with spaces, a phone with hyphens,
+/// the name with a space. No public output holds any of them in any spelling.
+async fn variant_spellings_are_masked_on_every_output(app: App) {
+    let office = app.login("office").await;
+    let mut form = penalty_form("云发改罚〔2026〕2号", &today().to_string());
+    for (k, v) in form.iter_mut() {
+        match *k {
+            "party" => *v = "张 三丰".into(),
+            "facts" => {
+                *v = "当事人张三丰(身份证号 ３３０１０２ 19900101 1234,手机 138-0000-2222,ID330102199001011234)未取得营业执照从事经营活动。".into()
+            }
+            _ => {}
+        }
+    }
+    let id = create(&app, &office, "xzcf", &form).await;
+    let res = act(&app, &office, id, &[("action", "publish")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    app.indexed().await;
+    let c = app.client();
+    let get = async |path: &str| {
+        let res = c.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        String::from_utf8(res.bytes().await.unwrap().to_vec()).unwrap()
+    };
+    let clean = |what: &str, text: &str| {
+        // Compared the way the recogniser reads: half width, no separators.
+        let plain: String = gongkai_domain::text::halfwidth(text)
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}'))
+            .collect();
+        for leak in ["330102199001011234", "19900101", "13800002222", "三丰"] {
+            assert!(!plain.contains(leak), "{what} shows {leak}: {text}");
+        }
+        assert!(
+            text.contains("张**"),
+            "{what} lacks the masked name: {text}"
+        );
+    };
+    clean("record page", &get(&format!("/lists/xzcf/{id}")).await);
+    clean("list page", &get("/lists/xzcf").await);
+    clean("feed", &get("/lists/xzcf/feed.atom").await);
+    clean(
+        "API record",
+        &get(&format!("/api/v1/lists/xzcf/{id}")).await,
+    );
+    clean("CSV export", &get("/lists/xzcf/export/csv").await);
+    clean("JSON export", &get("/lists/xzcf/export/json").await);
+    let xlsx = c
+        .get(app.url("/lists/xzcf/export/xlsx"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let cells = gongkai_web::tabular::read(&xlsx, gongkai_web::tabular::Format::Xlsx).unwrap();
+    clean(
+        "XLSX export",
+        &cells
+            .iter()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("|"),
+    );
+    let found = get("/api/v1/search?q=%E6%97%A0%E7%85%A7%E7%BB%8F%E8%90%A5").await;
+    clean("search API", &found);
+    clean(
+        "search page",
+        &get("/search?q=%E6%97%A0%E7%85%A7%E7%BB%8F%E8%90%A5").await,
+    );
+    // The numbers find nothing, however typed.
+    for q in [
+        "330102199001011234",
+        "13800002222",
+        "138-0000-2222",
+        "%EF%BC%91%EF%BC%93%EF%BC%98",
+    ] {
+        let v: Value = serde_json::from_str(&get(&format!("/api/v1/search?q={q}")).await).unwrap();
+        assert_eq!(v["total"], 0, "{q}");
+    }
 }
 
 async fn list_imports_report_each_row_and_keep_the_good_ones(app: App) {
