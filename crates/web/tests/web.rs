@@ -57,6 +57,8 @@ mod consultations;
 mod dashboard;
 #[path = "web/decisions.rs"]
 mod decisions;
+#[path = "web/fuzz.rs"]
+mod fuzz;
 #[path = "web/hardening.rs"]
 mod hardening;
 #[path = "web/lists.rs"]

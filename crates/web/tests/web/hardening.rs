@@ -76,17 +76,46 @@ async fn the_login_redirect_never_leaves_the_site(app: App) {
 }
 
 async fn control_characters_in_form_values_are_no_server_error(app: App) {
-    let c = app.login("office").await;
-    let csrf = app.csrf(&c, "/office/catalogue?agency=YX0201").await;
+    let c = app.login("staff").await;
+    let csrf = app.csrf(&c, "/office/catalogue").await;
+    // A real item to file under, so the filing succeeds and its redirect echoes `agency`.
+    let res = c
+        .post(app.url("/office/catalogue"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("agency", "YX0201"),
+            ("name", "政策文件"),
+            ("refresh_days", "365"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let html = c
+        .get(app.url("/office/catalogue"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let item = html
+        .split("name=\"item\"><option value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
     for agency in ["YX01\u{1}00", "YX0201\r\nSet-Cookie: x=1", "云溪\u{0}"] {
         for (path, fields) in [
             (
                 "/office/catalogue",
-                vec![("name", "机构职能"), ("basis", "条例第二十条")],
+                vec![("name", "机构职能"), ("refresh_days", "365")],
             ),
             (
                 "/office/catalogue/filings",
-                vec![("item", "1"), ("index_no", "YX0201/2021-00001")],
+                vec![("item", item.as_str()), ("index_no", "YX0201/2021-00001")],
             ),
         ] {
             let mut form = vec![("csrf", csrf.as_str()), ("agency", agency)];
