@@ -51,6 +51,8 @@ both!(
 mod api_documents;
 #[path = "web/attachments.rs"]
 mod attachments;
+#[path = "web/authz.rs"]
+mod authz;
 #[path = "web/consultations.rs"]
 mod consultations;
 #[path = "web/dashboard.rs"]

@@ -7,7 +7,7 @@ use super::*;
 both!(no_input_gives_a_server_error_on_any_route);
 
 /// (path, methods) of every `.route(…)` in `crates/web/src/lib.rs`.
-fn routes() -> Vec<(String, Vec<&'static str>)> {
+pub(super) fn routes() -> Vec<(String, Vec<&'static str>)> {
     let src = include_str!("../../src/lib.rs");
     let mut out = Vec::new();
     for chunk in src.split(".route(").skip(1) {

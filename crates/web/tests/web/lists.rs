@@ -76,10 +76,10 @@ async fn a_guides_forms_are_checked_and_served_while_it_is_public(app: App) {
     );
 }
 
-type Fields = Vec<(&'static str, String)>;
+pub(super) type Fields = Vec<(&'static str, String)>;
 
 /// One record of each kind (its code, a word found nowhere else, its fields).
-fn samples(today: chrono::NaiveDate) -> Vec<(&'static str, &'static str, Fields)> {
+pub(super) fn samples(today: chrono::NaiveDate) -> Vec<(&'static str, &'static str, Fields)> {
     let d = today.to_string();
     let s = |v: &str| v.to_string();
     vec![
@@ -295,7 +295,7 @@ async fn every_kind_has_a_page_an_api_an_export_and_search(app: App) {
 const NAME: &str = "张三丰";
 const ID: &str = "330102199001011234";
 
-fn penalty_form(doc_no: &str, decided_on: &str) -> Vec<(&'static str, String)> {
+pub(super) fn penalty_form(doc_no: &str, decided_on: &str) -> Vec<(&'static str, String)> {
     vec![
         ("agency", "YX0201".into()),
         ("doc_no", doc_no.into()),
@@ -319,7 +319,12 @@ fn penalty_form(doc_no: &str, decided_on: &str) -> Vec<(&'static str, String)> {
 }
 
 /// Creates a record through the office form as `c`; returns its id.
-async fn create(app: &App, c: &Client, kind: &str, fields: &[(&'static str, String)]) -> i64 {
+pub(super) async fn create(
+    app: &App,
+    c: &Client,
+    kind: &str,
+    fields: &[(&'static str, String)],
+) -> i64 {
     let csrf = app.csrf(c, &format!("/office/lists/{kind}")).await;
     let mut form: Vec<(&str, String)> = vec![("csrf", csrf)];
     form.extend(fields.iter().cloned());
@@ -857,7 +862,7 @@ async fn list_versions_filters_and_bad_queries(app: App) {
     );
 }
 
-fn dataset_form() -> Vec<(&'static str, String)> {
+pub(super) fn dataset_form() -> Vec<(&'static str, String)> {
     vec![
         ("agency", "YX0201".into()),
         ("code", "YX-FG-001".into()),
