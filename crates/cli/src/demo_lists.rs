@@ -118,7 +118,9 @@ pub async fn load(
             ("violation", s("露天焚烧垃圾")),
             (
                 "facts",
-                s("当事人张建国于本月在桥头镇村道旁露天焚烧生活垃圾,经现场检查属实。"),
+                // As clerks type it: the ID in full-width digits with spaces, the phone
+                // hyphenated, the name spaced. The public sees none of it.
+                s("当事人张 建国(身份证号 ３３０１０２ 19900101 1234,联系电话 138-0000-2222)于本月在桥头镇村道旁露天焚烧生活垃圾,经现场检查属实。"),
             ),
             (
                 "basis",

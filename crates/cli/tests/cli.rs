@@ -880,6 +880,16 @@ fn the_public_export_holds_what_is_published_and_no_personal_data() {
         !lists.contains("云溪某某洗涤有限公司"),
         "an expired penalty is not exported"
     );
+    // The demo's clerk typed the ID, a phone and the name in other spellings: none of them is
+    // exported in any spelling.
+    let plain: String = gongkai_domain::text::halfwidth(&everything)
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}'))
+        .collect();
+    for leak in ["330102199001011234", "13800002222", "张建国"] {
+        assert!(!plain.contains(leak), "{leak} in the public export");
+    }
+    assert!(lists.contains("露天焚烧"), "the record itself is exported");
 
     let mut checked = 0;
     for value in personal.lines().filter(|l| l.len() >= 8) {
