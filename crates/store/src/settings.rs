@@ -27,3 +27,31 @@ pub async fn set(
     .await
     .map(drop)
 }
+
+/// The value of `key`, created from `make` the first time; nodes racing to create it all end
+/// with the one value that was stored first.
+pub async fn get_or_init(
+    e: &mut impl Exec,
+    key: &str,
+    make: impl FnOnce() -> Result<String>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String> {
+    if let Some(v) = get(e, key).await? {
+        return Ok(v);
+    }
+    e.execute(
+        Sql::new(
+            "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(make()?)
+        .bind(now),
+    )
+    .await?;
+    get(e, key)
+        .await?
+        .ok_or(gongkai_domain::DomainError::unavailable(format!(
+            "setting {key} could not be stored"
+        )))
+}

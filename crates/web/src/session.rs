@@ -65,6 +65,34 @@ pub fn set_cookie(
     (header::SET_COOKIE, v)
 }
 
+/// The cookie of an anonymous visitor: this prefix and a random id (never stored).
+const ANON_PREFIX: &str = "a.";
+
+/// The site's secret for anonymous form tokens, created once and shared by every node.
+async fn csrf_secret(state: &AppState) -> Result<&[u8], AppError> {
+    if let Some(s) = state.csrf_secret.get() {
+        return Ok(s);
+    }
+    let mut conn = state.db.conn().await?;
+    let value = gongkai_store::settings::get_or_init(
+        &mut conn,
+        "csrf_secret",
+        || gongkai_store::secret::random_token(32),
+        db::now(),
+    )
+    .await?;
+    Ok(state.csrf_secret.get_or_init(|| value.into_bytes()))
+}
+
+async fn anonymous_session(state: &AppState, id: &str) -> Result<Session, AppError> {
+    let secret = csrf_secret(state).await?;
+    Ok(Session {
+        user_id: None,
+        csrf_token: gongkai_store::secret::hmac(secret, id.as_bytes()),
+        expires_at: db::now() + state.config.anon_session_ttl,
+    })
+}
+
 pub fn clear_cookie(state: &AppState) -> (header::HeaderName, HeaderValue) {
     set_cookie(state, "", 0)
 }
@@ -106,7 +134,9 @@ impl FromRequestParts<AppState> for Visitor {
         let cookie = cookie_value(&parts.headers, cookie_name(state));
         let mut session = None;
         let mut user = None;
-        if let Some(c) = &cookie {
+        if let Some(id) = cookie.as_deref().and_then(|c| c.strip_prefix(ANON_PREFIX)) {
+            session = Some(anonymous_session(state, id).await?);
+        } else if let Some(c) = &cookie {
             let mut conn = state.db.conn().await?;
             session = sessions::find(&mut conn, c, db::now()).await?;
             if let Some(uid) = session.as_ref().and_then(|s| s.user_id) {
@@ -139,19 +169,22 @@ impl Visitor {
     }
 
     /// Makes sure the visitor has a session (anonymous if need be) so a form can carry a
-    /// CSRF token. Returns the cookie to set when one was created.
+    /// CSRF token. Returns the cookie to set when one was created. An anonymous visitor's
+    /// session is only a random id in the cookie and a token derived from it with the site's
+    /// secret: showing a form writes nothing (each cookieless GET once stored a session row).
     pub async fn ensure_session(
         &mut self,
     ) -> Result<Option<(header::HeaderName, HeaderValue)>, AppError> {
         if self.session.is_some() {
             return Ok(None);
         }
+        let id = gongkai_store::secret::random_token(24)?;
+        let session = anonymous_session(&self.state, &id).await?;
+        let value = format!("{ANON_PREFIX}{id}");
         let ttl = self.state.config.anon_session_ttl;
-        let mut conn = self.state.db.conn().await?;
-        let created = sessions::create(&mut conn, None, db::now(), ttl).await?;
-        let cookie = set_cookie(&self.state, &created.cookie_value, ttl.num_seconds());
-        self.cookie = Some(created.cookie_value);
-        self.session = Some(created.session);
+        let cookie = set_cookie(&self.state, &value, ttl.num_seconds());
+        self.cookie = Some(value);
+        self.session = Some(session);
         Ok(Some(cookie))
     }
 

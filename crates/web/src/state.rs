@@ -58,6 +58,9 @@ pub struct AppState {
     pub pdf_font: Option<Arc<crate::pdf::font::Typeface>>,
     /// This node's search index and indexer; `None` until attached.
     pub search: Option<Arc<gongkai_search::Node>>,
+    /// The key anonymous visitors' form tokens are derived with (shared by every node through
+    /// the settings table), loaded on first use.
+    pub csrf_secret: Arc<std::sync::OnceLock<Vec<u8>>>,
 }
 
 impl AppState {
@@ -84,6 +87,7 @@ impl AppState {
             pages,
             pdf_font,
             search: None,
+            csrf_secret: Arc::default(),
         }
     }
 

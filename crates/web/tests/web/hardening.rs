@@ -9,6 +9,7 @@ both!(
     control_characters_in_form_values_are_no_server_error,
     private_pages_are_never_stored_and_public_ones_may_be,
     the_admin_revokes_tokens_and_deactivates_accounts,
+    anonymous_form_pages_store_nothing,
 );
 
 async fn spoofed_forwarding_headers_do_not_reset_limits(app: App) {
@@ -264,4 +265,60 @@ async fn the_admin_revokes_tokens_and_deactivates_accounts(app: App) {
     let res = staff.get(app.url("/office")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "logged out");
     assert_eq!(me(second).await, 401);
+}
+
+async fn anonymous_form_pages_store_nothing(app: App) {
+    let before = app.t.count("sessions").await;
+    for path in [
+        "/requests/new",
+        "/requests/track",
+        "/messages/track",
+        "/login",
+    ] {
+        for _ in 0..5 {
+            let res = app.client().get(app.url(path)).send().await.unwrap();
+            assert_eq!(res.status(), 200, "{path}");
+            assert!(
+                res.headers().contains_key("set-cookie"),
+                "{path} gives a form token"
+            );
+        }
+    }
+    assert_eq!(
+        app.t.count("sessions").await,
+        before,
+        "no session row per visitor"
+    );
+    // The token still guards the form: right with its cookie, wrong without or with another.
+    let c = app.client();
+    let csrf = app.csrf(&c, "/requests/track").await;
+    let track = |c: Client, token: String| {
+        let url = app.url("/requests/track");
+        async move {
+            c.post(url)
+                .form(&[
+                    ("csrf", token.as_str()),
+                    ("code", "YSQ2099-000001"),
+                    ("key", "guess"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(
+        track(c.clone(), csrf.clone()).await,
+        404,
+        "accepted, then not found"
+    );
+    assert_eq!(
+        track(app.client(), csrf.clone()).await,
+        403,
+        "another visitor's token"
+    );
+    let other = app.client();
+    let _ = app.csrf(&other, "/requests/track").await;
+    assert_eq!(track(other, csrf).await, 403, "a token for another cookie");
+    assert_eq!(app.t.count("sessions").await, before);
 }
