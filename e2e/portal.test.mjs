@@ -673,7 +673,10 @@ test('公开清单: 双公示 filters without JavaScript and masks names; record
   await check('penalty list filtered');
   await js.getByRole('link', { name: /云环罚〔\d+〕8号/ }).click();
   const record = await js.textContent('main');
-  assert.ok(record.includes('当事人张**于本月') && !record.includes('330102'), record);
+  // The clerk typed the ID in full-width digits with spaces, the phone hyphenated, the name
+  // spaced: all masked.
+  assert.ok(record.includes('当事人张**(身份证号 ******************,联系电话 ***********)于本月'), record);
+  for (const leak of ['330102', '３３０１０２', '138-0000', '2222', '建国']) assert.ok(!record.includes(leak), `${leak}: ${record}`);
   await check('penalty record');
   await js.goto(`${base}/lists/bszn`);
   await js.getByRole('link', { name: '330108-JY-0031' }).click();

@@ -10,6 +10,8 @@ both!(
     private_pages_are_never_stored_and_public_ones_may_be,
     the_admin_revokes_tokens_and_deactivates_accounts,
     anonymous_form_pages_store_nothing,
+    popular_searches_never_show_personal_data,
+    a_very_long_document_is_served_to_anonymous_visitors,
 );
 
 async fn spoofed_forwarding_headers_do_not_reset_limits(app: App) {
@@ -321,4 +323,103 @@ async fn anonymous_form_pages_store_nothing(app: App) {
     let _ = app.csrf(&other, "/requests/track").await;
     assert_eq!(track(other, csrf).await, 403, "a token for another cookie");
     assert_eq!(app.t.count("sessions").await, before);
+}
+
+async fn popular_searches_never_show_personal_data(app: App) {
+    // Counted terms as an older version may have kept them: personal data in other spellings.
+    let tally: Vec<(String, i64)> = [
+        "政务公开",
+        "138 0000 2222",
+        "１３８００００２２２２",
+        "110101-19900307-7715",
+        "WANG＠EXAMPLE.CN",
+        "张** 处罚",
+    ]
+    .iter()
+    .map(|t| (t.to_string(), 9))
+    .collect();
+    gongkai_store::search_terms::record(
+        &mut app.t.db.conn().await.unwrap(),
+        &tally,
+        gongkai_store::db::now(),
+    )
+    .await
+    .unwrap();
+    let html = app
+        .page(&app.client(), "/search?q=%E6%94%BF%E5%8A%A1")
+        .await;
+    assert!(
+        html.contains("政务公开"),
+        "an ordinary popular term is shown"
+    );
+    let plain: String = gongkai_domain::text::halfwidth(&html)
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-'))
+        .collect();
+    for leak in [
+        "13800002222",
+        "110101199003077715",
+        "wang@example.cn",
+        "张**处罚",
+    ] {
+        assert!(
+            !plain.to_lowercase().contains(leak),
+            "{leak} shown as a popular search"
+        );
+    }
+}
+
+async fn a_very_long_document_is_served_to_anonymous_visitors(app: App) {
+    // Over 4 MiB of page: once a 500 for every anonymous visitor (the cache's cap).
+    let input = DocumentInput {
+        title: "关于一件很长的文件的通知".into(),
+        kind: "notice".into(),
+        formed_on: "2024-01-02".into(),
+        body: "第一条 本办法适用于全区。\n".repeat(140_000),
+        disclosure_mode: "proactive".into(),
+        ..Default::default()
+    };
+    let draft =
+        DocumentDraft::parse(&input, chrono::NaiveDate::from_ymd_opt(2024, 1, 3).unwrap()).unwrap();
+    let office = Principal {
+        user_id: 0,
+        role: Role::Office,
+        agency_id: 0,
+    };
+    let agency = agencies::by_code(
+        &mut app.t.db.conn().await.unwrap(),
+        &gongkai_domain::agency::AgencyCode::parse("YX0201").unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .id;
+    let published = chrono::NaiveDate::from_ymd_opt(2024, 1, 5).unwrap();
+    let id = app
+        .t
+        .db
+        .write(async |tx| {
+            documents::import_published(
+                tx,
+                &Actor::system("test"),
+                &office,
+                agency,
+                &draft,
+                None,
+                published,
+            )
+            .await
+        })
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let res = app
+            .client()
+            .get(app.url(&format!("/documents/{id}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(res.bytes().await.unwrap().len() > 4 * 1024 * 1024);
+    }
 }
