@@ -53,33 +53,28 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn hex(mac: String) -> String {
+        URL_SAFE_NO_PAD
+            .decode(mac)
+            .unwrap()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     #[test]
     fn hmac_matches_rfc_4231() {
         // Test case 2 of RFC 4231.
-        let mac = hmac(b"Jefe", b"what do ya want for nothing?");
-        let hex: String = URL_SAFE_NO_PAD
-            .decode(mac)
-            .unwrap()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
         assert_eq!(
-            hex,
+            hex(hmac(b"Jefe", b"what do ya want for nothing?")),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
         // Test case 6: a key longer than the block.
-        let mac = hmac(
-            &[0xaa; 131],
-            b"Test Using Larger Than Block-Size Key - Hash Key First",
-        );
-        let hex: String = URL_SAFE_NO_PAD
-            .decode(mac)
-            .unwrap()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
         assert_eq!(
-            hex,
+            hex(hmac(
+                &[0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First"
+            )),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         );
     }
