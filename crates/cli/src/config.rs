@@ -31,6 +31,8 @@ pub struct Config {
     pub max_upload_mib: usize,
     /// Memory for public pages cached for anonymous visitors, in MiB.
     pub page_cache_mib: usize,
+    /// Days an API token lives unless `gongkai user token --days` says otherwise.
+    pub api_token_days: i64,
     /// `text` or `json`.
     pub log_format: String,
     /// The first administrator's password; generated and printed once when unset.
@@ -60,6 +62,7 @@ impl Default for Config {
             public_url: None,
             max_upload_mib: 20,
             page_cache_mib: 64,
+            api_token_days: gongkai_store::users::DEFAULT_TOKEN_DAYS,
             log_format: "text".into(),
             admin_password: None,
             root_agency_code: "GOV".into(),

@@ -165,9 +165,9 @@ enum UserCmd {
         /// A name to recognise the token by.
         #[arg(long, default_value = "api")]
         name: String,
-        /// Days until the token expires.
-        #[arg(long, default_value_t = users::DEFAULT_TOKEN_DAYS)]
-        days: i64,
+        /// Days until the token expires (default: `api_token_days` of the configuration, 90).
+        #[arg(long)]
+        days: Option<i64>,
     },
     /// List a user's API tokens (never their values).
     Tokens { username: String },
@@ -711,6 +711,7 @@ async fn user(cmd: UserCmd, cfg: &Config) -> Result<(), DomainError> {
             name,
             days,
         } => {
+            let days = days.unwrap_or(cfg.api_token_days);
             let token = db
                 .write(async |tx| users::create_token(tx, &actor, &username, &name, days).await)
                 .await?;

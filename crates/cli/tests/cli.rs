@@ -345,6 +345,28 @@ async fn user_commands(backend: Backend) {
             .is_none(),
         "expired after its days"
     );
+    // The default lifetime comes from the configuration.
+    let mut short = cmd(&["user", "token", "newstaff", "--name", "short"]);
+    short.env("GONGKAI_API_TOKEN_DAYS", "2");
+    let out = run(short, None);
+    assert!(
+        text(&out.stderr).contains("2 天后过期"),
+        "{}",
+        text(&out.stderr)
+    );
+    let short_token = text(&out.stdout).trim().to_string();
+    assert!(
+        gongkai_store::users::by_token(&t.db, &short_token, now + chrono::Duration::days(1))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        gongkai_store::users::by_token(&t.db, &short_token, now + chrono::Duration::days(3))
+            .await
+            .unwrap()
+            .is_none()
+    );
     let out = run(cmd(&["user", "tokens", "newstaff"]), None);
     let listing = text(&out.stdout);
     assert!(
@@ -352,7 +374,14 @@ async fn user_commands(backend: Backend) {
         "{listing}"
     );
     assert!(!listing.contains(&token));
-    let id = listing.split('\t').next().unwrap().trim().to_string();
+    let id = listing
+        .lines()
+        .find(|l| l.contains("\tci\t"))
+        .unwrap()
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_string();
     let out = run(cmd(&["user", "revoke-token", &id]), None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
