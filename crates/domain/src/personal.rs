@@ -319,12 +319,31 @@ fn numbers(n: &Norm, out: &mut Vec<Found>) {
         // number cannot be told, and masking both hides it either way.
         let mut covered = vec![false; d.len()];
         let mut id_ends = Vec::new();
+        let mut ids = Vec::new();
         for k in 0..d.len().saturating_sub(17) {
             let w = &d[k..k + 18];
             if id18_shape(w) && id_check_ok(w) {
                 found(Kind::ResidentId, k, k, k + 18);
                 covered[k..k + 18].iter_mut().for_each(|c| *c = true);
                 id_ends.push(k + 18);
+                ids.push(k);
+            }
+        }
+        // A card number standing alone can hold a valid ID window (a 19-digit card whose first
+        // 18 digits pass the ID check): it is a card too, so none of its digits is left.
+        for k in (0..d.len()).filter(|k| g.boundary(*k)) {
+            for len in 16..=19 {
+                let end = k + len;
+                if end > d.len() || !g.boundary(end) || !covered[k..end].contains(&true) {
+                    continue;
+                }
+                let w = &d[k..end];
+                let exactly_an_id = len == 18 && ids.contains(&k);
+                if !exactly_an_id && all_digits(w) && matches!(w[0], b'3'..=b'6') && luhn(w) {
+                    found(Kind::BankCard, k, k, end);
+                    covered[k..end].iter_mut().for_each(|c| *c = true);
+                    id_ends.push(end);
+                }
             }
         }
         // The other kinds, in the stretches no ID covers; a stretch ends where an ID begins,

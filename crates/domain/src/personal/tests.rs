@@ -73,6 +73,14 @@ fn an_id_with_a_valid_check_character_is_found_inside_longer_digits() {
 }
 
 #[test]
+fn a_card_number_holding_a_valid_id_window_is_starred_whole() {
+    // Its first 18 digits pass the ID check by chance.
+    let text = "卡号 6200001986042206051";
+    assert!(kinds(text).contains(&Kind::BankCard), "{:?}", find(text));
+    assert_eq!(mask(text), "卡号 *******************");
+}
+
+#[test]
 fn official_numbers_are_not_personal_data() {
     for text in [
         "嘉府办发〔2021〕18号",
