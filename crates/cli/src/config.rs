@@ -33,6 +33,10 @@ pub struct Config {
     pub page_cache_mib: usize,
     /// Days an API token lives unless `gongkai user token --days` says otherwise.
     pub api_token_days: i64,
+    /// With PostgreSQL, the longest a serving node waits for a connection, in seconds.
+    pub db_acquire_timeout_secs: u64,
+    /// With PostgreSQL, the longest one statement of a serving node may take (0: unbounded).
+    pub db_statement_timeout_secs: u64,
     /// `text` or `json`.
     pub log_format: String,
     /// The first administrator's password; generated and printed once when unset.
@@ -63,6 +67,8 @@ impl Default for Config {
             max_upload_mib: 20,
             page_cache_mib: 64,
             api_token_days: gongkai_store::users::DEFAULT_TOKEN_DAYS,
+            db_acquire_timeout_secs: 2,
+            db_statement_timeout_secs: 5,
             log_format: "text".into(),
             admin_password: None,
             root_agency_code: "GOV".into(),

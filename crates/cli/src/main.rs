@@ -255,9 +255,23 @@ fn init_logging(format: &str) {
 }
 
 async fn open_db(cfg: &Config) -> Result<Db, DomainError> {
+    open_db_with(cfg, gongkai_store::db::Limits::BATCH).await
+}
+
+/// The waits of a serving node, from the configuration (0 s: a statement is not bounded).
+fn server_limits(cfg: &Config) -> gongkai_store::db::Limits {
+    let secs = |s: u64| std::time::Duration::from_secs(s);
+    gongkai_store::db::Limits {
+        acquire: secs(cfg.db_acquire_timeout_secs.clamp(1, 600)),
+        statement: (cfg.db_statement_timeout_secs > 0)
+            .then(|| secs(cfg.db_statement_timeout_secs.min(3600))),
+    }
+}
+
+async fn open_db_with(cfg: &Config, limits: gongkai_store::db::Limits) -> Result<Db, DomainError> {
     match cfg.database_url.as_deref().filter(|u| !u.trim().is_empty()) {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            Db::open_postgres(url).await
+            Db::open_postgres_with(url, limits).await
         }
         Some(_) => Err(DomainError::unavailable(
             "GONGKAI_DATABASE_URL 只接受 postgres://… 连接串;不设置时使用 --data-dir 下的 SQLite 数据库",
@@ -528,6 +542,13 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), DomainError> {
         }
     }
     ensure_admin(&db, &cfg).await?;
+    // Migrations, bootstrap and the search index's rebuilds may run long statements; what
+    // answers users waits for PostgreSQL only as long as the configuration allows.
+    let batch = db;
+    let db = match batch.backend() {
+        gongkai_store::Backend::Postgres => open_db_with(&cfg, server_limits(&cfg)).await?,
+        gongkai_store::Backend::Sqlite => batch.clone(),
+    };
     let listener = tokio::net::TcpListener::bind(&cfg.bind)
         .await
         .map_err(|e| DomainError::unavailable(format!("无法监听 {}:{e}", cfg.bind)))?;
@@ -542,7 +563,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), DomainError> {
     );
     tracing::info!(%addr, backend = db.backend().name(), "listening");
     tokio::spawn(housekeeping(db.clone()));
-    let search = gongkai_search::Node::open(db.clone(), Some(search_dir(&cfg)))?;
+    let search = gongkai_search::Node::open(batch.clone(), Some(search_dir(&cfg)))?;
     tokio::spawn(
         search
             .clone()

@@ -304,16 +304,24 @@ pub trait Exec: Send {
     fn exec(&mut self) -> ExecRef<'_>;
     fn backend(&self) -> Backend;
 
+    /// The longest a statement may take here, measured by the client (a database behind a
+    /// dropped network answers nothing, so the server's own timeout never fires).
+    fn limit(&self) -> Option<Duration> {
+        None
+    }
+
     fn fetch_all(&mut self, sql: Sql) -> impl Future<Output = Result<Vec<Row>>> + Send {
-        self.exec().fetch_all(sql)
+        let limit = self.limit();
+        bounded(limit, self.exec().fetch_all(sql))
     }
 
     fn fetch_optional(&mut self, sql: Sql) -> impl Future<Output = Result<Option<Row>>> + Send {
-        self.exec().fetch_optional(sql)
+        let limit = self.limit();
+        bounded(limit, self.exec().fetch_optional(sql))
     }
 
     fn fetch_one(&mut self, sql: Sql) -> impl Future<Output = Result<Row>> + Send {
-        let fut = self.exec().fetch_optional(sql);
+        let fut = self.fetch_optional(sql);
         async move {
             fut.await?
                 .ok_or_else(|| DomainError::unavailable("query returned no row"))
@@ -321,7 +329,54 @@ pub trait Exec: Send {
     }
 
     fn execute(&mut self, sql: Sql) -> impl Future<Output = Result<u64>> + Send {
-        self.exec().execute(sql)
+        let limit = self.limit();
+        bounded(limit, self.exec().execute(sql))
+    }
+}
+
+/// Runs `fut`, giving up after `limit` with an unavailability error.
+async fn bounded<T>(limit: Option<Duration>, fut: impl Future<Output = Result<T>>) -> Result<T> {
+    match limit {
+        None => fut.await,
+        Some(limit) => tokio::time::timeout(limit, fut).await.unwrap_or_else(|_| {
+            tracing::error!(
+                seconds = limit.as_secs_f64(),
+                "database did not answer in time"
+            );
+            Err(DomainError::unavailable(format!(
+                "database did not answer within {} s",
+                limit.as_secs_f64()
+            )))
+        }),
+    }
+}
+
+/// How long a node waits for PostgreSQL. A server must answer its users (and its load
+/// balancer's health check) in seconds when the database is away, not hang for the whole
+/// outage; batch commands (imports, exports, reindexing) may run long statements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Connecting and waiting for a pooled connection.
+    pub acquire: Duration,
+    /// One statement (the server's `statement_timeout`, and on the client a second more).
+    pub statement: Option<Duration>,
+}
+
+impl Limits {
+    /// For the command line's batch work: a connection within 10 s, statements unbounded.
+    pub const BATCH: Limits = Limits {
+        acquire: Duration::from_secs(10),
+        statement: None,
+    };
+
+    /// For a serving node: 2 s for a connection, 5 s for a statement.
+    pub const SERVER: Limits = Limits {
+        acquire: Duration::from_secs(2),
+        statement: Some(Duration::from_secs(5)),
+    };
+
+    fn client_limit(&self) -> Option<Duration> {
+        self.statement.map(|s| s + Duration::from_secs(1))
     }
 }
 
@@ -335,6 +390,9 @@ enum Pool {
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    /// Client-side bound on each statement and transaction step (PostgreSQL only: SQLite is a
+    /// local file that cannot go away).
+    limit: Option<Duration>,
 }
 
 /// Current time at the precision both databases keep (microseconds), so a value written and
@@ -364,20 +422,37 @@ impl Db {
             })?;
         Ok(Db {
             pool: Pool::Sqlite(pool),
+            limit: None,
         })
     }
 
     pub async fn open_postgres(url: &str) -> Result<Db> {
-        let options = PgConnectOptions::from_str(url)
+        Db::open_postgres_with(url, Limits::BATCH).await
+    }
+
+    /// Opens PostgreSQL with bounded waits (see [`Limits`]).
+    pub async fn open_postgres_with(url: &str, limits: Limits) -> Result<Db> {
+        let mut options = PgConnectOptions::from_str(url)
             .map_err(|e| DomainError::unavailable(format!("PostgreSQL 连接串无效:{e}")))?;
+        if let Some(s) = limits.statement {
+            options = options.options([("statement_timeout", s.as_millis().to_string())]);
+        }
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
+            .acquire_timeout(limits.acquire)
+            .connect_with(options);
+        let pool = tokio::time::timeout(limits.acquire + Duration::from_secs(1), pool)
             .await
+            .map_err(|_| {
+                DomainError::unavailable(format!(
+                    "连接 PostgreSQL 超时({} 秒内无应答)",
+                    limits.acquire.as_secs_f64()
+                ))
+            })?
             .map_err(|e| DomainError::unavailable(format!("连接 PostgreSQL 失败:{e}")))?;
         Ok(Db {
             pool: Pool::Postgres(pool),
+            limit: limits.client_limit(),
         })
     }
 
@@ -404,10 +479,14 @@ impl Db {
 
     /// A pooled connection for reads outside a transaction.
     pub async fn conn(&self) -> Result<Conn> {
-        match &self.pool {
-            Pool::Sqlite(p) => Ok(Conn::Sqlite(p.acquire().await.map_err(db_err)?)),
-            Pool::Postgres(p) => Ok(Conn::Postgres(p.acquire().await.map_err(db_err)?)),
-        }
+        let inner = match &self.pool {
+            Pool::Sqlite(p) => ConnInner::Sqlite(p.acquire().await.map_err(db_err)?),
+            Pool::Postgres(p) => ConnInner::Postgres(p.acquire().await.map_err(db_err)?),
+        };
+        Ok(Conn {
+            inner,
+            limit: self.limit,
+        })
     }
 
     /// Begins a write transaction. On SQLite it takes the write lock at once
@@ -417,9 +496,15 @@ impl Db {
             Pool::Sqlite(p) => {
                 TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)?)
             }
-            Pool::Postgres(p) => TxInner::Postgres(p.begin().await.map_err(db_err)?),
+            Pool::Postgres(p) => TxInner::Postgres(
+                bounded(self.limit, async { p.begin().await.map_err(db_err) }).await?,
+            ),
         };
-        Ok(Tx { inner, now: now() })
+        Ok(Tx {
+            inner,
+            now: now(),
+            limit: self.limit,
+        })
     }
 
     /// Runs `work` in a write transaction, committing when it succeeds. An error rolls
@@ -448,24 +533,34 @@ impl Db {
     }
 }
 
-pub enum Conn {
+/// A pooled connection for reads outside a transaction.
+pub struct Conn {
+    inner: ConnInner,
+    limit: Option<Duration>,
+}
+
+enum ConnInner {
     Sqlite(PoolConnection<Sqlite>),
     Postgres(PoolConnection<Postgres>),
 }
 
 impl Exec for Conn {
     fn exec(&mut self) -> ExecRef<'_> {
-        match self {
-            Conn::Sqlite(c) => ExecRef::Sqlite(c),
-            Conn::Postgres(c) => ExecRef::Postgres(c),
+        match &mut self.inner {
+            ConnInner::Sqlite(c) => ExecRef::Sqlite(c),
+            ConnInner::Postgres(c) => ExecRef::Postgres(c),
         }
     }
 
     fn backend(&self) -> Backend {
-        match self {
-            Conn::Sqlite(_) => Backend::Sqlite,
-            Conn::Postgres(_) => Backend::Postgres,
+        match self.inner {
+            ConnInner::Sqlite(_) => Backend::Sqlite,
+            ConnInner::Postgres(_) => Backend::Postgres,
         }
+    }
+
+    fn limit(&self) -> Option<Duration> {
+        self.limit
     }
 }
 
@@ -479,6 +574,7 @@ enum TxInner {
 pub struct Tx {
     inner: TxInner,
     now: DateTime<Utc>,
+    limit: Option<Duration>,
 }
 
 impl Tx {
@@ -509,7 +605,9 @@ impl Tx {
     pub async fn commit(self) -> Result<()> {
         match self.inner {
             TxInner::Sqlite(t) => t.commit().await.map_err(db_err),
-            TxInner::Postgres(t) => t.commit().await.map_err(db_err),
+            TxInner::Postgres(t) => {
+                bounded(self.limit, async { t.commit().await.map_err(db_err) }).await
+            }
         }
     }
 
@@ -535,5 +633,9 @@ impl Exec for Tx {
             TxInner::Sqlite(_) => Backend::Sqlite,
             TxInner::Postgres(_) => Backend::Postgres,
         }
+    }
+
+    fn limit(&self) -> Option<Duration> {
+        self.limit
     }
 }

@@ -164,6 +164,78 @@ impl Drop for TestDb {
     }
 }
 
+/// A stand-in for a database behind a dropped network: forwards to PostgreSQL until told to
+/// go silent, then swallows everything and answers nothing.
+pub async fn silent_proxy(
+    target: std::net::SocketAddr,
+    silent: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> std::net::SocketAddr {
+    use std::sync::atomic::Ordering;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let silent = silent.clone();
+            tokio::spawn(async move {
+                let Ok(server) = tokio::net::TcpStream::connect(target).await else {
+                    return;
+                };
+                let (mut cr, mut cw) = client.into_split();
+                let (mut sr, mut sw) = server.into_split();
+                let up_silent = silent.clone();
+                let up = tokio::spawn(async move {
+                    let mut buf = [0u8; 8192];
+                    while let Ok(n) = cr.read(&mut buf).await {
+                        if n == 0 {
+                            break;
+                        }
+                        if !up_silent.load(Ordering::SeqCst) {
+                            let _ = sw.write_all(&buf[..n]).await;
+                        }
+                    }
+                });
+                let mut buf = [0u8; 8192];
+                while let Ok(n) = sr.read(&mut buf).await {
+                    if n == 0 {
+                        break;
+                    }
+                    if !silent.load(Ordering::SeqCst) {
+                        let _ = cw.write_all(&buf[..n]).await;
+                    }
+                }
+                up.abort();
+            });
+        }
+    });
+    addr
+}
+
+/// `url` (a PostgreSQL URL) rewritten to reach its server through a [`silent_proxy`].
+pub async fn through_silent_proxy(
+    url: &str,
+    silent: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let (user, host_port) = match authority.rsplit_once('@') {
+        Some((u, h)) => (format!("{u}@"), h),
+        None => (String::new(), authority),
+    };
+    let host_port = if host_port.contains(':') {
+        host_port.to_string()
+    } else {
+        format!("{host_port}:5432")
+    };
+    let target = tokio::net::lookup_host(host_port.as_str())
+        .await
+        .ok()
+        .and_then(|mut a| a.next())
+        .expect("the test database's address resolves");
+    let proxy = silent_proxy(target, silent).await;
+    url.replacen(authority, &format!("{user}{proxy}"), 1)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

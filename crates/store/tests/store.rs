@@ -2111,3 +2111,89 @@ async fn bulk_import_writes_what_row_by_row_import_writes(t: TestDb) {
     assert!(matches!(err, DomainError::Invalid { .. }), "{err:?}");
     assert_eq!(t.count("documents").await, docs);
 }
+
+/// With PostgreSQL away, a serving node's waits end in seconds: connecting to a host that
+/// never answers, a statement that runs too long, and a database that goes silent mid-session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_waits_are_bounded() {
+    use gongkai_store::db::Limits;
+    use std::time::{Duration, Instant};
+    let limits = Limits {
+        acquire: Duration::from_secs(1),
+        statement: Some(Duration::from_secs(1)),
+    };
+    // A host that accepts and never answers.
+    let hole = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = hole.local_addr().unwrap().port();
+    let held = tokio::spawn(async move {
+        let mut kept = Vec::new();
+        while let Ok((s, _)) = hole.accept().await {
+            kept.push(s);
+        }
+    });
+    let started = Instant::now();
+    let e = Db::open_postgres_with(&format!("postgres://postgres@127.0.0.1:{port}/x"), limits)
+        .await
+        .err()
+        .expect("no database there");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}: {e}",
+        started.elapsed()
+    );
+    assert_eq!(e.code(), "unavailable");
+    held.abort();
+
+    // A statement past its limit is stopped by the server.
+    let t = TestDb::new(Backend::Postgres).await;
+    let url = t.url.clone().expect("a PostgreSQL test database");
+    let db = Db::open_postgres_with(&url, limits).await.unwrap();
+    let started = Instant::now();
+    let e = db
+        .conn()
+        .await
+        .unwrap()
+        .fetch_one(Sql::new("SELECT pg_sleep(5) IS NULL AS slept"))
+        .await
+        .err()
+        .expect("stopped");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}: {e}",
+        started.elapsed()
+    );
+
+    // The database goes silent: the client gives up on its own.
+    let silent = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let through = gongkai_store::testing::through_silent_proxy(&url, silent.clone()).await;
+    let db = Db::open_postgres_with(&through, limits).await.unwrap();
+    let mut c = db.conn().await.unwrap();
+    assert!(c.fetch_one(Sql::new("SELECT 1 AS one")).await.is_ok());
+    silent.store(true, std::sync::atomic::Ordering::SeqCst);
+    let started = Instant::now();
+    let e = c
+        .fetch_one(Sql::new("SELECT 1 AS one"))
+        .await
+        .err()
+        .expect("no answer");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}: {e}",
+        started.elapsed()
+    );
+    assert_eq!(e.code(), "unavailable");
+    drop(c);
+    // A new connection waits no longer than the acquire limit either.
+    let started = Instant::now();
+    let r = async {
+        let mut c = db.conn().await?;
+        c.fetch_one(Sql::new("SELECT 1 AS one")).await
+    }
+    .await;
+    assert!(r.is_err());
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+}

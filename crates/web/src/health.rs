@@ -13,9 +13,29 @@ pub async fn healthz() -> impl IntoResponse {
     Json(json!({"status": "ok"}))
 }
 
-/// Ready when the database answers and its schema is current. Missing calendar data for next
-/// year is a warning, not unreadiness: deadlines still compute, on Monday–Friday.
-pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+/// How long readiness may take: a load balancer's health check gives up after about a second,
+/// and a node whose database does not answer by then is not ready.
+const READY_WITHIN: std::time::Duration = std::time::Duration::from_millis(900);
+
+/// Ready when the database answers (within [`READY_WITHIN`]) and its schema is current.
+/// Missing calendar data for next year is a warning, not unreadiness: deadlines still compute,
+/// on Monday–Friday.
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {
+    let backend = state.db.backend().name();
+    match tokio::time::timeout(READY_WITHIN, readiness(state)).await {
+        Ok(answer) => answer,
+        Err(_) => {
+            tracing::warn!("readiness: database did not answer in time");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "unavailable", "database": backend,
+                            "reason": format!("database did not answer within {} ms", READY_WITHIN.as_millis())})),
+            )
+        }
+    }
+}
+
+async fn readiness(state: AppState) -> (StatusCode, Json<serde_json::Value>) {
     let backend = state.db.backend().name();
     let version = match migrate::current_version(&state.db).await {
         Ok(v) => v,

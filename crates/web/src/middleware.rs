@@ -183,12 +183,19 @@ pub async fn request_context(
         }
         res = rendered;
     }
-    // Every 429 says when to come back, however it was produced.
-    if res.status() == StatusCode::TOO_MANY_REQUESTS
-        && !res.headers().contains_key(header::RETRY_AFTER)
-    {
-        res.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+    // Every 429 and 503 says when to come back, however it was produced.
+    if !res.headers().contains_key(header::RETRY_AFTER) {
+        match res.status() {
+            StatusCode::TOO_MANY_REQUESTS => {
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+            }
+            StatusCode::SERVICE_UNAVAILABLE => {
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            _ => {}
+        }
     }
     let private = is_private(&path, &method, had_cookie, &res);
     security_headers(res.headers_mut(), private, state.config.secure_cookies);

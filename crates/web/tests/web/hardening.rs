@@ -423,3 +423,53 @@ async fn a_very_long_document_is_served_to_anonymous_visitors(app: App) {
         assert!(res.bytes().await.unwrap().len() > 4 * 1024 * 1024);
     }
 }
+
+/// With PostgreSQL silent (a partition), `/readyz` says not ready within a second and pages
+/// answer with the Chinese 503 and Retry-After within seconds; `/healthz` stays live.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_silent_gives_quick_503s() {
+    use std::time::{Duration, Instant};
+    let t = TestDb::new(Backend::Postgres).await;
+    let url = t.url.clone().expect("a PostgreSQL test database");
+    let silent = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let through = gongkai_store::testing::through_silent_proxy(&url, silent.clone()).await;
+    let limits = gongkai_store::db::Limits {
+        acquire: Duration::from_secs(1),
+        statement: Some(Duration::from_secs(1)),
+    };
+    let db = gongkai_store::Db::open_postgres_with(&through, limits)
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState::new(db, WebConfig::default());
+    tokio::spawn(gongkai_web::serve(listener, state, std::future::pending()));
+    let c = Client::new();
+    let ready = c.get(format!("{base}/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    silent.store(true, std::sync::atomic::Ordering::SeqCst);
+    let started = Instant::now();
+    let ready = c.get(format!("{base}/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), 503);
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
+    let live = c.get(format!("{base}/healthz")).send().await.unwrap();
+    assert_eq!(
+        live.status(),
+        200,
+        "liveness does not depend on the database"
+    );
+    let started = Instant::now();
+    let page = c.get(format!("{base}/documents")).send().await.unwrap();
+    assert_eq!(page.status(), 503);
+    assert!(page.headers().contains_key("retry-after"));
+    assert!(page.text().await.unwrap().contains("服务暂时不可用"));
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+}
