@@ -531,17 +531,21 @@ async fn check_site(cfg: &Config, max_pages: usize) -> Result<ExitCode, DomainEr
 async fn serve(cfg: Config, demo: bool) -> Result<(), DomainError> {
     let started = std::time::Instant::now();
     let db = open_migrated(&cfg).await?;
-    if demo {
-        if demo::is_loaded(&db).await? {
-            println!("演示数据已存在(账号密码在首次载入时已显示)。");
-        } else if !agencies::list(&mut db.conn().await?).await?.is_empty() {
-            println!("数据库中已有机构,未载入演示数据。");
-        } else {
-            let logins = demo::load(&db, demo_password().as_deref()).await?;
-            print_logins(&logins);
+    // Checked and done under one lock: two nodes starting together create everything once.
+    db.with_bootstrap_lock(async || {
+        if demo {
+            if demo::is_loaded(&db).await? {
+                println!("演示数据已存在(账号密码在首次载入时已显示)。");
+            } else if !agencies::list(&mut db.conn().await?).await?.is_empty() {
+                println!("数据库中已有机构,未载入演示数据。");
+            } else {
+                let logins = demo::load(&db, demo_password().as_deref()).await?;
+                print_logins(&logins);
+            }
         }
-    }
-    ensure_admin(&db, &cfg).await?;
+        ensure_admin(&db, &cfg).await
+    })
+    .await?;
     // Migrations, bootstrap and the search index's rebuilds may run long statements; what
     // answers users waits for PostgreSQL only as long as the configuration allows.
     let batch = db;

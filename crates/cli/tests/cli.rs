@@ -936,3 +936,72 @@ fn the_public_export_holds_what_is_published_and_no_personal_data() {
         assert!(!docs.contains(title), "draft {title} exported");
     }
 }
+
+/// Two nodes starting together with `--demo` on one empty PostgreSQL database: both start,
+/// the demo and the first administrator are created once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_starting_together_bootstrap_once() {
+    let t = TestDb::new(Backend::Postgres).await;
+    let url = t.url.clone().expect("a PostgreSQL test database");
+    let spawn = |name: &str| {
+        let dir = temp_dir(name);
+        let mut c = gongkai(&dir, Some(&url));
+        c.args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+            .env("GONGKAI_DEMO_PASSWORD", "demo password 1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c.spawn().unwrap()
+    };
+    let children = [spawn("node-a"), spawn("node-b")];
+    let mut printed = Vec::new();
+    let mut running = Vec::new();
+    for mut child in children {
+        let mut stdout = child.stdout.take().unwrap();
+        let mut seen = String::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = stdout.read(&mut buf).unwrap();
+            if n == 0 {
+                let mut err = String::new();
+                child
+                    .stderr
+                    .take()
+                    .unwrap()
+                    .read_to_string(&mut err)
+                    .unwrap();
+                panic!("a node exited: {seen}\n{err}");
+            }
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+            if seen.contains("已启动:http://") {
+                break;
+            }
+        }
+        printed.push(seen);
+        running.push(child);
+    }
+    for mut child in running {
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    let loaded = printed
+        .iter()
+        .filter(|p| p.contains("已载入演示数据"))
+        .count();
+    let found = printed
+        .iter()
+        .filter(|p| p.contains("演示数据已存在"))
+        .count();
+    assert_eq!((loaded, found), (1, 1), "{printed:?}");
+    let admins: i64 =
+        t.db.conn()
+            .await
+            .unwrap()
+            .fetch_one(gongkai_store::Sql::new(
+                "SELECT COUNT(*) AS n FROM users WHERE username = 'admin'",
+            ))
+            .await
+            .unwrap()
+            .get("n")
+            .unwrap();
+    assert_eq!(admins, 1);
+}

@@ -516,6 +516,24 @@ impl Db {
         Ok(value)
     }
 
+    /// Runs `work` while holding the bootstrap lock, so that nodes starting together on an
+    /// empty database create the root agency, the first administrator and the demo once:
+    /// on PostgreSQL a session advisory lock on a connection of its own, released after; a
+    /// SQLite file has one server.
+    pub async fn with_bootstrap_lock<T>(&self, work: impl AsyncFnOnce() -> Result<T>) -> Result<T> {
+        const KEY: i64 = 7_125_002;
+        if self.backend() != Backend::Postgres {
+            return work().await;
+        }
+        let mut lock = self.conn().await?;
+        lock.execute(Sql::new("SELECT pg_advisory_lock($1)").bind(KEY))
+            .await?;
+        let result = work().await;
+        lock.execute(Sql::new("SELECT pg_advisory_unlock($1)").bind(KEY))
+            .await?;
+        result
+    }
+
     /// Is the database answering?
     pub async fn ping(&self) -> Result<()> {
         self.conn()
