@@ -193,15 +193,9 @@ fn groups(n: &Norm) -> Vec<Group> {
     out
 }
 
-const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-
+/// GB 11643's check character over an 18-character window (ASCII digits and X only).
 fn id_check_ok(d: &[u8]) -> bool {
-    let sum: u32 = d[..17]
-        .iter()
-        .zip(ID_WEIGHTS)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    d[17] == b"10X98765432"[(sum % 11) as usize]
+    std::str::from_utf8(d).is_ok_and(crate::lists::field::id_number_valid)
 }
 
 fn num(d: &[u8]) -> u32 {
