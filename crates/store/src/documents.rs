@@ -673,7 +673,6 @@ pub async fn relate(
         ));
     }
     let w = working(tx, from).await?;
-    who.require_agency(w.agency_id)?;
     let target = working(tx, to).await?;
     let approval = relation::check_record(who, w.agency_id, w.status, target.agency_id)?;
     let needs_approval = approval == relation::Approval::Office;
