@@ -165,6 +165,33 @@ pub async fn for_entity(
     rows.iter().map(entry).collect()
 }
 
+/// Entries of one action since `since`, newest first (at most `limit`), optionally of one
+/// record only.
+pub async fn of_action_since(
+    e: &mut impl Exec,
+    action: &str,
+    entity: Option<(&str, &str)>,
+    since: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<AuditEntry>> {
+    let (entity_type, entity_id) = entity.unzip();
+    let rows = e
+        .fetch_all(
+            Sql::dynamic(format!(
+                "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE action = $1 AND at > $2 \
+                 AND ($3 IS NULL OR (entity_type = $3 AND entity_id = $4)) \
+                 ORDER BY id DESC LIMIT $5"
+            ))
+            .bind(action)
+            .bind(since)
+            .bind(entity_type.map(str::to_string))
+            .bind(entity_id.map(str::to_string))
+            .bind(limit),
+        )
+        .await?;
+    rows.iter().map(entry).collect()
+}
+
 /// The newest entries across all records, newest first.
 pub async fn recent(e: &mut impl Exec, limit: i64) -> Result<Vec<AuditEntry>> {
     let rows = e

@@ -209,6 +209,8 @@ impl LoginPolicy {
 }
 
 const LOGIN: &str = "login";
+/// The audit action of an alert for an account guessed at from many clients.
+const LOGIN_ALERT: &str = "security.login_failures";
 
 /// A hash to verify against when the username does not exist, so that unknown and known
 /// usernames take the same time to fail.
@@ -297,18 +299,11 @@ pub async fn authenticate(
             let (all, _) =
                 throttle::others(&mut conn, attempt, LOGIN, Some(&key), None, since, true).await?;
             // One alert per window: raised by the first failure at or past the threshold.
+            let id = user.id.to_string();
             let alerted = all + 1 >= policy.alert_failures_per_account
-                && conn
-                    .fetch_optional(
-                        Sql::new(
-                            "SELECT id FROM audit_log WHERE action = 'security.login_failures' \
-                             AND entity_type = 'user' AND entity_id = $1 AND at > $2",
-                        )
-                        .bind(user.id.to_string())
-                        .bind(since),
-                    )
+                && audit::of_action_since(&mut conn, LOGIN_ALERT, Some(("user", &id)), since, 1)
                     .await?
-                    .is_none();
+                    .is_empty();
             drop(conn);
             if alerted {
                 let mut tx = db.begin().await?;
@@ -319,8 +314,8 @@ pub async fn authenticate(
                 audit::record(
                     &mut tx,
                     &Actor::system("login-throttle"),
-                    "security.login_failures",
-                    ("user", &user.id.to_string()),
+                    LOGIN_ALERT,
+                    ("user", &id),
                     None,
                     Some(&after),
                 )
@@ -569,26 +564,18 @@ pub async fn login_alerts(
     e: &mut impl Exec,
     since: DateTime<Utc>,
 ) -> Result<Vec<(i64, DateTime<Utc>, i64)>> {
-    let rows = e
-        .fetch_all(
-            Sql::new(
-                "SELECT entity_id, at, after_json FROM audit_log \
-                 WHERE action = 'security.login_failures' AND at > $1 ORDER BY id DESC LIMIT 100",
-            )
-            .bind(since),
-        )
-        .await?;
-    rows.iter()
-        .map(|r| {
-            let id: String = r.get("entity_id")?;
-            let after: Option<String> = r.get("after_json")?;
-            let failures = after
-                .and_then(|a| serde_json::from_str::<serde_json::Value>(&a).ok())
+    Ok(audit::of_action_since(e, LOGIN_ALERT, None, since, 100)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let failures = a
+                .after
+                .as_ref()
                 .and_then(|v| v["failures"].as_i64())
                 .unwrap_or(0);
-            Ok((id.parse().unwrap_or(0), r.get("at")?, failures))
+            (a.entity_id.parse().unwrap_or(0), a.at, failures)
         })
-        .collect()
+        .collect())
 }
 
 /// Forgets login attempts older than `before`; they only matter inside the rate-limit window.
