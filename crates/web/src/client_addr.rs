@@ -193,6 +193,25 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Whatever the headers say, the answer is the peer or an address that some entry
+        /// right of every untrusted one named: never the client's own leftmost claim when a
+        /// trusted proxy appended the real address after it.
+        #[test]
+        fn any_header_gives_an_address(
+            junk in "(?s).{0,40}",
+            claims in proptest::collection::vec((0u8..=255, 0u8..=255), 0..4),
+        ) {
+            let t = TrustedProxies::parse("10.0.0.0/8").unwrap();
+            let spoofed: Vec<String> = claims.iter().map(|(a, b)| format!("6.6.{a}.{b}")).collect();
+            let header = format!("{junk}, {}, 203.0.113.7", spoofed.join(", "));
+            let got = client(ip("10.0.0.2"), &[header.as_str()], &t);
+            proptest::prop_assert_eq!(got, "203.0.113.7");
+            let any = client(ip("10.0.0.2"), &[junk.as_str()], &t);
+            proptest::prop_assert!(any.parse::<IpAddr>().is_ok(), "{}", any);
+        }
+    }
+
     #[test]
     fn blocks_parse_and_match() {
         let t = TrustedProxies::parse("2001:db8::/32 127.0.0.1").unwrap();
