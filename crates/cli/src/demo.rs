@@ -323,7 +323,7 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
     let education = agency_id(&mut tx, "YX0202").await?;
     let staff = users::by_username(&mut tx, &gongkai_domain::user::Username::parse("staff")?)
         .await?
-        .ok_or_else(|| DomainError::unavailable("demo staff user missing"))?;
+        .ok_or_else(|| DomainError::internal("demo staff user missing"))?;
     crate::demo_requests::load(&mut tx, &actor, &office, education, staff.id, today).await?;
     answers(&mut tx, &actor, &office).await?;
     let government_office = agency_id(&mut tx, "YX0100").await?;

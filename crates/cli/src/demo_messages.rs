@@ -138,7 +138,7 @@ pub async fn load(
     let received = messages::get(tx, moved.id)
         .await?
         .and_then(|m| m.transferred_to)
-        .ok_or_else(|| DomainError::unavailable("demo transfer missing"))?;
+        .ok_or_else(|| DomainError::internal("demo transfer missing"))?;
     messages::act(
         tx,
         actor,

@@ -264,7 +264,7 @@ async fn write_each(
         match result {
             Ok(true) => imported += 1,
             Ok(false) => skipped += 1,
-            Err(e @ DomainError::Unavailable { .. }) => return Err(e),
+            Err(e) if e.fault().is_some() => return Err(e),
             Err(e) => reports.push(report(*line, &e)),
         }
     }
@@ -296,7 +296,7 @@ async fn import_batch(
         };
         match prepared {
             Ok(r) => ready.push((*line, r)),
-            Err(e @ DomainError::Unavailable { .. }) => return Err(e),
+            Err(e) if e.fault().is_some() => return Err(e),
             Err(e) => reports.push(report(*line, &e)),
         }
     }

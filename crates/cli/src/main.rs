@@ -231,9 +231,10 @@ async fn main() -> ExitCode {
     match run(cli.cmd, cfg).await {
         Ok(code) => code,
         Err(e) => {
-            match &e {
-                DomainError::Unavailable { detail } => eprintln!("错误:{detail}"),
-                other => eprintln!("错误:{other}"),
+            // An operator runs the CLI: show the fault with its causes, not the page text.
+            match e.fault() {
+                Some(fault) => eprintln!("错误:{fault}"),
+                None => eprintln!("错误:{e}"),
             }
             ExitCode::FAILURE
         }

@@ -135,7 +135,7 @@ pub async fn show(
     let elapsed = started.elapsed();
     println!(
         "{}",
-        serde_json::to_string_pretty(&to_json(&rep)).map_err(DomainError::unavailable)?
+        serde_json::to_string_pretty(&to_json(&rep)).map_err(DomainError::internal)?
     );
     eprintln!(
         "{} 个机关,统计用时 {:.1} ms",

@@ -2,6 +2,7 @@
 //! as `application/problem+json` with the stable `code()`.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// Names an input field: `name` for machines (API problem bodies, form field ids), `label` for
 /// people (Chinese messages).
@@ -49,11 +50,93 @@ pub enum DomainError {
     /// The form's anti-forgery check failed: a stale page or a cross-site post.
     #[error("页面已过期或来源不可信,请刷新页面后重新提交")]
     CsrfRejected,
-    /// Something outside the rules failed (database down, disk full). The detail is for logs
-    /// only and never shown to users.
+    /// Something the service depends on is away or overloaded (database unreachable or
+    /// timing out, disk full, the search index still opening): trying again later may work.
+    /// The fault is for logs only and never shown to users.
     #[error("服务暂时不可用,请稍后再试")]
-    Unavailable { detail: String },
+    Unavailable(Fault),
+    /// A bug: an invariant the code relies on does not hold (a stored value that does not
+    /// parse, a constraint the code should have checked first). Trying again will not help;
+    /// the fault, with its cause, is logged once where the request ends.
+    #[error("服务器内部错误,请将页面上的请求编号告知管理员")]
+    Internal(Fault),
 }
+
+/// An infrastructure failure with what we were doing, the error that caused it (its whole
+/// `source()` chain is kept) and, for a database constraint, the constraint's name.
+#[derive(Clone, Debug)]
+pub struct Fault {
+    context: String,
+    source: Option<Arc<dyn std::error::Error + Send + Sync + 'static>>,
+    constraint: Option<String>,
+}
+
+impl Fault {
+    pub fn new(context: impl fmt::Display) -> Self {
+        Fault {
+            context: context.to_string(),
+            source: None,
+            constraint: None,
+        }
+    }
+
+    pub fn caused_by(
+        context: impl fmt::Display,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Fault {
+            context: context.to_string(),
+            source: Some(Arc::new(source)),
+            constraint: None,
+        }
+    }
+
+    pub fn with_constraint(mut self, constraint: Option<&str>) -> Self {
+        self.constraint = constraint.map(str::to_owned);
+        self
+    }
+
+    pub fn context(&self) -> &str {
+        &self.context
+    }
+
+    pub fn constraint(&self) -> Option<&str> {
+        self.constraint.as_deref()
+    }
+
+    /// The context followed by every cause, `: `-separated, for the log.
+    pub fn chain(&self) -> String {
+        let mut out = self.context.clone();
+        let mut next: Option<&(dyn std::error::Error + 'static)> = self
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static));
+        while let Some(e) = next {
+            out.push_str(": ");
+            out.push_str(&e.to_string());
+            next = e.source();
+        }
+        if let Some(c) = &self.constraint {
+            out.push_str(&format!(" (constraint {c})"));
+        }
+        out
+    }
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.chain())
+    }
+}
+
+/// Faults compare by what was being done and the constraint; causes are not comparable.
+impl PartialEq for Fault {
+    fn eq(&self, other: &Self) -> bool {
+        self.context == other.context && self.constraint == other.constraint
+    }
+}
+
+impl Eq for Fault {}
 
 impl DomainError {
     pub fn invalid(field: Field, message: impl Into<String>) -> Self {
@@ -70,9 +153,29 @@ impl DomainError {
         }
     }
 
-    pub fn unavailable(detail: impl fmt::Display) -> Self {
-        DomainError::Unavailable {
-            detail: detail.to_string(),
+    /// The service cannot answer now; see [`DomainError::Unavailable`].
+    pub fn unavailable(context: impl fmt::Display) -> Self {
+        DomainError::Unavailable(Fault::new(context))
+    }
+
+    /// A broken invariant; see [`DomainError::Internal`].
+    pub fn internal(context: impl fmt::Display) -> Self {
+        DomainError::Internal(Fault::new(context))
+    }
+
+    /// A broken invariant with the error that revealed it.
+    pub fn internal_from(
+        context: impl fmt::Display,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        DomainError::Internal(Fault::caused_by(context, source))
+    }
+
+    /// The fault behind an infrastructure error, for the log.
+    pub fn fault(&self) -> Option<&Fault> {
+        match self {
+            DomainError::Unavailable(f) | DomainError::Internal(f) => Some(f),
+            _ => None,
         }
     }
 
@@ -87,7 +190,8 @@ impl DomainError {
             DomainError::Forbidden => "forbidden",
             DomainError::RateLimited { .. } => "rate-limited",
             DomainError::CsrfRejected => "csrf-rejected",
-            DomainError::Unavailable { .. } => "unavailable",
+            DomainError::Unavailable(_) => "unavailable",
+            DomainError::Internal(_) => "internal",
         }
     }
 
@@ -107,5 +211,35 @@ impl DomainError {
             DomainError::Conflict { field, .. } => *field,
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("outer")]
+    struct Outer(#[source] Inner);
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("inner")]
+    struct Inner;
+
+    #[test]
+    fn a_fault_keeps_its_whole_cause_chain_and_constraint() {
+        let f =
+            Fault::caused_by("saving request 7", Outer(Inner)).with_constraint(Some("fk_agency"));
+        assert_eq!(
+            f.chain(),
+            "saving request 7: outer: inner (constraint fk_agency)"
+        );
+        assert_eq!(f.constraint(), Some("fk_agency"));
+        let e = DomainError::Internal(f);
+        assert_eq!(e.code(), "internal");
+        assert!(!e.is_input_error());
+        // What users see says nothing of the cause.
+        assert!(!e.to_string().contains("outer"));
+        assert_eq!(DomainError::unavailable("db").code(), "unavailable");
     }
 }

@@ -12,7 +12,7 @@ pub mod fees;
 pub mod text;
 pub mod user;
 
-pub use error::{DomainError, Field};
+pub use error::{DomainError, Fault, Field};
 pub mod catalogue;
 pub mod consultation;
 pub mod decision;

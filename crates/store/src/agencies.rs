@@ -56,7 +56,7 @@ fn from_row(r: &Row) -> Result<Agency> {
         name: r.get("name")?,
         short_name: r.get("short_name")?,
         kind: AgencyKind::parse(&kind)
-            .map_err(|_| DomainError::unavailable(format!("stored agency kind {kind:?}")))?,
+            .map_err(|_| DomainError::internal(format!("stored agency kind {kind:?}")))?,
         parent_id: r.get("parent_id")?,
         phone: r.get("phone")?,
         email: r.get("email")?,

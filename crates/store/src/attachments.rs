@@ -47,7 +47,7 @@ fn attachment(r: &Row) -> Result<Attachment> {
         position: r.get("position")?,
         file_name: r.get("file_name")?,
         kind: FileKind::parse(&kind)
-            .map_err(|e| DomainError::unavailable(format!("stored attachment kind: {e}")))?,
+            .map_err(|e| DomainError::internal_from("stored attachment kind", e))?,
         size: r.get("size")?,
         sha256: r.get("sha256")?,
         created_at: r.get("created_at")?,

@@ -99,7 +99,7 @@ fn from_row(r: &Row) -> Result<Consultation> {
         report: report
             .map(|j| serde_json::from_str(&j))
             .transpose()
-            .map_err(|e| DomainError::unavailable(format!("report_json: {e}")))?,
+            .map_err(|e| DomainError::internal_from("report_json", e))?,
         report_note: r.get("report_note")?,
         report_published_at: r.get("report_published_at")?,
         updated_at: r.get("updated_at")?,
@@ -932,8 +932,8 @@ pub async fn publish_report(
     let note = gongkai_domain::text::bounded_multiline(note, nf, 0, 5_000)?;
     gongkai_domain::text::reject_active_markup(&note, nf)?;
     let report = ledger_report(tx, &c).await?;
-    let json = serde_json::to_string(&report)
-        .map_err(|e| DomainError::unavailable(format!("report json: {e}")))?;
+    let json =
+        serde_json::to_string(&report).map_err(|e| DomainError::internal_from("report json", e))?;
     let now = tx.now();
     tx.execute(
         Sql::new(

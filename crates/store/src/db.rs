@@ -208,20 +208,64 @@ impl Row {
             Row::Sqlite(r) => r.try_get(column),
             Row::Postgres(r) => r.try_get(column),
         };
-        r.map_err(|e| DomainError::unavailable(format!("column {column}: {e}")))
+        r.map_err(|e| DomainError::internal_from(format!("column {column}"), e))
     }
 }
 
-/// Maps a driver error: unique violations become a conflict (callers may give a better
-/// message); everything else is unavailability, logged with its detail.
+/// Maps a driver error. A unique violation is a conflict (callers may give a better message);
+/// a database that is away, overloaded or timing out is unavailability (503, try later);
+/// everything else — a column that does not decode, a constraint the code should have
+/// checked, SQL the database rejects — is a bug (500). The driver error stays the fault's
+/// cause; nothing is logged here: the request's end logs it once.
 pub fn db_err(e: sqlx::Error) -> DomainError {
-    if let sqlx::Error::Database(d) = &e
-        && d.is_unique_violation()
-    {
-        return DomainError::conflict(None, "记录已存在");
+    use gongkai_domain::Fault;
+    if let sqlx::Error::Database(d) = &e {
+        if d.is_unique_violation() {
+            return DomainError::conflict(None, "记录已存在");
+        }
+        let constraint = d.constraint().map(str::to_owned);
+        let transient = d.code().is_some_and(|c| transient_code(&c));
+        let fault = Fault::caused_by("database", e).with_constraint(constraint.as_deref());
+        return if transient {
+            DomainError::Unavailable(fault)
+        } else {
+            DomainError::Internal(fault)
+        };
     }
-    tracing::error!(error = %e, "database error");
-    DomainError::unavailable(e)
+    let away = matches!(
+        e,
+        sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed
+            | sqlx::Error::BeginFailed
+    );
+    let fault = Fault::caused_by("database", e);
+    if away {
+        DomainError::Unavailable(fault)
+    } else {
+        DomainError::Internal(fault)
+    }
+}
+
+/// Error codes that mean "the database cannot serve this now", not "this statement is wrong".
+/// PostgreSQL SQLSTATE: 08 connection, 53 insufficient resources, 57 operator intervention
+/// (57014 is our statement timeout), 40001/40P01 serialization failure and deadlock, 55P03
+/// lock not available. SQLite (primary code of an extended one): 5 BUSY, 6 LOCKED, 10 IOERR,
+/// 13 FULL, 14 CANTOPEN.
+fn transient_code(code: &str) -> bool {
+    // A SQLSTATE is always five characters (and may be all digits, e.g. 57014); SQLite's
+    // extended codes have at most four digits.
+    if code.len() < 5
+        && let Ok(n) = code.parse::<i64>()
+    {
+        return matches!(n & 0xff, 5 | 6 | 10 | 13 | 14);
+    }
+    ["08", "53", "57"]
+        .iter()
+        .any(|class| code.starts_with(class))
+        || ["40001", "40P01", "55P03"].contains(&code)
 }
 
 /// A borrowed connection of either backend, on which statements run.
@@ -324,7 +368,7 @@ pub trait Exec: Send {
         let fut = self.fetch_optional(sql);
         async move {
             fut.await?
-                .ok_or_else(|| DomainError::unavailable("query returned no row"))
+                .ok_or_else(|| DomainError::internal("query returned no row"))
         }
     }
 
@@ -339,10 +383,6 @@ async fn bounded<T>(limit: Option<Duration>, fut: impl Future<Output = Result<T>
     match limit {
         None => fut.await,
         Some(limit) => tokio::time::timeout(limit, fut).await.unwrap_or_else(|_| {
-            tracing::error!(
-                seconds = limit.as_secs_f64(),
-                "database did not answer in time"
-            );
             Err(DomainError::unavailable(format!(
                 "database did not answer within {} s",
                 limit.as_secs_f64()
@@ -655,5 +695,32 @@ impl Exec for Tx {
 
     fn limit(&self) -> Option<Duration> {
         self.limit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::transient_code;
+
+    #[test]
+    fn transient_codes_of_both_backends() {
+        // PostgreSQL: statement timeout, admin shutdown, too many connections, serialization.
+        for c in [
+            "57014", "57P01", "53300", "08006", "40001", "40P01", "55P03",
+        ] {
+            assert!(transient_code(c), "{c}");
+        }
+        // PostgreSQL: foreign key, check, not null, syntax, undefined column.
+        for c in ["23503", "23514", "23502", "42601", "42703"] {
+            assert!(!transient_code(c), "{c}");
+        }
+        // SQLite: BUSY, BUSY_SNAPSHOT (517), LOCKED, IOERR_WRITE (778), FULL.
+        for c in ["5", "517", "6", "778", "13"] {
+            assert!(transient_code(c), "{c}");
+        }
+        // SQLite: CONSTRAINT_FOREIGNKEY (787), CONSTRAINT_CHECK (275), ERROR (1).
+        for c in ["787", "275", "1"] {
+            assert!(!transient_code(c), "{c}");
+        }
     }
 }

@@ -73,7 +73,7 @@ const VERSION: &str = "v.id AS version_id, v.version_no, v.status, v.co_issuers,
                        v.return_reason, v.change_note, v.interpretation_waiver";
 
 fn stored<T>(r: std::result::Result<T, DomainError>, what: &str) -> Result<T> {
-    r.map_err(|e| DomainError::unavailable(format!("stored {what}: {e}")))
+    r.map_err(|e| DomainError::internal_from(format!("stored {what}"), e))
 }
 
 pub(crate) fn summary(r: &Row) -> Result<DocumentSummary> {
@@ -184,8 +184,7 @@ async fn assign_index(
         )
         .await?;
     let seq: i64 = row.get("last_seq")?;
-    let seq =
-        u32::try_from(seq).map_err(|_| DomainError::unavailable("index sequence overflow"))?;
+    let seq = u32::try_from(seq).map_err(|_| DomainError::internal("index sequence overflow"))?;
     Ok(pattern.render(&agency.code, formed_on, seq))
 }
 

@@ -194,7 +194,7 @@ async fn assign_indexes(tx: &mut Tx, agency: &Agency, items: &[Importable]) -> R
             )
             .await?;
         let last = u32::try_from(row.get::<i64>("last_seq")?)
-            .map_err(|_| DomainError::unavailable("index sequence overflow"))?;
+            .map_err(|_| DomainError::internal("index sequence overflow"))?;
         next.insert(year, last + 1 - n);
     }
     items
@@ -206,7 +206,7 @@ async fn assign_indexes(tx: &mut Tx, agency: &Agency, items: &[Importable]) -> R
                 let year = pattern.sequence_year(item.draft.formed_on);
                 let seq = next
                     .get_mut(&year)
-                    .ok_or_else(|| DomainError::unavailable("index sequence not reserved"))?;
+                    .ok_or_else(|| DomainError::internal("index sequence not reserved"))?;
                 let index = pattern.render(&agency.code, item.draft.formed_on, *seq);
                 *seq += 1;
                 Ok(index)

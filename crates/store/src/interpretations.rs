@@ -31,7 +31,7 @@ fn from_row(r: &Row) -> Result<Interpretation> {
         agency_id: r.get("agency_id")?,
         title: r.get("title")?,
         form: Form::parse(&form)
-            .map_err(|_| DomainError::unavailable(format!("stored form {form:?}")))?,
+            .map_err(|_| DomainError::internal(format!("stored form {form:?}")))?,
         body: r.get("body")?,
         link: r.get("link")?,
         created_at: r.get("created_at")?,
@@ -265,7 +265,7 @@ pub async fn public_list(
                 id: r.get("id")?,
                 title: r.get("title")?,
                 form: Form::parse(&form)
-                    .map_err(|_| DomainError::unavailable(format!("stored form {form:?}")))?,
+                    .map_err(|_| DomainError::internal(format!("stored form {form:?}")))?,
                 agency_code: r.get("agency_code")?,
                 agency_name: r.get("agency_name")?,
                 published_on: r.get("published_on")?,

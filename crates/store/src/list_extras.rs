@@ -40,7 +40,7 @@ fn resource(r: &Row) -> Result<Resource> {
         id: r.get("id")?,
         title: r.get("title")?,
         format: DataFormat::parse(&format)
-            .map_err(|e| DomainError::unavailable(format!("stored resource format: {e}")))?,
+            .map_err(|e| DomainError::internal_from("stored resource format", e))?,
         file_name: r.get("file_name")?,
         size: r.get("size")?,
         url: r.get("url")?,
@@ -260,8 +260,8 @@ pub async fn register(
             .to_uppercase()
             .replace(['-', '_'], "X")
     );
-    let answers_json = serde_json::to_string(&answers)
-        .map_err(|e| DomainError::unavailable(format!("answers: {e}")))?;
+    let answers_json =
+        serde_json::to_string(&answers).map_err(|e| DomainError::internal_from("answers", e))?;
     let id: i64 = tx
         .fetch_one(
             Sql::new(
@@ -486,7 +486,7 @@ fn form(r: &Row) -> Result<Form> {
         title: r.get("title")?,
         file_name: r.get("file_name")?,
         file_kind: gongkai_domain::attachment::FileKind::parse(&kind)
-            .map_err(|e| DomainError::unavailable(format!("stored form kind: {e}")))?,
+            .map_err(|e| DomainError::internal_from("stored form kind", e))?,
         size: r.get("size")?,
         created_at: r.get("created_at")?,
         sha256: r.get("sha256")?,

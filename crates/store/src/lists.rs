@@ -78,7 +78,7 @@ const PUBLIC_NOW: &str = "r.status = 'published' AND r.ceased = FALSE \
     AND (r.public_until IS NULL OR r.public_until >= $1)";
 
 fn record(r: &Row) -> Result<Record> {
-    let stored = |e: DomainError| DomainError::unavailable(format!("stored list record: {e}"));
+    let stored = |e: DomainError| DomainError::internal_from("stored list record", e);
     let kind: String = r.get("kind")?;
     let status: String = r.get("status")?;
     let fields: String = r.get("fields")?;
@@ -93,7 +93,7 @@ fn record(r: &Row) -> Result<Record> {
         status: RecordStatus::parse(&status).map_err(stored)?,
         title: r.get("title")?,
         values: serde_json::from_str(&fields)
-            .map_err(|e| DomainError::unavailable(format!("stored list fields: {e}")))?,
+            .map_err(|e| DomainError::internal_from("stored list fields", e))?,
         ceased: r.get("ceased")?,
         record_on: r.get("record_on")?,
         due_on: r.get("due_on")?,
@@ -474,8 +474,8 @@ async fn insert(
     let spec = kind.spec();
     let d = lists::derive(spec, values);
     let due = lists::due_on(spec, values, calendar)?;
-    let fields = serde_json::to_string(values)
-        .map_err(|e| DomainError::unavailable(format!("list fields: {e}")))?;
+    let fields =
+        serde_json::to_string(values).map_err(|e| DomainError::internal_from("list fields", e))?;
     let now = tx.now();
     let status = if publish {
         RecordStatus::Published
@@ -565,8 +565,8 @@ pub async fn update_draft(
         return Err(DomainError::invalid(f, format!("{}不能修改", f.label)));
     }
     let due = lists::due_on(spec, &values, calendar)?;
-    let fields = serde_json::to_string(&values)
-        .map_err(|e| DomainError::unavailable(format!("list fields: {e}")))?;
+    let fields =
+        serde_json::to_string(&values).map_err(|e| DomainError::internal_from("list fields", e))?;
     tx.execute(
         Sql::new(
             "UPDATE list_records SET title = $1, fields = $2, public_text = $3, ceased = $4, \
@@ -825,7 +825,7 @@ pub async fn lateness(e: &mut impl Exec, today: NaiveDate) -> Result<Vec<Latenes
         out.push(Lateness {
             agency_id: r.get("agency_id")?,
             kind: ListKind::parse(&kind)
-                .map_err(|e| DomainError::unavailable(format!("stored list kind: {e}")))?,
+                .map_err(|e| DomainError::internal_from("stored list kind", e))?,
             overdue,
             published_late: late,
         });

@@ -157,7 +157,7 @@ impl Job {
 pub const STALLED_AFTER: chrono::Duration = chrono::Duration::minutes(5);
 
 fn job(r: &Row) -> Result<Job> {
-    let stored = |e: DomainError| DomainError::unavailable(format!("stored import: {e}"));
+    let stored = |e: DomainError| DomainError::internal_from("stored import", e);
     let kind: String = r.get("kind")?;
     let status: String = r.get("status")?;
     let errors: String = r.get("errors")?;
@@ -212,7 +212,7 @@ pub async fn start_job(
 
 async fn record_progress(tx: &mut Tx, id: i64, r: &ImportReport) -> Result<()> {
     let kept: Vec<&RowError> = r.errors.iter().take(KEPT_ERRORS).collect();
-    let errors = serde_json::to_string(&kept).map_err(DomainError::unavailable)?;
+    let errors = serde_json::to_string(&kept).map_err(DomainError::internal)?;
     let now = tx.now();
     tx.execute(
         Sql::new(

@@ -246,7 +246,7 @@ pub async fn run(db: &Db) -> Result<Vec<i64>> {
         if let Some(row) = existing {
             let recorded: String = row.get("checksum")?;
             if recorded != sum {
-                return Err(DomainError::unavailable(format!(
+                return Err(DomainError::internal(format!(
                     "migration {} ({}) differs from the one applied to this database",
                     m.version, m.name
                 )));

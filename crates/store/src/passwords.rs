@@ -9,16 +9,16 @@ pub async fn hash(password: &str) -> Result<String, DomainError> {
     tokio::task::spawn_blocking(move || {
         let mut bytes = [0u8; 16];
         getrandom::getrandom(&mut bytes)
-            .map_err(|e| DomainError::unavailable(format!("random source failed: {e}")))?;
+            .map_err(|e| DomainError::internal(format!("random source failed: {e}")))?;
         let salt = SaltString::encode_b64(&bytes)
-            .map_err(|e| DomainError::unavailable(format!("salt encoding failed: {e}")))?;
+            .map_err(|e| DomainError::internal(format!("salt encoding failed: {e}")))?;
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|e| DomainError::unavailable(format!("password hashing failed: {e}")))
+            .map_err(|e| DomainError::internal(format!("password hashing failed: {e}")))
     })
     .await
-    .map_err(DomainError::unavailable)?
+    .map_err(DomainError::internal)?
 }
 
 /// Verifies `password` against a stored PHC string. A malformed stored hash verifies as false.
@@ -34,5 +34,5 @@ pub async fn verify(stored: &str, password: &str) -> Result<bool, DomainError> {
             .unwrap_or(false)
     })
     .await
-    .map_err(DomainError::unavailable)
+    .map_err(DomainError::internal)
 }

@@ -29,7 +29,7 @@ use crate::{agencies, documents};
 const WHAT: &str = "年度报告";
 
 fn stored<T>(r: std::result::Result<T, DomainError>, what: &str) -> Result<T> {
-    r.map_err(|e| DomainError::unavailable(format!("stored {what}: {e}")))
+    r.map_err(|e| DomainError::internal_from(format!("stored {what}"), e))
 }
 
 /// When a request ended: the reply's delivery, or the applicant's withdrawal.
@@ -183,7 +183,7 @@ pub async fn count(e: &mut impl Exec, ids: &[i64], year: i32) -> Result<Counted>
                 Part::CarriedOut => Row::CarriedOut,
                 Part::Closed => {
                     let code = r.get::<Option<String>>("code")?.ok_or_else(|| {
-                        DomainError::unavailable("a replied request without an outcome")
+                        DomainError::internal("a replied request without an outcome")
                     })?;
                     Row::Outcome(stored(Outcome::parse(&code), "outcome")?)
                 }
@@ -348,7 +348,7 @@ fn row_to_report(r: &crate::db::Row) -> Result<AnnualReport> {
         scope: stored(Scope::parse(&scope), "scope")?,
         status: stored(ReportStatus::parse(&r.get::<String>("status")?), "status")?,
         manual: serde_json::from_str(&manual)
-            .map_err(|e| DomainError::unavailable(format!("stored manual figures: {e}")))?,
+            .map_err(|e| DomainError::internal_from("stored manual figures", e))?,
         texts: Texts {
             overview: r.get("overview")?,
             problems: r.get("problems")?,
@@ -357,7 +357,7 @@ fn row_to_report(r: &crate::db::Row) -> Result<AnnualReport> {
         figures: figures
             .map(|f| serde_json::from_str(&f))
             .transpose()
-            .map_err(|e| DomainError::unavailable(format!("stored figures: {e}")))?,
+            .map_err(|e| DomainError::internal_from("stored figures", e))?,
         document_id: r.get("document_id")?,
         public: r.get::<bool>("public")?,
         created_at: r.get("created_at")?,
@@ -464,7 +464,7 @@ async fn previous(
 
 fn frozen(figures: &serde_json::Value) -> Result<Report> {
     from_json(&figures.to_string())
-        .map_err(|_| DomainError::unavailable("stored figures do not read back"))
+        .map_err(|_| DomainError::internal("stored figures do not read back"))
 }
 
 /// The report of counted figures, with the staff's manual figures and texts.
@@ -578,7 +578,7 @@ async fn insert(
             .bind(now),
         )
         .await?
-        .ok_or_else(|| DomainError::unavailable("insert returned no id"))?;
+        .ok_or_else(|| DomainError::internal("insert returned no id"))?;
     let id: i64 = row.get("id")?;
     let action = match status {
         ReportStatus::Imported => "report.import",
@@ -637,7 +637,7 @@ pub async fn create(
     )
     .await?;
     if manual != ManualFigures::default() {
-        let json = serde_json::to_string(&manual).map_err(DomainError::unavailable)?;
+        let json = serde_json::to_string(&manual).map_err(DomainError::internal)?;
         tx.execute(
             Sql::new("UPDATE annual_reports SET manual = $1 WHERE id = $2")
                 .bind(json)
@@ -725,7 +725,7 @@ pub async fn update(
         problems: check_text(&texts.problems, Field::new("problems", report::PROBLEMS))?,
         other: check_text(&texts.other, Field::new("other", report::OTHER))?,
     };
-    let manual_json = serde_json::to_string(manual).map_err(DomainError::unavailable)?;
+    let manual_json = serde_json::to_string(manual).map_err(DomainError::internal)?;
     tx.execute(
         Sql::new(
             "UPDATE annual_reports SET overview = $1, problems = $2, other = $3, manual = $4, updated_at = $5 WHERE id = $6",

@@ -138,7 +138,7 @@ const COLUMNS: &str = "r.id, r.tracking_code, r.agency_id, a.name AS agency_name
     r.delivered_how, r.created_at";
 
 fn stored<T>(r: std::result::Result<T, DomainError>, what: &str) -> Result<T> {
-    r.map_err(|e| DomainError::unavailable(format!("stored {what}: {e}")))
+    r.map_err(|e| DomainError::internal_from(format!("stored {what}"), e))
 }
 
 fn request(r: &Row) -> Result<Request> {
@@ -200,7 +200,7 @@ fn event(r: &Row) -> Result<Event> {
             .get::<Option<String>>("clock")?
             .map(|c| {
                 serde_json::from_str(&c)
-                    .map_err(|e| DomainError::unavailable(format!("stored clock event: {e}")))
+                    .map_err(|e| DomainError::internal_from("stored clock event", e))
             })
             .transpose()?,
         note: r.get("note")?,
@@ -255,7 +255,7 @@ async fn add_event(tx: &mut Tx, actor: &Actor, id: i64, e: NewEvent<'_>) -> Resu
     let clock = clock
         .map(serde_json::to_string)
         .transpose()
-        .map_err(|e| DomainError::unavailable(format!("clock event: {e}")))?;
+        .map_err(|e| DomainError::internal_from("clock event", e))?;
     tx.execute(
         Sql::new(
             "INSERT INTO request_events (request_id, at, on_date, step, clock, note, public_note, actor_user_id) \

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 pub fn random_token(bytes: usize) -> Result<String, DomainError> {
     let mut buf = vec![0u8; bytes];
     getrandom::getrandom(&mut buf)
-        .map_err(|e| DomainError::unavailable(format!("random source failed: {e}")))?;
+        .map_err(|e| DomainError::internal(format!("random source failed: {e}")))?;
     Ok(URL_SAFE_NO_PAD.encode(buf))
 }
 

@@ -51,7 +51,7 @@ pub async fn get_or_init(
     .await?;
     get(e, key)
         .await?
-        .ok_or(gongkai_domain::DomainError::unavailable(format!(
+        .ok_or(gongkai_domain::DomainError::internal(format!(
             "setting {key} could not be stored"
         )))
 }

@@ -41,7 +41,7 @@ fn from_row(r: &Row) -> Result<User> {
         username: r.get("username")?,
         display_name: r.get("display_name")?,
         role: Role::parse(&role)
-            .map_err(|_| DomainError::unavailable(format!("stored role {role:?}")))?,
+            .map_err(|_| DomainError::internal(format!("stored role {role:?}")))?,
         agency_id: r.get("agency_id")?,
         active: r.get("active")?,
     })

@@ -53,6 +53,7 @@ both!(
     catalogue_items_and_their_content,
     timestamps_and_dates_round_trip,
     the_parsed_schema_matches_the_database,
+    driver_errors_are_bugs_or_unavailability,
 );
 
 #[path = "store/consultations.rs"]
@@ -2162,6 +2163,7 @@ async fn postgres_waits_are_bounded() {
         "{:?}: {e}",
         started.elapsed()
     );
+    assert_eq!(e.code(), "unavailable", "a timeout is not a bug: {e:?}");
 
     // The database goes silent: the client gives up on its own.
     let silent = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -2196,4 +2198,42 @@ async fn postgres_waits_are_bounded() {
         "{:?}",
         started.elapsed()
     );
+}
+
+/// A statement the database refuses is a bug (500) that keeps the driver's error and the
+/// constraint's name; a database that is gone is unavailability (503).
+async fn driver_errors_are_bugs_or_unavailability(t: TestDb) {
+    let mut c = t.db.conn().await.unwrap();
+    let e = c
+        .execute(
+            Sql::new("INSERT INTO users (username, display_name, role, agency_id, password_hash, created_at, updated_at) \
+                 VALUES ('x', 'x', 'staff', 999999, 'h', $1, $1)",
+            )
+            .bind(now()),
+        )
+        .await
+        .expect_err("no such agency");
+    assert_eq!(e.code(), "internal", "{e:?}");
+    let fault = e.fault().unwrap().chain();
+    assert!(fault.to_lowercase().contains("foreign key"), "{fault}");
+    if t.db.backend() == Backend::Postgres {
+        assert!(e.fault().unwrap().constraint().is_some(), "{fault}");
+    }
+    let e = c
+        .fetch_all(Sql::new("SELECT no_such_column FROM users"))
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), "internal", "{e:?}");
+    assert!(e.fault().unwrap().chain().contains("no_such_column"));
+    let e = c
+        .fetch_one(Sql::new("SELECT 1 AS one WHERE 1 = 0"))
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), "internal", "a missing row the code relied on");
+    drop(c);
+    t.db.close().await;
+    let e = t.db.conn().await.err().expect("closed");
+    assert_eq!(e.code(), "unavailable", "{e:?}");
 }

@@ -239,7 +239,7 @@ pub async fn document_patch(
     let principal = user.user.principal();
     let current = staff_document(&state, &user, id).await?;
     let mut merged = serde_json::to_value(crate::pages::documents::input_of(&current.document))
-        .map_err(|e| DomainError::unavailable(format!("input as json: {e}")))?;
+        .map_err(|e| DomainError::internal(format!("input as json: {e}")))?;
     let mut change_note = None;
     for (key, value) in body {
         if key == "change_note" {

@@ -102,7 +102,7 @@ pub async fn record(
         .map(PublicRecord::from)
         .collect();
     let mut out = serde_json::to_value(PublicRecord::from(&r))
-        .map_err(|e| AppError(DomainError::unavailable(format!("json: {e}"))))?;
+        .map_err(|e| AppError(DomainError::internal(format!("json: {e}"))))?;
     out["current"] = json!(r.status == RecordStatus::Published);
     out["versions"] = json!(versions);
     if kind == ListKind::Dataset {

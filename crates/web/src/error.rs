@@ -38,7 +38,8 @@ pub fn status_of(e: &DomainError) -> StatusCode {
         DomainError::Unauthenticated | DomainError::BadCredentials => StatusCode::UNAUTHORIZED,
         DomainError::Forbidden | DomainError::CsrfRejected => StatusCode::FORBIDDEN,
         DomainError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        DomainError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        DomainError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        DomainError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
@@ -53,15 +54,23 @@ pub fn title_of(e: &DomainError) -> &'static str {
         DomainError::Forbidden => "无权访问",
         DomainError::RateLimited { .. } => "操作过于频繁",
         DomainError::CsrfRejected => "请求未通过安全校验",
-        DomainError::Unavailable { .. } => "服务暂时不可用",
+        DomainError::Unavailable(_) => "服务暂时不可用",
+        DomainError::Internal(_) => "服务器内部错误",
     }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let DomainError::Unavailable { detail } = &self.0 {
-            // The detail goes to the log only; users see the request id to quote.
-            tracing::error!(%detail, "request failed");
+        // The one place a fault is logged, with its causes and constraint; users see only the
+        // request id to quote (the log line carries it through the request's span).
+        match &self.0 {
+            DomainError::Unavailable(fault) => {
+                tracing::error!(error = %fault, code = "unavailable", "request failed")
+            }
+            DomainError::Internal(fault) => {
+                tracing::error!(error = %fault, code = "internal", "request failed")
+            }
+            _ => {}
         }
         let mut res = status_of(&self.0).into_response();
         if let DomainError::RateLimited { retry_after_secs } = &self.0
@@ -93,6 +102,7 @@ pub fn error_for_status(status: StatusCode) -> DomainError {
             Field::new("body", "提交内容"),
             "提交的数据格式不正确(例如含有无效字符或缺少必填项),请检查后重新提交",
         ),
-        _ => DomainError::unavailable(format!("status {status}")),
+        StatusCode::SERVICE_UNAVAILABLE => DomainError::unavailable(format!("status {status}")),
+        _ => DomainError::internal(format!("status {status}")),
     }
 }

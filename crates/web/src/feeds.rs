@@ -227,7 +227,7 @@ pub async fn document_qr(
         .ok_or_else(not_found)?;
     let url = format!("{}/documents/{id}", base(&state, &headers));
     let code = qrcode::QrCode::new(url.as_bytes())
-        .map_err(|e| AppError(DomainError::unavailable(format!("qr: {e}"))))?;
+        .map_err(|e| AppError(DomainError::internal(format!("qr: {e}"))))?;
     let svg = code
         .render::<qrcode::render::svg::Color>()
         .min_dimensions(160, 160)

@@ -186,13 +186,10 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
             state.pages.put(key, bytes.clone());
             Response::from_parts(parts, Body::from(bytes))
         }
-        Err(e) => {
-            tracing::error!(error = %e, "page body unreadable");
-            crate::error::AppError(gongkai_domain::DomainError::unavailable(format!(
-                "page body unreadable: {e}"
-            )))
-            .into_response()
-        }
+        Err(e) => crate::error::AppError(gongkai_domain::DomainError::internal(format!(
+            "page body unreadable: {e}"
+        )))
+        .into_response(),
     }
 }
 

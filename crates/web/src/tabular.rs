@@ -173,7 +173,7 @@ pub fn write_xlsx(
     headers: &[String],
     rows: &[Vec<String>],
 ) -> Result<Vec<u8>, DomainError> {
-    let xlsx = |e: rust_xlsxwriter::XlsxError| DomainError::unavailable(format!("xlsx: {e}"));
+    let xlsx = |e: rust_xlsxwriter::XlsxError| DomainError::internal(format!("xlsx: {e}"));
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name(sheet_name).map_err(xlsx)?;

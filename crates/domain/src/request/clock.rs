@@ -291,7 +291,7 @@ fn refuse(message: impl Into<String>) -> DomainError {
 
 fn next(day: NaiveDate) -> Result<NaiveDate, DomainError> {
     day.succ_opt()
-        .ok_or_else(|| DomainError::unavailable("date overflow"))
+        .ok_or_else(|| DomainError::internal("date overflow"))
 }
 
 /// Appends one day to the ledger, merging it into the last line when the verdict and reason
@@ -530,7 +530,7 @@ fn compute_walk(
             LedgerReason::Day { day: info.reason },
         );
     }
-    Err(DomainError::unavailable("clock did not converge"))
+    Err(DomainError::internal("clock did not converge"))
 }
 
 /// The clock of a request received on `received`, after `events`, as of `today`.

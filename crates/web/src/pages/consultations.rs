@@ -802,7 +802,7 @@ pub async fn export_xlsx(
     let id = crate::error::id_or_404(&id, WHAT)?;
     let rows = ledger_rows(&state, &staff, id).await?;
     let xlsx =
-        |e: rust_xlsxwriter::XlsxError| AppError(DomainError::unavailable(format!("xlsx: {e}")));
+        |e: rust_xlsxwriter::XlsxError| AppError(DomainError::internal(format!("xlsx: {e}")));
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("意见台账").map_err(xlsx)?;

@@ -233,7 +233,7 @@ pub async fn set_weights(
     let actor: Actor = staff.actor();
     let result = async {
         let w = Weights::parse([&f.w0, &f.w1, &f.w2, &f.w3, &f.w4, &f.w5], &f.assessment)?;
-        let value = serde_json::to_string(&w).map_err(DomainError::unavailable)?;
+        let value = serde_json::to_string(&w).map_err(DomainError::internal)?;
         state
             .db
             .write(async |tx| {

@@ -368,7 +368,7 @@ pub async fn export(
                 "total": rows.len(),
                 "records": rows,
             }))
-            .map_err(|e| AppError(DomainError::unavailable(format!("json: {e}"))))?,
+            .map_err(|e| AppError(DomainError::internal(format!("json: {e}"))))?,
         ),
         _ => {
             return Err(AppError(DomainError::NotFound {

@@ -53,7 +53,7 @@ pub fn page(
     cookie: Option<(HeaderName, HeaderValue)>,
 ) -> Result<Response, AppError> {
     let html = template.render().map_err(|e| {
-        AppError(gongkai_domain::DomainError::unavailable(format!(
+        AppError(gongkai_domain::DomainError::internal(format!(
             "template: {e}"
         )))
     })?;

@@ -255,7 +255,7 @@ fn output(
     match format {
         "json" => {
             let body = serde_json::to_vec_pretty(&to_json(r))
-                .map_err(|e| AppError(DomainError::unavailable(e)))?;
+                .map_err(|e| AppError(DomainError::internal(e)))?;
             Ok(download(
                 &format!("{stem}.json"),
                 "application/json",
@@ -377,8 +377,7 @@ fn grids(v: &ReportView) -> [Grid; 3] {
 /// The workbook: one sheet per table with the format's merged cells, and the texts.
 fn xlsx(r: &Report) -> AppResult<Vec<u8>> {
     use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
-    let err =
-        |e: rust_xlsxwriter::XlsxError| AppError(DomainError::unavailable(format!("xlsx: {e}")));
+    let err = |e: rust_xlsxwriter::XlsxError| AppError(DomainError::internal(format!("xlsx: {e}")));
     let mut book = Workbook::new();
     let cell = Format::new()
         .set_border(FormatBorder::Thin)

@@ -12,6 +12,7 @@ both!(
     anonymous_form_pages_store_nothing,
     popular_searches_never_show_personal_data,
     a_very_long_document_is_served_to_anonymous_visitors,
+    a_broken_invariant_is_a_500_logged_once_with_its_cause,
 );
 
 async fn spoofed_forwarding_headers_do_not_reset_limits(app: App) {
@@ -472,4 +473,93 @@ async fn postgres_silent_gives_quick_503s() {
         "{:?}",
         started.elapsed()
     );
+}
+
+/// The log lines (ERROR and above) of this process, captured for the assertions below.
+fn captured_errors() -> &'static std::sync::Mutex<Vec<u8>> {
+    use std::sync::{Mutex, OnceLock};
+    static BUF: OnceLock<&'static Mutex<Vec<u8>>> = OnceLock::new();
+    BUF.get_or_init(|| {
+        let buf: &'static Mutex<Vec<u8>> = Box::leak(Box::new(Mutex::new(Vec::new())));
+        use tracing_subscriber::prelude::*;
+        // Spans of any level (the request span carries the id), events from ERROR up.
+        let filter = tracing_subscriber::filter::filter_fn(|m| {
+            m.is_span() || *m.level() <= tracing::Level::ERROR
+        });
+        let layer = tracing_subscriber::fmt::layer()
+            .with_ansi(false)
+            .with_writer(move || Capture(buf))
+            .with_filter(filter);
+        let _ = tracing_subscriber::registry().with(layer).try_init();
+        buf
+    })
+}
+
+struct Capture(&'static std::sync::Mutex<Vec<u8>>);
+
+impl std::io::Write for Capture {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+async fn a_broken_invariant_is_a_500_logged_once_with_its_cause(app: App) {
+    let logs = captured_errors();
+    // A stored value the code cannot read: a bug (or a hand edit), not an outage.
+    app.t
+        .db
+        .write(async |tx| {
+            tx.execute(
+                Sql::new(
+                    "UPDATE document_versions SET kind = 'no-such-kind' WHERE document_id = $1",
+                )
+                .bind(app.doc_id),
+            )
+            .await
+        })
+        .await
+        .unwrap();
+    let c = app.client();
+    let res = c
+        .get(app.url(&format!("/documents/{}", app.doc_id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 500);
+    assert!(
+        !res.headers().contains_key("retry-after"),
+        "trying again will not help"
+    );
+    let id = res.headers()["x-request-id"].to_str().unwrap().to_string();
+    let body = res.text().await.unwrap();
+    assert!(body.contains("服务器内部错误"), "{body}");
+    assert!(body.contains(&id), "the page gives the id to quote");
+    assert!(
+        !body.contains("no-such-kind"),
+        "the cause is for the log only"
+    );
+    // The API says the same with its stable code.
+    let res = c
+        .get(app.url(&format!("/api/v1/documents/{}", app.doc_id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 500);
+    let problem: Value = res.json().await.unwrap();
+    assert_eq!(problem["code"], "internal");
+
+    let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains(&id)).collect();
+    assert_eq!(lines.len(), 1, "logged once: {text}");
+    assert!(lines[0].contains("request failed"), "{}", lines[0]);
+    assert!(
+        lines[0].contains("stored kind"),
+        "the context: {}",
+        lines[0]
+    );
+    assert!(lines[0].contains("no-such-kind"), "the cause: {}", lines[0]);
 }
