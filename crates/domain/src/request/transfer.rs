@@ -63,7 +63,7 @@ pub fn check_transferable(
             "答复中未选择本平台上负责公开的机关,无法转交",
         ));
     };
-    if !matches!(status, Status::Replied | Status::Archived) {
+    if !status.was_replied() {
         return Err(DomainError::conflict(
             None,
             format!("申请{},须先送达告知负责机关的答复再转交", status.label()),

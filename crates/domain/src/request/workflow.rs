@@ -30,6 +30,12 @@ impl Status {
             Status::Registered | Status::InProgress | Status::Drafted | Status::Approved
         )
     }
+
+    /// A reply was given (and may since have been archived): the letter and the outcome are
+    /// shown to the applicant, and appeals, transfer and conversion become possible.
+    pub fn was_replied(self) -> bool {
+        matches!(self, Status::Replied | Status::Archived)
+    }
 }
 
 /// What staff (or the applicant, for a withdrawal) do to a request.
@@ -311,7 +317,7 @@ impl Reply {
 
 /// 依申请转主动 (第四十四条) applies to replies that gave information out.
 pub fn check_convertible(status: Status, outcome: Option<Outcome>) -> Result<(), DomainError> {
-    if matches!(status, Status::Replied | Status::Archived)
+    if status.was_replied()
         && outcome.is_some_and(Outcome::discloses)
     {
         Ok(())
