@@ -324,7 +324,8 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
     let staff = users::by_username(&mut tx, &gongkai_domain::user::Username::parse("staff")?)
         .await?
         .ok_or_else(|| DomainError::internal("demo staff user missing"))?;
-    crate::demo_requests::load(&mut tx, &actor, &office, education, staff.id, today).await?;
+    let ctx = gongkai_app::Ctx::new(db, actor.clone(), office).on(today);
+    crate::demo_requests::load(&mut tx, &ctx, education, staff.id).await?;
     answers(&mut tx, &actor, &office).await?;
     let government_office = agency_id(&mut tx, "YX0100").await?;
     let consulted =

@@ -2,13 +2,13 @@
 //! clock's ledger and the tracking page have something real to show.
 
 use chrono::NaiveDate;
+use gongkai_app::Ctx;
+use gongkai_app::requests::{self, Action};
 use gongkai_domain::DomainError;
 use gongkai_domain::request::clock::PauseKind;
 use gongkai_domain::request::intake::{RequestDraft, RequestInput};
 use gongkai_domain::request::outcome::{Outcome, Unavailable};
-use gongkai_domain::user::Principal;
-use gongkai_store::requests::{self, Action};
-use gongkai_store::{Actor, Tx};
+use gongkai_store::Tx;
 
 fn d(s: &str) -> NaiveDate {
     // Constant dates of this file; a typo is a programming error caught by the demo test.
@@ -47,18 +47,16 @@ fn input(
     }
 }
 
+/// Seeds the applications in the demo's one transaction; `ctx` acts as the office, today.
 pub async fn load(
     tx: &mut Tx,
-    actor: &Actor,
-    office: &Principal,
+    ctx: &Ctx<'_>,
     agency_id: i64,
     assignee: i64,
-    today: NaiveDate,
 ) -> Result<(), DomainError> {
+    let today = ctx.today();
     let step = async |tx: &mut Tx, id: i64, a: Action| -> Result<(), DomainError> {
-        requests::act(tx, actor, office, id, &a, today)
-            .await
-            .map(|_| ())
+        requests::act_in(tx, ctx, id, &a).await.map(|_| ())
     };
     // 1. Received on the last working day before National Day 2024, replied in time.
     let a = RequestDraft::parse_registered(
@@ -73,7 +71,7 @@ pub async fn load(
         ),
         today,
     )?;
-    let id = requests::submit(tx, actor, agency_id, &a).await?.id;
+    let id = requests::submit_in(tx, ctx, agency_id, &a).await?.id;
     step(tx, id, Action::Assign { user_id: assignee }).await?;
     step(
         tx,
@@ -111,7 +109,7 @@ pub async fn load(
         ),
         today,
     )?;
-    let id = requests::submit(tx, actor, agency_id, &b).await?.id;
+    let id = requests::submit_in(tx, ctx, agency_id, &b).await?.id;
     step(
         tx,
         id,
@@ -165,7 +163,7 @@ pub async fn load(
         ),
         today,
     )?;
-    let id = requests::submit(tx, actor, agency_id, &c).await?.id;
+    let id = requests::submit_in(tx, ctx, agency_id, &c).await?.id;
     step(
         tx,
         id,
@@ -210,9 +208,8 @@ pub async fn load(
     )
     .await?;
     // …and handed over to the bureau, which confirms it the next day and discloses the report.
-    let moved = requests::transfer(tx, actor, office, id, d("2025-03-06"))
-        .await?
-        .id;
+    let then = Ctx::new(ctx.db, ctx.actor.clone(), ctx.principal).on(d("2025-03-06"));
+    let moved = requests::transfer_in(tx, &then, id).await?.id;
     step(
         tx,
         moved,
@@ -257,7 +254,7 @@ pub async fn load(
         ),
         today,
     )?;
-    let id = requests::submit(tx, actor, agency_id, &e).await?.id;
+    let id = requests::submit_in(tx, ctx, agency_id, &e).await?.id;
     step(tx, id, Action::Assign { user_id: assignee }).await?;
     // 5. Filed online yesterday, waiting for the office to confirm receipt.
     let mut online = input(
@@ -271,6 +268,6 @@ pub async fn load(
     );
     online.delivery_channel = "online".into();
     let f = RequestDraft::parse_online(&online, today - chrono::Duration::days(1))?;
-    requests::submit(tx, actor, agency_id, &f).await?;
+    requests::submit_in(tx, ctx, agency_id, &f).await?;
     Ok(())
 }

@@ -5,32 +5,23 @@
 //! calendar correction moves every deadline at once.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_domain::DomainError;
 use gongkai_domain::calendar::WorkCalendar;
+use gongkai_domain::request::appeal::{AppealDraft, AppealResult};
 use gongkai_domain::request::applicant::{ApplicantKind, IdType, mask_id};
-use gongkai_domain::request::clock::{self, Channel, Clock, ClockEvent, PauseKind, Receipt};
+use gongkai_domain::request::clock::{self, Channel, Clock, ClockEvent, Receipt};
 use gongkai_domain::request::intake::{DeliveryChannel, DeliveryForm, RequestDraft};
-use gongkai_domain::request::notice::{self, NoticeInput};
 use gongkai_domain::request::outcome::Outcome;
-use gongkai_domain::request::transfer;
-use gongkai_domain::request::workflow::{Reply, Status, Step, transition};
+use gongkai_domain::request::workflow::{Reply, Status};
 use gongkai_domain::user::Principal;
-use gongkai_domain::{DomainError, Field};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::db::{Exec, Result, Row, Sql, Tx};
 use crate::secret;
 
 const NOT_FOUND: DomainError = DomainError::NotFound { what: "申请" };
-
-/// What the applicant gets once the application is committed.
-#[derive(Clone, Debug, Serialize)]
-pub struct Submitted {
-    pub id: i64,
-    pub tracking_code: String,
-    pub key: String,
-}
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Request {
@@ -79,7 +70,7 @@ impl Request {
         mask_id(&self.id_number)
     }
 
-    fn receipt(&self) -> Receipt {
+    pub fn receipt(&self) -> Receipt {
         Receipt {
             channel: self.channel,
             submitted_on: self.submitted_on,
@@ -209,7 +200,7 @@ fn event(r: &Row) -> Result<Event> {
 }
 
 /// The audit view of a request: no personal data.
-fn audit_view(r: &Request) -> serde_json::Value {
+pub fn audit_view(r: &Request) -> serde_json::Value {
     json!({
         "tracking_code": r.tracking_code,
         "status": r.status.as_str(),
@@ -235,15 +226,15 @@ async fn tracking_code(tx: &mut Tx, year: i32) -> Result<String> {
 }
 
 /// A step to record: its date, name, clock event and notes.
-struct NewEvent<'a> {
-    on: NaiveDate,
-    step: &'a str,
-    clock: Option<&'a ClockEvent>,
-    note: Option<&'a str>,
-    public_note: Option<&'a str>,
+pub struct NewEvent<'a> {
+    pub on: NaiveDate,
+    pub step: &'a str,
+    pub clock: Option<&'a ClockEvent>,
+    pub note: Option<&'a str>,
+    pub public_note: Option<&'a str>,
 }
 
-async fn add_event(tx: &mut Tx, actor: &Actor, id: i64, e: NewEvent<'_>) -> Result<()> {
+pub async fn add_event(tx: &mut Tx, actor: &Actor, id: i64, e: NewEvent<'_>) -> Result<()> {
     let NewEvent {
         on,
         step,
@@ -274,35 +265,8 @@ async fn add_event(tx: &mut Tx, actor: &Actor, id: i64, e: NewEvent<'_>) -> Resu
     Ok(())
 }
 
-/// Queues the applicant's e-mail for a step they can see, when they gave an address. In the
-/// step's transaction: the notice is sent if and only if the step is committed.
-async fn notify(tx: &mut Tx, id: i64, public_note: Option<&str>, today: NaiveDate) -> Result<()> {
-    let (r, events) = load(tx, id).await?.ok_or(NOT_FOUND)?;
-    let Some(to) = r.email.as_deref() else {
-        return Ok(());
-    };
-    let cal = crate::calendar::work_calendar(tx).await?;
-    let due = clock_of(&cal, &r, &events, today)?.and_then(|c| c.due);
-    let site = crate::settings::get(tx, "public_url").await?;
-    let input = NoticeInput {
-        to,
-        agency: &r.agency_name,
-        applicant: &r.applicant_name,
-        tracking_code: &r.tracking_code,
-        status: r.status,
-        due_on: due,
-        site: site.as_deref(),
-    };
-    let mail = match public_note {
-        Some(note) => notice::progress(&input, note),
-        None => notice::filed(&input, r.received_on.is_none()),
-    };
-    crate::mail::enqueue(tx, Some(id), &mail).await?;
-    Ok(())
-}
-
 /// Stores a new application with a fresh tracking code; returns its id and code.
-async fn insert(
+pub async fn insert(
     tx: &mut Tx,
     agency_id: i64,
     d: &RequestDraft,
@@ -350,79 +314,8 @@ async fn insert(
     Ok((id, code))
 }
 
-/// Files an application for `agency_id`. Committed by the caller's transaction before the
-/// code and key are shown to anyone.
-pub async fn submit(
-    tx: &mut Tx,
-    actor: &Actor,
-    agency_id: i64,
-    d: &RequestDraft,
-) -> Result<Submitted> {
-    crate::agencies::by_id(tx, agency_id)
-        .await?
-        .ok_or_else(|| DomainError::invalid(Field::new("agency", "受理机关"), "受理机关不存在"))?;
-    let received = d.receipt.received_on()?.map(|(on, _)| on);
-    let status = if received.is_some() {
-        Status::Registered
-    } else {
-        Status::Pending
-    };
-    let key = secret::random_token(12)?;
-    let (id, code) = insert(
-        tx,
-        agency_id,
-        d,
-        status,
-        received,
-        &secret::hash_token(&key),
-    )
-    .await?;
-    add_event(
-        tx,
-        actor,
-        id,
-        NewEvent {
-            on: d.receipt.submitted_on,
-            step: "submit",
-            clock: None,
-            note: None,
-            public_note: Some("申请已提交"),
-        },
-    )
-    .await?;
-    if let Some(on) = received {
-        add_event(
-            tx,
-            actor,
-            id,
-            NewEvent {
-                on,
-                step: "register",
-                clock: None,
-                note: None,
-                public_note: Some("已登记,开始计算答复期限"),
-            },
-        )
-        .await?;
-    }
-    audit::record(
-        tx,
-        actor,
-        "request.submit",
-        ("request", &id.to_string()),
-        None,
-        Some(&json!({"tracking_code": code, "status": status.as_str(), "channel": d.receipt.channel.as_str(), "received_on": received})),
-    )
-    .await?;
-    notify(tx, id, None, d.receipt.submitted_on).await?;
-    Ok(Submitted {
-        id,
-        tracking_code: code,
-        key,
-    })
-}
-
-async fn load(e: &mut impl Exec, id: i64) -> Result<Option<(Request, Vec<Event>)>> {
+/// A request with its events, whoever asks (callers check visibility).
+pub async fn load(e: &mut impl Exec, id: i64) -> Result<Option<(Request, Vec<Event>)>> {
     let Some(row) = e
         .fetch_optional(
             Sql::dynamic(format!(
@@ -506,539 +399,6 @@ pub fn clock_of(
         None => Ok(None),
         Some(received) => clock::compute(cal, received, &clock_events(events), today).map(Some),
     }
-}
-
-/// What staff do; each maps to a workflow step and, for the clock, an event.
-#[derive(Clone, Debug)]
-pub enum Action {
-    ConfirmReceipt {
-        on: NaiveDate,
-    },
-    Assign {
-        user_id: i64,
-    },
-    RequestCorrection {
-        on: NaiveDate,
-        deadline: NaiveDate,
-        what: String,
-    },
-    ReceiveCorrection {
-        on: NaiveDate,
-    },
-    StartConsultation {
-        on: NaiveDate,
-        pause: PauseKind,
-        note: String,
-    },
-    EndConsultation {
-        on: NaiveDate,
-        pause: PauseKind,
-        note: String,
-    },
-    NoticeFee {
-        on: NaiveDate,
-        basis: gongkai_domain::fees::FeeBasis,
-    },
-    ReceivePayment {
-        on: NaiveDate,
-    },
-    Extend {
-        on: NaiveDate,
-        days: u32,
-        reason: String,
-    },
-    DraftReply {
-        outcome: Outcome,
-        text: String,
-        withheld_note: String,
-        /// For 本机关不掌握: the competent agency and its contact, if known.
-        referred_to: String,
-        /// The code of that agency when it is on the platform; its contact fills an empty
-        /// `referred_to`.
-        referred_agency: String,
-    },
-    ReturnDraft {
-        reason: String,
-    },
-    Approve,
-    Deliver {
-        on: NaiveDate,
-        how: String,
-    },
-    Withdraw {
-        on: NaiveDate,
-    },
-    Archive,
-}
-
-impl Action {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Action::ConfirmReceipt { .. } => "confirm_receipt",
-            Action::Assign { .. } => "assign",
-            Action::RequestCorrection { .. } => "request_correction",
-            Action::ReceiveCorrection { .. } => "receive_correction",
-            Action::StartConsultation { .. } => "start_consultation",
-            Action::EndConsultation { .. } => "end_consultation",
-            Action::NoticeFee { .. } => "notice_fee",
-            Action::ReceivePayment { .. } => "receive_payment",
-            Action::Extend { .. } => "extend",
-            Action::DraftReply { .. } => "draft_reply",
-            Action::ReturnDraft { .. } => "return_draft",
-            Action::Approve => "approve",
-            Action::Deliver { .. } => "deliver",
-            Action::Withdraw { .. } => "withdraw",
-            Action::Archive => "archive",
-        }
-    }
-}
-
-fn text(value: &str, field: Field, min: usize, max: usize) -> Result<String> {
-    let v = gongkai_domain::text::bounded_multiline(value, field, min, max)?;
-    gongkai_domain::text::reject_active_markup(&v, field)?;
-    Ok(v)
-}
-
-/// Takes a step on a request. The workflow decides whether the step is allowed now and for
-/// `who`; a clock event is checked by recomputing the clock with it; nothing is written if
-/// either refuses.
-pub async fn act(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    id: i64,
-    action: &Action,
-    today: NaiveDate,
-) -> Result<Status> {
-    let (r, events) = load(tx, id).await?.ok_or(NOT_FOUND)?;
-    if !who.may_act_for(r.agency_id) && !matches!(action, Action::Withdraw { .. }) {
-        return Err(NOT_FOUND);
-    }
-    let cal = crate::calendar::work_calendar(tx).await?;
-    let current = clock_of(&cal, &r, &events, today)?;
-    let (step, clock_event): (Step, Option<ClockEvent>) = match action {
-        Action::ConfirmReceipt { .. } => (Step::ConfirmReceipt, None),
-        Action::Assign { .. } => (Step::Assign, None),
-        Action::RequestCorrection { on, deadline, .. } => (
-            Step::Clock { extension: false },
-            Some(ClockEvent::CorrectionRequested {
-                on: *on,
-                deadline: *deadline,
-            }),
-        ),
-        Action::ReceiveCorrection { on } => (
-            Step::Clock { extension: false },
-            Some(ClockEvent::CorrectionReceived { on: *on }),
-        ),
-        Action::StartConsultation { on, pause, .. } | Action::EndConsultation { on, pause, .. }
-            if *pause == PauseKind::Fee =>
-        {
-            let _ = on;
-            return Err(DomainError::invalid(
-                Field::new("pause", "征求意见对象"),
-                "请选择征求第三方或其他机关的意见",
-            ));
-        }
-        Action::StartConsultation { on, pause, .. } => (
-            Step::Clock { extension: false },
-            Some(ClockEvent::PauseStarted {
-                on: *on,
-                pause: *pause,
-            }),
-        ),
-        Action::EndConsultation { on, pause, .. } => (
-            Step::Clock { extension: false },
-            Some(ClockEvent::PauseEnded {
-                on: *on,
-                pause: *pause,
-            }),
-        ),
-        Action::NoticeFee { on, .. } => (
-            Step::Clock { extension: false },
-            Some(ClockEvent::PauseStarted {
-                on: *on,
-                pause: PauseKind::Fee,
-            }),
-        ),
-        Action::ReceivePayment { on } => (
-            Step::Clock { extension: false },
-            Some(ClockEvent::PauseEnded {
-                on: *on,
-                pause: PauseKind::Fee,
-            }),
-        ),
-        Action::Extend { on, days, .. } => (
-            Step::Clock { extension: true },
-            Some(ClockEvent::Extended {
-                on: *on,
-                days: *days,
-            }),
-        ),
-        Action::DraftReply { outcome, .. } => (Step::DraftReply { outcome: *outcome }, None),
-        Action::ReturnDraft { reason } => (
-            Step::ReturnDraft {
-                reason: reason.clone(),
-            },
-            None,
-        ),
-        Action::Approve => (Step::Approve, None),
-        Action::Deliver { on, .. } => (Step::Deliver, Some(ClockEvent::Closed { on: *on })),
-        Action::Withdraw { on } => (
-            Step::Withdraw,
-            r.received_on.map(|_| ClockEvent::Closed { on: *on }),
-        ),
-        Action::Archive => (Step::Archive, None),
-    };
-    let to = transition(r.status, &step, who, r.agency_id)?;
-    if let Some(ev) = &clock_event {
-        if ev.on() > today {
-            return Err(DomainError::invalid(
-                Field::new("on", "日期"),
-                format!("日期 {} 晚于今天", ev.on()),
-            ));
-        }
-        let received = r
-            .received_on
-            .ok_or_else(|| DomainError::conflict(None, "尚未确认收到申请,答复期限还未开始计算"))?;
-        let mut all = clock_events(&events);
-        all.push(*ev);
-        clock::compute(&cal, received, &all, today)?;
-    }
-    let key = id.to_string();
-    let now = tx.now();
-    let on_date = clock_event.map_or(today, |e| e.on());
-    let (note, public_note): (Option<String>, Option<String>) = match action {
-        Action::ConfirmReceipt { on } => {
-            if *on > today || *on < r.submitted_on {
-                return Err(DomainError::invalid(
-                    Field::new("on", "确认日期"),
-                    "确认日期应在提交日期与今天之间",
-                ));
-            }
-            let receipt = Receipt {
-                confirmed_on: Some(*on),
-                ..r.receipt()
-            };
-            let received = receipt.received_on()?.map(|(d, _)| d);
-            tx.execute(
-                Sql::new("UPDATE requests SET confirmed_on = $1, received_on = $2 WHERE id = $3")
-                    .bind(*on)
-                    .bind(received)
-                    .bind(id),
-            )
-            .await?;
-            (None, Some(format!("已确认收到申请,收到申请之日为 {on}")))
-        }
-        Action::Assign { user_id } => {
-            let row = tx
-                .fetch_optional(
-                    Sql::new("SELECT agency_id FROM users WHERE id = $1 AND active").bind(*user_id),
-                )
-                .await?
-                .ok_or_else(|| {
-                    DomainError::invalid(Field::new("user", "承办人"), "承办人不存在")
-                })?;
-            let agency: i64 = row.get("agency_id")?;
-            if agency != r.agency_id {
-                return Err(DomainError::invalid(
-                    Field::new("user", "承办人"),
-                    "承办人须为本机关工作人员",
-                ));
-            }
-            tx.execute(
-                Sql::new("UPDATE requests SET assignee_id = $1 WHERE id = $2")
-                    .bind(*user_id)
-                    .bind(id),
-            )
-            .await?;
-            (None, Some("已分办,正在办理".into()))
-        }
-        Action::RequestCorrection { deadline, what, .. } => {
-            let what = text(what, Field::new("what", "需要补正的事项"), 2, 2000)?;
-            (None, Some(format!("请于 {deadline} 前补正:{what}")))
-        }
-        Action::ReceiveCorrection { on } => (
-            None,
-            Some(format!("{on} 收到补正后的申请,答复期限重新计算")),
-        ),
-        Action::StartConsultation { pause, note, .. } => (
-            Some(text(note, Field::new("note", "说明"), 0, 2000)?),
-            Some(format!("开始{},所需时间不计入答复期限", pause.label())),
-        ),
-        Action::EndConsultation { pause, note, .. } => (
-            Some(text(note, Field::new("note", "说明"), 0, 2000)?),
-            Some(format!("{}结束", pause.label())),
-        ),
-        Action::NoticeFee { basis, .. } => {
-            let nth = u32::try_from(nth_in_month(tx, &r).await?).unwrap_or(u32::MAX);
-            let fee = gongkai_domain::fees::assess(*basis, nth)?;
-            tx.execute(
-                Sql::new("UPDATE requests SET fee_yuan = $1, fee_basis = $2 WHERE id = $3")
-                    .bind(i64::try_from(fee.yuan).unwrap_or(i64::MAX))
-                    .bind(match basis {
-                        gongkai_domain::fees::FeeBasis::ByItem => "by_item",
-                        gongkai_domain::fees::FeeBasis::ByPages { .. } => "by_pages",
-                    })
-                    .bind(id),
-            )
-            .await?;
-            (
-                None,
-                Some(format!(
-                    "收费通知:{},合计 {} 元,请于收到通知次日起 20 个工作日内缴纳",
-                    fee.explanation, fee.yuan
-                )),
-            )
-        }
-        Action::ReceivePayment { on } => {
-            tx.execute(
-                Sql::new("UPDATE requests SET fee_paid_on = $1 WHERE id = $2")
-                    .bind(*on)
-                    .bind(id),
-            )
-            .await?;
-            (None, Some(format!("{on} 已缴费,继续办理")))
-        }
-        Action::Extend { days, reason, .. } => {
-            let reason = text(reason, Field::new("reason", "延期理由"), 2, 1000)?;
-            (
-                Some(reason),
-                Some(format!(
-                    "经政府信息公开工作机构负责人同意,答复期限延长 {days} 个工作日"
-                )),
-            )
-        }
-        Action::DraftReply {
-            outcome,
-            text: body,
-            withheld_note,
-            referred_to,
-            referred_agency,
-        } => {
-            let mut referred_to = referred_to.clone();
-            let referred = match referred_agency.trim() {
-                "" => None,
-                code => {
-                    let field = Field::new("referred_agency", "负责公开的机关");
-                    let code = gongkai_domain::agency::AgencyCode::parse(code)?;
-                    let a = crate::agencies::by_code(tx, &code)
-                        .await?
-                        .ok_or_else(|| DomainError::invalid(field, "负责公开的机关不存在"))?;
-                    transfer::check_referral(*outcome, r.agency_id, a.id)?;
-                    if referred_to.trim().is_empty() {
-                        referred_to = transfer::referral(
-                            &a.name,
-                            a.address.as_deref(),
-                            a.postcode.as_deref(),
-                            a.phone.as_deref(),
-                        );
-                    }
-                    Some(a.id)
-                }
-            };
-            let reply = Reply::parse(
-                *outcome,
-                body,
-                withheld_note,
-                &referred_to,
-                current.as_ref().map(|c| &c.state),
-            )?;
-            tx.execute(
-                Sql::new("UPDATE requests SET outcome = $1, reply_text = $2, withheld_note = $3, referred_to = $4, referred_agency_id = $5 WHERE id = $6")
-                    .bind(reply.outcome.code())
-                    .bind(reply.text)
-                    .bind(reply.withheld_note)
-                    .bind(reply.referred_to)
-                    .bind(referred)
-                    .bind(id),
-            )
-            .await?;
-            (Some(format!("拟答复:{}", outcome.label())), None)
-        }
-        Action::ReturnDraft { reason } => (Some(reason.clone()), None),
-        Action::Approve => (None, Some("答复已审核".into())),
-        Action::Deliver { on, how } => {
-            let how = text(how, Field::new("how", "送达方式"), 2, 200)?;
-            tx.execute(
-                Sql::new("UPDATE requests SET replied_on = $1, delivered_how = $2 WHERE id = $3")
-                    .bind(*on)
-                    .bind(how.as_str())
-                    .bind(id),
-            )
-            .await?;
-            (None, Some(format!("{on} 已答复({how})")))
-        }
-        Action::Withdraw { on } => {
-            tx.execute(
-                Sql::new("UPDATE requests SET withdrawn_on = $1 WHERE id = $2")
-                    .bind(*on)
-                    .bind(id),
-            )
-            .await?;
-            (None, Some(format!("{on} 申请人撤回申请")))
-        }
-        Action::Archive => (None, Some("已归档".into())),
-    };
-    tx.execute(
-        Sql::new("UPDATE requests SET status = $1, updated_at = $2 WHERE id = $3")
-            .bind(to.as_str())
-            .bind(now)
-            .bind(id),
-    )
-    .await?;
-    add_event(
-        tx,
-        actor,
-        id,
-        NewEvent {
-            on: on_date,
-            step: action.name(),
-            clock: clock_event.as_ref(),
-            note: note.as_deref(),
-            public_note: public_note.as_deref(),
-        },
-    )
-    .await?;
-    let mut after = audit_view(&r);
-    after["status"] = json!(to.as_str());
-    after["step"] = json!(action.name());
-    after["clock"] = json!(clock_event);
-    audit::record(
-        tx,
-        actor,
-        &format!("request.{}", action.name()),
-        ("request", &key),
-        Some(&audit_view(&r)),
-        Some(&after),
-    )
-    .await?;
-    if public_note.is_some() {
-        notify(tx, id, public_note.as_deref(), today).await?;
-    }
-    Ok(to)
-}
-
-/// What a hand-over created: the competent agency's new application.
-#[derive(Clone, Debug, Serialize)]
-pub struct Transferred {
-    pub id: i64,
-    pub tracking_code: String,
-    pub agency_name: String,
-}
-
-/// 转交: hands a request whose reply named another agency of the platform over to that
-/// agency as a new application (same applicant, same key), waiting for its confirmation of
-/// receipt. The original keeps its reply; both record the link, the applicant is told the new
-/// code.
-pub async fn transfer(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    id: i64,
-    today: NaiveDate,
-) -> Result<Transferred> {
-    let (r, _) = load(tx, id).await?.ok_or(NOT_FOUND)?;
-    if !who.may_act_for(r.agency_id) {
-        return Err(NOT_FOUND);
-    }
-    let to = transfer::check_transferable(r.status, r.referred_agency_id, r.transferred_to)?;
-    let target = crate::agencies::by_id(tx, to)
-        .await?
-        .ok_or_else(|| DomainError::conflict(None, "负责公开的机关已不存在"))?;
-    let key_hash: String = tx
-        .fetch_one(Sql::new("SELECT key_hash FROM requests WHERE id = $1").bind(id))
-        .await?
-        .get("key_hash")?;
-    let d = RequestDraft {
-        applicant: gongkai_domain::request::Applicant {
-            kind: r.applicant_kind,
-            name: r.applicant_name.clone(),
-            id_type: r.id_type,
-            id_number: r.id_number.clone(),
-            phone: r.phone.clone(),
-            email: r.email.clone(),
-            address: r.address.clone(),
-        },
-        description: transfer::transferred_description(
-            &r.agency_name,
-            &r.tracking_code,
-            &r.description,
-        ),
-        doc_reference: r.doc_reference.clone(),
-        purpose: r.purpose.clone(),
-        delivery_form: r.delivery_form,
-        delivery_channel: r.delivery_channel,
-        // Received when the competent agency confirms it (第三十一条第(三)项).
-        receipt: Receipt {
-            channel: Channel::Other,
-            submitted_on: today,
-            arrived_on: None,
-            confirmed_on: None,
-        },
-    };
-    let (new_id, code) = insert(tx, to, &d, Status::Pending, None, &key_hash).await?;
-    tx.execute(
-        Sql::new("UPDATE requests SET transferred_from = $1 WHERE id = $2")
-            .bind(id)
-            .bind(new_id),
-    )
-    .await?;
-    tx.execute(
-        Sql::new("UPDATE requests SET transferred_to = $1, updated_at = $2 WHERE id = $3")
-            .bind(new_id)
-            .bind(tx.now())
-            .bind(id),
-    )
-    .await?;
-    let received_note = format!(
-        "由{}转交(原查询码 {}),待本机关确认收到",
-        r.agency_name, r.tracking_code
-    );
-    add_event(
-        tx,
-        actor,
-        new_id,
-        NewEvent {
-            on: today,
-            step: "transfer_in",
-            clock: None,
-            note: None,
-            public_note: Some(&received_note),
-        },
-    )
-    .await?;
-    let note = format!(
-        "已将申请转交{},新的查询码为 {code},查询密钥不变",
-        target.name
-    );
-    add_event(
-        tx,
-        actor,
-        id,
-        NewEvent {
-            on: today,
-            step: "transfer",
-            clock: None,
-            note: None,
-            public_note: Some(&note),
-        },
-    )
-    .await?;
-    audit::record(
-        tx,
-        actor,
-        "request.transfer",
-        ("request", &id.to_string()),
-        Some(&audit_view(&r)),
-        Some(&json!({"transferred_to": new_id, "tracking_code": code, "agency": target.code})),
-    )
-    .await?;
-    notify(tx, id, Some(&note), today).await?;
-    Ok(Transferred {
-        id: new_id,
-        tracking_code: code,
-        agency_name: target.name,
-    })
 }
 
 /// A line in the office queue.
@@ -1160,67 +520,6 @@ pub async fn repeated(e: &mut impl Exec, r: &Request) -> Result<Vec<(String, Sta
         .collect()
 }
 
-/// 依申请转主动 (条例第四十四条): drafts a document for proactive disclosure from a reply that
-/// gave information out. The text is refused if it contains the applicant's personal data;
-/// the draft then goes through the documents' own review.
-pub async fn convert(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    id: i64,
-    title: &str,
-    body: &str,
-    today: NaiveDate,
-) -> Result<i64> {
-    let (r, _) = staff_get(tx, who, id).await?;
-    gongkai_domain::request::workflow::check_convertible(r.status, r.outcome)?;
-    let applicant = gongkai_domain::request::Applicant {
-        kind: r.applicant_kind,
-        name: r.applicant_name.clone(),
-        id_type: r.id_type,
-        id_number: r.id_number.clone(),
-        phone: r.phone.clone(),
-        email: r.email.clone(),
-        address: r.address.clone(),
-    };
-    let text = format!("{title}\n{body}");
-    gongkai_domain::request::applicant::check_no_personal_data(&text, &applicant)?;
-    let input = gongkai_domain::document::DocumentInput {
-        title: title.to_string(),
-        kind: "other".into(),
-        formed_on: r.replied_on.unwrap_or(today).to_string(),
-        body: body.to_string(),
-        disclosure_mode: "proactive".into(),
-        disclosure_scope: "full".into(),
-        ..Default::default()
-    };
-    let draft = gongkai_domain::document::DocumentDraft::parse(&input, today)?;
-    let doc = crate::documents::register(tx, actor, who, r.agency_id, &draft, None).await?;
-    add_event(
-        tx,
-        actor,
-        id,
-        NewEvent {
-            on: today,
-            step: "convert",
-            clock: None,
-            note: Some(&format!("已起草主动公开文件(文件编号 {doc})")),
-            public_note: None,
-        },
-    )
-    .await?;
-    audit::record(
-        tx,
-        actor,
-        "request.convert",
-        ("request", &id.to_string()),
-        None,
-        Some(&json!({"document": doc})),
-    )
-    .await?;
-    Ok(doc)
-}
-
 /// A 复议 or 诉讼 about a request.
 #[derive(Clone, Debug, Serialize)]
 pub struct Appeal {
@@ -1230,111 +529,6 @@ pub struct Appeal {
     pub result: gongkai_domain::request::appeal::AppealResult,
     pub decided_on: Option<NaiveDate>,
     pub note: String,
-}
-
-/// Records a 复议 or 诉讼 about a replied request.
-pub async fn add_appeal(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    id: i64,
-    d: &gongkai_domain::request::appeal::AppealDraft,
-) -> Result<i64> {
-    let (r, _) = staff_get(tx, who, id).await?;
-    if !matches!(r.status, Status::Replied | Status::Archived) {
-        return Err(DomainError::conflict(
-            None,
-            "只能为已答复的申请登记行政复议或行政诉讼",
-        ));
-    }
-    if r.replied_on.is_some_and(|on| d.filed_on < on) {
-        return Err(DomainError::invalid(
-            Field::new("filed_on", "提起日期"),
-            "提起日期早于答复日期",
-        ));
-    }
-    let now = tx.now();
-    let row = tx
-        .fetch_one(
-            Sql::new(
-                "INSERT INTO request_appeals (request_id, kind, filed_on, result, decided_on, note, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-            )
-            .bind(id)
-            .bind(d.kind.as_str())
-            .bind(d.filed_on)
-            .bind(d.result.as_str())
-            .bind(d.decided_on)
-            .bind(d.note.as_str())
-            .bind(now),
-        )
-        .await?;
-    let appeal: i64 = row.get("id")?;
-    audit::record(
-        tx,
-        actor,
-        "request.appeal",
-        ("request", &id.to_string()),
-        None,
-        Some(&json!({"appeal": appeal, "kind": d.kind.as_str(), "result": d.result.as_str(), "filed_on": d.filed_on, "decided_on": d.decided_on})),
-    )
-    .await?;
-    Ok(appeal)
-}
-
-/// Records the result of a pending appeal.
-pub async fn decide_appeal(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    appeal_id: i64,
-    result: gongkai_domain::request::appeal::AppealResult,
-    decided_on: NaiveDate,
-) -> Result<()> {
-    use gongkai_domain::request::appeal::AppealResult;
-    let row = tx
-        .fetch_optional(
-            Sql::new("SELECT request_id, result, filed_on FROM request_appeals WHERE id = $1")
-                .bind(appeal_id),
-        )
-        .await?
-        .ok_or(DomainError::NotFound {
-            what: "复议或诉讼记录",
-        })?;
-    let request_id: i64 = row.get("request_id")?;
-    staff_get(tx, who, request_id).await?;
-    let before: String = row.get("result")?;
-    let filed_on: NaiveDate = row.get("filed_on")?;
-    if before != AppealResult::Pending.as_str() {
-        return Err(DomainError::conflict(None, "该记录已审结"));
-    }
-    if result == AppealResult::Pending
-        || decided_on < filed_on
-        || decided_on > tx.now().date_naive()
-    {
-        return Err(DomainError::invalid(
-            Field::new("decided_on", "审结日期"),
-            "请选择审结结果,审结日期应在提起日期与今天之间",
-        ));
-    }
-    let now = tx.now();
-    tx.execute(
-        Sql::new("UPDATE request_appeals SET result = $1, decided_on = $2, updated_at = $3 WHERE id = $4")
-            .bind(result.as_str())
-            .bind(decided_on)
-            .bind(now)
-            .bind(appeal_id),
-    )
-    .await?;
-    audit::record(
-        tx,
-        actor,
-        "request.appeal_decided",
-        ("request", &request_id.to_string()),
-        Some(&json!({"appeal": appeal_id, "result": before})),
-        Some(&json!({"appeal": appeal_id, "result": result.as_str(), "decided_on": decided_on})),
-    )
-    .await
 }
 
 pub async fn appeals(e: &mut impl Exec, id: i64) -> Result<Vec<Appeal>> {
@@ -1383,42 +577,167 @@ pub async fn lookup(
     Ok(found)
 }
 
-/// The applicant withdraws their own request (found by [`lookup`]); no staff principal.
-pub async fn withdraw_by_applicant(
-    tx: &mut Tx,
-    actor: &Actor,
-    id: i64,
-    today: NaiveDate,
-) -> Result<Status> {
-    let applicant = Principal {
-        user_id: 0,
-        role: gongkai_domain::user::Role::Staff,
-        agency_id: 0,
-    };
-    act(
-        tx,
-        actor,
-        &applicant,
-        id,
-        &Action::Withdraw { on: today },
-        today,
-    )
-    .await
+/// The facts a handling step records on the request row; each is one column group.
+pub enum Change<'a> {
+    Receipt {
+        confirmed_on: NaiveDate,
+        received_on: Option<NaiveDate>,
+    },
+    Assignee(i64),
+    Fee {
+        yuan: i64,
+        basis: &'a str,
+    },
+    FeePaid(NaiveDate),
+    Reply {
+        reply: &'a Reply,
+        referred_agency: Option<i64>,
+    },
+    Delivered {
+        on: NaiveDate,
+        how: &'a str,
+    },
+    Withdrawn(NaiveDate),
+    /// 转交: the application this one was handed over from.
+    TransferredFrom(i64),
+    /// 转交: the competent agency's new application.
+    TransferredTo(i64),
 }
 
-/// An application filed online by the public: rate-limited per client, counted in the same
-/// transaction that stores it.
-pub async fn submit_online(
+/// Writes one [`Change`] to request `id`, marking the row updated.
+pub async fn record(tx: &mut Tx, id: i64, change: Change<'_>) -> Result<()> {
+    let now = tx.now();
+    // $1 is always the time, the last parameter the id.
+    let set = |columns: &str| {
+        Sql::dynamic(format!(
+            "UPDATE requests SET updated_at = $1, {columns} WHERE id = ${}",
+            columns.matches('$').count() + 2
+        ))
+        .bind(now)
+    };
+    let sql = match change {
+        Change::Receipt {
+            confirmed_on,
+            received_on,
+        } => set("confirmed_on = $2, received_on = $3")
+            .bind(confirmed_on)
+            .bind(received_on),
+        Change::Assignee(user) => set("assignee_id = $2").bind(user),
+        Change::Fee { yuan, basis } => set("fee_yuan = $2, fee_basis = $3").bind(yuan).bind(basis),
+        Change::FeePaid(on) => set("fee_paid_on = $2").bind(on),
+        Change::Reply {
+            reply,
+            referred_agency,
+        } => set(
+            "outcome = $2, reply_text = $3, withheld_note = $4, referred_to = $5, referred_agency_id = $6",
+        )
+        .bind(reply.outcome.code())
+        .bind(reply.text.clone())
+        .bind(reply.withheld_note.clone())
+        .bind(reply.referred_to.clone())
+        .bind(referred_agency),
+        Change::Delivered { on, how } => set("replied_on = $2, delivered_how = $3").bind(on).bind(how),
+        Change::Withdrawn(on) => set("withdrawn_on = $2").bind(on),
+        Change::TransferredFrom(from) => set("transferred_from = $2").bind(from),
+        Change::TransferredTo(to) => set("transferred_to = $2").bind(to),
+    };
+    tx.execute(sql.bind(id)).await?;
+    Ok(())
+}
+
+/// Moves request `id` to `status`.
+pub async fn set_status(tx: &mut Tx, id: i64, status: Status) -> Result<()> {
+    let now = tx.now();
+    tx.execute(
+        Sql::new("UPDATE requests SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(status.as_str())
+            .bind(now)
+            .bind(id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The hash of a request's secret key (a hand-over keeps it).
+pub async fn key_hash(tx: &mut Tx, id: i64) -> Result<String> {
+    tx.fetch_one(Sql::new("SELECT key_hash FROM requests WHERE id = $1").bind(id))
+        .await?
+        .get("key_hash")
+}
+
+/// Stores a 复议 or 诉讼 about request `id`; returns its id.
+pub async fn insert_appeal(tx: &mut Tx, id: i64, d: &AppealDraft) -> Result<i64> {
+    let now = tx.now();
+    tx.fetch_one(
+        Sql::new(
+            "INSERT INTO request_appeals (request_id, kind, filed_on, result, decided_on, note, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        )
+        .bind(id)
+        .bind(d.kind.as_str())
+        .bind(d.filed_on)
+        .bind(d.result.as_str())
+        .bind(d.decided_on)
+        .bind(d.note.as_str())
+        .bind(now),
+    )
+    .await?
+    .get("id")
+}
+
+/// An appeal as a decision on it needs it.
+pub struct AppealState {
+    pub request_id: i64,
+    pub result: AppealResult,
+    pub filed_on: NaiveDate,
+}
+
+pub async fn appeal_state(e: &mut impl Exec, appeal_id: i64) -> Result<Option<AppealState>> {
+    let Some(row) = e
+        .fetch_optional(
+            Sql::new("SELECT request_id, result, filed_on FROM request_appeals WHERE id = $1")
+                .bind(appeal_id),
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(AppealState {
+        request_id: row.get("request_id")?,
+        result: stored(
+            AppealResult::parse(&row.get::<String>("result")?),
+            "appeal result",
+        )?,
+        filed_on: row.get("filed_on")?,
+    }))
+}
+
+pub async fn set_appeal_result(
     tx: &mut Tx,
-    actor: &Actor,
-    agency_id: i64,
-    d: &RequestDraft,
-    client: &str,
-    now: DateTime<Utc>,
-) -> Result<Submitted> {
-    use crate::throttle;
-    let attempt = throttle::reserve(tx, "submit", client, now, throttle::SUBMIT).await?;
-    let s = submit(tx, actor, agency_id, d).await?;
-    throttle::succeeded(tx, attempt).await?;
-    Ok(s)
+    appeal_id: i64,
+    result: AppealResult,
+    decided_on: NaiveDate,
+) -> Result<()> {
+    let now = tx.now();
+    tx.execute(
+        Sql::new(
+            "UPDATE request_appeals SET result = $1, decided_on = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(result.as_str())
+        .bind(decided_on)
+        .bind(now)
+        .bind(appeal_id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The agency of `user_id` when that user is active.
+pub async fn active_user_agency(tx: &mut Tx, user_id: i64) -> Result<Option<i64>> {
+    tx.fetch_optional(
+        Sql::new("SELECT agency_id FROM users WHERE id = $1 AND active").bind(user_id),
+    )
+    .await?
+    .map(|r| r.get("agency_id"))
+    .transpose()
 }

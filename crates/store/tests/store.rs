@@ -64,10 +64,6 @@ mod decisions_tests;
 mod mail_tests;
 #[path = "store/messages.rs"]
 mod messages_tests;
-#[path = "store/reports.rs"]
-mod reports_tests;
-#[path = "store/requests.rs"]
-mod requests_tests;
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -38,15 +38,9 @@ pub async fn create(
     let agency = agencies::by_code(&mut state.db.conn().await?, &code)
         .await?
         .ok_or_else(|| DomainError::invalid(field, "受理机关不存在"))?;
-    let now = db::now();
-    let draft = RequestDraft::parse_online(&input, now.date_naive())?;
-    let actor = visitor.actor();
-    let s = state
-        .db
-        .write(async |tx| {
-            requests::submit_online(tx, &actor, agency.id, &draft, &visitor.client, now).await
-        })
-        .await?;
+    let ctx = visitor.ctx(&state.db);
+    let draft = RequestDraft::parse_online(&input, ctx.today())?;
+    let s = gongkai_app::requests::submit_online(&ctx, agency.id, &draft, &visitor.client).await?;
     let href = format!("/api/v1/applications/{}", s.tracking_code);
     Ok((
         StatusCode::CREATED,
@@ -78,7 +72,7 @@ pub struct Tracking {
 }
 
 fn tracking(r: Request, events: Vec<requests::Event>, clock: Option<Clock>) -> Tracking {
-    let replied = matches!(r.status.as_str(), "replied" | "archived");
+    let replied = r.status.was_replied();
     Tracking {
         id_number: r.masked_id(),
         explanation: clock.as_ref().map(Clock::explain).unwrap_or_default(),
@@ -133,24 +127,17 @@ pub async fn act(
     // Another agency's request does not exist for this caller.
     requests::staff_get(&mut c, &principal, id).await?;
     drop(c);
-    let today = db::now().date_naive();
-    let actor = user.actor();
+    let ctx = user.ctx(&state.db);
     if body.action == "transfer" {
-        let t = state
-            .db
-            .write(async |tx| requests::transfer(tx, &actor, &principal, id, today).await)
-            .await?;
+        let t = gongkai_app::requests::transfer(&ctx, id).await?;
         return Ok(Json(serde_json::json!({
             "tracking_code": code.trim().to_uppercase(),
             "transferred_to": t.tracking_code,
             "agency": t.agency_name,
         })));
     }
-    let action = action_of(&body, today)?;
-    let status = state
-        .db
-        .write(async |tx| requests::act(tx, &actor, &principal, id, &action, today).await)
-        .await?;
+    let action = action_of(&body, ctx.today())?;
+    let status = gongkai_app::requests::act(&ctx, id, &action).await?;
     Ok(Json(serde_json::json!({
         "tracking_code": code.trim().to_uppercase(),
         "status": status.as_str(),

@@ -196,6 +196,12 @@ impl Visitor {
         }
     }
 
+    /// The use-case context of what this visitor does now: as the public, even when signed in
+    /// (staff act on the office pages, through [`Staff::ctx`]).
+    pub fn ctx<'a>(&self, db: &'a gongkai_store::Db) -> gongkai_app::Ctx<'a> {
+        gongkai_app::Ctx::public(db, self.actor())
+    }
+
     /// Checks the token a form echoed against the session's.
     pub fn verify_csrf(&self, token: &str) -> Result<(), AppError> {
         match &self.session {
@@ -223,6 +229,11 @@ impl Staff {
 
     pub fn chrome(&self, title: &str) -> Chrome {
         self.visitor.chrome(title)
+    }
+
+    /// The use-case context of what this staff member does now.
+    pub fn ctx<'a>(&self, db: &'a gongkai_store::Db) -> gongkai_app::Ctx<'a> {
+        gongkai_app::Ctx::new(db, self.actor(), self.user.principal())
     }
 
     pub fn require_admin(&self) -> Result<(), AppError> {
@@ -331,6 +342,11 @@ impl ApiUser {
             &self.user.username,
             Some(self.request_id.clone()),
         )
+    }
+
+    /// The use-case context of what this API client does now.
+    pub fn ctx<'a>(&self, db: &'a gongkai_store::Db) -> gongkai_app::Ctx<'a> {
+        gongkai_app::Ctx::new(db, self.actor(), self.user.principal())
     }
 }
 

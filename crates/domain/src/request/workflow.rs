@@ -317,9 +317,7 @@ impl Reply {
 
 /// 依申请转主动 (第四十四条) applies to replies that gave information out.
 pub fn check_convertible(status: Status, outcome: Option<Outcome>) -> Result<(), DomainError> {
-    if status.was_replied()
-        && outcome.is_some_and(Outcome::discloses)
-    {
+    if status.was_replied() && outcome.is_some_and(Outcome::discloses) {
         Ok(())
     } else {
         Err(DomainError::conflict(

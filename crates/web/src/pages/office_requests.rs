@@ -6,6 +6,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use gongkai_app::requests::Action;
 use gongkai_domain::calendar::parse_date;
 use gongkai_domain::request::applicant::{ApplicantKind, IdType};
 use gongkai_domain::request::clock::{Alert, Channel, Clock, PauseKind};
@@ -13,7 +14,7 @@ use gongkai_domain::request::intake::{DeliveryChannel, DeliveryForm, RequestDraf
 use gongkai_domain::request::letter::{Letter, LetterInput, reply_letter};
 use gongkai_domain::request::outcome::Outcome;
 use gongkai_domain::{DomainError, Field};
-use gongkai_store::requests::{self, Action, Event, Queued, Request};
+use gongkai_store::requests::{self, Event, Queued, Request};
 use gongkai_store::{agencies, db, users};
 use serde::Deserialize;
 
@@ -242,8 +243,7 @@ pub async fn register(
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
     let principal = staff.user.principal();
-    let actor = staff.actor();
-    let today = db::now().date_naive();
+    let ctx = staff.ctx(&state.db);
     let result = async {
         let code = gongkai_domain::agency::AgencyCode::parse(&form.input.agency).map_err(|_| {
             DomainError::invalid(Field::new("agency", "受理机关"), "请选择受理机关")
@@ -254,11 +254,8 @@ pub async fn register(
                 DomainError::invalid(Field::new("agency", "受理机关"), "受理机关不存在")
             })?;
         principal.require_agency(agency.id)?;
-        let draft = RequestDraft::parse_registered(&form.input, today)?;
-        state
-            .db
-            .write(async |tx| requests::submit(tx, &actor, agency.id, &draft).await)
-            .await
+        let draft = RequestDraft::parse_registered(&form.input, ctx.today())?;
+        gongkai_app::requests::submit(&ctx, agency.id, &draft).await
     }
     .await;
     super::after_post(
@@ -499,20 +496,12 @@ pub async fn act(
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "申请")?;
-    let today = db::now().date_naive();
-    let principal = staff.user.principal();
-    let actor = staff.actor();
+    let ctx = staff.ctx(&state.db);
     let result = if form.action == "transfer" {
-        state
-            .db
-            .write(async |tx| requests::transfer(tx, &actor, &principal, id, today).await)
-            .await
-            .map(drop)
+        gongkai_app::requests::transfer(&ctx, id).await.map(drop)
     } else {
-        match action_of(&form, today) {
-            Ok(action) => state
-                .db
-                .write(async |tx| requests::act(tx, &actor, &principal, id, &action, today).await)
+        match action_of(&form, ctx.today()) {
+            Ok(action) => gongkai_app::requests::act(&ctx, id, &action)
                 .await
                 .map(drop),
             Err(e) => Err(e),
@@ -621,15 +610,8 @@ pub async fn convert(
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "申请")?;
-    let principal = staff.user.principal();
-    let actor = staff.actor();
-    let today = db::now().date_naive();
-    let result = state
-        .db
-        .write(async |tx| {
-            requests::convert(tx, &actor, &principal, id, &form.title, &form.body, today).await
-        })
-        .await;
+    let ctx = staff.ctx(&state.db);
+    let result = gongkai_app::requests::convert(&ctx, id, &form.title, &form.body).await;
     super::after_post(
         result,
         |doc| format!("/office/documents/{doc}"),
@@ -658,20 +640,16 @@ pub async fn add_appeal(
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "申请")?;
-    let principal = staff.user.principal();
-    let actor = staff.actor();
-    let today = db::now().date_naive();
+    let ctx = staff.ctx(&state.db);
     let result = match gongkai_domain::request::appeal::AppealDraft::parse(
         &form.kind,
         &form.filed_on,
         &form.result,
         &form.decided_on,
         &form.note,
-        today,
+        ctx.today(),
     ) {
-        Ok(d) => state
-            .db
-            .write(async |tx| requests::add_appeal(tx, &actor, &principal, id, &d).await)
+        Ok(d) => gongkai_app::requests::add_appeal(&ctx, id, &d)
             .await
             .map(|_| ()),
         Err(e) => Err(e),
@@ -703,15 +681,11 @@ pub async fn decide_appeal(
     staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "申请")?;
     let appeal = crate::error::id_or_404(&appeal, "复议或诉讼记录")?;
-    let principal = staff.user.principal();
-    let actor = staff.actor();
+    let ctx = staff.ctx(&state.db);
     let result = async {
         let r = gongkai_domain::request::appeal::AppealResult::parse(&form.result)?;
         let on = parse_date(&form.decided_on, Field::new("decided_on", "审结日期"))?;
-        state
-            .db
-            .write(async |tx| requests::decide_appeal(tx, &actor, &principal, appeal, r, on).await)
-            .await
+        gongkai_app::requests::decide_appeal(&ctx, appeal, r, on).await
     }
     .await;
     back_to(&state, &staff, id, result).await

@@ -208,16 +208,11 @@ pub async fn submit(
         };
         return page(&p, StatusCode::OK, None);
     }
-    let now = db::now();
-    let actor = visitor.actor();
     // The receipt is committed before the code is shown: the page below is rendered only
-    // after the transaction returned.
-    let submitted = state
-        .db
-        .write(async |tx| {
-            requests::submit_online(tx, &actor, agency.id, &draft, &visitor.client, now).await
-        })
-        .await?;
+    // after the use case returned.
+    let ctx = visitor.ctx(&state.db);
+    let submitted =
+        gongkai_app::requests::submit_online(&ctx, agency.id, &draft, &visitor.client).await?;
     let p = ReceiptPage {
         chrome: visitor.chrome("申请已提交"),
         agency,
@@ -290,7 +285,8 @@ pub async fn letter_pdf(
     let mut c = state.db.conn().await?;
     let found = requests::lookup(&mut c, &form.code, &form.key, &visitor.client, db::now()).await?;
     let letter = found.as_ref().and_then(|(r, _)| {
-        matches!(r.status.as_str(), "replied" | "archived")
+        r.status
+            .was_replied()
             .then(|| super::office_requests::letter_of(r))
             .flatten()
     });
@@ -325,12 +321,8 @@ pub async fn withdraw(
     let Some((request, _)) = found else {
         return tracking_page(&state, &visitor, &form, None, None).await;
     };
-    let actor = visitor.actor();
-    let today = now.date_naive();
-    let result = state
-        .db
-        .write(async |tx| requests::withdraw_by_applicant(tx, &actor, request.id, today).await)
-        .await;
+    let ctx = visitor.ctx(&state.db).at(now);
+    let result = gongkai_app::requests::withdraw_by_applicant(&ctx, request.id).await;
     let notice = match result {
         Ok(_) => None,
         Err(e) if e.is_input_error() => Some(e.to_string()),
@@ -363,7 +355,9 @@ async fn tracking_page(
                 StatusCode::OK,
                 None,
                 Some(Tracked {
-                    letter: matches!(request.status.as_str(), "replied" | "archived")
+                    letter: request
+                        .status
+                        .was_replied()
                         .then(|| super::office_requests::letter_of(&request))
                         .flatten(),
                     masked_id: request.masked_id(),

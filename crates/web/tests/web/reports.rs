@@ -3,10 +3,10 @@
 //! the disclosure workflow and the public reads it in the official layout, as JSON and XLSX.
 
 use chrono::NaiveDate;
+use gongkai_app::requests::{self, Action as R};
 use gongkai_domain::report::interchange::from_json;
 use gongkai_domain::request::intake::{RequestDraft, RequestInput};
 use gongkai_domain::request::outcome::Outcome;
-use gongkai_store::requests::{self, Action as R};
 
 use super::*;
 
@@ -47,12 +47,8 @@ async fn seeded(app: &App, received: &str, replied: Option<(&str, Outcome)>) -> 
     let draft = RequestDraft::parse_registered(&input, day(received)).unwrap();
     let actor = Actor::system("test");
     let agency = staff.agency_id;
-    let s = app
-        .t
-        .db
-        .write(async |tx| requests::submit(tx, &actor, agency, &draft).await)
-        .await
-        .unwrap();
+    let public = gongkai_app::Ctx::public(&app.t.db, actor.clone());
+    let s = requests::submit(&public, agency, &draft).await.unwrap();
     if let Some((on, outcome)) = replied {
         let steps = [
             (
@@ -81,11 +77,8 @@ async fn seeded(app: &App, received: &str, replied: Option<(&str, Outcome)>) -> 
             ),
         ];
         for (who, a) in steps {
-            app.t
-                .db
-                .write(async |tx| requests::act(tx, &actor, &who, s.id, &a, day(on)).await)
-                .await
-                .unwrap();
+            let ctx = gongkai_app::Ctx::new(&app.t.db, actor.clone(), who).on(day(on));
+            requests::act(&ctx, s.id, &a).await.unwrap();
         }
     }
     s.tracking_code

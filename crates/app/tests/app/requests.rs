@@ -1,11 +1,12 @@
 //! Requests in the store: intake, the tracking key, the handling steps with their clock, and
 //! refusals that change nothing.
 
+use gongkai_app::requests::{self as app, Action as R};
 use gongkai_domain::request::clock::{ClockState, PauseKind};
 use gongkai_domain::request::intake::{RequestDraft, RequestInput};
 use gongkai_domain::request::outcome::Outcome;
 use gongkai_domain::request::workflow::Status as RStatus;
-use gongkai_store::requests::{self, Action as R};
+use gongkai_store::requests;
 
 use super::*;
 
@@ -58,18 +59,14 @@ async fn step(
     today: &str,
 ) -> Result<RStatus, DomainError> {
     let today = day(today);
-    t.db.write(async |tx| requests::act(tx, &actor(), who, id, &a, today).await)
-        .await
+    app::act(&ctx(&t.db, who, today), id, &a).await
 }
 
 async fn requests_are_filed_tracked_and_handled(t: TestDb) {
     let (agency, staff, reviewer) = setup(&t).await;
     // Filed online on the Friday before National Day 2024; confirmed on the Monday.
     let draft = RequestDraft::parse_online(&input(), day("2024-09-27")).unwrap();
-    let s =
-        t.db.write(async |tx| requests::submit(tx, &actor(), agency, &draft).await)
-            .await
-            .unwrap();
+    let s = app::submit(&public(&t.db), agency, &draft).await.unwrap();
     assert!(s.tracking_code.starts_with("YSQ2024-"));
     let mut c = t.db.conn().await.unwrap();
     assert!(
@@ -268,10 +265,7 @@ async fn request_steps_out_of_turn_change_nothing(t: TestDb) {
     i.channel = "in_person".into();
     i.submitted_on = "2024-09-30".into();
     let draft = RequestDraft::parse_registered(&i, day("2024-09-30")).unwrap();
-    let s =
-        t.db.write(async |tx| requests::submit(tx, &actor(), agency, &draft).await)
-            .await
-            .unwrap();
+    let s = app::submit(&public(&t.db), agency, &draft).await.unwrap();
     let tables = ["requests", "request_events", "audit_log"];
     let before = t.snapshot(&tables).await;
     let other = Principal {
@@ -493,10 +487,7 @@ async fn fees_repeats_and_conversion_to_proactive_disclosure(t: TestDb) {
     inputs.push(file("李四", "110105198001010016", "2024-03-05"));
     for i in &inputs {
         let d = RequestDraft::parse_registered(i, day("2024-05-01")).unwrap();
-        let s =
-            t.db.write(async |tx| requests::submit(tx, &actor(), agency, &d).await)
-                .await
-                .unwrap();
+        let s = app::submit(&public(&t.db), agency, &d).await.unwrap();
         ids.push(s.id);
     }
     let mut c = t.db.conn().await.unwrap();
@@ -520,21 +511,11 @@ async fn fees_repeats_and_conversion_to_proactive_disclosure(t: TestDb) {
     let fee = |id: i64, basis: FeeBasis| {
         let db = t.db.clone();
         async move {
-            db.write(async |tx| {
-                requests::act(
-                    tx,
-                    &actor(),
-                    &staff,
-                    id,
-                    &R::NoticeFee {
-                        on: day("2024-03-20"),
-                        basis,
-                    },
-                    day("2024-03-20"),
-                )
-                .await
-            })
-            .await
+            let notice = R::NoticeFee {
+                on: day("2024-03-20"),
+                basis,
+            };
+            app::act(&ctx(&db, &staff, day("2024-03-20")), id, &notice).await
         }
     };
     let before = t
@@ -595,12 +576,7 @@ async fn fees_repeats_and_conversion_to_proactive_disclosure(t: TestDb) {
     let convert = |title: &'static str, body: &'static str| {
         let who = staff;
         let db = t.db.clone();
-        async move {
-            db.write(async |tx| {
-                requests::convert(tx, &actor(), &who, id, title, body, day("2024-05-01")).await
-            })
-            .await
-        }
+        async move { app::convert(&ctx(&db, &who, day("2024-05-01")), id, title, body).await }
     };
     let e = convert("区重大建设项目批准文件", "正文").await.unwrap_err();
     assert!(e.to_string().contains("只有已答复"), "{e}");
@@ -668,10 +644,7 @@ async fn deadlines_follow_calendar_overrides(t: TestDb) {
     i.channel = "in_person".into();
     i.submitted_on = "2024-09-30".into();
     let d = RequestDraft::parse_registered(&i, day("2024-09-30")).unwrap();
-    let s =
-        t.db.write(async |tx| requests::submit(tx, &actor(), agency, &d).await)
-            .await
-            .unwrap();
+    let s = app::submit(&public(&t.db), agency, &d).await.unwrap();
     let due = || async {
         let mut c = t.db.conn().await.unwrap();
         let (r, events) = requests::staff_get(&mut c, &staff, s.id).await.unwrap();
@@ -703,10 +676,7 @@ async fn a_request_for_another_agencys_information_is_handed_over(t: TestDb) {
     i.submitted_on = "2024-09-30".into();
     i.email = "wang@example.cn".into();
     let draft = RequestDraft::parse_registered(&i, day("2024-09-30")).unwrap();
-    let s =
-        t.db.write(async |tx| requests::submit(tx, &actor(), agency, &draft).await)
-            .await
-            .unwrap();
+    let s = app::submit(&public(&t.db), agency, &draft).await.unwrap();
     let reply = |outcome: Outcome, to: &str| R::DraftReply {
         outcome,
         text: "经检索,本机关未制作该信息。".into(),
@@ -742,12 +712,7 @@ async fn a_request_for_another_agencys_information_is_handed_over(t: TestDb) {
         .unwrap();
     let hand_over = || {
         let db = t.db.clone();
-        async move {
-            db.write(async |tx| {
-                requests::transfer(tx, &actor(), &staff, s.id, day("2024-10-09")).await
-            })
-            .await
-        }
+        async move { app::transfer(&ctx(&db, &staff, day("2024-10-09")), s.id).await }
     };
     let e = hand_over().await.unwrap_err();
     assert!(e.to_string().contains("须先送达"), "{e}");

@@ -1,6 +1,7 @@
 //! 年度报告 from the store's own records: requests handled through the workflow, appeals,
 //! normative documents published and repealed, each table compared with one computed by hand.
 
+use gongkai_app::requests::{self as app, Action as R};
 use gongkai_domain::document::WithholdGround;
 use gongkai_domain::report::interchange::{from_json, to_json};
 use gongkai_domain::report::manual::ManualFigures;
@@ -9,7 +10,6 @@ use gongkai_domain::request::appeal::{AppealDraft, AppealKind, AppealResult};
 use gongkai_domain::request::intake::{RequestDraft, RequestInput};
 use gongkai_domain::request::outcome::{Outcome, Unavailable};
 use gongkai_store::reports;
-use gongkai_store::requests::{self, Action as R};
 
 use super::*;
 
@@ -65,7 +65,7 @@ async fn setup(t: &TestDb) -> Setup {
 
 async fn step(t: &TestDb, who: &Principal, id: i64, a: R, on: &str) {
     let today = day(on);
-    t.db.write(async |tx| requests::act(tx, &actor(), who, id, &a, today).await)
+    app::act(&ctx(&t.db, who, today), id, &a)
         .await
         .unwrap_or_else(|e| panic!("{a:?} on {on}: {e}"));
 }
@@ -106,10 +106,7 @@ async fn request(t: &TestDb, s: &Setup, agency: i64, kind: &str, received: &str,
         ..Default::default()
     };
     let draft = RequestDraft::parse_registered(&input, day(received)).unwrap();
-    let sub =
-        t.db.write(async |tx| requests::submit(tx, &actor(), agency, &draft).await)
-            .await
-            .unwrap();
+    let sub = app::submit(&public(&t.db), agency, &draft).await.unwrap();
     let office = s.office;
     let who = if agency == s.dept {
         s.staff
@@ -177,7 +174,7 @@ async fn appeal(
 ) {
     let d = AppealDraft::parse(kind, filed, result, decided, "", day("2026-11-23")).unwrap();
     let who = s.staff;
-    t.db.write(async |tx| requests::add_appeal(tx, &actor(), &who, request, &d).await)
+    app::add_appeal(&ctx(&t.db, &who, day("2026-11-23")), request, &d)
         .await
         .unwrap();
 }

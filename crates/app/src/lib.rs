@@ -1,0 +1,13 @@
+//! The use-case layer. Each public operation is one function taking a [`Ctx`] (database,
+//! actor, principal, time) and a typed command; it checks with the domain, writes through the
+//! store, records the audit entry and queues what must be announced, all in one transaction.
+//! Handlers (pages, API) and CLI commands only translate HTTP or arguments to commands and
+//! results to responses; the store only runs SQL and maps rows.
+//!
+//! Every operation also has an `*_in` form taking an open transaction, for the few callers
+//! that must compose several operations atomically (the demo seed, tests of the clock).
+
+pub mod context;
+pub mod requests;
+
+pub use context::Ctx;
