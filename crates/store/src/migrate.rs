@@ -27,155 +27,8 @@ pub struct Migration {
     pub steps: &'static [Step],
 }
 
-pub const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "foundation",
-        steps: &[
-            Step::Portable(include_str!("../migrations/0001_foundation.sql")),
-            Step::Each {
-                sqlite: include_str!("../migrations/0001_audit_append_only.sqlite.sql"),
-                postgres: include_str!("../migrations/0001_audit_append_only.postgres.sql"),
-            },
-        ],
-    },
-    Migration {
-        version: 2,
-        name: "disclosure",
-        steps: &[Step::Portable(include_str!(
-            "../migrations/0002_disclosure.sql"
-        ))],
-    },
-    Migration {
-        version: 3,
-        name: "interpretations",
-        steps: &[Step::Portable(include_str!(
-            "../migrations/0003_interpretations.sql"
-        ))],
-    },
-    Migration {
-        version: 4,
-        name: "gazette",
-        steps: &[Step::Portable(include_str!(
-            "../migrations/0004_gazette.sql"
-        ))],
-    },
-    Migration {
-        version: 5,
-        name: "catalogue",
-        steps: &[Step::Portable(include_str!(
-            "../migrations/0005_catalogue.sql"
-        ))],
-    },
-    Migration {
-        version: 6,
-        name: "attachments",
-        steps: &[Step::Portable(include_str!(
-            "../migrations/0006_attachments.sql"
-        ))],
-    },
-    Migration {
-        version: 7,
-        name: "guide",
-        steps: &[Step::Portable(include_str!("../migrations/0007_guide.sql"))],
-    },
-    Migration {
-        version: 8,
-        name: "requests",
-        steps: &[Step::Portable(include_str!(
-            "../migrations/0008_requests.sql"
-        ))],
-    },
-    Migration {
-        version: 9,
-        name: "appeals",
-        steps: &[Step::Portable(include_str!(
-            "../migrations/0009_appeals.sql"
-        ))],
-    },
-    Migration {
-        version: 10,
-        name: "mail_transfer",
-        steps: &[Step::Portable(include_str!(
-            "../migrations/0010_mail_transfer.sql"
-        ))],
-    },
-    Migration {
-        version: 11,
-        name: "answers",
-        steps: &[Step::Portable(include_str!(
-            "../migrations/0011_answers.sql"
-        ))],
-    },
-    Migration {
-        version: 12,
-        name: "search_terms",
-        steps: &[Step::Portable(include_str!(
-            "../migrations/0012_search_terms.sql"
-        ))],
-    },
-    Migration {
-        version: 13,
-        name: "consultations",
-        steps: &[Step::Portable(include_str!(
-            "../migrations/0013_consultations.sql"
-        ))],
-    },
-    Migration {
-        version: 14,
-        name: "messages",
-        steps: &[Step::Portable(include_str!(
-            "../migrations/0014_messages.sql"
-        ))],
-    },
-    Migration {
-        version: 15,
-        name: "decisions",
-        steps: &[Step::Portable(include_str!(
-            "../migrations/0015_decisions.sql"
-        ))],
-    },
-    Migration {
-        version: 16,
-        name: "reports",
-        steps: &[Step::Portable(include_str!(
-            "../migrations/0016_reports.sql"
-        ))],
-    },
-    Migration {
-        version: 17,
-        name: "report_index",
-        steps: &[Step::Portable(include_str!(
-            "../migrations/0017_report_index.sql"
-        ))],
-    },
-    Migration {
-        version: 18,
-        name: "lists",
-        steps: &[Step::Portable(include_str!("../migrations/0018_lists.sql"))],
-    },
-    Migration {
-        version: 19,
-        name: "relation_review",
-        steps: &[Step::Portable(include_str!(
-            "../migrations/0019_relation_review.sql"
-        ))],
-    },
-    Migration {
-        version: 20,
-        name: "throttle_scope",
-        steps: &[Step::Portable(include_str!(
-            "../migrations/0020_throttle_scope.sql"
-        ))],
-    },
-    Migration {
-        version: 21,
-        name: "token_expiry",
-        steps: &[Step::Portable(include_str!(
-            "../migrations/0021_token_expiry.sql"
-        ))],
-    },
-];
+// The list of `migrations/`, derived by build.rs.
+include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
 /// Expands the type tokens for one backend.
 pub fn render(sql: &str, backend: Backend) -> String {
@@ -291,20 +144,62 @@ pub fn latest_version() -> i64 {
 
 #[cfg(test)]
 mod tests {
-    /// A migration file that is not listed above would silently never run.
+    use super::*;
+
+    /// Every file of `migrations/` is a step of exactly one version, versions run 1, 2, 3…,
+    /// and version 1 creates its tables before the triggers that guard them.
     #[test]
-    fn every_migration_file_is_listed() {
-        let listed = include_str!("migrate.rs");
+    fn the_derived_list_is_every_file_in_order() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
-        let mut n = 0;
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let name = entry.unwrap().file_name().into_string().unwrap();
-            assert!(
-                listed.contains(&format!("../migrations/{name}")),
-                "{name} is not in MIGRATIONS"
-            );
-            n += 1;
+        let files = std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".sql")
+            })
+            .count();
+        let steps: usize = MIGRATIONS
+            .iter()
+            .flat_map(|m| m.steps)
+            .map(|s| match s {
+                Step::Portable(_) => 1,
+                Step::Each { .. } => 2,
+            })
+            .sum();
+        assert_eq!(steps, files);
+        for (n, m) in (1..).zip(MIGRATIONS) {
+            assert_eq!(m.version, n);
         }
-        assert!(n >= 9);
+        assert_eq!(MIGRATIONS[0].name, "foundation");
+        assert!(matches!(
+            MIGRATIONS[0].steps,
+            [Step::Portable(_), Step::Each { .. }]
+        ));
+    }
+
+    /// Released migrations never change: a database that applied them records their
+    /// checksums and would refuse to start. Pinned over versions 1–21 for each backend.
+    #[test]
+    fn released_migrations_are_unchanged() {
+        for (backend, expected) in [
+            (
+                Backend::Sqlite,
+                "d899c1983ba1b73c506987cb8757bf0ba34bdf75edd0acb3dfa8832ed5ac3256",
+            ),
+            (
+                Backend::Postgres,
+                "ab03855567e6ac80f21c81ed47fd96a8761a8b7b68e3df83baa4059bfe19636a",
+            ),
+        ] {
+            let all: String = MIGRATIONS
+                .iter()
+                .filter(|m| m.version <= 21)
+                .map(|m| checksum(&script(m, backend)))
+                .collect();
+            assert_eq!(checksum(&all), expected, "{backend:?}");
+        }
     }
 }
