@@ -142,14 +142,18 @@ async fn an_application_is_confirmed_then_filed_and_tracked(app: App) {
             && queue.contains("各机关办理情况")
             && queue.contains("待确认收到(1)")
     );
-    let overdue = office
+    let res = office
         .get(app.url("/office/requests?view=overdue"))
         .send()
         .await
-        .unwrap()
-        .text()
-        .await
         .unwrap();
+    assert_eq!(res.status(), 200);
+    let overdue = res.text().await.unwrap();
+    // The overdue view itself, with nothing in it (not an error page that lacks the code).
+    assert!(
+        overdue.contains(r#"href="/office/requests?view=overdue" aria-current="page">已超期(0)"#),
+        "{overdue}"
+    );
     assert!(!overdue.contains(&code));
 
     // The applicant withdraws it: only with the key, and only once.
@@ -556,14 +560,10 @@ async fn a_request_is_handled_in_the_office_and_followed_by_the_applicant(app: A
         other.get(app.url(&detail)).send().await.unwrap().status(),
         404
     );
-    let queue = staff
-        .get(app.url("/office/requests"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let res = staff.get(app.url("/office/requests")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let queue = res.text().await.unwrap();
+    assert!(queue.contains("<h1>依申请公开</h1>"), "{queue}");
     assert!(!queue.contains(&code), "a replied request leaves the queue");
 }
 

@@ -381,3 +381,63 @@ proptest::proptest! {
         }
     }
 }
+
+/// The clock events are stored as JSON in `request_events.clock`, and every deadline ever
+/// shown is recomputed from them: the stored spelling is a format, not a detail. Each variant
+/// is pinned both ways.
+#[test]
+fn stored_clock_events_keep_their_json() {
+    let cases = [
+        (
+            ClockEvent::CorrectionRequested {
+                on: d("2024-09-30"),
+                deadline: d("2024-10-15"),
+            },
+            r#"{"kind":"correction_requested","on":"2024-09-30","deadline":"2024-10-15"}"#,
+        ),
+        (
+            ClockEvent::CorrectionReceived {
+                on: d("2024-10-08"),
+            },
+            r#"{"kind":"correction_received","on":"2024-10-08"}"#,
+        ),
+        (
+            ClockEvent::Extended {
+                on: d("2025-01-26"),
+                days: 20,
+            },
+            r#"{"kind":"extended","on":"2025-01-26","days":20}"#,
+        ),
+        (
+            ClockEvent::PauseStarted {
+                on: d("2024-10-08"),
+                pause: PauseKind::ThirdParty,
+            },
+            r#"{"kind":"pause_started","on":"2024-10-08","pause":"third_party"}"#,
+        ),
+        (
+            ClockEvent::PauseEnded {
+                on: d("2024-10-12"),
+                pause: PauseKind::OtherAgency,
+            },
+            r#"{"kind":"pause_ended","on":"2024-10-12","pause":"other_agency"}"#,
+        ),
+        (
+            ClockEvent::PauseStarted {
+                on: d("2024-10-14"),
+                pause: PauseKind::Fee,
+            },
+            r#"{"kind":"pause_started","on":"2024-10-14","pause":"fee"}"#,
+        ),
+        (
+            ClockEvent::Closed {
+                on: d("2024-10-21"),
+            },
+            r#"{"kind":"closed","on":"2024-10-21"}"#,
+        ),
+    ];
+    for (event, json) in cases {
+        assert_eq!(serde_json::to_string(&event).unwrap(), json);
+        assert_eq!(serde_json::from_str::<ClockEvent>(json).unwrap(), event);
+    }
+}
