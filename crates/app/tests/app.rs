@@ -26,6 +26,8 @@ macro_rules! both {
     )*};
 }
 
+#[path = "app/oversight.rs"]
+mod oversight_tests;
 #[path = "app/reports.rs"]
 mod reports_tests;
 #[path = "app/requests.rs"]

@@ -401,6 +401,20 @@ pub fn clock_of(
     }
 }
 
+/// The SQL condition for the unfinished requests a principal may handle ($1: sees all agencies,
+/// $2: own agency); the statuses come from [`Status::is_unfinished`].
+fn unfinished() -> String {
+    let statuses: Vec<String> = Status::ALL
+        .iter()
+        .filter(|s| s.is_unfinished())
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    format!(
+        "($1 OR r.agency_id = $2) AND r.status IN ({})",
+        statuses.join(", ")
+    )
+}
+
 /// A line in the office queue.
 #[derive(Clone, Debug, Serialize)]
 pub struct Queued {
@@ -417,14 +431,13 @@ pub async fn queue(
     limit: i64,
 ) -> Result<Vec<Queued>> {
     // Two queries whatever the queue's length: the open requests, then all their events.
-    const OPEN: &str = "($1 OR r.agency_id = $2) \
-        AND r.status IN ('pending', 'registered', 'in_progress', 'drafted', 'approved')";
+    let open = unfinished();
     let bind = |sql: Sql| sql.bind(who.role.sees_all_agencies()).bind(who.agency_id);
     let rows = e
         .fetch_all(
             bind(Sql::dynamic(format!(
                 "SELECT {COLUMNS} FROM requests r JOIN agencies a ON a.id = r.agency_id \
-                 WHERE {OPEN} ORDER BY r.submitted_on, r.id LIMIT $3"
+                 WHERE {open} ORDER BY r.submitted_on, r.id LIMIT $3"
             )))
             .bind(limit.clamp(1, 1000)),
         )
@@ -438,7 +451,7 @@ pub async fn queue(
             bind(Sql::dynamic(format!(
                 "SELECT e.request_id, e.at, e.on_date, e.step, e.clock, e.note, e.public_note \
                  FROM request_events e JOIN requests r ON r.id = e.request_id \
-                 WHERE {OPEN} AND r.id >= $3 ORDER BY e.request_id, e.id"
+                 WHERE {open} AND r.id >= $3 ORDER BY e.request_id, e.id"
             )))
             .bind(first),
         )
@@ -458,6 +471,65 @@ pub async fn queue(
             let events = by_request.remove(&request.id).unwrap_or_default();
             let clock = clock_of(&cal, &request, &events, today)?;
             Ok(Queued { request, clock })
+        })
+        .collect()
+}
+
+/// An open request's deadline as of `today`: its agency and clock (`None` until receipt is
+/// confirmed), without the applicant's data.
+pub struct OpenClock {
+    pub agency_id: i64,
+    pub clock: Option<Clock>,
+}
+
+/// The clocks of every open request `who` may handle, for counting what is overdue or due
+/// soon. Two lean queries (ids and dates, then the clock events only) however many are open:
+/// the dashboard counts all of them, not a page of them.
+pub async fn open_clocks(
+    e: &mut impl Exec,
+    who: &Principal,
+    today: NaiveDate,
+) -> Result<Vec<OpenClock>> {
+    let open = unfinished();
+    let bind = |sql: Sql| sql.bind(who.role.sees_all_agencies()).bind(who.agency_id);
+    let rows = e
+        .fetch_all(bind(Sql::dynamic(format!(
+            "SELECT r.id, r.agency_id, r.received_on FROM requests r WHERE {open} ORDER BY r.id"
+        ))))
+        .await?;
+    let events = e
+        .fetch_all(bind(Sql::dynamic(format!(
+            "SELECT e.request_id, e.clock FROM request_events e JOIN requests r ON r.id = e.request_id \
+             WHERE {open} AND e.clock IS NOT NULL ORDER BY e.request_id, e.id"
+        ))))
+        .await?;
+    let mut by_request: std::collections::HashMap<i64, Vec<ClockEvent>> =
+        std::collections::HashMap::new();
+    for row in &events {
+        let json: String = row.get("clock")?;
+        let event = serde_json::from_str(&json)
+            .map_err(|e| DomainError::internal_from("stored clock event", e))?;
+        by_request
+            .entry(row.get("request_id")?)
+            .or_default()
+            .push(event);
+    }
+    let cal = crate::calendar::work_calendar(e).await?;
+    rows.iter()
+        .map(|row| {
+            let id: i64 = row.get("id")?;
+            let received: Option<NaiveDate> = row.get("received_on")?;
+            let clock = match received {
+                None => None,
+                Some(on) => {
+                    let events = by_request.remove(&id).unwrap_or_default();
+                    Some(clock::compute(&cal, on, &events, today)?)
+                }
+            };
+            Ok(OpenClock {
+                agency_id: row.get("agency_id")?,
+                clock,
+            })
         })
         .collect()
 }

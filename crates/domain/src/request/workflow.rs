@@ -31,6 +31,12 @@ impl Status {
         )
     }
 
+    /// Not yet ended: waiting for confirmation of receipt, or on the clock. The office's
+    /// queue and its counts of what is due hold these.
+    pub fn is_unfinished(self) -> bool {
+        self == Status::Pending || self.is_open()
+    }
+
     /// A reply was given (and may since have been archived): the letter and the outcome are
     /// shown to the applicant, and appeals, transfer and conversion become possible.
     pub fn was_replied(self) -> bool {

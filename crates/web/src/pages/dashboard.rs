@@ -2,26 +2,15 @@
 //! requests, interpretations, consultation feedback reports, messages, catalogue columns),
 //! the score sheet by the office's weights, and the trends of the last twelve months.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::Datelike;
 use gongkai_domain::DomainError;
-use gongkai_domain::document::{ClockState, DEFAULT_PUBLICATION_LIMIT, publication_clock};
-use gongkai_domain::message::{DueState, is_stale};
 use gongkai_domain::oversight::{self, ITEMS, Indicators, Sheet, Weights};
-use gongkai_domain::request::clock::Alert;
-use gongkai_domain::selfcheck::{ColumnState, column_state};
 use gongkai_store::oversight::Month;
-use gongkai_store::{
-    Actor, agencies, audit, calendar, catalogue, consultations, db, documents, interpretations,
-    messages, requests, settings,
-};
+use gongkai_store::{agencies, db};
 use serde::Deserialize;
-use serde_json::json;
 
 use super::page;
 use crate::error::{AppError, AppResult};
@@ -29,8 +18,6 @@ use crate::form::Form;
 use crate::session::Staff;
 use crate::state::AppState;
 use crate::views::Chrome;
-
-const WEIGHTS_KEY: &str = "oversight_weights";
 
 pub struct AgencyRow {
     pub name: String,
@@ -51,97 +38,6 @@ struct DashboardPage {
     error_field: String,
 }
 
-async fn weights(state: &AppState) -> AppResult<Weights> {
-    let mut c = state.db.conn().await?;
-    Ok(settings::get(&mut c, WEIGHTS_KEY)
-        .await?
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or_default())
-}
-
-/// Every agency `staff` may see, with what it has outstanding today.
-async fn indicators(state: &AppState, staff: &Staff) -> AppResult<Vec<(i64, String, Indicators)>> {
-    let who = staff.user.principal();
-    let mut c = state.db.conn().await?;
-    let cal = calendar::work_calendar(&mut c).await?;
-    let today = db::now().date_naive();
-    let mut by: BTreeMap<i64, Indicators> = BTreeMap::new();
-    let names: Vec<(i64, String)> = agencies::list(&mut c)
-        .await?
-        .into_iter()
-        .filter(|a| who.may_act_for(a.id))
-        .map(|a| (a.id, a.name))
-        .collect();
-    for item in documents::unpublished(&mut c, &who).await? {
-        let limit = item
-            .publication_limit
-            .and_then(|l| u32::try_from(l).ok())
-            .unwrap_or(DEFAULT_PUBLICATION_LIMIT);
-        if publication_clock(&cal, item.formed_on, limit, None, today)?.state == ClockState::Overdue
-        {
-            by.entry(item.agency_id).or_default().publications_overdue += 1;
-        }
-    }
-    for q in requests::queue(&mut c, &who, today, 100_000).await? {
-        let i = by.entry(q.request.agency_id).or_default();
-        match q.clock.as_ref().and_then(|c| c.alert) {
-            Some(Alert::Overdue { .. }) => i.requests_overdue += 1,
-            Some(Alert::DueSoon { .. } | Alert::DueTomorrow | Alert::DueToday) => {
-                i.requests_due_soon += 1
-            }
-            _ => {}
-        }
-    }
-    for (id, _, cov) in interpretations::coverage(&mut c, today.year()).await? {
-        let i = by.entry(id).or_default();
-        i.policies = u32::try_from(cov.policies).unwrap_or(u32::MAX);
-        i.interpreted = u32::try_from(cov.interpreted).unwrap_or(u32::MAX);
-    }
-    for r in consultations::reports_due(&mut c, &who).await? {
-        let i = by.entry(r.agency_id).or_default();
-        i.feedback_reports_due += 1;
-        if r.due_on < today {
-            i.feedback_reports_overdue += 1;
-        }
-    }
-    for m in messages::for_staff(&mut c, &who).await? {
-        let i = by.entry(m.agency_id).or_default();
-        if m.due_state(&cal, today)? == DueState::Overdue {
-            i.messages_overdue += 1;
-        }
-        if is_stale(m.status, m.received_on, today) {
-            i.messages_stale += 1;
-        }
-    }
-    for item in catalogue::all_items(&mut c, &who).await? {
-        if column_state(
-            &item.name,
-            item.refresh_days,
-            item.filed,
-            item.latest,
-            today,
-        ) != ColumnState::Fresh
-        {
-            by.entry(item.agency_id).or_default().columns_stale += 1;
-        }
-    }
-    for a in gongkai_store::lists::alerts(&mut c, today).await? {
-        let i = by.entry(a.agency_id).or_default();
-        if a.overdue {
-            i.lists_overdue += 1;
-        } else {
-            i.lists_due_soon += 1;
-        }
-    }
-    Ok(names
-        .into_iter()
-        .map(|(id, name)| {
-            let i = by.remove(&id).unwrap_or_default();
-            (id, name, i)
-        })
-        .collect())
-}
-
 #[derive(Deserialize, Default)]
 pub struct DashboardQuery {
     #[serde(default)]
@@ -154,14 +50,14 @@ async fn dashboard_page(
     agency: &str,
     error: Option<DomainError>,
 ) -> AppResult<DashboardPage> {
-    let w = weights(state).await?;
-    let rows = indicators(state, staff)
+    let w = gongkai_app::oversight::weights(&state.db).await?;
+    let rows = gongkai_app::oversight::indicators(&staff.ctx(&state.db))
         .await?
         .into_iter()
-        .map(|(_, name, i)| AgencyRow {
-            sheet: oversight::score(&i, &w),
-            name,
-            i,
+        .map(|a| AgencyRow {
+            sheet: oversight::score(&a.indicators, &w),
+            name: a.name,
+            i: a.indicators,
         })
         .collect();
     let who = staff.user.principal();
@@ -225,31 +121,14 @@ pub async fn set_weights(
     Form(f): Form<WeightsForm>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&f.csrf)?;
-    let who = staff.user.principal();
-    if !who.role.sees_all_agencies() {
+    // Refused before the form is read: a department's staff learn nothing from it.
+    if !staff.user.principal().role.sees_all_agencies() {
         return Err(AppError(DomainError::Forbidden));
     }
-    let before = weights(&state).await?;
-    let actor: Actor = staff.actor();
+    let ctx = staff.ctx(&state.db);
     let result = async {
         let w = Weights::parse([&f.w0, &f.w1, &f.w2, &f.w3, &f.w4, &f.w5], &f.assessment)?;
-        let value = serde_json::to_string(&w).map_err(DomainError::internal)?;
-        state
-            .db
-            .write(async |tx| {
-                let now = tx.now();
-                settings::set(tx, WEIGHTS_KEY, &value, now).await?;
-                audit::record(
-                    tx,
-                    &actor,
-                    "oversight.weights",
-                    ("setting", WEIGHTS_KEY),
-                    Some(&json!(before)),
-                    Some(&json!(w)),
-                )
-                .await
-            })
-            .await
+        gongkai_app::oversight::set_weights(&ctx, &w).await
     }
     .await;
     super::after_post(

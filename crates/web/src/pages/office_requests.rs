@@ -61,7 +61,7 @@ const VIEWS: [(&str, &str); 6] = [
 
 /// Whether an open request belongs in a queue view (also counted on the office home).
 pub(crate) fn in_view(view: &str, q: &Queued, me: i64) -> bool {
-    let status = q.request.status.as_str();
+    let status = q.request.status;
     let alert = q.clock.as_ref().and_then(|c| c.alert);
     match view {
         "mine" => q.request.assignee_id == Some(me),
@@ -70,8 +70,8 @@ pub(crate) fn in_view(view: &str, q: &Queued, me: i64) -> bool {
             Some(Alert::DueSoon { .. } | Alert::DueTomorrow | Alert::DueToday)
         ),
         "overdue" => matches!(alert, Some(Alert::Overdue { .. })),
-        "review" => status == "drafted",
-        "pending" => status == "pending",
+        "review" => status == gongkai_domain::request::workflow::Status::Drafted,
+        "pending" => status == gongkai_domain::request::workflow::Status::Pending,
         _ => true,
     }
 }
