@@ -8,6 +8,7 @@
 //! that must compose several operations atomically (the demo seed, tests of the clock).
 
 pub mod context;
+pub mod decisions;
 pub mod oversight;
 pub mod requests;
 

@@ -26,6 +26,8 @@ macro_rules! both {
     )*};
 }
 
+#[path = "app/decisions.rs"]
+mod decisions_tests;
 #[path = "app/oversight.rs"]
 mod oversight_tests;
 #[path = "app/reports.rs"]
@@ -44,6 +46,14 @@ fn actor() -> Actor {
 /// `who` acting on `today`.
 fn ctx<'a>(db: &'a Db, who: &Principal, today: NaiveDate) -> Ctx<'a> {
     Ctx::new(db, actor(), *who).on(today)
+}
+
+fn p(role: Role, agency_id: i64) -> Principal {
+    Principal {
+        user_id: 0,
+        role,
+        agency_id,
+    }
 }
 
 /// A member of the public, now.

@@ -330,15 +330,7 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
     let government_office = agency_id(&mut tx, "YX0100").await?;
     let consulted =
         crate::demo_consultations::load(&mut tx, &actor, &office, government_office, today).await?;
-    crate::demo_decisions::load(
-        &mut tx,
-        &actor,
-        &office,
-        government_office,
-        consulted,
-        today,
-    )
-    .await?;
+    crate::demo_decisions::load(&mut tx, &ctx, government_office, consulted).await?;
     // Messages: the 2021 work plan (the second seed) takes one on its page.
     let development = agency_id(&mut tx, "YX0201").await?;
     let (plan_agency, plan) = seed_ids[1];

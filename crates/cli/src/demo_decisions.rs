@@ -2,26 +2,28 @@
 //! to the demo consultations, one with every stage up to the collective decision.
 
 use chrono::{Datelike, Duration, NaiveDate};
+use gongkai_app::Ctx;
+use gongkai_app::decisions;
 use gongkai_domain::DomainError;
 use gongkai_domain::decision::{EntryDraft, EntryInput, StageDraft, StageInput};
-use gongkai_domain::user::Principal;
-use gongkai_store::{Actor, Tx, agencies, decisions};
+use gongkai_store::{Tx, agencies};
 
+/// Seeds the catalogue in the demo's one transaction; `ctx` acts as the office, today.
 pub async fn load(
     tx: &mut Tx,
-    actor: &Actor,
-    office: &Principal,
+    ctx: &Ctx<'_>,
     agency: i64,
     [open, pending, reported]: [i64; 3],
-    today: NaiveDate,
 ) -> Result<(), DomainError> {
-    let code = agencies::by_id(tx, agency)
+    let today: NaiveDate = ctx.today();
+    let agency = agencies::by_id(tx, agency)
         .await?
         .ok_or(DomainError::NotFound {
             what: "演示机构"
-        })?
-        .code;
-    let catalogue = decisions::create_catalogue(tx, actor, office, agency, today.year()).await?;
+        })?;
+    let code = agency.code;
+    let parsed = gongkai_domain::agency::AgencyCode::parse(&code)?;
+    let catalogue = decisions::create_catalogue_in(tx, ctx, &parsed, today.year()).await?;
     let entry = |title: &str, basis: &str, days: i64| {
         EntryDraft::parse(&EntryInput {
             title: title.into(),
@@ -48,10 +50,9 @@ pub async fn load(
             today,
         )
     };
-    let parking = decisions::add_entry(
+    let parking = decisions::add_entry_in(
         tx,
-        actor,
-        office,
+        ctx,
         catalogue,
         &entry(
             "制定《云溪区公共停车场收费管理办法》",
@@ -91,12 +92,11 @@ pub async fn load(
             "市民代表 2 名、企业代表 1 名列席会议并发表意见",
         )?,
     ] {
-        decisions::add_stage(tx, actor, office, parking, &d).await?;
+        decisions::add_stage_in(tx, ctx, parking, &d).await?;
     }
-    let elevator = decisions::add_entry(
+    let elevator = decisions::add_entry_in(
         tx,
-        actor,
-        office,
+        ctx,
         catalogue,
         &entry(
             "制定《云溪区老旧小区加装电梯实施办法》",
@@ -105,10 +105,9 @@ pub async fn load(
         )?,
     )
     .await?;
-    decisions::add_stage(
+    decisions::add_stage_in(
         tx,
-        actor,
-        office,
+        ctx,
         elevator,
         &stage(
             "consultation",
@@ -119,22 +118,20 @@ pub async fn load(
         )?,
     )
     .await?;
-    let dogs = decisions::add_entry(
+    let dogs = decisions::add_entry_in(
         tx,
-        actor,
-        office,
+        ctx,
         catalogue,
         &entry("制定《云溪区养犬管理办法》", "《上海市养犬管理条例》", 90)?,
     )
     .await?;
-    decisions::add_stage(
+    decisions::add_stage_in(
         tx,
-        actor,
-        office,
+        ctx,
         dogs,
         &stage("consultation", 5, "正在公开征求意见。", Some(open), "")?,
     )
     .await?;
-    decisions::publish_catalogue(tx, actor, office, catalogue).await?;
+    decisions::publish_catalogue_in(tx, ctx, catalogue).await?;
     Ok(())
 }

@@ -35,6 +35,21 @@ labelled_enum!(
     Implementation => ("implementation", "决策执行情况"),
 });
 
+impl EntryStatus {
+    /// The status an entry moves to when a stage is recorded: a published decision makes it
+    /// decided (unless it was taken out of the catalogue); any first stage starts a planned
+    /// one; otherwise it stays.
+    pub fn after_stage(self, stage: StageKind) -> Option<EntryStatus> {
+        match (self, stage) {
+            (EntryStatus::Withdrawn, _) => None,
+            (EntryStatus::Decided, StageKind::Decision) => None,
+            (_, StageKind::Decision) => Some(EntryStatus::Decided),
+            (EntryStatus::Planned, _) => Some(EntryStatus::InProgress),
+            _ => None,
+        }
+    }
+}
+
 impl StageKind {
     /// The place of the stage in the procedure, for the timeline's order on the same day.
     pub fn order(self) -> usize {
@@ -215,6 +230,22 @@ impl StageDraft {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn stages_move_an_entry_on() {
+        use EntryStatus::*;
+        for stage in StageKind::ALL {
+            assert_eq!(Withdrawn.after_stage(*stage), None, "{stage:?}");
+            let decided = (*stage == StageKind::Decision).then_some(Decided);
+            assert_eq!(InProgress.after_stage(*stage), decided, "{stage:?}");
+            assert_eq!(Decided.after_stage(*stage), None, "{stage:?}");
+            assert_eq!(
+                Planned.after_stage(*stage),
+                Some(decided.unwrap_or(InProgress)),
+                "{stage:?}"
+            );
+        }
+    }
+
     use super::*;
 
     fn d(s: &str) -> NaiveDate {

@@ -1,15 +1,18 @@
 //! 重大行政决策事项目录: catalogues per agency and year, their entries and the stages of each.
-//! A catalogue is public once published; every change is audited.
+//! Rows and statements only: the rules (who may change what, what a stage must rest on, when
+//! a catalogue is public) are in `gongkai_app::decisions`.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use gongkai_domain::decision::{EntryDraft, EntryStatus, Link, StageDraft, StageKind};
+use gongkai_domain::DomainError;
+use gongkai_domain::decision::{EntryDraft, EntryStatus, StageDraft, StageKind};
 use gongkai_domain::user::Principal;
-use gongkai_domain::{DomainError, Field};
 use serde::Serialize;
-use serde_json::json;
 
-use crate::audit::{self, Actor};
 use crate::db::{Exec, Result, Row, Sql, Tx};
+
+fn stored<T>(r: std::result::Result<T, DomainError>, what: &str) -> Result<T> {
+    r.map_err(|e| DomainError::internal_from(format!("stored {what}"), e))
+}
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Catalogue {
@@ -69,89 +72,48 @@ pub async fn for_staff(e: &mut impl Exec, who: &Principal) -> Result<Vec<Catalog
         .collect())
 }
 
-async fn staff_catalogue(e: &mut impl Exec, who: &Principal, id: i64) -> Result<Catalogue> {
-    catalogue(e, id)
-        .await?
-        .filter(|c| who.may_act_for(c.agency_id))
-        .ok_or(DomainError::NotFound {
-            what: "决策事项目录",
-        })
-}
-
-pub async fn create_catalogue(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    agency_id: i64,
-    year: i32,
-) -> Result<i64> {
-    who.require_agency(agency_id)?;
-    let exists = tx
-        .fetch_optional(
-            Sql::new("SELECT id FROM decision_catalogues WHERE agency_id = $1 AND year = $2")
-                .bind(agency_id)
-                .bind(i64::from(year)),
-        )
-        .await?;
-    if exists.is_some() {
-        return Err(DomainError::conflict(
-            Some(Field::new("year", "年度")),
-            format!("本机关 {year} 年度的决策事项目录已经存在"),
-        ));
-    }
-    let id: i64 = tx
-        .fetch_one(
-            Sql::new(
-                "INSERT INTO decision_catalogues (agency_id, year, created_at) VALUES ($1, $2, $3) RETURNING id",
-            )
+/// Whether `agency_id` has a catalogue for `year`.
+pub async fn catalogue_exists(e: &mut impl Exec, agency_id: i64, year: i32) -> Result<bool> {
+    Ok(e.fetch_optional(
+        Sql::new("SELECT id FROM decision_catalogues WHERE agency_id = $1 AND year = $2")
             .bind(agency_id)
-            .bind(i64::from(year))
-            .bind(tx.now()),
-        )
-        .await?
-        .get("id")?;
-    audit::record(
-        tx,
-        actor,
-        "decision_catalogue.create",
-        ("decision_catalogue", &id.to_string()),
-        None,
-        Some(&json!({"agency_id": agency_id, "year": year})),
+            .bind(i64::from(year)),
     )
-    .await?;
-    Ok(id)
+    .await?
+    .is_some())
 }
 
-pub async fn publish_catalogue(tx: &mut Tx, actor: &Actor, who: &Principal, id: i64) -> Result<()> {
-    let c = staff_catalogue(tx, who, id).await?;
-    if c.published_at.is_some() {
-        return Err(DomainError::conflict(None, "目录已经发布"));
-    }
-    let n: i64 = tx
-        .fetch_one(
-            Sql::new("SELECT COUNT(*) AS n FROM decision_entries WHERE catalogue_id = $1").bind(id),
-        )
-        .await?
-        .get("n")?;
-    if n == 0 {
-        return Err(DomainError::conflict(None, "目录还没有决策事项,不能发布"));
-    }
+pub async fn insert_catalogue(tx: &mut Tx, agency_id: i64, year: i32) -> Result<i64> {
     let now = tx.now();
+    tx.fetch_one(
+        Sql::new(
+            "INSERT INTO decision_catalogues (agency_id, year, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(agency_id)
+        .bind(i64::from(year))
+        .bind(now),
+    )
+    .await?
+    .get("id")
+}
+
+pub async fn entry_count(e: &mut impl Exec, catalogue_id: i64) -> Result<i64> {
+    e.fetch_one(
+        Sql::new("SELECT COUNT(*) AS n FROM decision_entries WHERE catalogue_id = $1")
+            .bind(catalogue_id),
+    )
+    .await?
+    .get("n")
+}
+
+pub async fn set_published(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<()> {
     tx.execute(
         Sql::new("UPDATE decision_catalogues SET published_at = $1 WHERE id = $2")
-            .bind(now)
+            .bind(at)
             .bind(id),
     )
     .await?;
-    audit::record(
-        tx,
-        actor,
-        "decision_catalogue.publish",
-        ("decision_catalogue", &id.to_string()),
-        None,
-        Some(&json!({"published_at": now, "entries": n})),
-    )
-    .await
+    Ok(())
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -179,7 +141,10 @@ fn entry_from(r: &Row) -> Result<Entry> {
         responsible_name: r.get("responsible_name")?,
         basis: r.get("basis")?,
         planned_on: r.get("planned_on")?,
-        status: EntryStatus::parse(&r.get::<String>("status")?)?,
+        status: stored(
+            EntryStatus::parse(&r.get::<String>("status")?),
+            "entry status",
+        )?,
         note: r.get("note")?,
     })
 }
@@ -201,91 +166,67 @@ pub async fn entry(e: &mut impl Exec, id: i64) -> Result<Option<Entry>> {
     row.as_ref().map(entry_from).transpose()
 }
 
-async fn responsible(tx: &mut Tx, code: &str) -> Result<i64> {
-    let f = Field::new("responsible", "承办单位");
-    let code = gongkai_domain::agency::AgencyCode::parse(code)
-        .map_err(|_| DomainError::invalid(f, "请选择承办单位"))?;
-    Ok(crate::agencies::by_code(tx, &code)
-        .await?
-        .ok_or_else(|| DomainError::invalid(f, "承办单位不存在"))?
-        .id)
-}
-
-pub async fn add_entry(
+/// Stores an entry of `catalogue_id`, its responsible agency resolved.
+pub async fn insert_entry(
     tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
     catalogue_id: i64,
     d: &EntryDraft,
+    responsible_agency_id: i64,
 ) -> Result<i64> {
-    staff_catalogue(tx, who, catalogue_id).await?;
-    let agency = responsible(tx, &d.responsible).await?;
-    let id: i64 = tx
-        .fetch_one(
-            Sql::new(
-                "INSERT INTO decision_entries (catalogue_id, title, responsible_agency_id, basis, planned_on, \
-                 status, note, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            )
-            .bind(catalogue_id)
-            .bind(d.title.as_str())
-            .bind(agency)
-            .bind(d.basis.as_str())
-            .bind(d.planned_on)
-            .bind(d.status.as_str())
-            .bind(d.note.clone())
-            .bind(tx.now()),
+    let now = tx.now();
+    tx.fetch_one(
+        Sql::new(
+            "INSERT INTO decision_entries (catalogue_id, title, responsible_agency_id, basis, planned_on, \
+             status, note, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
-        .await?
-        .get("id")?;
-    audit::record(
-        tx,
-        actor,
-        "decision_entry.create",
-        ("decision_entry", &id.to_string()),
-        None,
-        Some(&json!(d)),
+        .bind(catalogue_id)
+        .bind(d.title.as_str())
+        .bind(responsible_agency_id)
+        .bind(d.basis.as_str())
+        .bind(d.planned_on)
+        .bind(d.status.as_str())
+        .bind(d.note.clone())
+        .bind(now),
     )
-    .await?;
-    Ok(id)
+    .await?
+    .get("id")
 }
 
-/// Changes an entry (its status as it moves on, or 调出目录 with the reason).
 pub async fn update_entry(
     tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
     id: i64,
     d: &EntryDraft,
+    responsible_agency_id: i64,
 ) -> Result<()> {
-    let before = entry(tx, id).await?.ok_or(DomainError::NotFound {
-        what: "决策事项"
-    })?;
-    staff_catalogue(tx, who, before.catalogue_id).await?;
-    let agency = responsible(tx, &d.responsible).await?;
+    let now = tx.now();
     tx.execute(
         Sql::new(
             "UPDATE decision_entries SET title = $1, responsible_agency_id = $2, basis = $3, planned_on = $4, \
              status = $5, note = $6, updated_at = $7 WHERE id = $8",
         )
         .bind(d.title.as_str())
-        .bind(agency)
+        .bind(responsible_agency_id)
         .bind(d.basis.as_str())
         .bind(d.planned_on)
         .bind(d.status.as_str())
         .bind(d.note.clone())
-        .bind(tx.now())
+        .bind(now)
         .bind(id),
     )
     .await?;
-    audit::record(
-        tx,
-        actor,
-        "decision_entry.update",
-        ("decision_entry", &id.to_string()),
-        Some(&json!(before)),
-        Some(&json!(d)),
+    Ok(())
+}
+
+pub async fn set_entry_status(tx: &mut Tx, id: i64, status: EntryStatus) -> Result<()> {
+    let now = tx.now();
+    tx.execute(
+        Sql::new("UPDATE decision_entries SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(status.as_str())
+            .bind(now)
+            .bind(id),
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -324,7 +265,7 @@ pub async fn stages(e: &mut impl Exec, entry_id: i64) -> Result<Vec<Stage>> {
             let reported: Option<DateTime<Utc>> = r.get("report_published_at")?;
             Ok(Stage {
                 id: r.get("id")?,
-                kind: StageKind::parse(&r.get::<String>("kind")?)?,
+                kind: stored(StageKind::parse(&r.get::<String>("kind")?), "stage kind")?,
                 happened_on: r.get("happened_on")?,
                 summary: r.get("summary")?,
                 document: match (document_id, r.get::<Option<String>>("document_title")?) {
@@ -346,111 +287,31 @@ pub async fn stages(e: &mut impl Exec, entry_id: i64) -> Result<Vec<Stage>> {
     Ok(out)
 }
 
-/// Records a stage. What it rests on must exist and be public: a published consultation (its
-/// feedback report published, for the feedback stage), a public document.
-pub async fn add_stage(
+/// Stores a stage of `entry_id` with what it rests on, already checked.
+pub async fn insert_stage(
     tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
     entry_id: i64,
     d: &StageDraft,
+    document: Option<i64>,
+    consultation: Option<i64>,
 ) -> Result<i64> {
-    let e = entry(tx, entry_id).await?.ok_or(DomainError::NotFound {
-        what: "决策事项"
-    })?;
-    staff_catalogue(tx, who, e.catalogue_id).await?;
-    let consultation = match d.consultation {
-        Some(cid) => {
-            let c = crate::consultations::public_get(tx, cid)
-                .await?
-                .ok_or_else(|| {
-                    DomainError::invalid(
-                        Field::new("consultation", "意见征集"),
-                        "所选意见征集不存在或未发布",
-                    )
-                })?;
-            if d.kind == StageKind::Feedback && c.report_published_at.is_none() {
-                return Err(DomainError::invalid(
-                    Field::new("consultation", "意见征集"),
-                    "该意见征集的采纳情况反馈尚未发布",
-                ));
-            }
-            Some(c.id)
-        }
-        None => None,
-    };
-    let document = match &d.document {
-        Some(n) => {
-            let f = Field::new("document", "文件索引号");
-            let id = crate::documents::id_by_index(tx, n)
-                .await?
-                .ok_or_else(|| DomainError::invalid(f, format!("没有索引号为“{n}”的文件")))?;
-            let public = crate::documents::public_get(tx, id)
-                .await?
-                .is_some_and(|p| p.withdrawn_at.is_none());
-            if !public {
-                return Err(DomainError::invalid(
-                    f,
-                    format!("索引号为“{n}”的文件尚未公开"),
-                ));
-            }
-            Some(id)
-        }
-        None if d.kind.link() == Link::Document => {
-            return Err(DomainError::invalid(
-                Field::new("document", "文件索引号"),
-                "请填写文件索引号",
-            ));
-        }
-        None => None,
-    };
-    let id: i64 = tx
-        .fetch_one(
-            Sql::new(
-                "INSERT INTO decision_stages (entry_id, kind, happened_on, summary, document_id, consultation_id, \
-                 representatives, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            )
-            .bind(entry_id)
-            .bind(d.kind.as_str())
-            .bind(d.happened_on)
-            .bind(d.summary.as_str())
-            .bind(document)
-            .bind(consultation)
-            .bind(d.representatives.clone())
-            .bind(tx.now()),
+    let now = tx.now();
+    tx.fetch_one(
+        Sql::new(
+            "INSERT INTO decision_stages (entry_id, kind, happened_on, summary, document_id, consultation_id, \
+             representatives, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
-        .await?
-        .get("id")?;
-    // A decision published moves the entry on.
-    if d.kind == StageKind::Decision && e.status != EntryStatus::Withdrawn {
-        tx.execute(
-            Sql::new(
-                "UPDATE decision_entries SET status = 'decided', updated_at = $1 WHERE id = $2",
-            )
-            .bind(tx.now())
-            .bind(entry_id),
-        )
-        .await?;
-    } else if e.status == EntryStatus::Planned {
-        tx.execute(
-            Sql::new(
-                "UPDATE decision_entries SET status = 'in_progress', updated_at = $1 WHERE id = $2",
-            )
-            .bind(tx.now())
-            .bind(entry_id),
-        )
-        .await?;
-    }
-    audit::record(
-        tx,
-        actor,
-        "decision_stage.create",
-        ("decision_stage", &id.to_string()),
-        None,
-        Some(&json!({"entry_id": entry_id, "stage": d, "document_id": document, "consultation_id": consultation})),
+        .bind(entry_id)
+        .bind(d.kind.as_str())
+        .bind(d.happened_on)
+        .bind(d.summary.as_str())
+        .bind(document)
+        .bind(consultation)
+        .bind(d.representatives.clone())
+        .bind(now),
     )
-    .await?;
-    Ok(id)
+    .await?
+    .get("id")
 }
 
 /// Agencies whose catalogue for `year` is not published (the dashboard's 31 March item).

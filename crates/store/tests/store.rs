@@ -58,8 +58,6 @@ both!(
 
 #[path = "store/consultations.rs"]
 mod consultations_tests;
-#[path = "store/decisions.rs"]
-mod decisions_tests;
 #[path = "store/mail.rs"]
 mod mail_tests;
 #[path = "store/messages.rs"]

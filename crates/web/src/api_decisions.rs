@@ -4,12 +4,10 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use chrono::NaiveDate;
-use gongkai_domain::DomainError;
 use gongkai_domain::decision::{EntryStatus, StageKind};
-use gongkai_store::decisions;
 use serde::Serialize;
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
 
 #[derive(Serialize)]
@@ -35,11 +33,10 @@ pub async fn catalogues(
 ) -> AppResult<Json<Vec<CatalogueOut>>> {
     let mut conn = state.db.conn().await?;
     let agency = crate::pages::agency_or_404(&mut conn, &code).await?;
+    drop(conn);
     let mut out = Vec::new();
-    for c in decisions::catalogues_of(&mut conn, agency.id).await? {
-        let Some(at) = c.published_at else { continue };
-        let entries = decisions::entries(&mut conn, c.id)
-            .await?
+    for (c, entries) in gongkai_app::decisions::published_catalogues(&state.db, agency.id).await? {
+        let entries = entries
             .into_iter()
             .map(|e| EntrySummary {
                 href: format!("/api/v1/decisions/{}", e.id),
@@ -52,7 +49,7 @@ pub async fn catalogues(
             .collect();
         out.push(CatalogueOut {
             year: c.year,
-            published_on: Some(at.date_naive()),
+            published_on: c.published_at.map(|at| at.date_naive()),
             entries,
         });
     }
@@ -89,21 +86,8 @@ pub async fn entry(
     Path(id): Path<String>,
 ) -> AppResult<Json<EntryOut>> {
     let id = crate::error::id_or_404(&id, "决策事项")?;
-    let mut conn = state.db.conn().await?;
-    let not_found = || {
-        AppError(DomainError::NotFound {
-            what: "决策事项"
-        })
-    };
-    let e = decisions::entry(&mut conn, id)
-        .await?
-        .ok_or_else(not_found)?;
-    let c = decisions::catalogue(&mut conn, e.catalogue_id)
-        .await?
-        .filter(|c| c.published_at.is_some())
-        .ok_or_else(not_found)?;
-    let stages = decisions::stages(&mut conn, id)
-        .await?
+    let (c, e, stages) = gongkai_app::decisions::published_entry(&state.db, id).await?;
+    let stages = stages
         .into_iter()
         .map(|s| StageOut {
             kind: s.kind,

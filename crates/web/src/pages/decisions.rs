@@ -44,23 +44,13 @@ pub async fn public_catalogue(
 ) -> AppResult<Response> {
     let mut conn = state.db.conn().await?;
     let agency = super::agency_or_404(&mut conn, &code).await?;
-    let published: Vec<Catalogue> = decisions::catalogues_of(&mut conn, agency.id)
-        .await?
-        .into_iter()
-        .filter(|c| c.published_at.is_some())
-        .collect();
-    let years = published.iter().map(|c| c.year).collect();
+    drop(conn);
+    let published = gongkai_app::decisions::published_catalogues(&state.db, agency.id).await?;
+    let years = published.iter().map(|(c, _)| c.year).collect();
     let wanted = q.year.trim().parse::<i32>().ok();
-    let shown = match published
+    let shown = published
         .into_iter()
-        .find(|c| wanted.is_none_or(|y| y == c.year))
-    {
-        Some(c) => {
-            let entries = decisions::entries(&mut conn, c.id).await?;
-            Some((c, entries))
-        }
-        None => None,
-    };
+        .find(|(c, _)| wanted.is_none_or(|y| y == c.year));
     page(
         &PublicCatalogue {
             chrome: visitor.chrome(&format!("{} 重大行政决策事项目录", agency.name)),
@@ -88,20 +78,7 @@ pub async fn public_entry(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let id = crate::error::id_or_404(&id, "决策事项")?;
-    let mut conn = state.db.conn().await?;
-    let not_found = || {
-        AppError(DomainError::NotFound {
-            what: "决策事项"
-        })
-    };
-    let e = decisions::entry(&mut conn, id)
-        .await?
-        .ok_or_else(not_found)?;
-    let c = decisions::catalogue(&mut conn, e.catalogue_id)
-        .await?
-        .filter(|c| c.published_at.is_some())
-        .ok_or_else(not_found)?;
-    let stages = decisions::stages(&mut conn, id).await?;
+    let (c, e, stages) = gongkai_app::decisions::published_entry(&state.db, id).await?;
     page(
         &PublicEntry {
             chrome: visitor.chrome(&e.title),
@@ -171,18 +148,11 @@ pub async fn create(
     Form(form): Form<NewCatalogue>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let who = staff.user.principal();
-    let actor = staff.actor();
+    let ctx = staff.ctx(&state.db);
     let result = async {
-        let year = decision::parse_year(&form.year, db::now().date_naive())?;
+        let year = decision::parse_year(&form.year, ctx.today())?;
         let code = gongkai_domain::agency::AgencyCode::parse(&form.agency)?;
-        let a = agencies::by_code(&mut state.db.conn().await?, &code)
-            .await?
-            .ok_or(DomainError::NotFound { what: "机构" })?;
-        state
-            .db
-            .write(async |tx| decisions::create_catalogue(tx, &actor, &who, a.id, year).await)
-            .await
+        gongkai_app::decisions::create_catalogue(&ctx, &code, year).await
     }
     .await;
     super::after_post(
@@ -274,19 +244,13 @@ pub async fn catalogue_act(
 ) -> AppResult<Response> {
     let id = crate::error::id_or_404(&id, WHAT)?;
     staff.visitor.verify_csrf(&form.csrf)?;
-    let who = staff.user.principal();
-    let actor = staff.actor();
+    let ctx = staff.ctx(&state.db);
     let result: Result<(), DomainError> = async {
         if form.action == "publish" {
-            return state
-                .db
-                .write(async |tx| decisions::publish_catalogue(tx, &actor, &who, id).await)
-                .await;
+            return gongkai_app::decisions::publish_catalogue(&ctx, id).await;
         }
         let d = EntryDraft::parse(&form.entry)?;
-        state
-            .db
-            .write(async |tx| decisions::add_entry(tx, &actor, &who, id, &d).await)
+        gongkai_app::decisions::add_entry(&ctx, id, &d)
             .await
             .map(drop)
     }
@@ -384,14 +348,10 @@ pub async fn add_stage(
 ) -> AppResult<Response> {
     let id = crate::error::id_or_404(&id, "决策事项")?;
     staff.visitor.verify_csrf(&form.csrf)?;
-    let who = staff.user.principal();
-    let actor = staff.actor();
+    let ctx = staff.ctx(&state.db);
     let result = async {
-        let d = StageDraft::parse(&form.stage, db::now().date_naive())?;
-        state
-            .db
-            .write(async |tx| decisions::add_stage(tx, &actor, &who, id, &d).await)
-            .await
+        let d = StageDraft::parse(&form.stage, ctx.today())?;
+        gongkai_app::decisions::add_stage(&ctx, id, &d).await
     }
     .await;
     super::after_post(

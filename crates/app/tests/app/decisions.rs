@@ -1,6 +1,8 @@
-//! The decision catalogue in the store: one per agency and year, entries, stages resting on
-//! public records, publication, and what the dashboard counts.
+//! The decision catalogue: one per agency and year, entries, stages resting on public
+//! records, publication (the only way to the public), and what the dashboard counts.
 
+use gongkai_app::decisions as app;
+use gongkai_domain::agency::AgencyCode;
 use gongkai_domain::decision::{
     EntryDraft, EntryInput, EntryStatus, StageDraft, StageInput, StageKind,
 };
@@ -18,25 +20,19 @@ async fn a_decision_catalogue_links_its_stages(t: TestDb) {
     let outsider = p(Role::Staff, other.id);
     let db = &t.db;
     let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-    let id = db
-        .write(async |tx| decisions::create_catalogue(tx, &actor(), &staff, drc.id, 2026).await)
-        .await
-        .unwrap();
-    let e = db
-        .write(async |tx| decisions::create_catalogue(tx, &actor(), &staff, drc.id, 2026).await)
+    let (as_staff, as_outsider) = (ctx(db, &staff, today), ctx(db, &outsider, today));
+    let code = AgencyCode::parse("YX0201").unwrap();
+    let id = app::create_catalogue(&as_staff, &code, 2026).await.unwrap();
+    let e = app::create_catalogue(&as_staff, &code, 2026)
         .await
         .unwrap_err();
     assert!(e.to_string().contains("已经存在"), "{e}");
-    let e = db
-        .write(async |tx| decisions::create_catalogue(tx, &actor(), &outsider, drc.id, 2027).await)
+    let e = app::create_catalogue(&as_outsider, &code, 2027)
         .await
         .unwrap_err();
     assert!(matches!(e, DomainError::Forbidden), "{e:?}");
     // Empty: not publishable; the dashboard counts it as missing.
-    let e = db
-        .write(async |tx| decisions::publish_catalogue(tx, &actor(), &staff, id).await)
-        .await
-        .unwrap_err();
+    let e = app::publish_catalogue(&as_staff, id).await.unwrap_err();
     assert!(e.to_string().contains("还没有决策事项"), "{e}");
     let mut c = db.conn().await.unwrap();
     let missing = decisions::unpublished(&mut c, &staff, 2026).await.unwrap();
@@ -51,10 +47,16 @@ async fn a_decision_catalogue_links_its_stages(t: TestDb) {
         ..Default::default()
     })
     .unwrap();
-    let entry = db
-        .write(async |tx| decisions::add_entry(tx, &actor(), &staff, id, &d).await)
-        .await
-        .unwrap();
+    let entry = app::add_entry(&as_staff, id, &d).await.unwrap();
+    // Not public before the catalogue is published.
+    let e = app::published_entry(db, entry).await.unwrap_err();
+    assert!(matches!(e, DomainError::NotFound { .. }), "{e:?}");
+    assert!(
+        app::published_catalogues(db, drc.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // A consultation stage must name a published consultation; a decision a public document.
     let stage = |kind: &str, extra: StageInput| {
         StageDraft::parse(
@@ -68,75 +70,53 @@ async fn a_decision_catalogue_links_its_stages(t: TestDb) {
         )
         .unwrap()
     };
-    let e = db
-        .write(async |tx| {
-            decisions::add_stage(
-                tx,
-                &actor(),
-                &staff,
-                entry,
-                &stage(
-                    "consultation",
-                    StageInput {
-                        consultation: "999".into(),
-                        ..Default::default()
-                    },
-                ),
-            )
-            .await
-        })
-        .await
-        .unwrap_err();
+    let e = app::add_stage(
+        &as_staff,
+        entry,
+        &stage(
+            "consultation",
+            StageInput {
+                consultation: "999".into(),
+                ..Default::default()
+            },
+        ),
+    )
+    .await
+    .unwrap_err();
     assert!(e.to_string().contains("不存在或未发布"), "{e}");
-    let e = db
-        .write(async |tx| {
-            decisions::add_stage(
-                tx,
-                &actor(),
-                &staff,
-                entry,
-                &stage(
-                    "decision",
-                    StageInput {
-                        document: "NOPE/2026-00001".into(),
-                        ..Default::default()
-                    },
-                ),
-            )
-            .await
-        })
-        .await
-        .unwrap_err();
+    let e = app::add_stage(
+        &as_staff,
+        entry,
+        &stage(
+            "decision",
+            StageInput {
+                document: "NOPE/2026-00001".into(),
+                ..Default::default()
+            },
+        ),
+    )
+    .await
+    .unwrap_err();
     assert!(e.to_string().contains("没有索引号"), "{e}");
     assert_eq!(t.count("decision_stages").await, 0);
-    db.write(async |tx| {
-        decisions::add_stage(
-            tx,
-            &actor(),
-            &staff,
-            entry,
-            &stage("legality_review", StageInput::default()),
-        )
-        .await
-    })
+    app::add_stage(
+        &as_staff,
+        entry,
+        &stage("legality_review", StageInput::default()),
+    )
     .await
     .unwrap();
-    db.write(async |tx| {
-        decisions::add_stage(
-            tx,
-            &actor(),
-            &staff,
-            entry,
-            &stage(
-                "meeting_review",
-                StageInput {
-                    representatives: "居民代表 2 名列席".into(),
-                    ..Default::default()
-                },
-            ),
-        )
-        .await
-    })
+    app::add_stage(
+        &as_staff,
+        entry,
+        &stage(
+            "meeting_review",
+            StageInput {
+                representatives: "居民代表 2 名列席".into(),
+                ..Default::default()
+            },
+        ),
+    )
     .await
     .unwrap();
     let got = decisions::entry(&mut c, entry).await.unwrap().unwrap();
@@ -154,23 +134,20 @@ async fn a_decision_catalogue_links_its_stages(t: TestDb) {
         .collect();
     assert_eq!(kinds, [StageKind::LegalityReview, StageKind::MeetingReview]);
     // Another agency's staff cannot add stages.
-    let e = db
-        .write(async |tx| {
-            decisions::add_stage(
-                tx,
-                &actor(),
-                &outsider,
-                entry,
-                &stage("hearing", StageInput::default()),
-            )
-            .await
-        })
-        .await
-        .unwrap_err();
+    let e = app::add_stage(
+        &as_outsider,
+        entry,
+        &stage("hearing", StageInput::default()),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(e, DomainError::NotFound { .. }), "{e:?}");
-    db.write(async |tx| decisions::publish_catalogue(tx, &actor(), &staff, id).await)
-        .await
-        .unwrap();
+    app::publish_catalogue(&as_staff, id).await.unwrap();
+    let (c2, e2, stages) = app::published_entry(db, entry).await.unwrap();
+    assert_eq!((c2.id, e2.id, stages.len()), (id, entry, 2));
+    let published = app::published_catalogues(db, drc.id).await.unwrap();
+    assert_eq!(published.len(), 1);
+    assert_eq!(published[0].1.len(), 1);
     assert!(
         decisions::unpublished(&mut c, &staff, 2026)
             .await
