@@ -9,6 +9,7 @@
 
 pub mod context;
 pub mod decisions;
+pub mod messages;
 pub mod oversight;
 pub mod requests;
 

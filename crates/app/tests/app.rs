@@ -28,6 +28,8 @@ macro_rules! both {
 
 #[path = "app/decisions.rs"]
 mod decisions_tests;
+#[path = "app/messages.rs"]
+mod messages_tests;
 #[path = "app/oversight.rs"]
 mod oversight_tests;
 #[path = "app/reports.rs"]
@@ -37,6 +39,11 @@ mod requests_tests;
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// An instant on day `s` (early morning UTC, the same day in China).
+fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+    day(s).and_hms_opt(1, 0, 0).unwrap().and_utc()
 }
 
 fn actor() -> Actor {

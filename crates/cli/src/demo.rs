@@ -334,15 +334,7 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
     // Messages: the 2021 work plan (the second seed) takes one on its page.
     let development = agency_id(&mut tx, "YX0201").await?;
     let (plan_agency, plan) = seed_ids[1];
-    crate::demo_messages::load(
-        &mut tx,
-        &actor,
-        &office,
-        education,
-        development,
-        (plan_agency, plan),
-    )
-    .await?;
+    crate::demo_messages::load(&mut tx, &ctx, education, development, (plan_agency, plan)).await?;
     let cal = gongkai_store::calendar::work_calendar(&mut tx).await?;
     let list_agencies = crate::demo_lists::Agencies {
         education,

@@ -2,11 +2,12 @@
 //! invalid, transferred, answered, answered and published (选登) — and one on a policy page.
 
 use chrono::Duration;
+use gongkai_app::Ctx;
+use gongkai_app::messages as app;
 use gongkai_domain::DomainError;
 use gongkai_domain::message::{BoxKind, MessageDraft, MessageInput, PublicationInput, Step};
-use gongkai_domain::user::Principal;
+use gongkai_store::Tx;
 use gongkai_store::messages::{self, Destination};
-use gongkai_store::{Actor, Tx, calendar};
 
 fn draft(title: &str, body: &str, name: &str, consent: bool) -> Result<MessageDraft, DomainError> {
     MessageDraft::parse(&MessageInput {
@@ -19,33 +20,25 @@ fn draft(title: &str, body: &str, name: &str, consent: bool) -> Result<MessageDr
     })
 }
 
+/// Seeds the messages in the demo's one transaction; `ctx` acts as the office, each step
+/// back-dated by the days given.
 pub async fn load(
     tx: &mut Tx,
-    actor: &Actor,
-    office: &Principal,
+    ctx: &Ctx<'_>,
     education: i64,
     development: i64,
     (policy_agency, policy): (i64, i64),
 ) -> Result<(), DomainError> {
-    let cal = calendar::work_calendar(tx).await?;
-    let now = tx.now();
-    let today = now.date_naive();
+    let ago = |days: i64| {
+        Ctx::new(ctx.db, ctx.actor.clone(), ctx.principal).at(ctx.now - Duration::days(days))
+    };
     let to = |agency_id, box_kind| Destination {
         agency_id,
         box_kind,
         document_id: None,
     };
     let file = async |tx: &mut Tx, dest: Destination, d: &MessageDraft, days_ago: i64, n: usize| {
-        messages::submit(
-            tx,
-            actor,
-            dest,
-            d,
-            &format!("demo-m{n}"),
-            now - Duration::days(days_ago),
-            &cal,
-        )
-        .await
+        app::submit_in(tx, &ago(days_ago), dest, d, &format!("demo-m{n}")).await
     };
     let consult = to(education, BoxKind::Consultation);
     // New, waiting for triage.
@@ -65,17 +58,7 @@ pub async fn load(
     )?;
     let late = file(tx, consult, &d, 12, 1).await?;
     let accept = Step::parse("accept", "", false)?;
-    messages::act(
-        tx,
-        actor,
-        office,
-        late.id,
-        &accept,
-        None,
-        today - Duration::days(11),
-        &cal,
-    )
-    .await?;
+    app::act_in(tx, &ago(11), late.id, &accept, None).await?;
     // Unanswered for more than three months: the inspection's veto item.
     let d = draft(
         "校外培训机构退费问题",
@@ -84,17 +67,7 @@ pub async fn load(
         false,
     )?;
     let stale = file(tx, consult, &d, 100, 2).await?;
-    messages::act(
-        tx,
-        actor,
-        office,
-        stale.id,
-        &accept,
-        None,
-        today - Duration::days(99),
-        &cal,
-    )
-    .await?;
+    app::act_in(tx, &ago(99), stale.id, &accept, None).await?;
     // Invalid.
     let d = draft(
         "广告信息广告信息",
@@ -104,17 +77,7 @@ pub async fn load(
     )?;
     let spam = file(tx, consult, &d, 6, 3).await?;
     let invalid = Step::parse("invalid", "广告信息,与政务咨询无关", false)?;
-    messages::act(
-        tx,
-        actor,
-        office,
-        spam.id,
-        &invalid,
-        None,
-        today - Duration::days(5),
-        &cal,
-    )
-    .await?;
+    app::act_in(tx, &ago(5), spam.id, &invalid, None).await?;
     // Transferred from the development commission to the education bureau, then answered.
     let d = draft(
         "中小学课后服务时间",
@@ -124,52 +87,21 @@ pub async fn load(
     )?;
     let moved = file(tx, to(development, BoxKind::Consultation), &d, 9, 4).await?;
     let transfer = Step::parse("transfer", "课后服务属于教育局职责", false)?;
-    messages::act(
-        tx,
-        actor,
-        office,
-        moved.id,
-        &transfer,
-        Some(education),
-        today - Duration::days(8),
-        &cal,
-    )
-    .await?;
+    app::act_in(tx, &ago(8), moved.id, &transfer, Some(education)).await?;
     let received = messages::get(tx, moved.id)
         .await?
         .and_then(|m| m.transferred_to)
         .ok_or_else(|| DomainError::internal("demo transfer missing"))?;
-    messages::act(
-        tx,
-        actor,
-        office,
-        received,
-        &accept,
-        None,
-        today - Duration::days(8),
-        &cal,
-    )
-    .await?;
+    app::act_in(tx, &ago(8), received, &accept, None).await?;
     let reply = Step::parse(
         "reply",
         "本区中小学课后服务一般在工作日下午5:30结束,确有需要的可延长至6:00;课后服务实行自愿参加,按规定标准收取服务费,家庭经济困难学生免收。",
         false,
     )?;
-    messages::act(
+    app::act_in(tx, &ago(6), received, &reply, None).await?;
+    app::publish_in(
         tx,
-        actor,
-        office,
-        received,
-        &reply,
-        None,
-        today - Duration::days(6),
-        &cal,
-    )
-    .await?;
-    messages::publish(
-        tx,
-        actor,
-        office,
+        ctx,
         received,
         &PublicationInput {
             public_title: "中小学课后服务时间和收费".into(),
@@ -191,33 +123,13 @@ pub async fn load(
         document_id: Some(policy),
     };
     let p = file(tx, on_policy, &d, 4, 5).await?;
-    messages::act(
-        tx,
-        actor,
-        office,
-        p.id,
-        &accept,
-        None,
-        today - Duration::days(4),
-        &cal,
-    )
-    .await?;
+    app::act_in(tx, &ago(4), p.id, &accept, None).await?;
     let reply = Step::parse(
         "reply",
         "感谢您的建议。我们将在明年的工作要点中研究明确街镇公开栏的更新要求。",
         false,
     )?;
-    messages::act(
-        tx,
-        actor,
-        office,
-        p.id,
-        &reply,
-        None,
-        today - Duration::days(2),
-        &cal,
-    )
-    .await?;
+    app::act_in(tx, &ago(2), p.id, &reply, None).await?;
     let d = draft(
         "给区长的一封信",
         "建议在区政府门户网站增加无障碍浏览功能,方便老年人和视障人士使用。",

@@ -284,7 +284,7 @@ async fn the_checkpoint_survives_a_restart(t: TestDb) {
 
 async fn a_published_message_is_found_without_its_asker_and_unpublishing_removes_it(t: TestDb) {
     use gongkai_domain::message::{BoxKind, MessageDraft, MessageInput, PublicationInput, Step};
-    use gongkai_store::messages::{self, Destination};
+    use gongkai_store::messages::Destination;
     let a = agency(&t.db).await;
     let staff = Principal {
         user_id: 0,
@@ -292,10 +292,6 @@ async fn a_published_message_is_found_without_its_asker_and_unpublishing_removes
         agency_id: a,
     };
     let node = Node::open(t.db.clone(), None).unwrap();
-    let mut c = t.db.conn().await.unwrap();
-    let cal = gongkai_store::calendar::work_calendar(&mut c)
-        .await
-        .unwrap();
     let filed_at = chrono::Utc::now();
     let asker = MessageDraft::parse(&MessageInput {
         title: "小区门口占道经营问题".into(),
@@ -311,23 +307,20 @@ async fn a_published_message_is_found_without_its_asker_and_unpublishing_removes
         box_kind: BoxKind::Consultation,
         document_id: None,
     };
-    let id =
-        t.db.write(async |tx| {
-            messages::submit(tx, &actor(), to, &asker, "10.0.0.1", filed_at, &cal).await
-        })
+    let public = gongkai_app::Ctx::public(&t.db, actor()).at(filed_at);
+    let id = gongkai_app::messages::submit(&public, to, &asker, "10.0.0.1")
         .await
         .unwrap()
         .id;
+    let as_staff = gongkai_app::Ctx::new(&t.db, actor(), staff);
     for (step, text) in [
         ("accept", ""),
         ("reply", "已安排执法中队清理占道摊位,并加强夜间巡查。"),
     ] {
         let step = Step::parse(step, text, false).unwrap();
-        t.db.write(async |tx| {
-            messages::act(tx, &actor(), &staff, id, &step, None, today(), &cal).await
-        })
-        .await
-        .unwrap();
+        gongkai_app::messages::act(&as_staff, id, &step, None)
+            .await
+            .unwrap();
     }
     // Filed and answered, not published: nothing of it is searchable.
     node.catch_up().await.unwrap();
@@ -340,7 +333,7 @@ async fn a_published_message_is_found_without_its_asker_and_unpublishing_removes
         public_body: "市民反映:小区门口长期有摊贩占道经营,影响通行。".into(),
         public_reply: "已安排执法中队清理占道摊位,并加强夜间巡查。".into(),
     };
-    t.db.write(async |tx| messages::publish(tx, &actor(), &staff, id, &copy).await)
+    gongkai_app::messages::publish(&as_staff, id, &copy)
         .await
         .unwrap();
     node.catch_up().await.unwrap();
@@ -359,7 +352,7 @@ async fn a_published_message_is_found_without_its_asker_and_unpublishing_removes
     rebuilt.rebuild(|_| {}).await.unwrap();
     assert_eq!(ids(&rebuilt, "夜间巡查"), [id]);
 
-    t.db.write(async |tx| messages::unpublish(tx, &actor(), &staff, id).await)
+    gongkai_app::messages::unpublish(&as_staff, id)
         .await
         .unwrap();
     node.catch_up().await.unwrap();

@@ -60,8 +60,6 @@ both!(
 mod consultations_tests;
 #[path = "store/mail.rs"]
 mod mail_tests;
-#[path = "store/messages.rs"]
-mod messages_tests;
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -8,8 +8,8 @@ use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use gongkai_domain::message::{BoxKind, MessageDraft, MessageInput};
 use gongkai_domain::{DomainError, Field};
+use gongkai_store::agencies;
 use gongkai_store::messages::{self, Destination};
-use gongkai_store::{agencies, calendar, db};
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppResult;
@@ -56,19 +56,14 @@ pub async fn create(
         BoxKind::parse(&m.box_kind)?
     };
     let d = MessageDraft::parse(&m.input)?;
-    let cal = calendar::work_calendar(&mut conn).await?;
     drop(conn);
-    let now = db::now();
-    let actor = visitor.actor();
     let to = Destination {
         agency_id: agency.id,
         box_kind,
         document_id: m.document,
     };
-    let filed = state
-        .db
-        .write(async |tx| messages::submit(tx, &actor, to, &d, &visitor.client, now, &cal).await)
-        .await?;
+    let filed =
+        gongkai_app::messages::submit(&visitor.ctx(&state.db), to, &d, &visitor.client).await?;
     Ok((
         StatusCode::CREATED,
         [(header::CACHE_CONTROL, "no-store")],

@@ -172,22 +172,15 @@ pub async fn submit(
         box_kind: form.box_kind.clone(),
     };
     let t = target(&state, &q).await?;
-    let now = db::now();
-    let actor = visitor.actor();
+    let ctx = visitor.ctx(&state.db);
     let result = async {
         let d = MessageDraft::parse(&form.input)?;
-        let cal = calendar::work_calendar(&mut state.db.conn().await?).await?;
         let to = Destination {
             agency_id: t.agency.id,
             box_kind: t.box_kind,
             document_id: t.document.as_ref().map(|d| d.0),
         };
-        state
-            .db
-            .write(async |tx| {
-                messages::submit(tx, &actor, to, &d, &visitor.client, now, &cal).await
-            })
-            .await
+        gongkai_app::messages::submit(&ctx, to, &d, &visitor.client).await
     }
     .await;
     match result {
@@ -276,14 +269,11 @@ pub async fn track(
     if let Some(m) = &found
         && !form.rating.trim().is_empty()
     {
-        let actor = visitor.actor();
+        let ctx = visitor.ctx(&state.db);
         let id = m.id;
         let rated = async {
             let rating = Rating::parse(&form.rating)?;
-            state
-                .db
-                .write(async |tx| messages::rate(tx, &actor, id, rating, &form.rating_note).await)
-                .await
+            gongkai_app::messages::rate(&ctx, id, rating, &form.rating_note).await
         }
         .await;
         match rated {
@@ -508,8 +498,7 @@ pub async fn set_limit(
     Form(form): Form<LimitForm>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let who = staff.user.principal();
-    let actor = staff.actor();
+    let ctx = staff.ctx(&state.db);
     let field = gongkai_domain::Field::new("reply_workdays", "答复时限");
     let result: Result<(), DomainError> = async {
         let code = gongkai_domain::agency::AgencyCode::parse(&form.agency)?;
@@ -522,12 +511,7 @@ pub async fn set_limit(
             .trim()
             .parse::<u32>()
             .map_err(|_| DomainError::invalid(field, "答复时限应为 1 至 20 个工作日"))?;
-        state
-            .db
-            .write(async |tx| {
-                messages::set_reply_workdays(tx, &actor, &who, a.id, kind, days).await
-            })
-            .await
+        gongkai_app::messages::set_reply_workdays(&ctx, a.id, kind, days).await
     }
     .await;
     match result {
@@ -663,9 +647,7 @@ pub async fn act(
 ) -> AppResult<Response> {
     let id = crate::error::id_or_404(&id, WHAT)?;
     staff.visitor.verify_csrf(&form.csrf)?;
-    let who = staff.user.principal();
-    let actor = staff.actor();
-    let today = db::now().date_naive();
+    let ctx = staff.ctx(&state.db);
     let result: Result<(), DomainError> = async {
         match form.action.as_str() {
             "assign" => {
@@ -675,32 +657,14 @@ pub async fn act(
                         "请选择承办人",
                     )
                 })?;
-                state
-                    .db
-                    .write(async |tx| messages::assign(tx, &actor, &who, id, assignee).await)
-                    .await
+                gongkai_app::messages::assign(&ctx, id, assignee).await
             }
             "supervise" | "unsupervise" => {
                 let note = (form.action == "supervise").then_some(form.text.as_str());
-                state
-                    .db
-                    .write(async |tx| messages::supervise(tx, &actor, &who, id, note).await)
-                    .await
+                gongkai_app::messages::supervise(&ctx, id, note).await
             }
-            "publish" => {
-                state
-                    .db
-                    .write(async |tx| {
-                        messages::publish(tx, &actor, &who, id, &form.publication).await
-                    })
-                    .await
-            }
-            "unpublish" => {
-                state
-                    .db
-                    .write(async |tx| messages::unpublish(tx, &actor, &who, id).await)
-                    .await
-            }
+            "publish" => gongkai_app::messages::publish(&ctx, id, &form.publication).await,
+            "unpublish" => gongkai_app::messages::unpublish(&ctx, id).await,
             name => {
                 let step = Step::parse(name, &form.text, form.simple == "on")?;
                 let transfer_to = if matches!(step, Step::Transfer { .. }) {
@@ -724,13 +688,7 @@ pub async fn act(
                 } else {
                     None
                 };
-                let cal = calendar::work_calendar(&mut state.db.conn().await?).await?;
-                state
-                    .db
-                    .write(async |tx| {
-                        messages::act(tx, &actor, &who, id, &step, transfer_to, today, &cal).await
-                    })
-                    .await
+                gongkai_app::messages::act(&ctx, id, &step, transfer_to).await
             }
         }
     }

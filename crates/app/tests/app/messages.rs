@@ -1,10 +1,13 @@
-//! Messages in the store: filing with a code and key, triage, transfer to another agency (the
+//! Messages: filing with a code and key, triage, transfer to another agency (the
 //! key follows), reply within the working-day limit, 选登 without personal details, rating,
 //! and refusals that change nothing.
 
+use chrono::Duration;
+use gongkai_app::messages as app;
 use gongkai_domain::message::{
     BoxKind, MessageDraft, MessageInput, PublicationInput, Rating, Status, Step,
 };
+use gongkai_store::calendar;
 use gongkai_store::messages::{self, Destination};
 
 use super::*;
@@ -50,19 +53,7 @@ async fn a_message_is_filed_transferred_answered_and_published(t: TestDb) {
     };
     // Filed on Monday 28 September 2026: five working days over National Day end on the
     // make-up Saturday, 10 October.
-    let filed = db
-        .write(async |tx| {
-            messages::submit(
-                tx,
-                &actor(),
-                to,
-                &draft(),
-                "10.0.0.1",
-                at("2026-09-28"),
-                &cal,
-            )
-            .await
-        })
+    let filed = app::submit(&public(db).at(at("2026-09-28")), to, &draft(), "10.0.0.1")
         .await
         .unwrap();
     assert!(filed.tracking_code.starts_with("LY2026-"));
@@ -93,19 +84,12 @@ async fn a_message_is_filed_transferred_answered_and_published(t: TestDb) {
 
     // Not this agency's: transferred with a reason; the other agency gets its own message.
     let transfer = Step::parse("transfer", "占道经营属于城管执法职责", false).unwrap();
-    db.write(async |tx| {
-        messages::act(
-            tx,
-            &actor(),
-            &drc_staff,
-            filed.id,
-            &transfer,
-            Some(city),
-            day("2026-09-29"),
-            &cal,
-        )
-        .await
-    })
+    app::act(
+        &ctx(db, &drc_staff, day("2026-09-29")),
+        filed.id,
+        &transfer,
+        Some(city),
+    )
     .await
     .unwrap();
     let old = messages::get(&mut c, filed.id).await.unwrap().unwrap();
@@ -132,55 +116,32 @@ async fn a_message_is_filed_transferred_answered_and_published(t: TestDb) {
     );
     // The first agency can no longer act on it; the second cannot see the first's.
     let accept = Step::parse("accept", "", true).unwrap();
-    let e = db
-        .write(async |tx| {
-            messages::act(
-                tx,
-                &actor(),
-                &drc_staff,
-                filed.id,
-                &accept,
-                None,
-                day("2026-09-29"),
-                &cal,
-            )
-            .await
-        })
-        .await
-        .unwrap_err();
+    let e = app::act(
+        &ctx(db, &drc_staff, day("2026-09-29")),
+        filed.id,
+        &accept,
+        None,
+    )
+    .await
+    .unwrap_err();
     assert!(e.to_string().contains("已转办"), "{e}");
-    let e = db
-        .write(async |tx| {
-            messages::act(
-                tx,
-                &actor(),
-                &drc_staff,
-                new_id,
-                &accept,
-                None,
-                day("2026-09-29"),
-                &cal,
-            )
-            .await
-        })
-        .await
-        .unwrap_err();
+    let e = app::act(
+        &ctx(db, &drc_staff, day("2026-09-29")),
+        new_id,
+        &accept,
+        None,
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(e, DomainError::NotFound { .. }), "{e:?}");
 
     // Accepted as simple: one working day from receipt (29 Sep → 30 Sep).
-    db.write(async |tx| {
-        messages::act(
-            tx,
-            &actor(),
-            &city_staff,
-            new_id,
-            &accept,
-            None,
-            day("2026-09-29"),
-            &cal,
-        )
-        .await
-    })
+    app::act(
+        &ctx(db, &city_staff, day("2026-09-29")),
+        new_id,
+        &accept,
+        None,
+    )
     .await
     .unwrap();
     let m = messages::get(&mut c, new_id).await.unwrap().unwrap();
@@ -194,19 +155,12 @@ async fn a_message_is_filed_transferred_answered_and_published(t: TestDb) {
         false,
     )
     .unwrap();
-    db.write(async |tx| {
-        messages::act(
-            tx,
-            &actor(),
-            &city_staff,
-            new_id,
-            &reply,
-            None,
-            day("2026-10-09"),
-            &cal,
-        )
-        .await
-    })
+    app::act(
+        &ctx(db, &city_staff, day("2026-10-09")),
+        new_id,
+        &reply,
+        None,
+    )
     .await
     .unwrap();
     let m = messages::get(&mut c, new_id).await.unwrap().unwrap();
@@ -221,8 +175,7 @@ async fn a_message_is_filed_transferred_answered_and_published(t: TestDb) {
         public_body: "王小明反映:小区门口长期有摊贩占道经营。".into(),
         public_reply: "已安排城管中队清理占道摊位,并加强巡查。".into(),
     };
-    let e = db
-        .write(async |tx| messages::publish(tx, &actor(), &city_staff, new_id, &leaky).await)
+    let e = app::publish(&Ctx::new(db, actor(), city_staff), new_id, &leaky)
         .await
         .unwrap_err();
     assert!(e.to_string().contains("个人信息"), "{e}");
@@ -236,7 +189,7 @@ async fn a_message_is_filed_transferred_answered_and_published(t: TestDb) {
         public_body: "市民反映:小区门口长期有摊贩占道经营。".into(),
         ..leaky
     };
-    db.write(async |tx| messages::publish(tx, &actor(), &city_staff, new_id, &clean).await)
+    app::publish(&Ctx::new(db, actor(), city_staff), new_id, &clean)
         .await
         .unwrap();
     let published = messages::published(&mut c, Some(city), None, 10)
@@ -251,11 +204,10 @@ async fn a_message_is_filed_transferred_answered_and_published(t: TestDb) {
     );
 
     // The asker rates it once.
-    db.write(async |tx| messages::rate(tx, &actor(), new_id, Rating::Fair, "处理及时").await)
+    app::rate(&public(db), new_id, Rating::Fair, "处理及时")
         .await
         .unwrap();
-    let e = db
-        .write(async |tx| messages::rate(tx, &actor(), new_id, Rating::Satisfied, "").await)
+    let e = app::rate(&public(db), new_id, Rating::Satisfied, "")
         .await
         .unwrap_err();
     assert!(e.to_string().contains("已经评价"), "{e}");
@@ -282,28 +234,20 @@ async fn bad_message_steps_change_nothing(t: TestDb) {
     let (drc, _, drc_staff, _) = setup(&t).await;
     let db = &t.db;
     let mut c = db.conn().await.unwrap();
-    let cal = calendar::work_calendar(&mut c).await.unwrap();
     // A 政策留言 must be about a public document of the agency.
     let policy = Destination {
         agency_id: drc,
         box_kind: BoxKind::Policy,
         document_id: Some(999_999),
     };
-    let e = db
-        .write(async |tx| {
-            messages::submit(
-                tx,
-                &actor(),
-                policy,
-                &draft(),
-                "10.0.0.2",
-                at("2026-11-02"),
-                &cal,
-            )
-            .await
-        })
-        .await
-        .unwrap_err();
+    let e = app::submit(
+        &public(db).at(at("2026-11-02")),
+        policy,
+        &draft(),
+        "10.0.0.2",
+    )
+    .await
+    .unwrap_err();
     assert!(e.to_string().contains("政策文件"), "{e}");
     assert_eq!(t.count("messages").await, 0);
     let to = Destination {
@@ -313,98 +257,60 @@ async fn bad_message_steps_change_nothing(t: TestDb) {
     };
     // Five an hour from one client.
     for i in 0..messages::SUBMIT_LIMIT.max {
-        db.write(async |tx| {
-            messages::submit(
-                tx,
-                &actor(),
-                to,
-                &draft(),
-                "10.0.0.3",
-                at("2026-11-02") + Duration::minutes(i),
-                &cal,
-            )
-            .await
-        })
+        app::submit(
+            &public(db).at(at("2026-11-02") + Duration::minutes(i)),
+            to,
+            &draft(),
+            "10.0.0.3",
+        )
         .await
         .unwrap();
     }
-    let e = db
-        .write(async |tx| {
-            messages::submit(
-                tx,
-                &actor(),
-                to,
-                &draft(),
-                "10.0.0.3",
-                at("2026-11-02") + Duration::minutes(10),
-                &cal,
-            )
-            .await
-        })
-        .await
-        .unwrap_err();
+    let e = app::submit(
+        &public(db).at(at("2026-11-02") + Duration::minutes(10)),
+        to,
+        &draft(),
+        "10.0.0.3",
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(e, DomainError::RateLimited { .. }), "{e:?}");
     assert_eq!(t.count("messages").await, messages::SUBMIT_LIMIT.max);
     let id = messages::for_staff(&mut c, &drc_staff).await.unwrap()[0].id;
     let before = t.count("audit_log").await;
     // Reply before accepting, transfer to itself, publish without a reply, supervise as staff.
     let reply = Step::parse("reply", "这是一条足够长的答复内容。", false).unwrap();
-    let e = db
-        .write(async |tx| {
-            messages::act(
-                tx,
-                &actor(),
-                &drc_staff,
-                id,
-                &reply,
-                None,
-                day("2026-11-03"),
-                &cal,
-            )
-            .await
-        })
+    let e = app::act(&ctx(db, &drc_staff, day("2026-11-03")), id, &reply, None)
         .await
         .unwrap_err();
     assert!(e.to_string().contains("待处理"), "{e}");
     let transfer = Step::parse("transfer", "不属于本机关", false).unwrap();
-    let e = db
-        .write(async |tx| {
-            messages::act(
-                tx,
-                &actor(),
-                &drc_staff,
-                id,
-                &transfer,
-                Some(drc),
-                day("2026-11-03"),
-                &cal,
-            )
-            .await
-        })
-        .await
-        .unwrap_err();
+    let e = app::act(
+        &ctx(db, &drc_staff, day("2026-11-03")),
+        id,
+        &transfer,
+        Some(drc),
+    )
+    .await
+    .unwrap_err();
     assert!(e.to_string().contains("本机关"), "{e}");
     let p = PublicationInput {
         public_title: "标题标题".into(),
         public_body: "公开的留言内容足够长".into(),
         public_reply: "公开的答复内容足够长".into(),
     };
-    let e = db
-        .write(async |tx| messages::publish(tx, &actor(), &drc_staff, id, &p).await)
+    let e = app::publish(&Ctx::new(db, actor(), drc_staff), id, &p)
         .await
         .unwrap_err();
     assert!(e.to_string().contains("答复后"), "{e}");
-    let e = db
-        .write(async |tx| {
-            messages::supervise(tx, &actor(), &drc_staff, id, Some("请加快办理")).await
-        })
+    let e = app::supervise(&Ctx::new(db, actor(), drc_staff), id, Some("请加快办理"))
         .await
         .unwrap_err();
     assert!(matches!(e, DomainError::Forbidden), "{e:?}");
     assert_eq!(t.count("audit_log").await, before);
     // The office may supervise.
     let office = p_office();
-    db.write(async |tx| messages::supervise(tx, &actor(), &office, id, Some("请加快办理")).await)
+    app::supervise(&Ctx::new(db, actor(), office), id, Some("请加快办理"))
         .await
         .unwrap();
     assert!(messages::get(&mut c, id).await.unwrap().unwrap().supervised);
