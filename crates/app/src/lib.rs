@@ -7,6 +7,7 @@
 //! Every operation also has an `*_in` form taking an open transaction, for the few callers
 //! that must compose several operations atomically (the demo seed, tests of the clock).
 
+pub mod consultations;
 pub mod context;
 pub mod decisions;
 pub mod messages;

@@ -26,6 +26,8 @@ macro_rules! both {
     )*};
 }
 
+#[path = "app/consultations.rs"]
+mod consultations_tests;
 #[path = "app/decisions.rs"]
 mod decisions_tests;
 #[path = "app/messages.rs"]

@@ -328,8 +328,7 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
     crate::demo_requests::load(&mut tx, &ctx, education, staff.id).await?;
     answers(&mut tx, &actor, &office).await?;
     let government_office = agency_id(&mut tx, "YX0100").await?;
-    let consulted =
-        crate::demo_consultations::load(&mut tx, &actor, &office, government_office, today).await?;
+    let consulted = crate::demo_consultations::load(&mut tx, &ctx, government_office).await?;
     crate::demo_decisions::load(&mut tx, &ctx, government_office, consulted).await?;
     // Messages: the 2021 work plan (the second seed) takes one on its page.
     let development = agency_id(&mut tx, "YX0201").await?;

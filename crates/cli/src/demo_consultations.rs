@@ -2,13 +2,14 @@
 //! decided, one closed with every opinion decided and its feedback report published.
 
 use chrono::{Duration, NaiveDate};
+use gongkai_app::Ctx;
+use gongkai_app::consultations;
 use gongkai_domain::DomainError;
 use gongkai_domain::consultation::{
     CommentDraft, CommentInput, ConsultationDraft, ConsultationInput, DispositionDraft, Identity,
     Phase,
 };
-use gongkai_domain::user::Principal;
-use gongkai_store::{Actor, Tx, calendar, consultations};
+use gongkai_store::Tx;
 
 fn comment(body: &str, article: &str, name: &str, show: bool) -> Result<CommentDraft, DomainError> {
     CommentDraft::parse(
@@ -26,13 +27,12 @@ fn comment(body: &str, article: &str, name: &str, show: bool) -> Result<CommentD
     )
 }
 
-pub async fn load(
-    tx: &mut Tx,
-    actor: &Actor,
-    office: &Principal,
-    agency: i64,
-    today: NaiveDate,
-) -> Result<[i64; 3], DomainError> {
+/// Seeds the consultations in the demo's one transaction; `ctx` acts as the office, today,
+/// each step back-dated as the story needs.
+pub async fn load(tx: &mut Tx, ctx: &Ctx<'_>, agency: i64) -> Result<[i64; 3], DomainError> {
+    let today: NaiveDate = ctx.today();
+    let on = |day: NaiveDate| Ctx::new(ctx.db, ctx.actor.clone(), ctx.principal).on(day);
+    let at = |t| Ctx::new(ctx.db, ctx.actor.clone(), ctx.principal).at(t);
     // Open now.
     let open = ConsultationDraft::parse(&ConsultationInput {
         title: "《云溪区养犬管理办法(征求意见稿)》公开征求意见".into(),
@@ -44,10 +44,10 @@ pub async fn load(
         channels: "电子邮件:yangquan@yunxi.example.gov.cn\n信函:云溪区文化路 1 号 区人民政府办公室(请注明“养犬管理意见”)".into(),
         ..Default::default()
     })?;
-    let id = consultations::create(tx, actor, office, agency, &open).await?;
+    let id = consultations::create_in(tx, ctx, agency, &open).await?;
     let open_id = id;
-    consultations::publish(tx, actor, office, id, today - Duration::days(5)).await?;
-    let when = tx.now() - Duration::days(2);
+    consultations::publish_in(tx, &on(today - Duration::days(5)), id).await?;
+    let when = ctx.now - Duration::days(2);
     for (i, (body, article, name, show)) in [
         (
             "建议第三条增加网上办理养犬登记的渠道,方便上班族。",
@@ -62,7 +62,7 @@ pub async fn load(
     .enumerate()
     {
         let d = comment(body, article, name, show)?;
-        consultations::comment(tx, actor, id, &d, &format!("demo-{i}"), when).await?;
+        consultations::comment_in(tx, &at(when), id, &d, &format!("demo-{i}")).await?;
     }
 
     // Closed, its opinions waiting for the office.
@@ -75,10 +75,10 @@ pub async fn load(
         closes_on: (today - Duration::days(10)).to_string(),
         ..Default::default()
     })?;
-    let id = consultations::create(tx, actor, office, agency, &pending).await?;
+    let id = consultations::create_in(tx, ctx, agency, &pending).await?;
     let pending_id = id;
-    consultations::publish(tx, actor, office, id, today - Duration::days(45)).await?;
-    let when = tx.now() - Duration::days(20);
+    consultations::publish_in(tx, &on(today - Duration::days(45)), id).await?;
+    let when = ctx.now - Duration::days(20);
     for (i, (body, article, name, show)) in [
         (
             "建议提高第三条的补贴标准,并明确申请流程。",
@@ -93,7 +93,7 @@ pub async fn load(
     .enumerate()
     {
         let d = comment(body, article, name, show)?;
-        consultations::comment(tx, actor, id, &d, &format!("demo-p{i}"), when).await?;
+        consultations::comment_in(tx, &at(when), id, &d, &format!("demo-p{i}")).await?;
     }
 
     // Closed, decided and reported.
@@ -106,9 +106,9 @@ pub async fn load(
         closes_on: (today - Duration::days(51)).to_string(),
         ..Default::default()
     })?;
-    let id = consultations::create(tx, actor, office, agency, &closed).await?;
-    consultations::publish(tx, actor, office, id, today - Duration::days(80)).await?;
-    let when = tx.now() - Duration::days(70);
+    let id = consultations::create_in(tx, ctx, agency, &closed).await?;
+    consultations::publish_in(tx, &on(today - Duration::days(80)), id).await?;
+    let when = ctx.now - Duration::days(70);
     let mut ids = Vec::new();
     for (i, (body, article)) in [
         ("建议夜间停车实行优惠价格。", "2"),
@@ -120,44 +120,19 @@ pub async fn load(
     .enumerate()
     {
         let d = comment(body, article, "", false)?;
-        ids.push(consultations::comment(tx, actor, id, &d, &format!("demo-c{i}"), when).await?);
+        ids.push(consultations::comment_in(tx, &at(when), id, &d, &format!("demo-c{i}")).await?);
     }
     let partly =
         DispositionDraft::parse("partly", "夜间优惠由各停车场自行确定,本办法明确允许实行")?;
-    consultations::create_group(
-        tx,
-        actor,
-        office,
-        id,
-        "建议夜间停车实行优惠收费",
-        &partly,
-        &ids[0..2],
-    )
-    .await?;
-    consultations::dispose(
-        tx,
-        actor,
-        office,
-        ids[2],
-        &DispositionDraft::parse("adopted", "")?,
-    )
-    .await?;
+    consultations::create_group_in(tx, ctx, id, "建议夜间停车实行优惠收费", &partly, &ids[0..2])
+        .await?;
+    consultations::dispose_in(tx, ctx, ids[2], &DispositionDraft::parse("adopted", "")?).await?;
     let out = DispositionDraft::parse(
         "out_of_scope",
         "属于道路交通执法事项,已转交区公安分局交警支队",
     )?;
-    consultations::dispose(tx, actor, office, ids[3], &out).await?;
-    let cal = calendar::work_calendar(tx).await?;
-    consultations::record_decision(
-        tx,
-        actor,
-        office,
-        id,
-        today - Duration::days(30),
-        None,
-        &cal,
-    )
-    .await?;
-    consultations::publish_report(tx, actor, office, id, "", today).await?;
+    consultations::dispose_in(tx, ctx, ids[3], &out).await?;
+    consultations::record_decision_in(tx, ctx, id, today - Duration::days(30), None).await?;
+    consultations::publish_report_in(tx, ctx, id, "").await?;
     Ok([open_id, pending_id, id])
 }

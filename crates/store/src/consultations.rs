@@ -1,21 +1,22 @@
-//! 意见征集: consultations on drafts, their comments and the ledger of dispositions, and the
-//! feedback report frozen from it. Changes are audited and announced to the search indexers;
-//! a comment is committed before the commenter is told it was received.
+//! 意见征集: the rows of consultations, their versions, comments, opinion groups and the
+//! frozen feedback report, and their typed writes. The rules and the audit are in
+//! `gongkai_app::consultations`.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use gongkai_domain::calendar::WorkCalendar;
+use gongkai_domain::DomainError;
 use gongkai_domain::consultation::{
     self, CommentDraft, ConsultationDraft, Disposition, DispositionDraft, FeedbackReport, Identity,
-    Opinion, OpinionGroup, Phase,
+    Phase,
 };
 use gongkai_domain::user::Principal;
-use gongkai_domain::{DomainError, Field};
 use serde::Serialize;
-use serde_json::json;
 
-use crate::audit::{self, Actor};
 use crate::db::{Exec, Result, Row, Sql, Tx};
-use crate::throttle::{self, Limit};
+use crate::throttle::Limit;
+
+fn stored<T>(r: std::result::Result<T, DomainError>, what: &str) -> Result<T> {
+    r.map_err(|e| DomainError::internal_from(format!("stored {what}"), e))
+}
 
 const WHAT: &str = "意见征集";
 
@@ -25,9 +26,6 @@ pub const COMMENT_LIMIT: Limit = Limit {
     max: 20,
     failures_only: false,
 };
-
-/// The same text from the same client within this long is a double submission.
-const DUPLICATE_WINDOW_SECS: i64 = 120;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Consultation {
@@ -106,32 +104,6 @@ fn from_row(r: &Row) -> Result<Consultation> {
     })
 }
 
-fn view(d: &ConsultationDraft) -> serde_json::Value {
-    json!({
-        "title": d.title, "explanation": d.explanation, "basis": d.basis, "draft": d.draft,
-        "opens_on": d.opens_on, "closes_on": d.closes_on, "short_reason": d.short_reason,
-        "channels": d.channels, "name_rule": d.name_rule.as_str(), "contact_rule": d.contact_rule.as_str(),
-    })
-}
-
-fn of(c: &Consultation) -> serde_json::Value {
-    json!({
-        "title": c.title, "explanation": c.explanation, "basis": c.basis, "draft": c.draft,
-        "opens_on": c.opens_on, "closes_on": c.closes_on, "short_reason": c.short_reason,
-        "channels": c.channels, "name_rule": c.name_rule.as_str(), "contact_rule": c.contact_rule.as_str(),
-        "version": c.version,
-    })
-}
-
-async fn changed(tx: &mut Tx, id: i64) -> Result<()> {
-    audit::announce(
-        tx,
-        "consultation.changed",
-        ("consultation", &id.to_string()),
-    )
-    .await
-}
-
 pub async fn get(e: &mut impl Exec, id: i64) -> Result<Option<Consultation>> {
     let row = e
         .fetch_optional(
@@ -150,7 +122,7 @@ pub async fn public_get(e: &mut impl Exec, id: i64) -> Result<Option<Consultatio
 }
 
 /// The consultation `who` may act on, or not found (another agency's is not shown to exist).
-async fn for_staff_get(e: &mut impl Exec, who: &Principal, id: i64) -> Result<Consultation> {
+pub async fn staff_get(e: &mut impl Exec, who: &Principal, id: i64) -> Result<Consultation> {
     get(e, id)
         .await?
         .filter(|c| who.may_act_for(c.agency_id))
@@ -187,90 +159,34 @@ pub async fn for_staff(e: &mut impl Exec, who: &Principal) -> Result<Vec<Consult
         .collect())
 }
 
-pub async fn create(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    agency_id: i64,
-    d: &ConsultationDraft,
-) -> Result<i64> {
-    who.require_agency(agency_id)?;
+pub async fn insert(tx: &mut Tx, agency_id: i64, d: &ConsultationDraft) -> Result<i64> {
     let now = tx.now();
-    let id: i64 = tx
-        .fetch_one(
-            Sql::new(
-                "INSERT INTO consultations (agency_id, title, explanation, basis, draft, version, \
-                 opens_on, closes_on, short_reason, channels, name_rule, contact_rule, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
-            )
-            .bind(agency_id)
-            .bind(d.title.as_str())
-            .bind(d.explanation.as_str())
-            .bind(d.basis.as_str())
-            .bind(d.draft.as_str())
-            .bind(d.opens_on)
-            .bind(d.closes_on)
-            .bind(d.short_reason.clone())
-            .bind(d.channels.as_str())
-            .bind(d.name_rule.as_str())
-            .bind(d.contact_rule.as_str())
-            .bind(now),
+    tx.fetch_one(
+        Sql::new(
+            "INSERT INTO consultations (agency_id, title, explanation, basis, draft, version, \
+             opens_on, closes_on, short_reason, channels, name_rule, contact_rule, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
         )
-        .await?
-        .get("id")?;
-    audit::record(
-        tx,
-        actor,
-        "consultation.create",
-        ("consultation", &id.to_string()),
-        None,
-        Some(&view(d)),
+        .bind(agency_id)
+        .bind(d.title.as_str())
+        .bind(d.explanation.as_str())
+        .bind(d.basis.as_str())
+        .bind(d.draft.as_str())
+        .bind(d.opens_on)
+        .bind(d.closes_on)
+        .bind(d.short_reason.clone())
+        .bind(d.channels.as_str())
+        .bind(d.name_rule.as_str())
+        .bind(d.contact_rule.as_str())
+        .bind(now),
     )
-    .await?;
-    Ok(id)
+    .await?
+    .get("id")
 }
 
-/// Changes a consultation. Once published, a changed wording is a new version (comments keep
-/// the version they were made on) and the period may be extended but not cut short.
-pub async fn update(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    id: i64,
-    d: &ConsultationDraft,
-) -> Result<()> {
-    let before = for_staff_get(tx, who, id).await?;
-    if before.report_published_at.is_some() {
-        return Err(DomainError::conflict(None, "反馈报告已发布,不能再修改征集"));
-    }
-    let mut version = before.version;
-    if before.published_at.is_some() {
-        if d.opens_on != before.opens_on || d.closes_on < before.closes_on {
-            return Err(DomainError::invalid(
-                Field::new("closes_on", "截止日期"),
-                "已发布的征集不能更改开始日期或提前截止,只能延长",
-            ));
-        }
-        let reworded = d.draft != before.draft
-            || d.explanation != before.explanation
-            || d.basis != before.basis;
-        if reworded {
-            version += 1;
-            tx.execute(
-                Sql::new(
-                    "INSERT INTO consultation_versions (consultation_id, version, explanation, basis, draft, published_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(id)
-                .bind(version)
-                .bind(d.explanation.as_str())
-                .bind(d.basis.as_str())
-                .bind(d.draft.as_str())
-                .bind(tx.now()),
-            )
-            .await?;
-        }
-    }
+/// Writes the consultation's fields and its current version number.
+pub async fn update(tx: &mut Tx, id: i64, d: &ConsultationDraft, version: i64) -> Result<()> {
+    let now = tx.now();
     tx.execute(
         Sql::new(
             "UPDATE consultations SET title = $1, explanation = $2, basis = $3, draft = $4, version = $5, \
@@ -288,71 +204,51 @@ pub async fn update(
         .bind(d.channels.as_str())
         .bind(d.name_rule.as_str())
         .bind(d.contact_rule.as_str())
-        .bind(tx.now())
+        .bind(now)
         .bind(id),
     )
     .await?;
-    let mut after = view(d);
-    after["version"] = json!(version);
-    audit::record(
-        tx,
-        actor,
-        "consultation.update",
-        ("consultation", &id.to_string()),
-        Some(&of(&before)),
-        Some(&after),
-    )
-    .await?;
-    if before.published_at.is_some() {
-        changed(tx, id).await?;
-    }
     Ok(())
 }
 
-/// Puts the draft before the public: from now on it is listed, searchable and (within its
-/// period) open for comment.
-pub async fn publish(
+/// The wording of a published version.
+pub struct Wording<'a> {
+    pub explanation: &'a str,
+    pub basis: &'a str,
+    pub draft: &'a str,
+}
+
+pub async fn insert_version(
     tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
     id: i64,
-    today: NaiveDate,
+    version: i64,
+    w: Wording<'_>,
+    published_at: DateTime<Utc>,
 ) -> Result<()> {
-    let c = for_staff_get(tx, who, id).await?;
-    if c.published_at.is_some() {
-        return Err(DomainError::conflict(None, "该征集已经发布"));
-    }
-    consultation::check_publishable(c.closes_on, today)?;
-    let now = tx.now();
-    tx.execute(
-        Sql::new("UPDATE consultations SET published_at = $1, updated_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(id),
-    )
-    .await?;
     tx.execute(
         Sql::new(
             "INSERT INTO consultation_versions (consultation_id, version, explanation, basis, draft, published_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
-        .bind(c.version)
-        .bind(c.explanation.as_str())
-        .bind(c.basis.as_str())
-        .bind(c.draft.as_str())
-        .bind(now),
+        .bind(version)
+        .bind(w.explanation)
+        .bind(w.basis)
+        .bind(w.draft)
+        .bind(published_at),
     )
     .await?;
-    audit::record(
-        tx,
-        actor,
-        "consultation.publish",
-        ("consultation", &id.to_string()),
-        None,
-        Some(&json!({"published_at": now, "version": c.version})),
+    Ok(())
+}
+
+pub async fn set_published(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<()> {
+    tx.execute(
+        Sql::new("UPDATE consultations SET published_at = $1, updated_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(id),
     )
     .await?;
-    changed(tx, id).await
+    Ok(())
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -436,90 +332,39 @@ fn comment_from_row(r: &Row) -> Result<Comment> {
         received_at: r.get("received_at")?,
         hidden_reason: r.get("hidden_reason")?,
         group_id: r.get("group_id")?,
-        disposition: disposition.as_deref().map(Disposition::parse).transpose()?,
+        disposition: stored(
+            disposition.as_deref().map(Disposition::parse).transpose(),
+            "disposition",
+        )?,
         reason: r.get("reason")?,
     })
 }
 
-/// A comment from the public on a published, open consultation. Rate-limited per client;
-/// the same text twice within two minutes is refused as a double submission.
-pub async fn comment(
+/// Whether this client said exactly this about consultation `id` since `since`.
+pub async fn said_since(
     tx: &mut Tx,
-    actor: &Actor,
     id: i64,
-    d: &CommentDraft,
-    client: &str,
-    now: DateTime<Utc>,
-) -> Result<i64> {
-    let c = public_get(tx, id)
-        .await?
-        .ok_or(DomainError::NotFound { what: WHAT })?;
-    // The caller checked the phase it saw; it is checked again on the row read in the
-    // storing transaction.
-    c.phase(now.date_naive()).check_open()?;
-    let attempt = throttle::reserve(tx, "comment", client, now, COMMENT_LIMIT).await?;
-    let client_hash = crate::secret::hash_token(client);
-    let dup = tx
+    client_hash: &str,
+    body: &str,
+    since: DateTime<Utc>,
+) -> Result<bool> {
+    Ok(tx
         .fetch_optional(
             Sql::new(
                 "SELECT id FROM consultation_comments WHERE consultation_id = $1 AND client_hash = $2 \
                  AND body = $3 AND received_at > $4",
             )
             .bind(id)
-            .bind(client_hash.as_str())
-            .bind(d.body.as_str())
-            .bind(now - Duration::seconds(DUPLICATE_WINDOW_SECS)),
+            .bind(client_hash)
+            .bind(body)
+            .bind(since),
         )
-        .await?;
-    if dup.is_some() {
-        return Err(DomainError::conflict(
-            Some(Field::new("body", "意见内容")),
-            "这条意见刚刚已经提交过,请勿重复提交",
-        ));
-    }
-    let cid = insert_comment(tx, &c, d, "website", &client_hash, now).await?;
-    throttle::succeeded(tx, attempt).await?;
-    audit::record(
-        tx,
-        actor,
-        "consultation.comment",
-        ("consultation_comment", &cid.to_string()),
-        None,
-        Some(&json!({"consultation_id": id, "article": d.article, "version": c.version})),
-    )
-    .await?;
-    Ok(cid)
+        .await?
+        .is_some())
 }
 
-/// An opinion received by another channel (letter, e-mail, meeting), entered by staff so
-/// that the ledger and the report hold every opinion.
-pub async fn enter_comment(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    id: i64,
-    d: &CommentDraft,
-    channel: &str,
-) -> Result<i64> {
-    let c = for_staff_get(tx, who, id).await?;
-    if c.report_published_at.is_some() {
-        return Err(DomainError::conflict(None, "反馈报告已发布,不能再录入意见"));
-    }
-    let channel = gongkai_domain::text::bounded(channel, Field::new("channel", "收到渠道"), 2, 20)?;
-    let cid = insert_comment(tx, &c, d, &channel, "staff", tx.now()).await?;
-    audit::record(
-        tx,
-        actor,
-        "consultation.comment.enter",
-        ("consultation_comment", &cid.to_string()),
-        None,
-        Some(&json!({"consultation_id": id, "article": d.article, "channel": channel})),
-    )
-    .await?;
-    Ok(cid)
-}
-
-async fn insert_comment(
+/// Stores a comment on the consultation's current version.
+pub async fn insert_comment(
     tx: &mut Tx,
     c: &Consultation,
     d: &CommentDraft,
@@ -550,11 +395,12 @@ async fn insert_comment(
 
 /// Every comment, for staff of the agency.
 pub async fn comments(e: &mut impl Exec, who: &Principal, id: i64) -> Result<Vec<Comment>> {
-    for_staff_get(e, who, id).await?;
+    staff_get(e, who, id).await?;
     all_comments(e, id).await
 }
 
-async fn all_comments(e: &mut impl Exec, id: i64) -> Result<Vec<Comment>> {
+/// Every comment, hidden ones included (callers check who may see them).
+pub async fn all_comments(e: &mut impl Exec, id: i64) -> Result<Vec<Comment>> {
     let rows = e
         .fetch_all(
             Sql::dynamic(format!(
@@ -592,31 +438,17 @@ pub async fn public_comments(e: &mut impl Exec, id: i64) -> Result<Vec<Comment>>
         .collect())
 }
 
-async fn staff_comment(
-    tx: &mut Tx,
-    who: &Principal,
-    comment_id: i64,
-) -> Result<(Consultation, Comment)> {
-    let row = tx
-        .fetch_optional(
-            Sql::dynamic(format!(
-                "SELECT {COMMENT_COLUMNS} FROM consultation_comments WHERE id = $1"
-            ))
-            .bind(comment_id),
-        )
-        .await?
-        .ok_or(DomainError::NotFound { what: "意见" })?;
-    let comment = comment_from_row(&row)?;
-    let c = for_staff_get(tx, who, comment.consultation_id)
-        .await
-        .map_err(|_| DomainError::NotFound { what: "意见" })?;
-    if c.report_published_at.is_some() {
-        return Err(DomainError::conflict(
-            None,
-            "反馈报告已发布,意见台账不能再修改",
-        ));
-    }
-    Ok((c, comment))
+pub async fn comment_by_id(e: &mut impl Exec, comment_id: i64) -> Result<Option<Comment>> {
+    e.fetch_optional(
+        Sql::dynamic(format!(
+            "SELECT {COMMENT_COLUMNS} FROM consultation_comments WHERE id = $1"
+        ))
+        .bind(comment_id),
+    )
+    .await?
+    .as_ref()
+    .map(comment_from_row)
+    .transpose()
 }
 
 /// The consultation a comment belongs to.
@@ -630,62 +462,17 @@ pub async fn comment_consultation(e: &mut impl Exec, comment_id: i64) -> Result<
     row.map(|r| r.get("consultation_id")).transpose()
 }
 
-/// Hides a comment from the public page (abuse, advertising, personal data), with the reason;
-/// an empty reason shows it again. Both are audited.
-pub async fn moderate(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    comment_id: i64,
-    reason: Option<&str>,
-) -> Result<()> {
-    let (c, before) = staff_comment(tx, who, comment_id).await?;
-    let reason = match reason.map(str::trim).filter(|r| !r.is_empty()) {
-        Some(r) => Some(gongkai_domain::text::bounded(
-            r,
-            Field::new("hidden_reason", "隐藏理由"),
-            2,
-            200,
-        )?),
-        None => None,
-    };
+pub async fn set_hidden(tx: &mut Tx, comment_id: i64, reason: Option<&str>) -> Result<()> {
     tx.execute(
         Sql::new("UPDATE consultation_comments SET hidden_reason = $1 WHERE id = $2")
-            .bind(reason.clone())
+            .bind(reason.map(str::to_owned))
             .bind(comment_id),
     )
     .await?;
-    audit::record(
-        tx,
-        actor,
-        if reason.is_some() {
-            "consultation.comment.hide"
-        } else {
-            "consultation.comment.show"
-        },
-        ("consultation_comment", &comment_id.to_string()),
-        Some(&json!({"hidden_reason": before.hidden_reason})),
-        Some(&json!({"hidden_reason": reason})),
-    )
-    .await?;
-    changed(tx, c.id).await
+    Ok(())
 }
 
-/// Records what became of one opinion.
-pub async fn dispose(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    comment_id: i64,
-    d: &DispositionDraft,
-) -> Result<()> {
-    let (_, before) = staff_comment(tx, who, comment_id).await?;
-    if before.group_id.is_some() {
-        return Err(DomainError::conflict(
-            Some(Field::new("disposition", "采纳情况")),
-            "该意见已归入集中意见,按集中意见填写采纳情况",
-        ));
-    }
+pub async fn set_disposition(tx: &mut Tx, comment_id: i64, d: &DispositionDraft) -> Result<()> {
     tx.execute(
         Sql::new("UPDATE consultation_comments SET disposition = $1, reason = $2 WHERE id = $3")
             .bind(d.disposition.as_str())
@@ -693,15 +480,7 @@ pub async fn dispose(
             .bind(comment_id),
     )
     .await?;
-    audit::record(
-        tx,
-        actor,
-        "consultation.comment.dispose",
-        ("consultation_comment", &comment_id.to_string()),
-        Some(&json!({"disposition": before.disposition.map(|d| d.as_str()), "reason": before.reason})),
-        Some(&json!({"disposition": d.disposition.as_str(), "reason": d.reason})),
-    )
-    .await
+    Ok(())
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -727,131 +506,69 @@ pub async fn groups(e: &mut impl Exec, id: i64) -> Result<Vec<Group>> {
             Ok(Group {
                 id: r.get("id")?,
                 summary: r.get("summary")?,
-                disposition: d.as_deref().map(Disposition::parse).transpose()?,
+                disposition: stored(
+                    d.as_deref().map(Disposition::parse).transpose(),
+                    "disposition",
+                )?,
                 reason: r.get("reason")?,
             })
         })
         .collect()
 }
 
-/// A 集中意见 summarising several opinions, with its disposition; `members` join it.
-pub async fn create_group(
+/// Stores a 集中意见 of consultation `id`; returns its id.
+pub async fn insert_group(
     tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
     id: i64,
     summary: &str,
     d: &DispositionDraft,
-    members: &[i64],
 ) -> Result<i64> {
-    let c = for_staff_get(tx, who, id).await?;
-    if c.report_published_at.is_some() {
-        return Err(DomainError::conflict(
-            None,
-            "反馈报告已发布,意见台账不能再修改",
-        ));
-    }
-    let summary =
-        gongkai_domain::text::bounded(summary, Field::new("summary", "集中意见概述"), 4, 300)?;
-    gongkai_domain::text::reject_active_markup(&summary, Field::new("summary", "集中意见概述"))?;
-    if members.len() < 2 {
-        return Err(DomainError::invalid(
-            Field::new("members", "意见"),
-            "集中意见至少包含 2 条意见",
-        ));
-    }
-    let gid: i64 = tx
-        .fetch_one(
-            Sql::new(
-                "INSERT INTO opinion_groups (consultation_id, summary, disposition, reason) VALUES ($1, $2, $3, $4) RETURNING id",
-            )
-            .bind(id)
-            .bind(summary.as_str())
-            .bind(d.disposition.as_str())
-            .bind(d.reason.clone()),
+    tx.fetch_one(
+        Sql::new(
+            "INSERT INTO opinion_groups (consultation_id, summary, disposition, reason) VALUES ($1, $2, $3, $4) RETURNING id",
         )
-        .await?
-        .get("id")?;
-    for m in members {
-        let n = tx
-            .execute(
-                Sql::new(
-                    "UPDATE consultation_comments SET group_id = $1, disposition = NULL, reason = NULL \
-                     WHERE id = $2 AND consultation_id = $3 AND hidden_reason IS NULL",
-                )
-                .bind(gid)
-                .bind(*m)
-                .bind(id),
-            )
-            .await?;
-        if n == 0 {
-            return Err(DomainError::invalid(
-                Field::new("members", "意见"),
-                format!("意见 #{m} 不属于本次征集或已被隐藏"),
-            ));
-        }
-    }
-    audit::record(
-        tx,
-        actor,
-        "consultation.group.create",
-        ("opinion_group", &gid.to_string()),
-        None,
-        Some(&json!({"consultation_id": id, "summary": summary, "disposition": d.disposition.as_str(),
-            "reason": d.reason, "members": members})),
+        .bind(id)
+        .bind(summary)
+        .bind(d.disposition.as_str())
+        .bind(d.reason.clone()),
     )
-    .await?;
-    Ok(gid)
+    .await?
+    .get("id")
 }
 
-/// Takes an opinion out of its group (it then needs a disposition of its own).
-pub async fn ungroup(tx: &mut Tx, actor: &Actor, who: &Principal, comment_id: i64) -> Result<()> {
-    let (_, before) = staff_comment(tx, who, comment_id).await?;
-    let Some(group) = before.group_id else {
-        return Ok(());
-    };
+/// Puts a visible comment of consultation `id` into group `gid`, clearing its own
+/// disposition; false when there is no such comment.
+pub async fn join_group(tx: &mut Tx, gid: i64, comment_id: i64, id: i64) -> Result<bool> {
+    let n = tx
+        .execute(
+            Sql::new(
+                "UPDATE consultation_comments SET group_id = $1, disposition = NULL, reason = NULL \
+                 WHERE id = $2 AND consultation_id = $3 AND hidden_reason IS NULL",
+            )
+            .bind(gid)
+            .bind(comment_id)
+            .bind(id),
+        )
+        .await?;
+    Ok(n > 0)
+}
+
+pub async fn leave_group(tx: &mut Tx, comment_id: i64) -> Result<()> {
     tx.execute(
         Sql::new("UPDATE consultation_comments SET group_id = NULL WHERE id = $1").bind(comment_id),
     )
     .await?;
-    audit::record(
-        tx,
-        actor,
-        "consultation.comment.ungroup",
-        ("consultation_comment", &comment_id.to_string()),
-        Some(&json!({"group_id": group})),
-        Some(&json!({"group_id": null})),
-    )
-    .await
+    Ok(())
 }
 
-/// Records the decision's publication; the feedback report is due 10 working days after it.
-pub async fn record_decision(
+pub async fn set_decision(
     tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
     id: i64,
     decided_on: NaiveDate,
-    decision_index: Option<&str>,
-    calendar: &WorkCalendar,
-) -> Result<NaiveDate> {
-    let c = for_staff_get(tx, who, id).await?;
-    if c.published_at.is_none() {
-        return Err(DomainError::conflict(None, "征集尚未发布"));
-    }
-    consultation::check_decision_date(decided_on, c.closes_on, tx.now().date_naive())?;
-    let document = match decision_index.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(n) => Some(crate::documents::id_by_index(tx, n).await?.ok_or_else(|| {
-            DomainError::invalid(
-                Field::new("decision_index", "决策文件索引号"),
-                format!("没有索引号为“{n}”的文件"),
-            )
-        })?),
-        None => None,
-    };
-    let due = calendar
-        .add_workdays(decided_on, consultation::REPORT_WORKDAYS)?
-        .end;
+    document: Option<i64>,
+    report_due_on: NaiveDate,
+) -> Result<()> {
+    let now = tx.now();
     tx.execute(
         Sql::new(
             "UPDATE consultations SET decided_on = $1, decision_document_id = $2, report_due_on = $3, \
@@ -859,103 +576,34 @@ pub async fn record_decision(
         )
         .bind(decided_on)
         .bind(document)
-        .bind(due)
-        .bind(tx.now())
+        .bind(report_due_on)
+        .bind(now)
         .bind(id),
     )
     .await?;
-    audit::record(
-        tx,
-        actor,
-        "consultation.decision",
-        ("consultation", &id.to_string()),
-        Some(&json!({"decided_on": c.decided_on, "decision_document_id": c.decision_document_id})),
-        Some(&json!({"decided_on": decided_on, "decision_document_id": document, "report_due_on": due})),
-    )
-    .await?;
-    changed(tx, id).await?;
-    Ok(due)
+    Ok(())
 }
 
-/// The report the ledger gives now (for review before publication).
-pub async fn report_preview(e: &mut impl Exec, who: &Principal, id: i64) -> Result<FeedbackReport> {
-    let c = for_staff_get(e, who, id).await?;
-    ledger_report(e, &c).await
-}
-
-async fn ledger_report(e: &mut impl Exec, c: &Consultation) -> Result<FeedbackReport> {
-    let comments = all_comments(e, c.id).await?;
-    let groups = groups(e, c.id).await?;
-    let opinions: Vec<Opinion> = comments
-        .into_iter()
-        .map(|m| Opinion {
-            id: m.id,
-            article: m.article,
-            body: m.body,
-            hidden: m.hidden_reason.is_some(),
-            group: m.group_id,
-            disposition: m.disposition,
-            reason: m.reason,
-        })
-        .collect();
-    let groups: Vec<OpinionGroup> = groups
-        .into_iter()
-        .map(|g| OpinionGroup {
-            id: g.id,
-            summary: g.summary,
-            disposition: g.disposition,
-            reason: g.reason,
-        })
-        .collect();
-    consultation::feedback_report(&c.title, c.opens_on, c.closes_on, &opinions, &groups)
-}
-
-/// Publishes the feedback report computed from the ledger, which is frozen from then on.
-pub async fn publish_report(
+/// Freezes the feedback report (its JSON) with the staff's note.
+pub async fn set_report(
     tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
     id: i64,
-    note: &str,
-    today: NaiveDate,
+    json: &str,
+    note: Option<&str>,
+    at: DateTime<Utc>,
 ) -> Result<()> {
-    let c = for_staff_get(tx, who, id).await?;
-    if c.report_published_at.is_some() {
-        return Err(DomainError::conflict(None, "反馈报告已经发布"));
-    }
-    consultation::check_report_publishable(
-        c.published_at.is_some(),
-        c.phase(today),
-        c.decided_on.is_some(),
-    )?;
-    let nf = Field::new("note", "补充说明");
-    let note = gongkai_domain::text::bounded_multiline(note, nf, 0, 5_000)?;
-    gongkai_domain::text::reject_active_markup(&note, nf)?;
-    let report = ledger_report(tx, &c).await?;
-    let json =
-        serde_json::to_string(&report).map_err(|e| DomainError::internal_from("report json", e))?;
-    let now = tx.now();
     tx.execute(
         Sql::new(
             "UPDATE consultations SET report_json = $1, report_note = $2, report_published_at = $3, \
              updated_at = $3 WHERE id = $4",
         )
         .bind(json)
-        .bind((!note.is_empty()).then_some(note.clone()))
-        .bind(now)
+        .bind(note.map(str::to_owned))
+        .bind(at)
         .bind(id),
     )
     .await?;
-    audit::record(
-        tx,
-        actor,
-        "consultation.report.publish",
-        ("consultation", &id.to_string()),
-        None,
-        Some(&json!({"report": report, "note": note})),
-    )
-    .await?;
-    changed(tx, id).await
+    Ok(())
 }
 
 /// A feedback report due or overdue: decided, not yet reported.

@@ -56,19 +56,11 @@ both!(
     driver_errors_are_bugs_or_unavailability,
 );
 
-#[path = "store/consultations.rs"]
-mod consultations_tests;
 #[path = "store/mail.rs"]
 mod mail_tests;
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-/// An instant on day `s` (early morning UTC, the same day in China).
-fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
-    use chrono::TimeZone;
-    chrono::Utc.from_utc_datetime(&day(s).and_hms_opt(1, 0, 0).unwrap())
 }
 
 fn actor() -> Actor {

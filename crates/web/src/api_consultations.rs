@@ -147,11 +147,8 @@ pub async fn comment(
         c.contact_rule,
         &c.article_numbers(),
     )?;
-    let actor = visitor.actor();
-    let cid = state
-        .db
-        .write(async |tx| consultations::comment(tx, &actor, id, &d, &visitor.client, now).await)
-        .await?;
+    let ctx = visitor.ctx(&state.db).at(now);
+    let cid = gongkai_app::consultations::comment(&ctx, id, &d, &visitor.client).await?;
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("/api/v1/consultations/{id}"))],

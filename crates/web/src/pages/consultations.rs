@@ -13,7 +13,7 @@ use gongkai_domain::consultation::{
     DispositionDraft, FeedbackReport, Identity, Phase,
 };
 use gongkai_store::consultations::{self, Comment, Consultation, Group, Version};
-use gongkai_store::{agencies, calendar, db};
+use gongkai_store::{agencies, db};
 use serde::Deserialize;
 
 use super::{Choice, page};
@@ -161,8 +161,8 @@ pub async fn comment(
 ) -> AppResult<Response> {
     let id = crate::error::id_or_404(&id, WHAT)?;
     visitor.verify_csrf(&form.csrf)?;
-    let now = db::now();
-    let actor = visitor.actor();
+    let ctx = visitor.ctx(&state.db);
+    let now = ctx.now;
     let result = async {
         let c = consultations::public_get(&mut state.db.conn().await?, id)
             .await?
@@ -174,12 +174,7 @@ pub async fn comment(
             c.contact_rule,
             &c.article_numbers(),
         )?;
-        state
-            .db
-            .write(async |tx| {
-                consultations::comment(tx, &actor, id, &d, &visitor.client, now).await
-            })
-            .await
+        gongkai_app::consultations::comment(&ctx, id, &d, &visitor.client).await
     }
     .await;
     match result {
@@ -280,18 +275,14 @@ pub async fn create(
     Form(form): Form<ConsultationForm>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let who = staff.user.principal();
-    let actor = staff.actor();
+    let ctx = staff.ctx(&state.db);
     let result = async {
         let d = ConsultationDraft::parse(&form.input)?;
         let code = gongkai_domain::agency::AgencyCode::parse(&form.agency)?;
         let agency = agencies::by_code(&mut state.db.conn().await?, &code)
             .await?
             .ok_or(DomainError::NotFound { what: "机构" })?;
-        state
-            .db
-            .write(async |tx| consultations::create(tx, &actor, &who, agency.id, &d).await)
-            .await
+        gongkai_app::consultations::create(&ctx, agency.id, &d).await
     }
     .await;
     super::after_post(
@@ -384,7 +375,7 @@ async fn office_page(
         .count();
     let report = match &c.report {
         Some(r) => Ok(r.paragraphs()),
-        None => consultations::report_preview(&mut conn, &who, id)
+        None => gongkai_app::consultations::report_preview(&staff.ctx(&state.db), id)
             .await
             .map(|r| r.paragraphs())
             .map_err(|e| e.to_string()),
@@ -429,14 +420,10 @@ pub async fn update(
 ) -> AppResult<Response> {
     let id = crate::error::id_or_404(&id, WHAT)?;
     staff.visitor.verify_csrf(&form.csrf)?;
-    let who = staff.user.principal();
-    let actor = staff.actor();
+    let ctx = staff.ctx(&state.db);
     let result = async {
         let d = ConsultationDraft::parse(&form.input)?;
-        state
-            .db
-            .write(async |tx| consultations::update(tx, &actor, &who, id, &d).await)
-            .await
+        gongkai_app::consultations::update(&ctx, id, &d).await
     }
     .await;
     super::after_post(
@@ -523,66 +510,27 @@ pub async fn act(
     let id = crate::error::id_or_404(&id, WHAT)?;
     let form = ActionForm::from_pairs(pairs);
     staff.visitor.verify_csrf(&form.csrf)?;
-    let who = staff.user.principal();
-    let actor = staff.actor();
-    let today = db::now().date_naive();
+    let ctx = staff.ctx(&state.db);
+    let today = ctx.today();
     let result: Result<(), DomainError> = async {
         match form.action.as_str() {
-            "publish" => {
-                state
-                    .db
-                    .write(async |tx| consultations::publish(tx, &actor, &who, id, today).await)
-                    .await
-            }
+            "publish" => gongkai_app::consultations::publish(&ctx, id).await,
             "decision" => {
                 let c = consultations::get(&mut state.db.conn().await?, id)
                     .await?
                     .ok_or(DomainError::NotFound { what: WHAT })?;
                 let decided =
                     consultation::parse_decision_date(&form.decided_on, c.closes_on, today)?;
-                let cal = calendar::work_calendar(&mut state.db.conn().await?).await?;
-                state
-                    .db
-                    .write(async |tx| {
-                        consultations::record_decision(
-                            tx,
-                            &actor,
-                            &who,
-                            id,
-                            decided,
-                            Some(form.decision_index.as_str()),
-                            &cal,
-                        )
-                        .await
-                    })
+                let index = Some(form.decision_index.as_str());
+                gongkai_app::consultations::record_decision(&ctx, id, decided, index)
                     .await
                     .map(drop)
             }
-            "report" => {
-                state
-                    .db
-                    .write(async |tx| {
-                        consultations::publish_report(tx, &actor, &who, id, &form.note, today).await
-                    })
-                    .await
-            }
+            "report" => gongkai_app::consultations::publish_report(&ctx, id, &form.note).await,
             "group" => {
                 let d = DispositionDraft::parse(&form.disposition, &form.reason)?;
                 let members = member_ids(&form.members)?;
-                state
-                    .db
-                    .write(async |tx| {
-                        consultations::create_group(
-                            tx,
-                            &actor,
-                            &who,
-                            id,
-                            &form.summary,
-                            &d,
-                            &members,
-                        )
-                        .await
-                    })
+                gongkai_app::consultations::create_group(&ctx, id, &form.summary, &d, &members)
                     .await
                     .map(drop)
             }
@@ -605,11 +553,7 @@ pub async fn act(
                     Identity::Optional,
                     &c.article_numbers(),
                 )?;
-                state
-                    .db
-                    .write(async |tx| {
-                        consultations::enter_comment(tx, &actor, &who, id, &d, &form.channel).await
-                    })
+                gongkai_app::consultations::enter_comment(&ctx, id, &d, &form.channel)
                     .await
                     .map(drop)
             }
@@ -647,8 +591,7 @@ pub async fn comment_act(
 ) -> AppResult<Response> {
     let cid = crate::error::id_or_404(&cid, "意见")?;
     staff.visitor.verify_csrf(&form.csrf)?;
-    let who = staff.user.principal();
-    let actor = staff.actor();
+    let ctx = staff.ctx(&state.db);
     let consultation_id: Option<i64> = {
         let mut conn = state.db.conn().await?;
         consultations::comment_consultation(&mut conn, cid).await?
@@ -658,10 +601,7 @@ pub async fn comment_act(
         match form.action.as_str() {
             "dispose" => {
                 let d = DispositionDraft::parse(&form.disposition, &form.reason)?;
-                state
-                    .db
-                    .write(async |tx| consultations::dispose(tx, &actor, &who, cid, &d).await)
-                    .await
+                gongkai_app::consultations::dispose(&ctx, cid, &d).await
             }
             "hide" => {
                 if form.reason.trim().is_empty() {
@@ -670,25 +610,10 @@ pub async fn comment_act(
                         "隐藏意见须说明理由",
                     ));
                 }
-                state
-                    .db
-                    .write(async |tx| {
-                        consultations::moderate(tx, &actor, &who, cid, Some(&form.reason)).await
-                    })
-                    .await
+                gongkai_app::consultations::moderate(&ctx, cid, Some(&form.reason)).await
             }
-            "show" => {
-                state
-                    .db
-                    .write(async |tx| consultations::moderate(tx, &actor, &who, cid, None).await)
-                    .await
-            }
-            "ungroup" => {
-                state
-                    .db
-                    .write(async |tx| consultations::ungroup(tx, &actor, &who, cid).await)
-                    .await
-            }
+            "show" => gongkai_app::consultations::moderate(&ctx, cid, None).await,
+            "ungroup" => gongkai_app::consultations::ungroup(&ctx, cid).await,
             _ => Err(DomainError::invalid(
                 gongkai_domain::Field::new("action", "操作"),
                 "未知的操作",

@@ -1,6 +1,8 @@
-//! Consultations in the store: publication, comments with their refusals, the ledger, the
+//! Consultations: publication, comments with their refusals, the ledger, the
 //! decision and its working-day report deadline, the report frozen with the ledger.
 
+use chrono::Duration;
+use gongkai_app::consultations as app;
 use gongkai_domain::consultation::{
     CommentDraft, CommentInput, ConsultationDraft, ConsultationInput, Disposition,
     DispositionDraft, Identity, Phase,
@@ -67,8 +69,7 @@ async fn count(t: &TestDb, sql: &'static str) -> i64 {
 async fn a_consultation_runs_from_draft_to_feedback_report(t: TestDb) {
     let (agency, staff, _) = setup(&t).await;
     let db = &t.db;
-    let id = db
-        .write(async |tx| consultations::create(tx, &actor(), &staff, agency, &draft()).await)
+    let id = app::create(&Ctx::new(db, actor(), staff), agency, &draft())
         .await
         .unwrap();
     // Unpublished: not public, and no comment is taken.
@@ -79,22 +80,16 @@ async fn a_consultation_runs_from_draft_to_feedback_report(t: TestDb) {
             .unwrap()
             .is_none()
     );
-    let e = db
-        .write(async |tx| {
-            consultations::comment(
-                tx,
-                &actor(),
-                id,
-                &comment("意见意见意见", "", "", false),
-                "1.2.3.4",
-                at("2026-01-10"),
-            )
-            .await
-        })
-        .await
-        .unwrap_err();
+    let e = app::comment(
+        &public(db).at(at("2026-01-10")),
+        id,
+        &comment("意见意见意见", "", "", false),
+        "1.2.3.4",
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(e, DomainError::NotFound { .. }), "{e:?}");
-    db.write(async |tx| consultations::publish(tx, &actor(), &staff, id, day("2026-01-05")).await)
+    app::publish(&ctx(db, &staff, day("2026-01-05")), id)
         .await
         .unwrap();
     let published = consultations::public_get(&mut c, id)
@@ -115,21 +110,16 @@ async fn a_consultation_runs_from_draft_to_feedback_report(t: TestDb) {
     .enumerate()
     {
         let client = format!("10.0.0.{i}");
-        let cid = db
-            .write(async |tx| {
-                consultations::comment(tx, &actor(), id, d, &client, at("2026-01-10")).await
-            })
+        let cid = app::comment(&public(db).at(at("2026-01-10")), id, d, &client)
             .await
             .unwrap();
         ids.push(cid);
     }
     let by_letter = comment("来信:建议增加文明养犬宣传。", "", "王五", false);
     ids.push(
-        db.write(async |tx| {
-            consultations::enter_comment(tx, &actor(), &staff, id, &by_letter, "信函").await
-        })
-        .await
-        .unwrap(),
+        app::enter_comment(&Ctx::new(db, actor(), staff), id, &by_letter, "信函")
+            .await
+            .unwrap(),
     );
     // The public sees the name only where chosen, never a contact.
     let public = consultations::public_comments(&mut c, id).await.unwrap();
@@ -142,52 +132,45 @@ async fn a_consultation_runs_from_draft_to_feedback_report(t: TestDb) {
     let mut longer = draft();
     longer.closes_on = day("2026-02-10");
     longer.draft.push_str("\n第三条 本办法自公布之日起施行。");
-    db.write(async |tx| consultations::update(tx, &actor(), &staff, id, &longer).await)
+    app::update(&Ctx::new(db, actor(), staff), id, &longer)
         .await
         .unwrap();
     assert_eq!(consultations::versions(&mut c, id).await.unwrap().len(), 2);
-    let e = db
-        .write(async |tx| consultations::update(tx, &actor(), &staff, id, &draft()).await)
+    let e = app::update(&Ctx::new(db, actor(), staff), id, &draft())
         .await
         .unwrap_err();
     assert!(e.to_string().contains("只能延长"), "{e}");
 
     // The ledger: one adopted, two grouped and not adopted, one out of scope.
     let adopted = DispositionDraft::parse("adopted", "").unwrap();
-    db.write(async |tx| consultations::dispose(tx, &actor(), &staff, ids[0], &adopted).await)
+    app::dispose(&Ctx::new(db, actor(), staff), ids[0], &adopted)
         .await
         .unwrap();
     let not = DispositionDraft::parse("not_adopted", "与上位法规定不一致").unwrap();
-    db.write(async |tx| {
-        consultations::create_group(
-            tx,
-            &actor(),
-            &staff,
-            id,
-            "建议放宽大型犬限制",
-            &not,
-            &ids[1..3],
-        )
-        .await
-    })
+    app::create_group(
+        &Ctx::new(db, actor(), staff),
+        id,
+        "建议放宽大型犬限制",
+        &not,
+        &ids[1..3],
+    )
     .await
     .unwrap();
     // A grouped opinion is decided with its group.
-    let e = db
-        .write(async |tx| consultations::dispose(tx, &actor(), &staff, ids[1], &adopted).await)
+    let e = app::dispose(&Ctx::new(db, actor(), staff), ids[1], &adopted)
         .await
         .unwrap_err();
     assert!(e.to_string().contains("集中意见"), "{e}");
     // Not yet: one opinion is undecided.
-    let e = consultations::report_preview(&mut c, &staff, id)
+    let e = app::report_preview(&Ctx::new(db, actor(), staff), id)
         .await
         .unwrap_err();
     assert!(e.to_string().contains("还有 1 条意见未填写采纳情况"), "{e}");
     let out = DispositionDraft::parse("out_of_scope", "属于执法检查问题,已转交").unwrap();
-    db.write(async |tx| consultations::dispose(tx, &actor(), &staff, ids[3], &out).await)
+    app::dispose(&Ctx::new(db, actor(), staff), ids[3], &out)
         .await
         .unwrap();
-    let preview = consultations::report_preview(&mut c, &staff, id)
+    let preview = app::report_preview(&Ctx::new(db, actor(), staff), id)
         .await
         .unwrap();
     assert_eq!(preview.received, 4);
@@ -196,28 +179,17 @@ async fn a_consultation_runs_from_draft_to_feedback_report(t: TestDb) {
     assert_eq!(preview.count(Disposition::OutOfScope), 1);
 
     // The report needs the period over and the decision recorded.
-    let e = db
-        .write(async |tx| {
-            consultations::publish_report(tx, &actor(), &staff, id, "", day("2026-02-05")).await
-        })
+    let e = app::publish_report(&ctx(db, &staff, day("2026-02-05")), id, "")
         .await
         .unwrap_err();
     assert!(e.to_string().contains("截止后"), "{e}");
-    let e = db
-        .write(async |tx| {
-            consultations::publish_report(tx, &actor(), &staff, id, "", day("2026-02-20")).await
-        })
+    let e = app::publish_report(&ctx(db, &staff, day("2026-02-20")), id, "")
         .await
         .unwrap_err();
     assert!(e.to_string().contains("决策公布日期"), "{e}");
     // Decided on the Thursday before the 2026 Spring Festival: ten working days run over the
     // holiday and both make-up Saturdays (14 and 28 February) to 4 March.
-    let cal = calendar::work_calendar(&mut c).await.unwrap();
-    let due = db
-        .write(async |tx| {
-            consultations::record_decision(tx, &actor(), &staff, id, day("2026-02-12"), None, &cal)
-                .await
-        })
+    let due = app::record_decision(&Ctx::new(db, actor(), staff), id, day("2026-02-12"), None)
         .await
         .unwrap();
     assert_eq!(due, day("2026-03-04"));
@@ -225,19 +197,9 @@ async fn a_consultation_runs_from_draft_to_feedback_report(t: TestDb) {
     assert_eq!(due_list.len(), 1);
     assert_eq!(due_list[0].due_on, day("2026-03-04"));
 
-    db.write(async |tx| {
-        consultations::publish_report(
-            tx,
-            &actor(),
-            &staff,
-            id,
-            "感谢各位市民。",
-            day("2026-02-20"),
-        )
+    app::publish_report(&ctx(db, &staff, day("2026-02-20")), id, "感谢各位市民。")
         .await
-    })
-    .await
-    .unwrap();
+        .unwrap();
     let done = consultations::public_get(&mut c, id)
         .await
         .unwrap()
@@ -257,8 +219,7 @@ async fn a_consultation_runs_from_draft_to_feedback_report(t: TestDb) {
             .is_empty()
     );
     // The ledger is frozen.
-    let e = db
-        .write(async |tx| consultations::dispose(tx, &actor(), &staff, ids[0], &not).await)
+    let e = app::dispose(&Ctx::new(db, actor(), staff), ids[0], &not)
         .await
         .unwrap_err();
     assert!(e.to_string().contains("已发布"), "{e}");
@@ -280,90 +241,65 @@ async fn a_consultation_runs_from_draft_to_feedback_report(t: TestDb) {
 async fn refused_comments_and_steps_change_nothing(t: TestDb) {
     let (agency, staff, other) = setup(&t).await;
     let db = &t.db;
-    let id = db
-        .write(async |tx| consultations::create(tx, &actor(), &staff, agency, &draft()).await)
+    let id = app::create(&Ctx::new(db, actor(), staff), agency, &draft())
         .await
         .unwrap();
     // Another agency's staff cannot see or touch it.
-    let e = db
-        .write(async |tx| consultations::publish(tx, &actor(), &other, id, day("2026-01-05")).await)
+    let e = app::publish(&ctx(db, &other, day("2026-01-05")), id)
         .await
         .unwrap_err();
     assert!(matches!(e, DomainError::NotFound { .. }), "{e:?}");
     // Not after its end.
-    let e = db
-        .write(async |tx| consultations::publish(tx, &actor(), &staff, id, day("2026-02-04")).await)
+    let e = app::publish(&ctx(db, &staff, day("2026-02-04")), id)
         .await
         .unwrap_err();
     assert!(e.to_string().contains("截止日期已过"), "{e}");
-    db.write(async |tx| consultations::publish(tx, &actor(), &staff, id, day("2026-01-05")).await)
+    app::publish(&ctx(db, &staff, day("2026-01-05")), id)
         .await
         .unwrap();
     let d = comment("建议第二条明确适用于全区所有街镇。", "2", "", false);
     let before = count(&t, "SELECT COUNT(*) AS n FROM consultation_comments").await;
     // After the close, before the open: refused where it is stored.
     for when in ["2026-02-04", "2026-01-04"] {
-        let e = db
-            .write(async |tx| {
-                consultations::comment(tx, &actor(), id, &d, "10.0.0.9", at(when)).await
-            })
+        let e = app::comment(&public(db).at(at(when)), id, &d, "10.0.0.9")
             .await
             .unwrap_err();
         assert!(e.is_input_error(), "{e:?}");
     }
     // The same text twice within seconds: the second is refused.
-    db.write(async |tx| {
-        consultations::comment(tx, &actor(), id, &d, "10.0.0.9", at("2026-01-10")).await
-    })
-    .await
-    .unwrap();
-    let e = db
-        .write(async |tx| {
-            consultations::comment(
-                tx,
-                &actor(),
-                id,
-                &d,
-                "10.0.0.9",
-                at("2026-01-10") + Duration::seconds(5),
-            )
-            .await
-        })
+    app::comment(&public(db).at(at("2026-01-10")), id, &d, "10.0.0.9")
         .await
-        .unwrap_err();
+        .unwrap();
+    let e = app::comment(
+        &public(db).at(at("2026-01-10") + Duration::seconds(5)),
+        id,
+        &d,
+        "10.0.0.9",
+    )
+    .await
+    .unwrap_err();
     assert!(e.to_string().contains("重复提交"), "{e}");
     // One client may comment 20 times an hour.
     for i in 1..consultations::COMMENT_LIMIT.max {
         let d = comment(&format!("第 {i} 条不同的意见内容"), "", "", false);
-        db.write(async |tx| {
-            consultations::comment(
-                tx,
-                &actor(),
-                id,
-                &d,
-                "10.0.0.9",
-                at("2026-01-10") + Duration::seconds(i),
-            )
-            .await
-        })
+        app::comment(
+            &public(db).at(at("2026-01-10") + Duration::seconds(i)),
+            id,
+            &d,
+            "10.0.0.9",
+        )
         .await
         .unwrap();
     }
     let d = comment("又一条不同的意见内容", "", "", false);
-    let e = db
-        .write(async |tx| {
-            consultations::comment(
-                tx,
-                &actor(),
-                id,
-                &d,
-                "10.0.0.9",
-                at("2026-01-10") + Duration::seconds(60),
-            )
-            .await
-        })
-        .await
-        .unwrap_err();
+    let e = app::comment(
+        &public(db).at(at("2026-01-10") + Duration::seconds(60)),
+        id,
+        &d,
+        "10.0.0.9",
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(e, DomainError::RateLimited { .. }), "{e:?}");
     let after = count(&t, "SELECT COUNT(*) AS n FROM consultation_comments").await;
     assert_eq!(after - before, consultations::COMMENT_LIMIT.max);
@@ -371,18 +307,13 @@ async fn refused_comments_and_steps_change_nothing(t: TestDb) {
     // Moderation needs this agency, and is audited; a hidden comment leaves the public page.
     let mut c = db.conn().await.unwrap();
     let first = consultations::public_comments(&mut c, id).await.unwrap()[0].id;
-    let e = db
-        .write(async |tx| {
-            consultations::moderate(tx, &actor(), &other, first, Some("广告内容")).await
-        })
+    let e = app::moderate(&Ctx::new(db, actor(), other), first, Some("广告内容"))
         .await
         .unwrap_err();
     assert!(matches!(e, DomainError::NotFound { .. }), "{e:?}");
-    db.write(async |tx| {
-        consultations::moderate(tx, &actor(), &staff, first, Some("广告内容")).await
-    })
-    .await
-    .unwrap();
+    app::moderate(&Ctx::new(db, actor(), staff), first, Some("广告内容"))
+        .await
+        .unwrap();
     let public = consultations::public_comments(&mut c, id).await.unwrap();
     assert!(public.iter().all(|m| m.id != first));
     let hidden = count(
@@ -393,37 +324,25 @@ async fn refused_comments_and_steps_change_nothing(t: TestDb) {
     assert_eq!(hidden, 1);
     // A group of one, or with another consultation's comment, is refused whole.
     let not = DispositionDraft::parse("not_adopted", "理由充分").unwrap();
-    let e = db
-        .write(async |tx| {
-            consultations::create_group(
-                tx,
-                &actor(),
-                &staff,
-                id,
-                "同类意见概述",
-                &not,
-                &[public[0].id],
-            )
-            .await
-        })
-        .await
-        .unwrap_err();
+    let e = app::create_group(
+        &Ctx::new(db, actor(), staff),
+        id,
+        "同类意见概述",
+        &not,
+        &[public[0].id],
+    )
+    .await
+    .unwrap_err();
     assert!(e.to_string().contains("至少包含 2 条"), "{e}");
-    let e = db
-        .write(async |tx| {
-            consultations::create_group(
-                tx,
-                &actor(),
-                &staff,
-                id,
-                "同类意见概述",
-                &not,
-                &[public[0].id, 999_999],
-            )
-            .await
-        })
-        .await
-        .unwrap_err();
+    let e = app::create_group(
+        &Ctx::new(db, actor(), staff),
+        id,
+        "同类意见概述",
+        &not,
+        &[public[0].id, 999_999],
+    )
+    .await
+    .unwrap_err();
     assert!(e.to_string().contains("#999999"), "{e}");
     assert_eq!(
         count(&t, "SELECT COUNT(*) AS n FROM opinion_groups").await,
