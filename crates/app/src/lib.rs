@@ -7,11 +7,16 @@
 //! Every operation also has an `*_in` form taking an open transaction, for the few callers
 //! that must compose several operations atomically (the demo seed, tests of the clock).
 
+pub mod admin;
+pub mod auth;
 pub mod consultations;
 pub mod context;
 pub mod decisions;
+pub mod documents;
+pub mod lists;
 pub mod messages;
 pub mod oversight;
+pub mod publishing;
 pub mod requests;
 
 pub use context::Ctx;

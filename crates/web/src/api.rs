@@ -44,11 +44,7 @@ pub async fn agency_create(
 ) -> AppResult<impl IntoResponse> {
     user.user.principal().require_admin()?;
     let draft = AgencyDraft::parse(&input)?;
-    let actor = user.actor();
-    let a = state
-        .db
-        .write(async |tx| agencies::create(tx, &actor, &draft).await)
-        .await?;
+    let a = gongkai_app::admin::create_agency(&user.ctx(&state.db), &draft).await?;
     Ok((StatusCode::CREATED, Json(a)))
 }
 
@@ -197,7 +193,6 @@ pub async fn document_create(
     user: ApiUser,
     Json(body): Json<NewDocument>,
 ) -> AppResult<impl IntoResponse> {
-    let principal = user.user.principal();
     let code = AgencyCode::parse(&body.agency).map_err(|e| match e {
         DomainError::Invalid { message, .. } => {
             DomainError::invalid(Field::new("agency", "发布机构"), message)
@@ -211,13 +206,7 @@ pub async fn document_create(
         &body.input,
         gongkai_store::db::now().date_naive(),
     )?;
-    let actor = user.actor();
-    let id = state
-        .db
-        .write(async |tx| {
-            documents::register(tx, &actor, &principal, agency.id, &draft, None).await
-        })
-        .await?;
+    let id = gongkai_app::documents::register(&user.ctx(&state.db), agency.id, &draft).await?;
     let doc = staff_document(&state, &user, id).await?;
     let location = doc.href.clone();
     Ok((
@@ -236,7 +225,6 @@ pub async fn document_patch(
     Json(body): Json<serde_json::Map<String, serde_json::Value>>,
 ) -> AppResult<Json<StaffDocument>> {
     let id = crate::error::id_or_404(&id, "文件")?;
-    let principal = user.user.principal();
     let current = staff_document(&state, &user, id).await?;
     let mut merged = serde_json::to_value(crate::pages::documents::input_of(&current.document))
         .map_err(|e| DomainError::internal(format!("input as json: {e}")))?;
@@ -267,12 +255,7 @@ pub async fn document_patch(
         &input,
         gongkai_store::db::now().date_naive(),
     )?;
-    let actor = user.actor();
-    state
-        .db
-        .write(async |tx| {
-            documents::revise(tx, &actor, &principal, id, &draft, change_note.as_deref()).await
-        })
+    gongkai_app::documents::revise(&user.ctx(&state.db), id, &draft, change_note.as_deref())
         .await?;
     Ok(Json(staff_document(&state, &user, id).await?))
 }
@@ -311,12 +294,6 @@ pub async fn document_action(
             )));
         }
     };
-    let principal = user.user.principal();
-    let actor = user.actor();
-    let today = gongkai_store::db::now().date_naive();
-    state
-        .db
-        .write(async |tx| documents::act(tx, &actor, &principal, id, &action, today).await)
-        .await?;
+    gongkai_app::documents::act(&user.ctx(&state.db), id, &action).await?;
     Ok(Json(staff_document(&state, &user, id).await?))
 }

@@ -109,14 +109,8 @@ pub async fn create_agency(
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
     staff.require_admin()?;
-    let actor = staff.actor();
     let result = match AgencyDraft::parse(&form.input) {
-        Ok(draft) => {
-            state
-                .db
-                .write(async |tx| agencies::create(tx, &actor, &draft).await)
-                .await
-        }
+        Ok(draft) => gongkai_app::admin::create_agency(&staff.ctx(&state.db), &draft).await,
         Err(e) => Err(e),
     };
     agency_saved(&state, &staff, form.input, false, result).await
@@ -168,14 +162,8 @@ pub async fn update_agency(
     staff.require_admin()?;
     // The code in the path is authoritative: codes never change once 索引号 use them.
     form.input.code = code;
-    let actor = staff.actor();
     let result = match AgencyDraft::parse(&form.input) {
-        Ok(draft) => {
-            state
-                .db
-                .write(async |tx| agencies::update(tx, &actor, &draft).await)
-                .await
-        }
+        Ok(draft) => gongkai_app::admin::update_agency(&staff.ctx(&state.db), &draft).await,
         Err(e) => Err(e),
     };
     agency_saved(&state, &staff, form.input, true, result).await
@@ -291,14 +279,10 @@ pub async fn create_user(
     staff.visitor.verify_csrf(&form.csrf)?;
     staff.require_admin()?;
     let i = &form.input;
-    let actor = staff.actor();
     let result = match UserDraft::parse(&i.username, &i.display_name, &i.role) {
         Ok(draft) => {
-            let (agency, password) = (&i.agency, &form.password);
-            state
-                .db
-                .write(async |tx| users::create(tx, &actor, &draft, agency, password).await)
-                .await
+            let ctx = staff.ctx(&state.db);
+            gongkai_app::admin::create_user(&ctx, &draft, &i.agency, &form.password).await
         }
         Err(e) => Err(e),
     };
@@ -330,11 +314,8 @@ pub async fn set_user_active(
     staff.visitor.verify_csrf(&form.csrf)?;
     staff.require_admin()?;
     let active = form.active == "1";
-    let actor = staff.actor();
-    let result = state
-        .db
-        .write(async |tx| users::set_active(tx, &actor, &username, active).await)
-        .await;
+    let result =
+        gongkai_app::admin::set_user_active(&staff.ctx(&state.db), &username, active).await;
     super::after_post(
         result,
         |_| "/office/users".to_string(),
@@ -358,11 +339,7 @@ pub async fn revoke_token(
     staff.visitor.verify_csrf(&form.csrf)?;
     staff.require_admin()?;
     let id = crate::error::id_or_404(&id, "令牌")?;
-    let actor = staff.actor();
-    let result = state
-        .db
-        .write(async |tx| users::revoke_token(tx, &actor, id).await)
-        .await;
+    let result = gongkai_app::admin::revoke_token(&staff.ctx(&state.db), id).await;
     super::after_post(
         result,
         |()| "/office/users".to_string(),
@@ -399,7 +376,7 @@ pub async fn update_rules(
     };
     drop(c);
     let code = gongkai_domain::agency::AgencyCode::parse(&agency.code)?;
-    let actor = staff.actor();
+    let ctx = staff.ctx(&state.db);
     let result = async {
         let limit = match form.publication_limit.trim() {
             "" => None,
@@ -411,22 +388,12 @@ pub async fn update_rules(
             })?),
         };
         let pattern = Some(form.index_pattern.trim()).filter(|p| !p.is_empty());
-        state
-            .db
-            .write(async |tx| {
-                agencies::set_disclosure_rules(
-                    tx,
-                    &actor,
-                    &code,
-                    &agencies::DisclosureRules {
-                        pattern,
-                        limit,
-                        guide_note: &form.guide_note,
-                    },
-                )
-                .await
-            })
-            .await
+        let rules = agencies::DisclosureRules {
+            pattern,
+            limit,
+            guide_note: &form.guide_note,
+        };
+        gongkai_app::admin::set_disclosure_rules(&ctx, &code, &rules).await
     }
     .await;
     match result {

@@ -154,16 +154,11 @@ async fn save(
     form: AnswerForm,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let who = staff.user.principal();
-    let actor = staff.actor();
     let result = async {
         let d = AnswerDraft::parse(&form.input)?;
         match id {
             Some(id) => {
-                state
-                    .db
-                    .write(async |tx| answers::update(tx, &actor, &who, id, &d).await)
-                    .await?;
+                gongkai_app::publishing::update_answer(&staff.ctx(&state.db), id, &d).await?;
                 Ok(id)
             }
             None => {
@@ -171,10 +166,7 @@ async fn save(
                 let agency = agencies::by_code(&mut state.db.conn().await?, &code)
                     .await?
                     .ok_or(DomainError::NotFound { what: "机构" })?;
-                state
-                    .db
-                    .write(async |tx| answers::create(tx, &actor, &who, agency.id, &d).await)
-                    .await
+                gongkai_app::publishing::create_answer(&staff.ctx(&state.db), agency.id, &d).await
             }
         }
     }

@@ -131,13 +131,7 @@ pub async fn upload_to_document(
     })?;
     let result = match checked(&state, &staff, form).await {
         Ok((upload, bytes)) => {
-            let principal = staff.user.principal();
-            let actor = staff.actor();
-            state
-                .db
-                .write(async |tx| {
-                    store::add_to_document(tx, &actor, &principal, id, &upload, &bytes).await
-                })
+            gongkai_app::publishing::attach(&staff.ctx(&state.db), id, &upload, &bytes)
                 .await
                 .map(|_| ())
         }
@@ -162,14 +156,7 @@ pub async fn remove_from_document(
     staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "文件")?;
     let attachment_id = crate::error::id_or_404(&attachment_id, "附件")?;
-    let principal = staff.user.principal();
-    let actor = staff.actor();
-    let result = state
-        .db
-        .write(async |tx| {
-            store::remove_from_document(tx, &actor, &principal, id, attachment_id).await
-        })
-        .await;
+    let result = gongkai_app::publishing::detach(&staff.ctx(&state.db), id, attachment_id).await;
     outcome(&state, &staff, Back::Document(id), result).await
 }
 
@@ -188,13 +175,7 @@ pub async fn upload_gazette_pdf(
     })?;
     let result = match checked(&state, &staff, form).await {
         Ok((upload, bytes)) => {
-            let principal = staff.user.principal();
-            let actor = staff.actor();
-            state
-                .db
-                .write(async |tx| {
-                    store::set_gazette_pdf(tx, &actor, &principal, id, &upload, &bytes).await
-                })
+            gongkai_app::publishing::set_gazette_pdf(&staff.ctx(&state.db), id, &upload, &bytes)
                 .await
                 .map(|_| ())
         }

@@ -5,7 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use gongkai_domain::DomainError;
-use gongkai_store::{db, sessions, users};
+use gongkai_store::sessions;
 use serde::Deserialize;
 
 use super::page;
@@ -62,29 +62,19 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     visitor.verify_csrf(&form.csrf)?;
-    let result = users::authenticate(
-        &state.db,
+    let ttl = state.config.session_ttl;
+    let result = gongkai_app::auth::login(
+        &visitor.ctx(&state.db),
         &form.username,
         &form.password,
         &visitor.client,
-        db::now(),
         state.config.login_policy,
+        visitor.cookie.as_deref(),
+        ttl,
     )
     .await;
     match result {
-        Ok(user) => {
-            // A fresh session id at login: a session fixed before login is worthless after.
-            let ttl = state.config.session_ttl;
-            let old = visitor.cookie.as_deref();
-            let created = state
-                .db
-                .write(async |tx| {
-                    if let Some(old) = old {
-                        sessions::delete(tx, old).await?;
-                    }
-                    sessions::create(tx, Some(user.id), db::now(), ttl).await
-                })
-                .await?;
+        Ok((user, created)) => {
             tracing::info!(user = %user.username, "login");
             let mut res = crate::pages::redirect(safe_next(&form.next)).into_response();
             let (k, v) = set_cookie(&state, &created.cookie_value, ttl.num_seconds());

@@ -346,15 +346,8 @@ pub async fn update_item(
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "目录事项")?;
-    let principal = staff.user.principal();
-    let actor = staff.actor();
     let result = match ItemDraft::parse(&form.input) {
-        Ok(d) => {
-            state
-                .db
-                .write(async |tx| catalogue::update_item(tx, &actor, &principal, id, &d).await)
-                .await
-        }
+        Ok(d) => gongkai_app::publishing::update_column(&staff.ctx(&state.db), id, &d).await,
         Err(e) => Err(e),
     };
     super::after_post(
@@ -387,15 +380,10 @@ pub async fn add_item(
     Form(form): Form<ItemForm>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let principal = staff.user.principal();
-    let actor = staff.actor();
     let result = async {
         let agency = agency_id(&state, &form.agency).await?;
         let d = ItemDraft::parse(&form.input)?;
-        state
-            .db
-            .write(async |tx| catalogue::create_item(tx, &actor, &principal, agency, &d).await)
-            .await
+        gongkai_app::publishing::create_column(&staff.ctx(&state.db), agency, &d).await
     }
     .await;
     super::after_post(
@@ -420,18 +408,13 @@ pub async fn file(
     Form(form): Form<FileForm>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let principal = staff.user.principal();
-    let actor = staff.actor();
     let item: i64 = form.item.trim().parse().map_err(|_| {
         AppError(DomainError::NotFound {
             what: "目录事项"
         })
     })?;
     let index = form.index_no.clone();
-    let result = state
-        .db
-        .write(async |tx| catalogue::file(tx, &actor, &principal, item, &index).await)
-        .await;
+    let result = gongkai_app::publishing::file_in_column(&staff.ctx(&state.db), item, &index).await;
     super::after_post(
         result,
         |()| format!("/office/catalogue?agency={}", form.agency.trim()),

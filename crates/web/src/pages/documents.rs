@@ -173,8 +173,7 @@ pub async fn create(
     Form(form): Form<DocumentForm>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let principal = staff.user.principal();
-    let actor = staff.actor();
+    let ctx = staff.ctx(&state.db);
     let result = async {
         let code = gongkai_domain::agency::AgencyCode::parse(&form.agency)?;
         let agency = agencies::by_code(&mut state.db.conn().await?, &code)
@@ -186,12 +185,7 @@ pub async fn create(
                 )
             })?;
         let draft = DocumentDraft::parse(&form.input, db::now().date_naive())?;
-        state
-            .db
-            .write(async |tx| {
-                documents::register(tx, &actor, &principal, agency.id, &draft, None).await
-            })
-            .await
+        gongkai_app::documents::register(&ctx, agency.id, &draft).await
     }
     .await;
     super::after_post(
@@ -281,7 +275,6 @@ pub async fn update(
     staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "文件")?;
     let principal = staff.user.principal();
-    let actor = staff.actor();
     let doc = documents::staff_get(&mut state.db.conn().await?, &principal, id).await?;
     let published_before = matches!(
         doc.version.status,
@@ -289,12 +282,7 @@ pub async fn update(
     );
     let note = (!form.change_note.trim().is_empty()).then_some(form.change_note.as_str());
     let result = match DocumentDraft::parse(&form.input, db::now().date_naive()) {
-        Ok(draft) => {
-            state
-                .db
-                .write(async |tx| documents::revise(tx, &actor, &principal, id, &draft, note).await)
-                .await
-        }
+        Ok(draft) => gongkai_app::documents::revise(&staff.ctx(&state.db), id, &draft, note).await,
         Err(e) => Err(e),
     };
     super::after_post(
@@ -425,13 +413,7 @@ pub async fn act(
             )));
         }
     };
-    let principal = staff.user.principal();
-    let actor = staff.actor();
-    let today = db::now().date_naive();
-    let result = state
-        .db
-        .write(async |tx| documents::act(tx, &actor, &principal, id, &action, today).await)
-        .await;
+    let result = gongkai_app::documents::act(&staff.ctx(&state.db), id, &action).await;
     super::after_post(
         result,
         |_| format!("/office/documents/{id}"),
@@ -458,8 +440,7 @@ pub async fn add_interpretation(
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "文件")?;
-    let principal = staff.user.principal();
-    let actor = staff.actor();
+    let ctx = staff.ctx(&state.db);
     let also: Vec<String> = form
         .also
         .lines()
@@ -468,26 +449,7 @@ pub async fn add_interpretation(
         .map(String::from)
         .collect();
     let result = match InterpretationDraft::parse(&form.input) {
-        Ok(d) => {
-            state
-                .db
-                .write(async |tx| {
-                    let mut ids = vec![id];
-                    for index in &also {
-                        let other = documents::id_by_index(tx, index).await?.ok_or_else(|| {
-                            DomainError::invalid(
-                                gongkai_domain::Field::new("also", "同时解读的政策"),
-                                format!("索引号“{index}”不存在"),
-                            )
-                        })?;
-                        if !ids.contains(&other) {
-                            ids.push(other);
-                        }
-                    }
-                    interpretations::create(tx, &actor, &principal, &ids, &d).await
-                })
-                .await
-        }
+        Ok(d) => gongkai_app::documents::interpret(&ctx, id, &also, &d).await,
         Err(e) => Err(e),
     };
     after_change(&state, &staff, id, result.map(drop)).await
@@ -506,7 +468,15 @@ pub async fn approve_relation(
     Path((id, to)): Path<(String, String)>,
     Form(form): Form<CsrfForm>,
 ) -> AppResult<Response> {
-    relation_step(state, staff, id, to, form, documents::approve_relation).await
+    relation_step(
+        state,
+        staff,
+        id,
+        to,
+        form,
+        gongkai_app::documents::approve_relation,
+    )
+    .await
 }
 
 /// The source agency or the office withdraws a relation (its effect on the target undone).
@@ -516,7 +486,15 @@ pub async fn withdraw_relation(
     Path((id, to)): Path<(String, String)>,
     Form(form): Form<CsrfForm>,
 ) -> AppResult<Response> {
-    relation_step(state, staff, id, to, form, documents::withdraw_relation).await
+    relation_step(
+        state,
+        staff,
+        id,
+        to,
+        form,
+        gongkai_app::documents::withdraw_relation,
+    )
+    .await
 }
 
 async fn relation_step<F>(
@@ -528,23 +506,12 @@ async fn relation_step<F>(
     step: F,
 ) -> AppResult<Response>
 where
-    F: AsyncFn(
-        &mut gongkai_store::db::Tx,
-        &gongkai_store::audit::Actor,
-        &gongkai_domain::user::Principal,
-        i64,
-        i64,
-    ) -> gongkai_store::db::Result<()>,
+    F: AsyncFn(&gongkai_app::Ctx<'_>, i64, i64) -> gongkai_store::db::Result<()>,
 {
     staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "文件")?;
     let to = crate::error::id_or_404(&to, "关联关系")?;
-    let principal = staff.user.principal();
-    let actor = staff.actor();
-    let result = state
-        .db
-        .write(async |tx| step(tx, &actor, &principal, id, to).await)
-        .await;
+    let result = step(&staff.ctx(&state.db), id, to).await;
     after_change(&state, &staff, id, result).await
 }
 
@@ -577,15 +544,8 @@ pub async fn waive(
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "文件")?;
-    let principal = staff.user.principal();
-    let actor = staff.actor();
-    let reason = form.reason;
-    let result = state
-        .db
-        .write(async |tx| {
-            documents::waive_interpretation(tx, &actor, &principal, id, &reason).await
-        })
-        .await;
+    let result =
+        gongkai_app::documents::waive_interpretation(&staff.ctx(&state.db), id, &form.reason).await;
     after_change(&state, &staff, id, result).await
 }
 
@@ -664,20 +624,9 @@ pub async fn relate(
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "文件")?;
-    let principal = staff.user.principal();
-    let actor = staff.actor();
     let result = async {
         let kind = gongkai_domain::document::RelationKind::parse(&form.kind)?;
-        let field = gongkai_domain::Field::new("index_no", "索引号");
-        let target = documents::id_by_index(&mut state.db.conn().await?, &form.index_no)
-            .await?
-            .ok_or_else(|| {
-                DomainError::invalid(field, format!("索引号“{}”不存在", form.index_no.trim()))
-            })?;
-        state
-            .db
-            .write(async |tx| documents::relate(tx, &actor, &principal, id, target, kind).await)
-            .await
+        gongkai_app::documents::relate(&staff.ctx(&state.db), id, &form.index_no, kind).await
     }
     .await;
     after_change(&state, &staff, id, result).await

@@ -198,15 +198,8 @@ pub async fn update(
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "公报")?;
-    let principal = staff.user.principal();
-    let actor = staff.actor();
     let result = match IssueDraft::parse(&form.input, db::now().date_naive()) {
-        Ok(d) => {
-            state
-                .db
-                .write(async |tx| gazette::update(tx, &actor, &principal, id, &d).await)
-                .await
-        }
+        Ok(d) => gongkai_app::publishing::update_gazette_issue(&staff.ctx(&state.db), id, &d).await,
         Err(e) => Err(e),
     };
     super::after_post(
@@ -233,15 +226,8 @@ pub async fn compile(
     Form(form): Form<CompileForm>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let principal = staff.user.principal();
-    let actor = staff.actor();
     let result = match IssueDraft::parse(&form.input, db::now().date_naive()) {
-        Ok(d) => {
-            state
-                .db
-                .write(async |tx| gazette::create(tx, &actor, &principal, &d).await)
-                .await
-        }
+        Ok(d) => gongkai_app::publishing::create_gazette_issue(&staff.ctx(&state.db), &d).await,
         Err(e) => Err(e),
     };
     super::after_post(

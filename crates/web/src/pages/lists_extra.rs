@@ -106,23 +106,10 @@ pub async fn register(
             .filter(|r| r.kind == ListKind::Event)
             .ok_or(AppError(DomainError::NotFound { what: "活动" }))?
     };
-    let actor = visitor.actor();
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
-    let result = state
-        .db
-        .write(async |tx| {
-            list_extras::register(
-                tx,
-                &actor,
-                &visitor.client,
-                id,
-                &get("name"),
-                &get("phone"),
-                get,
-            )
-            .await
-        })
-        .await;
+    let (name, phone) = (get("name"), get("phone"));
+    let ctx = visitor.ctx(&state.db);
+    let result = gongkai_app::lists::register(&ctx, &visitor.client, id, &name, &phone, get).await;
     let (code, error, status) = match result {
         Ok(code) => (Some(code), None, StatusCode::OK),
         Err(e) if e.is_input_error() => {

@@ -274,11 +274,7 @@ pub async fn set_override(
             return page(&p, StatusCode::UNPROCESSABLE_ENTITY, None);
         }
     };
-    let actor = staff.actor();
-    state
-        .db
-        .write(async |tx| calendar::set_override(tx, &actor, &o).await)
-        .await?;
+    gongkai_app::admin::set_calendar_override(&staff.ctx(&state.db), &o).await?;
     Ok(crate::pages::redirect(&format!("/office/calendar?year={}", o.date.year())).into_response())
 }
 
@@ -296,11 +292,7 @@ pub async fn remove_override(
     staff.visitor.verify_csrf(&form.csrf)?;
     staff.require_admin()?;
     let date: NaiveDate = parse_date(&form.date, Field::new("date", "日期")).map_err(AppError)?;
-    let actor = staff.actor();
-    let removed = state
-        .db
-        .write(async |tx| calendar::remove_override(tx, &actor, date).await)
-        .await?;
+    let removed = gongkai_app::admin::remove_calendar_override(&staff.ctx(&state.db), date).await?;
     if !removed {
         return Err(AppError(DomainError::NotFound {
             what: "该日期的调整",

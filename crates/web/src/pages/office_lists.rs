@@ -15,7 +15,7 @@ use gongkai_domain::lists::{FieldSpec, FieldType, KindSpec, ListKind, RecordStat
 use gongkai_domain::{DomainError, Field};
 use gongkai_store::list_extras::{self, NewResource};
 use gongkai_store::lists::{self, Record};
-use gongkai_store::{agencies, audit, calendar, db, lists_import};
+use gongkai_store::{agencies, audit, db, lists_import};
 
 use super::{Choice, page};
 use crate::error::{AppError, AppResult};
@@ -122,65 +122,33 @@ pub async fn import(
     let post = super::attachments::read_file_post(&state, form).await?;
     staff.visitor.verify_csrf(&post.csrf)?;
     let field = |k: &str| post.fields.get(k).map(String::as_str).unwrap_or("");
-    let who = staff.user.principal();
     let publish = field("publish") == "yes";
     let checked = async {
         let kind = ListKind::parse(field("kind"))?;
         let agency = agency_id(&state, field("agency")).await?;
-        who.require_agency(agency)?;
-        if publish {
-            gongkai_domain::lists::require_publisher(&who)?;
-        }
         let format = crate::tabular::Format::of(&post.file_name)?;
-        let mut table = crate::tabular::read(&post.bytes, format)?;
-        let headers = table.remove(0);
-        lists_import::columns(kind, &headers)?;
-        let mut c = state.db.conn().await?;
-        let job = lists_import::start_job(
-            &mut c,
-            &who,
-            kind,
-            agency,
-            &post.file_name,
-            table.len(),
-            publish,
-        )
-        .await?;
-        Ok::<_, DomainError>((kind, agency, headers, table, job))
+        let table = crate::tabular::read(&post.bytes, format)?;
+        let ctx = staff.ctx(&state.db);
+        gongkai_app::lists::start_import(&ctx, kind, agency, &post.file_name, table, publish).await
     }
     .await;
-    let (kind, agency, headers, table, job) = match checked {
+    let import = match checked {
         Ok(x) => x,
         Err(e) if e.is_input_error() => {
             return index_page(&state, &staff, Some(e.to_string())).await;
         }
         Err(e) => return Err(AppError(e)),
     };
+    let job = import.job;
     let db = state.db.clone();
-    let actor = staff.actor();
+    let (actor, who) = (staff.actor(), staff.user.principal());
+    // The rows are imported after the response; the job's page shows how it goes.
     tokio::spawn(async move {
-        let rows = table.into_iter().enumerate().map(|(i, r)| (i + 2, Ok(r)));
-        let result = lists_import::import(
-            &db,
-            &actor,
-            &who,
-            kind,
-            agency,
-            &headers,
-            rows,
-            publish,
-            Some(job),
-            |_| {},
-        )
-        .await;
-        let failure = result.err().map(|e| {
-            tracing::warn!(job, error = %e, "list import failed");
-            e.to_string()
-        });
-        if let Ok(mut c) = db.conn().await
-            && let Err(e) = lists_import::finish_job(&mut c, job, failure.as_deref()).await
-        {
-            tracing::warn!(job, error = %e, "could not record the end of a list import");
+        let ctx = gongkai_app::Ctx::new(&db, actor, who);
+        match gongkai_app::lists::run_import(&ctx, import).await {
+            Ok(Some(failure)) => tracing::warn!(job, error = %failure, "list import failed"),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(job, error = %e, "could not record the end of a list import"),
         }
     });
     Ok(crate::pages::redirect(&format!("/office/lists/imports/{job}")).into_response())
@@ -464,16 +432,7 @@ pub async fn create(
     let result = async {
         let values = parsed?;
         let agency = agency_id(&state, &code).await.map_err(|e| vec![e])?;
-        let cal = calendar::work_calendar(&mut state.db.conn().await.map_err(|e| vec![e])?)
-            .await
-            .map_err(|e| vec![e])?;
-        let who = staff.user.principal();
-        let actor = staff.actor();
-        state
-            .db
-            .write(async |tx| {
-                lists::create(tx, &actor, &who, kind, agency, values, &cal, false).await
-            })
+        gongkai_app::lists::create(&staff.ctx(&state.db), kind, agency, values, false)
             .await
             .map_err(|e| vec![e])
     }
@@ -630,11 +589,9 @@ pub async fn act(
     staff.visitor.verify_csrf(&first(&pairs, "csrf"))?;
     let id = crate::error::id_or_404(&id, "清单记录")?;
     let who = staff.user.principal();
-    let actor = staff.actor();
     let r = lists::staff_get(&mut state.db.conn().await?, &who, id).await?;
     let spec = r.kind.spec();
     let action = first(&pairs, "action");
-    let cal = calendar::work_calendar(&mut state.db.conn().await?).await?;
     let mut typed = None;
     let result: Result<i64, Vec<DomainError>> = match action.as_str() {
         "update" | "revise" => {
@@ -659,33 +616,25 @@ pub async fn act(
                 Err(es) => Err(es),
                 Ok(values) => {
                     let note = first(&pairs, "change_note");
-                    state
-                        .db
-                        .write(async |tx| {
-                            if action == "update" {
-                                lists::update_draft(tx, &actor, &who, id, values, &cal)
-                                    .await
-                                    .map(|_| id)
-                            } else {
-                                lists::revise(tx, &actor, &who, id, values, &note, &cal).await
-                            }
-                        })
-                        .await
-                        .map_err(|e| vec![e])
+                    let ctx = staff.ctx(&state.db);
+                    if action == "update" {
+                        gongkai_app::lists::update_draft(&ctx, id, values)
+                            .await
+                            .map(|_| id)
+                    } else {
+                        gongkai_app::lists::revise(&ctx, id, values, &note).await
+                    }
+                    .map_err(|e| vec![e])
                 }
             }
         }
-        "publish" => state
-            .db
-            .write(async |tx| lists::publish(tx, &actor, &who, id).await)
+        "publish" => gongkai_app::lists::publish(&staff.ctx(&state.db), id)
             .await
             .map(|_| id)
             .map_err(|e| vec![e]),
         "withdraw" => {
             let reason = first(&pairs, "reason");
-            state
-                .db
-                .write(async |tx| lists::withdraw(tx, &actor, &who, id, &reason).await)
+            gongkai_app::lists::withdraw(&staff.ctx(&state.db), id, &reason)
                 .await
                 .map(|_| id)
                 .map_err(|e| vec![e])
@@ -699,15 +648,18 @@ pub async fn act(
                     Field::new("amount", "收费金额"),
                     "金额无效,应为元,最多两位小数",
                 )]),
-                Some(cents) => state
-                    .db
-                    .write(async |tx| {
-                        list_extras::set_collection(tx, &actor, &who, id, year, cents, &source)
-                            .await
-                    })
+                Some(cents) => {
+                    gongkai_app::lists::set_collection(
+                        &staff.ctx(&state.db),
+                        id,
+                        year,
+                        cents,
+                        &source,
+                    )
                     .await
                     .map(|_| id)
-                    .map_err(|e| vec![e]),
+                }
+                .map_err(|e| vec![e]),
             }
         }
         _ => Err(vec![DomainError::invalid(
@@ -745,23 +697,10 @@ pub async fn add_resource(
     staff.visitor.verify_csrf(&post.csrf)?;
     let title = post.fields.get("title").cloned().unwrap_or_default();
     let url = post.fields.get("url").cloned().unwrap_or_default();
-    let who = staff.user.principal();
-    let actor = staff.actor();
     let result = async {
         if !url.trim().is_empty() {
-            return state
-                .db
-                .write(async |tx| {
-                    list_extras::add_resource(
-                        tx,
-                        &actor,
-                        &who,
-                        id,
-                        &title,
-                        NewResource::Endpoint(&url),
-                    )
-                    .await
-                })
+            let endpoint = NewResource::Endpoint(&url);
+            return gongkai_app::lists::add_resource(&staff.ctx(&state.db), id, &title, endpoint)
                 .await;
         }
         let (format, name) =
@@ -784,10 +723,7 @@ pub async fn add_resource(
             bytes: &post.bytes,
             rows,
         };
-        state
-            .db
-            .write(async |tx| list_extras::add_resource(tx, &actor, &who, id, &title, new).await)
-            .await
+        gongkai_app::lists::add_resource(&staff.ctx(&state.db), id, &title, new).await
     }
     .await;
     match result {
@@ -818,20 +754,13 @@ pub async fn add_form(
     let post = super::attachments::read_file_post(&state, form).await?;
     staff.visitor.verify_csrf(&post.csrf)?;
     let title = post.fields.get("title").cloned().unwrap_or_default();
-    let who = staff.user.principal();
-    let actor = staff.actor();
     let result = async {
         let upload = gongkai_domain::attachment::check(
             &post.file_name,
             &post.bytes,
             state.config.max_upload_bytes,
         )?;
-        state
-            .db
-            .write(async |tx| {
-                list_extras::add_form(tx, &actor, &who, id, &title, &upload, &post.bytes).await
-            })
-            .await
+        gongkai_app::lists::add_form(&staff.ctx(&state.db), id, &title, &upload, &post.bytes).await
     }
     .await;
     match result {

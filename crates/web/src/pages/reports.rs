@@ -519,8 +519,6 @@ pub async fn create(
     Form(form): Form<NewReport>,
 ) -> AppResult<Response> {
     staff.visitor.verify_csrf(&form.csrf)?;
-    let who = staff.user.principal();
-    let actor = staff.actor();
     let result = async {
         let mut conn = state.db.conn().await?;
         let cal = calendar::work_calendar(&mut conn).await?;
@@ -535,10 +533,7 @@ pub async fn create(
             .await?
             .ok_or(DomainError::NotFound { what: "机构" })?;
         drop(conn);
-        state
-            .db
-            .write(async |tx| reports::create(tx, &actor, &who, a.id, year, scope).await)
-            .await
+        gongkai_app::publishing::create_report(&staff.ctx(&state.db), a.id, year, scope).await
     }
     .await;
     super::after_post(
@@ -684,8 +679,6 @@ pub async fn act(
 ) -> AppResult<Response> {
     let id = crate::error::id_or_404(&id, WHAT)?;
     staff.visitor.verify_csrf(&f.csrf)?;
-    let who = staff.user.principal();
-    let actor = staff.actor();
     let form = f.form.clone();
     let result: Result<(), DomainError> = async {
         let manual = ManualFigures::parse(
@@ -699,17 +692,8 @@ pub async fn act(
             problems: form.problems.clone(),
             other: form.other.clone(),
         };
-        let today = db::now().date_naive();
         let submit = f.action == "submit";
-        state
-            .db
-            .write(async |tx| {
-                reports::update(tx, &actor, &who, id, &texts, &manual).await?;
-                if submit {
-                    reports::submit(tx, &actor, &who, id, today).await?;
-                }
-                Ok(())
-            })
+        gongkai_app::publishing::save_report(&staff.ctx(&state.db), id, &texts, &manual, submit)
             .await
     }
     .await;

@@ -1,0 +1,82 @@
+//! Administration: agencies and their disclosure rules, staff accounts and API tokens, the
+//! work calendar's corrections. Every operation here is the administrator's, checked here
+//! (not only by the page that offers it), and audited in its transaction.
+
+use chrono::NaiveDate;
+use gongkai_domain::agency::{AgencyCode, AgencyDraft};
+use gongkai_domain::calendar::CalendarOverride;
+use gongkai_domain::user::UserDraft;
+use gongkai_store::agencies::{self, Agency, DisclosureRules};
+use gongkai_store::db::Result;
+use gongkai_store::users::{self, User};
+
+use crate::Ctx;
+
+pub async fn create_agency(ctx: &Ctx<'_>, draft: &AgencyDraft) -> Result<Agency> {
+    ctx.principal.require_admin()?;
+    ctx.db
+        .write(async |tx| agencies::create(tx, &ctx.actor, draft).await)
+        .await
+}
+
+pub async fn update_agency(ctx: &Ctx<'_>, draft: &AgencyDraft) -> Result<Agency> {
+    ctx.principal.require_admin()?;
+    ctx.db
+        .write(async |tx| agencies::update(tx, &ctx.actor, draft).await)
+        .await
+}
+
+/// An agency's 索引号 pattern, publication limit and additions to its guide.
+pub async fn set_disclosure_rules(
+    ctx: &Ctx<'_>,
+    code: &AgencyCode,
+    rules: &DisclosureRules<'_>,
+) -> Result<Agency> {
+    ctx.principal.require_admin()?;
+    ctx.db
+        .write(async |tx| agencies::set_disclosure_rules(tx, &ctx.actor, code, rules).await)
+        .await
+}
+
+pub async fn create_user(
+    ctx: &Ctx<'_>,
+    draft: &UserDraft,
+    agency_code: &str,
+    password: &str,
+) -> Result<User> {
+    ctx.principal.require_admin()?;
+    ctx.db
+        .write(async |tx| users::create(tx, &ctx.actor, draft, agency_code, password).await)
+        .await
+}
+
+/// Deactivates (ending its sessions and tokens) or reactivates an account.
+pub async fn set_user_active(ctx: &Ctx<'_>, username: &str, active: bool) -> Result<User> {
+    ctx.principal.require_admin()?;
+    ctx.db
+        .write(async |tx| users::set_active(tx, &ctx.actor, username, active).await)
+        .await
+}
+
+pub async fn revoke_token(ctx: &Ctx<'_>, token_id: i64) -> Result<()> {
+    ctx.principal.require_admin()?;
+    ctx.db
+        .write(async |tx| users::revoke_token(tx, &ctx.actor, token_id).await)
+        .await
+}
+
+/// Corrects the official calendar for one day (a local make-up day or closure).
+pub async fn set_calendar_override(ctx: &Ctx<'_>, o: &CalendarOverride) -> Result<()> {
+    ctx.principal.require_admin()?;
+    ctx.db
+        .write(async |tx| gongkai_store::calendar::set_override(tx, &ctx.actor, o).await)
+        .await
+}
+
+/// Removes a day's correction; false when there was none.
+pub async fn remove_calendar_override(ctx: &Ctx<'_>, day: NaiveDate) -> Result<bool> {
+    ctx.principal.require_admin()?;
+    ctx.db
+        .write(async |tx| gongkai_store::calendar::remove_override(tx, &ctx.actor, day).await)
+        .await
+}

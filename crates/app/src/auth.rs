@@ -1,0 +1,34 @@
+//! Signing in: the password check with its throttle and alerts, then a fresh session.
+
+use chrono::Duration;
+use gongkai_store::db::Result;
+use gongkai_store::sessions::{self, NewSession};
+use gongkai_store::users::{self, LoginPolicy, User};
+
+use crate::Ctx;
+
+/// Checks the credentials (throttled per account and client, alerts on repeated failures)
+/// and opens a new session, ending the one the visitor had: a session id fixed before login
+/// is worthless after it.
+pub async fn login(
+    ctx: &Ctx<'_>,
+    username: &str,
+    password: &str,
+    client: &str,
+    policy: LoginPolicy,
+    previous_session: Option<&str>,
+    ttl: Duration,
+) -> Result<(User, NewSession)> {
+    let user = users::authenticate(ctx.db, username, password, client, ctx.now, policy).await?;
+    let now = ctx.now;
+    let session = ctx
+        .db
+        .write(async |tx| {
+            if let Some(old) = previous_session {
+                sessions::delete(tx, old).await?;
+            }
+            sessions::create(tx, Some(user.id), now, ttl).await
+        })
+        .await?;
+    Ok((user, session))
+}

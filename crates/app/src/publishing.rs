@@ -1,0 +1,142 @@
+//! The smaller publishing tasks of an agency: its 公开目录 columns and what is filed under
+//! them, attachments of documents and of gazette issues, 政府公报 issues, the Q&A knowledge
+//! base, and the annual report's drafting.
+//!
+//! Each operation owns its transaction and passes the principal to the store function that
+//! checks it; their rules still sit in `gongkai_store` and move here feature by feature (as
+//! requests, decisions, messages and consultations did).
+
+use chrono::NaiveDate;
+use gongkai_domain::answer::AnswerDraft;
+use gongkai_domain::attachment::Upload;
+use gongkai_domain::catalogue::ItemDraft;
+use gongkai_domain::gazette::IssueDraft;
+use gongkai_domain::report::manual::ManualFigures;
+use gongkai_domain::report::{Scope, Texts};
+use gongkai_store::db::Result;
+use gongkai_store::{answers, attachments, catalogue, gazette, reports};
+
+use crate::Ctx;
+
+// ---- 公开目录 ----
+
+pub async fn create_column(ctx: &Ctx<'_>, agency_id: i64, d: &ItemDraft) -> Result<i64> {
+    ctx.db
+        .write(async |tx| {
+            catalogue::create_item(tx, &ctx.actor, &ctx.principal, agency_id, d).await
+        })
+        .await
+}
+
+pub async fn update_column(ctx: &Ctx<'_>, item_id: i64, d: &ItemDraft) -> Result<()> {
+    ctx.db
+        .write(async |tx| catalogue::update_item(tx, &ctx.actor, &ctx.principal, item_id, d).await)
+        .await
+}
+
+/// Files the public document with 索引号 `index_no` under a column.
+pub async fn file_in_column(ctx: &Ctx<'_>, item_id: i64, index_no: &str) -> Result<()> {
+    ctx.db
+        .write(async |tx| catalogue::file(tx, &ctx.actor, &ctx.principal, item_id, index_no).await)
+        .await
+}
+
+// ---- attachments ----
+
+pub async fn attach(ctx: &Ctx<'_>, document_id: i64, upload: &Upload, bytes: &[u8]) -> Result<i64> {
+    ctx.db
+        .write(async |tx| {
+            attachments::add_to_document(tx, &ctx.actor, &ctx.principal, document_id, upload, bytes)
+                .await
+        })
+        .await
+}
+
+pub async fn detach(ctx: &Ctx<'_>, document_id: i64, attachment_id: i64) -> Result<()> {
+    ctx.db
+        .write(async |tx| {
+            attachments::remove_from_document(
+                tx,
+                &ctx.actor,
+                &ctx.principal,
+                document_id,
+                attachment_id,
+            )
+            .await
+        })
+        .await
+}
+
+/// The office sets the PDF of a gazette issue.
+pub async fn set_gazette_pdf(
+    ctx: &Ctx<'_>,
+    issue_id: i64,
+    upload: &Upload,
+    bytes: &[u8],
+) -> Result<i64> {
+    ctx.db
+        .write(async |tx| {
+            attachments::set_gazette_pdf(tx, &ctx.actor, &ctx.principal, issue_id, upload, bytes)
+                .await
+        })
+        .await
+}
+
+// ---- 政府公报 ----
+
+pub async fn create_gazette_issue(ctx: &Ctx<'_>, d: &IssueDraft) -> Result<i64> {
+    ctx.db
+        .write(async |tx| gazette::create(tx, &ctx.actor, &ctx.principal, d).await)
+        .await
+}
+
+pub async fn update_gazette_issue(ctx: &Ctx<'_>, id: i64, d: &IssueDraft) -> Result<()> {
+    ctx.db
+        .write(async |tx| gazette::update(tx, &ctx.actor, &ctx.principal, id, d).await)
+        .await
+}
+
+// ---- 问答库 ----
+
+pub async fn create_answer(ctx: &Ctx<'_>, agency_id: i64, d: &AnswerDraft) -> Result<i64> {
+    ctx.db
+        .write(async |tx| answers::create(tx, &ctx.actor, &ctx.principal, agency_id, d).await)
+        .await
+}
+
+pub async fn update_answer(ctx: &Ctx<'_>, id: i64, d: &AnswerDraft) -> Result<()> {
+    ctx.db
+        .write(async |tx| answers::update(tx, &ctx.actor, &ctx.principal, id, d).await)
+        .await
+}
+
+// ---- 年度报告 ----
+
+pub async fn create_report(ctx: &Ctx<'_>, agency_id: i64, year: i32, scope: Scope) -> Result<i64> {
+    ctx.db
+        .write(async |tx| {
+            reports::create(tx, &ctx.actor, &ctx.principal, agency_id, year, scope).await
+        })
+        .await
+}
+
+/// Saves a report draft's texts and manual figures, and with `submit` sends it to review
+/// in the same transaction (a refused submission keeps nothing of the save either).
+pub async fn save_report(
+    ctx: &Ctx<'_>,
+    id: i64,
+    texts: &Texts,
+    manual: &ManualFigures,
+    submit: bool,
+) -> Result<()> {
+    let today: NaiveDate = ctx.today();
+    ctx.db
+        .write(async |tx| {
+            reports::update(tx, &ctx.actor, &ctx.principal, id, texts, manual).await?;
+            if submit {
+                reports::submit(tx, &ctx.actor, &ctx.principal, id, today).await?;
+            }
+            Ok(())
+        })
+        .await
+}
