@@ -58,6 +58,22 @@ pub async fn set_user_active(ctx: &Ctx<'_>, username: &str, active: bool) -> Res
         .await
 }
 
+/// Sets a user's password, ending their sessions.
+pub async fn set_password(ctx: &Ctx<'_>, username: &str, password: &str) -> Result<User> {
+    ctx.principal.require_admin()?;
+    ctx.db
+        .write(async |tx| users::set_password(tx, &ctx.actor, username, password).await)
+        .await
+}
+
+/// Issues an API token for a user, valid `days` days; returns it (shown once).
+pub async fn create_token(ctx: &Ctx<'_>, username: &str, name: &str, days: i64) -> Result<String> {
+    ctx.principal.require_admin()?;
+    ctx.db
+        .write(async |tx| users::create_token(tx, &ctx.actor, username, name, days).await)
+        .await
+}
+
 pub async fn revoke_token(ctx: &Ctx<'_>, token_id: i64) -> Result<()> {
     ctx.principal.require_admin()?;
     ctx.db
@@ -78,5 +94,37 @@ pub async fn remove_calendar_override(ctx: &Ctx<'_>, day: NaiveDate) -> Result<b
     ctx.principal.require_admin()?;
     ctx.db
         .write(async |tx| gongkai_store::calendar::remove_override(tx, &ctx.actor, day).await)
+        .await
+}
+
+/// On a database with no accounts, creates the root agency (unless there is one) and the
+/// first administrator `admin` with `password`, in one transaction; `false` when accounts
+/// already exist (nothing changes then).
+pub async fn bootstrap(
+    ctx: &Ctx<'_>,
+    root: &gongkai_domain::agency::AgencyInput,
+    password: &str,
+) -> Result<bool> {
+    ctx.principal.require_admin()?;
+    ctx.db
+        .write(async |tx| {
+            if users::count(tx).await? > 0 {
+                return Ok(false);
+            }
+            let existing = agencies::list(tx)
+                .await?
+                .into_iter()
+                .find(|a| a.parent_id.is_none());
+            let root_code = match existing {
+                Some(a) => a.code,
+                None => {
+                    let draft = AgencyDraft::parse(root)?;
+                    agencies::create(tx, &ctx.actor, &draft).await?.code
+                }
+            };
+            let draft = UserDraft::parse("admin", "系统管理员", "admin")?;
+            users::create(tx, &ctx.actor, &draft, &root_code, password).await?;
+            Ok(true)
+        })
         .await
 }

@@ -31,6 +31,17 @@ impl<'a> Ctx<'a> {
         Self::new(db, actor, Self::nobody())
     }
 
+    /// Whoever runs the `gongkai` command on the server: with the database's own access, an
+    /// administrator in effect; the audit log names the command (`system:<label>`).
+    pub fn operator(db: &'a Db, label: &str) -> Self {
+        let principal = Principal {
+            user_id: 0,
+            role: Role::Admin,
+            agency_id: 0,
+        };
+        Self::new(db, Actor::system(label), principal)
+    }
+
     /// The same context at another moment (tests, back-dated seeds).
     pub fn at(mut self, now: DateTime<Utc>) -> Self {
         self.now = now;

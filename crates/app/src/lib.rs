@@ -13,6 +13,7 @@ pub mod consultations;
 pub mod context;
 pub mod decisions;
 pub mod documents;
+pub mod documents_import;
 pub mod lists;
 pub mod messages;
 pub mod oversight;

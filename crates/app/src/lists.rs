@@ -235,3 +235,12 @@ pub async fn run_import(ctx: &Ctx<'_>, import: Import) -> Result<Option<String>>
     lists_import::finish_job(&mut c, job, failure.as_deref()).await?;
     Ok(failure)
 }
+
+/// Takes published records past their publication period (e.g. penalties) out of public view;
+/// returns their ids. Run by housekeeping.
+pub async fn expire(ctx: &Ctx<'_>) -> Result<Vec<i64>> {
+    let today = ctx.today();
+    ctx.db
+        .write(async |tx| lists::expire(tx, &ctx.actor, today).await)
+        .await
+}

@@ -12,7 +12,7 @@ use gongkai_domain::attachment::Upload;
 use gongkai_domain::catalogue::ItemDraft;
 use gongkai_domain::gazette::IssueDraft;
 use gongkai_domain::report::manual::ManualFigures;
-use gongkai_domain::report::{Scope, Texts};
+use gongkai_domain::report::{Finding, Scope, Texts};
 use gongkai_store::db::Result;
 use gongkai_store::{answers, attachments, catalogue, gazette, reports};
 
@@ -137,6 +137,21 @@ pub async fn save_report(
                 reports::submit(tx, &ctx.actor, &ctx.principal, id, today).await?;
             }
             Ok(())
+        })
+        .await
+}
+
+/// Imports a report written elsewhere in the interchange JSON; the checks' findings when it
+/// does not pass them (nothing stored then).
+pub async fn import_report(
+    ctx: &Ctx<'_>,
+    agency_id: i64,
+    scope: Scope,
+    json_text: &str,
+) -> Result<std::result::Result<i64, Vec<Finding>>> {
+    ctx.db
+        .write(async |tx| {
+            reports::import(tx, &ctx.actor, &ctx.principal, agency_id, scope, json_text).await
         })
         .await
 }

@@ -18,9 +18,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use gongkai_domain::DomainError;
-use gongkai_domain::agency::{AgencyDraft, AgencyInput};
+use gongkai_domain::agency::AgencyInput;
 use gongkai_domain::user::UserDraft;
-use gongkai_store::{Actor, Db, Exec, Sql, agencies, migrate, secret, users};
+use gongkai_store::{Db, agencies, migrate, secret, users};
 use gongkai_web::{AppState, WebConfig};
 
 use config::Config;
@@ -435,46 +435,27 @@ fn print_logins(logins: &[demo::DemoLogin]) {
     }
 }
 
-async fn has_users(db: &Db) -> Result<bool, DomainError> {
-    let n: i64 = db
-        .conn()
-        .await?
-        .fetch_one(Sql::new("SELECT COUNT(*) AS n FROM users"))
-        .await?
-        .get("n")?;
-    Ok(n > 0)
-}
-
 /// On a database with no accounts, creates the root agency (if there is none) and the first
 /// administrator, whose password comes from `GONGKAI_ADMIN_PASSWORD` or is printed once.
 async fn ensure_admin(db: &Db, cfg: &Config) -> Result<(), DomainError> {
-    if has_users(db).await? {
+    if users::count(&mut db.conn().await?).await? > 0 {
         return Ok(());
     }
-    let actor = Actor::system("bootstrap");
-    let mut tx = db.begin().await?;
-    let all = agencies::list(&mut tx).await?;
-    let root_code = match all.iter().find(|a| a.parent_id.is_none()) {
-        Some(a) => a.code.clone(),
-        None => {
-            let input = AgencyInput {
-                code: cfg.root_agency_code.clone(),
-                name: cfg.root_agency_name.clone(),
-                kind: "government".into(),
-                ..Default::default()
-            };
-            agencies::create(&mut tx, &actor, &AgencyDraft::parse(&input)?)
-                .await?
-                .code
-        }
+    let root = AgencyInput {
+        code: cfg.root_agency_code.clone(),
+        name: cfg.root_agency_name.clone(),
+        kind: "government".into(),
+        ..Default::default()
     };
     let (password, generated) = match cfg.admin_password.clone().filter(|p| !p.is_empty()) {
         Some(p) => (p, false),
         None => (secret::random_token(12)?, true),
     };
-    let draft = UserDraft::parse("admin", "系统管理员", "admin")?;
-    users::create(&mut tx, &actor, &draft, &root_code, &password).await?;
-    tx.commit().await?;
+    let ctx = gongkai_app::Ctx::operator(db, "bootstrap");
+    if !gongkai_app::admin::bootstrap(&ctx, &root, &password).await? {
+        // Another node created the first accounts meanwhile.
+        return Ok(());
+    }
     if generated {
         println!("已创建管理员账号 admin,初始密码(只显示这一次):{password}");
     } else {
@@ -646,10 +627,8 @@ async fn housekeeping(db: Db) {
             let a = users::purge_login_attempts(&mut c, now - chrono::Duration::days(1)).await?;
             drop(c);
             // Penalties whose publication period is over leave public view (and the index).
-            let actor = gongkai_store::Actor::system("housekeeping");
-            let expired = db
-                .write(async |tx| gongkai_store::lists::expire(tx, &actor, now.date_naive()).await)
-                .await?;
+            let ctx = gongkai_app::Ctx::operator(&db, "housekeeping").at(now);
+            let expired = gongkai_app::lists::expire(&ctx).await?;
             if !expired.is_empty() {
                 tracing::info!(
                     records = expired.len(),
@@ -700,7 +679,7 @@ fn read_password(from_stdin: bool) -> Result<(String, bool), DomainError> {
 
 async fn user(cmd: UserCmd, cfg: &Config) -> Result<(), DomainError> {
     let db = open_migrated(cfg).await?;
-    let actor = Actor::system("cli");
+    let ctx = gongkai_app::Ctx::operator(&db, "cli");
     match cmd {
         UserCmd::Add {
             username,
@@ -711,9 +690,7 @@ async fn user(cmd: UserCmd, cfg: &Config) -> Result<(), DomainError> {
         } => {
             let draft = UserDraft::parse(&username, &name, &role)?;
             let (password, generated) = read_password(password_stdin)?;
-            let u = db
-                .write(async |tx| users::create(tx, &actor, &draft, &agency, &password).await)
-                .await?;
+            let u = gongkai_app::admin::create_user(&ctx, &draft, &agency, &password).await?;
             println!("已创建用户 {}({})", u.username, u.role.label());
             if generated {
                 println!("初始密码(只显示这一次):{password}");
@@ -724,9 +701,7 @@ async fn user(cmd: UserCmd, cfg: &Config) -> Result<(), DomainError> {
             password_stdin,
         } => {
             let (password, generated) = read_password(password_stdin)?;
-            let u = db
-                .write(async |tx| users::set_password(tx, &actor, &username, &password).await)
-                .await?;
+            let u = gongkai_app::admin::set_password(&ctx, &username, &password).await?;
             println!("已为 {} 设置新密码,其所有登录会话已失效", u.username);
             if generated {
                 println!("新密码(只显示这一次):{password}");
@@ -738,9 +713,7 @@ async fn user(cmd: UserCmd, cfg: &Config) -> Result<(), DomainError> {
             days,
         } => {
             let days = days.unwrap_or(cfg.api_token_days);
-            let token = db
-                .write(async |tx| users::create_token(tx, &actor, &username, &name, days).await)
-                .await?;
+            let token = gongkai_app::admin::create_token(&ctx, &username, &name, days).await?;
             println!("{token}");
             eprintln!(
                 "以上为 {username} 的 API 令牌(只显示这一次,{days} 天后过期),请求时使用请求头 Authorization: Bearer <令牌>"
@@ -767,20 +740,15 @@ async fn user(cmd: UserCmd, cfg: &Config) -> Result<(), DomainError> {
             }
         }
         UserCmd::RevokeToken { id } => {
-            db.write(async |tx| users::revoke_token(tx, &actor, id).await)
-                .await?;
+            gongkai_app::admin::revoke_token(&ctx, id).await?;
             println!("已吊销令牌 {id}");
         }
         UserCmd::Deactivate { username } => {
-            let u = db
-                .write(async |tx| users::set_active(tx, &actor, &username, false).await)
-                .await?;
+            let u = gongkai_app::admin::set_user_active(&ctx, &username, false).await?;
             println!("已停用 {},其登录会话已结束,API 令牌已吊销", u.username);
         }
         UserCmd::Activate { username } => {
-            let u = db
-                .write(async |tx| users::set_active(tx, &actor, &username, true).await)
-                .await?;
+            let u = gongkai_app::admin::set_user_active(&ctx, &username, true).await?;
             println!("已启用 {}", u.username);
         }
     }

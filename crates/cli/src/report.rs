@@ -88,11 +88,9 @@ pub async fn import(
         .await?
         .ok_or(DomainError::NotFound { what: "机关" })?;
     drop(c);
-    let who = office(a.id);
-    let actor = Actor::system("cli");
-    let result = db
-        .write(async |tx| reports::import(tx, &actor, &who, a.id, scope, &text).await)
-        .await?;
+    // The report is imported as the disclosure office would, on the agency's behalf.
+    let ctx = gongkai_app::Ctx::new(db, Actor::system("cli"), office(a.id));
+    let result = gongkai_app::publishing::import_report(&ctx, a.id, scope, &text).await?;
     match result {
         Ok(id) => {
             println!("已导入年度报告 #{id}({})", a.name);

@@ -583,3 +583,10 @@ pub async fn purge_login_attempts(e: &mut impl Exec, before: DateTime<Utc>) -> R
     e.execute(Sql::new("DELETE FROM login_attempts WHERE at < $1").bind(before))
         .await
 }
+
+/// How many accounts exist (active or not).
+pub async fn count(e: &mut impl Exec) -> Result<i64> {
+    e.fetch_one(Sql::new("SELECT COUNT(*) AS n FROM users"))
+        .await?
+        .get("n")
+}
