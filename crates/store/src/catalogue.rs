@@ -303,7 +303,7 @@ pub async fn content(
     let rows = e
         .fetch_all(
             Sql::dynamic(format!(
-                "SELECT {} {PUBLIC} ORDER BY v.published_on DESC, d.id DESC LIMIT $2 OFFSET $3",
+                "SELECT {} {PUBLIC} ORDER BY v.published_on DESC NULLS LAST, d.id DESC LIMIT $2 OFFSET $3",
                 documents::SUMMARY
             ))
             .bind(item_id)

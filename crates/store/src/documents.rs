@@ -937,7 +937,7 @@ pub async fn public_list(
     let mut count = Sql::dynamic(format!("SELECT COUNT(*) AS n {from} WHERE {cond}"));
     let n = args.len();
     let mut list = Sql::dynamic(format!(
-        "SELECT {SUMMARY} {from} WHERE {cond} ORDER BY v.published_on DESC, d.id DESC LIMIT ${} OFFSET ${}",
+        "SELECT {SUMMARY} {from} WHERE {cond} ORDER BY v.published_on DESC NULLS LAST, d.id DESC LIMIT ${} OFFSET ${}",
         n + 1,
         n + 2
     ));
@@ -1288,7 +1288,7 @@ pub async fn public_index(e: &mut impl Exec, limit: i64) -> Result<Vec<(i64, Opt
         .fetch_all(
             Sql::new(
                 "SELECT d.id, v.published_on FROM documents d JOIN document_versions v ON v.id = d.public_version_id \
-                 WHERE d.withdrawn_at IS NULL ORDER BY v.published_on DESC, d.id DESC LIMIT $1",
+                 WHERE d.withdrawn_at IS NULL ORDER BY v.published_on DESC NULLS LAST, d.id DESC LIMIT $1",
             )
             .bind(limit),
         )
@@ -1426,7 +1426,7 @@ pub async fn similar(
     let mut sql = Sql::dynamic(format!(
         "SELECT {SUMMARY} FROM documents d JOIN document_versions v ON v.id = d.public_version_id \
          JOIN agencies a ON a.id = d.agency_id WHERE d.withdrawn_at IS NULL AND ({}) \
-         ORDER BY v.published_on DESC, d.id DESC LIMIT ${}",
+         ORDER BY v.published_on DESC NULLS LAST, d.id DESC LIMIT ${}",
         conditions.join(" OR "),
         terms.len() + 1
     ));

@@ -251,7 +251,7 @@ pub async fn public_list(
         .fetch_all(
             bind(Sql::dynamic(format!(
                 "SELECT i.id, i.title, i.form, a.code AS agency_code, a.name AS agency_name, \
-                 p.published_on {FROM} ORDER BY p.published_on DESC, i.id DESC LIMIT $5 OFFSET $6"
+                 p.published_on {FROM} ORDER BY p.published_on DESC NULLS LAST, i.id DESC LIMIT $5 OFFSET $6"
             )))
             .bind(per_page)
             .bind((page.max(1) - 1) * per_page),

@@ -256,7 +256,7 @@ pub async fn public_list(
     let sql = filtered(std::mem::take(&mut text), kind, f, today);
     let sql = append(
         sql,
-        " ORDER BY r.record_on DESC, r.id DESC LIMIT ",
+        " ORDER BY r.record_on DESC NULLS LAST, r.id DESC LIMIT ",
         limit,
         offset,
     );
@@ -297,7 +297,7 @@ pub async fn adjustments(e: &mut impl Exec, kind: ListKind, limit: i64) -> Resul
             Sql::dynamic(format!(
                 "{SELECT} WHERE r.kind = $1 AND r.status IN ('published', 'superseded') \
                  AND EXISTS (SELECT 1 FROM list_facets f WHERE f.record_id = r.id AND f.field = 'adjustment') \
-                 ORDER BY r.record_on DESC, r.id DESC LIMIT $2"
+                 ORDER BY r.record_on DESC NULLS LAST, r.id DESC LIMIT $2"
             ))
             .bind(kind.as_str())
             .bind(limit),

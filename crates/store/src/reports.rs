@@ -891,7 +891,7 @@ pub async fn cell_requests(
          {CLOSED} AS closed_on, {ROW_CODE} AS row_code \
          FROM requests r JOIN agencies a ON a.id = r.agency_id \
          WHERE r.agency_id IN ({}) AND {condition} AND (${k} = '' OR r.applicant_kind = ${k}) \
-         ORDER BY r.received_on, r.id LIMIT ${l}",
+         ORDER BY r.received_on NULLS LAST, r.id LIMIT ${l}",
         placeholders(1, n)
     );
     let kind = if column == TOTAL_COLUMN {

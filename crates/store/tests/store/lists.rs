@@ -383,6 +383,29 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
 
     let shown = list(&t, &Filter::default(), today).await;
     assert_eq!(shown.len(), 2);
+    // An undated record sorts after the dated ones on both databases (SQLite puts NULL last
+    // in a descending sort, PostgreSQL first, unless told).
+    let set_date = async |on: Option<NaiveDate>| {
+        t.db.write(async |tx| {
+            tx.execute(
+                Sql::new("UPDATE list_records SET record_on = $1 WHERE id = $2")
+                    .bind(on)
+                    .bind(id),
+            )
+            .await
+        })
+        .await
+        .unwrap();
+    };
+    let dated = shown.iter().find(|r| r.id == id).unwrap().record_on;
+    set_date(None).await;
+    let order: Vec<i64> = list(&t, &Filter::default(), today)
+        .await
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(order.last(), Some(&id), "undated last: {order:?}");
+    set_date(dated).await;
     let p = shown.iter().find(|r| r.id == id).unwrap();
     assert_eq!(p.title, "张** 区市监罚〔2026〕1号");
     let text: String = p.public_fields().iter().map(|s| s.value.clone()).collect();
