@@ -92,6 +92,11 @@ impl AgencyKind {
         }
     }
 
+    /// 人民政府: the level that publishes a 政府公报 and answers for its departments.
+    pub fn is_government(self) -> bool {
+        self == AgencyKind::Government
+    }
+
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         Self::ALL
             .into_iter()

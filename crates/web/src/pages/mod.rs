@@ -6,6 +6,13 @@ pub struct Choice {
     pub label: String,
 }
 
+impl Choice {
+    /// Whether this option is the one `value` holds (to mark it selected).
+    pub fn is(&self, value: &str) -> bool {
+        self.value == value
+    }
+}
+
 /// The options of a select for a labelled enum (code as value, Chinese label shown).
 macro_rules! choices {
     ($t:ty) => {
