@@ -5,7 +5,7 @@ use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-use gongkai_store::testing::TestDb;
+use gongkai_testing::TestDb;
 use gongkai_store::{Backend, Exec};
 
 fn temp_dir(tag: &str) -> PathBuf {

@@ -9,7 +9,7 @@ use gongkai_domain::document::{Action, DocumentDraft, DocumentInput};
 use gongkai_domain::user::{Principal, Role};
 use gongkai_search::query::parse;
 use gongkai_search::{Kind, Node, Search};
-use gongkai_store::testing::TestDb;
+use gongkai_testing::TestDb;
 use gongkai_store::{Actor, Backend, Db, Tx, agencies, documents};
 
 macro_rules! both {

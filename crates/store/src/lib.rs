@@ -31,7 +31,6 @@ pub mod search_terms;
 pub mod secret;
 pub mod sessions;
 pub mod settings;
-pub mod testing;
 pub mod throttle;
 pub mod users;
 

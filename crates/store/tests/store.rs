@@ -11,7 +11,7 @@ use gongkai_domain::user::Principal;
 use gongkai_domain::user::{Role, UserDraft};
 use gongkai_store::db::now;
 use gongkai_store::documents_import::{self, Importable};
-use gongkai_store::testing::TestDb;
+use gongkai_testing::TestDb;
 use gongkai_store::users::LoginPolicy;
 use gongkai_store::{Actor, Backend, Db, Exec, Sql};
 use gongkai_store::{agencies, audit, calendar, documents, migrate, sessions, users};
@@ -2151,7 +2151,7 @@ async fn postgres_waits_are_bounded() {
 
     // The database goes silent: the client gives up on its own.
     let silent = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let through = gongkai_store::testing::through_silent_proxy(&url, silent.clone()).await;
+    let through = gongkai_testing::through_silent_proxy(&url, silent.clone()).await;
     let db = Db::open_postgres_with(&through, limits).await.unwrap();
     let mut c = db.conn().await.unwrap();
     assert!(c.fetch_one(Sql::new("SELECT 1 AS one")).await.is_ok());

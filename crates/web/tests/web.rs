@@ -6,7 +6,7 @@ use std::time::Duration;
 use gongkai_domain::agency::{AgencyDraft, AgencyInput};
 use gongkai_domain::document::{DocumentDraft, DocumentInput};
 use gongkai_domain::user::{Principal, Role, UserDraft};
-use gongkai_store::testing::TestDb;
+use gongkai_testing::TestDb;
 use gongkai_store::{Actor, Backend, Exec, Sql, agencies, audit, documents, users};
 use gongkai_web::{AppState, WebConfig};
 use reqwest::{Client, StatusCode};

@@ -433,7 +433,7 @@ async fn postgres_silent_gives_quick_503s() {
     let t = TestDb::new(Backend::Postgres).await;
     let url = t.url.clone().expect("a PostgreSQL test database");
     let silent = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let through = gongkai_store::testing::through_silent_proxy(&url, silent.clone()).await;
+    let through = gongkai_testing::through_silent_proxy(&url, silent.clone()).await;
     let limits = gongkai_store::db::Limits {
         acquire: Duration::from_secs(1),
         statement: Some(Duration::from_secs(1)),

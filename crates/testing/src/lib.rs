@@ -8,8 +8,8 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::db::{Backend, Db, Exec, Sql};
-use crate::migrate;
+use gongkai_store::db::{Backend, Db, Exec, Sql};
+use gongkai_store::migrate;
 
 pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -34,7 +34,7 @@ pub struct TestDb {
 fn unique_name() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let salt = crate::secret::random_token(6)
+    let salt = gongkai_store::secret::random_token(6)
         .unwrap_or_default()
         .to_ascii_lowercase()
         .replace(['-', '_'], "x");
