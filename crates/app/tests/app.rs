@@ -10,9 +10,9 @@ use gongkai_domain::document::{
     Action, DocKind, DocumentDraft, DocumentInput, RelationKind, Status,
 };
 use gongkai_domain::user::{Principal, Role, UserDraft};
-use gongkai_testing::TestDb;
 use gongkai_store::{Actor, Backend, Db, Exec, Sql};
 use gongkai_store::{agencies, audit, calendar, documents, users};
+use gongkai_testing::TestDb;
 
 macro_rules! both {
     ($($name:ident),* $(,)?) => {$(

@@ -5,8 +5,8 @@ use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-use gongkai_testing::TestDb;
 use gongkai_store::{Backend, Exec};
+use gongkai_testing::TestDb;
 
 fn temp_dir(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(

@@ -9,8 +9,8 @@ use gongkai_domain::document::{Action, DocumentDraft, DocumentInput};
 use gongkai_domain::user::{Principal, Role};
 use gongkai_search::query::parse;
 use gongkai_search::{Kind, Node, Search};
-use gongkai_testing::TestDb;
 use gongkai_store::{Actor, Backend, Db, Tx, agencies, documents};
+use gongkai_testing::TestDb;
 
 macro_rules! both {
     ($($name:ident),* $(,)?) => {$(

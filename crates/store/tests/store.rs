@@ -11,10 +11,10 @@ use gongkai_domain::user::Principal;
 use gongkai_domain::user::{Role, UserDraft};
 use gongkai_store::db::now;
 use gongkai_store::documents_import::{self, Importable};
-use gongkai_testing::TestDb;
 use gongkai_store::users::LoginPolicy;
 use gongkai_store::{Actor, Backend, Db, Exec, Sql};
 use gongkai_store::{agencies, audit, calendar, documents, migrate, sessions, users};
+use gongkai_testing::TestDb;
 
 macro_rules! both {
     ($($name:ident),* $(,)?) => {$(
