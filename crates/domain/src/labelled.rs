@@ -4,9 +4,32 @@
 macro_rules! labelled_enum {
     ($(#[$m:meta])* $name:ident, $field:expr, $what:literal, { $($(#[$vm:meta])* $variant:ident => ($code:literal, $label:literal)),* $(,)? }) => {
         $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(rename_all = "snake_case")]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum $name { $($(#[$vm])* $variant),* }
+
+        // JSON carries the stored code: one spelling for the database, forms, URLs and the
+        // API, so a code can never differ from its serde name.
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let code = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == code)
+                    .ok_or_else(|| {
+                        <D::Error as ::serde::de::Error>::unknown_variant(
+                            &code,
+                            &[$($code),*],
+                        )
+                    })
+            }
+        }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),*];
@@ -31,4 +54,26 @@ macro_rules! labelled_enum {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lists::ListKind;
+    use crate::request::applicant::IdType;
+
+    /// Every labelled enum's JSON is its stored code, both ways; here the two whose variant
+    /// names differ from their codes.
+    #[test]
+    fn json_is_the_stored_code() {
+        for k in ListKind::ALL {
+            let json = serde_json::to_string(k).unwrap();
+            assert_eq!(json, format!("\"{}\"", k.as_str()));
+            assert_eq!(serde_json::from_str::<ListKind>(&json).unwrap(), *k);
+        }
+        assert_eq!(
+            serde_json::to_string(&IdType::UnifiedCreditCode).unwrap(),
+            "\"credit_code\""
+        );
+        assert!(serde_json::from_str::<IdType>("\"unified_credit_code\"").is_err());
+    }
 }
