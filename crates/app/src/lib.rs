@@ -8,6 +8,7 @@
 //! that must compose several operations atomically (the demo seed, tests of the clock).
 
 pub mod admin;
+pub mod agencies;
 pub mod auth;
 pub mod consultations;
 pub mod context;

@@ -193,15 +193,8 @@ pub async fn document_create(
     user: ApiUser,
     Json(body): Json<NewDocument>,
 ) -> AppResult<impl IntoResponse> {
-    let code = AgencyCode::parse(&body.agency).map_err(|e| match e {
-        DomainError::Invalid { message, .. } => {
-            DomainError::invalid(Field::new("agency", "发布机构"), message)
-        }
-        other => other,
-    })?;
-    let agency = agencies::by_code(&mut state.db.conn().await?, &code)
-        .await?
-        .ok_or_else(|| DomainError::invalid(Field::new("agency", "发布机构"), "发布机构不存在"))?;
+    let field = Field::new("agency", "发布机构");
+    let agency = gongkai_app::agencies::chosen(&state.db, &body.agency, field).await?;
     let draft = gongkai_domain::document::DocumentDraft::parse(
         &body.input,
         gongkai_store::db::now().date_naive(),

@@ -44,19 +44,13 @@ pub async fn create(
     Json(m): Json<NewMessage>,
 ) -> AppResult<impl IntoResponse> {
     let field = Field::new("agency", "留言机关");
-    let code = gongkai_domain::agency::AgencyCode::parse(&m.agency)
-        .map_err(|_| DomainError::invalid(field, "请指定留言机关的代码"))?;
-    let mut conn = state.db.conn().await?;
-    let agency = agencies::by_code(&mut conn, &code)
-        .await?
-        .ok_or_else(|| DomainError::invalid(field, "机关不存在"))?;
+    let agency = gongkai_app::agencies::chosen(&state.db, &m.agency, field).await?;
     let box_kind = if m.box_kind.trim().is_empty() {
         BoxKind::Consultation
     } else {
         BoxKind::parse(&m.box_kind)?
     };
     let d = MessageDraft::parse(&m.input)?;
-    drop(conn);
     let to = Destination {
         agency_id: agency.id,
         box_kind,

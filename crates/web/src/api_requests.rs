@@ -8,8 +8,8 @@ use axum::response::IntoResponse;
 use gongkai_domain::request::clock::Clock;
 use gongkai_domain::request::intake::{RequestDraft, RequestInput};
 use gongkai_domain::{DomainError, Field};
+use gongkai_store::db;
 use gongkai_store::requests::{self, Request};
-use gongkai_store::{agencies, db};
 use serde::Serialize;
 
 use crate::error::{AppError, AppResult};
@@ -33,11 +33,7 @@ pub async fn create(
     Json(input): Json<RequestInput>,
 ) -> AppResult<impl IntoResponse> {
     let field = Field::new("agency", "受理机关");
-    let code = gongkai_domain::agency::AgencyCode::parse(&input.agency)
-        .map_err(|_| DomainError::invalid(field, "请指定受理机关的代码"))?;
-    let agency = agencies::by_code(&mut state.db.conn().await?, &code)
-        .await?
-        .ok_or_else(|| DomainError::invalid(field, "受理机关不存在"))?;
+    let agency = gongkai_app::agencies::chosen(&state.db, &input.agency, field).await?;
     let ctx = visitor.ctx(&state.db);
     let draft = RequestDraft::parse_online(&input, ctx.today())?;
     let s = gongkai_app::requests::submit_online(&ctx, agency.id, &draft, &visitor.client).await?;

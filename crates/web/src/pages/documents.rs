@@ -175,15 +175,8 @@ pub async fn create(
     staff.visitor.verify_csrf(&form.csrf)?;
     let ctx = staff.ctx(&state.db);
     let result = async {
-        let code = gongkai_domain::agency::AgencyCode::parse(&form.agency)?;
-        let agency = agencies::by_code(&mut state.db.conn().await?, &code)
-            .await?
-            .ok_or_else(|| {
-                DomainError::invalid(
-                    gongkai_domain::Field::new("agency", "发布机构"),
-                    "请选择发布机构",
-                )
-            })?;
+        let field = gongkai_domain::Field::new("agency", "发布机构");
+        let agency = gongkai_app::agencies::chosen(&state.db, &form.agency, field).await?;
         let draft = DocumentDraft::parse(&form.input, db::now().date_naive())?;
         gongkai_app::documents::register(&ctx, agency.id, &draft).await
     }

@@ -65,11 +65,7 @@ async fn target(state: &AppState, q: &NewQuery) -> Result<Target, DomainError> {
             reply_workdays,
         });
     }
-    let code = gongkai_domain::agency::AgencyCode::parse(&q.agency)
-        .map_err(|_| DomainError::invalid(field, "请选择留言的机关"))?;
-    let agency = agencies::by_code(&mut conn, &code)
-        .await?
-        .ok_or_else(|| DomainError::invalid(field, "机关不存在"))?;
+    let agency = gongkai_app::agencies::chosen(&state.db, &q.agency, field).await?;
     let box_kind = match q.box_kind.trim() {
         "" | "consultation" => BoxKind::Consultation,
         "leader" => BoxKind::Leader,

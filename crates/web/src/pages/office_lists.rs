@@ -97,12 +97,9 @@ pub async fn index(State(state): State<AppState>, staff: Staff) -> AppResult<Res
 
 async fn agency_id(state: &AppState, code: &str) -> Result<i64, DomainError> {
     let field = Field::new("agency", "所属机构");
-    let unknown = || DomainError::invalid(field, "请选择所属机构");
-    let code = gongkai_domain::agency::AgencyCode::parse(code).map_err(|_| unknown())?;
-    agencies::by_code(&mut state.db.conn().await?, &code)
+    Ok(gongkai_app::agencies::chosen(&state.db, code, field)
         .await?
-        .map(|a| a.id)
-        .ok_or_else(unknown)
+        .id)
 }
 
 /// A CSV or XLSX upload into one kind's list, as drafts or published at once. The file and

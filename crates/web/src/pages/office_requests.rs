@@ -245,14 +245,8 @@ pub async fn register(
     let principal = staff.user.principal();
     let ctx = staff.ctx(&state.db);
     let result = async {
-        let code = gongkai_domain::agency::AgencyCode::parse(&form.input.agency).map_err(|_| {
-            DomainError::invalid(Field::new("agency", "受理机关"), "请选择受理机关")
-        })?;
-        let agency = agencies::by_code(&mut state.db.conn().await?, &code)
-            .await?
-            .ok_or_else(|| {
-                DomainError::invalid(Field::new("agency", "受理机关"), "受理机关不存在")
-            })?;
+        let field = Field::new("agency", "受理机关");
+        let agency = gongkai_app::agencies::chosen(&state.db, &form.input.agency, field).await?;
         principal.require_agency(agency.id)?;
         let draft = RequestDraft::parse_registered(&form.input, ctx.today())?;
         gongkai_app::requests::submit(&ctx, agency.id, &draft).await

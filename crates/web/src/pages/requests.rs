@@ -162,11 +162,7 @@ fn search_terms(d: &RequestDraft) -> Vec<String> {
 
 async fn agency_of(state: &AppState, code: &str) -> Result<Agency, DomainError> {
     let field = gongkai_domain::Field::new("agency", "受理机关");
-    let code = gongkai_domain::agency::AgencyCode::parse(code)
-        .map_err(|_| DomainError::invalid(field, "请选择受理申请的机关"))?;
-    agencies::by_code(&mut state.db.conn().await?, &code)
-        .await?
-        .ok_or_else(|| DomainError::invalid(field, "受理机关不存在"))
+    gongkai_app::agencies::chosen(&state.db, code, field).await
 }
 
 pub async fn submit(
