@@ -15,6 +15,7 @@ pub mod context;
 pub mod decisions;
 pub mod documents;
 pub mod documents_import;
+pub mod gazette;
 pub mod lists;
 pub mod messages;
 pub mod oversight;

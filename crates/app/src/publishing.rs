@@ -14,7 +14,7 @@ use gongkai_domain::gazette::IssueDraft;
 use gongkai_domain::report::manual::ManualFigures;
 use gongkai_domain::report::{Finding, Scope, Texts};
 use gongkai_store::db::Result;
-use gongkai_store::{answers, attachments, catalogue, gazette, reports};
+use gongkai_store::{answers, attachments, catalogue, reports};
 
 use crate::Ctx;
 
@@ -85,15 +85,11 @@ pub async fn set_gazette_pdf(
 // ---- 政府公报 ----
 
 pub async fn create_gazette_issue(ctx: &Ctx<'_>, d: &IssueDraft) -> Result<i64> {
-    ctx.db
-        .write(async |tx| gazette::create(tx, &ctx.actor, &ctx.principal, d).await)
-        .await
+    crate::gazette::create(ctx, d).await
 }
 
 pub async fn update_gazette_issue(ctx: &Ctx<'_>, id: i64, d: &IssueDraft) -> Result<()> {
-    ctx.db
-        .write(async |tx| gazette::update(tx, &ctx.actor, &ctx.principal, id, d).await)
-        .await
+    crate::gazette::update(ctx, id, d).await
 }
 
 // ---- 问答库 ----

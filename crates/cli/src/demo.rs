@@ -13,7 +13,7 @@ use gongkai_domain::interpretation::{InterpretationDraft, InterpretationInput};
 use gongkai_domain::user::UserDraft;
 use gongkai_domain::user::{Principal, Role};
 use gongkai_store::{Actor, Db, agencies, secret, users};
-use gongkai_store::{attachments, catalogue, documents, gazette, interpretations};
+use gongkai_store::{attachments, catalogue, documents, interpretations};
 
 pub const ROOT_CODE: &str = "YX0000";
 
@@ -318,13 +318,13 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
         .await?;
         seed_ids.push((agency, id));
     }
-    generated(&mut tx, &actor, &office, today).await?;
+    let ctx = gongkai_app::Ctx::new(db, actor.clone(), office).on(today);
+    generated(&mut tx, &ctx, today).await?;
     // Applications to the education bureau, whose demo staff and reviewer handle them.
     let education = agency_id(&mut tx, "YX0202").await?;
     let staff = users::by_username(&mut tx, &gongkai_domain::user::Username::parse("staff")?)
         .await?
         .ok_or_else(|| DomainError::internal("demo staff user missing"))?;
-    let ctx = gongkai_app::Ctx::new(db, actor.clone(), office).on(today);
     crate::demo_requests::load(&mut tx, &ctx, education, staff.id).await?;
     answers(&mut tx, &actor, &office).await?;
     let government_office = agency_id(&mut tx, "YX0100").await?;
@@ -471,10 +471,10 @@ const GENERATED: &[(&str, &str, &str, &str, &str, &str)] = &[
 /// one (the older shows the 已废止 banner), and a draft past its publication date.
 async fn generated(
     tx: &mut gongkai_store::Tx,
-    actor: &Actor,
-    office: &Principal,
+    ctx: &gongkai_app::Ctx<'_>,
     today: NaiveDate,
 ) -> Result<(), DomainError> {
+    let (actor, office) = (&ctx.actor, &ctx.principal);
     for (agency, title, number, kind, topic, formed) in GENERATED {
         let input = DocumentInput {
             title: (*title).into(),
@@ -664,7 +664,8 @@ async fn generated(
         issued_on: "2024-06-28".into(),
         documents: "YX0100/2024-00001\nYX0100/2024-00002\nYX0201/2024-00001\nYX0202/2024-00001\nYX0204/2024-00001".into(),
     };
-    let issue_id = gazette::create(tx, actor, office, &IssueDraft::parse(&issue, today)?).await?;
+    let issue_id =
+        gongkai_app::gazette::create_in(tx, ctx, &IssueDraft::parse(&issue, today)?).await?;
     let font = gongkai_web::pdf::font::Typeface::system();
     let pdf = gongkai_web::pdf::document(
         font.as_deref(),

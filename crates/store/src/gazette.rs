@@ -1,13 +1,10 @@
-//! 政府公报 issues. Only the disclosure office compiles them, and only from public documents.
+//! 政府公报 issues: their rows and typed writes. Who may compile them, and from what, is
+//! `gongkai_app::gazette`.
 
 use chrono::NaiveDate;
 use gongkai_domain::gazette::IssueDraft;
-use gongkai_domain::user::Principal;
-use gongkai_domain::{DomainError, Field};
 use serde::Serialize;
-use serde_json::json;
 
-use crate::audit::{self, Actor};
 use crate::db::{Exec, Result, Sql, Tx};
 use crate::documents::{self, DocumentSummary};
 
@@ -25,123 +22,69 @@ impl Issue {
     }
 }
 
-const FIELD: Field = Field::new("documents", "收录文件");
-
-pub async fn create(tx: &mut Tx, actor: &Actor, who: &Principal, d: &IssueDraft) -> Result<i64> {
-    save(tx, actor, who, None, d).await
+/// The id of the public, not withdrawn document with 索引号 `index`.
+pub async fn public_document_id(tx: &mut Tx, index: &str) -> Result<Option<i64>> {
+    tx.fetch_optional(
+        Sql::new(
+            "SELECT id FROM documents WHERE index_no = $1 AND public_version_id IS NOT NULL \
+             AND withdrawn_at IS NULL",
+        )
+        .bind(index),
+    )
+    .await?
+    .map(|r| r.get("id"))
+    .transpose()
 }
 
-/// Corrects an issue: its number, date or table of contents.
-pub async fn update(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    id: i64,
-    d: &IssueDraft,
-) -> Result<()> {
-    save(tx, actor, who, Some(id), d).await.map(|_| ())
+/// Stores a new issue's number and date; a taken number is a conflict.
+pub async fn insert_issue(tx: &mut Tx, d: &IssueDraft) -> Result<i64> {
+    let now = tx.now();
+    tx.fetch_one(
+        Sql::new(
+            "INSERT INTO gazette_issues (year, number, issued_on, created_at) VALUES ($1, $2, $3, $4) \
+             RETURNING id",
+        )
+        .bind(i64::from(d.year))
+        .bind(i64::from(d.number))
+        .bind(d.issued_on)
+        .bind(now),
+    )
+    .await?
+    .get("id")
 }
 
-async fn document_ids(tx: &mut Tx, d: &IssueDraft) -> Result<Vec<i64>> {
-    let mut ids = Vec::with_capacity(d.index_numbers.len());
-    for index in &d.index_numbers {
-        let row = tx
-            .fetch_optional(
-                Sql::new("SELECT id FROM documents WHERE index_no = $1 AND public_version_id IS NOT NULL AND withdrawn_at IS NULL")
-                    .bind(index.as_str()),
-            )
-            .await?
-            .ok_or_else(|| DomainError::invalid(FIELD, format!("索引号“{index}”不是已发布的文件")))?;
-        ids.push(row.get::<i64>("id")?);
-    }
-    Ok(ids)
+pub async fn update_issue(tx: &mut Tx, id: i64, d: &IssueDraft) -> Result<()> {
+    tx.execute(
+        Sql::new("UPDATE gazette_issues SET year = $1, number = $2, issued_on = $3 WHERE id = $4")
+            .bind(i64::from(d.year))
+            .bind(i64::from(d.number))
+            .bind(d.issued_on)
+            .bind(id),
+    )
+    .await?;
+    Ok(())
 }
 
-async fn save(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    existing: Option<i64>,
-    d: &IssueDraft,
-) -> Result<i64> {
-    if !who.role.sees_all_agencies() {
-        return Err(DomainError::Forbidden);
-    }
-    let ids = document_ids(tx, d).await?;
-    let duplicate = |e| match e {
-        DomainError::Conflict { .. } => DomainError::conflict(
-            Some(Field::new("number", "期号")),
-            format!("{}已存在", d.label()),
-        ),
-        other => other,
-    };
-    let (id, before) = match existing {
-        None => {
-            let now = tx.now();
-            let row = tx
-                .fetch_one(
-                    Sql::new("INSERT INTO gazette_issues (year, number, issued_on, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-                        .bind(i64::from(d.year))
-                        .bind(i64::from(d.number))
-                        .bind(d.issued_on)
-                        .bind(now),
-                )
-                .await
-                .map_err(duplicate)?;
-            (row.get::<i64>("id")?, None)
-        }
-        Some(id) => {
-            let (old, docs) = get_any(tx, id)
-                .await?
-                .ok_or(DomainError::NotFound { what: "公报" })?;
-            tx.execute(
-                Sql::new("UPDATE gazette_issues SET year = $1, number = $2, issued_on = $3 WHERE id = $4")
-                    .bind(i64::from(d.year))
-                    .bind(i64::from(d.number))
-                    .bind(d.issued_on)
-                    .bind(id),
-            )
-            .await
-            .map_err(duplicate)?;
-            tx.execute(Sql::new("DELETE FROM gazette_items WHERE issue_id = $1").bind(id))
-                .await?;
-            let before =
-                json!({"issue": old.label(), "issued_on": old.issued_on, "documents": docs});
-            (id, Some(before))
-        }
-    };
-    for (pos, doc) in ids.iter().enumerate() {
+/// Replaces an issue's table of contents with `documents`, in order.
+pub async fn set_items(tx: &mut Tx, id: i64, documents: &[i64]) -> Result<()> {
+    tx.execute(Sql::new("DELETE FROM gazette_items WHERE issue_id = $1").bind(id))
+        .await?;
+    for (pos, doc) in (1_i64..).zip(documents) {
         tx.execute(
             Sql::new(
                 "INSERT INTO gazette_items (issue_id, document_id, position) VALUES ($1, $2, $3)",
             )
             .bind(id)
             .bind(*doc)
-            .bind(pos as i64 + 1),
+            .bind(pos),
         )
         .await?;
     }
-    let after = json!({"issue": d.label(), "issued_on": d.issued_on, "documents": ids});
-    let action = if existing.is_some() {
-        "gazette.update"
-    } else {
-        "gazette.create"
-    };
-    audit::record(
-        tx,
-        actor,
-        action,
-        ("gazette_issue", &id.to_string()),
-        before.as_ref(),
-        Some(&after),
-    )
-    .await?;
-    audit::announce(tx, "gazette.changed", ("gazette_issue", &id.to_string())).await?;
-    Ok(id)
+    Ok(())
 }
 
 /// An issue with the ids of every document it lists, withdrawn or not (for the office).
-async fn get_any(e: &mut impl Exec, id: i64) -> Result<Option<(Issue, Vec<i64>)>> {
+pub async fn get_any(e: &mut impl Exec, id: i64) -> Result<Option<(Issue, Vec<i64>)>> {
     let Some(row) = e
         .fetch_optional(
             Sql::new("SELECT id, year, number, issued_on FROM gazette_issues WHERE id = $1")
