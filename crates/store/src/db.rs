@@ -108,6 +108,16 @@ impl Sql {
         }
     }
 
+    /// `UPDATE table SET updated_at = $1, <columns> WHERE id = $n`, with the time bound as $1:
+    /// `columns` use $2, $3 …; the caller binds them, then the id (the last parameter).
+    pub fn update_touching(table: &str, columns: &str, now: DateTime<Utc>) -> Self {
+        Sql::dynamic(format!(
+            "UPDATE {table} SET updated_at = $1, {columns} WHERE id = ${}",
+            columns.matches('$').count() + 2
+        ))
+        .bind(now)
+    }
+
     /// SQL assembled at run time. Only for text built from our own constants (never user
     /// input): user values always go through [`Sql::bind`].
     pub fn dynamic(text: String) -> Self {

@@ -319,14 +319,7 @@ pub enum Change<'a> {
 /// Writes one [`Change`] to message `id`, marking it updated.
 pub async fn record(tx: &mut Tx, id: i64, change: Change<'_>) -> Result<()> {
     let now = tx.now();
-    // $1 is always the time, the last parameter the id.
-    let set = |columns: &str| {
-        Sql::dynamic(format!(
-            "UPDATE messages SET updated_at = $1, {columns} WHERE id = ${}",
-            columns.matches('$').count() + 2
-        ))
-        .bind(now)
-    };
+    let set = |columns: &str| Sql::update_touching("messages", columns, now);
     let sql = match change {
         Change::Accepted {
             status,
