@@ -1,16 +1,26 @@
 //! A strict form extractor. Browsers send `application/x-www-form-urlencoded`; the usual
 //! decoder turns invalid UTF-8 into U+FFFD silently, which would store garbage. Here such a
 //! body is refused with a clear message and nothing happens.
+//!
+//! Every state-changing form is read through [`CsrfForm`], which checks the token the form
+//! echoes against the session's before the handler runs: a handler cannot forget the check.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use gongkai_domain::{DomainError, Field};
 use serde::de::DeserializeOwned;
 
 use crate::error::{AppError, error_for_status};
+use crate::session::{SessionCsrf, Visitor, check_csrf};
+use crate::state::AppState;
 
-pub struct Form<T>(pub T);
+/// A form with nothing but its token (a confirmation button).
+#[derive(serde::Deserialize)]
+pub struct NoFields {}
+
+/// A urlencoded form whose `csrf` field matched the session's token.
+pub struct CsrfForm<T>(pub T);
 
 /// Percent-encodes for a URL query or path, leaving ASCII letters, digits, `-_.~` and the
 /// bytes in `keep` as they are.
@@ -65,10 +75,23 @@ pub fn valid_utf8(body: &[u8]) -> bool {
         .all(|part| std::str::from_utf8(&decode(part)).is_ok())
 }
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
+/// The first value of `key` in a urlencoded body (already checked to be UTF-8).
+fn field(body: &[u8], key: &str) -> String {
+    body.split(|b| *b == b'&')
+        .filter_map(|pair| {
+            let mut kv = pair.splitn(2, |b| *b == b'=');
+            let k = decode(kv.next()?);
+            (k == key.as_bytes()).then(|| decode(kv.next().unwrap_or_default()))
+        })
+        .next()
+        .map(|v| String::from_utf8_lossy(&v).into_owned())
+        .unwrap_or_default()
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = AppError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
         let is_form = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -80,6 +103,16 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
                 "请通过页面上的表单提交",
             )));
         }
+        let (mut parts, body) = req.into_parts();
+        let expected = match parts.extensions.get::<SessionCsrf>() {
+            Some(s) => s.0.clone(),
+            // No visitor was read before this extractor: read the session now.
+            None => Visitor::from_request_parts(&mut parts, state)
+                .await?
+                .session
+                .map(|s| s.csrf_token),
+        };
+        let req = Request::from_parts(parts, body);
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|r| AppError(error_for_status(r.status())))?;
@@ -89,11 +122,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
                 "提交的数据格式不正确:含有无效字符(不是 UTF-8 编码),请检查后重新提交",
             )));
         }
-        serde_urlencoded::from_bytes(&bytes).map(Form).map_err(|_| {
+        let form = serde_urlencoded::from_bytes(&bytes).map_err(|_| {
             AppError(error_for_status(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             ))
-        })
+        })?;
+        check_csrf(expected.as_deref(), &field(&bytes, "csrf"))?;
+        Ok(CsrfForm(form))
     }
 }
 
@@ -110,5 +145,7 @@ mod tests {
         assert!(!valid_utf8(b"name=\xff"));
         assert!(valid_utf8(b"pct=%zz&trail=%"));
         assert_eq!(decode(b"a%2Bb+c%"), b"a+b c%");
+        assert_eq!(field(b"a=1&csrf=x%2By+z&csrf=second", "csrf"), "x+y z");
+        assert_eq!(field(b"csrfx=1&c=2", "csrf"), "");
     }
 }

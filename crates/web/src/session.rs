@@ -143,6 +143,11 @@ impl FromRequestParts<AppState> for Visitor {
                 user = users::by_id(&mut conn, uid).await?.filter(|u| u.active);
             }
         }
+        // A form extractor later in the same request checks its token against this one
+        // without reading the session again.
+        parts.extensions.insert(SessionCsrf(
+            session.as_ref().map(|s: &Session| s.csrf_token.clone()),
+        ));
         Ok(Visitor {
             state: state.clone(),
             cookie,
@@ -202,12 +207,23 @@ impl Visitor {
         gongkai_app::Ctx::public(db, self.actor())
     }
 
-    /// Checks the token a form echoed against the session's.
+    /// Checks the token a multipart form echoed against the session's (urlencoded forms are
+    /// checked by [`crate::form::CsrfForm`] as they are read).
     pub fn verify_csrf(&self, token: &str) -> Result<(), AppError> {
-        match &self.session {
-            Some(s) if constant_time_eq(&s.csrf_token, token) => Ok(()),
-            _ => Err(AppError(DomainError::CsrfRejected)),
-        }
+        check_csrf(self.session.as_ref().map(|s| s.csrf_token.as_str()), token)
+    }
+}
+
+/// The CSRF token of the request's session (`None` without one), left in the request's
+/// extensions by the [`Visitor`] extractor.
+#[derive(Clone)]
+pub struct SessionCsrf(pub Option<String>);
+
+/// Compares in constant time; no session means no valid token.
+pub fn check_csrf(expected: Option<&str>, token: &str) -> Result<(), AppError> {
+    match expected {
+        Some(e) if constant_time_eq(e, token) => Ok(()),
+        _ => Err(AppError(DomainError::CsrfRejected)),
     }
 }
 

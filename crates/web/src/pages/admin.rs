@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::{TreeRow, page, tree_rows};
 use crate::error::{AppError, AppResult};
-use crate::form::Form;
+use crate::form::{CsrfForm, NoFields};
 use crate::session::Staff;
 use crate::state::AppState;
 use crate::views::Chrome;
@@ -81,7 +81,6 @@ pub async fn agencies_view(State(state): State<AppState>, staff: Staff) -> AppRe
 
 #[derive(Deserialize)]
 pub struct AgencyForm {
-    csrf: String,
     #[serde(flatten)]
     input: AgencyInput,
 }
@@ -105,9 +104,8 @@ fn input_of(a: &Agency, parent: Option<&Agency>) -> AgencyInput {
 pub async fn create_agency(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<AgencyForm>,
+    CsrfForm(form): CsrfForm<AgencyForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     staff.require_admin()?;
     let result = match AgencyDraft::parse(&form.input) {
         Ok(draft) => gongkai_app::admin::create_agency(&staff.ctx(&state.db), &draft).await,
@@ -156,9 +154,8 @@ pub async fn update_agency(
     State(state): State<AppState>,
     staff: Staff,
     Path(code): Path<String>,
-    Form(mut form): Form<AgencyForm>,
+    CsrfForm(mut form): CsrfForm<AgencyForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     staff.require_admin()?;
     // The code in the path is authoritative: codes never change once 索引号 use them.
     form.input.code = code;
@@ -264,7 +261,6 @@ pub async fn users_view(State(state): State<AppState>, staff: Staff) -> AppResul
 
 #[derive(Deserialize)]
 pub struct UserForm {
-    csrf: String,
     #[serde(flatten)]
     input: UserInput,
     #[serde(default)]
@@ -274,9 +270,8 @@ pub struct UserForm {
 pub async fn create_user(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<UserForm>,
+    CsrfForm(form): CsrfForm<UserForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     staff.require_admin()?;
     let i = &form.input;
     let result = match UserDraft::parse(&i.username, &i.display_name, &i.role) {
@@ -299,7 +294,6 @@ pub async fn create_user(
 
 #[derive(Deserialize)]
 pub struct ActiveForm {
-    csrf: String,
     active: String,
 }
 
@@ -309,9 +303,8 @@ pub async fn set_user_active(
     State(state): State<AppState>,
     staff: Staff,
     Path(username): Path<String>,
-    Form(form): Form<ActiveForm>,
+    CsrfForm(form): CsrfForm<ActiveForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     staff.require_admin()?;
     let active = form.active == "1";
     let result =
@@ -324,19 +317,13 @@ pub async fn set_user_active(
     .await
 }
 
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    csrf: String,
-}
-
 /// Revokes one API token.
 pub async fn revoke_token(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(form): Form<CsrfOnly>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     staff.require_admin()?;
     let id = crate::error::id_or_404(&id, "令牌")?;
     let result = gongkai_app::admin::revoke_token(&staff.ctx(&state.db), id).await;
@@ -350,7 +337,6 @@ pub async fn revoke_token(
 
 #[derive(Deserialize)]
 pub struct RulesForm {
-    csrf: String,
     #[serde(default)]
     index_pattern: String,
     #[serde(default)]
@@ -364,9 +350,8 @@ pub async fn update_rules(
     State(state): State<AppState>,
     staff: Staff,
     Path(code): Path<String>,
-    Form(form): Form<RulesForm>,
+    CsrfForm(form): CsrfForm<RulesForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     staff.require_admin()?;
     let mut c = state.db.conn().await?;
     let agency = super::agency_or_404(&mut c, &code).await?;

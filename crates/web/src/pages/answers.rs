@@ -1,8 +1,9 @@
 //! 一网通答: the public page of a Q&A entry, and the office list and form where staff keep
 //! their agency's entries.
 
+use crate::form::CsrfForm;
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use gongkai_domain::DomainError;
@@ -139,7 +140,6 @@ pub async fn edit_form(
 
 #[derive(Deserialize)]
 pub struct AnswerForm {
-    csrf: String,
     #[serde(default)]
     agency: String,
     #[serde(flatten)]
@@ -153,7 +153,6 @@ async fn save(
     id: Option<i64>,
     form: AnswerForm,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let result = async {
         let d = AnswerDraft::parse(&form.input)?;
         match id {
@@ -182,7 +181,7 @@ async fn save(
 pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<AnswerForm>,
+    CsrfForm(form): CsrfForm<AnswerForm>,
 ) -> AppResult<Response> {
     save(&state, &staff, None, form).await
 }
@@ -191,7 +190,7 @@ pub async fn update(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(form): Form<AnswerForm>,
+    CsrfForm(form): CsrfForm<AnswerForm>,
 ) -> AppResult<Response> {
     let id = crate::error::id_or_404(&id, "问答")?;
     save(&state, &staff, Some(id), form).await

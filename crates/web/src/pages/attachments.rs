@@ -13,7 +13,7 @@ use gongkai_store::attachments::{self as store, Attachment};
 use serde::Deserialize;
 
 use crate::error::{AppError, AppResult};
-use crate::form::{Form, percent_encode};
+use crate::form::{CsrfForm, percent_encode};
 use crate::session::Staff;
 use crate::state::AppState;
 
@@ -143,17 +143,14 @@ pub async fn upload_to_document(
 }
 
 #[derive(Deserialize)]
-pub struct DeleteForm {
-    csrf: String,
-}
+pub struct DeleteForm {}
 
 pub async fn remove_from_document(
     State(state): State<AppState>,
     staff: Staff,
     Path((id, attachment_id)): Path<(String, String)>,
-    Form(form): Form<DeleteForm>,
+    CsrfForm(_): CsrfForm<DeleteForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "文件")?;
     let attachment_id = crate::error::id_or_404(&attachment_id, "附件")?;
     let result = gongkai_app::publishing::detach(&staff.ctx(&state.db), id, attachment_id).await;

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::page;
 use crate::error::{AppError, AppResult};
-use crate::form::Form;
+use crate::form::{CsrfForm, NoFields};
 use crate::session::{Visitor, clear_cookie, safe_next, set_cookie};
 use crate::state::AppState;
 use crate::views::Chrome;
@@ -49,7 +49,6 @@ pub async fn login_form(mut visitor: Visitor, Query(q): Query<NextQuery>) -> App
 
 #[derive(Deserialize)]
 pub struct LoginForm {
-    csrf: String,
     username: String,
     password: String,
     #[serde(default)]
@@ -59,9 +58,8 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     visitor: Visitor,
-    Form(form): Form<LoginForm>,
+    CsrfForm(form): CsrfForm<LoginForm>,
 ) -> AppResult<Response> {
-    visitor.verify_csrf(&form.csrf)?;
     let ttl = state.config.session_ttl;
     let result = gongkai_app::auth::login(
         &visitor.ctx(&state.db),
@@ -99,17 +97,11 @@ pub async fn login(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
-
 pub async fn logout(
     State(state): State<AppState>,
     visitor: Visitor,
-    Form(form): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
-    visitor.verify_csrf(&form.csrf)?;
     if let Some(c) = &visitor.cookie {
         let mut conn = state.db.conn().await?;
         sessions::delete(&mut conn, c).await?;

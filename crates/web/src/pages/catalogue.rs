@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::page;
 use crate::error::{AppError, AppResult};
-use crate::form::Form;
+use crate::form::CsrfForm;
 use crate::session::{Staff, Visitor};
 use crate::state::AppState;
 use crate::views::Chrome;
@@ -342,9 +342,8 @@ pub async fn update_item(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(form): Form<ItemForm>,
+    CsrfForm(form): CsrfForm<ItemForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "目录事项")?;
     let result = match ItemDraft::parse(&form.input) {
         Ok(d) => gongkai_app::publishing::update_column(&staff.ctx(&state.db), id, &d).await,
@@ -360,7 +359,6 @@ pub async fn update_item(
 
 #[derive(Deserialize)]
 pub struct ItemForm {
-    csrf: String,
     agency: String,
     #[serde(flatten)]
     input: ItemInput,
@@ -377,9 +375,8 @@ async fn agency_id(state: &AppState, code: &str) -> Result<i64, DomainError> {
 pub async fn add_item(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<ItemForm>,
+    CsrfForm(form): CsrfForm<ItemForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let result = async {
         let agency = agency_id(&state, &form.agency).await?;
         let d = ItemDraft::parse(&form.input)?;
@@ -396,7 +393,6 @@ pub async fn add_item(
 
 #[derive(Deserialize)]
 pub struct FileForm {
-    csrf: String,
     agency: String,
     item: String,
     index_no: String,
@@ -405,9 +401,8 @@ pub struct FileForm {
 pub async fn file(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<FileForm>,
+    CsrfForm(form): CsrfForm<FileForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let item: i64 = form.item.trim().parse().map_err(|_| {
         AppError(DomainError::NotFound {
             what: "目录事项"

@@ -3,8 +3,9 @@
 //! each opinion's disposition, group concentrated opinions, moderate, record the decision,
 //! publish the report, export the comments.
 
+use crate::form::CsrfForm;
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gongkai_domain::DomainError;
@@ -146,7 +147,6 @@ pub async fn public(
 
 #[derive(Deserialize)]
 pub struct CommentForm {
-    csrf: String,
     #[serde(flatten)]
     input: CommentInput,
 }
@@ -157,10 +157,9 @@ pub async fn comment(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<String>,
-    Form(form): Form<CommentForm>,
+    CsrfForm(form): CsrfForm<CommentForm>,
 ) -> AppResult<Response> {
     let id = crate::error::id_or_404(&id, WHAT)?;
-    visitor.verify_csrf(&form.csrf)?;
     let ctx = visitor.ctx(&state.db);
     let now = ctx.now;
     let result = async {
@@ -262,7 +261,6 @@ pub async fn office(State(state): State<AppState>, staff: Staff) -> AppResult<Re
 
 #[derive(Deserialize)]
 pub struct ConsultationForm {
-    csrf: String,
     #[serde(default)]
     agency: String,
     #[serde(flatten)]
@@ -272,9 +270,8 @@ pub struct ConsultationForm {
 pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<ConsultationForm>,
+    CsrfForm(form): CsrfForm<ConsultationForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let ctx = staff.ctx(&state.db);
     let result = async {
         let d = ConsultationDraft::parse(&form.input)?;
@@ -416,10 +413,9 @@ pub async fn update(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(form): Form<ConsultationForm>,
+    CsrfForm(form): CsrfForm<ConsultationForm>,
 ) -> AppResult<Response> {
     let id = crate::error::id_or_404(&id, WHAT)?;
-    staff.visitor.verify_csrf(&form.csrf)?;
     let ctx = staff.ctx(&state.db);
     let result = async {
         let d = ConsultationDraft::parse(&form.input)?;
@@ -438,7 +434,6 @@ pub async fn update(
 /// pairs and the repeats gathered.
 #[derive(Default)]
 struct ActionForm {
-    csrf: String,
     action: String,
     decided_on: String,
     decision_index: String,
@@ -459,7 +454,6 @@ impl ActionForm {
         let mut members = Vec::new();
         for (k, v) in pairs {
             let slot = match k.as_str() {
-                "csrf" => &mut f.csrf,
                 "action" => &mut f.action,
                 "decided_on" => &mut f.decided_on,
                 "decision_index" => &mut f.decision_index,
@@ -505,11 +499,10 @@ pub async fn act(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let id = crate::error::id_or_404(&id, WHAT)?;
     let form = ActionForm::from_pairs(pairs);
-    staff.visitor.verify_csrf(&form.csrf)?;
     let ctx = staff.ctx(&state.db);
     let today = ctx.today();
     let result: Result<(), DomainError> = async {
@@ -574,7 +567,6 @@ pub async fn act(
 
 #[derive(Deserialize)]
 pub struct CommentAction {
-    csrf: String,
     action: String,
     #[serde(default)]
     disposition: String,
@@ -587,10 +579,9 @@ pub async fn comment_act(
     State(state): State<AppState>,
     staff: Staff,
     Path(cid): Path<String>,
-    Form(form): Form<CommentAction>,
+    CsrfForm(form): CsrfForm<CommentAction>,
 ) -> AppResult<Response> {
     let cid = crate::error::id_or_404(&cid, "意见")?;
-    staff.visitor.verify_csrf(&form.csrf)?;
     let ctx = staff.ctx(&state.db);
     let consultation_id: Option<i64> = {
         let mut conn = state.db.conn().await?;

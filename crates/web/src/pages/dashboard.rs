@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::page;
 use crate::error::{AppError, AppResult};
-use crate::form::Form;
+use crate::form::CsrfForm;
 use crate::session::Staff;
 use crate::state::AppState;
 use crate::views::Chrome;
@@ -104,7 +104,6 @@ pub async fn office(
 
 #[derive(Deserialize)]
 pub struct WeightsForm {
-    csrf: String,
     w0: String,
     w1: String,
     w2: String,
@@ -118,9 +117,8 @@ pub struct WeightsForm {
 pub async fn set_weights(
     State(state): State<AppState>,
     staff: Staff,
-    Form(f): Form<WeightsForm>,
+    CsrfForm(f): CsrfForm<WeightsForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&f.csrf)?;
     // Refused before the form is read: a department's staff learn nothing from it.
     if !staff.user.principal().role.sees_all_agencies() {
         return Err(AppError(DomainError::Forbidden));

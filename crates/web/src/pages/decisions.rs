@@ -1,8 +1,9 @@
 //! 重大行政决策事项目录: the public catalogue of each agency by year and each entry's timeline;
 //! the office pages where staff keep the catalogue, its entries and their stages.
 
+use crate::form::CsrfForm;
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use gongkai_domain::DomainError;
@@ -137,7 +138,6 @@ pub async fn office(State(state): State<AppState>, staff: Staff) -> AppResult<Re
 
 #[derive(Deserialize)]
 pub struct NewCatalogue {
-    csrf: String,
     agency: String,
     year: String,
 }
@@ -145,9 +145,8 @@ pub struct NewCatalogue {
 pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<NewCatalogue>,
+    CsrfForm(form): CsrfForm<NewCatalogue>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let ctx = staff.ctx(&state.db);
     let result = async {
         let year = decision::parse_year(&form.year, ctx.today())?;
@@ -228,7 +227,6 @@ pub async fn catalogue(
 
 #[derive(Deserialize)]
 pub struct CatalogueAction {
-    csrf: String,
     #[serde(default)]
     action: String,
     #[serde(flatten)]
@@ -240,10 +238,9 @@ pub async fn catalogue_act(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(form): Form<CatalogueAction>,
+    CsrfForm(form): CsrfForm<CatalogueAction>,
 ) -> AppResult<Response> {
     let id = crate::error::id_or_404(&id, WHAT)?;
-    staff.visitor.verify_csrf(&form.csrf)?;
     let ctx = staff.ctx(&state.db);
     let result: Result<(), DomainError> = async {
         if form.action == "publish" {
@@ -335,7 +332,6 @@ pub async fn entry(
 
 #[derive(Deserialize)]
 pub struct StageForm {
-    csrf: String,
     #[serde(flatten)]
     stage: StageInput,
 }
@@ -344,10 +340,9 @@ pub async fn add_stage(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(form): Form<StageForm>,
+    CsrfForm(form): CsrfForm<StageForm>,
 ) -> AppResult<Response> {
     let id = crate::error::id_or_404(&id, "决策事项")?;
-    staff.visitor.verify_csrf(&form.csrf)?;
     let ctx = staff.ctx(&state.db);
     let result = async {
         let d = StageDraft::parse(&form.stage, ctx.today())?;

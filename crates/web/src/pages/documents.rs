@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 use super::page;
 use crate::error::{AppError, AppResult, status_of};
-use crate::form::Form;
+use crate::form::{CsrfForm, NoFields};
 use crate::session::Staff;
 use crate::state::AppState;
 use crate::views::Chrome;
@@ -158,7 +158,6 @@ async fn agency_code(state: &AppState, id: i64) -> AppResult<String> {
 
 #[derive(Deserialize)]
 pub struct DocumentForm {
-    csrf: String,
     #[serde(default)]
     agency: String,
     #[serde(default)]
@@ -170,9 +169,8 @@ pub struct DocumentForm {
 pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<DocumentForm>,
+    CsrfForm(form): CsrfForm<DocumentForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let ctx = staff.ctx(&state.db);
     let result = async {
         let field = gongkai_domain::Field::new("agency", "发布机构");
@@ -263,9 +261,8 @@ pub async fn update(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(form): Form<DocumentForm>,
+    CsrfForm(form): CsrfForm<DocumentForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "文件")?;
     let principal = staff.user.principal();
     let doc = documents::staff_get(&mut state.db.conn().await?, &principal, id).await?;
@@ -375,7 +372,6 @@ pub async fn detail(
 
 #[derive(Deserialize)]
 pub struct ActionForm {
-    csrf: String,
     action: String,
     #[serde(default)]
     reason: String,
@@ -385,9 +381,8 @@ pub async fn act(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(form): Form<ActionForm>,
+    CsrfForm(form): CsrfForm<ActionForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "文件")?;
     let action = match form.action.as_str() {
         "submit" => Action::Submit,
@@ -417,7 +412,6 @@ pub async fn act(
 
 #[derive(Deserialize)]
 pub struct InterpretationForm {
-    csrf: String,
     /// 索引号 of further policies the same interpretation explains, one per line.
     #[serde(default)]
     also: String,
@@ -429,9 +423,8 @@ pub async fn add_interpretation(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(form): Form<InterpretationForm>,
+    CsrfForm(form): CsrfForm<InterpretationForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "文件")?;
     let ctx = staff.ctx(&state.db);
     let also: Vec<String> = form
@@ -449,24 +442,18 @@ pub async fn add_interpretation(
 }
 
 /// Back to the document after a change, or its page again with the message.
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
-
 /// The disclosure office approves a relation to another agency's document.
 pub async fn approve_relation(
     State(state): State<AppState>,
     staff: Staff,
     Path((id, to)): Path<(String, String)>,
-    Form(form): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
     relation_step(
         state,
         staff,
         id,
         to,
-        form,
         gongkai_app::documents::approve_relation,
     )
     .await
@@ -477,14 +464,13 @@ pub async fn withdraw_relation(
     State(state): State<AppState>,
     staff: Staff,
     Path((id, to)): Path<(String, String)>,
-    Form(form): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> AppResult<Response> {
     relation_step(
         state,
         staff,
         id,
         to,
-        form,
         gongkai_app::documents::withdraw_relation,
     )
     .await
@@ -495,13 +481,11 @@ async fn relation_step<F>(
     staff: Staff,
     id: String,
     to: String,
-    form: CsrfForm,
     step: F,
 ) -> AppResult<Response>
 where
     F: AsyncFn(&gongkai_app::Ctx<'_>, i64, i64) -> gongkai_store::db::Result<()>,
 {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "文件")?;
     let to = crate::error::id_or_404(&to, "关联关系")?;
     let result = step(&staff.ctx(&state.db), id, to).await;
@@ -524,7 +508,6 @@ async fn after_change(
 
 #[derive(Deserialize)]
 pub struct WaiverForm {
-    csrf: String,
     #[serde(default)]
     reason: String,
 }
@@ -533,9 +516,8 @@ pub async fn waive(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(form): Form<WaiverForm>,
+    CsrfForm(form): CsrfForm<WaiverForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "文件")?;
     let result =
         gongkai_app::documents::waive_interpretation(&staff.ctx(&state.db), id, &form.reason).await;
@@ -603,7 +585,6 @@ pub async fn coverage(
 
 #[derive(Deserialize)]
 pub struct RelationForm {
-    csrf: String,
     kind: String,
     index_no: String,
 }
@@ -613,9 +594,8 @@ pub async fn relate(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(form): Form<RelationForm>,
+    CsrfForm(form): CsrfForm<RelationForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "文件")?;
     let result = async {
         let kind = gongkai_domain::document::RelationKind::parse(&form.kind)?;

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::page;
 use crate::error::{AppError, AppResult, status_of};
-use crate::form::Form;
+use crate::form::CsrfForm;
 use crate::session::{Staff, Visitor};
 use crate::state::AppState;
 use crate::views::Chrome;
@@ -194,9 +194,8 @@ pub async fn update(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(form): Form<CompileForm>,
+    CsrfForm(form): CsrfForm<CompileForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "公报")?;
     let result = match IssueDraft::parse(&form.input, db::now().date_naive()) {
         Ok(d) => gongkai_app::publishing::update_gazette_issue(&staff.ctx(&state.db), id, &d).await,
@@ -215,7 +214,6 @@ pub async fn update(
 
 #[derive(Deserialize)]
 pub struct CompileForm {
-    csrf: String,
     #[serde(flatten)]
     input: IssueInput,
 }
@@ -223,9 +221,8 @@ pub struct CompileForm {
 pub async fn compile(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<CompileForm>,
+    CsrfForm(form): CsrfForm<CompileForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let result = match IssueDraft::parse(&form.input, db::now().date_naive()) {
         Ok(d) => gongkai_app::publishing::create_gazette_issue(&staff.ctx(&state.db), &d).await,
         Err(e) => Err(e),

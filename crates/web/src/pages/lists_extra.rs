@@ -72,7 +72,7 @@ use gongkai_domain::DomainError;
 use std::collections::HashMap;
 
 use crate::error::AppError;
-use crate::form::{Form, percent_encode};
+use crate::form::{CsrfForm, percent_encode};
 use crate::session::Visitor;
 use crate::views::Chrome;
 
@@ -94,9 +94,8 @@ pub async fn register(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> AppResult<Response> {
-    visitor.verify_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
     let id = crate::error::id_or_404(&id, "活动")?;
     let today = gongkai_store::db::now().date_naive();
     let event = {

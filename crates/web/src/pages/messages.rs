@@ -2,8 +2,9 @@
 //! receipt with code and key, tracking and rating, the published messages; the office queue
 //! with figures per agency, and the handling page (triage, transfer, assign, reply, 督办, 选登).
 
+use crate::form::CsrfForm;
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use gongkai_domain::DomainError;
@@ -134,7 +135,6 @@ pub async fn new_form(
 
 #[derive(Deserialize)]
 pub struct SubmitForm {
-    csrf: String,
     #[serde(default)]
     agency: String,
     #[serde(default)]
@@ -159,9 +159,8 @@ struct ReceiptPage {
 pub async fn submit(
     State(state): State<AppState>,
     visitor: Visitor,
-    Form(form): Form<SubmitForm>,
+    CsrfForm(form): CsrfForm<SubmitForm>,
 ) -> AppResult<Response> {
-    visitor.verify_csrf(&form.csrf)?;
     let q = NewQuery {
         agency: form.agency.clone(),
         document: form.document.clone(),
@@ -231,7 +230,6 @@ pub async fn track_form(
 
 #[derive(Deserialize)]
 pub struct TrackForm {
-    csrf: String,
     #[serde(default)]
     code: String,
     #[serde(default)]
@@ -248,9 +246,8 @@ pub struct TrackForm {
 pub async fn track(
     State(state): State<AppState>,
     visitor: Visitor,
-    Form(form): Form<TrackForm>,
+    CsrfForm(form): CsrfForm<TrackForm>,
 ) -> AppResult<Response> {
-    visitor.verify_csrf(&form.csrf)?;
     let now = db::now();
     let found = messages::track(
         &mut state.db.conn().await?,
@@ -480,7 +477,6 @@ pub async fn queue(
 
 #[derive(Deserialize)]
 pub struct LimitForm {
-    csrf: String,
     agency: String,
     #[serde(rename = "box")]
     box_kind: String,
@@ -491,9 +487,8 @@ pub struct LimitForm {
 pub async fn set_limit(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<LimitForm>,
+    CsrfForm(form): CsrfForm<LimitForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let ctx = staff.ctx(&state.db);
     let field = gongkai_domain::Field::new("reply_workdays", "答复时限");
     let result: Result<(), DomainError> = async {
@@ -621,7 +616,6 @@ pub async fn detail(
 
 #[derive(Deserialize)]
 pub struct ActionForm {
-    csrf: String,
     action: String,
     #[serde(default)]
     text: String,
@@ -639,10 +633,9 @@ pub async fn act(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(form): Form<ActionForm>,
+    CsrfForm(form): CsrfForm<ActionForm>,
 ) -> AppResult<Response> {
     let id = crate::error::id_or_404(&id, WHAT)?;
-    staff.visitor.verify_csrf(&form.csrf)?;
     let ctx = staff.ctx(&state.db);
     let result: Result<(), DomainError> = async {
         match form.action.as_str() {

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::page;
 use crate::error::{AppError, AppResult};
-use crate::form::Form;
+use crate::form::CsrfForm;
 use crate::session::Staff;
 use crate::state::AppState;
 use crate::views::Chrome;
@@ -237,7 +237,6 @@ pub async fn calendar_view(
 
 #[derive(Deserialize)]
 pub struct OverrideForm {
-    csrf: String,
     date: String,
     #[serde(default)]
     kind: String,
@@ -248,9 +247,8 @@ pub struct OverrideForm {
 pub async fn set_override(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<OverrideForm>,
+    CsrfForm(form): CsrfForm<OverrideForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     staff.require_admin()?;
     let workday = match form.kind.as_str() {
         "workday" => Ok(true),
@@ -280,16 +278,14 @@ pub async fn set_override(
 
 #[derive(Deserialize)]
 pub struct RemoveOverrideForm {
-    csrf: String,
     date: String,
 }
 
 pub async fn remove_override(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<RemoveOverrideForm>,
+    CsrfForm(form): CsrfForm<RemoveOverrideForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     staff.require_admin()?;
     let date: NaiveDate = parse_date(&form.date, Field::new("date", "日期")).map_err(AppError)?;
     let removed = gongkai_app::admin::remove_calendar_override(&staff.ctx(&state.db), date).await?;

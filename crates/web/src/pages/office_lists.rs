@@ -19,7 +19,7 @@ use gongkai_store::{agencies, audit, db, lists_import};
 
 use super::{Choice, page};
 use crate::error::{AppError, AppResult};
-use crate::form::Form;
+use crate::form::CsrfForm;
 use crate::session::Staff;
 use crate::state::AppState;
 use crate::views::Chrome;
@@ -419,9 +419,8 @@ pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
     Path(slug): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&first(&pairs, "csrf"))?;
     let kind = super::lists::kind_or_404(&slug)?;
     let spec = kind.spec();
     let (typed, parsed) = values_from(spec, &pairs);
@@ -581,9 +580,8 @@ pub async fn act(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&first(&pairs, "csrf"))?;
     let id = crate::error::id_or_404(&id, "清单记录")?;
     let who = staff.user.principal();
     let r = lists::staff_get(&mut state.db.conn().await?, &who, id).await?;

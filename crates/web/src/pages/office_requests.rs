@@ -21,7 +21,7 @@ use serde::Deserialize;
 use super::page;
 use super::public::Choice;
 use crate::error::{AppError, AppResult};
-use crate::form::Form;
+use crate::form::CsrfForm;
 use crate::session::Staff;
 use crate::state::AppState;
 use crate::views::Chrome;
@@ -231,7 +231,6 @@ pub async fn new_form(State(state): State<AppState>, staff: Staff) -> AppResult<
 
 #[derive(Deserialize)]
 pub struct NewForm {
-    csrf: String,
     #[serde(flatten)]
     input: RequestInput,
 }
@@ -239,9 +238,8 @@ pub struct NewForm {
 pub async fn register(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<NewForm>,
+    CsrfForm(form): CsrfForm<NewForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let principal = staff.user.principal();
     let ctx = staff.ctx(&state.db);
     let result = async {
@@ -381,7 +379,6 @@ pub async fn detail(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ActionForm {
-    csrf: String,
     pub action: String,
     on: String,
     deadline: String,
@@ -486,9 +483,8 @@ pub async fn act(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(form): Form<ActionForm>,
+    CsrfForm(form): CsrfForm<ActionForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "申请")?;
     let ctx = staff.ctx(&state.db);
     let result = if form.action == "transfer" {
@@ -588,7 +584,6 @@ pub fn pdf_response(bytes: Vec<u8>) -> Response {
 
 #[derive(Deserialize)]
 pub struct ConvertForm {
-    csrf: String,
     #[serde(default)]
     title: String,
     #[serde(default)]
@@ -600,9 +595,8 @@ pub async fn convert(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(form): Form<ConvertForm>,
+    CsrfForm(form): CsrfForm<ConvertForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "申请")?;
     let ctx = staff.ctx(&state.db);
     let result = gongkai_app::requests::convert(&ctx, id, &form.title, &form.body).await;
@@ -617,7 +611,6 @@ pub async fn convert(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct AppealForm {
-    csrf: String,
     kind: String,
     filed_on: String,
     result: String,
@@ -630,9 +623,8 @@ pub async fn add_appeal(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(form): Form<AppealForm>,
+    CsrfForm(form): CsrfForm<AppealForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "申请")?;
     let ctx = staff.ctx(&state.db);
     let result = match gongkai_domain::request::appeal::AppealDraft::parse(
@@ -670,9 +662,8 @@ pub async fn decide_appeal(
     State(state): State<AppState>,
     staff: Staff,
     Path((id, appeal)): Path<(String, String)>,
-    Form(form): Form<AppealForm>,
+    CsrfForm(form): CsrfForm<AppealForm>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let id = crate::error::id_or_404(&id, "申请")?;
     let appeal = crate::error::id_or_404(&appeal, "复议或诉讼记录")?;
     let ctx = staff.ctx(&state.db);

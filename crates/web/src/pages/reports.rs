@@ -3,8 +3,9 @@
 //! figures the platform holds no records for, see every failed check, drill into any cell and
 //! submit the report into the disclosure workflow.
 
+use crate::form::CsrfForm;
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gongkai_domain::DomainError;
@@ -506,7 +507,6 @@ pub async fn office(State(state): State<AppState>, staff: Staff) -> AppResult<Re
 
 #[derive(Deserialize)]
 pub struct NewReport {
-    csrf: String,
     agency: String,
     year: String,
     #[serde(default)]
@@ -516,9 +516,8 @@ pub struct NewReport {
 pub async fn create(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<NewReport>,
+    CsrfForm(form): CsrfForm<NewReport>,
 ) -> AppResult<Response> {
-    staff.visitor.verify_csrf(&form.csrf)?;
     let result = async {
         let mut conn = state.db.conn().await?;
         let cal = calendar::work_calendar(&mut conn).await?;
@@ -663,7 +662,6 @@ pub async fn detail(
 
 #[derive(Deserialize)]
 pub struct ReportAction {
-    csrf: String,
     #[serde(default)]
     action: String,
     #[serde(flatten)]
@@ -675,10 +673,9 @@ pub async fn act(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    Form(f): Form<ReportAction>,
+    CsrfForm(f): CsrfForm<ReportAction>,
 ) -> AppResult<Response> {
     let id = crate::error::id_or_404(&id, WHAT)?;
-    staff.visitor.verify_csrf(&f.csrf)?;
     let form = f.form.clone();
     let result: Result<(), DomainError> = async {
         let manual = ManualFigures::parse(

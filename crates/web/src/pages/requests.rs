@@ -18,7 +18,7 @@ use serde::Deserialize;
 use super::page;
 use super::public::Choice;
 use crate::error::{AppError, AppResult, status_of};
-use crate::form::Form;
+use crate::form::CsrfForm;
 use crate::session::Visitor;
 use crate::state::AppState;
 use crate::views::Chrome;
@@ -113,7 +113,6 @@ struct ReceiptPage {
 
 #[derive(Deserialize)]
 pub struct SubmitForm {
-    csrf: String,
     /// `preview` (show the confirmation page), `edit` (back to the form) or `confirm`.
     #[serde(default)]
     step: String,
@@ -168,9 +167,8 @@ async fn agency_of(state: &AppState, code: &str) -> Result<Agency, DomainError> 
 pub async fn submit(
     State(state): State<AppState>,
     visitor: Visitor,
-    Form(form): Form<SubmitForm>,
+    CsrfForm(form): CsrfForm<SubmitForm>,
 ) -> AppResult<Response> {
-    visitor.verify_csrf(&form.csrf)?;
     let today = db::now().date_naive();
     let checked = async {
         let agency = agency_of(&state, &form.input.agency).await?;
@@ -252,7 +250,6 @@ pub async fn track_form(mut visitor: Visitor) -> AppResult<Response> {
 
 #[derive(Deserialize)]
 pub struct TrackForm {
-    csrf: String,
     #[serde(default)]
     code: String,
     #[serde(default)]
@@ -263,9 +260,8 @@ pub struct TrackForm {
 pub async fn track(
     State(state): State<AppState>,
     visitor: Visitor,
-    Form(form): Form<TrackForm>,
+    CsrfForm(form): CsrfForm<TrackForm>,
 ) -> AppResult<Response> {
-    visitor.verify_csrf(&form.csrf)?;
     let mut c = state.db.conn().await?;
     let found = requests::lookup(&mut c, &form.code, &form.key, &visitor.client, db::now()).await?;
     tracking_page(&state, &visitor, &form, found, None).await
@@ -275,9 +271,8 @@ pub async fn track(
 pub async fn letter_pdf(
     State(state): State<AppState>,
     visitor: Visitor,
-    Form(form): Form<TrackForm>,
+    CsrfForm(form): CsrfForm<TrackForm>,
 ) -> AppResult<Response> {
-    visitor.verify_csrf(&form.csrf)?;
     let mut c = state.db.conn().await?;
     let found = requests::lookup(&mut c, &form.code, &form.key, &visitor.client, db::now()).await?;
     let letter = found.as_ref().and_then(|(r, _)| {
@@ -302,9 +297,8 @@ pub async fn letter_pdf(
 pub async fn withdraw(
     State(state): State<AppState>,
     visitor: Visitor,
-    Form(form): Form<TrackForm>,
+    CsrfForm(form): CsrfForm<TrackForm>,
 ) -> AppResult<Response> {
-    visitor.verify_csrf(&form.csrf)?;
     let now = db::now();
     let found = requests::lookup(
         &mut state.db.conn().await?,

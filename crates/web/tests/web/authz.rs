@@ -669,8 +669,19 @@ async fn every_state_changing_route_enforces_its_policy(app: App) {
     let mut checked = 0;
     for row in &rows {
         let path = (row.to)(&fx);
-        let send = async |w: Who| {
+        // `forged` replaces the session's CSRF token with one of the wrong session's.
+        let send_as = async |w: Who, forged: bool| {
             let (c, csrf) = &clients[&w];
+            let csrf = if forged {
+                let other = if w == Who::Anonymous {
+                    Who::Admin
+                } else {
+                    Who::Anonymous
+                };
+                &clients[&other].1
+            } else {
+                csrf
+            };
             let url = app.url(&path);
             let res = if let Some(j) = row.json {
                 // The API authenticates by bearer token, never by the session cookie.
@@ -708,6 +719,7 @@ async fn every_state_changing_route_enforces_its_policy(app: App) {
                 .map(str::to_string);
             (res.status(), location)
         };
+        let send = async |w: Who| send_as(w, false).await;
         // Refused principals first: refused, with nothing written.
         for w in EVERYONE.into_iter().filter(|w| !row.policy.allows(*w)) {
             if row.policy == Policy::Public {
@@ -724,6 +736,28 @@ async fn every_state_changing_route_enforces_its_policy(app: App) {
             }
             if app.t.snapshot(&tables).await != before {
                 problems.push(format!("{} {path}: {w:?} wrote something", row.method));
+            }
+        }
+        // A form with another session's token is refused before anything happens, even
+        // from a principal the route allows.
+        if row.json.is_none() {
+            let w = row.policy.least();
+            {
+                let before = app.t.snapshot(&tables).await;
+                let (status, location) = send_as(w, true).await;
+                checked += 1;
+                if status != StatusCode::FORBIDDEN {
+                    problems.push(format!(
+                        "{} {path}: {w:?} with a forged CSRF token got {status} ({location:?})",
+                        row.method
+                    ));
+                }
+                if app.t.snapshot(&tables).await != before {
+                    problems.push(format!(
+                        "{} {path}: a forged CSRF token wrote something",
+                        row.method
+                    ));
+                }
             }
         }
         // Every allowed principal gets past authorization, the least privileged first. (A
