@@ -10,6 +10,7 @@ use gongkai_domain::{DomainError, Field};
 use gongkai_store::db::Result;
 use gongkai_store::messages::{self, Change, Destination, SUBMIT_LIMIT};
 use gongkai_store::{Tx, audit, secret, throttle};
+use serde::Serialize;
 use serde_json::json;
 
 use crate::Ctx;
@@ -407,4 +408,40 @@ pub async fn rate_in(
         Some(&json!({"rating": rating.as_str()})),
     )
     .await
+}
+
+/// A published message as the public sees it: the published wording only, never the
+/// original text or the writer's contact.
+#[derive(Serialize)]
+pub struct Published {
+    id: i64,
+    agency: String,
+    agency_name: String,
+    #[serde(rename = "box")]
+    box_kind: BoxKind,
+    document_id: Option<i64>,
+    title: String,
+    body: String,
+    reply: String,
+    received_on: NaiveDate,
+    replied_on: Option<NaiveDate>,
+    href: String,
+}
+
+impl From<messages::Message> for Published {
+    fn from(m: messages::Message) -> Self {
+        Published {
+            id: m.id,
+            agency: m.agency_code,
+            agency_name: m.agency_name,
+            box_kind: m.box_kind,
+            document_id: m.document_id,
+            title: m.public_title.unwrap_or_default(),
+            body: m.public_body.unwrap_or_default(),
+            reply: m.public_reply.unwrap_or_default(),
+            received_on: m.received_on,
+            replied_on: m.replied_on,
+            href: format!("/messages/{}", m.id),
+        }
+    }
 }

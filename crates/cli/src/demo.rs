@@ -666,8 +666,8 @@ async fn generated(
     };
     let issue_id =
         gongkai_app::gazette::create_in(tx, ctx, &IssueDraft::parse(&issue, today)?).await?;
-    let font = gongkai_web::pdf::font::Typeface::system();
-    let pdf = gongkai_web::pdf::document(
+    let font = gongkai_formats::pdf::font::Typeface::system();
+    let pdf = gongkai_formats::pdf::document(
         font.as_deref(),
         "云溪区人民政府公报 2024年第1期",
         &[
@@ -695,7 +695,7 @@ async fn generated(
     let fees = DocumentDraft::parse(&fees, today)?;
     let drc = agency_id(tx, "YX0201").await?;
     let fees = documents::register(tx, actor, office, drc, &fees, None).await?;
-    let pdf = gongkai_web::pdf::document(
+    let pdf = gongkai_formats::pdf::document(
         font.as_deref(),
         "云溪区2024年涉企行政事业性收费目录清单",
         &["(演示文件)", "一、不动产登记费", "二、商标注册收费"],

@@ -9,8 +9,8 @@ use gongkai_domain::DomainError;
 use gongkai_domain::agency::AgencyCode;
 use gongkai_domain::lists::ListKind;
 use gongkai_domain::user::{Principal, Role};
+use gongkai_formats::tabular;
 use gongkai_store::{Actor, Db, agencies, lists_import};
-use gongkai_web::tabular;
 use indicatif::{ProgressBar, ProgressStyle};
 
 pub async fn run(

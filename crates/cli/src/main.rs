@@ -353,7 +353,7 @@ async fn run(cmd: Cmd, mut cfg: Config) -> Result<ExitCode, DomainError> {
             public: Some(dir), ..
         } => {
             let db = open_migrated(&cfg).await?;
-            let m = gongkai_web::export::export(&db, &dir).await?;
+            let m = gongkai_app::export::export(&db, &dir).await?;
             println!("已导出 {} 个文件到 {}", m.files.len(), dir.display());
         }
         Cmd::Export {
@@ -567,7 +567,7 @@ async fn serve(cfg: Config, demo: bool) -> Result<(), DomainError> {
     }
     match cfg.smtp_url.as_deref().filter(|u| !u.is_empty()) {
         Some(url) => {
-            let mailer = gongkai_web::mailer::Mailer::new(url, &cfg.mail_from)
+            let mailer = gongkai_app::mailer::Mailer::new(url, &cfg.mail_from)
                 .map_err(DomainError::unavailable)?;
             tokio::spawn(mailer.run(db.clone(), std::future::pending()));
             tracing::info!(from = %cfg.mail_from, "sending applicants' e-mail");

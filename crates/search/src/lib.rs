@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod corpus;
 pub mod index;
 pub mod indexer;
+pub mod params;
 pub mod query;
 pub mod snippet;
 pub mod sources;

@@ -12,7 +12,7 @@ use gongkai_store::agencies::{self, Agency};
 use gongkai_store::calendar;
 use gongkai_store::documents::{self, Document, DocumentSummary};
 
-use crate::doc_query::{DocumentQuery, Parsed};
+use gongkai_app::doc_query::{DocumentQuery, Parsed};
 use gongkai_store::users::User;
 use serde::{Deserialize, Serialize};
 

@@ -14,9 +14,9 @@ use gongkai_store::{db, list_extras, lists};
 use serde_json::{Value, json};
 
 use crate::error::{AppError, AppResult};
-use crate::list_query::{ListQuery, PublicRecord};
 use crate::pages::lists::kind_or_404;
 use crate::state::AppState;
+use gongkai_app::list_query::{ListQuery, PublicRecord};
 
 fn type_name(t: FieldType) -> &'static str {
     match t {
@@ -148,11 +148,11 @@ pub async fn rows(
     let bytes = list_extras::resource_bytes(&mut c, &res).await?;
     drop(c);
     let format = if res.format.as_str() == "csv" {
-        crate::tabular::Format::Csv
+        gongkai_formats::tabular::Format::Csv
     } else {
-        crate::tabular::Format::Xlsx
+        gongkai_formats::tabular::Format::Xlsx
     };
-    let mut table = crate::tabular::read(&bytes, format)?;
+    let mut table = gongkai_formats::tabular::read(&bytes, format)?;
     let columns = table.remove(0);
     let number =
         |key: &'static str, label: &'static str, default: usize, max: usize| -> AppResult<usize> {

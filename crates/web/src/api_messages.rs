@@ -12,6 +12,8 @@ use gongkai_store::agencies;
 use gongkai_store::messages::{self, Destination};
 use serde::{Deserialize, Serialize};
 
+use gongkai_app::messages::Published;
+
 use crate::error::AppResult;
 use crate::session::Visitor;
 use crate::state::AppState;
@@ -74,42 +76,6 @@ pub async fn create(
 pub struct ListQuery {
     #[serde(default)]
     agency: String,
-}
-
-/// A published message as the public sees it: the published wording only, never the
-/// original text or the writer's contact.
-#[derive(Serialize)]
-pub struct Published {
-    id: i64,
-    agency: String,
-    agency_name: String,
-    #[serde(rename = "box")]
-    box_kind: BoxKind,
-    document_id: Option<i64>,
-    title: String,
-    body: String,
-    reply: String,
-    received_on: NaiveDate,
-    replied_on: Option<NaiveDate>,
-    href: String,
-}
-
-impl From<messages::Message> for Published {
-    fn from(m: messages::Message) -> Self {
-        Published {
-            id: m.id,
-            agency: m.agency_code,
-            agency_name: m.agency_name,
-            box_kind: m.box_kind,
-            document_id: m.document_id,
-            title: m.public_title.unwrap_or_default(),
-            body: m.public_body.unwrap_or_default(),
-            reply: m.public_reply.unwrap_or_default(),
-            received_on: m.received_on,
-            replied_on: m.replied_on,
-            href: format!("/messages/{}", m.id),
-        }
-    }
 }
 
 pub async fn list(

@@ -55,7 +55,7 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<WebConfig>,
     pub pages: Arc<crate::page_cache::PageCache>,
-    pub pdf_font: Option<Arc<crate::pdf::font::Typeface>>,
+    pub pdf_font: Option<Arc<gongkai_formats::pdf::font::Typeface>>,
     /// This node's search index and indexer; `None` until attached.
     pub search: Option<Arc<gongkai_search::Node>>,
     /// The key anonymous visitors' form tokens are derived with (shared by every node through
@@ -66,14 +66,14 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: Db, config: WebConfig) -> Self {
         let pdf_font = match &config.pdf_font {
-            Some(path) => match crate::pdf::font::Typeface::load(path) {
+            Some(path) => match gongkai_formats::pdf::font::Typeface::load(path) {
                 Ok(t) => Some(Arc::new(t)),
                 Err(e) => {
                     tracing::warn!("pdf_font: {e}; using an installed CJK font instead");
-                    crate::pdf::font::Typeface::system()
+                    gongkai_formats::pdf::font::Typeface::system()
                 }
             },
-            None => crate::pdf::font::Typeface::system(),
+            None => gongkai_formats::pdf::font::Typeface::system(),
         };
         if pdf_font.is_none() {
             tracing::warn!(

@@ -704,7 +704,7 @@ pub async fn export(
         id,
         "csv",
         "text/csv; charset=utf-8",
-        crate::tabular::write_csv(&LEDGER_HEADINGS, &rows),
+        gongkai_formats::tabular::write_csv(&LEDGER_HEADINGS, &rows),
     ))
 }
 
@@ -717,26 +717,12 @@ pub async fn export_xlsx(
 ) -> AppResult<Response> {
     let id = crate::error::id_or_404(&id, WHAT)?;
     let rows = ledger_rows(&state, &staff, id).await?;
-    let xlsx =
-        |e: rust_xlsxwriter::XlsxError| AppError(DomainError::internal(format!("xlsx: {e}")));
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("意见台账").map_err(xlsx)?;
-    let bold = rust_xlsxwriter::Format::new().set_bold();
-    for (col, h) in LEDGER_HEADINGS.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, col as u16, *h, &bold)
-            .map_err(xlsx)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (col, v) in row.iter().enumerate() {
-            sheet
-                .write_string(r as u32 + 1, col as u16, v)
-                .map_err(xlsx)?;
-        }
-    }
-    sheet.set_column_width(5, 60).map_err(xlsx)?;
-    let body = book.save_to_buffer().map_err(xlsx)?;
+    let body = gongkai_formats::tabular::write_xlsx_sized(
+        "意见台账",
+        &LEDGER_HEADINGS,
+        &rows,
+        &[(5, 60.0)],
+    )?;
     Ok(download(
         id,
         "xlsx",

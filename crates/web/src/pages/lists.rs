@@ -16,10 +16,10 @@ use gongkai_store::{agencies, db};
 
 use super::{Choice, page};
 use crate::error::{AppError, AppResult};
-use crate::list_query::{self, ListQuery, PublicRecord};
 use crate::session::Visitor;
 use crate::state::AppState;
 use crate::views::Chrome;
+use gongkai_app::list_query::{self, ListQuery, PublicRecord};
 
 /// Most rows one download holds; larger lists are narrowed by filters or read page by page
 /// through the API.
@@ -351,13 +351,16 @@ pub async fn export(
     let (content_type, body) = match format.as_str() {
         "csv" => {
             let (h, r) = table();
-            ("text/csv; charset=utf-8", crate::tabular::write_csv(&h, &r))
+            (
+                "text/csv; charset=utf-8",
+                gongkai_formats::tabular::write_csv(&h, &r),
+            )
         }
         "xlsx" => {
             let (h, r) = table();
             (
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                crate::tabular::write_xlsx(kind.label(), &h, &r)?,
+                gongkai_formats::tabular::write_xlsx(kind.label(), &h, &r)?,
             )
         }
         "json" => (

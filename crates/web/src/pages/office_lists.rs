@@ -123,8 +123,8 @@ pub async fn import(
     let checked = async {
         let kind = ListKind::parse(field("kind"))?;
         let agency = agency_id(&state, field("agency")).await?;
-        let format = crate::tabular::Format::of(&post.file_name)?;
-        let table = crate::tabular::read(&post.bytes, format)?;
+        let format = gongkai_formats::tabular::Format::of(&post.file_name)?;
+        let table = gongkai_formats::tabular::read(&post.bytes, format)?;
         let ctx = staff.ctx(&state.db);
         gongkai_app::lists::start_import(&ctx, kind, agency, &post.file_name, table, publish).await
     }
@@ -189,11 +189,11 @@ pub async fn template(
     let (ct, body) = match format.as_str() {
         "csv" => (
             "text/csv; charset=utf-8",
-            crate::tabular::write_csv::<_, Vec<String>>(&headers, &[]),
+            gongkai_formats::tabular::write_csv::<_, Vec<String>>(&headers, &[]),
         ),
         "xlsx" => (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            crate::tabular::write_xlsx(kind.label(), &headers, &[])?,
+            gongkai_formats::tabular::write_xlsx(kind.label(), &headers, &[])?,
         ),
         _ => {
             return Err(AppError(DomainError::NotFound {
@@ -701,13 +701,13 @@ pub async fn add_resource(
         let (format, name) =
             extras::check_resource(&post.file_name, &post.bytes, state.config.max_upload_bytes)?;
         let rows = match format {
-            extras::DataFormat::Csv => Some(crate::tabular::read(
+            extras::DataFormat::Csv => Some(gongkai_formats::tabular::read(
                 &post.bytes,
-                crate::tabular::Format::Csv,
+                gongkai_formats::tabular::Format::Csv,
             )?),
-            extras::DataFormat::Xlsx => Some(crate::tabular::read(
+            extras::DataFormat::Xlsx => Some(gongkai_formats::tabular::read(
                 &post.bytes,
-                crate::tabular::Format::Xlsx,
+                gongkai_formats::tabular::Format::Xlsx,
             )?),
             _ => None,
         }

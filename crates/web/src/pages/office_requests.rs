@@ -561,7 +561,7 @@ pub async fn letter_pdf(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let letter = staff_letter(&state, &staff, &id).await?;
-    Ok(pdf_response(crate::pdf::letter(
+    Ok(pdf_response(gongkai_formats::pdf::letter(
         state.pdf_font.as_deref(),
         &letter,
     )))

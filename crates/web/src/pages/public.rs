@@ -14,11 +14,11 @@ use gongkai_store::documents::{self, Document, DocumentSummary, HistoryEntry, Re
 use gongkai_store::interpretations::{self, Interpretation};
 
 use super::{TreeRow, page, tree_rows};
-use crate::doc_query::DocumentQuery;
 use crate::error::{AppError, AppResult};
 use crate::session::Visitor;
 use crate::state::AppState;
 use crate::views::Chrome;
+use gongkai_app::doc_query::DocumentQuery;
 
 #[derive(Template)]
 #[template(path = "home.html")]

@@ -21,10 +21,10 @@ use serde::Deserialize;
 
 use super::{Choice, page};
 use crate::error::{AppError, AppResult};
-use crate::grid::Grid;
 use crate::session::{Staff, Visitor};
 use crate::state::AppState;
 use crate::views::Chrome;
+use gongkai_formats::grid::Grid;
 
 const WHAT: &str = "年度报告";
 
@@ -377,64 +377,23 @@ fn grids(v: &ReportView) -> [Grid; 3] {
 
 /// The workbook: one sheet per table with the format's merged cells, and the texts.
 fn xlsx(r: &Report) -> AppResult<Vec<u8>> {
-    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
-    let err = |e: rust_xlsxwriter::XlsxError| AppError(DomainError::internal(format!("xlsx: {e}")));
-    let mut book = Workbook::new();
-    let cell = Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_text_wrap();
-    let bold = cell.clone().set_bold();
     let v = view(r, None);
-    for (name, grid) in ["二、主动公开", "三、依申请公开", "四、复议诉讼"]
-        .iter()
-        .zip(grids(&v).iter())
-    {
-        let sheet = book.add_worksheet();
-        sheet.set_name(*name).map_err(err)?;
-        for (i, w) in grid.widths.iter().enumerate() {
-            sheet.set_column_width(i as u16, w * 9.0).map_err(err)?;
-        }
-        for c in &grid.cells {
-            let (row, col) = (c.row as u32, c.col as u16);
-            let format = if c.header { &bold } else { &cell };
-            if c.rowspan > 1 || c.colspan > 1 {
-                let (last_row, last_col) = (row + c.rowspan as u32 - 1, col + c.colspan as u16 - 1);
-                let label = if c.header { c.text.as_str() } else { "" };
-                sheet
-                    .merge_range(row, col, last_row, last_col, label, format)
-                    .map_err(err)?;
-            }
-            if c.header {
-                if c.rowspan == 1 && c.colspan == 1 {
-                    sheet
-                        .write_string_with_format(row, col, &c.text, format)
-                        .map_err(err)?;
-                }
-            } else {
-                write_number(sheet, row, col, &c.text, format).map_err(err)?;
-            }
-        }
-    }
-    let texts_sheet = book.add_worksheet();
-    texts_sheet.set_name("文字部分").map_err(err)?;
+    let grids = grids(&v);
+    let sheets: Vec<(&str, &Grid)> = ["二、主动公开", "三、依申请公开", "四、复议诉讼"]
+        .into_iter()
+        .zip(grids.iter())
+        .collect();
     let texts = r.texts.clone().unwrap_or_default();
-    for (i, (k, text)) in texts.sections().iter().enumerate() {
-        texts_sheet
-            .write_string_with_format(i as u32, 0, *k, &bold)
-            .map_err(err)?;
-        texts_sheet.write_string(i as u32, 1, *text).map_err(err)?;
-    }
-    texts_sheet.set_column_width(0, 28).map_err(err)?;
-    texts_sheet.set_column_width(1, 100).map_err(err)?;
-    book.save_to_buffer().map_err(err)
+    Ok(gongkai_formats::tabular::write_grids_xlsx(
+        &sheets,
+        ("文字部分", &texts.sections()),
+    )?)
 }
 
 /// The report as an A4 PDF with the system's CJK font embedded: the six sections, tables
 /// ruled with the format's spans.
 fn pdf(state: &AppState, r: &Report) -> Vec<u8> {
-    use crate::pdf::{Align, Block};
+    use gongkai_formats::pdf::{Align, Block};
     let v = view(r, None);
     let [t2, t3, t4] = grids(&v);
     let mut blocks = vec![Block::Heading("一、总体情况")];
@@ -449,23 +408,7 @@ fn pdf(state: &AppState, r: &Report) -> Vec<u8> {
     blocks.extend(v.problems.iter().map(|p| Block::Text(Align::Indented, p)));
     blocks.push(Block::Heading("六、其他需要报告的事项"));
     blocks.extend(v.other.iter().map(|p| Block::Text(Align::Indented, p)));
-    crate::pdf::blocks(state.pdf_font.as_deref(), &v.title, &blocks)
-}
-
-/// A count or amount as a number cell; a blank cell stays blank.
-fn write_number(
-    sheet: &mut rust_xlsxwriter::Worksheet,
-    row: u32,
-    col: u16,
-    text: &str,
-    format: &rust_xlsxwriter::Format,
-) -> Result<(), rust_xlsxwriter::XlsxError> {
-    match text.parse::<f64>() {
-        Ok(n) => sheet
-            .write_number_with_format(row, col, n, format)
-            .map(drop),
-        Err(_) => sheet.write_blank(row, col, format).map(drop),
-    }
+    gongkai_formats::pdf::blocks(state.pdf_font.as_deref(), &v.title, &blocks)
 }
 
 // ---- office ----

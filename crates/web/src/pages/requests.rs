@@ -282,10 +282,9 @@ pub async fn letter_pdf(
             .flatten()
     });
     match letter {
-        Some(letter) => Ok(super::office_requests::pdf_response(crate::pdf::letter(
-            state.pdf_font.as_deref(),
-            &letter,
-        ))),
+        Some(letter) => Ok(super::office_requests::pdf_response(
+            gongkai_formats::pdf::letter(state.pdf_font.as_deref(), &letter),
+        )),
         None => {
             let notice = found.is_some().then(|| "答复书尚未送达".to_string());
             tracking_page(&state, &visitor, &form, found, notice).await

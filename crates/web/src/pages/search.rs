@@ -11,10 +11,10 @@ use gongkai_store::agencies;
 
 use super::page;
 use crate::error::{AppError, AppResult};
-use crate::search_query::SearchParams;
 use crate::session::Visitor;
 use crate::state::AppState;
 use crate::views::Chrome;
+use gongkai_search::params::SearchParams;
 
 /// A facet value as a link that applies (or, when active, removes) the filter.
 pub struct FacetLink {

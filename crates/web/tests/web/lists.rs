@@ -439,7 +439,8 @@ async fn a_natural_persons_name_is_masked_on_every_output(app: App) {
     clean("CSV export", &text(get("/lists/xzcf/export/csv").await));
     clean("JSON export", &text(get("/lists/xzcf/export/json").await));
     let xlsx = get("/lists/xzcf/export/xlsx").await;
-    let cells = gongkai_web::tabular::read(&xlsx, gongkai_web::tabular::Format::Xlsx).unwrap();
+    let cells =
+        gongkai_formats::tabular::read(&xlsx, gongkai_formats::tabular::Format::Xlsx).unwrap();
     clean(
         "XLSX export",
         &cells
@@ -530,7 +531,8 @@ async fn variant_spellings_are_masked_on_every_output(app: App) {
         .bytes()
         .await
         .unwrap();
-    let cells = gongkai_web::tabular::read(&xlsx, gongkai_web::tabular::Format::Xlsx).unwrap();
+    let cells =
+        gongkai_formats::tabular::read(&xlsx, gongkai_formats::tabular::Format::Xlsx).unwrap();
     clean(
         "XLSX export",
         &cells
@@ -633,7 +635,7 @@ async fn list_imports_report_each_row_and_keep_the_good_ones(app: App) {
         .lines()
         .map(|l| l.split(',').map(String::from).collect())
         .collect();
-    let xlsx = gongkai_web::tabular::write_xlsx("许可", &rows[0], &rows[1..]).unwrap();
+    let xlsx = gongkai_formats::tabular::write_xlsx("许可", &rows[0], &rows[1..]).unwrap();
     let reviewer = app.login("reviewer").await;
     let res = upload(&reviewer, "许可.xlsx", xlsx, true).await;
     let html = finished(&reviewer, res).await;

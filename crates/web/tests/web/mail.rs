@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
-use gongkai_web::mailer::{Mailer, Pass};
+use gongkai_app::mailer::{Mailer, Pass};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 use super::requests::{application, between};

@@ -438,7 +438,7 @@ async fn a_request_is_handled_in_the_office_and_followed_by_the_applicant(app: A
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     let pdf = pdf.bytes().await.unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
-    if gongkai_web::pdf::font::Typeface::system().is_some() {
+    if gongkai_formats::pdf::font::Typeface::system().is_some() {
         assert!(
             pdf.windows(9).any(|w| w == b"/FontFile"),
             "the installed CJK font is embedded"

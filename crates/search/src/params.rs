@@ -1,12 +1,12 @@
 //! The search form and API parameters, checked once for both: the query text, filters, order
 //! and page. Unknown filter values are refused with the field named.
 
+use crate::index::MAX_DEPTH;
+use crate::{Kind, Search};
 use gongkai_domain::agency::AgencyCode;
 use gongkai_domain::document::{DocKind, Validity};
 use gongkai_domain::topics::Topic;
 use gongkai_domain::{DomainError, Field};
-use gongkai_search::index::MAX_DEPTH;
-use gongkai_search::{Kind, Search};
 use serde::Deserialize;
 
 #[derive(Clone, Debug, Deserialize, Default)]
@@ -42,7 +42,7 @@ fn some(s: &str) -> Option<&str> {
 
 impl SearchParams {
     pub fn parse(&self) -> Result<Search, DomainError> {
-        let parsed = gongkai_search::query::parse(&self.q)?;
+        let parsed = crate::query::parse(&self.q)?;
         let kind = some(&self.kind)
             .map(|k| {
                 Kind::parse(k).ok_or_else(|| {

@@ -208,7 +208,7 @@ pub async fn export(db: &Db, dir: &Path) -> Result<PublicManifest, DomainError> 
     let published: Vec<serde_json::Value> = messages::published(&mut c, None, None, i64::MAX)
         .await?
         .into_iter()
-        .map(|m| serde_json::to_value(crate::api_messages::Published::from(m)))
+        .map(|m| serde_json::to_value(crate::messages::Published::from(m)))
         .collect::<Result<_, _>>()
         .map_err(io)?;
     out.lines("messages.jsonl", &published)?;

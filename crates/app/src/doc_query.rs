@@ -88,13 +88,11 @@ impl DocumentQuery {
             ("per_page", &self.per_page),
         ] {
             if !v.trim().is_empty() {
-                pairs.push(format!(
-                    "{k}={}",
-                    crate::form::percent_encode(v.trim(), b"")
-                ));
+                pairs.push((k, v.trim()));
             }
         }
-        pairs.push(format!("page={page}"));
-        pairs.join("&")
+        let page = page.to_string();
+        pairs.push(("page", &page));
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
     }
 }

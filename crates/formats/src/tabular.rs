@@ -7,6 +7,8 @@
 
 use gongkai_domain::{DomainError, Field};
 
+use crate::grid::Grid;
+
 const FIELD: Field = Field::new("file", "导入文件");
 
 /// The most rows a table may have: beyond this an import belongs on the command line.
@@ -173,25 +175,116 @@ pub fn write_xlsx(
     headers: &[String],
     rows: &[Vec<String>],
 ) -> Result<Vec<u8>, DomainError> {
-    let xlsx = |e: rust_xlsxwriter::XlsxError| DomainError::internal(format!("xlsx: {e}"));
+    write_xlsx_sized(sheet_name, headers, rows, &[])
+}
+
+fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> DomainError {
+    DomainError::internal(format!("xlsx: {e}"))
+}
+
+/// [`write_xlsx`] with some columns wider than the default (a long text column).
+pub fn write_xlsx_sized<H: AsRef<str>, R: AsRef<[String]>>(
+    sheet_name: &str,
+    headers: &[H],
+    rows: &[R],
+    widths: &[(u16, f64)],
+) -> Result<Vec<u8>, DomainError> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
-    sheet.set_name(sheet_name).map_err(xlsx)?;
+    sheet.set_name(sheet_name).map_err(xlsx_error)?;
     let bold = rust_xlsxwriter::Format::new().set_bold();
     for (col, h) in headers.iter().enumerate() {
         sheet
-            .write_string_with_format(0, col as u16, h, &bold)
-            .map_err(xlsx)?;
-        sheet.set_column_width(col as u16, 18).map_err(xlsx)?;
+            .write_string_with_format(0, col as u16, h.as_ref(), &bold)
+            .map_err(xlsx_error)?;
+        let width = widths
+            .iter()
+            .find(|(c, _)| usize::from(*c) == col)
+            .map_or(18.0, |(_, w)| *w);
+        sheet
+            .set_column_width(col as u16, width)
+            .map_err(xlsx_error)?;
     }
     for (r, row) in rows.iter().enumerate() {
-        for (col, v) in row.iter().enumerate() {
+        for (col, v) in row.as_ref().iter().enumerate() {
             sheet
                 .write_string(r as u32 + 1, col as u16, v)
-                .map_err(xlsx)?;
+                .map_err(xlsx_error)?;
         }
     }
-    book.save_to_buffer().map_err(xlsx)
+    book.save_to_buffer().map_err(xlsx_error)
+}
+
+/// Ruled tables (one sheet each, with their merged cells; counts as number cells) and a last
+/// sheet of headed texts: the annual report's workbook.
+pub fn write_grids_xlsx(
+    sheets: &[(&str, &Grid)],
+    texts: (&str, &[(&str, &str)]),
+) -> Result<Vec<u8>, DomainError> {
+    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
+    let err = xlsx_error;
+    let mut book = Workbook::new();
+    let cell = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_text_wrap();
+    let bold = cell.clone().set_bold();
+    for (name, grid) in sheets {
+        let sheet = book.add_worksheet();
+        sheet.set_name(*name).map_err(err)?;
+        for (i, w) in grid.widths.iter().enumerate() {
+            sheet.set_column_width(i as u16, w * 9.0).map_err(err)?;
+        }
+        for c in &grid.cells {
+            let (row, col) = (c.row as u32, c.col as u16);
+            let format = if c.header { &bold } else { &cell };
+            if c.rowspan > 1 || c.colspan > 1 {
+                let (last_row, last_col) = (row + c.rowspan as u32 - 1, col + c.colspan as u16 - 1);
+                let label = if c.header { c.text.as_str() } else { "" };
+                sheet
+                    .merge_range(row, col, last_row, last_col, label, format)
+                    .map_err(err)?;
+            }
+            if c.header {
+                if c.rowspan == 1 && c.colspan == 1 {
+                    sheet
+                        .write_string_with_format(row, col, &c.text, format)
+                        .map_err(err)?;
+                }
+            } else {
+                write_number(sheet, row, col, &c.text, format).map_err(err)?;
+            }
+        }
+    }
+    let (name, sections) = texts;
+    let texts_sheet = book.add_worksheet();
+    texts_sheet.set_name(name).map_err(err)?;
+    for (i, (k, text)) in sections.iter().enumerate() {
+        texts_sheet
+            .write_string_with_format(i as u32, 0, *k, &bold)
+            .map_err(err)?;
+        texts_sheet.write_string(i as u32, 1, *text).map_err(err)?;
+    }
+    texts_sheet.set_column_width(0, 28).map_err(err)?;
+    texts_sheet.set_column_width(1, 100).map_err(err)?;
+    book.save_to_buffer().map_err(err)
+}
+
+/// A count or amount as a number cell; a blank cell stays blank.
+fn write_number(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    format: &rust_xlsxwriter::Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    match text.parse::<f64>() {
+        Ok(n) => sheet
+            .write_number_with_format(row, col, n, format)
+            .map(drop),
+        Err(_) => sheet.write_blank(row, col, format).map(drop),
+    }
 }
 
 // ---- reading XLSX ----
