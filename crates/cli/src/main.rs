@@ -465,13 +465,15 @@ async fn ensure_admin(db: &Db, cfg: &Config) -> Result<(), DomainError> {
 }
 
 fn web_config(cfg: &Config) -> Result<WebConfig, DomainError> {
-    let mut trusted_proxies = gongkai_web::client_addr::TrustedProxies::parse(&cfg.trusted_proxies)
-        .map_err(|m| {
-            DomainError::invalid(
-                gongkai_domain::Field::new("trusted_proxies", "受信任代理"),
-                m,
-            )
-        })?;
+    let mut trusted_proxies = gongkai_web::shared::client_addr::TrustedProxies::parse(
+        &cfg.trusted_proxies,
+    )
+    .map_err(|m| {
+        DomainError::invalid(
+            gongkai_domain::Field::new("trusted_proxies", "受信任代理"),
+            m,
+        )
+    })?;
     trusted_proxies.peer = cfg.trust_forwarded_for;
     Ok(WebConfig {
         site_name: cfg.site_name.clone(),
@@ -501,8 +503,8 @@ async fn check_site(cfg: &Config, max_pages: usize) -> Result<ExitCode, DomainEr
     };
     let state = AppState::new(db.clone(), web_config(cfg)?);
     let today = gongkai_store::db::now().date_naive();
-    let report = gongkai_web::selfcheck::run(&state, &who, today, max_pages).await?;
-    print!("{}", gongkai_web::selfcheck::text(&report));
+    let report = gongkai_web::office::selfcheck::run(&state, &who, today, max_pages).await?;
+    print!("{}", gongkai_web::office::selfcheck::text(&report));
     Ok(if report.vetoed() {
         ExitCode::FAILURE
     } else {

@@ -9,8 +9,25 @@ use gongkai_domain::DomainError;
 use gongkai_store::agencies;
 use gongkai_store::documents::{self, DocumentSummary, Filter};
 
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::shared::error::{AppError, AppResult};
+use crate::shared::state::AppState;
+
+/// This feature's routes (forms and pages within the ordinary body limit).
+pub(crate) fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/feeds/documents.atom", axum::routing::get(site_feed))
+        .route(
+            "/feeds/interpretations.atom",
+            axum::routing::get(interpretations_feed),
+        )
+        .route("/feeds/gazette.atom", axum::routing::get(gazette_feed))
+        .route(
+            "/agencies/{code}/feed.atom",
+            axum::routing::get(agency_feed),
+        )
+        .route("/sitemap.xml", axum::routing::get(sitemap))
+        .route("/documents/{id}/qr.svg", axum::routing::get(document_qr))
+}
 
 const FEED_ENTRIES: i64 = 50;
 /// One sitemap file holds at most 50,000 URLs (sitemaps.org).
@@ -197,7 +214,7 @@ pub async fn agency_feed(
     Path(code): Path<String>,
 ) -> AppResult<Response> {
     let mut c = state.db.conn().await?;
-    let agency = crate::pages::agency_or_404(&mut c, &code).await?;
+    let agency = crate::shared::render::agency_or_404(&mut c, &code).await?;
     let (docs, _) = documents::by_agency(&mut c, agency.id, 1, FEED_ENTRIES).await?;
     let path = format!("/agencies/{}/feed.atom", agency.code);
     let page = format!("/agencies/{}", agency.code);

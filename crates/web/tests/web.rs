@@ -1744,7 +1744,7 @@ async fn public_page_cache_expires_and_skips_sessions(app: App) {
         .await
         .unwrap();
     assert!(html.contains("云溪区发展改革委") && html.contains("退出登录"));
-    tokio::time::sleep(gongkai_web::page_cache::TTL + Duration::from_millis(200)).await;
+    tokio::time::sleep(gongkai_web::shared::page_cache::TTL + Duration::from_millis(200)).await;
     assert!(
         page().await.contains("云溪区发展改革委"),
         "fresh after the cache lifetime"

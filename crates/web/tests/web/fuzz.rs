@@ -6,9 +6,29 @@ use super::*;
 
 both!(no_input_gives_a_server_error_on_any_route);
 
-/// (path, methods) of every `.route(…)` in `crates/web/src/lib.rs`.
+/// Every `.route(` of the router's source: each feature declares its routes in its own module
+/// and `lib.rs` composes them, so every file under `src/` is read.
 pub(super) fn routes() -> Vec<(String, Vec<&'static str>)> {
-    let src = include_str!("../../src/lib.rs");
+    fn sources(dir: &std::path::Path, out: &mut Vec<String>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    let mut files = Vec::new();
+    sources(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let src = files.join("\n");
     let mut out = Vec::new();
     for chunk in src.split(".route(").skip(1) {
         let Some(path) = chunk.split('"').nth(1) else {

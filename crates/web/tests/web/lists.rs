@@ -265,7 +265,7 @@ async fn every_kind_has_a_page_an_api_an_export_and_search(app: App) {
         let hits: Value = c
             .get(app.url(&format!(
                 "/api/v1/search?q={}",
-                gongkai_web::form::percent_encode(word, b"")
+                gongkai_web::shared::form::percent_encode(word, b"")
             )))
             .send()
             .await

@@ -1,0 +1,259 @@
+//! Uploading and serving attachments. Uploads are multipart forms read fully (within the
+//! upload limit) before anything is checked, so a forged or oversized post changes nothing;
+//! files are served from the database with their sniffed type, never the uploader's.
+
+use axum::body::Bytes;
+use axum::extract::multipart::{Multipart, MultipartError};
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use gongkai_domain::DomainError;
+use gongkai_domain::attachment::{self, Upload};
+use gongkai_store::attachments::{self as store, Attachment};
+use serde::Deserialize;
+
+use crate::shared::error::{AppError, AppResult};
+use crate::shared::form::{CsrfForm, percent_encode};
+use crate::shared::session::Staff;
+use crate::shared::state::AppState;
+
+/// A multipart form with a CSRF token, one file and a few text fields.
+pub struct FilePost {
+    pub csrf: String,
+    pub file_name: String,
+    pub bytes: Bytes,
+    pub fields: std::collections::HashMap<String, String>,
+}
+
+fn too_large(state: &AppState) -> DomainError {
+    DomainError::invalid(
+        attachment::FIELD,
+        format!(
+            "附件过大,单个附件不能超过 {}",
+            attachment::human_size(state.config.max_upload_bytes)
+        ),
+    )
+}
+
+fn unreadable(state: &AppState, e: MultipartError) -> DomainError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large(state)
+    } else {
+        DomainError::invalid(
+            attachment::FIELD,
+            "上传的内容不完整或格式不正确,请重新选择文件上传",
+        )
+    }
+}
+
+pub async fn read_file_post(
+    state: &AppState,
+    mut form: Multipart,
+) -> Result<FilePost, DomainError> {
+    let mut post = FilePost {
+        csrf: String::new(),
+        file_name: String::new(),
+        bytes: Bytes::new(),
+        fields: std::collections::HashMap::new(),
+    };
+    while let Some(field) = form.next_field().await.map_err(|e| unreadable(state, e))? {
+        match field.name() {
+            Some("csrf") => post.csrf = field.text().await.map_err(|e| unreadable(state, e))?,
+            Some("file") => {
+                post.file_name = field.file_name().unwrap_or("").to_string();
+                post.bytes = field.bytes().await.map_err(|e| unreadable(state, e))?;
+            }
+            Some(name) if post.fields.len() < 20 => {
+                let name = name.to_string();
+                let value = field.text().await.map_err(|e| unreadable(state, e))?;
+                post.fields.insert(name, value);
+            }
+            _ => {}
+        }
+    }
+    Ok(post)
+}
+
+/// Reads and checks an upload, CSRF first: nothing from a forged post is even examined.
+async fn checked(
+    state: &AppState,
+    staff: &Staff,
+    form: Multipart,
+) -> Result<(Upload, Bytes), AppError> {
+    let post = read_file_post(state, form).await?;
+    staff.visitor.verify_csrf(&post.csrf)?;
+    let upload = attachment::check(&post.file_name, &post.bytes, state.config.max_upload_bytes)?;
+    Ok((upload, post.bytes))
+}
+
+/// Shows the owner's office page again with the message, or redirects on success.
+async fn outcome(
+    state: &AppState,
+    staff: &Staff,
+    back: Back,
+    result: Result<(), DomainError>,
+) -> AppResult<Response> {
+    match (result, back) {
+        (Ok(()), Back::Document(id)) => Ok(crate::shared::render::redirect(&format!(
+            "/office/documents/{id}#attachments"
+        ))
+        .into_response()),
+        (Ok(()), Back::Gazette(id)) => {
+            Ok(crate::shared::render::redirect(&format!("/office/gazette/{id}")).into_response())
+        }
+        (Err(e), Back::Document(id)) if e.is_input_error() => {
+            crate::documents::office::detail_with_error(state, staff, id, e).await
+        }
+        (Err(e), Back::Gazette(id)) if e.is_input_error() => {
+            crate::gazette::edit_with_error(state, staff, id, e).await
+        }
+        (Err(e), _) => Err(AppError(e)),
+    }
+}
+
+enum Back {
+    Document(i64),
+    Gazette(i64),
+}
+
+pub async fn upload_to_document(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> AppResult<Response> {
+    let id = crate::shared::error::id_or_404(&id, "文件")?;
+    let form = form.map_err(|_| {
+        AppError(DomainError::invalid(
+            attachment::FIELD,
+            "请通过页面上的上传表单提交附件",
+        ))
+    })?;
+    let result = match checked(&state, &staff, form).await {
+        Ok((upload, bytes)) => {
+            gongkai_app::publishing::attach(&staff.ctx(&state.db), id, &upload, &bytes)
+                .await
+                .map(|_| ())
+        }
+        // A forged post gets the plain refusal, not the form again.
+        Err(AppError(e @ DomainError::CsrfRejected)) => return Err(AppError(e)),
+        Err(AppError(e)) => Err(e),
+    };
+    outcome(&state, &staff, Back::Document(id), result).await
+}
+
+#[derive(Deserialize)]
+pub struct DeleteForm {}
+
+pub async fn remove_from_document(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, attachment_id)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<DeleteForm>,
+) -> AppResult<Response> {
+    let id = crate::shared::error::id_or_404(&id, "文件")?;
+    let attachment_id = crate::shared::error::id_or_404(&attachment_id, "附件")?;
+    let result = gongkai_app::publishing::detach(&staff.ctx(&state.db), id, attachment_id).await;
+    outcome(&state, &staff, Back::Document(id), result).await
+}
+
+pub async fn upload_gazette_pdf(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> AppResult<Response> {
+    let id = crate::shared::error::id_or_404(&id, "公报")?;
+    let form = form.map_err(|_| {
+        AppError(DomainError::invalid(
+            attachment::FIELD,
+            "请通过页面上的上传表单提交附件",
+        ))
+    })?;
+    let result = match checked(&state, &staff, form).await {
+        Ok((upload, bytes)) => {
+            gongkai_app::publishing::set_gazette_pdf(&staff.ctx(&state.db), id, &upload, &bytes)
+                .await
+                .map(|_| ())
+        }
+        Err(AppError(e @ DomainError::CsrfRejected)) => return Err(AppError(e)),
+        Err(AppError(e)) => Err(e),
+    };
+    outcome(&state, &staff, Back::Gazette(id), result).await
+}
+
+/// The file itself. Office formats are always downloaded; PDFs and images may open in place.
+/// The content never changes for an id (a new upload is a new id), so it may be cached.
+fn file_response(a: &Attachment, bytes: Vec<u8>, public: bool) -> Response {
+    let mut res = (StatusCode::OK, bytes).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(a.kind.mime()),
+    );
+    let disposition = if a.kind.inline() {
+        "inline"
+    } else {
+        "attachment"
+    };
+    // RFC 6266 / 5987: the UTF-8 name for browsers, an ASCII fallback for the rest.
+    let value = format!(
+        "{disposition}; filename=\"attachment.{}\"; filename*=UTF-8''{}",
+        a.kind.extensions()[0],
+        percent_encode(&a.file_name, b"")
+    );
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", a.sha256)) {
+        h.insert(header::ETAG, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if public {
+            "public, max-age=3600"
+        } else {
+            "private, no-store"
+        }),
+    );
+    // A PDF viewer runs in the page's origin; forbid it everything but showing the file.
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+        ),
+    );
+    res
+}
+
+/// `/attachments/{id}/{name}`: the name is only for people and saved files; the id decides.
+pub async fn public_file(
+    State(state): State<AppState>,
+    Path((id, _name)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let id = crate::shared::error::id_or_404(&id, "附件")?;
+    let (a, bytes) = store::public_file(&mut state.db.conn().await?, id)
+        .await?
+        .ok_or(AppError(DomainError::NotFound { what: "附件" }))?;
+    Ok(file_response(&a, bytes, true))
+}
+
+pub async fn staff_file(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = crate::shared::error::id_or_404(&id, "附件")?;
+    let (a, bytes) =
+        store::staff_file(&mut state.db.conn().await?, &staff.user.principal(), id).await?;
+    Ok(file_response(&a, bytes, false))
+}
+
+/// The public address of an attachment.
+pub fn public_href(a: &Attachment) -> String {
+    format!(
+        "/attachments/{}/{}",
+        a.id,
+        percent_encode(&a.file_name, b"")
+    )
+}
