@@ -6,7 +6,10 @@
 //! still sit in `gongkai_store::lists` / `list_extras`, driven from here.
 
 use gongkai_domain::attachment::Upload;
+use gongkai_domain::input;
 use gongkai_domain::lists::{ListKind, Values};
+use gongkai_domain::{DomainError, Field};
+use gongkai_formats::tabular;
 use gongkai_store::db::Result;
 use gongkai_store::list_extras::{self, Form, NewResource};
 use gongkai_store::lists::{self, Created};
@@ -243,4 +246,122 @@ pub async fn expire(ctx: &Ctx<'_>) -> Result<Vec<i64>> {
     ctx.db
         .write(async |tx| lists::expire(tx, &ctx.actor, today).await)
         .await
+}
+
+/// A dataset resource the public may read: it exists and its dataset record is published on
+/// `today`. Anything else is "not found" (a withdrawn dataset's files are not public).
+pub async fn public_resource(
+    db: &gongkai_store::Db,
+    id: i64,
+    today: chrono::NaiveDate,
+) -> Result<list_extras::Resource> {
+    let not_found = || DomainError::NotFound {
+        what: "数据资源"
+    };
+    let mut c = db.conn().await?;
+    let res = list_extras::resource_by_id(&mut c, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let visible = lists::published(
+        &mut c,
+        ListKind::Dataset,
+        res.agency_id,
+        &res.record_key,
+        today,
+    )
+    .await?;
+    if visible { Ok(res) } else { Err(not_found()) }
+}
+
+/// Most rows one page of a dataset's rows holds.
+pub const MAX_ROWS_PER_PAGE: usize = 200;
+
+/// One page of a tabular resource's rows.
+#[derive(Clone, Debug)]
+pub struct DatasetRows {
+    pub resource: list_extras::Resource,
+    pub columns: Vec<String>,
+    /// Rows matching the filters, on every page.
+    pub total: usize,
+    pub page: usize,
+    pub per_page: usize,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The rows of a public tabular resource, paged (`page`, `per_page`) and filtered: every other
+/// parameter names a column and keeps the rows whose cell equals its value.
+pub async fn dataset_rows(
+    db: &gongkai_store::Db,
+    id: i64,
+    params: &std::collections::BTreeMap<String, String>,
+    today: chrono::NaiveDate,
+) -> Result<DatasetRows> {
+    let res = public_resource(db, id, today).await?;
+    if !res.format.tabular() {
+        return Err(DomainError::invalid(
+            Field::new("format", "资源格式"),
+            "该资源不是表格,不能按行读取",
+        ));
+    }
+    let number = |key: &'static str, label: &'static str, default: usize, max: usize| match params
+        .get(key)
+        .map(|v| v.trim())
+    {
+        None | Some("") => Ok(default),
+        Some(v) => input::number_in(
+            v,
+            Field::new(key, label),
+            1..=max,
+            format!("{label}应为 1 到 {max} 之间的整数"),
+        ),
+    };
+    let page = number("page", "页码", 1, 100_000)?;
+    let per_page = number("per_page", "每页条数", 50, MAX_ROWS_PER_PAGE)?;
+    let bytes = list_extras::resource_bytes(&mut db.conn().await?, &res).await?;
+    let format = if res.format.as_str() == "csv" {
+        tabular::Format::Csv
+    } else {
+        tabular::Format::Xlsx
+    };
+    let mut table = tabular::read(&bytes, format)?;
+    let columns = if table.is_empty() {
+        Vec::new()
+    } else {
+        table.remove(0)
+    };
+    let mut filters = Vec::new();
+    for (k, v) in params {
+        if k == "page" || k == "per_page" {
+            continue;
+        }
+        let Some(i) = columns.iter().position(|c| c == k) else {
+            return Err(DomainError::invalid(
+                Field::new("column", "列名"),
+                format!("没有列“{k}”,可用的列:{}", columns.join("、")),
+            ));
+        };
+        filters.push((i, v.clone()));
+    }
+    let matching: Vec<Vec<String>> = table
+        .into_iter()
+        .filter(|row| {
+            filters
+                .iter()
+                .all(|(i, v)| row.get(*i).is_some_and(|c| c == v))
+        })
+        .collect();
+    let total = matching.len();
+    let rows = matching
+        .into_iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .collect();
+    Ok(DatasetRows {
+        resource: res,
+        columns,
+        total,
+        page,
+        per_page,
+        rows,
+    })
 }

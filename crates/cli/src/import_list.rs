@@ -6,11 +6,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use gongkai_domain::DomainError;
-use gongkai_domain::agency::AgencyCode;
 use gongkai_domain::lists::ListKind;
 use gongkai_domain::user::{Principal, Role};
 use gongkai_formats::tabular;
-use gongkai_store::{Actor, Db, agencies, lists_import};
+use gongkai_store::{Actor, Db, lists_import};
 use indicatif::{ProgressBar, ProgressStyle};
 
 pub async fn run(
@@ -21,15 +20,9 @@ pub async fn run(
     publish: bool,
 ) -> Result<ExitCode, DomainError> {
     let kind = ListKind::from_slug(kind).map_or_else(|| ListKind::parse(kind), Ok)?;
-    let code = AgencyCode::parse(agency)?;
-    let agency = agencies::by_code(&mut db.conn().await?, &code)
-        .await?
-        .ok_or_else(|| {
-            DomainError::invalid(
-                gongkai_domain::Field::new("agency", "机构"),
-                format!("没有机构“{agency}”"),
-            )
-        })?;
+    let agency =
+        gongkai_app::agencies::chosen(db, agency, gongkai_domain::Field::new("agency", "机构"))
+            .await?;
     let name = path.to_string_lossy();
     let bytes = std::fs::read(path)
         .map_err(|e| DomainError::unavailable(format!("无法读取 {}:{e}", path.display())))?;

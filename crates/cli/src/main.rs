@@ -372,12 +372,9 @@ async fn run(cmd: Cmd, mut cfg: Config) -> Result<ExitCode, DomainError> {
                 m.schema_version
             );
         }
-        Cmd::Export { .. } => {
-            return Err(DomainError::invalid(
-                gongkai_domain::Field::new("export", "导出"),
-                "请指定 --public DIR 或 --full DIR",
-            ));
-        }
+        // Proven unreachable: clap refuses `export` without `--public`
+        // (`required_unless_present = "full"`) before `run` is called.
+        Cmd::Export { .. } => unreachable!("clap requires --public or --full"),
         Cmd::Import {
             cmd: ImportCmd::Backup { dir },
         } => {
@@ -465,15 +462,8 @@ async fn ensure_admin(db: &Db, cfg: &Config) -> Result<(), DomainError> {
 }
 
 fn web_config(cfg: &Config) -> Result<WebConfig, DomainError> {
-    let mut trusted_proxies = gongkai_web::shared::client_addr::TrustedProxies::parse(
-        &cfg.trusted_proxies,
-    )
-    .map_err(|m| {
-        DomainError::invalid(
-            gongkai_domain::Field::new("trusted_proxies", "受信任代理"),
-            m,
-        )
-    })?;
+    let mut trusted_proxies =
+        gongkai_domain::client_addr::TrustedProxies::parse(&cfg.trusted_proxies)?;
     trusted_proxies.peer = cfg.trust_forwarded_for;
     Ok(WebConfig {
         site_name: cfg.site_name.clone(),

@@ -285,6 +285,14 @@ pub fn check(name: &str, bytes: &[u8], max_bytes: usize) -> Result<Upload, Domai
     })
 }
 
+/// A file over the site's upload limit of `max` bytes.
+pub fn too_large(max: usize) -> DomainError {
+    DomainError::invalid(
+        FIELD,
+        format!("附件过大,单个附件不能超过 {}", human_size(max)),
+    )
+}
+
 /// “1.5 MB”, “820 KB”, “12 字节”.
 pub fn human_size(bytes: usize) -> String {
     const KB: f64 = 1024.0;

@@ -396,12 +396,11 @@ pub async fn update_rules(
     let result = async {
         let limit = match form.publication_limit.trim() {
             "" => None,
-            l => Some(l.parse::<u32>().map_err(|_| {
-                DomainError::invalid(
-                    gongkai_domain::Field::new("publication_limit", "公开时限"),
-                    "公开时限应为 1–20 的整数",
-                )
-            })?),
+            l => Some(gongkai_domain::input::number::<u32>(
+                l,
+                gongkai_domain::Field::new("publication_limit", "公开时限"),
+                "公开时限应为 1–20 的整数",
+            )?),
         };
         let pattern = Some(form.index_pattern.trim()).filter(|p| !p.is_empty());
         let rules = agencies::DisclosureRules {

@@ -703,20 +703,7 @@ pub async fn cell(
     Query(q): Query<CellQuery>,
 ) -> AppResult<Response> {
     let id = crate::shared::error::id_or_404(&id, WHAT)?;
-    let bad = |what: &str| {
-        AppError(DomainError::invalid(
-            gongkai_domain::Field::new("cell", "单元格"),
-            format!("没有这一{what}"),
-        ))
-    };
-    let row = Row::parse_code(q.row.trim()).ok_or_else(|| bad("行"))?;
-    let col: usize = q
-        .col
-        .trim()
-        .parse()
-        .ok()
-        .filter(|c| *c < COLUMNS.len())
-        .ok_or_else(|| bad("列"))?;
+    let (row, col) = gongkai_domain::report::tables::cell(&q.row, &q.col)?;
     let who = staff.user.principal();
     let mut conn = state.db.conn().await?;
     let a = reports::staff_get(&mut conn, &who, id).await?;

@@ -458,6 +458,36 @@ pub struct DocumentInput {
     pub attribute_note: String,
 }
 
+impl DocumentInput {
+    /// These fields with the ones a JSON patch names replaced (`change_note` is returned
+    /// apart: it describes the change, it is not a field). A key that is not a field, or a value
+    /// of the wrong type, is refused.
+    pub fn patched(
+        &self,
+        patch: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<(DocumentInput, Option<String>), DomainError> {
+        let body = Field::new("body", "提交内容");
+        let mut merged = serde_json::to_value(self)
+            .map_err(|e| DomainError::internal_from("document input as JSON", e))?;
+        let mut change_note = None;
+        for (key, value) in patch {
+            if key == "change_note" {
+                change_note = value.as_str().map(str::to_string);
+                continue;
+            }
+            match merged.get_mut(&key) {
+                Some(slot) => *slot = value,
+                None => {
+                    return Err(DomainError::invalid(body, format!("不能修改的字段“{key}”")));
+                }
+            }
+        }
+        let input = serde_json::from_value(merged)
+            .map_err(|e| DomainError::invalid(body, format!("字段类型不正确:{e}")))?;
+        Ok((input, change_note))
+    }
+}
+
 /// Form checkboxes send `on`; JSON sends a boolean.
 fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     #[derive(serde::Deserialize)]

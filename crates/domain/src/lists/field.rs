@@ -248,6 +248,14 @@ pub fn parse_yuan(s: &str) -> Option<String> {
 }
 
 /// Canonical yuan text as cents.
+/// An amount in 元 as typed (`1,200.5元`, full-width digits) in cents, or the message that
+/// says how to write one.
+pub fn cents(s: &str, field: Field) -> Result<i64, DomainError> {
+    parse_yuan(s)
+        .and_then(|a| yuan_cents(&a))
+        .ok_or_else(|| DomainError::invalid(field, "金额无效,应为元,最多两位小数"))
+}
+
 pub fn yuan_cents(canonical: &str) -> Option<i64> {
     let (i, f) = canonical.split_once('.')?;
     Some(i.parse::<i64>().ok()? * 100 + f.parse::<i64>().ok()?)

@@ -114,6 +114,22 @@ impl Row {
     }
 }
 
+/// A cell of table 三 named by a drill-down link: the row's code and the column's index.
+pub fn cell(row: &str, col: &str) -> Result<(Row, usize), crate::DomainError> {
+    let bad = |what: &str| {
+        crate::DomainError::invalid(
+            crate::Field::new("cell", "单元格"),
+            format!("没有这一{what}"),
+        )
+    };
+    let row = Row::parse_code(row.trim()).ok_or_else(|| bad("行"))?;
+    let col = crate::input::number::<usize>(col, crate::Field::new("cell", "单元格"), "")
+        .ok()
+        .filter(|c| *c < COLUMNS.len())
+        .ok_or_else(|| bad("列"))?;
+    Ok((row, col))
+}
+
 pub type Line = [Option<i64>; 7];
 
 /// Table 三 收到和处理政府信息公开申请情况: 25 rows × 7 columns.

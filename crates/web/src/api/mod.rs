@@ -9,8 +9,8 @@ use axum::Json;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
+use gongkai_domain::Field;
 use gongkai_domain::calendar::{DayInfo, WorkdaySpan, parse_date};
-use gongkai_domain::{DomainError, Field};
 use gongkai_store::calendar;
 
 use gongkai_store::users::User;
@@ -63,9 +63,11 @@ pub async fn calendar_deadline(
     Query(q): Query<DeadlineQuery>,
 ) -> AppResult<Json<ExplainedSpan>> {
     let from = parse_date(&q.from, Field::new("from", "起算日期"))?;
-    let days: u32 = q.days.trim().parse().map_err(|_| {
-        DomainError::invalid(Field::new("days", "工作日数"), "工作日数应为 0 或正整数")
-    })?;
+    let days: u32 = gongkai_domain::input::number(
+        &q.days,
+        Field::new("days", "工作日数"),
+        "工作日数应为 0 或正整数",
+    )?;
     let mut c = state.db.conn().await?;
     let cal = calendar::work_calendar(&mut c).await?;
     Ok(Json(cal.add_workdays(from, days)?.into()))

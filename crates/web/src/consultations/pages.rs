@@ -479,18 +479,7 @@ impl ActionForm {
 }
 
 fn member_ids(s: &str) -> Result<Vec<i64>, DomainError> {
-    s.split([',', ',', ' ', '\n'])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            p.trim_start_matches('#').parse::<i64>().map_err(|_| {
-                DomainError::invalid(
-                    gongkai_domain::Field::new("members", "意见"),
-                    format!("意见编号“{p}”无效"),
-                )
-            })
-        })
-        .collect()
+    gongkai_domain::input::ids(s, gongkai_domain::Field::new("members", "意见"), "意见")
 }
 
 /// The consultation's steps: publish, record the decision, publish the report, group
@@ -550,10 +539,7 @@ pub async fn act(
                     .await
                     .map(drop)
             }
-            _ => Err(DomainError::invalid(
-                gongkai_domain::Field::new("action", "操作"),
-                "未知的操作",
-            )),
+            _ => Err(gongkai_domain::input::unknown_action()),
         }
     }
     .await;
@@ -595,20 +581,16 @@ pub async fn comment_act(
                 gongkai_app::consultations::dispose(&ctx, cid, &d).await
             }
             "hide" => {
-                if form.reason.trim().is_empty() {
-                    return Err(DomainError::invalid(
-                        gongkai_domain::Field::new("hidden_reason", "隐藏理由"),
-                        "隐藏意见须说明理由",
-                    ));
-                }
-                gongkai_app::consultations::moderate(&ctx, cid, Some(&form.reason)).await
+                let reason = gongkai_domain::input::required(
+                    &form.reason,
+                    gongkai_domain::Field::new("hidden_reason", "隐藏理由"),
+                    "隐藏意见须说明理由",
+                )?;
+                gongkai_app::consultations::moderate(&ctx, cid, Some(reason)).await
             }
             "show" => gongkai_app::consultations::moderate(&ctx, cid, None).await,
             "ungroup" => gongkai_app::consultations::ungroup(&ctx, cid).await,
-            _ => Err(DomainError::invalid(
-                gongkai_domain::Field::new("action", "操作"),
-                "未知的操作",
-            )),
+            _ => Err(gongkai_domain::input::unknown_action()),
         }
     }
     .await;

@@ -118,31 +118,8 @@ pub async fn document_patch(
 ) -> AppResult<Json<StaffDocument>> {
     let id = crate::shared::error::id_or_404(&id, "文件")?;
     let current = staff_document(&state, &user, id).await?;
-    let mut merged = serde_json::to_value(crate::documents::office::input_of(&current.document))
-        .map_err(|e| DomainError::internal(format!("input as json: {e}")))?;
-    let mut change_note = None;
-    for (key, value) in body {
-        if key == "change_note" {
-            change_note = value.as_str().map(str::to_string);
-            continue;
-        }
-        match merged.get_mut(&key) {
-            Some(slot) => *slot = value,
-            None => {
-                return Err(AppError(DomainError::invalid(
-                    Field::new("body", "提交内容"),
-                    format!("不能修改的字段“{key}”"),
-                )));
-            }
-        }
-    }
-    let input: gongkai_domain::document::DocumentInput =
-        serde_json::from_value(merged).map_err(|e| {
-            DomainError::invalid(
-                Field::new("body", "提交内容"),
-                format!("字段类型不正确:{e}"),
-            )
-        })?;
+    let (input, change_note) =
+        crate::documents::office::input_of(&current.document).patched(body)?;
     let draft = gongkai_domain::document::DocumentDraft::parse(
         &input,
         gongkai_store::db::now().date_naive(),
@@ -180,9 +157,9 @@ pub async fn document_action(
             reason: body.reason.clone(),
         },
         other => {
-            return Err(AppError(DomainError::invalid(
-                Field::new("action", "操作"),
-                format!("未知的操作“{other}”:应为 submit、return、approve、publish 或 withdraw"),
+            return Err(AppError(gongkai_domain::input::unknown_action_of(
+                other,
+                &["submit", "return", "approve", "publish", "withdraw"],
             )));
         }
     };

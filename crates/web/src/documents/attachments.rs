@@ -26,20 +26,14 @@ pub struct FilePost {
 }
 
 fn too_large(state: &AppState) -> DomainError {
-    DomainError::invalid(
-        attachment::FIELD,
-        format!(
-            "附件过大,单个附件不能超过 {}",
-            attachment::human_size(state.config.max_upload_bytes)
-        ),
-    )
+    attachment::too_large(state.config.max_upload_bytes)
 }
 
 fn unreadable(state: &AppState, e: MultipartError) -> DomainError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         too_large(state)
     } else {
-        DomainError::invalid(
+        gongkai_domain::input::not_a_form(
             attachment::FIELD,
             "上传的内容不完整或格式不正确,请重新选择文件上传",
         )
@@ -124,7 +118,7 @@ pub async fn upload_to_document(
 ) -> AppResult<Response> {
     let id = crate::shared::error::id_or_404(&id, "文件")?;
     let form = form.map_err(|_| {
-        AppError(DomainError::invalid(
+        AppError(gongkai_domain::input::not_a_form(
             attachment::FIELD,
             "请通过页面上的上传表单提交附件",
         ))
@@ -165,7 +159,7 @@ pub async fn upload_gazette_pdf(
 ) -> AppResult<Response> {
     let id = crate::shared::error::id_or_404(&id, "公报")?;
     let form = form.map_err(|_| {
-        AppError(DomainError::invalid(
+        AppError(gongkai_domain::input::not_a_form(
             attachment::FIELD,
             "请通过页面上的上传表单提交附件",
         ))

@@ -400,12 +400,7 @@ pub async fn act(
         "withdraw" => Action::Withdraw {
             reason: form.reason.clone(),
         },
-        _ => {
-            return Err(AppError(DomainError::invalid(
-                gongkai_domain::Field::new("action", "操作"),
-                "未知的操作",
-            )));
-        }
+        _ => return Err(AppError(gongkai_domain::input::unknown_action())),
     };
     let result = gongkai_app::documents::act(&staff.ctx(&state.db), id, &action).await;
     crate::shared::render::after_post(

@@ -8,8 +8,8 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use gongkai_domain::DomainError;
 use gongkai_domain::lists::{FieldType, ListKind, RecordStatus};
-use gongkai_domain::{DomainError, Field};
 use gongkai_store::{db, list_extras, lists};
 use serde_json::{Value, json};
 
@@ -127,8 +127,6 @@ fn resource_json(res: &list_extras::Resource, base: &str) -> Value {
     })
 }
 
-const MAX_ROWS_PER_PAGE: usize = 200;
-
 /// Rows of a tabular resource, paged, filtered by column: `?列名=值` keeps the rows whose
 /// column equals the value.
 pub async fn rows(
@@ -137,69 +135,14 @@ pub async fn rows(
     Query(params): Query<BTreeMap<String, String>>,
 ) -> AppResult<Json<Value>> {
     let id = crate::shared::error::id_or_404(&id, "数据资源")?;
-    let mut c = state.db.conn().await?;
-    let res = crate::lists::extras::public_resource(&mut c, id).await?;
-    if !res.format.tabular() {
-        return Err(AppError(DomainError::invalid(
-            Field::new("format", "资源格式"),
-            "该资源不是表格,不能按行读取",
-        )));
-    }
-    let bytes = list_extras::resource_bytes(&mut c, &res).await?;
-    drop(c);
-    let format = if res.format.as_str() == "csv" {
-        gongkai_formats::tabular::Format::Csv
-    } else {
-        gongkai_formats::tabular::Format::Xlsx
-    };
-    let mut table = gongkai_formats::tabular::read(&bytes, format)?;
-    let columns = table.remove(0);
-    let number =
-        |key: &'static str, label: &'static str, default: usize, max: usize| -> AppResult<usize> {
-            match params.get(key).map(|v| v.trim()) {
-                None | Some("") => Ok(default),
-                Some(v) => v
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=max).contains(n))
-                    .ok_or_else(|| {
-                        AppError(DomainError::invalid(
-                            Field::new(key, label),
-                            format!("{label}应为 1 到 {max} 之间的整数"),
-                        ))
-                    }),
-            }
-        };
-    let page = number("page", "页码", 1, 100_000)?;
-    let per_page = number("per_page", "每页条数", 50, MAX_ROWS_PER_PAGE)?;
-    let mut filters = Vec::new();
-    for (k, v) in &params {
-        if k == "page" || k == "per_page" {
-            continue;
-        }
-        let Some(i) = columns.iter().position(|c| c == k) else {
-            return Err(AppError(DomainError::invalid(
-                Field::new("column", "列名"),
-                format!("没有列“{k}”,可用的列:{}", columns.join("、")),
-            )));
-        };
-        filters.push((i, v.clone()));
-    }
-    let matching: Vec<&Vec<String>> = table
+    let today = db::now().date_naive();
+    let d = gongkai_app::lists::dataset_rows(&state.db, id, &params, today).await?;
+    let rows: Vec<Value> = d
+        .rows
         .iter()
-        .filter(|row| {
-            filters
-                .iter()
-                .all(|(i, v)| row.get(*i).is_some_and(|c| c == v))
-        })
-        .collect();
-    let rows: Vec<Value> = matching
-        .iter()
-        .skip((page - 1) * per_page)
-        .take(per_page)
         .map(|row| {
             Value::Object(
-                columns
+                d.columns
                     .iter()
                     .enumerate()
                     .map(|(i, c)| {
@@ -213,8 +156,8 @@ pub async fn rows(
         })
         .collect();
     Ok(Json(json!({
-        "resource": res.id, "title": res.title, "columns": columns, "total": matching.len(),
-        "page": page, "per_page": per_page, "rows": rows,
+        "resource": d.resource.id, "title": d.resource.title, "columns": d.columns,
+        "total": d.total, "page": d.page, "per_page": d.per_page, "rows": rows,
     })))
 }
 

@@ -136,38 +136,14 @@ pub async fn register(
     )
 }
 
-/// The resource `id` of a dataset the public may see now.
-pub async fn public_resource(c: &mut impl Exec, id: i64) -> AppResult<Resource> {
-    let not_found = || {
-        AppError(DomainError::NotFound {
-            what: "数据资源"
-        })
-    };
-    let res = list_extras::resource_by_id(c, id)
-        .await?
-        .ok_or_else(not_found)?;
-    let today = gongkai_store::db::now().date_naive();
-    let visible = gongkai_store::lists::published(
-        c,
-        ListKind::Dataset,
-        res.agency_id,
-        &res.record_key,
-        today,
-    )
-    .await?;
-    if !visible {
-        return Err(not_found());
-    }
-    Ok(res)
-}
-
 pub async fn download(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let id = crate::shared::error::id_or_404(&id, "数据资源")?;
+    let today = gongkai_store::db::now().date_naive();
+    let res = gongkai_app::lists::public_resource(&state.db, id, today).await?;
     let mut c = state.db.conn().await?;
-    let res = public_resource(&mut c, id).await?;
     if let Some(url) = &res.url {
         list_extras::count_download(&mut c, id).await?;
         return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, url.clone())]).into_response());

@@ -10,7 +10,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gongkai_domain::lists::extras::{self, QUESTIONS};
-use gongkai_domain::lists::field::{CHOICE_SEP, parse_yuan, yuan_cents};
+use gongkai_domain::lists::field::CHOICE_SEP;
 use gongkai_domain::lists::{FieldSpec, FieldType, KindSpec, ListKind, RecordStatus, Values};
 use gongkai_domain::{DomainError, Field};
 use gongkai_store::list_extras::{self, NewResource};
@@ -111,7 +111,7 @@ pub async fn import(
     form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> AppResult<Response> {
     let form = form.map_err(|_| {
-        AppError(DomainError::invalid(
+        AppError(gongkai_domain::input::not_a_form(
             lists_import::FILE,
             "请通过页面上的表单上传文件",
         ))
@@ -636,31 +636,20 @@ pub async fn act(
         }
         "collection" => {
             let year: i32 = first(&pairs, "year").trim().parse().unwrap_or(0);
-            let amount = parse_yuan(&first(&pairs, "amount")).and_then(|a| yuan_cents(&a));
             let source = first(&pairs, "source");
-            match amount {
-                None => Err(vec![DomainError::invalid(
+            async {
+                let cents = gongkai_domain::lists::field::cents(
+                    &first(&pairs, "amount"),
                     Field::new("amount", "收费金额"),
-                    "金额无效,应为元,最多两位小数",
-                )]),
-                Some(cents) => {
-                    gongkai_app::lists::set_collection(
-                        &staff.ctx(&state.db),
-                        id,
-                        year,
-                        cents,
-                        &source,
-                    )
+                )?;
+                gongkai_app::lists::set_collection(&staff.ctx(&state.db), id, year, cents, &source)
                     .await
-                    .map(|_| id)
-                }
-                .map_err(|e| vec![e]),
             }
+            .await
+            .map(|_| id)
+            .map_err(|e| vec![e])
         }
-        _ => Err(vec![DomainError::invalid(
-            Field::new("action", "操作"),
-            "未知的操作",
-        )]),
+        _ => Err(vec![gongkai_domain::input::unknown_action()]),
     };
     match result {
         Ok(to) => Ok(
@@ -683,7 +672,7 @@ pub async fn add_resource(
 ) -> AppResult<Response> {
     let id = crate::shared::error::id_or_404(&id, "数据集")?;
     let form = form.map_err(|_| {
-        AppError(DomainError::invalid(
+        AppError(gongkai_domain::input::not_a_form(
             extras::RESOURCE_FIELD,
             "请通过页面上的表单上传文件",
         ))
@@ -741,7 +730,7 @@ pub async fn add_form(
 ) -> AppResult<Response> {
     let id = crate::shared::error::id_or_404(&id, "办事指南")?;
     let form = form.map_err(|_| {
-        AppError(DomainError::invalid(
+        AppError(gongkai_domain::input::not_a_form(
             gongkai_domain::attachment::FIELD,
             "请通过页面上的表单上传文件",
         ))

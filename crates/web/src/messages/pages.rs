@@ -67,16 +67,16 @@ async fn target(state: &AppState, q: &NewQuery) -> Result<Target, DomainError> {
         });
     }
     let agency = gongkai_app::agencies::chosen(&state.db, &q.agency, field).await?;
-    let box_kind = match q.box_kind.trim() {
-        "" | "consultation" => BoxKind::Consultation,
-        "leader" => BoxKind::Leader,
-        _ => {
-            return Err(DomainError::invalid(
-                gongkai_domain::Field::new("box", "留言类型"),
-                "未知的留言类型",
-            ));
-        }
-    };
+    let box_kind = gongkai_domain::input::choice(
+        &q.box_kind,
+        gongkai_domain::Field::new("box", "留言类型"),
+        &[
+            ("", BoxKind::Consultation),
+            ("consultation", BoxKind::Consultation),
+            ("leader", BoxKind::Leader),
+        ],
+        "未知的留言类型",
+    )?;
     let reply_workdays = messages::reply_workdays(&mut conn, agency.id, box_kind).await?;
     Ok(Target {
         agency,
@@ -497,11 +497,8 @@ pub async fn set_limit(
             .await?
             .ok_or(DomainError::NotFound { what: "机构" })?;
         let kind = BoxKind::parse(&form.box_kind)?;
-        let days = form
-            .workdays
-            .trim()
-            .parse::<u32>()
-            .map_err(|_| DomainError::invalid(field, "答复时限应为 1 至 20 个工作日"))?;
+        let days =
+            gongkai_domain::input::number(&form.workdays, field, "答复时限应为 1 至 20 个工作日")?;
         gongkai_app::messages::set_reply_workdays(&ctx, a.id, kind, days).await
     }
     .await;
@@ -640,12 +637,11 @@ pub async fn act(
     let result: Result<(), DomainError> = async {
         match form.action.as_str() {
             "assign" => {
-                let assignee = form.assignee.trim().parse::<i64>().map_err(|_| {
-                    DomainError::invalid(
-                        gongkai_domain::Field::new("assignee", "承办人"),
-                        "请选择承办人",
-                    )
-                })?;
+                let assignee = gongkai_domain::input::number(
+                    &form.assignee,
+                    gongkai_domain::Field::new("assignee", "承办人"),
+                    "请选择承办人",
+                )?;
                 gongkai_app::messages::assign(&ctx, id, assignee).await
             }
             "supervise" | "unsupervise" => {
@@ -657,22 +653,12 @@ pub async fn act(
             name => {
                 let step = Step::parse(name, &form.text, form.simple == "on")?;
                 let transfer_to = if matches!(step, Step::Transfer { .. }) {
-                    let code = gongkai_domain::agency::AgencyCode::parse(&form.to_agency).map_err(
-                        |_| {
-                            DomainError::invalid(
-                                gongkai_domain::Field::new("to_agency", "转办机关"),
-                                "请选择转办的机关",
-                            )
-                        },
-                    )?;
-                    let a = agencies::by_code(&mut state.db.conn().await?, &code)
-                        .await?
-                        .ok_or_else(|| {
-                            DomainError::invalid(
-                                gongkai_domain::Field::new("to_agency", "转办机关"),
-                                "转办机关不存在",
-                            )
-                        })?;
+                    let a = gongkai_app::agencies::chosen(
+                        &state.db,
+                        &form.to_agency,
+                        gongkai_domain::Field::new("to_agency", "转办机关"),
+                    )
+                    .await?;
                     Some(a.id)
                 } else {
                     None

@@ -196,9 +196,11 @@ async fn calendar_page(
     let (mut calc, mut calc_error) = (None, None);
     if !q.from.trim().is_empty() || !q.days.trim().is_empty() {
         let result = parse_date(&q.from, Field::new("from", "起算日期")).and_then(|from| {
-            let n: u32 = q.days.trim().parse().map_err(|_| {
-                DomainError::invalid(Field::new("days", "工作日数"), "工作日数应为 0 或正整数")
-            })?;
+            let n: u32 = gongkai_domain::input::number(
+                &q.days,
+                Field::new("days", "工作日数"),
+                "工作日数应为 0 或正整数",
+            )?;
             cal.add_workdays(from, n)
         });
         match result {
@@ -250,14 +252,12 @@ pub async fn set_override(
     CsrfForm(form): CsrfForm<OverrideForm>,
 ) -> AppResult<Response> {
     staff.require_admin()?;
-    let workday = match form.kind.as_str() {
-        "workday" => Ok(true),
-        "off" => Ok(false),
-        _ => Err(DomainError::invalid(
-            Field::new("kind", "类型"),
-            "请选择“调整为工作日”或“调整为休息日”",
-        )),
-    };
+    let workday = gongkai_domain::input::choice(
+        &form.kind,
+        Field::new("kind", "类型"),
+        &[("workday", true), ("off", false)],
+        "请选择“调整为工作日”或“调整为休息日”",
+    );
     let parsed = workday.and_then(|w| CalendarOverride::parse(&form.date, w, &form.note));
     let o = match parsed {
         Ok(o) => o,

@@ -406,9 +406,7 @@ pub struct ActionForm {
 }
 
 fn number<T: std::str::FromStr>(s: &str, field: Field) -> Result<T, DomainError> {
-    s.trim()
-        .parse()
-        .map_err(|_| DomainError::invalid(field, format!("{field}应为整数")))
+    gongkai_domain::input::number(s, field, format!("{field}应为整数"))
 }
 
 /// Reads the form into a step; dates left empty mean today.
@@ -421,13 +419,16 @@ pub(crate) fn action_of(f: &ActionForm, today: chrono::NaiveDate) -> Result<Acti
         }
     };
     let on = date(&f.on, Field::new("on", "日期"))?;
-    let pause = || match f.pause.as_str() {
-        "third_party" => Ok(PauseKind::ThirdParty),
-        "other_agency" => Ok(PauseKind::OtherAgency),
-        _ => Err(DomainError::invalid(
+    let pause = || {
+        gongkai_domain::input::choice(
+            &f.pause,
             Field::new("pause", "征求意见对象"),
+            &[
+                ("third_party", PauseKind::ThirdParty),
+                ("other_agency", PauseKind::OtherAgency),
+            ],
             "请选择征求第三方或其他机关的意见",
-        )),
+        )
     };
     Ok(match f.action.as_str() {
         "confirm_receipt" => Action::ConfirmReceipt { on },
@@ -476,12 +477,7 @@ pub(crate) fn action_of(f: &ActionForm, today: chrono::NaiveDate) -> Result<Acti
             how: f.how.clone(),
         },
         "archive" => Action::Archive,
-        _ => {
-            return Err(DomainError::invalid(
-                Field::new("action", "操作"),
-                "未知的操作",
-            ));
-        }
+        _ => return Err(gongkai_domain::input::unknown_action()),
     })
 }
 

@@ -90,15 +90,16 @@ pub fn error_for_status(status: StatusCode) -> DomainError {
     match status {
         StatusCode::NOT_FOUND => DomainError::NotFound { what: "页面" },
         StatusCode::METHOD_NOT_ALLOWED => {
-            DomainError::invalid(Field::new("method", "请求方法"), "不支持该请求方法")
+            gongkai_domain::input::not_a_form(Field::new("method", "请求方法"), "不支持该请求方法")
         }
         StatusCode::PAYLOAD_TOO_LARGE => {
-            DomainError::invalid(Field::new("body", "提交内容"), "提交的内容过大")
+            gongkai_domain::input::not_a_form(Field::new("body", "提交内容"), "提交的内容过大")
         }
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            DomainError::invalid(Field::new("body", "提交内容"), "提交内容的格式不受支持")
-        }
-        s if s.is_client_error() => DomainError::invalid(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => gongkai_domain::input::not_a_form(
+            Field::new("body", "提交内容"),
+            "提交内容的格式不受支持",
+        ),
+        s if s.is_client_error() => gongkai_domain::input::not_a_form(
             Field::new("body", "提交内容"),
             "提交的数据格式不正确(例如含有无效字符或缺少必填项),请检查后重新提交",
         ),

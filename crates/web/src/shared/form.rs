@@ -8,7 +8,7 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
-use gongkai_domain::{DomainError, Field};
+use gongkai_domain::Field;
 use serde::de::DeserializeOwned;
 
 use crate::shared::error::{AppError, error_for_status};
@@ -98,7 +98,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
         if !is_form {
-            return Err(AppError(DomainError::invalid(
+            return Err(AppError(gongkai_domain::input::not_a_form(
                 BODY,
                 "请通过页面上的表单提交",
             )));
@@ -117,7 +117,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .await
             .map_err(|r| AppError(error_for_status(r.status())))?;
         if !valid_utf8(&bytes) {
-            return Err(AppError(DomainError::invalid(
+            return Err(AppError(gongkai_domain::input::not_a_form(
                 BODY,
                 "提交的数据格式不正确:含有无效字符(不是 UTF-8 编码),请检查后重新提交",
             )));

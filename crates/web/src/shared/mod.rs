@@ -6,7 +6,6 @@
 pub mod render;
 
 pub mod assets;
-pub mod client_addr;
 pub mod error;
 pub mod form;
 pub mod health;

@@ -119,7 +119,7 @@ fn client_address(parts: &Parts, state: &AppState) -> String {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .collect();
-    crate::shared::client_addr::client(peer, &forwarded, &state.config.trusted_proxies)
+    gongkai_domain::client_addr::client(peer, &forwarded, &state.config.trusted_proxies)
 }
 
 impl FromRequestParts<AppState> for Visitor {

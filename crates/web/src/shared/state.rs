@@ -17,7 +17,7 @@ pub struct WebConfig {
     /// Added to every failed login, to slow guessing.
     pub login_failure_delay: std::time::Duration,
     /// The proxies whose `X-Forwarded-For` entries are believed (none by default).
-    pub trusted_proxies: crate::shared::client_addr::TrustedProxies,
+    pub trusted_proxies: gongkai_domain::client_addr::TrustedProxies,
     /// The site's public base URL (e.g. `https://gk.example.gov.cn`) for feeds and the
     /// sitemap; when unset, taken from the request's Host header.
     pub public_url: Option<String>,
@@ -40,7 +40,7 @@ impl Default for WebConfig {
             anon_session_ttl: chrono::Duration::hours(2),
             login_policy: LoginPolicy::default(),
             login_failure_delay: std::time::Duration::from_millis(800),
-            trusted_proxies: crate::shared::client_addr::TrustedProxies::default(),
+            trusted_proxies: gongkai_domain::client_addr::TrustedProxies::default(),
             public_url: None,
             max_body_bytes: 1024 * 1024,
             max_upload_bytes: gongkai_domain::attachment::DEFAULT_MAX_BYTES,

@@ -5,6 +5,11 @@
 
 use std::net::IpAddr;
 
+use crate::error::{DomainError, Field};
+
+/// The setting that lists them.
+pub const FIELD: Field = Field::new("trusted_proxies", "受信任代理");
+
 /// An address or a CIDR block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Block {
@@ -65,16 +70,15 @@ pub struct TrustedProxies {
 
 impl TrustedProxies {
     /// Addresses and CIDR blocks separated by commas or spaces.
-    pub fn parse(list: &str) -> Result<TrustedProxies, String> {
+    pub fn parse(list: &str) -> Result<TrustedProxies, DomainError> {
         let mut blocks = Vec::new();
         for item in list
             .split([',', ' ', '\n'])
             .filter(|s| !s.trim().is_empty())
         {
-            blocks.push(
-                Block::parse(item.trim())
-                    .ok_or_else(|| format!("受信任代理“{item}”不是 IP 地址或 CIDR 网段"))?,
-            );
+            blocks.push(Block::parse(item.trim()).ok_or_else(|| {
+                DomainError::invalid(FIELD, format!("受信任代理“{item}”不是 IP 地址或 CIDR 网段"))
+            })?);
         }
         Ok(TrustedProxies {
             blocks,
