@@ -9,6 +9,7 @@
 
 pub mod admin;
 pub mod agencies;
+pub mod answers;
 pub mod auth;
 pub mod consultations;
 pub mod context;

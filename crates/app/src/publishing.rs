@@ -1,20 +1,19 @@
 //! The smaller publishing tasks of an agency: its 公开目录 columns and what is filed under
 //! them, attachments of documents and of gazette issues, 政府公报 issues, the Q&A knowledge
-//! base, and the annual report's drafting.
+//! base (now `crate::answers`), and the annual report's drafting.
 //!
 //! Each operation owns its transaction and passes the principal to the store function that
 //! checks it; their rules still sit in `gongkai_store` and move here feature by feature (as
 //! requests, decisions, messages and consultations did).
 
 use chrono::NaiveDate;
-use gongkai_domain::answer::AnswerDraft;
 use gongkai_domain::attachment::Upload;
 use gongkai_domain::catalogue::ItemDraft;
 use gongkai_domain::gazette::IssueDraft;
 use gongkai_domain::report::manual::ManualFigures;
 use gongkai_domain::report::{Finding, Scope, Texts};
 use gongkai_store::db::Result;
-use gongkai_store::{answers, attachments, catalogue, reports};
+use gongkai_store::{attachments, catalogue, reports};
 
 use crate::Ctx;
 
@@ -90,20 +89,6 @@ pub async fn create_gazette_issue(ctx: &Ctx<'_>, d: &IssueDraft) -> Result<i64> 
 
 pub async fn update_gazette_issue(ctx: &Ctx<'_>, id: i64, d: &IssueDraft) -> Result<()> {
     crate::gazette::update(ctx, id, d).await
-}
-
-// ---- 问答库 ----
-
-pub async fn create_answer(ctx: &Ctx<'_>, agency_id: i64, d: &AnswerDraft) -> Result<i64> {
-    ctx.db
-        .write(async |tx| answers::create(tx, &ctx.actor, &ctx.principal, agency_id, d).await)
-        .await
-}
-
-pub async fn update_answer(ctx: &Ctx<'_>, id: i64, d: &AnswerDraft) -> Result<()> {
-    ctx.db
-        .write(async |tx| answers::update(tx, &ctx.actor, &ctx.principal, id, d).await)
-        .await
 }
 
 // ---- 年度报告 ----

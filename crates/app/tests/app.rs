@@ -28,6 +28,8 @@ macro_rules! both {
 
 #[path = "app/agencies.rs"]
 mod agencies_tests;
+#[path = "app/answers.rs"]
+mod answers_tests;
 #[path = "app/consultations.rs"]
 mod consultations_tests;
 #[path = "app/decisions.rs"]

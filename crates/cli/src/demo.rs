@@ -326,7 +326,7 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
         .await?
         .ok_or_else(|| DomainError::internal("demo staff user missing"))?;
     crate::demo_requests::load(&mut tx, &ctx, education, staff.id).await?;
-    answers(&mut tx, &actor, &office).await?;
+    answers(&mut tx, &ctx).await?;
     let government_office = agency_id(&mut tx, "YX0100").await?;
     let consulted = crate::demo_consultations::load(&mut tx, &ctx, government_office).await?;
     crate::demo_decisions::load(&mut tx, &ctx, government_office, consulted).await?;
@@ -348,8 +348,7 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
 /// 一网通答: the questions the office answers most, shown above search results.
 async fn answers(
     tx: &mut gongkai_store::Tx,
-    actor: &Actor,
-    office: &Principal,
+    ctx: &gongkai_app::Ctx<'_>,
 ) -> Result<(), DomainError> {
     use gongkai_domain::answer::{AnswerDraft, AnswerInput};
     let agency = agency_id(tx, "YX0100").await?;
@@ -385,7 +384,7 @@ async fn answers(
                 String::new()
             },
         })?;
-        gongkai_store::answers::create(tx, actor, office, agency, &d).await?;
+        gongkai_app::answers::create_in(tx, ctx, agency, &d).await?;
     }
     Ok(())
 }

@@ -1,15 +1,12 @@
-//! 一网通答: question-and-answer entries of an agency. Public when marked published; linked
-//! documents are shown while they are public. Every change is audited and announced to the
-//! search indexers.
+//! 一网通答: the rows of question-and-answer entries and their linked documents. The rules
+//! (who may edit, which documents may be cited, audit and announcement) are in
+//! `gongkai_app::answers`.
 
 use chrono::{DateTime, Utc};
 use gongkai_domain::answer::AnswerDraft;
 use gongkai_domain::user::Principal;
-use gongkai_domain::{DomainError, Field};
 use serde::Serialize;
-use serde_json::json;
 
-use crate::audit::{self, Actor};
 use crate::db::{Exec, Result, Row, Sql, Tx};
 
 #[derive(Clone, Debug, Serialize)]
@@ -43,31 +40,6 @@ fn from_row(r: &Row) -> Result<Answer> {
     })
 }
 
-/// The documents named by 索引号; each must be public (an answer may rest on another agency's
-/// policy).
-async fn resolve(tx: &mut Tx, index_numbers: &[String]) -> Result<Vec<i64>> {
-    let field = Field::new("documents", "依据文件");
-    let mut ids = Vec::new();
-    for n in index_numbers {
-        let id = crate::documents::id_by_index(tx, n)
-            .await?
-            .ok_or_else(|| DomainError::invalid(field, format!("没有索引号为“{n}”的文件")))?;
-        let public = crate::documents::public_get(tx, id)
-            .await?
-            .is_some_and(|d| d.withdrawn_at.is_none());
-        if !public {
-            return Err(DomainError::invalid(
-                field,
-                format!("索引号为“{n}”的文件尚未公开,不能作为依据"),
-            ));
-        }
-        if !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    Ok(ids)
-}
-
 async fn save_links(tx: &mut Tx, id: i64, documents: &[i64]) -> Result<()> {
     tx.execute(Sql::new("DELETE FROM answer_links WHERE answer_id = $1").bind(id))
         .await?;
@@ -82,19 +54,13 @@ async fn save_links(tx: &mut Tx, id: i64, documents: &[i64]) -> Result<()> {
     Ok(())
 }
 
-fn view(d: &AnswerDraft, documents: &[i64]) -> serde_json::Value {
-    json!({"question": d.question, "answer": d.answer, "published": d.published, "documents": documents})
-}
-
-pub async fn create(
+/// A new entry of `agency_id` resting on `documents` (ids already checked).
+pub async fn insert(
     tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
     agency_id: i64,
     d: &AnswerDraft,
+    documents: &[i64],
 ) -> Result<i64> {
-    who.require_agency(agency_id)?;
-    let documents = resolve(tx, &d.documents).await?;
     let now = tx.now();
     let id: i64 = tx
         .fetch_one(
@@ -110,35 +76,12 @@ pub async fn create(
         )
         .await?
         .get("id")?;
-    save_links(tx, id, &documents).await?;
-    let key = id.to_string();
-    audit::record(
-        tx,
-        actor,
-        "answer.create",
-        ("answer", &key),
-        None,
-        Some(&view(d, &documents)),
-    )
-    .await?;
-    audit::announce(tx, "answer.changed", ("answer", &key)).await?;
+    save_links(tx, id, documents).await?;
     Ok(id)
 }
 
-pub async fn update(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    id: i64,
-    d: &AnswerDraft,
-) -> Result<()> {
-    let before = get(tx, id)
-        .await?
-        .ok_or(DomainError::NotFound { what: "问答" })?;
-    if !who.may_act_for(before.agency_id) {
-        return Err(DomainError::NotFound { what: "问答" });
-    }
-    let documents = resolve(tx, &d.documents).await?;
+/// Replaces an entry's text, publication and documents.
+pub async fn save(tx: &mut Tx, id: i64, d: &AnswerDraft, documents: &[i64]) -> Result<()> {
     tx.execute(
         Sql::new("UPDATE answers SET question = $1, answer = $2, published = $3, updated_at = $4 WHERE id = $5")
             .bind(d.question.as_str())
@@ -148,21 +91,7 @@ pub async fn update(
             .bind(id),
     )
     .await?;
-    save_links(tx, id, &documents).await?;
-    let key = id.to_string();
-    let old = json!({"question": before.question, "answer": before.answer, "published": before.published,
-        "documents": before.documents.iter().map(|d| d.0).collect::<Vec<_>>()});
-    audit::record(
-        tx,
-        actor,
-        "answer.update",
-        ("answer", &key),
-        Some(&old),
-        Some(&view(d, &documents)),
-    )
-    .await?;
-    audit::announce(tx, "answer.changed", ("answer", &key)).await?;
-    Ok(())
+    save_links(tx, id, documents).await
 }
 
 /// An entry, published or not, with its public documents.

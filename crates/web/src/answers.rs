@@ -168,7 +168,7 @@ async fn save(
         let d = AnswerDraft::parse(&form.input)?;
         match id {
             Some(id) => {
-                gongkai_app::publishing::update_answer(&staff.ctx(&state.db), id, &d).await?;
+                gongkai_app::answers::update(&staff.ctx(&state.db), id, &d).await?;
                 Ok(id)
             }
             None => {
@@ -176,7 +176,7 @@ async fn save(
                 let agency = agencies::by_code(&mut state.db.conn().await?, &code)
                     .await?
                     .ok_or(DomainError::NotFound { what: "机构" })?;
-                gongkai_app::publishing::create_answer(&staff.ctx(&state.db), agency.id, &d).await
+                gongkai_app::answers::create(&staff.ctx(&state.db), agency.id, &d).await
             }
         }
     }
