@@ -338,3 +338,47 @@ impl Publication {
 
 #[cfg(test)]
 mod tests;
+
+labelled_enum!(
+    /// A view of an office's messages.
+    QueueView, Field::new("view", "视图"), "视图", {
+    /// Messages still awaiting a reply: the default.
+    Open => ("open", "在办"),
+    New => ("new", "待处理"),
+    DueSoon => ("due_soon", "即将到期"),
+    Overdue => ("overdue", "已超期"),
+    /// Unanswered for more than three months ([`is_stale`]).
+    Stale => ("stale", "超过三个月未答复"),
+    All => ("all", "全部"),
+});
+
+impl QueueView {
+    /// The view a query names; open work when it names none we know.
+    pub fn or_open(code: &str) -> QueueView {
+        QueueView::ALL
+            .iter()
+            .copied()
+            .find(|v| v.as_str() == code.trim())
+            .unwrap_or(QueueView::Open)
+    }
+
+    /// Whether a message with this status, reply clock and staleness belongs in the view.
+    pub fn holds(self, status: Status, due: DueState, stale: bool) -> bool {
+        match self {
+            QueueView::Open => status.awaits_reply(),
+            QueueView::New => status == Status::Received,
+            QueueView::DueSoon => due == DueState::DueSoon,
+            QueueView::Overdue => due == DueState::Overdue,
+            QueueView::Stale => stale,
+            QueueView::All => true,
+        }
+    }
+
+    /// Its link: the default view has the bare queue address.
+    pub fn href(self) -> String {
+        match self {
+            QueueView::Open => "/office/messages".into(),
+            v => format!("/office/messages?view={}", v.as_str()),
+        }
+    }
+}

@@ -8,6 +8,7 @@ pub mod intake;
 pub mod letter;
 pub mod notice;
 pub mod outcome;
+pub mod queue;
 pub mod transfer;
 pub mod workflow;
 

@@ -37,7 +37,7 @@ pub struct Filed {
     /// Shown once: keep it; only its hash is stored.
     key: String,
     due_on: NaiveDate,
-    status: &'static str,
+    status: gongkai_domain::message::Status,
 }
 
 pub async fn create(
@@ -67,7 +67,7 @@ pub async fn create(
             tracking_code: filed.tracking_code,
             key: filed.key,
             due_on: filed.due_on,
-            status: "received",
+            status: gongkai_domain::message::Status::Received,
         }),
     ))
 }

@@ -396,7 +396,8 @@ pub struct BoxLimit {
 #[template(path = "office/messages.html")]
 struct Queue {
     chrome: Chrome,
-    view: String,
+    view: message::QueueView,
+    views: &'static [message::QueueView],
     lines: Vec<QueueLine>,
     figures: Vec<AgencyFigures>,
     limits: Vec<BoxLimit>,
@@ -445,27 +446,20 @@ pub async fn queue(
             stats: message::box_stats(&cal, &handled, today)?,
         });
     }
+    let view = message::QueueView::or_open(&q.view);
     let mut lines = Vec::new();
     for m in all {
         let due = m.due_state(&cal, today)?;
         let stale = message::is_stale(m.status, m.received_on, today);
-        let keep = match q.view.as_str() {
-            "new" => m.status == Status::Received,
-            "overdue" => due == DueState::Overdue,
-            "due_soon" => due == DueState::DueSoon,
-            "stale" => stale,
-            "all" => true,
-            // Open work by default.
-            _ => m.status.awaits_reply(),
-        };
-        if keep {
+        if view.holds(m.status, due, stale) {
             lines.push(QueueLine { m, due, stale });
         }
     }
     page(
         &Queue {
             chrome: staff.chrome("留言办理"),
-            view: q.view,
+            view,
+            views: message::QueueView::ALL,
             lines,
             figures,
             limits,

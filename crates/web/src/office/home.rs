@@ -95,7 +95,15 @@ pub async fn home(State(state): State<AppState>, staff: Staff) -> AppResult<Resp
     // Overdue first, then by due date.
     clock.sort_by_key(|l| (!l.overdue, l.clock.due));
     let open = gongkai_store::requests::queue(&mut c, &principal, today, 1000).await?;
-    let requests = ["overdue", "due_soon", "pending", "review", "all"].map(|view| {
+    use gongkai_domain::request::queue::QueueView;
+    let requests = [
+        QueueView::Overdue,
+        QueueView::DueSoon,
+        QueueView::Pending,
+        QueueView::Review,
+        QueueView::All,
+    ]
+    .map(|view| {
         open.iter()
             .filter(|q| crate::requests::office::in_view(view, q, staff.user.id))
             .count()

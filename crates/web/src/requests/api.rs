@@ -22,7 +22,7 @@ pub struct Filed {
     tracking_code: String,
     /// Shown once: keep it; only its hash is stored.
     key: String,
-    status: &'static str,
+    status: gongkai_domain::request::workflow::Status,
     href: String,
 }
 
@@ -44,7 +44,8 @@ pub async fn create(
         Json(Filed {
             tracking_code: s.tracking_code,
             key: s.key,
-            status: "pending",
+            // Online applications wait for the office to confirm receipt.
+            status: gongkai_domain::request::workflow::Status::Pending,
             href,
         }),
     ))

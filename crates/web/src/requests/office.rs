@@ -25,6 +25,7 @@ use crate::shared::render::page;
 use crate::shared::session::Staff;
 use crate::shared::state::AppState;
 use crate::shared::views::Chrome;
+use gongkai_domain::request::queue::QueueView;
 
 pub struct Row {
     pub q: Queued,
@@ -38,8 +39,8 @@ pub struct Row {
 struct QueuePage {
     chrome: Chrome,
     rows: Vec<Row>,
-    view: String,
-    views: Vec<(&'static str, &'static str, usize)>,
+    view: QueueView,
+    views: Vec<(QueueView, usize)>,
     /// Per agency, for the disclosure office: open, overdue, due soon, unconfirmed, in review.
     overview: Vec<(String, [usize; 5])>,
 }
@@ -50,30 +51,10 @@ pub struct QueueQuery {
     view: String,
 }
 
-const VIEWS: [(&str, &str); 6] = [
-    ("all", "全部在办"),
-    ("mine", "我承办的"),
-    ("due_soon", "即将到期"),
-    ("overdue", "已超期"),
-    ("review", "待审核"),
-    ("pending", "待确认收到"),
-];
-
 /// Whether an open request belongs in a queue view (also counted on the office home).
-pub(crate) fn in_view(view: &str, q: &Queued, me: i64) -> bool {
-    let status = q.request.status;
+pub(crate) fn in_view(view: QueueView, q: &Queued, me: i64) -> bool {
     let alert = q.clock.as_ref().and_then(|c| c.alert);
-    match view {
-        "mine" => q.request.assignee_id == Some(me),
-        "due_soon" => matches!(
-            alert,
-            Some(Alert::DueSoon { .. } | Alert::DueTomorrow | Alert::DueToday)
-        ),
-        "overdue" => matches!(alert, Some(Alert::Overdue { .. })),
-        "review" => status == gongkai_domain::request::workflow::Status::Drafted,
-        "pending" => status == gongkai_domain::request::workflow::Status::Pending,
-        _ => true,
-    }
+    view.holds(q.request.status, alert.as_ref(), q.request.assignee_id, me)
 }
 
 /// Open requests, the most urgent first: overdue, then by due date; those not yet confirmed
@@ -116,20 +97,10 @@ pub async fn queue(
         )
     });
     let me = staff.user.id;
-    let view = if VIEWS.iter().any(|(v, _)| *v == q.view) {
-        q.view.clone()
-    } else {
-        "all".to_string()
-    };
-    let views = VIEWS
+    let view = QueueView::or_all(&q.view);
+    let views = QueueView::ALL
         .iter()
-        .map(|(v, label)| {
-            (
-                *v,
-                *label,
-                rows.iter().filter(|r| in_view(v, &r.q, me)).count(),
-            )
-        })
+        .map(|v| (*v, rows.iter().filter(|r| in_view(*v, &r.q, me)).count()))
         .collect();
     let mut overview: Vec<(String, [usize; 5])> = Vec::new();
     if staff.user.role.sees_all_agencies() {
@@ -144,9 +115,14 @@ pub async fn queue(
             };
             let counts = &mut overview[i].1;
             counts[0] += 1;
-            for (k, v) in ["overdue", "due_soon", "pending", "review"]
-                .iter()
-                .enumerate()
+            for (k, v) in [
+                QueueView::Overdue,
+                QueueView::DueSoon,
+                QueueView::Pending,
+                QueueView::Review,
+            ]
+            .into_iter()
+            .enumerate()
             {
                 if in_view(v, &r.q, me) {
                     counts[k + 1] += 1;
@@ -154,7 +130,7 @@ pub async fn queue(
             }
         }
     }
-    rows.retain(|r| in_view(&view, &r.q, me));
+    rows.retain(|r| in_view(view, &r.q, me));
     page(
         &QueuePage {
             chrome: staff.chrome("依申请公开"),

@@ -92,6 +92,13 @@ async fn messages_over_http(app: App) {
     let staff = app.login("staff").await;
     let queue = app.page(&staff, "/office/messages?view=new").await;
     assert!(queue.contains("关于政务公开工作要点的疑问") && !queue.contains("关于学校周边交通"));
+    assert!(
+        queue.contains(r#"<a href="/office/messages?view=new" aria-current="page">待处理</a>"#)
+            && queue.contains(r#"<a href="/office/messages">在办</a>"#),
+        "the chosen view is marked, the default has the bare address"
+    );
+    let default = app.page(&staff, "/office/messages?view=nonsense").await;
+    assert!(default.contains(r#"<a href="/office/messages" aria-current="page">在办</a>"#));
     let href = queue
         .split("href=\"/office/messages/")
         .nth(1)
