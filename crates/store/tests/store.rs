@@ -12,9 +12,10 @@ use gongkai_domain::user::{Role, UserDraft};
 use gongkai_store::db::now;
 use gongkai_store::documents_import::{self, Importable};
 use gongkai_store::users::LoginPolicy;
-use gongkai_store::{Actor, Backend, Db, Exec, Sql};
+use gongkai_store::{Backend, Db, Exec, Sql};
 use gongkai_store::{agencies, audit, calendar, documents, migrate, sessions, users};
 use gongkai_testing::TestDb;
+use gongkai_testing::fixtures::{actor, add_agency, agency_input, day, p};
 
 macro_rules! both {
     ($($name:ident),* $(,)?) => {$(
@@ -58,34 +59,6 @@ both!(
 
 #[path = "store/mail.rs"]
 mod mail_tests;
-
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn actor() -> Actor {
-    Actor::system("test")
-}
-
-fn agency_input(code: &str, kind: &str, parent: &str) -> AgencyInput {
-    AgencyInput {
-        code: code.into(),
-        name: format!("机构{code}"),
-        kind: kind.into(),
-        parent: parent.into(),
-        phone: "021-12345678".into(),
-        office_hours: "工作日 9:00-17:00".into(),
-        ..Default::default()
-    }
-}
-
-async fn add_agency(db: &Db, code: &str, kind: &str, parent: &str) -> agencies::Agency {
-    let mut tx = db.begin().await.unwrap();
-    let draft = AgencyDraft::parse(&agency_input(code, kind, parent)).unwrap();
-    let a = agencies::create(&mut tx, &actor(), &draft).await.unwrap();
-    tx.commit().await.unwrap();
-    a
-}
 
 const TABLES: &[&str] = &[
     "agencies",
@@ -822,14 +795,6 @@ fn doc_input(title: &str, formed_on: &str) -> DocumentInput {
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
-
-fn p(role: Role, agency_id: i64) -> Principal {
-    Principal {
-        user_id: 0,
-        role,
-        agency_id,
-    }
 }
 
 async fn register(

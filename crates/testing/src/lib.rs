@@ -5,6 +5,8 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`), create a database of their own and drop
 //! it when the `TestDb` is dropped, also after a failed assertion.
 
+pub mod fixtures;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
