@@ -9,7 +9,8 @@ use gongkai_domain::document::{Action, DocumentDraft, RelationKind, Status};
 use gongkai_domain::interpretation::InterpretationDraft;
 use gongkai_domain::{DomainError, Field};
 use gongkai_store::db::Result;
-use gongkai_store::{documents, interpretations};
+use gongkai_store::{Tx, audit, documents, interpretations};
+use serde_json::json;
 
 use crate::Ctx;
 
@@ -107,7 +108,48 @@ pub async fn interpret(
                     ids.push(other);
                 }
             }
-            interpretations::create(tx, &ctx.actor, &ctx.principal, &ids, d).await
+            interpret_in(tx, ctx, &ids, d).await
         })
         .await
+}
+
+/// Adds an interpretation of the policies `document_ids` (1–50, all of agencies the caller
+/// may act for; it belongs to the first one's agency), audited and announced.
+pub async fn interpret_in(
+    tx: &mut Tx,
+    ctx: &Ctx<'_>,
+    document_ids: &[i64],
+    d: &InterpretationDraft,
+) -> Result<i64> {
+    let field = Field::new("documents", "解读的政策");
+    if document_ids.is_empty() || document_ids.len() > 50 {
+        return Err(DomainError::invalid(
+            field,
+            "请选择 1–50 件被解读的政策文件",
+        ));
+    }
+    let mut agency_id = None;
+    for id in document_ids {
+        let a = interpretations::agency_of_document(tx, *id)
+            .await?
+            .ok_or(DomainError::NotFound { what: "文件" })?;
+        ctx.principal.require_agency(a)?;
+        agency_id.get_or_insert(a);
+    }
+    let agency_id =
+        agency_id.ok_or_else(|| DomainError::invalid(field, "请选择被解读的政策文件"))?;
+    let id = interpretations::insert(tx, agency_id, ctx.actor.user_id, d, document_ids).await?;
+    let key = id.to_string();
+    let after = json!({"title": d.title, "form": d.form.as_str(), "documents": document_ids});
+    audit::record(
+        tx,
+        &ctx.actor,
+        "interpretation.create",
+        ("interpretation", &key),
+        None,
+        Some(&after),
+    )
+    .await?;
+    audit::announce(tx, "interpretation.changed", ("interpretation", &key)).await?;
+    Ok(id)
 }

@@ -34,6 +34,8 @@ mod answers_tests;
 mod consultations_tests;
 #[path = "app/decisions.rs"]
 mod decisions_tests;
+#[path = "app/interpretations.rs"]
+mod interpretations_tests;
 #[path = "app/messages.rs"]
 mod messages_tests;
 #[path = "app/oversight.rs"]

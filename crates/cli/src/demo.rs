@@ -13,7 +13,7 @@ use gongkai_domain::interpretation::{InterpretationDraft, InterpretationInput};
 use gongkai_domain::user::UserDraft;
 use gongkai_domain::user::{Principal, Role};
 use gongkai_store::{Actor, Db, agencies, secret, users};
-use gongkai_store::{attachments, catalogue, documents, interpretations};
+use gongkai_store::{attachments, catalogue, documents};
 
 pub const ROOT_CODE: &str = "YX0000";
 
@@ -563,7 +563,7 @@ async fn generated(
             body: body.into(),
             link: String::new(),
         })?;
-        interpretations::create(tx, actor, office, &[new], &d).await?;
+        gongkai_app::documents::interpret_in(tx, ctx, &[new], &d).await?;
     }
     // The district office's catalogue: items with content, and one still empty.
     let item =

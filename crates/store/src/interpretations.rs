@@ -2,13 +2,10 @@
 //! policy it explains is public.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_domain::DomainError;
 use gongkai_domain::interpretation::{Coverage, Form, InterpretationDraft};
-use gongkai_domain::user::Principal;
-use gongkai_domain::{DomainError, Field};
 use serde::Serialize;
-use serde_json::json;
 
-use crate::audit::{self, Actor};
 use crate::db::{Exec, Result, Row, Sql, Tx};
 
 #[derive(Clone, Debug, Serialize)]
@@ -38,33 +35,22 @@ fn from_row(r: &Row) -> Result<Interpretation> {
     })
 }
 
-/// Adds an interpretation of the given policies (all of agencies `who` may act for).
-pub async fn create(
+/// The agency of document `id`, if there is one.
+pub async fn agency_of_document(e: &mut impl Exec, id: i64) -> Result<Option<i64>> {
+    e.fetch_optional(Sql::new("SELECT agency_id FROM documents WHERE id = $1").bind(id))
+        .await?
+        .map(|r| r.get("agency_id"))
+        .transpose()
+}
+
+/// Stores an interpretation of `agency_id` linked to `document_ids` (checked by the caller).
+pub async fn insert(
     tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    document_ids: &[i64],
+    agency_id: i64,
+    created_by: Option<i64>,
     d: &InterpretationDraft,
+    document_ids: &[i64],
 ) -> Result<i64> {
-    let field = Field::new("documents", "解读的政策");
-    if document_ids.is_empty() || document_ids.len() > 50 {
-        return Err(DomainError::invalid(
-            field,
-            "请选择 1–50 件被解读的政策文件",
-        ));
-    }
-    let mut agency_id = None;
-    for id in document_ids {
-        let row = tx
-            .fetch_optional(Sql::new("SELECT agency_id FROM documents WHERE id = $1").bind(*id))
-            .await?
-            .ok_or(DomainError::NotFound { what: "文件" })?;
-        let a: i64 = row.get("agency_id")?;
-        who.require_agency(a)?;
-        agency_id.get_or_insert(a);
-    }
-    let agency_id =
-        agency_id.ok_or_else(|| DomainError::invalid(field, "请选择被解读的政策文件"))?;
     let now = tx.now();
     let row = tx
         .fetch_one(
@@ -77,7 +63,7 @@ pub async fn create(
             .bind(d.form.as_str())
             .bind(&d.body)
             .bind(d.link.as_ref())
-            .bind(actor.user_id)
+            .bind(created_by)
             .bind(now),
         )
         .await?;
@@ -90,22 +76,6 @@ pub async fn create(
         )
         .await?;
     }
-    let after = json!({"title": d.title, "form": d.form.as_str(), "documents": document_ids});
-    audit::record(
-        tx,
-        actor,
-        "interpretation.create",
-        ("interpretation", &id.to_string()),
-        None,
-        Some(&after),
-    )
-    .await?;
-    audit::announce(
-        tx,
-        "interpretation.changed",
-        ("interpretation", &id.to_string()),
-    )
-    .await?;
     Ok(id)
 }
 
