@@ -130,7 +130,7 @@ pub async fn interpret_in(
     }
     let mut agency_id = None;
     for id in document_ids {
-        let a = interpretations::agency_of_document(tx, *id)
+        let a = documents::agency_of(tx, *id)
             .await?
             .ok_or(DomainError::NotFound { what: "文件" })?;
         ctx.principal.require_agency(a)?;

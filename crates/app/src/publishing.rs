@@ -1,6 +1,6 @@
-//! The smaller publishing tasks of an agency: its 公开目录 columns and what is filed under
-//! them, attachments of documents and of gazette issues, 政府公报 issues, the Q&A knowledge
-//! base (now `crate::answers`), and the annual report's drafting.
+//! The smaller publishing tasks of an agency whose rules still sit in the store: attachments of
+//! documents and of gazette issues, and the annual report's drafting. (The catalogue, Q&A and
+//! gazette have their own modules.)
 //!
 //! Each operation owns its transaction and passes the principal to the store function that
 //! checks it; their rules still sit in `gongkai_store` and move here feature by feature (as
@@ -8,37 +8,13 @@
 
 use chrono::NaiveDate;
 use gongkai_domain::attachment::Upload;
-use gongkai_domain::catalogue::ItemDraft;
 use gongkai_domain::gazette::IssueDraft;
 use gongkai_domain::report::manual::ManualFigures;
 use gongkai_domain::report::{Finding, Scope, Texts};
 use gongkai_store::db::Result;
-use gongkai_store::{attachments, catalogue, reports};
+use gongkai_store::{attachments, reports};
 
 use crate::Ctx;
-
-// ---- 公开目录 ----
-
-pub async fn create_column(ctx: &Ctx<'_>, agency_id: i64, d: &ItemDraft) -> Result<i64> {
-    ctx.db
-        .write(async |tx| {
-            catalogue::create_item(tx, &ctx.actor, &ctx.principal, agency_id, d).await
-        })
-        .await
-}
-
-pub async fn update_column(ctx: &Ctx<'_>, item_id: i64, d: &ItemDraft) -> Result<()> {
-    ctx.db
-        .write(async |tx| catalogue::update_item(tx, &ctx.actor, &ctx.principal, item_id, d).await)
-        .await
-}
-
-/// Files the public document with 索引号 `index_no` under a column.
-pub async fn file_in_column(ctx: &Ctx<'_>, item_id: i64, index_no: &str) -> Result<()> {
-    ctx.db
-        .write(async |tx| catalogue::file(tx, &ctx.actor, &ctx.principal, item_id, index_no).await)
-        .await
-}
 
 // ---- attachments ----
 

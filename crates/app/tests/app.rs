@@ -30,6 +30,8 @@ macro_rules! both {
 mod agencies_tests;
 #[path = "app/answers.rs"]
 mod answers_tests;
+#[path = "app/catalogue.rs"]
+mod catalogue_tests;
 #[path = "app/consultations.rs"]
 mod consultations_tests;
 #[path = "app/decisions.rs"]

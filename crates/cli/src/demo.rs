@@ -13,7 +13,7 @@ use gongkai_domain::interpretation::{InterpretationDraft, InterpretationInput};
 use gongkai_domain::user::UserDraft;
 use gongkai_domain::user::{Principal, Role};
 use gongkai_store::{Actor, Db, agencies, secret, users};
-use gongkai_store::{attachments, catalogue, documents};
+use gongkai_store::{attachments, documents};
 
 pub const ROOT_CODE: &str = "YX0000";
 
@@ -592,10 +592,9 @@ async fn generated(
                 .unwrap_or_default(),
         };
     let gov_office = agency_id(tx, "YX0100").await?;
-    let policies = catalogue::create_item(
+    let policies = gongkai_app::catalogue::create_column_in(
         tx,
-        actor,
-        office,
+        ctx,
         gov_office,
         &ItemDraft::parse(&item(
             "政策文件",
@@ -606,10 +605,9 @@ async fn generated(
         ))?,
     )
     .await?;
-    let normative = catalogue::create_item(
+    let normative = gongkai_app::catalogue::create_column_in(
         tx,
-        actor,
-        office,
+        ctx,
         gov_office,
         &ItemDraft::parse(&item(
             "行政规范性文件",
@@ -620,10 +618,9 @@ async fn generated(
         ))?,
     )
     .await?;
-    let work = catalogue::create_item(
+    let work = gongkai_app::catalogue::create_column_in(
         tx,
-        actor,
-        office,
+        ctx,
         gov_office,
         &ItemDraft::parse(&item(
             "政务公开工作要点",
@@ -634,10 +631,9 @@ async fn generated(
         ))?,
     )
     .await?;
-    catalogue::create_item(
+    gongkai_app::catalogue::create_column_in(
         tx,
-        actor,
-        office,
+        ctx,
         gov_office,
         &ItemDraft::parse(&item(
             "财政预决算",
@@ -654,7 +650,7 @@ async fn generated(
         (work, "YX0100/2024-00001"),
         (work, "YX0100/2018-00001"),
     ] {
-        catalogue::file(tx, actor, office, it, index).await?;
+        gongkai_app::catalogue::file_in_column_in(tx, ctx, it, index).await?;
     }
     // One gazette issue collecting the year's main documents, in order.
     let issue = IssueInput {
@@ -704,10 +700,9 @@ async fn generated(
     for action in [Action::Submit, Action::Approve, Action::Publish] {
         documents::act(tx, actor, office, fees, &action, today).await?;
     }
-    let fee_item = catalogue::create_item(
+    let fee_item = gongkai_app::catalogue::create_column_in(
         tx,
-        actor,
-        office,
+        ctx,
         drc,
         &ItemDraft::parse(&ItemInput {
             name: "行政事业性收费".into(),
@@ -727,7 +722,7 @@ async fn generated(
         .await?
         .summary
         .index_no;
-    catalogue::file(tx, actor, office, fee_item, &fee_index).await?;
+    gongkai_app::catalogue::file_in_column_in(tx, ctx, fee_item, &fee_index).await?;
     // A draft formed well over 20 working days ago: the dashboard shows it overdue.
     let late = DocumentInput {
         title: "云溪区教育局关于调整部分学校作息时间的通知".into(),

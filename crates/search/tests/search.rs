@@ -202,7 +202,8 @@ async fn published_documents_are_found_and_withdrawn_ones_disappear(t: TestDb) {
     };
     let draft = gongkai_domain::catalogue::ItemDraft::parse(&input).unwrap();
     let mut tx = t.db.begin().await.unwrap();
-    let item = gongkai_store::catalogue::create_item(&mut tx, &actor(), &OFFICE, a, &draft)
+    let ctx = gongkai_app::Ctx::new(&t.db, actor(), OFFICE);
+    let item = gongkai_app::catalogue::create_column_in(&mut tx, &ctx, a, &draft)
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -1,13 +1,12 @@
-//! The proactive-disclosure catalogue: items per agency and the documents filed under them.
+//! The proactive-disclosure catalogue: the rows of items per agency and of the documents filed
+//! under them. The rules (agency scope, parents, what may be filed) are in
+//! `gongkai_app::catalogue`.
 
 use chrono::NaiveDate;
 use gongkai_domain::catalogue::ItemDraft;
 use gongkai_domain::user::Principal;
-use gongkai_domain::{DomainError, Field};
 use serde::Serialize;
-use serde_json::json;
 
-use crate::audit::{self, Actor};
 use crate::db::{Exec, Result, Row, Sql, Tx};
 use crate::documents::{self, DocumentSummary};
 
@@ -57,57 +56,68 @@ const ITEMS: &str = "SELECT c.id, c.agency_id, c.parent_id, c.name, c.elements, 
     LEFT JOIN documents d ON d.id = f.document_id AND d.public_version_id IS NOT NULL AND d.withdrawn_at IS NULL \
     LEFT JOIN document_versions v ON v.id = d.public_version_id";
 
-async fn agency_of(tx: &mut Tx, item_id: i64) -> Result<i64> {
-    tx.fetch_optional(Sql::new("SELECT agency_id FROM catalogue_items WHERE id = $1").bind(item_id))
+/// The agency of catalogue item `item_id`, if it exists.
+pub async fn agency_of(e: &mut impl Exec, item_id: i64) -> Result<Option<i64>> {
+    e.fetch_optional(Sql::new("SELECT agency_id FROM catalogue_items WHERE id = $1").bind(item_id))
         .await?
-        .ok_or(DomainError::NotFound {
-            what: "目录事项"
-        })?
-        .get("agency_id")
+        .map(|r| r.get("agency_id"))
+        .transpose()
 }
 
-pub async fn create_item(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    agency_id: i64,
-    d: &ItemDraft,
-) -> Result<i64> {
-    who.require_agency(agency_id)?;
-    if let Some(p) = d.parent
-        && agency_of(tx, p).await.ok() != Some(agency_id)
-    {
-        return Err(DomainError::invalid(
-            Field::new("parent", "上级事项"),
-            "上级事项不存在或不属于本机构",
-        ));
-    }
-    let now = tx.now();
-    let row = tx
-        .fetch_one(
-            Sql::new(
-                "INSERT INTO catalogue_items (parent_id, name, elements, basis, time_limit_workdays, channel, \
-                 audience, method, refresh_days, statutory_item, agency_id, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
-            )
-            .bind_item(d)
-            .bind(agency_id)
-            .bind(now),
-        )
-        .await?;
-    let id: i64 = row.get("id")?;
-    let after = serde_json::to_value(d).unwrap_or_default();
-    audit::record(
-        tx,
-        actor,
-        "catalogue.item.create",
-        ("catalogue_item", &id.to_string()),
-        None,
-        Some(&after),
+/// The parent of item `item_id` (`None` at the top or when it does not exist).
+pub async fn parent_of(e: &mut impl Exec, item_id: i64) -> Result<Option<i64>> {
+    Ok(e.fetch_optional(
+        Sql::new("SELECT parent_id FROM catalogue_items WHERE id = $1").bind(item_id),
     )
-    .await?;
-    audit::announce(tx, "catalogue.changed", ("catalogue_item", &id.to_string())).await?;
-    Ok(id)
+    .await?
+    .map(|r| r.get::<Option<i64>>("parent_id"))
+    .transpose()?
+    .flatten())
+}
+
+/// Stores a new item of `agency_id` (its parent checked by the caller).
+pub async fn insert_item(tx: &mut Tx, agency_id: i64, d: &ItemDraft) -> Result<i64> {
+    let now = tx.now();
+    tx.fetch_one(
+        Sql::new(
+            "INSERT INTO catalogue_items (parent_id, name, elements, basis, time_limit_workdays, channel, \
+             audience, method, refresh_days, statutory_item, agency_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+        )
+        .bind_item(d)
+        .bind(agency_id)
+        .bind(now),
+    )
+    .await?
+    .get("id")
+}
+
+/// Replaces an item's editable fields.
+pub async fn save_item(tx: &mut Tx, item_id: i64, d: &ItemDraft) -> Result<()> {
+    let now = tx.now();
+    tx.execute(
+        Sql::new(
+            "UPDATE catalogue_items SET parent_id = $1, name = $2, elements = $3, basis = $4, \
+             time_limit_workdays = $5, channel = $6, audience = $7, method = $8, refresh_days = $9, \
+             statutory_item = $10, updated_at = $11 WHERE id = $12",
+        )
+        .bind_item(d)
+        .bind(now)
+        .bind(item_id),
+    )
+    .await
+    .map(drop)
+}
+
+/// Files document `document_id` under item `item_id` (once).
+pub async fn insert_filing(tx: &mut Tx, item_id: i64, document_id: i64) -> Result<()> {
+    tx.execute(
+        Sql::new("INSERT INTO catalogue_filings (item_id, document_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(item_id)
+            .bind(document_id),
+    )
+    .await
+    .map(drop)
 }
 
 trait BindItem {
@@ -138,123 +148,6 @@ pub async fn item_by_id(e: &mut impl Exec, item_id: i64) -> Result<Option<Item>>
         )
         .await?;
     row.as_ref().map(item).transpose()
-}
-
-/// Changes an item's fields. Its parent must stay within the agency and may not be the item
-/// itself or one of its descendants.
-pub async fn update_item(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    item_id: i64,
-    d: &ItemDraft,
-) -> Result<()> {
-    let before = item_by_id(tx, item_id)
-        .await?
-        .ok_or(DomainError::NotFound {
-            what: "目录事项"
-        })?;
-    who.require_agency(before.agency_id)?;
-    let parent_field = Field::new("parent", "上级事项");
-    if let Some(p) = d.parent {
-        if agency_of(tx, p).await.ok() != Some(before.agency_id) {
-            return Err(DomainError::invalid(
-                parent_field,
-                "上级事项不存在或不属于本机构",
-            ));
-        }
-        // Walk up from the new parent: meeting the item itself would close a loop.
-        let mut at = Some(p);
-        for _ in 0..64 {
-            let Some(id) = at else { break };
-            if id == item_id {
-                return Err(DomainError::invalid(
-                    parent_field,
-                    "上级事项不能是本事项或其下级事项",
-                ));
-            }
-            at = tx
-                .fetch_optional(
-                    Sql::new("SELECT parent_id FROM catalogue_items WHERE id = $1").bind(id),
-                )
-                .await?
-                .map(|r| r.get::<Option<i64>>("parent_id"))
-                .transpose()?
-                .flatten();
-        }
-    }
-    let now = tx.now();
-    tx.execute(
-        Sql::new(
-            "UPDATE catalogue_items SET parent_id = $1, name = $2, elements = $3, basis = $4, \
-             time_limit_workdays = $5, channel = $6, audience = $7, method = $8, refresh_days = $9, \
-             statutory_item = $10, updated_at = $11 WHERE id = $12",
-        )
-        .bind_item(d)
-        .bind(now)
-        .bind(item_id),
-    )
-    .await?;
-    audit::record(
-        tx,
-        actor,
-        "catalogue.item.update",
-        ("catalogue_item", &item_id.to_string()),
-        Some(&serde_json::to_value(&before).unwrap_or_default()),
-        Some(&serde_json::to_value(d).unwrap_or_default()),
-    )
-    .await?;
-    audit::announce(
-        tx,
-        "catalogue.changed",
-        ("catalogue_item", &item_id.to_string()),
-    )
-    .await
-}
-
-/// Files a document of the same agency under an item, found by its 索引号.
-pub async fn file(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    item_id: i64,
-    index_no: &str,
-) -> Result<()> {
-    let agency = agency_of(tx, item_id).await?;
-    who.require_agency(agency)?;
-    let field = Field::new("index_no", "索引号");
-    let row = tx
-        .fetch_optional(
-            Sql::new("SELECT id, agency_id FROM documents WHERE index_no = $1")
-                .bind(index_no.trim()),
-        )
-        .await?
-        .ok_or_else(|| DomainError::invalid(field, format!("索引号“{}”不存在", index_no.trim())))?;
-    if row.get::<i64>("agency_id")? != agency {
-        return Err(DomainError::invalid(field, "只能归入本机构的文件"));
-    }
-    let doc: i64 = row.get("id")?;
-    tx.execute(
-        Sql::new("INSERT INTO catalogue_filings (item_id, document_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(item_id)
-            .bind(doc),
-    )
-    .await?;
-    audit::record(
-        tx,
-        actor,
-        "catalogue.file",
-        ("catalogue_item", &item_id.to_string()),
-        None,
-        Some(&json!({"document": doc})),
-    )
-    .await?;
-    audit::announce(
-        tx,
-        "catalogue.changed",
-        ("catalogue_item", &item_id.to_string()),
-    )
-    .await
 }
 
 /// An agency's items, in id order, with their public content counts.

@@ -1365,6 +1365,14 @@ pub async fn find_existing(
 }
 
 /// The document with this 索引号, if any.
+/// The agency of document `id`, if there is one.
+pub async fn agency_of(e: &mut impl Exec, id: i64) -> Result<Option<i64>> {
+    e.fetch_optional(Sql::new("SELECT agency_id FROM documents WHERE id = $1").bind(id))
+        .await?
+        .map(|r| r.get("agency_id"))
+        .transpose()
+}
+
 pub async fn id_by_index(e: &mut impl Exec, index_no: &str) -> Result<Option<i64>> {
     e.fetch_optional(Sql::new("SELECT id FROM documents WHERE index_no = $1").bind(index_no.trim()))
         .await?

@@ -35,14 +35,6 @@ fn from_row(r: &Row) -> Result<Interpretation> {
     })
 }
 
-/// The agency of document `id`, if there is one.
-pub async fn agency_of_document(e: &mut impl Exec, id: i64) -> Result<Option<i64>> {
-    e.fetch_optional(Sql::new("SELECT agency_id FROM documents WHERE id = $1").bind(id))
-        .await?
-        .map(|r| r.get("agency_id"))
-        .transpose()
-}
-
 /// Stores an interpretation of `agency_id` linked to `document_ids` (checked by the caller).
 pub async fn insert(
     tx: &mut Tx,

@@ -366,7 +366,7 @@ pub async fn update_item(
 ) -> AppResult<Response> {
     let id = crate::shared::error::id_or_404(&id, "目录事项")?;
     let result = match ItemDraft::parse(&form.input) {
-        Ok(d) => gongkai_app::publishing::update_column(&staff.ctx(&state.db), id, &d).await,
+        Ok(d) => gongkai_app::catalogue::update_column(&staff.ctx(&state.db), id, &d).await,
         Err(e) => Err(e),
     };
     crate::shared::render::after_post(
@@ -400,7 +400,7 @@ pub async fn add_item(
     let result = async {
         let agency = agency_id(&state, &form.agency).await?;
         let d = ItemDraft::parse(&form.input)?;
-        gongkai_app::publishing::create_column(&staff.ctx(&state.db), agency, &d).await
+        gongkai_app::catalogue::create_column(&staff.ctx(&state.db), agency, &d).await
     }
     .await;
     crate::shared::render::after_post(
@@ -429,7 +429,7 @@ pub async fn file(
         })
     })?;
     let index = form.index_no.clone();
-    let result = gongkai_app::publishing::file_in_column(&staff.ctx(&state.db), item, &index).await;
+    let result = gongkai_app::catalogue::file_in_column(&staff.ctx(&state.db), item, &index).await;
     crate::shared::render::after_post(
         result,
         |()| format!("/office/catalogue?agency={}", form.agency.trim()),

@@ -48,7 +48,8 @@ async fn the_self_check_finds_a_broken_link_and_an_empty_column(app: App) {
     app.t
         .db
         .write(async |tx| {
-            gongkai_store::catalogue::create_item(tx, &actor, &office, agency, &item).await
+            let ctx = gongkai_app::Ctx::new(&app.t.db, actor.clone(), office);
+            gongkai_app::catalogue::create_column_in(tx, &ctx, agency, &item).await
         })
         .await
         .unwrap();
