@@ -3,10 +3,11 @@
 //! (not only by the page that offers it), and audited in its transaction.
 
 use chrono::NaiveDate;
+use gongkai_domain::agency::DisclosureRules;
 use gongkai_domain::agency::{AgencyCode, AgencyDraft};
 use gongkai_domain::calendar::CalendarOverride;
 use gongkai_domain::user::UserDraft;
-use gongkai_store::agencies::{self, Agency, DisclosureRules};
+use gongkai_store::agencies::{self, Agency};
 use gongkai_store::db::Result;
 use gongkai_store::users::{self, User};
 
@@ -30,7 +31,7 @@ pub async fn update_agency(ctx: &Ctx<'_>, draft: &AgencyDraft) -> Result<Agency>
 pub async fn set_disclosure_rules(
     ctx: &Ctx<'_>,
     code: &AgencyCode,
-    rules: &DisclosureRules<'_>,
+    rules: &DisclosureRules,
 ) -> Result<Agency> {
     ctx.principal.require_admin()?;
     ctx.db

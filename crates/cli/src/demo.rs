@@ -281,11 +281,10 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
         &mut tx,
         &actor,
         &gongkai_domain::agency::AgencyCode::parse("YX0000")?,
-        &agencies::DisclosureRules {
-            pattern: None,
-            limit: None,
-            guide_note: "## 政府信息查阅场所\n\n- 云溪区档案馆:云溪区文化路 8 号,工作日 9:00—16:30\n- 云溪区图书馆:云溪区文化路 10 号,周二至周日 9:00—20:00\n- 云溪区政务服务中心:一楼综合窗口\n\n## 申请表下载\n\n在线申请无需下载;书面申请可在受理窗口领取申请表,也可自行书写,写明《条例》第二十九条规定的内容即可。",
-        },
+        &gongkai_domain::agency::DisclosureRules::parse(&gongkai_domain::agency::DisclosureRulesInput {
+            guide_note: "## 政府信息查阅场所\n\n- 云溪区档案馆:云溪区文化路 8 号,工作日 9:00—16:30\n- 云溪区图书馆:云溪区文化路 10 号,周二至周日 9:00—20:00\n- 云溪区政务服务中心:一楼综合窗口\n\n## 申请表下载\n\n在线申请无需下载;书面申请可在受理窗口领取申请表,也可自行书写,写明《条例》第二十九条规定的内容即可。".into(),
+            ..Default::default()
+        })?,
     )
     .await?;
     let mut seed_ids = Vec::new();

@@ -321,3 +321,83 @@ mod tests {
         assert!(Town.check_parent(Some(Department)).is_err());
     }
 }
+
+/// An agency's own publication rules and guide text as an administrator types them.
+#[derive(Clone, Debug, Default)]
+pub struct DisclosureRulesInput {
+    /// 索引号 pattern; blank for the default.
+    pub index_pattern: String,
+    /// Publication limit in working days; blank for the law's 20.
+    pub publication_limit: String,
+    /// Additions to the 政府信息公开指南 (Markdown); blank for none.
+    pub guide_note: String,
+}
+
+/// Checked publication rules: a pattern that issues valid 索引号, a limit of 1–20 working days
+/// (条例 Art. 26 sets 20 as the ceiling; some cities require 10), a guide note without active
+/// markup.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DisclosureRules {
+    pub pattern: Option<crate::index_number::IndexPattern>,
+    pub limit: Option<u32>,
+    pub guide_note: Option<String>,
+}
+
+impl DisclosureRules {
+    pub fn parse(i: &DisclosureRulesInput) -> Result<DisclosureRules, DomainError> {
+        let pattern = Some(i.index_pattern.trim())
+            .filter(|p| !p.is_empty())
+            .map(crate::index_number::IndexPattern::parse)
+            .transpose()?;
+        let limit = match i.publication_limit.trim() {
+            "" => None,
+            l => Some(crate::input::number_in(
+                l,
+                Field::new("publication_limit", "公开时限"),
+                1..=crate::document::DEFAULT_PUBLICATION_LIMIT,
+                "公开时限应为 1–20 个工作日(条例第二十六条规定不超过 20 个工作日)",
+            )?),
+        };
+        let guide_field = Field::new("guide_note", "指南补充说明");
+        let guide = text::bounded_multiline(&i.guide_note, guide_field, 0, 20_000)?;
+        text::reject_active_markup(&guide, guide_field)?;
+        Ok(DisclosureRules {
+            pattern,
+            limit,
+            guide_note: Some(guide).filter(|g| !g.is_empty()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod disclosure_rules_tests {
+    use super::*;
+
+    fn input(pattern: &str, limit: &str, guide: &str) -> DisclosureRulesInput {
+        DisclosureRulesInput {
+            index_pattern: pattern.into(),
+            publication_limit: limit.into(),
+            guide_note: guide.into(),
+        }
+    }
+
+    #[test]
+    fn rules_as_an_administrator_types_them() {
+        let r = DisclosureRules::parse(&input("", " １０ ", "## 受理地点\n一楼 5 号窗口")).unwrap();
+        assert_eq!((r.pattern, r.limit), (None, Some(10)));
+        assert!(r.guide_note.unwrap().contains("5 号窗口"));
+        let r = DisclosureRules::parse(&input("{agency_code}-{year}-{seq:03}", "", " ")).unwrap();
+        assert!(r.pattern.is_some());
+        assert_eq!((r.limit, r.guide_note), (None, None));
+        for (i, field) in [
+            (input("", "30", ""), "publication_limit"),
+            (input("", "0", ""), "publication_limit"),
+            (input("", "二十", ""), "publication_limit"),
+            (input("", "", "<script>alert(1)</script>"), "guide_note"),
+        ] {
+            let e = DisclosureRules::parse(&i).unwrap_err();
+            assert_eq!(e.field().map(|f| f.name), Some(field), "{i:?}: {e:?}");
+        }
+        assert!(DisclosureRules::parse(&input("{nonsense}", "", "")).is_err());
+    }
+}

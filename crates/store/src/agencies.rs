@@ -1,6 +1,6 @@
 //! The agency tree.
 
-use gongkai_domain::agency::{AgencyCode, AgencyDraft, AgencyKind};
+use gongkai_domain::agency::{AgencyCode, AgencyDraft, AgencyKind, DisclosureRules};
 use gongkai_domain::document::DEFAULT_PUBLICATION_LIMIT;
 use gongkai_domain::index_number::{DEFAULT_PATTERN, IndexPattern};
 use gongkai_domain::{DomainError, Field};
@@ -189,40 +189,17 @@ pub async fn update(tx: &mut Tx, actor: &Actor, draft: &AgencyDraft) -> Result<A
     Ok(after)
 }
 
-/// Sets the agency's 索引号 pattern and publication limit (working days, 1–20: the law's 20
-/// is the ceiling; some cities require 10). `None` restores the defaults.
-/// An agency's own publication rules and guide text, set by an administrator.
-pub struct DisclosureRules<'a> {
-    /// 索引号 pattern; `None` for the default.
-    pub pattern: Option<&'a str>,
-    /// Publication limit in working days; `None` for 20.
-    pub limit: Option<u32>,
-    /// Additions to the 政府信息公开指南 (Markdown); empty for none.
-    pub guide_note: &'a str,
-}
-
+/// Stores an agency's checked publication rules and guide note (see
+/// [`gongkai_domain::agency::DisclosureRules`]).
 pub async fn set_disclosure_rules(
     tx: &mut Tx,
     actor: &Actor,
     code: &AgencyCode,
-    rules: &DisclosureRules<'_>,
+    rules: &DisclosureRules,
 ) -> Result<Agency> {
     let before = by_code(tx, code)
         .await?
         .ok_or(DomainError::NotFound { what: "机构" })?;
-    let pattern = rules.pattern.map(IndexPattern::parse).transpose()?;
-    let limit = rules.limit;
-    let guide_field = Field::new("guide_note", "指南补充说明");
-    let guide = gongkai_domain::text::bounded_multiline(rules.guide_note, guide_field, 0, 20_000)?;
-    gongkai_domain::text::reject_active_markup(&guide, guide_field)?;
-    if let Some(l) = limit
-        && !(1..=DEFAULT_PUBLICATION_LIMIT).contains(&l)
-    {
-        return Err(DomainError::invalid(
-            Field::new("publication_limit", "公开时限"),
-            "公开时限应为 1–20 个工作日(条例第二十六条规定不超过 20 个工作日)",
-        ));
-    }
     let now = tx.now();
     let row = tx
         .fetch_one(
@@ -230,9 +207,9 @@ pub async fn set_disclosure_rules(
                 "UPDATE agencies SET index_pattern = $1, publication_limit = $2, guide_note = $3, \
                  updated_at = $4 WHERE id = $5 RETURNING {COLUMNS}"
             ))
-            .bind(pattern.as_ref().map(|p| p.as_str().to_string()))
-            .bind(limit.map(i64::from))
-            .bind(Some(guide).filter(|g| !g.is_empty()))
+            .bind(rules.pattern.as_ref().map(|p| p.as_str().to_string()))
+            .bind(rules.limit.map(i64::from))
+            .bind(rules.guide_note.as_deref())
             .bind(now)
             .bind(before.id),
         )

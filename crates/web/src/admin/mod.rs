@@ -394,20 +394,13 @@ pub async fn update_rules(
     let code = gongkai_domain::agency::AgencyCode::parse(&agency.code)?;
     let ctx = staff.ctx(&state.db);
     let result = async {
-        let limit = match form.publication_limit.trim() {
-            "" => None,
-            l => Some(gongkai_domain::input::number::<u32>(
-                l,
-                gongkai_domain::Field::new("publication_limit", "公开时限"),
-                "公开时限应为 1–20 的整数",
-            )?),
-        };
-        let pattern = Some(form.index_pattern.trim()).filter(|p| !p.is_empty());
-        let rules = agencies::DisclosureRules {
-            pattern,
-            limit,
-            guide_note: &form.guide_note,
-        };
+        let rules = gongkai_domain::agency::DisclosureRules::parse(
+            &gongkai_domain::agency::DisclosureRulesInput {
+                index_pattern: form.index_pattern.clone(),
+                publication_limit: form.publication_limit.clone(),
+                guide_note: form.guide_note.clone(),
+            },
+        )?;
         gongkai_app::admin::set_disclosure_rules(&ctx, &code, &rules).await
     }
     .await;
