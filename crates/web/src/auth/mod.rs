@@ -68,13 +68,16 @@ pub async fn login(
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> AppResult<Response> {
     let ttl = state.config.session_ttl;
+    let attempt = gongkai_app::auth::Attempt {
+        username: &form.username,
+        password: &form.password,
+        client: &visitor.client,
+        previous_session: visitor.cookie.as_deref(),
+    };
     let result = gongkai_app::auth::login(
         &visitor.ctx(&state.db),
-        &form.username,
-        &form.password,
-        &visitor.client,
+        &attempt,
         state.config.login_policy,
-        visitor.cookie.as_deref(),
         ttl,
     )
     .await;
