@@ -47,8 +47,16 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.kill('SIGTERM');
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  if (server && server.exitCode === null && server.signalCode === null) {
+    // On SIGTERM the server finishes its work (the search indexer may still be writing its
+    // index): removing the data directory before it exits raced with that (ENOTEMPTY).
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    const timer = setTimeout(() => server.kill('SIGKILL'), 10000);
+    await exited;
+    clearTimeout(timer);
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 });
 
 async function newPage(options = {}) {
