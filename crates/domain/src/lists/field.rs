@@ -157,7 +157,7 @@ impl FieldSpec {
             },
             FieldType::Choices(options) => {
                 let mut picked: Vec<&str> = Vec::new();
-                for part in s.split(['、', ',', ',', ';', ';', '\n']) {
+                for part in s.split(['、', ',', '\u{FF0C}', ';', '\u{FF1B}', '\n']) {
                     let part = part.trim();
                     if part.is_empty() {
                         continue;
@@ -171,6 +171,11 @@ impl FieldSpec {
                     if !picked.contains(o) {
                         picked.push(o);
                     }
+                }
+                // Only separators (`;`, `、、`) choose nothing, like an empty cell; an empty
+                // text would not parse back to itself.
+                if picked.is_empty() {
+                    return Ok(None);
                 }
                 // Declaration order, so equal sets have equal text.
                 picked.sort_by_key(|p| options.iter().position(|o| o == p));

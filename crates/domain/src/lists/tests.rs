@@ -300,6 +300,28 @@ fn every_kind_is_well_declared() {
     }
 }
 
+#[test]
+fn a_choices_cell_of_separators_only_is_empty() {
+    // Found by the property below: `;` parsed to Some("") and "" back to None; and the
+    // full-width ，；listed as separators were in fact half-width duplicates.
+    for kind in ListKind::ALL {
+        for f in kind.spec().fields {
+            if matches!(f.ty, super::FieldType::Choices(_)) {
+                for s in [";", "、、", " , ；", "\u{FF0C}"] {
+                    assert_eq!(f.parse(s).unwrap(), None, "{kind:?} {} {s:?}", f.key);
+                }
+                // Full-width separators part choices like half-width ones.
+                if let [a, b, ..] = f.options() {
+                    for sep in ["、", ",", "\u{FF0C}", ";", "\u{FF1B}"] {
+                        let both = f.parse(&format!("{b}{sep}{a}")).unwrap();
+                        assert_eq!(both, f.parse(&format!("{a}、{b}")).unwrap(), "{sep:?}");
+                    }
+                }
+            }
+        }
+    }
+}
+
 proptest! {
     #[test]
     fn parsing_never_panics_and_canonical_text_parses_to_itself(s in "\\PC{0,40}") {
