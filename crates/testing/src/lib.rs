@@ -105,6 +105,12 @@ impl TestDb {
     }
 
     /// Row counts of the given tables: compare before and after to prove nothing was written.
+    /// Rows added to each of `tables` since `before` (a [`TestDb::snapshot`] of them).
+    pub async fn added_since(&self, tables: &[&str], before: &[i64]) -> Vec<i64> {
+        let now = self.snapshot(tables).await;
+        now.iter().zip(before).map(|(a, b)| a - b).collect()
+    }
+
     pub async fn snapshot(&self, tables: &[&str]) -> Vec<i64> {
         let mut counts = Vec::with_capacity(tables.len());
         for t in tables {

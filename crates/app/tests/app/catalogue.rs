@@ -79,13 +79,8 @@ async fn catalogue_items_stay_inside_their_agency(t: TestDb) {
     let child = app::create_column(&as_staff, dept.id, &item("部门预决算", Some(root)))
         .await
         .unwrap();
-    let after = t.snapshot(&tables).await;
     assert_eq!(
-        after
-            .iter()
-            .zip(&before)
-            .map(|(a, b)| a - b)
-            .collect::<Vec<_>>(),
+        t.added_since(&tables, &before).await,
         vec![2, 0, 2, 2],
         "two items, each audited and announced"
     );

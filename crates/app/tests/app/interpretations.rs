@@ -70,15 +70,7 @@ async fn an_interpretation_explains_policies_of_its_authors_agency(t: TestDb) {
 
     // Named twice, linked once; the row, its link, one audit entry, one announcement.
     let id = interpret(&staff, &[policy, policy]).await.unwrap();
-    let after = t.snapshot(&tables).await;
-    assert_eq!(
-        after
-            .iter()
-            .zip(&before)
-            .map(|(a, b)| a - b)
-            .collect::<Vec<_>>(),
-        vec![1, 1, 1, 1]
-    );
+    assert_eq!(t.added_since(&tables, &before).await, vec![1, 1, 1, 1]);
     let mine = gongkai_store::interpretations::for_document(&mut db.conn().await.unwrap(), policy)
         .await
         .unwrap();

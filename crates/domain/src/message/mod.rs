@@ -355,11 +355,7 @@ labelled_enum!(
 impl QueueView {
     /// The view a query names; open work when it names none we know.
     pub fn or_open(code: &str) -> QueueView {
-        QueueView::ALL
-            .iter()
-            .copied()
-            .find(|v| v.as_str() == code.trim())
-            .unwrap_or(QueueView::Open)
+        QueueView::parse(code).unwrap_or(QueueView::Open)
     }
 
     /// Whether a message with this status, reply clock and staleness belongs in the view.

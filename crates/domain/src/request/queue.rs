@@ -20,11 +20,7 @@ labelled_enum!(
 impl QueueView {
     /// The view a query names, or every open request when it names none we know.
     pub fn or_all(code: &str) -> QueueView {
-        QueueView::ALL
-            .iter()
-            .copied()
-            .find(|v| v.as_str() == code.trim())
-            .unwrap_or(QueueView::All)
+        QueueView::parse(code).unwrap_or(QueueView::All)
     }
 
     /// Whether an open request with this status, clock alert and assignee belongs in the view
