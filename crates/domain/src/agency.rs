@@ -62,6 +62,8 @@ pub enum AgencyKind {
     Village,
 }
 
+code_by_all!(AgencyKind);
+
 impl AgencyKind {
     pub const ALL: [AgencyKind; 5] = [
         AgencyKind::Government,

@@ -29,6 +29,8 @@ pub enum FileKind {
     Gif,
 }
 
+code_by_all!(FileKind);
+
 impl FileKind {
     pub const ALL: [FileKind; 9] = [
         FileKind::Pdf,

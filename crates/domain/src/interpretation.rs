@@ -19,6 +19,8 @@ pub enum Form {
     Other,
 }
 
+code_by_all!(Form);
+
 impl Form {
     pub const ALL: [Form; 7] = [
         Form::Text,

@@ -2,6 +2,7 @@
 
 #[macro_use]
 mod labelled;
+pub use labelled::Code;
 
 pub mod agency;
 pub mod answer;

@@ -56,6 +56,8 @@ pub enum Role {
     Staff,
 }
 
+code_by_all!(Role);
+
 impl Role {
     pub const ALL: [Role; 4] = [Role::Admin, Role::Office, Role::Reviewer, Role::Staff];
     pub const FIELD: Field = Field::new("role", "角色");

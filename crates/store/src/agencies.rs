@@ -49,14 +49,12 @@ const COLUMNS: &str = "id, code, name, short_name, kind, parent_id, phone, email
                        publication_limit";
 
 fn from_row(r: &Row) -> Result<Agency> {
-    let kind: String = r.get("kind")?;
     Ok(Agency {
         id: r.get("id")?,
         code: r.get("code")?,
         name: r.get("name")?,
         short_name: r.get("short_name")?,
-        kind: AgencyKind::parse(&kind)
-            .map_err(|_| DomainError::internal(format!("stored agency kind {kind:?}")))?,
+        kind: r.code("kind")?,
         parent_id: r.get("parent_id")?,
         phone: r.get("phone")?,
         email: r.get("email")?,

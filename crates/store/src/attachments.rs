@@ -41,13 +41,11 @@ impl Attachment {
 const COLUMNS: &str = "id, position, file_name, kind, size, sha256, created_at";
 
 fn attachment(r: &Row) -> Result<Attachment> {
-    let kind: String = r.get("kind")?;
     Ok(Attachment {
         id: r.get("id")?,
         position: r.get("position")?,
         file_name: r.get("file_name")?,
-        kind: FileKind::parse(&kind)
-            .map_err(|e| DomainError::internal_from("stored attachment kind", e))?,
+        kind: r.code("kind")?,
         size: r.get("size")?,
         sha256: r.get("sha256")?,
         created_at: r.get("created_at")?,
@@ -99,8 +97,7 @@ async fn editable_version(tx: &mut Tx, who: &Principal, document_id: i64) -> Res
     if !who.may_act_for(agency_id) {
         return Err(DomainError::NotFound { what: "文件" });
     }
-    let status: String = row.get("status")?;
-    if !matches!(Status::parse(&status), Ok(Status::Draft | Status::Returned)) {
+    if !matches!(row.code("status")?, Status::Draft | Status::Returned) {
         return Err(DomainError::conflict(
             Some(FIELD),
             "只有草稿或被退回的版本可以增删附件;已发布的文件请先“修改”生成新版本",

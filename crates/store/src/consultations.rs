@@ -14,10 +14,6 @@ use serde::Serialize;
 use crate::db::{Exec, Result, Row, Sql, Tx};
 use crate::throttle::Limit;
 
-fn stored<T>(r: std::result::Result<T, DomainError>, what: &str) -> Result<T> {
-    r.map_err(|e| DomainError::internal_from(format!("stored {what}"), e))
-}
-
 const WHAT: &str = "意见征集";
 
 /// Comments from one client: 20 an hour across all consultations.
@@ -88,8 +84,8 @@ fn from_row(r: &Row) -> Result<Consultation> {
         closes_on: r.get("closes_on")?,
         short_reason: r.get("short_reason")?,
         channels: r.get("channels")?,
-        name_rule: Identity::parse(&r.get::<String>("name_rule")?)?,
-        contact_rule: Identity::parse(&r.get::<String>("contact_rule")?)?,
+        name_rule: r.code("name_rule")?,
+        contact_rule: r.code("contact_rule")?,
         published_at: r.get("published_at")?,
         decided_on: r.get("decided_on")?,
         decision_document_id: r.get("decision_document_id")?,
@@ -318,7 +314,6 @@ const COMMENT_COLUMNS: &str = "id, consultation_id, version, article, body, name
     channel, received_at, hidden_reason, group_id, disposition, reason";
 
 fn comment_from_row(r: &Row) -> Result<Comment> {
-    let disposition: Option<String> = r.get("disposition")?;
     Ok(Comment {
         id: r.get("id")?,
         consultation_id: r.get("consultation_id")?,
@@ -332,10 +327,7 @@ fn comment_from_row(r: &Row) -> Result<Comment> {
         received_at: r.get("received_at")?,
         hidden_reason: r.get("hidden_reason")?,
         group_id: r.get("group_id")?,
-        disposition: stored(
-            disposition.as_deref().map(Disposition::parse).transpose(),
-            "disposition",
-        )?,
+        disposition: r.code_opt("disposition")?,
         reason: r.get("reason")?,
     })
 }
@@ -502,14 +494,10 @@ pub async fn groups(e: &mut impl Exec, id: i64) -> Result<Vec<Group>> {
         .await?;
     rows.iter()
         .map(|r| {
-            let d: Option<String> = r.get("disposition")?;
             Ok(Group {
                 id: r.get("id")?,
                 summary: r.get("summary")?,
-                disposition: stored(
-                    d.as_deref().map(Disposition::parse).transpose(),
-                    "disposition",
-                )?,
+                disposition: r.code_opt("disposition")?,
                 reason: r.get("reason")?,
             })
         })

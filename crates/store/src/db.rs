@@ -11,7 +11,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
-use gongkai_domain::DomainError;
+use gongkai_domain::{Code, DomainError};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::sqlite::{
@@ -220,6 +220,25 @@ impl Row {
         };
         r.map_err(|e| DomainError::internal_from(format!("column {column}"), e))
     }
+
+    /// A column holding a stable code, read as its type: the one place a stored code becomes
+    /// a value. A code the type does not know is a broken invariant (500), never bad input.
+    pub fn code<T: Code>(&self, column: &str) -> Result<T> {
+        let code: String = self.get(column)?;
+        decode(column, &code)
+    }
+
+    /// [`Row::code`] for a nullable column.
+    pub fn code_opt<T: Code>(&self, column: &str) -> Result<Option<T>> {
+        let code: Option<String> = self.get(column)?;
+        code.map(|c| decode(column, &c)).transpose()
+    }
+}
+
+/// A stored code as its type; see [`Row::code`].
+pub fn decode<T: Code>(column: &str, code: &str) -> Result<T> {
+    T::from_code(code)
+        .ok_or_else(|| DomainError::internal(format!("column {column}: unknown code “{code}”")))
 }
 
 /// Maps a driver error. A unique violation is a conflict (callers may give a better message);

@@ -3,16 +3,11 @@
 //! a catalogue is public) are in `gongkai_app::decisions`.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use gongkai_domain::DomainError;
 use gongkai_domain::decision::{EntryDraft, EntryStatus, StageDraft, StageKind};
 use gongkai_domain::user::Principal;
 use serde::Serialize;
 
 use crate::db::{Exec, Result, Row, Sql, Tx};
-
-fn stored<T>(r: std::result::Result<T, DomainError>, what: &str) -> Result<T> {
-    r.map_err(|e| DomainError::internal_from(format!("stored {what}"), e))
-}
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Catalogue {
@@ -141,10 +136,7 @@ fn entry_from(r: &Row) -> Result<Entry> {
         responsible_name: r.get("responsible_name")?,
         basis: r.get("basis")?,
         planned_on: r.get("planned_on")?,
-        status: stored(
-            EntryStatus::parse(&r.get::<String>("status")?),
-            "entry status",
-        )?,
+        status: r.code("status")?,
         note: r.get("note")?,
     })
 }
@@ -265,7 +257,7 @@ pub async fn stages(e: &mut impl Exec, entry_id: i64) -> Result<Vec<Stage>> {
             let reported: Option<DateTime<Utc>> = r.get("report_published_at")?;
             Ok(Stage {
                 id: r.get("id")?,
-                kind: stored(StageKind::parse(&r.get::<String>("kind")?), "stage kind")?,
+                kind: r.code("kind")?,
                 happened_on: r.get("happened_on")?,
                 summary: r.get("summary")?,
                 document: match (document_id, r.get::<Option<String>>("document_title")?) {

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_domain::document::{
-    Action, Attribute, DisclosureMode, DisclosureScope, DocKind, DocumentDraft, RelationKind,
-    Status, Validity, WithholdGround, relation, transition,
+    Action, Attribute, DisclosureMode, DocKind, DocumentDraft, RelationKind, Status, Validity,
+    relation, transition,
 };
 use gongkai_domain::index_number::IndexPattern;
 use gongkai_domain::user::Principal;
@@ -72,10 +72,6 @@ const VERSION: &str = "v.id AS version_id, v.version_no, v.status, v.co_issuers,
                        v.disclosure_mode, v.disclosure_scope, v.withhold_ground, v.attribute_note, \
                        v.return_reason, v.change_note, v.interpretation_waiver";
 
-fn stored<T>(r: std::result::Result<T, DomainError>, what: &str) -> Result<T> {
-    r.map_err(|e| DomainError::internal_from(format!("stored {what}"), e))
-}
-
 pub(crate) fn summary(r: &Row) -> Result<DocumentSummary> {
     Ok(DocumentSummary {
         id: r.get("id")?,
@@ -85,11 +81,11 @@ pub(crate) fn summary(r: &Row) -> Result<DocumentSummary> {
         index_no: r.get("index_no")?,
         title: r.get("title")?,
         doc_number: r.get("doc_number")?,
-        kind: stored(DocKind::parse(&r.get::<String>("kind")?), "kind")?,
+        kind: r.code("kind")?,
         topic: r.get("topic")?,
         formed_on: r.get("formed_on")?,
         published_on: r.get("published_on")?,
-        validity: stored(Validity::parse(&r.get::<String>("validity")?), "validity")?,
+        validity: r.code("validity")?,
     })
 }
 
@@ -104,22 +100,16 @@ fn version(r: &Row) -> Result<Version> {
     let attribute = match r.get::<Option<String>>("disclosure_mode")? {
         None => None,
         Some(mode) => Some(Attribute {
-            mode: stored(DisclosureMode::parse(&mode), "mode")?,
-            scope: r
-                .get::<Option<String>>("disclosure_scope")?
-                .map(|s| stored(DisclosureScope::parse(&s), "scope"))
-                .transpose()?,
-            ground: r
-                .get::<Option<String>>("withhold_ground")?
-                .map(|g| stored(WithholdGround::parse(&g), "ground"))
-                .transpose()?,
+            mode: crate::db::decode("disclosure_mode", &mode)?,
+            scope: r.code_opt("disclosure_scope")?,
+            ground: r.code_opt("withhold_ground")?,
             note: r.get("attribute_note")?,
         }),
     };
     Ok(Version {
         id: r.get("version_id")?,
         version_no: r.get("version_no")?,
-        status: stored(Status::parse(&r.get::<String>("status")?), "status")?,
+        status: r.code("status")?,
         co_issuers: split(r.get("co_issuers")?),
         keywords: split(r.get("keywords")?),
         effective_on: r.get("effective_on")?,
@@ -297,7 +287,7 @@ pub async fn register(
     let (id, index) = insert_document(tx, actor, who, agency_id, draft, index_no, None).await?;
     let mut after = draft_json(draft);
     after["index_no"] = json!(index);
-    after["status"] = json!("draft");
+    after["status"] = json!(Status::Draft);
     audit::record(
         tx,
         actor,
@@ -605,7 +595,7 @@ async fn apply_relations(tx: &mut Tx, actor: &Actor, from: i64) -> Result<()> {
         if !relation::takes_effect(recorded.unwrap_or(0), published, approved) {
             continue;
         }
-        let kind = stored(RelationKind::parse(&r.get::<String>("kind")?), "relation")?;
+        let kind: RelationKind = r.code("kind")?;
         let before: String = r.get("validity")?;
         tx.execute(
             Sql::new(
@@ -857,18 +847,13 @@ pub async fn withdraw_relation(
     let mut in_effect = Vec::new();
     for row in &rows {
         if original.is_none() {
-            original = row.get::<Option<String>>("target_validity_before")?;
+            original = row.code_opt("target_validity_before")?;
         }
         if row.get::<Option<DateTime<Utc>>>("withdrawn_at")?.is_none() {
-            in_effect.push(stored(
-                RelationKind::parse(&row.get::<String>("kind")?),
-                "relation",
-            )?);
+            in_effect.push(row.code("kind")?);
         }
     }
-    let original = original
-        .and_then(|v| Validity::parse(&v).ok())
-        .unwrap_or(Validity::Current);
+    let original = original.unwrap_or(Validity::Current);
     let current: String = tx
         .fetch_one(Sql::new("SELECT validity FROM documents WHERE id = $1").bind(to))
         .await?
@@ -1019,12 +1004,7 @@ pub async fn staff_list(
     }
     let rows = e.fetch_all(q).await?;
     rows.iter()
-        .map(|r| {
-            Ok((
-                summary(r)?,
-                stored(Status::parse(&r.get::<String>("status")?), "status")?,
-            ))
-        })
+        .map(|r| Ok((summary(r)?, r.code("status")?)))
         .collect()
 }
 
@@ -1090,7 +1070,7 @@ pub async fn relations(e: &mut impl Exec, id: i64) -> Result<Vec<Related>> {
             Ok(Related {
                 id: r.get("other")?,
                 title: r.get("title")?,
-                kind: stored(RelationKind::parse(&r.get::<String>("kind")?), "relation")?,
+                kind: r.code("kind")?,
                 outgoing: r.get("outgoing")?,
             })
         })
@@ -1153,7 +1133,7 @@ pub async fn recorded_relations(e: &mut impl Exec, id: i64) -> Result<Vec<Record
                 to_title: r.get("title")?,
                 to_index_no: r.get("index_no")?,
                 to_agency_name: r.get("agency_name")?,
-                kind: stored(RelationKind::parse(&r.get::<String>("kind")?), "relation")?,
+                kind: r.code("kind")?,
                 recorded_version_no: r.get("version_no")?,
                 needs_approval: r.get("needs_approval")?,
                 approved: r.get::<Option<DateTime<Utc>>>("approved_at")?.is_some(),
@@ -1200,7 +1180,7 @@ pub async fn unpublished(e: &mut impl Exec, who: &Principal) -> Result<Vec<Unpub
                 agency_name: r.get("agency_name")?,
                 title: r.get("title")?,
                 formed_on: r.get("formed_on")?,
-                status: stored(Status::parse(&r.get::<String>("status")?), "status")?,
+                status: r.code("status")?,
                 publication_limit: r.get("publication_limit")?,
             })
         })
@@ -1276,7 +1256,7 @@ pub(crate) fn import_json(
 ) -> serde_json::Value {
     let mut after = draft_json(draft);
     after["index_no"] = json!(index);
-    after["status"] = json!("published");
+    after["status"] = json!(Status::Published);
     after["published_on"] = json!(published_on);
     after
 }

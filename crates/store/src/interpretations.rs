@@ -2,7 +2,6 @@
 //! policy it explains is public.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use gongkai_domain::DomainError;
 use gongkai_domain::interpretation::{Coverage, Form, InterpretationDraft};
 use serde::Serialize;
 
@@ -22,13 +21,11 @@ pub struct Interpretation {
 const COLUMNS: &str = "i.id, i.agency_id, i.title, i.form, i.body, i.link, i.created_at";
 
 fn from_row(r: &Row) -> Result<Interpretation> {
-    let form: String = r.get("form")?;
     Ok(Interpretation {
         id: r.get("id")?,
         agency_id: r.get("agency_id")?,
         title: r.get("title")?,
-        form: Form::parse(&form)
-            .map_err(|_| DomainError::internal(format!("stored form {form:?}")))?,
+        form: r.code("form")?,
         body: r.get("body")?,
         link: r.get("link")?,
         created_at: r.get("created_at")?,
@@ -222,12 +219,10 @@ pub async fn public_list(
     let list = rows
         .iter()
         .map(|r| {
-            let form: String = r.get("form")?;
             Ok(Listed {
                 id: r.get("id")?,
                 title: r.get("title")?,
-                form: Form::parse(&form)
-                    .map_err(|_| DomainError::internal(format!("stored form {form:?}")))?,
+                form: r.code("form")?,
                 agency_code: r.get("agency_code")?,
                 agency_name: r.get("agency_name")?,
                 published_on: r.get("published_on")?,

@@ -35,12 +35,10 @@ pub struct Resource {
 }
 
 fn resource(r: &Row) -> Result<Resource> {
-    let format: String = r.get("format")?;
     Ok(Resource {
         id: r.get("id")?,
         title: r.get("title")?,
-        format: DataFormat::parse(&format)
-            .map_err(|e| DomainError::internal_from("stored resource format", e))?,
+        format: r.code("format")?,
         file_name: r.get("file_name")?,
         size: r.get("size")?,
         url: r.get("url")?,
@@ -480,13 +478,11 @@ impl Form {
 }
 
 fn form(r: &Row) -> Result<Form> {
-    let kind: String = r.get("file_kind")?;
     Ok(Form {
         id: r.get("id")?,
         title: r.get("title")?,
         file_name: r.get("file_name")?,
-        file_kind: gongkai_domain::attachment::FileKind::parse(&kind)
-            .map_err(|e| DomainError::internal_from("stored form kind", e))?,
+        file_kind: r.code("file_kind")?,
         size: r.get("size")?,
         created_at: r.get("created_at")?,
         sha256: r.get("sha256")?,

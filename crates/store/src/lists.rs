@@ -78,19 +78,16 @@ const PUBLIC_NOW: &str = "r.status = 'published' AND r.ceased = FALSE \
     AND (r.public_until IS NULL OR r.public_until >= $1)";
 
 fn record(r: &Row) -> Result<Record> {
-    let stored = |e: DomainError| DomainError::internal_from("stored list record", e);
-    let kind: String = r.get("kind")?;
-    let status: String = r.get("status")?;
     let fields: String = r.get("fields")?;
     Ok(Record {
         id: r.get("id")?,
-        kind: ListKind::parse(&kind).map_err(stored)?,
+        kind: r.code("kind")?,
         agency_id: r.get("agency_id")?,
         agency_code: r.get("agency_code")?,
         agency_name: r.get("agency_name")?,
         key: r.get("record_key")?,
         version: r.get("version")?,
-        status: RecordStatus::parse(&status).map_err(stored)?,
+        status: r.code("status")?,
         title: r.get("title")?,
         values: serde_json::from_str(&fields)
             .map_err(|e| DomainError::internal_from("stored list fields", e))?,
@@ -691,7 +688,7 @@ pub async fn publish(tx: &mut Tx, actor: &Actor, who: &Principal, id: i64) -> Re
         id,
         "publish",
         RecordStatus::Draft,
-        json!({"status": "published"}),
+        json!({"status": RecordStatus::Published}),
     )
     .await
 }

@@ -157,17 +157,14 @@ impl Job {
 pub const STALLED_AFTER: chrono::Duration = chrono::Duration::minutes(5);
 
 fn job(r: &Row) -> Result<Job> {
-    let stored = |e: DomainError| DomainError::internal_from("stored import", e);
-    let kind: String = r.get("kind")?;
-    let status: String = r.get("status")?;
     let errors: String = r.get("errors")?;
     Ok(Job {
         id: r.get("id")?,
-        kind: ListKind::parse(&kind).map_err(stored)?,
+        kind: r.code("kind")?,
         agency_id: r.get("agency_id")?,
         file_name: r.get("file_name")?,
         publish: r.get("publish")?,
-        status: ImportStatus::parse(&status).map_err(stored)?,
+        status: r.code("status")?,
         total_rows: r.get("total_rows")?,
         done_rows: r.get("done_rows")?,
         created_rows: r.get("created_rows")?,

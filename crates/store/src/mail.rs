@@ -3,7 +3,7 @@
 //! and a node that dies mid-send leaves it to the next), and records the result.
 
 use chrono::{DateTime, Duration, Utc};
-use gongkai_domain::request::notice::Mail;
+use gongkai_domain::request::notice::{Mail, MailStatus};
 use serde::Serialize;
 
 use crate::db::{Exec, Result, Row, Sql, Tx};
@@ -31,7 +31,7 @@ pub struct Sent {
     pub created_at: DateTime<Utc>,
     pub to: String,
     pub subject: String,
-    pub status: String,
+    pub status: MailStatus,
     pub attempts: i64,
     pub sent_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
@@ -39,13 +39,7 @@ pub struct Sent {
 
 impl Sent {
     pub fn status_label(&self) -> &'static str {
-        match self.status.as_str() {
-            "queued" if self.attempts > 0 => "重试中",
-            "queued" => "待发送",
-            "sent" => "已发送",
-            "expired" => "已过期未发送",
-            _ => "发送失败",
-        }
+        self.status.label_after(self.attempts)
     }
 }
 
@@ -157,7 +151,14 @@ pub async fn mark_failed(
             "UPDATE mail_outbox SET status = $1, next_attempt_at = $2, locked_until = NULL, \
              last_error = $3 WHERE id = $4",
         )
-        .bind(if give_up { "failed" } else { "queued" })
+        .bind(
+            if give_up {
+                MailStatus::Failed
+            } else {
+                MailStatus::Queued
+            }
+            .as_str(),
+        )
         .bind(now + delay)
         .bind(error)
         .bind(m.id),
@@ -184,7 +185,7 @@ pub async fn for_request(e: &mut impl Exec, request_id: i64) -> Result<Vec<Sent>
                 created_at: r.get("created_at")?,
                 to: r.get("to_addr")?,
                 subject: r.get("subject")?,
-                status: r.get("status")?,
+                status: r.code("status")?,
                 attempts: r.get("attempts")?,
                 sent_at: r.get("sent_at")?,
                 last_error: r.get("last_error")?,

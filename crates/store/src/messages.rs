@@ -14,10 +14,6 @@ use serde::Serialize;
 use crate::db::{Exec, Result, Row, Sql, Tx};
 use crate::throttle::{self, Limit};
 
-fn stored<T>(r: std::result::Result<T, DomainError>, what: &str) -> Result<T> {
-    r.map_err(|e| DomainError::internal_from(format!("stored {what}"), e))
-}
-
 const WHAT: &str = "留言";
 
 /// Messages from one client: 5 an hour.
@@ -84,14 +80,13 @@ const COLUMNS: &str = "m.id, m.tracking_code, m.agency_id, a.code AS agency_code
     m.public_reply, m.published_at, m.rating, m.rating_note";
 
 fn from_row(r: &Row) -> Result<Message> {
-    let rating: Option<String> = r.get("rating")?;
     Ok(Message {
         id: r.get("id")?,
         tracking_code: r.get("tracking_code")?,
         agency_id: r.get("agency_id")?,
         agency_code: r.get("agency_code")?,
         agency_name: r.get("agency_name")?,
-        box_kind: stored(BoxKind::parse(&r.get::<String>("box")?), "box")?,
+        box_kind: r.code("box")?,
         document_id: r.get("document_id")?,
         title: r.get("title")?,
         body: r.get("body")?,
@@ -99,7 +94,7 @@ fn from_row(r: &Row) -> Result<Message> {
         phone: r.get("phone")?,
         email: r.get("email")?,
         consent: r.get("consent")?,
-        status: stored(Status::parse(&r.get::<String>("status")?), "status")?,
+        status: r.code("status")?,
         simple: r.get("simple")?,
         received_on: r.get("received_on")?,
         due_on: r.get("due_on")?,
@@ -115,7 +110,7 @@ fn from_row(r: &Row) -> Result<Message> {
         public_body: r.get("public_body")?,
         public_reply: r.get("public_reply")?,
         published_at: r.get("published_at")?,
-        rating: stored(rating.as_deref().map(Rating::parse).transpose(), "rating")?,
+        rating: r.code_opt("rating")?,
         rating_note: r.get("rating_note")?,
     })
 }

@@ -8,6 +8,7 @@ use gongkai_domain::agency::AgencyKind;
 use gongkai_domain::document::{
     Action as DocAction, Attribute, DisclosureMode, DisclosureScope, DocKind, DocumentDraft,
 };
+use gongkai_domain::lists::ListKind;
 use gongkai_domain::report::interchange::{from_json, to_json};
 use gongkai_domain::report::manual::ManualFigures;
 use gongkai_domain::report::tables::{TOTAL_COLUMN, column_of};
@@ -15,8 +16,8 @@ use gongkai_domain::report::{
     self, DocCounts, FORMAT_2021, Finding, Previous, Report, ReportStatus, RequestCounts, Row,
     Scope, Table2, Table3, Table4, Texts, WanYuan, facts,
 };
+use gongkai_domain::request::ApplicantKind;
 use gongkai_domain::request::appeal::{AppealKind, AppealResult};
-use gongkai_domain::request::{ApplicantKind, Outcome};
 use gongkai_domain::user::Principal;
 use gongkai_domain::{DomainError, Field};
 use serde::Serialize;
@@ -27,10 +28,6 @@ use crate::db::{Exec, Result, Sql, Tx};
 use crate::{agencies, documents};
 
 const WHAT: &str = "年度报告";
-
-fn stored<T>(r: std::result::Result<T, DomainError>, what: &str) -> Result<T> {
-    r.map_err(|e| DomainError::internal_from(format!("stored {what}"), e))
-}
 
 /// When a request ended: the reply's delivery, or the applicant's withdrawal.
 pub(crate) const CLOSED: &str = "(CASE WHEN r.status = 'withdrawn' THEN r.withdrawn_on \
@@ -168,10 +165,7 @@ pub async fn count(e: &mut impl Exec, ids: &[i64], year: i32) -> Result<Counted>
     );
     let q = bind_ids(Sql::dynamic(sql), ids).bind(start).bind(end);
     for r in e.fetch_all(q).await? {
-        let kind = stored(
-            ApplicantKind::parse(&r.get::<String>("kind")?),
-            "applicant_kind",
-        )?;
+        let kind = r.code("kind")?;
         for (i, part) in Part::ALL.iter().enumerate() {
             let n = r.get::<Option<i64>>(&format!("p{i}"))?.unwrap_or(0);
             if n == 0 {
@@ -182,10 +176,10 @@ pub async fn count(e: &mut impl Exec, ids: &[i64], year: i32) -> Result<Counted>
                 Part::CarriedIn => Row::CarriedIn,
                 Part::CarriedOut => Row::CarriedOut,
                 Part::Closed => {
-                    let code = r.get::<Option<String>>("code")?.ok_or_else(|| {
+                    let outcome = r.code_opt("code")?.ok_or_else(|| {
                         DomainError::internal("a replied request without an outcome")
                     })?;
-                    Row::Outcome(stored(Outcome::parse(&code), "outcome")?)
+                    Row::Outcome(outcome)
                 }
             };
             counts.counts.push((row, kind, n));
@@ -207,14 +201,7 @@ pub async fn count(e: &mut impl Exec, ids: &[i64], year: i32) -> Result<Counted>
     q = q.bind(start).bind(end);
     let mut appeals = Vec::new();
     for r in e.fetch_all(q).await? {
-        appeals.push((
-            stored(AppealKind::parse(&r.get::<String>("kind")?), "appeal kind")?,
-            stored(
-                AppealResult::parse(&r.get::<String>("result")?),
-                "appeal result",
-            )?,
-            r.get::<i64>("n")?,
-        ));
+        appeals.push((r.code("kind")?, r.code("result")?, r.get::<i64>("n")?));
     }
     let table4 = Table4::from_counts(&appeals);
 
@@ -262,7 +249,7 @@ async fn count_documents(
          WHERE dr.to_id = d.id AND dr.kind IN ('repeals', 'replaces') AND fd.withdrawn_at IS NULL)";
     let q = bind_ids(
         Sql::dynamic(format!(
-            "SELECT CASE WHEN v.kind = '{rule}' THEN 'rule' ELSE 'normative' END AS class, \
+            "SELECT CASE WHEN v.kind = '{rule}' THEN TRUE ELSE FALSE END AS is_rule, \
              SUM(CASE WHEN v.formed_on >= ${s} AND v.formed_on <= ${t} THEN 1 ELSE 0 END) AS issued, \
              SUM(CASE WHEN x.repealed_on >= ${s} AND x.repealed_on <= ${t} THEN 1 ELSE 0 END) AS repealed, \
              SUM(CASE WHEN v.formed_on <= ${t} AND NOT (d.validity IN ('repealed', 'expired') \
@@ -291,7 +278,7 @@ async fn count_documents(
             repealed: Some(r.get::<Option<i64>>("repealed")?.unwrap_or(0)),
             in_force: Some(r.get::<Option<i64>>("in_force")?.unwrap_or(0)),
         };
-        if r.get::<String>("class")? == "rule" {
+        if r.get::<bool>("is_rule")? {
             rules = c;
         } else {
             normative = c;
@@ -337,7 +324,6 @@ const COLUMNS: &str = "r.id, r.agency_id, a.name AS agency_name, r.year, r.scope
     LEFT JOIN documents d ON d.id = r.document_id";
 
 fn row_to_report(r: &crate::db::Row) -> Result<AnnualReport> {
-    let scope: String = r.get("scope")?;
     let manual: String = r.get("manual")?;
     let figures: Option<String> = r.get("figures")?;
     Ok(AnnualReport {
@@ -345,8 +331,8 @@ fn row_to_report(r: &crate::db::Row) -> Result<AnnualReport> {
         agency_id: r.get("agency_id")?,
         agency_name: r.get("agency_name")?,
         year: i32::try_from(r.get::<i64>("year")?).unwrap_or(0),
-        scope: stored(Scope::parse(&scope), "scope")?,
-        status: stored(ReportStatus::parse(&r.get::<String>("status")?), "status")?,
+        scope: r.code("scope")?,
+        status: r.code("status")?,
         manual: serde_json::from_str(&manual)
             .map_err(|e| DomainError::internal_from("stored manual figures", e))?,
         texts: Texts {
@@ -660,11 +646,13 @@ pub async fn figures_from_lists(
     let n = ids.len();
     let sql = format!(
         "SELECT kind, COUNT(DISTINCT record_key) AS n FROM list_records WHERE agency_id IN ({}) \
-         AND kind IN ('xzxk', 'xzcf') AND status IN ('published', 'superseded', 'expired') \
+         AND kind IN ('{licence}', '{penalty}') AND status IN ('published', 'superseded', 'expired') \
          AND record_on >= ${} AND record_on <= ${} GROUP BY kind",
         placeholders(1, n),
         n + 1,
-        n + 2
+        n + 2,
+        licence = ListKind::Licence.as_str(),
+        penalty = ListKind::Penalty.as_str(),
     );
     let (start, end) = year_bounds(year)?;
     let rows = e
@@ -672,15 +660,16 @@ pub async fn figures_from_lists(
         .await?;
     let mut m = ManualFigures::default();
     for r in &rows {
-        let kind: String = r.get("kind")?;
+        let kind: ListKind = r.code("kind")?;
         let count: i64 = r.get("n")?;
         let entered = |what: &str| Entered {
             value: count,
             source: format!("本平台双公示清单({what}),决定日期在 {year} 年的 {count} 项决定"),
         };
-        match kind.as_str() {
-            "xzxk" => m.licences = Some(entered("行政许可信息")),
-            _ => m.penalties = Some(entered("行政处罚信息")),
+        if kind == ListKind::Licence {
+            m.licences = Some(entered("行政许可信息"));
+        } else {
+            m.penalties = Some(entered("行政处罚信息"));
         }
     }
     let (cents, items) = crate::list_extras::admin_fees_collected(e, ids, year).await?;
@@ -805,7 +794,7 @@ pub async fn submit(
         actor,
         "report.submit",
         ("annual_report", &id.to_string()),
-        Some(&json!({"status": "draft"})),
+        Some(&json!({"status": ReportStatus::Draft})),
         Some(&json!({"status": "submitted", "document_id": doc, "figures": figures})),
     )
     .await?;
@@ -920,10 +909,7 @@ pub async fn cell_requests(
                 id: r.get("id")?,
                 tracking_code: r.get("tracking_code")?,
                 agency_name: r.get("agency_name")?,
-                applicant_kind: stored(
-                    ApplicantKind::parse(&r.get::<String>("applicant_kind")?),
-                    "applicant_kind",
-                )?,
+                applicant_kind: r.code("applicant_kind")?,
                 received_on: r.get("received_on")?,
                 closed_on: r.get("closed_on")?,
                 row: r.get("row_code")?,
@@ -976,7 +962,7 @@ pub async fn cell_appeals(
                 tracking_code: r.get("tracking_code")?,
                 filed_on: r.get("filed_on")?,
                 decided_on: r.get("decided_on")?,
-                result: stored(AppealResult::parse(&r.get::<String>("result")?), "result")?,
+                result: r.code("result")?,
             })
         })
         .collect()

@@ -12,7 +12,7 @@ use gongkai_domain::request::applicant::{ApplicantKind, IdType, mask_id};
 use gongkai_domain::request::clock::{self, Channel, Clock, ClockEvent, Receipt};
 use gongkai_domain::request::intake::{DeliveryChannel, DeliveryForm, RequestDraft};
 use gongkai_domain::request::outcome::Outcome;
-use gongkai_domain::request::workflow::{Reply, Status};
+use gongkai_domain::request::workflow::{EventKind, Reply, Status};
 use gongkai_domain::user::Principal;
 use serde::Serialize;
 use serde_json::json;
@@ -84,41 +84,12 @@ impl Request {
 pub struct Event {
     pub at: DateTime<Utc>,
     pub on_date: NaiveDate,
-    pub step: String,
+    pub step: EventKind,
     pub clock: Option<ClockEvent>,
     /// Staff only.
     pub note: Option<String>,
     /// Shown to the applicant.
     pub public_note: Option<String>,
-}
-
-impl Event {
-    /// The step's name in the office timeline.
-    pub fn step_label(&self) -> &str {
-        match self.step.as_str() {
-            "submit" => "提交",
-            "register" => "登记",
-            "confirm_receipt" => "确认收到",
-            "assign" => "分办",
-            "request_correction" => "补正告知",
-            "receive_correction" => "收到补正",
-            "start_consultation" => "开始征求意见",
-            "end_consultation" => "征求意见结束",
-            "notice_fee" => "收费通知",
-            "receive_payment" => "缴费",
-            "extend" => "延期",
-            "draft_reply" => "拟答复",
-            "return_draft" => "退回修改",
-            "approve" => "审核通过",
-            "deliver" => "送达",
-            "withdraw" => "撤回",
-            "archive" => "归档",
-            "transfer" => "转交",
-            "transfer_in" => "转交收到",
-            "convert" => "转为主动公开",
-            other => other,
-        }
-    }
 }
 
 const COLUMNS: &str = "r.id, r.tracking_code, r.agency_id, a.name AS agency_name, r.status, r.channel, \
@@ -128,28 +99,21 @@ const COLUMNS: &str = "r.id, r.tracking_code, r.agency_id, a.name AS agency_name
     r.referred_to, r.referred_agency_id, r.transferred_from, r.transferred_to, r.replied_on, \
     r.delivered_how, r.created_at";
 
-fn stored<T>(r: std::result::Result<T, DomainError>, what: &str) -> Result<T> {
-    r.map_err(|e| DomainError::internal_from(format!("stored {what}"), e))
-}
-
 fn request(r: &Row) -> Result<Request> {
     Ok(Request {
         id: r.get("id")?,
         tracking_code: r.get("tracking_code")?,
         agency_id: r.get("agency_id")?,
         agency_name: r.get("agency_name")?,
-        status: stored(Status::parse(&r.get::<String>("status")?), "status")?,
-        channel: stored(Channel::parse(&r.get::<String>("channel")?), "channel")?,
+        status: r.code("status")?,
+        channel: r.code("channel")?,
         submitted_on: r.get("submitted_on")?,
         arrived_on: r.get("arrived_on")?,
         confirmed_on: r.get("confirmed_on")?,
         received_on: r.get("received_on")?,
-        applicant_kind: stored(
-            ApplicantKind::parse(&r.get::<String>("applicant_kind")?),
-            "applicant kind",
-        )?,
+        applicant_kind: r.code("applicant_kind")?,
         applicant_name: r.get("applicant_name")?,
-        id_type: stored(IdType::parse(&r.get::<String>("id_type")?), "id type")?,
+        id_type: r.code("id_type")?,
         id_number: r.get("id_number")?,
         phone: r.get("phone")?,
         email: r.get("email")?,
@@ -157,19 +121,10 @@ fn request(r: &Row) -> Result<Request> {
         description: r.get("description")?,
         doc_reference: r.get("doc_reference")?,
         purpose: r.get("purpose")?,
-        delivery_form: stored(
-            DeliveryForm::parse(&r.get::<String>("delivery_form")?),
-            "delivery form",
-        )?,
-        delivery_channel: stored(
-            DeliveryChannel::parse(&r.get::<String>("delivery_channel")?),
-            "delivery channel",
-        )?,
+        delivery_form: r.code("delivery_form")?,
+        delivery_channel: r.code("delivery_channel")?,
         assignee_id: r.get("assignee_id")?,
-        outcome: r
-            .get::<Option<String>>("outcome")?
-            .map(|o| stored(Outcome::parse(&o), "outcome"))
-            .transpose()?,
+        outcome: r.code_opt("outcome")?,
         reply_text: r.get("reply_text")?,
         withheld_note: r.get("withheld_note")?,
         referred_to: r.get("referred_to")?,
@@ -186,7 +141,7 @@ fn event(r: &Row) -> Result<Event> {
     Ok(Event {
         at: r.get("at")?,
         on_date: r.get("on_date")?,
-        step: r.get("step")?,
+        step: r.code("step")?,
         clock: r
             .get::<Option<String>>("clock")?
             .map(|c| {
@@ -228,7 +183,7 @@ async fn tracking_code(tx: &mut Tx, year: i32) -> Result<String> {
 /// A step to record: its date, name, clock event and notes.
 pub struct NewEvent<'a> {
     pub on: NaiveDate,
-    pub step: &'a str,
+    pub step: EventKind,
     pub clock: Option<&'a ClockEvent>,
     pub note: Option<&'a str>,
     pub public_note: Option<&'a str>,
@@ -255,7 +210,7 @@ pub async fn add_event(tx: &mut Tx, actor: &Actor, id: i64, e: NewEvent<'_>) -> 
         .bind(id)
         .bind(now)
         .bind(on)
-        .bind(step)
+        .bind(step.as_str())
         .bind(clock)
         .bind(note)
         .bind(public_note)
@@ -583,12 +538,7 @@ pub async fn repeated(e: &mut impl Exec, r: &Request) -> Result<Vec<(String, Sta
         )
         .await?;
     rows.iter()
-        .map(|row| {
-            Ok((
-                row.get("tracking_code")?,
-                stored(Status::parse(&row.get::<String>("status")?), "status")?,
-            ))
-        })
+        .map(|row| Ok((row.get("tracking_code")?, row.code("status")?)))
         .collect()
 }
 
@@ -604,7 +554,6 @@ pub struct Appeal {
 }
 
 pub async fn appeals(e: &mut impl Exec, id: i64) -> Result<Vec<Appeal>> {
-    use gongkai_domain::request::appeal::{AppealKind, AppealResult};
     let rows = e
         .fetch_all(
             Sql::new(
@@ -618,12 +567,9 @@ pub async fn appeals(e: &mut impl Exec, id: i64) -> Result<Vec<Appeal>> {
         .map(|r| {
             Ok(Appeal {
                 id: r.get("id")?,
-                kind: stored(AppealKind::parse(&r.get::<String>("kind")?), "appeal kind")?,
+                kind: r.code("kind")?,
                 filed_on: r.get("filed_on")?,
-                result: stored(
-                    AppealResult::parse(&r.get::<String>("result")?),
-                    "appeal result",
-                )?,
+                result: r.code("result")?,
                 decided_on: r.get("decided_on")?,
                 note: r.get("note")?,
             })
@@ -769,10 +715,7 @@ pub async fn appeal_state(e: &mut impl Exec, appeal_id: i64) -> Result<Option<Ap
     };
     Ok(Some(AppealState {
         request_id: row.get("request_id")?,
-        result: stored(
-            AppealResult::parse(&row.get::<String>("result")?),
-            "appeal result",
-        )?,
+        result: row.code("result")?,
         filed_on: row.get("filed_on")?,
     }))
 }

@@ -35,13 +35,11 @@ impl User {
 const COLUMNS: &str = "id, username, display_name, role, agency_id, active";
 
 fn from_row(r: &Row) -> Result<User> {
-    let role: String = r.get("role")?;
     Ok(User {
         id: r.get("id")?,
         username: r.get("username")?,
         display_name: r.get("display_name")?,
-        role: Role::parse(&role)
-            .map_err(|_| DomainError::internal(format!("stored role {role:?}")))?,
+        role: r.code("role")?,
         agency_id: r.get("agency_id")?,
         active: r.get("active")?,
     })

@@ -5,7 +5,7 @@ use gongkai_domain::DomainError;
 use gongkai_domain::request::clock::{Channel, Receipt};
 use gongkai_domain::request::intake::RequestDraft;
 use gongkai_domain::request::transfer;
-use gongkai_domain::request::workflow::Status;
+use gongkai_domain::request::workflow::{EventKind, Status};
 use gongkai_store::db::Result;
 use gongkai_store::requests::{self, Change, NewEvent};
 use gongkai_store::{Tx, audit};
@@ -84,7 +84,7 @@ pub async fn transfer_in(tx: &mut Tx, ctx: &Ctx<'_>, id: i64) -> Result<Transfer
         new_id,
         NewEvent {
             on: today,
-            step: "transfer_in",
+            step: EventKind::TransferIn,
             clock: None,
             note: None,
             public_note: Some(&received_note),
@@ -101,7 +101,7 @@ pub async fn transfer_in(tx: &mut Tx, ctx: &Ctx<'_>, id: i64) -> Result<Transfer
         id,
         NewEvent {
             on: today,
-            step: "transfer",
+            step: EventKind::Transfer,
             clock: None,
             note: None,
             public_note: Some(&note),
@@ -172,7 +172,7 @@ pub async fn convert_in(
         id,
         NewEvent {
             on: today,
-            step: "convert",
+            step: EventKind::Convert,
             clock: None,
             note: Some(&format!("已起草主动公开文件(文件编号 {doc})")),
             public_note: None,

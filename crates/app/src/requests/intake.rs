@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use gongkai_domain::request::intake::RequestDraft;
-use gongkai_domain::request::workflow::Status;
+use gongkai_domain::request::workflow::{EventKind, Status};
 use gongkai_domain::{DomainError, Field};
 use gongkai_store::db::Result;
 use gongkai_store::requests::{self, NewEvent};
@@ -62,7 +62,7 @@ pub async fn submit_in(
         id,
         NewEvent {
             on: d.receipt.submitted_on,
-            step: "submit",
+            step: EventKind::Submit,
             clock: None,
             note: None,
             public_note: Some("申请已提交"),
@@ -76,7 +76,7 @@ pub async fn submit_in(
             id,
             NewEvent {
                 on,
-                step: "register",
+                step: EventKind::Register,
                 clock: None,
                 note: None,
                 public_note: Some("已登记,开始计算答复期限"),

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use gongkai_domain::request::clock::{self, ClockEvent, PauseKind, Receipt};
 use gongkai_domain::request::outcome::Outcome;
 use gongkai_domain::request::transfer;
-use gongkai_domain::request::workflow::{Reply, Status, Step, transition};
+use gongkai_domain::request::workflow::{EventKind, Reply, Status, Step, transition};
 use gongkai_domain::{DomainError, Field};
 use gongkai_store::db::Result;
 use gongkai_store::requests::{self, Change, NewEvent};
@@ -80,23 +80,23 @@ pub enum Action {
 }
 
 impl Action {
-    pub fn name(&self) -> &'static str {
+    pub fn name(&self) -> EventKind {
         match self {
-            Action::ConfirmReceipt { .. } => "confirm_receipt",
-            Action::Assign { .. } => "assign",
-            Action::RequestCorrection { .. } => "request_correction",
-            Action::ReceiveCorrection { .. } => "receive_correction",
-            Action::StartConsultation { .. } => "start_consultation",
-            Action::EndConsultation { .. } => "end_consultation",
-            Action::NoticeFee { .. } => "notice_fee",
-            Action::ReceivePayment { .. } => "receive_payment",
-            Action::Extend { .. } => "extend",
-            Action::DraftReply { .. } => "draft_reply",
-            Action::ReturnDraft { .. } => "return_draft",
-            Action::Approve => "approve",
-            Action::Deliver { .. } => "deliver",
-            Action::Withdraw { .. } => "withdraw",
-            Action::Archive => "archive",
+            Action::ConfirmReceipt { .. } => EventKind::ConfirmReceipt,
+            Action::Assign { .. } => EventKind::Assign,
+            Action::RequestCorrection { .. } => EventKind::RequestCorrection,
+            Action::ReceiveCorrection { .. } => EventKind::ReceiveCorrection,
+            Action::StartConsultation { .. } => EventKind::StartConsultation,
+            Action::EndConsultation { .. } => EventKind::EndConsultation,
+            Action::NoticeFee { .. } => EventKind::NoticeFee,
+            Action::ReceivePayment { .. } => EventKind::ReceivePayment,
+            Action::Extend { .. } => EventKind::Extend,
+            Action::DraftReply { .. } => EventKind::DraftReply,
+            Action::ReturnDraft { .. } => EventKind::ReturnDraft,
+            Action::Approve => EventKind::Approve,
+            Action::Deliver { .. } => EventKind::Deliver,
+            Action::Withdraw { .. } => EventKind::Withdraw,
+            Action::Archive => EventKind::Archive,
         }
     }
 }
@@ -370,7 +370,7 @@ pub async fn act_in(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, action: &Action) -> Res
     audit::record(
         tx,
         actor,
-        &format!("request.{}", action.name()),
+        &format!("request.{}", action.name().as_str()),
         ("request", &key),
         Some(&requests::audit_view(&r)),
         Some(&after),

@@ -99,6 +99,14 @@ labelled_enum!(
     OutOfScope => ("out_of_scope", "不属于征求范围"),
 });
 
+labelled_enum!(
+    /// Where an opinion stands for the commenter: kept and awaiting the agency's answer, or
+    /// answered with a [`Disposition`].
+    Standing, Field::new("status", "办理情况"), "办理情况", {
+    Received => ("received", "已收到"),
+    Answered => ("answered", "已答复"),
+});
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DispositionDraft {
     pub disposition: Disposition,

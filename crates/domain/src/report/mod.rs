@@ -105,6 +105,14 @@ pub enum Scope {
     Government,
 }
 
+impl crate::Code for Scope {
+    fn from_code(code: &str) -> Option<Self> {
+        [Scope::Agency, Scope::Government]
+            .into_iter()
+            .find(|s| s.as_str() == code)
+    }
+}
+
 impl Scope {
     pub fn parse(s: &str) -> Result<Scope, DomainError> {
         match s.trim() {

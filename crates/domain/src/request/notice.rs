@@ -5,6 +5,27 @@
 use chrono::NaiveDate;
 
 use super::workflow::Status;
+use crate::Field;
+
+labelled_enum!(
+    /// Where a queued e-mail stands in the outbox.
+    MailStatus, Field::new("status", "发送状态"), "发送状态", {
+    Queued => ("queued", "待发送"),
+    Sent => ("sent", "已发送"),
+    Failed => ("failed", "发送失败"),
+    /// Not sent before the outbox gave up on its age (a relay down for days).
+    Expired => ("expired", "已过期未发送"),
+});
+
+impl MailStatus {
+    /// The label for staff, which tells a first try from a retry.
+    pub fn label_after(self, attempts: i64) -> &'static str {
+        match self {
+            MailStatus::Queued if attempts > 0 => "重试中",
+            s => s.label(),
+        }
+    }
+}
 
 /// A message to send, before it is queued.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -260,6 +260,12 @@ impl Outcome {
     }
 }
 
+impl crate::Code for Outcome {
+    fn from_code(code: &str) -> Option<Self> {
+        Outcome::all().into_iter().find(|o| o.code() == code)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

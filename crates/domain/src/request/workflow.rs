@@ -44,6 +44,32 @@ impl Status {
     }
 }
 
+labelled_enum!(
+    /// A line of a request's timeline (办理记录): every step taken on it, from the applicant's
+    /// submission to its archiving, under the name stored with the event.
+    EventKind, Field::new("step", "办理环节"), "办理环节", {
+    Submit => ("submit", "提交"),
+    Register => ("register", "登记"),
+    ConfirmReceipt => ("confirm_receipt", "确认收到"),
+    Assign => ("assign", "分办"),
+    RequestCorrection => ("request_correction", "补正告知"),
+    ReceiveCorrection => ("receive_correction", "收到补正"),
+    StartConsultation => ("start_consultation", "开始征求意见"),
+    EndConsultation => ("end_consultation", "征求意见结束"),
+    NoticeFee => ("notice_fee", "收费通知"),
+    ReceivePayment => ("receive_payment", "缴费"),
+    Extend => ("extend", "延期"),
+    DraftReply => ("draft_reply", "拟答复"),
+    ReturnDraft => ("return_draft", "退回修改"),
+    Approve => ("approve", "审核通过"),
+    Deliver => ("deliver", "送达"),
+    Withdraw => ("withdraw", "撤回"),
+    Archive => ("archive", "归档"),
+    Transfer => ("transfer", "转交"),
+    TransferIn => ("transfer_in", "转交收到"),
+    Convert => ("convert", "转为主动公开"),
+});
+
 /// What staff (or the applicant, for a withdrawal) do to a request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

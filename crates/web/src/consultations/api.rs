@@ -8,6 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use gongkai_domain::DomainError;
+use gongkai_domain::consultation::comment::Standing;
 use gongkai_domain::consultation::{self, Article, CommentDraft, CommentInput, FeedbackReport};
 use gongkai_store::consultations::{self, Consultation};
 use gongkai_store::db;
@@ -123,7 +124,7 @@ pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> AppRe
 pub struct Received {
     id: i64,
     consultation_id: i64,
-    status: &'static str,
+    status: Standing,
 }
 
 /// A comment from the public; the response is sent only after it is committed.
@@ -155,7 +156,7 @@ pub async fn comment(
         Json(Received {
             id: cid,
             consultation_id: id,
-            status: "received",
+            status: Standing::Received,
         }),
     ))
 }

@@ -557,7 +557,7 @@ async fn a_broken_invariant_is_a_500_logged_once_with_its_cause(app: App) {
     assert_eq!(lines.len(), 1, "logged once: {text}");
     assert!(lines[0].contains("request failed"), "{}", lines[0]);
     assert!(
-        lines[0].contains("stored kind"),
+        lines[0].contains("column kind"),
         "the context: {}",
         lines[0]
     );
