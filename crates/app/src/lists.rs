@@ -2,17 +2,21 @@
 //! from draft to publication and withdrawal, the extras some kinds carry (a fee's collection,
 //! a dataset's resources, a guide's forms), and the public's registrations.
 //!
-//! Each operation owns its transaction and reads the calendar inside it; the record rules
-//! still sit in `gongkai_store::lists` / `list_extras`, driven from here.
+//! Each operation owns its transaction and reads the calendar inside it. The rules of a
+//! record's versions are `gongkai_domain::lists::versions`; the store writes the rows.
+
+use std::collections::HashSet;
 
 use gongkai_domain::attachment::Upload;
+use gongkai_domain::calendar::WorkCalendar;
 use gongkai_domain::input;
-use gongkai_domain::lists::{ListKind, Values};
+use gongkai_domain::lists::{self as rules, Columns, ListKind, RecordStatus, Values, versions};
 use gongkai_domain::{DomainError, Field};
 use gongkai_formats::tabular;
 use gongkai_store::db::Result;
 use gongkai_store::list_extras::{self, Form, NewResource};
-use gongkai_store::lists::{self, Created};
+use gongkai_store::lists::{self, Created, NewVersion};
+use gongkai_store::lists_import::{ImportReport, Line, RowError};
 use gongkai_store::{Tx, calendar, lists_import};
 
 use crate::Ctx;
@@ -26,62 +30,141 @@ pub async fn create(
     publish: bool,
 ) -> Result<Created> {
     ctx.db
-        .write(async |tx| create_in(tx, ctx, kind, agency_id, values, publish).await)
+        .write(async |tx| {
+            let cal = calendar::work_calendar(tx).await?;
+            create_in(tx, ctx, &cal, kind, agency_id, &values, publish).await
+        })
         .await
 }
 
+/// [`create`] inside a transaction, with the calendar read once for many records (an import,
+/// the demo seed). A key already live is refused unless the values are the same (no change).
 pub async fn create_in(
     tx: &mut Tx,
     ctx: &Ctx<'_>,
+    cal: &WorkCalendar,
     kind: ListKind,
     agency_id: i64,
-    values: Values,
+    values: &Values,
     publish: bool,
 ) -> Result<Created> {
-    let cal = calendar::work_calendar(tx).await?;
-    lists::create(
+    let who = &ctx.principal;
+    who.require_agency(agency_id)?;
+    if publish {
+        rules::require_publisher(who)?;
+    }
+    let spec = kind.spec();
+    let derived = rules::derive(spec, values);
+    let live = lists::live_versions(tx, kind, agency_id, &derived.key).await?;
+    if let Some(existing) = live.last() {
+        versions::check_same_as_live(kind, &existing.values, values, &derived)?;
+        return Ok(Created::Unchanged(existing.id));
+    }
+    let due_on = rules::due_on(spec, values, cal)?;
+    let version = lists::next_version(tx, kind, agency_id, &derived.key).await?;
+    // No version of this key is live, so one published at once supersedes nothing.
+    let id = lists::insert(
         tx,
         &ctx.actor,
-        &ctx.principal,
-        kind,
-        agency_id,
-        values,
-        &cal,
-        publish,
+        NewVersion {
+            kind,
+            agency_id,
+            version,
+            values,
+            derived: &derived,
+            due_on,
+            note: None,
+            publish,
+            created_by: who.user_id,
+        },
+    )
+    .await?;
+    Ok(Created::New(id))
+}
+
+/// Changes a draft in place; a published version is changed through [`revise`].
+pub async fn update_draft(ctx: &Ctx<'_>, id: i64, values: Values) -> Result<()> {
+    ctx.db
+        .write(async |tx| update_draft_in(tx, ctx, id, &values).await)
+        .await
+}
+
+pub async fn update_draft_in(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, values: &Values) -> Result<()> {
+    let cal = calendar::work_calendar(tx).await?;
+    let r = lists::staff_get(tx, &ctx.principal, id).await?;
+    let spec = r.kind.spec();
+    let d = rules::derive(spec, values);
+    versions::check_draft_edit(r.kind, r.status, &r.key, &d)?;
+    let due = rules::due_on(spec, values, &cal)?;
+    lists::set_values(tx, &ctx.actor, &r, values, &d, due).await
+}
+
+/// A new version of a published record, with its change note; returns the new version's id.
+/// The published version stays public until the new one is published.
+pub async fn revise(ctx: &Ctx<'_>, id: i64, values: Values, note: &str) -> Result<i64> {
+    ctx.db
+        .write(async |tx| revise_in(tx, ctx, id, &values, note).await)
+        .await
+}
+
+pub async fn revise_in(
+    tx: &mut Tx,
+    ctx: &Ctx<'_>,
+    id: i64,
+    values: &Values,
+    note: &str,
+) -> Result<i64> {
+    let cal = calendar::work_calendar(tx).await?;
+    let r = lists::staff_get(tx, &ctx.principal, id).await?;
+    let live = lists::live_versions(tx, r.kind, r.agency_id, &r.key).await?;
+    let pending = live.iter().any(|v| v.status == RecordStatus::Draft);
+    let spec = r.kind.spec();
+    let d = rules::derive(spec, values);
+    let note = versions::check_revision(r.kind, r.status, pending, note, &r.key, &d)?;
+    let due_on = rules::due_on(spec, values, &cal)?;
+    let version = lists::next_version(tx, r.kind, r.agency_id, &r.key).await?;
+    lists::insert(
+        tx,
+        &ctx.actor,
+        NewVersion {
+            kind: r.kind,
+            agency_id: r.agency_id,
+            version,
+            values,
+            derived: &d,
+            due_on,
+            note: Some(&note),
+            publish: false,
+            created_by: ctx.principal.user_id,
+        },
     )
     .await
 }
 
-/// Changes a draft in place.
-pub async fn update_draft(ctx: &Ctx<'_>, id: i64, values: Values) -> Result<()> {
-    ctx.db
-        .write(async |tx| {
-            let cal = calendar::work_calendar(tx).await?;
-            lists::update_draft(tx, &ctx.actor, &ctx.principal, id, values, &cal).await
-        })
-        .await
-}
-
-/// A new version of a published record, with its change note; returns the new version's id.
-pub async fn revise(ctx: &Ctx<'_>, id: i64, values: Values, note: &str) -> Result<i64> {
-    ctx.db
-        .write(async |tx| {
-            let cal = calendar::work_calendar(tx).await?;
-            lists::revise(tx, &ctx.actor, &ctx.principal, id, values, note, &cal).await
-        })
-        .await
-}
-
+/// Publishes a draft (a publisher only); the version it replaces becomes history.
 pub async fn publish(ctx: &Ctx<'_>, id: i64) -> Result<()> {
-    ctx.db
-        .write(async |tx| lists::publish(tx, &ctx.actor, &ctx.principal, id).await)
-        .await
+    ctx.db.write(async |tx| publish_in(tx, ctx, id).await).await
 }
 
+pub async fn publish_in(tx: &mut Tx, ctx: &Ctx<'_>, id: i64) -> Result<()> {
+    // A staff member is refused before learning whether the record exists.
+    rules::require_publisher(&ctx.principal)?;
+    let r = lists::staff_get(tx, &ctx.principal, id).await?;
+    versions::check_publish(&ctx.principal, r.status)?;
+    lists::publish(tx, &ctx.actor, &r).await
+}
+
+/// Takes a published record out of public view, or discards a draft, with the reason.
 pub async fn withdraw(ctx: &Ctx<'_>, id: i64, reason: &str) -> Result<()> {
     ctx.db
-        .write(async |tx| lists::withdraw(tx, &ctx.actor, &ctx.principal, id, reason).await)
+        .write(async |tx| withdraw_in(tx, ctx, id, reason).await)
         .await
+}
+
+pub async fn withdraw_in(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, reason: &str) -> Result<()> {
+    let r = lists::staff_get(tx, &ctx.principal, id).await?;
+    let reason = versions::check_withdrawal(&ctx.principal, r.status, reason)?;
+    lists::withdraw(tx, &ctx.actor, &r, &reason).await
 }
 
 /// A fee's collection in a year (收费情况).
@@ -185,7 +268,7 @@ pub async fn start_import(
     } else {
         table.remove(0)
     };
-    lists_import::columns(kind, &headers)?;
+    Columns::for_import(kind, &headers)?;
     let mut c = ctx.db.conn().await?;
     let job = lists_import::start_job(
         &mut c,
@@ -209,7 +292,7 @@ pub async fn start_import(
 
 /// Imports the rows of a started job and records how it ended. Failures are the job's
 /// outcome, shown on its page; an error is returned only when even that could not be saved.
-pub async fn run_import(ctx: &Ctx<'_>, import: Import) -> Result<Option<String>> {
+pub async fn run_import(ctx: &Ctx<'_>, started: Import) -> Result<Option<String>> {
     let Import {
         job,
         kind,
@@ -217,26 +300,105 @@ pub async fn run_import(ctx: &Ctx<'_>, import: Import) -> Result<Option<String>>
         headers,
         rows,
         publish,
-    } = import;
+    } = started;
     // Line numbers as the office sees them in the file: the header is line 1.
     let rows = rows.into_iter().enumerate().map(|(i, r)| (i + 2, Ok(r)));
-    let result = lists_import::import(
-        ctx.db,
-        &ctx.actor,
-        &ctx.principal,
+    let target = Target {
         kind,
         agency_id,
-        &headers,
-        rows,
         publish,
-        Some(job),
-        |_| {},
-    )
-    .await;
+    };
+    let result = import(ctx, target, &headers, rows, Some(job), |_| {}).await;
     let failure = result.err().map(|e| e.to_string());
     let mut c = ctx.db.conn().await?;
     lists_import::finish_job(&mut c, job, failure.as_deref()).await?;
     Ok(failure)
+}
+
+/// Where imported rows go: one agency's list of one kind, as drafts or published at once.
+#[derive(Clone, Copy, Debug)]
+pub struct Target {
+    pub kind: ListKind,
+    pub agency_id: i64,
+    pub publish: bool,
+}
+
+/// Rows per transaction: one fsync shared by many rows, little lost to a crash.
+const BATCH: usize = 500;
+
+/// Imports `rows` under `headers`: the header is checked first, then every row on its own —
+/// a bad row is reported with all its problems and the good rows are kept. Rows are committed
+/// in batches; a key seen twice in the file is an error on the second row, and a row identical
+/// to a record already there is counted as unchanged, so re-running an import changes
+/// nothing. `progress` is told how many rows are done after each batch, and `job` (if any) has
+/// its progress committed with the batch.
+pub async fn import(
+    ctx: &Ctx<'_>,
+    to: Target,
+    headers: &[String],
+    rows: impl IntoIterator<Item = Line>,
+    job: Option<i64>,
+    mut progress: impl FnMut(usize),
+) -> Result<ImportReport> {
+    let Target {
+        kind,
+        agency_id,
+        publish,
+    } = to;
+    let who = &ctx.principal;
+    who.require_agency(agency_id)?;
+    if publish {
+        rules::require_publisher(who)?;
+    }
+    let spec = kind.spec();
+    let columns = Columns::for_import(kind, headers)?;
+    let cal = {
+        let mut conn = ctx.db.conn().await?;
+        calendar::work_calendar(&mut conn).await?
+    };
+    let mut report = ImportReport::default();
+    let mut seen = HashSet::new();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let mut tx = ctx.db.begin().await?;
+        for (line, cells) in rows.by_ref().take(BATCH) {
+            report.rows += 1;
+            let values = match cells.map_err(|e| vec![e]).and_then(|cells| {
+                columns
+                    .read(spec, &cells)
+                    .map_err(|es| es.iter().map(ToString::to_string).collect())
+            }) {
+                Ok(v) => v,
+                Err(messages) => {
+                    report.errors.push(RowError { line, messages });
+                    continue;
+                }
+            };
+            let key = rules::derive(spec, &values).key;
+            if !seen.insert(key.clone()) {
+                report.errors.push(RowError {
+                    line,
+                    messages: vec![format!("与前面的行重复:{key}")],
+                });
+                continue;
+            }
+            match create_in(&mut tx, ctx, &cal, kind, agency_id, &values, publish).await {
+                Ok(Created::New(_)) => report.created += 1,
+                Ok(Created::Unchanged(_)) => report.unchanged += 1,
+                Err(e) if e.is_input_error() => report.errors.push(RowError {
+                    line,
+                    messages: vec![e.to_string()],
+                }),
+                Err(e) => return Err(e),
+            }
+        }
+        if let Some(id) = job {
+            lists_import::record_progress(&mut tx, id, &report).await?;
+        }
+        tx.commit().await?;
+        progress(report.rows);
+    }
+    Ok(report)
 }
 
 /// Takes published records past their publication period (e.g. penalties) out of public view;

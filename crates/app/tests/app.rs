@@ -38,6 +38,8 @@ mod consultations_tests;
 mod decisions_tests;
 #[path = "app/interpretations.rs"]
 mod interpretations_tests;
+#[path = "app/lists.rs"]
+mod lists_tests;
 #[path = "app/messages.rs"]
 mod messages_tests;
 #[path = "app/oversight.rs"]

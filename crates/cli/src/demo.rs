@@ -339,7 +339,7 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
         finance: agency_id(&mut tx, "YX0203").await?,
         ecology: agency_id(&mut tx, "YX0205").await?,
     };
-    crate::demo_lists::load(&mut tx, &actor, &office, &list_agencies, today, &cal).await?;
+    crate::demo_lists::load(&mut tx, &ctx, &list_agencies, today, &cal).await?;
     tx.commit().await?;
     Ok(logins)
 }

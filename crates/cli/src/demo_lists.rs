@@ -4,13 +4,13 @@
 //! review, an open dataset with a CSV resource, and an open event taking registrations.
 
 use chrono::{Datelike, Duration, NaiveDate};
+use gongkai_app::Ctx;
 use gongkai_domain::DomainError;
 use gongkai_domain::calendar::WorkCalendar;
 use gongkai_domain::lists::{ListKind, Values, parse_values};
-use gongkai_domain::user::Principal;
+use gongkai_store::Tx;
 use gongkai_store::list_extras::{self, NewResource};
 use gongkai_store::lists::{self, Created};
-use gongkai_store::{Actor, Tx};
 
 fn values(kind: ListKind, pairs: &[(&str, String)]) -> Result<Values, DomainError> {
     parse_values(kind.spec(), |f| {
@@ -24,15 +24,14 @@ fn values(kind: ListKind, pairs: &[(&str, String)]) -> Result<Values, DomainErro
 
 async fn add(
     tx: &mut Tx,
-    actor: &Actor,
-    office: &Principal,
+    ctx: &Ctx<'_>,
     kind: ListKind,
     agency: i64,
     pairs: &[(&str, String)],
     cal: &WorkCalendar,
 ) -> Result<i64, DomainError> {
     let v = values(kind, pairs)?;
-    match lists::create(tx, actor, office, kind, agency, v, cal, true).await? {
+    match gongkai_app::lists::create_in(tx, ctx, cal, kind, agency, &v, true).await? {
         Created::New(id) | Created::Unchanged(id) => Ok(id),
     }
 }
@@ -50,19 +49,18 @@ pub struct Agencies {
 
 pub async fn load(
     tx: &mut Tx,
-    actor: &Actor,
-    office: &Principal,
+    ctx: &Ctx<'_>,
     a: &Agencies,
     today: NaiveDate,
     cal: &WorkCalendar,
 ) -> Result<(), DomainError> {
+    let (actor, office) = (&ctx.actor, &ctx.principal);
     let day = |n: i64| (today - Duration::days(n)).to_string();
     let year = today.year();
     // 双公示: licences.
     add(
         tx,
-        actor,
-        office,
+        ctx,
         ListKind::Licence,
         a.ecology,
         &[
@@ -84,8 +82,7 @@ pub async fn load(
     .await?;
     add(
         tx,
-        actor,
-        office,
+        ctx,
         ListKind::Licence,
         a.education,
         &[
@@ -106,8 +103,7 @@ pub async fn load(
     // 双公示: penalties, one against a natural person (shown as 张**), one past its period.
     add(
         tx,
-        actor,
-        office,
+        ctx,
         ListKind::Penalty,
         a.ecology,
         &[
@@ -138,8 +134,7 @@ pub async fn load(
     .await?;
     add(
         tx,
-        actor,
-        office,
+        ctx,
         ListKind::Penalty,
         a.ecology,
         &[
@@ -169,8 +164,7 @@ pub async fn load(
     .await?;
     add(
         tx,
-        actor,
-        office,
+        ctx,
         ListKind::Penalty,
         a.ecology,
         &[
@@ -193,7 +187,7 @@ pub async fn load(
     .await?;
     lists::expire(tx, actor, today).await?;
     // 权责清单, one power handed down to the towns.
-    add(tx, actor, office, ListKind::Powers, a.ecology, &[
+    add(tx, ctx, ListKind::Powers, a.ecology, &[
         ("code", s("330108-XK-001")),
         ("name", s("建设项目环境影响评价文件审批")),
         ("category", s("行政许可")),
@@ -204,8 +198,7 @@ pub async fn load(
     ], cal).await?;
     add(
         tx,
-        actor,
-        office,
+        ctx,
         ListKind::Powers,
         a.ecology,
         &[
@@ -226,7 +219,7 @@ pub async fn load(
     )
     .await?;
     // 办事指南.
-    add(tx, actor, office, ListKind::Guide, a.education, &[
+    add(tx, ctx, ListKind::Guide, a.education, &[
         ("code", s("330108-JY-0031")),
         ("name", s("适龄儿童入学登记")),
         ("basis", s("《中华人民共和国义务教育法》第十二条")),
@@ -242,8 +235,7 @@ pub async fn load(
     // 收费目录 with what was collected last year.
     let fee = add(
         tx,
-        actor,
-        office,
+        ctx,
         ListKind::Fees,
         a.ecology,
         &[
@@ -269,8 +261,7 @@ pub async fn load(
     .await?;
     add(
         tx,
-        actor,
-        office,
+        ctx,
         ListKind::Fees,
         a.finance,
         &[
@@ -287,8 +278,7 @@ pub async fn load(
     // 预决算: this year's budget, approved last week, with every required part.
     add(
         tx,
-        actor,
-        office,
+        ctx,
         ListKind::Budget,
         a.education,
         &[
@@ -307,8 +297,7 @@ pub async fn load(
     .await?;
     add(
         tx,
-        actor,
-        office,
+        ctx,
         ListKind::Budget,
         a.ecology,
         &[
@@ -323,7 +312,7 @@ pub async fn load(
     )
     .await?;
     // 建议提案办理结果.
-    add(tx, actor, office, ListKind::Proposal, a.education, &[
+    add(tx, ctx, ListKind::Proposal, a.education, &[
         ("number", format!("{year}-R-015")),
         ("title", s("关于增加东湖片区小学学位的建议")),
         ("kind", s("人大代表建议")),
@@ -338,8 +327,7 @@ pub async fn load(
     ], cal).await?;
     add(
         tx,
-        actor,
-        office,
+        ctx,
         ListKind::Proposal,
         a.ecology,
         &[
@@ -364,8 +352,7 @@ pub async fn load(
     // 负面清单: one item whose periodic review is coming up.
     add(
         tx,
-        actor,
-        office,
+        ctx,
         ListKind::Negative,
         a.ecology,
         &[
@@ -384,8 +371,7 @@ pub async fn load(
     .await?;
     add(
         tx,
-        actor,
-        office,
+        ctx,
         ListKind::Negative,
         a.education,
         &[
@@ -400,7 +386,7 @@ pub async fn load(
     )
     .await?;
     // 开放数据: a dataset with a CSV file and an API endpoint.
-    let dataset = add(tx, actor, office, ListKind::Dataset, a.ecology, &[
+    let dataset = add(tx, ctx, ListKind::Dataset, a.ecology, &[
         ("code", s("YX-HB-2026-001")),
         ("title", s("云溪区河道水质自动监测日数据")),
         ("description", s("桥头镇、东湖街道主要河道水质自动监测站的日均值:pH、溶解氧、高锰酸盐指数、氨氮。")),
@@ -445,8 +431,7 @@ pub async fn load(
     // 政府开放活动: one coming up, one held with its feedback published.
     add(
         tx,
-        actor,
-        office,
+        ctx,
         ListKind::Event,
         a.ecology,
         &[
@@ -465,7 +450,7 @@ pub async fn load(
         cal,
     )
     .await?;
-    add(tx, actor, office, ListKind::Event, a.education, &[
+    add(tx, ctx, ListKind::Event, a.education, &[
         ("code", format!("KF-{year}-03")),
         ("theme", s("义务教育招生政策开放日")),
         ("held_on", day(60)),

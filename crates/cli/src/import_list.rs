@@ -9,7 +9,7 @@ use gongkai_domain::DomainError;
 use gongkai_domain::lists::ListKind;
 use gongkai_domain::user::{Principal, Role};
 use gongkai_formats::tabular;
-use gongkai_store::{Actor, Db, lists_import};
+use gongkai_store::{Actor, Db};
 use indicatif::{ProgressBar, ProgressStyle};
 
 pub async fn run(
@@ -41,19 +41,16 @@ pub async fn run(
         role: Role::Office,
         agency_id: agency.id,
     };
+    let ctx = gongkai_app::Ctx::new(db, Actor::system("import"), who);
     let rows = table.into_iter().enumerate().map(|(i, r)| (i + 2, Ok(r)));
-    let report = lists_import::import(
-        db,
-        &Actor::system("import"),
-        &who,
+    let to = gongkai_app::lists::Target {
         kind,
-        agency.id,
-        &headers,
-        rows,
+        agency_id: agency.id,
         publish,
-        None,
-        |done| bar.set_position(done as u64),
-    )
+    };
+    let report = gongkai_app::lists::import(&ctx, to, &headers, rows, None, |done| {
+        bar.set_position(done as u64)
+    })
     .await?;
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();

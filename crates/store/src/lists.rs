@@ -4,10 +4,9 @@
 //! to the search indexer.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use gongkai_domain::calendar::WorkCalendar;
-use gongkai_domain::lists::{self, ListKind, RecordStatus, Values};
+use gongkai_domain::DomainError;
+use gongkai_domain::lists::{self, Derived, ListKind, RecordStatus, Values};
 use gongkai_domain::user::Principal;
-use gongkai_domain::{DomainError, Field};
 use serde::Serialize;
 use serde_json::json;
 
@@ -367,7 +366,7 @@ pub async fn staff_list(
 }
 
 /// The draft and published versions of a record with this key, oldest first.
-async fn live_versions(
+pub async fn live_versions(
     e: &mut impl Exec,
     kind: ListKind,
     agency_id: i64,
@@ -382,7 +381,13 @@ async fn live_versions(
     Ok(live)
 }
 
-async fn next_version(e: &mut impl Exec, kind: ListKind, agency_id: i64, key: &str) -> Result<i64> {
+/// The number the next version of this key gets.
+pub async fn next_version(
+    e: &mut impl Exec,
+    kind: ListKind,
+    agency_id: i64,
+    key: &str,
+) -> Result<i64> {
     let n: Option<i64> = e
         .fetch_one(
             Sql::new(
@@ -397,15 +402,6 @@ async fn next_version(e: &mut impl Exec, kind: ListKind, agency_id: i64, key: &s
     Ok(n.unwrap_or(0) + 1)
 }
 
-fn key_field(kind: ListKind) -> Field {
-    let spec = kind.spec();
-    spec.key
-        .first()
-        .and_then(|k| spec.field(k))
-        .map(|f| f.as_field())
-        .unwrap_or(Field::new("record_key", "编号"))
-}
-
 /// What [`create`] did with a record whose key is already there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Created {
@@ -414,63 +410,35 @@ pub enum Created {
     Unchanged(i64),
 }
 
-/// Adds a new record (version 1) as a draft, or published at once if `publish` (an import of
-/// decisions already made). A key already in use is refused, unless the values are the same.
-#[allow(clippy::too_many_arguments)]
-pub async fn create(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    kind: ListKind,
-    agency_id: i64,
-    values: Values,
-    calendar: &WorkCalendar,
-    publish: bool,
-) -> Result<Created> {
-    who.require_agency(agency_id)?;
-    if publish {
-        lists::require_publisher(who)?;
-    }
-    let derived = lists::derive(kind.spec(), &values);
-    let live = live_versions(tx, kind, agency_id, &derived.key).await?;
-    if let Some(existing) = live.last() {
-        if existing.values == values {
-            return Ok(Created::Unchanged(existing.id));
-        }
-        let f = key_field(kind);
-        return Err(DomainError::conflict(
-            Some(f),
-            format!(
-                "{}“{}”已存在;如需变更,请在该记录上建立新版本",
-                f.label, derived.key
-            ),
-        ));
-    }
-    let version = next_version(tx, kind, agency_id, &derived.key).await?;
-    // No version of this key is live, so one published at once supersedes nothing.
-    let id = insert(
-        tx, actor, who, kind, agency_id, version, &values, calendar, None, publish,
-    )
-    .await?;
-    Ok(Created::New(id))
+/// A version to add: its values with what the domain derived from them.
+pub struct NewVersion<'a> {
+    pub kind: ListKind,
+    pub agency_id: i64,
+    pub version: i64,
+    pub values: &'a Values,
+    pub derived: &'a Derived,
+    pub due_on: Option<NaiveDate>,
+    /// What changed, for a version after the first.
+    pub note: Option<&'a str>,
+    /// Published at once (an import of decisions already made) rather than a draft.
+    pub publish: bool,
+    pub created_by: i64,
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn insert(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    kind: ListKind,
-    agency_id: i64,
-    version: i64,
-    values: &Values,
-    calendar: &WorkCalendar,
-    note: Option<&str>,
-    publish: bool,
-) -> Result<i64> {
-    let spec = kind.spec();
-    let d = lists::derive(spec, values);
-    let due = lists::due_on(spec, values, calendar)?;
+/// Inserts a version with its facets, audited (and announced when published).
+pub async fn insert(tx: &mut Tx, actor: &Actor, v: NewVersion<'_>) -> Result<i64> {
+    let NewVersion {
+        kind,
+        agency_id,
+        version,
+        values,
+        derived: d,
+        due_on: due,
+        note,
+        publish,
+        created_by,
+    } = v;
+
     let fields =
         serde_json::to_string(values).map_err(|e| DomainError::internal_from("list fields", e))?;
     let now = tx.now();
@@ -499,7 +467,7 @@ async fn insert(
             .bind(due)
             .bind(d.public_until)
             .bind(note)
-            .bind(who.user_id)
+            .bind(created_by)
             .bind(now)
             .bind(status.as_str())
             .bind(publish.then_some(now))
@@ -539,29 +507,16 @@ async fn add_facets(tx: &mut Tx, id: i64, facets: &[(&'static str, String)]) -> 
     Ok(())
 }
 
-/// Changes a draft's values. Published versions cannot be changed: see [`revise`].
-pub async fn update_draft(
+/// Replaces a draft's values (the domain has checked that it is a draft with the same key).
+pub async fn set_values(
     tx: &mut Tx,
     actor: &Actor,
-    who: &Principal,
-    id: i64,
-    values: Values,
-    calendar: &WorkCalendar,
+    r: &Record,
+    values: &Values,
+    d: &Derived,
+    due: Option<NaiveDate>,
 ) -> Result<()> {
-    let r = staff_get(tx, who, id).await?;
-    if r.status != RecordStatus::Draft {
-        return Err(DomainError::conflict(
-            None,
-            "已公开的记录不能直接修改,请建立新版本",
-        ));
-    }
-    let spec = r.kind.spec();
-    let d = lists::derive(spec, &values);
-    if d.key != r.key {
-        let f = key_field(r.kind);
-        return Err(DomainError::invalid(f, format!("{}不能修改", f.label)));
-    }
-    let due = lists::due_on(spec, &values, calendar)?;
+    let id = r.id;
     let fields =
         serde_json::to_string(&values).map_err(|e| DomainError::internal_from("list fields", e))?;
     tx.execute(
@@ -593,65 +548,9 @@ pub async fn update_draft(
     .await
 }
 
-/// Starts a new version of a published record: a draft with `values` and a note of what
-/// changed. The published version stays public until the new one is published.
-#[allow(clippy::too_many_arguments)]
-pub async fn revise(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    id: i64,
-    values: Values,
-    note: &str,
-    calendar: &WorkCalendar,
-) -> Result<i64> {
-    let r = staff_get(tx, who, id).await?;
-    if r.status != RecordStatus::Published {
-        return Err(DomainError::conflict(
-            None,
-            "只能在当前公开的版本上建立新版本",
-        ));
-    }
-    let live = live_versions(tx, r.kind, r.agency_id, &r.key).await?;
-    if live.iter().any(|v| v.status == RecordStatus::Draft) {
-        return Err(DomainError::conflict(None, "该记录已有待发布的新版本"));
-    }
-    let note = note.trim();
-    if note.is_empty() {
-        return Err(DomainError::invalid(
-            Field::new("change_note", "变更说明"),
-            "请说明变更内容",
-        ));
-    }
-    let d = lists::derive(r.kind.spec(), &values);
-    if d.key != r.key {
-        let f = key_field(r.kind);
-        return Err(DomainError::invalid(f, format!("{}不能修改", f.label)));
-    }
-    let version = next_version(tx, r.kind, r.agency_id, &r.key).await?;
-    insert(
-        tx,
-        actor,
-        who,
-        r.kind,
-        r.agency_id,
-        version,
-        &values,
-        calendar,
-        Some(note),
-        false,
-    )
-    .await
-}
-
 /// Publishes a draft; the version it replaces becomes history, effective until today.
-pub async fn publish(tx: &mut Tx, actor: &Actor, who: &Principal, id: i64) -> Result<()> {
-    lists::require_publisher(who)?;
-    let r = staff_get(tx, who, id).await?;
-
-    if r.status != RecordStatus::Draft {
-        return Err(DomainError::conflict(None, "该版本不是草稿"));
-    }
+pub async fn publish(tx: &mut Tx, actor: &Actor, r: &Record) -> Result<()> {
+    let id = r.id;
     let now = tx.now();
     let today = now.date_naive();
     for old in live_versions(tx, r.kind, r.agency_id, &r.key).await? {
@@ -668,7 +567,7 @@ pub async fn publish(tx: &mut Tx, actor: &Actor, who: &Principal, id: i64) -> Re
                 old.id,
                 "supersede",
                 RecordStatus::Published,
-                json!({"status": "superseded", "by": id}),
+                json!({"status": RecordStatus::Superseded, "by": id}),
             )
             .await?;
         }
@@ -717,26 +616,8 @@ async fn status_changed(
 
 /// Takes a published record out of public view (a decision revoked, a record made in error),
 /// with the reason; or discards a draft.
-pub async fn withdraw(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    id: i64,
-    reason: &str,
-) -> Result<()> {
-    let r = staff_get(tx, who, id).await?;
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(DomainError::invalid(
-            Field::new("reason", "撤销理由"),
-            "请填写撤销理由",
-        ));
-    }
-    if r.status == RecordStatus::Published {
-        lists::require_publisher(who)?;
-    } else if r.status != RecordStatus::Draft {
-        return Err(DomainError::conflict(None, "该版本已不在公开或草稿状态"));
-    }
+pub async fn withdraw(tx: &mut Tx, actor: &Actor, r: &Record, reason: &str) -> Result<()> {
+    let id = r.id;
     tx.execute(
         Sql::new("UPDATE list_records SET status = 'withdrawn', change_note = $1, effective_to = $2 WHERE id = $3")
             .bind(reason)
@@ -750,7 +631,7 @@ pub async fn withdraw(
         id,
         "withdraw",
         r.status,
-        json!({"status": "withdrawn", "reason": reason}),
+        json!({"status": RecordStatus::Withdrawn, "reason": reason}),
     )
     .await
 }

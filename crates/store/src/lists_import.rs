@@ -1,24 +1,14 @@
-//! Importing list records from a table (CSV or XLSX rows): the header is checked first, then
-//! every row on its own — a bad row is reported with all its problems and the good rows are
-//! kept. Rows are committed in batches; a key seen twice in the file is an error on the second
-//! row, and a row identical to a record already there is counted as unchanged, so re-running
-//! an import changes nothing. An import started from the office is a job: its progress is
-//! committed with each batch, so the page following it may be served by any node.
-
-use std::collections::HashSet;
+//! List import jobs and their progress: an import started from the office is a job whose
+//! progress is committed with each batch of rows, so the page following it may be served by
+//! any node. The import itself (header, rows, batches) is `gongkai_app::lists`.
 
 use chrono::{DateTime, Utc};
-use gongkai_domain::lists::{self, Columns, ImportStatus, ListKind};
+use gongkai_domain::DomainError;
+use gongkai_domain::lists::{ImportStatus, ListKind};
 use gongkai_domain::user::Principal;
-use gongkai_domain::{DomainError, Field};
 use serde::{Deserialize, Serialize};
 
-use crate::audit::Actor;
-use crate::db::{Db, Exec, Result, Row, Sql, Tx};
-use crate::lists::{Created, create};
-
-/// Rows per transaction: one fsync shared by many rows, little lost to a crash.
-const BATCH: usize = 500;
+use crate::db::{Exec, Result, Row, Sql, Tx};
 
 /// Bad rows a job keeps to show; the count goes on beyond.
 const KEPT_ERRORS: usize = 1000;
@@ -38,90 +28,8 @@ pub struct RowError {
     pub messages: Vec<String>,
 }
 
-pub const FILE: Field = Field::new("file", "导入文件");
-
 /// A data row: its line number and its cells, or why it could not be read.
 pub type Line = (usize, std::result::Result<Vec<String>, String>);
-
-/// Checks the header row against the kind's fields before anything is read or started.
-pub fn columns(kind: ListKind, headers: &[String]) -> Result<Columns> {
-    Columns::from_headers(kind.spec(), headers)
-        .map_err(|errors| DomainError::invalid(FILE, format!("表头有误:{}", errors.join(";"))))
-}
-
-/// Imports `rows` under `headers` into `agency_id`'s list of `kind`; `progress` is told how
-/// many rows are done after each batch, and `job` (if any) has its progress committed with it.
-#[allow(clippy::too_many_arguments)]
-pub async fn import(
-    db: &Db,
-    actor: &Actor,
-    who: &Principal,
-    kind: ListKind,
-    agency_id: i64,
-    headers: &[String],
-    rows: impl IntoIterator<Item = Line>,
-    publish: bool,
-    job: Option<i64>,
-    mut progress: impl FnMut(usize),
-) -> Result<ImportReport> {
-    who.require_agency(agency_id)?;
-    if publish {
-        lists::require_publisher(who)?;
-    }
-    let spec = kind.spec();
-    let columns = columns(kind, headers)?;
-    let calendar = {
-        let mut conn = db.conn().await?;
-        crate::calendar::work_calendar(&mut conn).await?
-    };
-    let mut report = ImportReport::default();
-    let mut seen = HashSet::new();
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let mut tx = db.begin().await?;
-        for (line, cells) in rows.by_ref().take(BATCH) {
-            report.rows += 1;
-            let values = match cells.map_err(|e| vec![e]).and_then(|cells| {
-                columns
-                    .read(spec, &cells)
-                    .map_err(|es| es.iter().map(ToString::to_string).collect())
-            }) {
-                Ok(v) => v,
-                Err(messages) => {
-                    report.errors.push(RowError { line, messages });
-                    continue;
-                }
-            };
-            let key = lists::derive(spec, &values).key;
-            if !seen.insert(key.clone()) {
-                report.errors.push(RowError {
-                    line,
-                    messages: vec![format!("与前面的行重复:{key}")],
-                });
-                continue;
-            }
-            match create(
-                &mut tx, actor, who, kind, agency_id, values, &calendar, publish,
-            )
-            .await
-            {
-                Ok(Created::New(_)) => report.created += 1,
-                Ok(Created::Unchanged(_)) => report.unchanged += 1,
-                Err(e) if e.is_input_error() => report.errors.push(RowError {
-                    line,
-                    messages: vec![e.to_string()],
-                }),
-                Err(e) => return Err(e),
-            }
-        }
-        if let Some(id) = job {
-            record_progress(&mut tx, id, &report).await?;
-        }
-        tx.commit().await?;
-        progress(report.rows);
-    }
-    Ok(report)
-}
 
 /// An office import and how far it has got.
 #[derive(Clone, Debug, Serialize)]
@@ -207,7 +115,8 @@ pub async fn start_job(
     .get("id")
 }
 
-async fn record_progress(tx: &mut Tx, id: i64, r: &ImportReport) -> Result<()> {
+/// Commits how far a job has got, with the first bad rows.
+pub async fn record_progress(tx: &mut Tx, id: i64, r: &ImportReport) -> Result<()> {
     let kept: Vec<&RowError> = r.errors.iter().take(KEPT_ERRORS).collect();
     let errors = serde_json::to_string(&kept).map_err(DomainError::internal)?;
     let now = tx.now();

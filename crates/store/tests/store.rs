@@ -15,7 +15,7 @@ use gongkai_store::users::LoginPolicy;
 use gongkai_store::{Backend, Db, Exec, Sql};
 use gongkai_store::{agencies, audit, calendar, documents, migrate, sessions, users};
 use gongkai_testing::TestDb;
-use gongkai_testing::fixtures::{actor, add_agency, agency_input, day, p};
+use gongkai_testing::fixtures::{actor, add_agency, agency_input, day, doc_input, p};
 
 macro_rules! both {
     ($($name:ident),* $(,)?) => {$(
@@ -778,19 +778,6 @@ async fn audit_log_is_append_only(t: TestDb) {
     assert!(c.execute(Sql::new("DELETE FROM audit_log")).await.is_err());
     drop(c);
     assert_eq!(t.count("audit_log").await, 1);
-}
-
-fn doc_input(title: &str, formed_on: &str) -> DocumentInput {
-    DocumentInput {
-        title: title.into(),
-        doc_number: "云府办发〔2024〕3号".into(),
-        kind: "notice".into(),
-        topic: "综合政务\\政务公开".into(),
-        formed_on: formed_on.into(),
-        body: "第一段\n第二段".into(),
-        disclosure_mode: "proactive".into(),
-        ..Default::default()
-    }
 }
 
 fn today() -> NaiveDate {
@@ -1875,8 +1862,6 @@ async fn the_parsed_schema_matches_the_database(t: TestDb) {
         .collect();
     assert_eq!(own, ["transferred_from", "transferred_to"]);
 }
-#[path = "store/lists.rs"]
-mod lists_tests;
 
 fn importable(title: &str, number: &str, formed_on: &str, index_no: Option<&str>) -> Importable {
     let input = DocumentInput {

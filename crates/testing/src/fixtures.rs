@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use gongkai_domain::agency::{AgencyDraft, AgencyInput};
+use gongkai_domain::document::DocumentInput;
 use gongkai_domain::user::{Principal, Role};
 use gongkai_store::{Actor, Db, agencies};
 
@@ -52,4 +53,18 @@ pub async fn add_agency(db: &Db, code: &str, kind: &str, parent: &str) -> agenci
     db.write(async |tx| agencies::create(tx, &actor(), &draft).await)
         .await
         .expect("the agency is stored")
+}
+
+/// A proactively disclosed notice with a 文号, a topic and two paragraphs.
+pub fn doc_input(title: &str, formed_on: &str) -> DocumentInput {
+    DocumentInput {
+        title: title.into(),
+        doc_number: "云府办发〔2024〕3号".into(),
+        kind: "notice".into(),
+        topic: "综合政务\\政务公开".into(),
+        formed_on: formed_on.into(),
+        body: "第一段\n第二段".into(),
+        disclosure_mode: "proactive".into(),
+        ..Default::default()
+    }
 }

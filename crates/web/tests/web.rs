@@ -311,14 +311,14 @@ impl App {
                     })
                 })
                 .unwrap();
-                gongkai_store::lists::create(
+                let ctx = gongkai_app::Ctx::new(&self.t.db, Actor::system("test"), office);
+                gongkai_app::lists::create_in(
                     &mut tx,
-                    &Actor::system("test"),
-                    &office,
+                    &ctx,
+                    &cal,
                     ListKind::Budget,
                     a.id,
-                    v,
-                    &cal,
+                    &v,
                     true,
                 )
                 .await

@@ -8,6 +8,7 @@ pub mod kinds;
 pub mod public;
 pub mod record;
 pub mod timing;
+pub mod versions;
 
 pub use field::{FieldSpec, FieldType};
 pub use kinds::{KindSpec, ListKind};

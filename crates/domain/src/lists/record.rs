@@ -206,6 +206,9 @@ pub fn due_on(
     }
 }
 
+/// The file of a list import, as a form field.
+pub const IMPORT_FILE: Field = Field::new("file", "导入文件");
+
 /// Maps import columns to fields.
 #[derive(Clone, Debug)]
 pub struct Columns {
@@ -213,6 +216,13 @@ pub struct Columns {
 }
 
 impl Columns {
+    /// A file's header row for `kind`, its problems as one error of the file.
+    pub fn for_import(kind: ListKind, headers: &[String]) -> Result<Columns, DomainError> {
+        Columns::from_headers(kind.spec(), headers).map_err(|errors| {
+            DomainError::invalid(IMPORT_FILE, format!("表头有误:{}", errors.join(";")))
+        })
+    }
+
     /// Reads a header row. Unknown or repeated columns and missing required ones are errors
     /// of the whole file: no row could be read right.
     pub fn from_headers(

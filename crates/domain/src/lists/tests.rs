@@ -465,3 +465,89 @@ proptest::proptest! {
         proptest::prop_assert!(shown.contains("欧阳**"), "{}", shown);
     }
 }
+
+mod versions {
+    use super::super::RecordStatus::{self, *};
+    use super::super::versions::*;
+    use super::{ListKind, derive, parse, penalty_row};
+    use crate::DomainError;
+    use crate::user::{Principal, Role};
+
+    fn who(role: Role) -> Principal {
+        Principal {
+            user_id: 1,
+            role,
+            agency_id: 1,
+        }
+    }
+
+    #[test]
+    fn a_record_keeps_its_key_through_every_change() {
+        let v = parse(ListKind::Penalty, &penalty_row("张三丰", "自然人")).unwrap();
+        let d = derive(ListKind::Penalty.spec(), &v);
+        assert!(check_same_key(ListKind::Penalty, &d.key, &d).is_ok());
+        let e = check_same_key(ListKind::Penalty, "嘉市监罚〔2026〕13号", &d).unwrap_err();
+        assert!(matches!(e, DomainError::Invalid { .. }), "{e:?}");
+        assert!(e.to_string().contains("不能修改"), "{e}");
+        // A draft edit checks the key too; a published version is never edited in place.
+        assert!(check_draft_edit(ListKind::Penalty, Draft, &d.key, &d).is_ok());
+        assert!(matches!(
+            check_draft_edit(ListKind::Penalty, Published, &d.key, &d),
+            Err(DomainError::Conflict { .. })
+        ));
+        // The same values again are no change; other values under a live key are refused.
+        assert_eq!(check_same_as_live(ListKind::Penalty, &v, &v, &d), Ok(()));
+        let other = parse(ListKind::Penalty, &penalty_row("李四", "自然人")).unwrap();
+        assert!(matches!(
+            check_same_as_live(ListKind::Penalty, &other, &v, &d),
+            Err(DomainError::Conflict { .. })
+        ));
+    }
+
+    #[test]
+    fn a_revision_starts_from_the_published_version_and_says_why() {
+        let v = parse(ListKind::Penalty, &penalty_row("张三丰", "自然人")).unwrap();
+        let d = derive(ListKind::Penalty.spec(), &v);
+        let k = ListKind::Penalty;
+        assert_eq!(
+            check_revision(k, Published, false, " 更正金额\u{3000}", &d.key, &d).as_deref(),
+            Ok("更正金额")
+        );
+        for note in ["", "  ", "\u{3000}"] {
+            assert!(matches!(
+                check_revision(k, Published, false, note, &d.key, &d),
+                Err(DomainError::Invalid { .. })
+            ));
+        }
+        assert!(check_revision(k, Published, true, "x", &d.key, &d).is_err());
+        for s in [Draft, Superseded, Withdrawn, Expired] {
+            assert!(
+                check_revision(k, s, false, "x", &d.key, &d).is_err(),
+                "{s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn publishing_and_withdrawing_follow_the_role_and_the_status() {
+        let staff = who(Role::Staff);
+        let reviewer = who(Role::Reviewer);
+        assert_eq!(check_publish(&staff, Draft), Err(DomainError::Forbidden));
+        assert!(check_publish(&reviewer, Draft).is_ok());
+        assert!(check_publish(&reviewer, Published).is_err());
+        // Staff may discard their draft, not take a published record down.
+        assert_eq!(
+            check_withdrawal(&staff, Draft, " 录入错误 ").as_deref(),
+            Ok("录入错误")
+        );
+        assert_eq!(
+            check_withdrawal(&staff, Published, "撤销"),
+            Err(DomainError::Forbidden)
+        );
+        assert!(check_withdrawal(&reviewer, Published, "决定已撤销").is_ok());
+        assert!(check_withdrawal(&reviewer, Published, " ").is_err());
+        for s in [RecordStatus::Superseded, Withdrawn, Expired] {
+            assert!(check_withdrawal(&reviewer, s, "x").is_err(), "{s:?}");
+        }
+    }
+}

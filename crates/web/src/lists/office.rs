@@ -112,7 +112,7 @@ pub async fn import(
 ) -> AppResult<Response> {
     let form = form.map_err(|_| {
         AppError(gongkai_domain::input::not_a_form(
-            lists_import::FILE,
+            gongkai_domain::lists::record::IMPORT_FILE,
             "请通过页面上的表单上传文件",
         ))
     })?;

@@ -1,9 +1,12 @@
 //! Typed lists: versions, publication, the public view with masking, filters, expiry of
 //! penalties, lateness, and imports that keep the good rows.
 
+use chrono::Duration;
+use gongkai_app::lists as app_lists;
 use gongkai_domain::lists::{ListKind, RecordStatus, Values};
+use gongkai_store::db::now;
 use gongkai_store::lists::{self, Created, Filter};
-use gongkai_store::lists_import;
+use gongkai_testing::fixtures::doc_input;
 
 use super::*;
 
@@ -70,14 +73,13 @@ async fn negative_list_grounds_and_report_figures_from_lists(t: TestDb) {
     };
     let mut tx = t.db.begin().await.unwrap();
     // An item on another ground does not cover it; one on its ground does.
-    let Created::New(id) = lists::create(
+    let Created::New(id) = app_lists::create_in(
         &mut tx,
-        &actor(),
-        &reviewer,
+        &ctx(&t.db, &reviewer, today),
+        &cal,
         ListKind::Negative,
         agency,
-        item("属于三类内部事务信息"),
-        &cal,
+        &item("属于三类内部事务信息"),
         true,
     )
     .await
@@ -89,18 +91,16 @@ async fn negative_list_grounds_and_report_figures_from_lists(t: TestDb) {
     assert!(flagged(lists::alerts(&mut c, today).await.unwrap()));
     drop(c);
     let mut tx = t.db.begin().await.unwrap();
-    let v2 = lists::revise(
+    let v2 = app_lists::revise_in(
         &mut tx,
-        &actor(),
-        &reviewer,
+        &ctx(&t.db, &reviewer, today),
         id,
-        item("属于四类过程性信息"),
+        &item("属于四类过程性信息"),
         "更正理由",
-        &cal,
     )
     .await
     .unwrap();
-    lists::publish(&mut tx, &actor(), &reviewer, v2)
+    app_lists::publish_in(&mut tx, &ctx(&t.db, &reviewer, today), v2)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -118,14 +118,13 @@ async fn negative_list_grounds_and_report_figures_from_lists(t: TestDb) {
             "法人及非法人组织",
             &format!("{year}-01-1{n}"),
         );
-        lists::create(
+        app_lists::create_in(
             &mut tx,
-            &actor(),
-            &reviewer,
+            &ctx(&t.db, &reviewer, today),
+            &cal,
             ListKind::Penalty,
             agency,
-            v,
-            &cal,
+            &v,
             true,
         )
         .await
@@ -143,14 +142,13 @@ async fn negative_list_grounds_and_report_figures_from_lists(t: TestDb) {
         })
     })
     .unwrap();
-    let Created::New(fee_id) = lists::create(
+    let Created::New(fee_id) = app_lists::create_in(
         &mut tx,
-        &actor(),
-        &reviewer,
+        &ctx(&t.db, &reviewer, today),
+        &cal,
         ListKind::Fees,
         agency,
-        fee,
-        &cal,
+        &fee,
         true,
     )
     .await
@@ -303,14 +301,13 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
     let recent = (today - Duration::days(3)).to_string();
     let mut tx = t.db.begin().await.unwrap();
     let person = penalty("区市监罚〔2026〕1号", "张三丰", "自然人", &recent);
-    let Created::New(id) = lists::create(
+    let Created::New(id) = app_lists::create_in(
         &mut tx,
-        &actor(),
-        &staff,
+        &ctx(&t.db, &staff, today),
+        &cal,
         ListKind::Penalty,
         agency,
-        person.clone(),
-        &cal,
+        &person.clone(),
         false,
     )
     .await
@@ -319,13 +316,13 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
     };
     // Staff cannot publish; a draft is not public.
     assert_eq!(
-        lists::publish(&mut tx, &actor(), &staff, id).await,
+        app_lists::publish_in(&mut tx, &ctx(&t.db, &staff, today), id).await,
         Err(DomainError::Forbidden)
     );
     tx.commit().await.unwrap();
     assert!(list(&t, &Filter::default(), today).await.is_empty());
     let mut tx = t.db.begin().await.unwrap();
-    lists::publish(&mut tx, &actor(), &reviewer, id)
+    app_lists::publish_in(&mut tx, &ctx(&t.db, &reviewer, today), id)
         .await
         .unwrap();
     let company = penalty(
@@ -334,28 +331,26 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
         "法人及非法人组织",
         &recent,
     );
-    lists::create(
+    app_lists::create_in(
         &mut tx,
-        &actor(),
-        &reviewer,
+        &ctx(&t.db, &reviewer, today),
+        &cal,
         ListKind::Penalty,
         agency,
-        company,
-        &cal,
+        &company,
         true,
     )
     .await
     .unwrap();
     // The same key again: refused unless the values are the same.
     assert_eq!(
-        lists::create(
+        app_lists::create_in(
             &mut tx,
-            &actor(),
-            &staff,
+            &ctx(&t.db, &staff, today),
+            &cal,
             ListKind::Penalty,
             agency,
-            person.clone(),
-            &cal,
+            &person.clone(),
             false
         )
         .await,
@@ -367,14 +362,13 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
         "自然人",
         &today.to_string(),
     );
-    let dup = lists::create(
+    let dup = app_lists::create_in(
         &mut tx,
-        &actor(),
-        &staff,
+        &ctx(&t.db, &staff, today),
+        &cal,
         ListKind::Penalty,
         agency,
-        changed.clone(),
-        &cal,
+        &changed.clone(),
         false,
     )
     .await;
@@ -444,22 +438,26 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
     // A published version is not edited in place: a new version supersedes it when published.
     let mut tx = t.db.begin().await.unwrap();
     assert!(matches!(
-        lists::update_draft(&mut tx, &actor(), &staff, id, changed.clone(), &cal).await,
+        app_lists::update_draft_in(&mut tx, &ctx(&t.db, &staff, today), id, &changed.clone()).await,
         Err(DomainError::Conflict { .. })
     ));
     assert!(
-        lists::revise(&mut tx, &actor(), &staff, id, changed.clone(), " ", &cal)
-            .await
-            .is_err()
+        app_lists::revise_in(
+            &mut tx,
+            &ctx(&t.db, &staff, today),
+            id,
+            &changed.clone(),
+            " "
+        )
+        .await
+        .is_err()
     );
-    let v2 = lists::revise(
+    let v2 = app_lists::revise_in(
         &mut tx,
-        &actor(),
-        &staff,
+        &ctx(&t.db, &staff, today),
         id,
-        changed.clone(),
+        &changed.clone(),
         "更正决定日期",
-        &cal,
     )
     .await
     .unwrap();
@@ -474,7 +472,7 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
         id
     );
     let mut tx = t.db.begin().await.unwrap();
-    lists::publish(&mut tx, &actor(), &reviewer, v2)
+    app_lists::publish_in(&mut tx, &ctx(&t.db, &reviewer, today), v2)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -521,14 +519,13 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
         "自然人",
         &old_day.to_string(),
     );
-    let Ok(Created::New(old_id)) = lists::create(
+    let Ok(Created::New(old_id)) = app_lists::create_in(
         &mut tx,
-        &actor(),
-        &reviewer,
+        &ctx(&t.db, &reviewer, today),
+        &cal,
         ListKind::Penalty,
         agency,
-        old,
-        &cal,
+        &old,
         true,
     )
     .await
@@ -571,13 +568,18 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
     // Withdrawal takes the current version out of public view.
     let mut tx = t.db.begin().await.unwrap();
     assert!(
-        lists::withdraw(&mut tx, &actor(), &reviewer, v2, "")
+        app_lists::withdraw_in(&mut tx, &ctx(&t.db, &reviewer, today), v2, "")
             .await
             .is_err()
     );
-    lists::withdraw(&mut tx, &actor(), &reviewer, v2, "处罚决定已被复议撤销")
-        .await
-        .unwrap();
+    app_lists::withdraw_in(
+        &mut tx,
+        &ctx(&t.db, &reviewer, today),
+        v2,
+        "处罚决定已被复议撤销",
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     let mut c = t.db.conn().await.unwrap();
     assert!(
@@ -603,14 +605,13 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
         "自然人",
         &(today - Duration::days(30)).to_string(),
     );
-    lists::create(
+    app_lists::create_in(
         &mut tx,
-        &actor(),
-        &staff,
+        &ctx(&t.db, &staff, today),
+        &cal,
         ListKind::Penalty,
         agency,
-        stale,
-        &cal,
+        &stale,
         false,
     )
     .await
@@ -623,6 +624,7 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
 
 async fn list_imports_report_each_bad_row_and_keep_the_good(t: TestDb) {
     let (agency, staff, reviewer) = people(&t, "LS0102").await;
+    let today = now().date_naive();
     let spec = ListKind::Licence.spec();
     let headers: Vec<String> = [
         "决定书文号",
@@ -659,15 +661,15 @@ async fn list_imports_report_each_bad_row_and_keep_the_good(t: TestDb) {
         (7, Ok(row("区审批〔2026〕4号", "核准", "2026-03-04"))),
     ];
     let before = t.count("list_records").await;
-    let report = lists_import::import(
-        &t.db,
-        &actor(),
-        &reviewer,
-        ListKind::Licence,
-        agency,
+    let report = app_lists::import(
+        &ctx(&t.db, &reviewer, today),
+        app_lists::Target {
+            kind: ListKind::Licence,
+            agency_id: agency,
+            publish: true,
+        },
         &headers,
         rows.clone(),
-        true,
         None,
         |_| {},
     )
@@ -685,15 +687,15 @@ async fn list_imports_report_each_bad_row_and_keep_the_good(t: TestDb) {
     assert!(report.errors[2].messages[0].contains("重复"));
     assert_eq!(t.count("list_records").await, before + 2);
     // A re-run changes nothing.
-    let again = lists_import::import(
-        &t.db,
-        &actor(),
-        &reviewer,
-        ListKind::Licence,
-        agency,
+    let again = app_lists::import(
+        &ctx(&t.db, &reviewer, today),
+        app_lists::Target {
+            kind: ListKind::Licence,
+            agency_id: agency,
+            publish: true,
+        },
         &headers,
         rows,
-        true,
         None,
         |_| {},
     )
@@ -704,15 +706,15 @@ async fn list_imports_report_each_bad_row_and_keep_the_good(t: TestDb) {
     // Wrong columns: nothing is read.
     let mut bad = headers.clone();
     bad[1] = "类别".into();
-    let e = lists_import::import(
-        &t.db,
-        &actor(),
-        &reviewer,
-        ListKind::Licence,
-        agency,
+    let e = app_lists::import(
+        &ctx(&t.db, &reviewer, today),
+        app_lists::Target {
+            kind: ListKind::Licence,
+            agency_id: agency,
+            publish: true,
+        },
         &bad,
         vec![(2, Ok(row("区审批〔2026〕9号", "普通", "2026-03-02")))],
-        true,
         None,
         |_| {},
     )
@@ -723,15 +725,15 @@ async fn list_imports_report_each_bad_row_and_keep_the_good(t: TestDb) {
         "{e}"
     );
     // Staff may import drafts, not publish.
-    let e = lists_import::import(
-        &t.db,
-        &actor(),
-        &staff,
-        ListKind::Licence,
-        agency,
+    let e = app_lists::import(
+        &ctx(&t.db, &staff, today),
+        app_lists::Target {
+            kind: ListKind::Licence,
+            agency_id: agency,
+            publish: true,
+        },
         &headers,
         Vec::new(),
-        true,
         None,
         |_| {},
     )
