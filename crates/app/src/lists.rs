@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use gongkai_domain::attachment::Upload;
 use gongkai_domain::calendar::WorkCalendar;
 use gongkai_domain::input;
+use gongkai_domain::lists::extras::{self, CollectionDraft};
 use gongkai_domain::lists::{self as rules, Columns, ListKind, RecordStatus, Values, versions};
 use gongkai_domain::{DomainError, Field};
 use gongkai_formats::tabular;
@@ -175,19 +176,9 @@ pub async fn set_collection(
     amount_cents: i64,
     source: &str,
 ) -> Result<()> {
+    let c = CollectionDraft::parse(year, amount_cents, source)?;
     ctx.db
-        .write(async |tx| {
-            list_extras::set_collection(
-                tx,
-                &ctx.actor,
-                &ctx.principal,
-                id,
-                year,
-                amount_cents,
-                source,
-            )
-            .await
-        })
+        .write(async |tx| list_extras::set_collection(tx, &ctx.actor, &ctx.principal, id, &c).await)
         .await
 }
 
@@ -198,9 +189,10 @@ pub async fn add_resource(
     title: &str,
     new: NewResource<'_>,
 ) -> Result<i64> {
+    let title = extras::extra_title(title, extras::RESOURCE_TITLE)?;
     ctx.db
         .write(async |tx| {
-            list_extras::add_resource(tx, &ctx.actor, &ctx.principal, id, title, new).await
+            list_extras::add_resource(tx, &ctx.actor, &ctx.principal, id, &title, new).await
         })
         .await
 }
@@ -213,9 +205,10 @@ pub async fn add_form(
     upload: &Upload,
     bytes: &[u8],
 ) -> Result<Form> {
+    let title = extras::extra_title(title, extras::FORM_TITLE)?;
     ctx.db
         .write(async |tx| {
-            list_extras::add_form(tx, &ctx.actor, &ctx.principal, id, title, upload, bytes).await
+            list_extras::add_form(tx, &ctx.actor, &ctx.principal, id, &title, upload, bytes).await
         })
         .await
 }

@@ -7,6 +7,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use gongkai_app::Ctx;
 use gongkai_domain::DomainError;
 use gongkai_domain::calendar::WorkCalendar;
+use gongkai_domain::lists::extras::CollectionDraft;
 use gongkai_domain::lists::{ListKind, Values, parse_values};
 use gongkai_store::Tx;
 use gongkai_store::list_extras::{self, NewResource};
@@ -249,16 +250,8 @@ pub async fn load(
         cal,
     )
     .await?;
-    list_extras::set_collection(
-        tx,
-        actor,
-        office,
-        fee,
-        year - 1,
-        1_234_500,
-        "区财政非税收入系统年报",
-    )
-    .await?;
+    let collected = CollectionDraft::parse(year - 1, 1_234_500, "区财政非税收入系统年报")?;
+    list_extras::set_collection(tx, actor, office, fee, &collected).await?;
     add(
         tx,
         ctx,

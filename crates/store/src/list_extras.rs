@@ -4,10 +4,10 @@
 //! and key, so it stays with the record across versions.
 
 use chrono::{DateTime, Utc};
+use gongkai_domain::DomainError;
 use gongkai_domain::lists::ListKind;
-use gongkai_domain::lists::extras::{self, DataFormat, Registration};
+use gongkai_domain::lists::extras::{self, CollectionDraft, DataFormat, Registration};
 use gongkai_domain::user::Principal;
-use gongkai_domain::{DomainError, Field};
 use serde::Serialize;
 use serde_json::json;
 
@@ -113,6 +113,8 @@ pub enum NewResource<'a> {
     Endpoint(&'a str),
 }
 
+/// Adds a resource to dataset `record_id`; its title was checked by
+/// [`extras::extra_title`].
 pub async fn add_resource(
     tx: &mut Tx,
     actor: &Actor,
@@ -122,13 +124,6 @@ pub async fn add_resource(
     new: NewResource<'_>,
 ) -> Result<i64> {
     let r = dataset(tx, who, record_id).await?;
-    let title = title.trim();
-    if title.is_empty() || title.chars().count() > 100 {
-        return Err(DomainError::invalid(
-            Field::new("title", "资源名称"),
-            "请填写资源名称(不超过 100 个字)",
-        ));
-    }
     let (format, file_name, sha, size, url, rows) = match new {
         NewResource::File {
             format,
@@ -330,15 +325,13 @@ pub struct Collection {
     pub source: String,
 }
 
-/// Records (or corrects) what was collected under fee item `record_id` in `year`.
+/// Records (or corrects) what was collected under fee item `record_id` in a year.
 pub async fn set_collection(
     tx: &mut Tx,
     actor: &Actor,
     who: &Principal,
     record_id: i64,
-    year: i32,
-    amount_cents: i64,
-    source: &str,
+    c: &CollectionDraft,
 ) -> Result<()> {
     let r = lists::staff_get(tx, who, record_id).await?;
     if r.kind != ListKind::Fees {
@@ -346,19 +339,7 @@ pub async fn set_collection(
             what: "收费项目"
         });
     }
-    let source = source.trim();
-    if source.is_empty() || source.chars().count() > 200 {
-        return Err(DomainError::invalid(
-            Field::new("source", "数据来源"),
-            "请填写数据来源(如财政票据汇总表)",
-        ));
-    }
-    if !(2000..=2100).contains(&year) || amount_cents < 0 {
-        return Err(DomainError::invalid(
-            Field::new("amount", "收费金额"),
-            "年度或金额无效",
-        ));
-    }
+    let (year, amount_cents, source) = (c.year, c.amount_cents, c.source.as_str());
     let before = tx
         .fetch_optional(
             Sql::new("SELECT amount_cents FROM fee_collections WHERE agency_id = $1 AND record_key = $2 AND year = $3")
@@ -494,7 +475,8 @@ fn form(r: &Row) -> Result<Form> {
 const FORM: &str = "SELECT id, agency_id, record_key, title, file_name, file_kind, size, sha256, created_at \
     FROM list_attachments";
 
-/// Attaches a file already checked by [`gongkai_domain::attachment::check`] to guide `record_id`.
+/// Attaches a file already checked by [`gongkai_domain::attachment::check`] to guide
+/// `record_id`, under a title checked by [`extras::extra_title`].
 pub async fn add_form(
     tx: &mut Tx,
     actor: &Actor,
@@ -509,13 +491,6 @@ pub async fn add_form(
         return Err(DomainError::NotFound {
             what: "办事指南"
         });
-    }
-    let title = title.trim();
-    if title.is_empty() || title.chars().count() > 100 {
-        return Err(DomainError::invalid(
-            Field::new("title", "表格名称"),
-            "请填写表格名称(不超过 100 个字)",
-        ));
     }
     let sha = crate::attachments::put_blob(tx, bytes).await?;
     let id: i64 = tx

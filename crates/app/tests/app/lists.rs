@@ -155,49 +155,32 @@ async fn negative_list_grounds_and_report_figures_from_lists(t: TestDb) {
     .unwrap() else {
         panic!()
     };
-    gongkai_store::list_extras::set_collection(
-        &mut tx,
-        &actor(),
-        &reviewer,
-        fee_id,
-        year,
-        1_234_567,
-        "非税收入系统",
-    )
-    .await
-    .unwrap();
-    assert!(
-        gongkai_store::list_extras::set_collection(
-            &mut tx,
-            &actor(),
-            &reviewer,
-            fee_id,
-            year,
-            1,
-            " "
-        )
-        .await
-        .is_err()
-    );
-    // A resource can only be added to a dataset.
-    assert!(
-        gongkai_store::list_extras::add_resource(
-            &mut tx,
-            &actor(),
-            &reviewer,
-            fee_id,
-            "x",
-            gongkai_store::list_extras::NewResource::File {
-                format: DataFormat::Csv,
-                file_name: "a.csv",
-                bytes: b"a\n1\n",
-                rows: Some(1)
-            }
-        )
-        .await
-        .is_err()
-    );
     tx.commit().await.unwrap();
+    let as_reviewer = ctx(&t.db, &reviewer, today);
+    app_lists::set_collection(&as_reviewer, fee_id, year, 1_234_567, "非税收入系统")
+        .await
+        .unwrap();
+    // A blank source, a negative amount, a year out of range: refused, nothing written.
+    let before = t.count("fee_collections").await;
+    for (y, cents, source) in [(year, 1, " "), (year, -1, "x"), (1999, 1, "x")] {
+        let e = app_lists::set_collection(&as_reviewer, fee_id, y, cents, source).await;
+        assert!(matches!(e, Err(DomainError::Invalid { .. })), "{e:?}");
+    }
+    assert_eq!(t.count("fee_collections").await, before);
+    // A resource can only be added to a dataset.
+    let e = app_lists::add_resource(
+        &as_reviewer,
+        fee_id,
+        "x",
+        gongkai_store::list_extras::NewResource::File {
+            format: DataFormat::Csv,
+            file_name: "a.csv",
+            bytes: b"a\n1\n",
+            rows: Some(1),
+        },
+    )
+    .await;
+    assert!(matches!(e, Err(DomainError::NotFound { .. })), "{e:?}");
     let mut c = t.db.conn().await.unwrap();
     let m = gongkai_store::reports::figures_from_lists(&mut c, &[agency], year)
         .await

@@ -35,6 +35,55 @@ impl DataFormat {
     }
 }
 
+/// The title of a dataset resource (资源名称) or of a guide's form (表格名称): trimmed, 1–100
+/// characters.
+pub fn extra_title(input: &str, field: Field) -> Result<String, DomainError> {
+    let title = input.trim();
+    if title.is_empty() || title.chars().count() > 100 {
+        return Err(DomainError::invalid(
+            field,
+            format!("请填写{}(不超过 100 个字)", field.label),
+        ));
+    }
+    Ok(title.to_string())
+}
+
+pub const RESOURCE_TITLE: Field = Field::new("title", "资源名称");
+pub const FORM_TITLE: Field = Field::new("title", "表格名称");
+
+/// What was collected under a fee item in a year (收费情况), as the annual report's table 二
+/// takes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CollectionDraft {
+    pub year: i32,
+    pub amount_cents: i64,
+    /// Where the figure comes from (e.g. 财政票据汇总表), 1–200 characters.
+    pub source: String,
+}
+
+impl CollectionDraft {
+    pub fn parse(year: i32, amount_cents: i64, source: &str) -> Result<Self, DomainError> {
+        let source = source.trim();
+        if source.is_empty() || source.chars().count() > 200 {
+            return Err(DomainError::invalid(
+                Field::new("source", "数据来源"),
+                "请填写数据来源(如财政票据汇总表)",
+            ));
+        }
+        if !(2000..=2100).contains(&year) || amount_cents < 0 {
+            return Err(DomainError::invalid(
+                Field::new("amount", "收费金额"),
+                "年度或金额无效",
+            ));
+        }
+        Ok(CollectionDraft {
+            year,
+            amount_cents,
+            source: source.to_string(),
+        })
+    }
+}
+
 /// Checks a dataset file: its extension names a data format and its content is that format
 /// (a CSV is UTF-8 text, an XLSX a zip, a JSON file parses), within `max_bytes`. Returns the
 /// format and a clean file name.

@@ -551,3 +551,34 @@ mod versions {
         }
     }
 }
+
+#[test]
+fn extra_titles_and_fee_collections_are_checked_before_anything_is_written() {
+    use super::extras::{CollectionDraft, FORM_TITLE, RESOURCE_TITLE, extra_title};
+    assert_eq!(
+        extra_title("\u{3000}申请表（样表） ", FORM_TITLE).as_deref(),
+        Ok("申请表（样表）")
+    );
+    for bad in ["", " \u{3000} ", &"表".repeat(101)] {
+        let e = extra_title(bad, RESOURCE_TITLE).unwrap_err();
+        assert!(e.to_string().contains("资源名称"), "{e}");
+    }
+    assert!(extra_title(&"表".repeat(100), FORM_TITLE).is_ok());
+    let c = CollectionDraft::parse(2025, 0, " 财政票据汇总表 ").unwrap();
+    assert_eq!(
+        (c.year, c.amount_cents, c.source.as_str()),
+        (2025, 0, "财政票据汇总表")
+    );
+    for (year, cents, source) in [
+        (2025, 1, ""),
+        (2025, -1, "x"),
+        (1999, 1, "x"),
+        (2101, 1, "x"),
+    ] {
+        assert!(
+            CollectionDraft::parse(year, cents, source).is_err(),
+            "{year} {cents} {source:?}"
+        );
+    }
+    assert!(CollectionDraft::parse(2025, 1, &"源".repeat(201)).is_err());
+}
