@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 use gongkai_domain::agency::DisclosureRules;
 use gongkai_domain::agency::{AgencyCode, AgencyDraft};
 use gongkai_domain::calendar::CalendarOverride;
-use gongkai_domain::user::UserDraft;
+use gongkai_domain::user::{TokenDraft, UserDraft, check_password_policy};
+use gongkai_domain::{DomainError, Field};
+use gongkai_store::Tx;
 use gongkai_store::agencies::{self, Agency};
 use gongkai_store::db::Result;
 use gongkai_store::users::{self, User};
@@ -45,10 +47,31 @@ pub async fn create_user(
     agency_code: &str,
     password: &str,
 ) -> Result<User> {
-    ctx.principal.require_admin()?;
     ctx.db
-        .write(async |tx| users::create(tx, &ctx.actor, draft, agency_code, password).await)
+        .write(async |tx| create_user_in(tx, ctx, draft, agency_code, password).await)
         .await
+}
+
+/// The agency a new account belongs to, as a form names it.
+const USER_AGENCY: Field = Field::new("agency", "所属机构");
+
+/// [`create_user`] inside a transaction: the agency must exist and the password meet the
+/// policy before anything is written.
+pub async fn create_user_in(
+    tx: &mut Tx,
+    ctx: &Ctx<'_>,
+    draft: &UserDraft,
+    agency_code: &str,
+    password: &str,
+) -> Result<User> {
+    ctx.principal.require_admin()?;
+    let code = AgencyCode::parse(agency_code)
+        .map_err(|e| DomainError::invalid(USER_AGENCY, e.to_string()))?;
+    let agency = agencies::by_code(tx, &code)
+        .await?
+        .ok_or_else(|| DomainError::invalid(USER_AGENCY, format!("机构代码“{code}”不存在")))?;
+    check_password_policy(password, &draft.username)?;
+    users::create(tx, &ctx.actor, draft, agency.id, password).await
 }
 
 /// Deactivates (ending its sessions and tokens) or reactivates an account.
@@ -70,8 +93,9 @@ pub async fn set_password(ctx: &Ctx<'_>, username: &str, password: &str) -> Resu
 /// Issues an API token for a user, valid `days` days; returns it (shown once).
 pub async fn create_token(ctx: &Ctx<'_>, username: &str, name: &str, days: i64) -> Result<String> {
     ctx.principal.require_admin()?;
+    let draft = TokenDraft::parse(name, days)?;
     ctx.db
-        .write(async |tx| users::create_token(tx, &ctx.actor, username, name, days).await)
+        .write(async |tx| users::create_token(tx, &ctx.actor, username, &draft).await)
         .await
 }
 
@@ -124,7 +148,7 @@ pub async fn bootstrap(
                 }
             };
             let draft = UserDraft::parse("admin", "系统管理员", "admin")?;
-            users::create(tx, &ctx.actor, &draft, &root_code, password).await?;
+            create_user_in(tx, ctx, &draft, &root_code, password).await?;
             Ok(true)
         })
         .await

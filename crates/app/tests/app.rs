@@ -10,7 +10,7 @@ use gongkai_domain::document::{
 };
 use gongkai_domain::user::{Principal, Role, UserDraft};
 use gongkai_store::{Backend, Db, Exec, Sql};
-use gongkai_store::{audit, calendar, documents, users};
+use gongkai_store::{audit, calendar, documents};
 use gongkai_testing::TestDb;
 use gongkai_testing::fixtures::{actor, add_agency, at, day, p};
 
@@ -48,6 +48,8 @@ mod oversight_tests;
 mod reports_tests;
 #[path = "app/requests.rs"]
 mod requests_tests;
+#[path = "app/users.rs"]
+mod users_tests;
 
 /// `who` acting on `today`.
 fn ctx<'a>(db: &'a Db, who: &Principal, today: NaiveDate) -> Ctx<'a> {

@@ -257,13 +257,14 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
         agencies::create(&mut tx, &actor, &AgencyDraft::parse(&input)?).await?;
     }
     let mut logins = Vec::new();
+    let operator = gongkai_app::Ctx::operator(db, "demo");
     for (username, display, role, agency) in USERS {
         let password = match fixed_password {
             Some(p) => p.to_string(),
             None => secret::random_token(12)?,
         };
         let draft = UserDraft::parse(username, display, role)?;
-        users::create(&mut tx, &actor, &draft, agency, &password).await?;
+        gongkai_app::admin::create_user_in(&mut tx, &operator, &draft, agency, &password).await?;
         logins.push(DemoLogin {
             username,
             role,

@@ -138,6 +138,27 @@ pub const PASSWORD_FIELD: Field = Field::new("password", "密码");
 pub const MIN_PASSWORD_CHARS: usize = 10;
 pub const MAX_PASSWORD_CHARS: usize = 128;
 
+/// An API token to issue: a name for the list (1–60 characters on one line) and how many
+/// days it is valid (1 to 3650).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenDraft {
+    pub name: String,
+    pub days: i64,
+}
+
+impl TokenDraft {
+    pub fn parse(name: &str, days: i64) -> Result<Self, DomainError> {
+        let name = text::bounded(name, Field::new("name", "令牌名称"), 1, 60)?;
+        if !(1..=3650).contains(&days) {
+            return Err(DomainError::invalid(
+                Field::new("days", "有效天数"),
+                "有效天数应在 1 到 3650 之间",
+            ));
+        }
+        Ok(TokenDraft { name, days })
+    }
+}
+
 /// Length is what matters most (NIST SP 800-63B); we also refuse a password that is one
 /// character repeated or equal to the username.
 pub fn check_password_policy(password: &str, username: &Username) -> Result<(), DomainError> {

@@ -4,17 +4,16 @@
 //! earlier years' reports, and the records behind any cell (drill-down).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use gongkai_domain::agency::AgencyKind;
 use gongkai_domain::document::{
     Action as DocAction, Attribute, DisclosureMode, DisclosureScope, DocKind, DocumentDraft,
 };
 use gongkai_domain::lists::ListKind;
 use gongkai_domain::report::interchange::{from_json, to_json};
 use gongkai_domain::report::manual::ManualFigures;
-use gongkai_domain::report::tables::{TOTAL_COLUMN, column_of};
+use gongkai_domain::report::tables::applicants_of_column;
 use gongkai_domain::report::{
     self, DocCounts, FORMAT_2021, Finding, Previous, Report, ReportStatus, RequestCounts, Row,
-    Scope, Table2, Table3, Table4, Texts, WanYuan, facts,
+    Scope, Table2, Table3, Table4, Texts, WanYuan, check_scope, facts, year_bounds,
 };
 use gongkai_domain::request::ApplicantKind;
 use gongkai_domain::request::appeal::{AppealKind, AppealResult};
@@ -34,14 +33,6 @@ pub(crate) const CLOSED: &str = "(CASE WHEN r.status = 'withdrawn' THEN r.withdr
      WHEN r.status IN ('replied', 'archived') THEN r.replied_on END)";
 /// The table 三 row a closed request is counted in; a withdrawal is （六）其他处理 3.其他.
 const ROW_CODE: &str = "(CASE WHEN r.status = 'withdrawn' THEN 'other.other' ELSE r.outcome END)";
-
-fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate)> {
-    let start = NaiveDate::from_ymd_opt(year, 1, 1);
-    let end = NaiveDate::from_ymd_opt(year, 12, 31);
-    start
-        .zip(end)
-        .ok_or_else(|| DomainError::invalid(report::YEAR_FIELD, format!("{year} 不是有效的年份")))
-}
 
 /// `$first, $first+1, …` for an IN list of `n` values.
 fn placeholders(first: usize, n: usize) -> String {
@@ -517,17 +508,6 @@ pub async fn build(e: &mut impl Exec, r: &AnnualReport) -> Result<Report> {
     }
 }
 
-fn check_scope(who: &Principal, kind: AgencyKind, agency_id: i64, scope: Scope) -> Result<()> {
-    who.require_agency(agency_id)?;
-    if scope == Scope::Government && kind != AgencyKind::Government {
-        return Err(DomainError::invalid(
-            Field::new("scope", "报告范围"),
-            "只有人民政府可以编制本级政府年度报告",
-        ));
-    }
-    Ok(())
-}
-
 /// Inserts a report (one per agency, year and scope) and writes its audit entry.
 #[allow(clippy::too_many_arguments)]
 async fn insert(
@@ -883,15 +863,8 @@ pub async fn cell_requests(
          ORDER BY r.received_on NULLS LAST, r.id LIMIT ${l}",
         placeholders(1, n)
     );
-    let kind = if column == TOTAL_COLUMN {
-        String::new()
-    } else {
-        ApplicantKind::ALL
-            .iter()
-            .find(|a| column_of(**a) == column)
-            .map(|a| a.as_str().to_string())
-            .ok_or_else(|| DomainError::invalid(Field::new("column", "列"), "没有这一列"))?
-    };
+    // '' matches every applicant (the 总计 column).
+    let kind = applicants_of_column(column)?.map_or("", ApplicantKind::as_str);
     let outcome = match row {
         Row::Outcome(o) => o.code(),
         _ => String::new(),

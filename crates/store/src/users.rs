@@ -3,14 +3,15 @@
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, Utc};
-use gongkai_domain::agency::AgencyCode;
-use gongkai_domain::user::{Principal, Role, UserDraft, Username, check_password_policy};
-use gongkai_domain::{DomainError, Field};
+use gongkai_domain::DomainError;
+use gongkai_domain::user::{
+    Principal, Role, TokenDraft, UserDraft, Username, check_password_policy,
+};
 use serde::Serialize;
 
 use crate::audit::{self, Actor};
 use crate::db::{Db, Exec, Result, Row, Sql, Tx};
-use crate::{agencies, passwords, secret, throttle};
+use crate::{passwords, secret, throttle};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct User {
@@ -49,21 +50,15 @@ fn json(u: &User) -> serde_json::Value {
     serde_json::to_value(u).unwrap_or_default()
 }
 
-const AGENCY: Field = Field::new("agency", "所属机构");
-
+/// Adds an account in `agency_id` with `password` (checked against the policy by the
+/// caller), stored as an Argon2 hash that never reaches the audit log.
 pub async fn create(
     tx: &mut Tx,
     actor: &Actor,
     draft: &UserDraft,
-    agency_code: &str,
+    agency_id: i64,
     password: &str,
 ) -> Result<User> {
-    let code =
-        AgencyCode::parse(agency_code).map_err(|e| DomainError::invalid(AGENCY, e.to_string()))?;
-    let agency = agencies::by_code(tx, &code)
-        .await?
-        .ok_or_else(|| DomainError::invalid(AGENCY, format!("机构代码“{code}”不存在")))?;
-    check_password_policy(password, &draft.username)?;
     let hash = passwords::hash(password).await?;
     let now = tx.now();
     let row = tx
@@ -76,7 +71,7 @@ pub async fn create(
             .bind(draft.username.as_str())
             .bind(&draft.display_name)
             .bind(draft.role.as_str())
-            .bind(agency.id)
+            .bind(agency_id)
             .bind(hash)
             .bind(now),
         )
@@ -329,14 +324,13 @@ pub async fn authenticate(
 /// How long an API token lives unless said otherwise.
 pub const DEFAULT_TOKEN_DAYS: i64 = 90;
 
-/// Creates an API token for a user, valid for `days`, and returns its plain value, which is
+/// Creates an API token for a user, valid for the draft's days, and returns its plain value, which is
 /// shown once and stored only as a hash.
 pub async fn create_token(
     tx: &mut Tx,
     actor: &Actor,
     username: &str,
-    name: &str,
-    days: i64,
+    draft: &TokenDraft,
 ) -> Result<String> {
     let uname = Username::parse(username)?;
     let user = by_username(tx, &uname)
@@ -345,13 +339,7 @@ pub async fn create_token(
     if !user.active {
         return Err(DomainError::conflict(None, "账号已停用,不能创建令牌"));
     }
-    let name = gongkai_domain::text::bounded(name, Field::new("name", "令牌名称"), 1, 60)?;
-    if !(1..=3650).contains(&days) {
-        return Err(DomainError::invalid(
-            Field::new("days", "有效天数"),
-            "有效天数应在 1 到 3650 之间",
-        ));
-    }
+    let (name, days) = (&draft.name, draft.days);
     let token = format!("gk_{}", secret::random_token(32)?);
     let now = tx.now();
     let expires = now + Duration::days(days);
@@ -362,7 +350,7 @@ pub async fn create_token(
                  VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
             .bind(user.id)
-            .bind(&name)
+            .bind(name.as_str())
             .bind(secret::hash_token(&token))
             .bind(now)
             .bind(expires),

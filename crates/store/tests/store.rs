@@ -35,7 +35,6 @@ both!(
     rolled_back_changes_leave_nothing,
     bad_agency_input_changes_nothing,
     agency_update_keeps_history,
-    users_and_bad_user_input,
     login_checks_passwords_and_limits_failures,
     login_throttle_holds_under_concurrency,
     password_change_ends_sessions,
@@ -187,63 +186,6 @@ async fn agency_update_keeps_history(t: TestDb) {
     assert_eq!(err.code(), "invalid-input");
 }
 
-async fn users_and_bad_user_input(t: TestDb) {
-    add_agency(&t.db, "YX0000", "government", "").await;
-    add_agency(&t.db, "YX0201", "department", "YX0000").await;
-    let mut tx = t.db.begin().await.unwrap();
-    let draft = UserDraft::parse("Staff01", "张三", "staff").unwrap();
-    let u = users::create(&mut tx, &actor(), &draft, "yx0201", "a long passphrase")
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    assert_eq!(u.username, "staff01");
-    assert_eq!(u.role, Role::Staff);
-
-    let before = t.snapshot(TABLES).await;
-    let attempts = [
-        (
-            UserDraft::parse("staff01", "", "staff").unwrap(),
-            "YX0201",
-            "another passphrase",
-            "conflict",
-        ),
-        (
-            UserDraft::parse("staff02", "", "staff").unwrap(),
-            "YX9999",
-            "another passphrase",
-            "invalid-input",
-        ),
-        (
-            UserDraft::parse("staff03", "", "staff").unwrap(),
-            "YX0201",
-            "short",
-            "invalid-input",
-        ),
-    ];
-    for (draft, agency, pw, code) in attempts {
-        let mut tx = t.db.begin().await.unwrap();
-        let err = users::create(&mut tx, &actor(), &draft, agency, pw)
-            .await
-            .unwrap_err();
-        assert_eq!(err.code(), code, "{err:?}");
-    }
-    assert_eq!(t.snapshot(TABLES).await, before);
-    let mut c = t.db.conn().await.unwrap();
-    let log = audit::for_entity(&mut c, "user", &u.id.to_string())
-        .await
-        .unwrap();
-    assert_eq!(log.len(), 1);
-    assert!(
-        !log[0]
-            .after
-            .as_ref()
-            .unwrap()
-            .to_string()
-            .contains("argon2"),
-        "no hash in the log"
-    );
-}
-
 async fn make_user(db: &Db, name: &str, role: &str, pw: &str) -> users::User {
     if agencies::list(&mut db.conn().await.unwrap())
         .await
@@ -253,15 +195,13 @@ async fn make_user(db: &Db, name: &str, role: &str, pw: &str) -> users::User {
         add_agency(db, "YX0000", "government", "").await;
     }
     let mut tx = db.begin().await.unwrap();
-    let u = users::create(
+    let u = gongkai_testing::fixtures::add_user(
         &mut tx,
-        &actor(),
         &UserDraft::parse(name, "", role).unwrap(),
         "YX0000",
         pw,
     )
-    .await
-    .unwrap();
+    .await;
     tx.commit().await.unwrap();
     u
 }
@@ -535,19 +475,25 @@ async fn sessions_expire_and_rotate(t: TestDb) {
 async fn api_tokens_expire_and_end_with_revocation_passwords_and_deactivation(t: TestDb) {
     let u = make_user(&t.db, "apiuser", "staff", "first passphrase").await;
     let mut tx = t.db.begin().await.unwrap();
-    let token = users::create_token(&mut tx, &actor(), "apiuser", "ci", 90)
+    let token = users::create_token(
+        &mut tx,
+        &actor(),
+        "apiuser",
+        &gongkai_domain::user::TokenDraft::parse("ci", 90).unwrap(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        users::create_token(
+            &mut tx,
+            &actor(),
+            "ghost",
+            &gongkai_domain::user::TokenDraft::parse("ci", 90).unwrap()
+        )
         .await
-        .unwrap();
-    assert!(
-        users::create_token(&mut tx, &actor(), "ghost", "ci", 90)
-            .await
-            .is_err()
+        .is_err()
     );
-    assert!(
-        users::create_token(&mut tx, &actor(), "apiuser", "ci", 0)
-            .await
-            .is_err()
-    );
+    assert!(gongkai_domain::user::TokenDraft::parse("ci", 0).is_err());
     tx.commit().await.unwrap();
     assert!(token.starts_with("gk_") && token.len() > 40);
     assert_eq!(
@@ -608,9 +554,17 @@ async fn api_tokens_expire_and_end_with_revocation_passwords_and_deactivation(t:
     let new = |name: &'static str| {
         let db = t.db.clone();
         async move {
-            db.write(async |tx| users::create_token(tx, &actor(), "apiuser", name, 30).await)
+            db.write(async |tx| {
+                users::create_token(
+                    tx,
+                    &actor(),
+                    "apiuser",
+                    &gongkai_domain::user::TokenDraft::parse(name, 30).unwrap(),
+                )
                 .await
-                .unwrap()
+            })
+            .await
+            .unwrap()
         }
     };
     let second = new("second").await;
@@ -671,7 +625,13 @@ async fn api_tokens_expire_and_end_with_revocation_passwords_and_deactivation(t:
         .is_err()
     );
     assert!(
-        t.db.write(async |tx| users::create_token(tx, &actor(), "apiuser", "x", 30).await)
+        t.db.write(async |tx| users::create_token(
+            tx,
+            &actor(),
+            "apiuser",
+            &gongkai_domain::user::TokenDraft::parse("x", 30).unwrap()
+        )
+        .await)
             .await
             .is_err()
     );

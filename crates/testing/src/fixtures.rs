@@ -4,8 +4,10 @@
 use chrono::NaiveDate;
 use gongkai_domain::agency::{AgencyDraft, AgencyInput};
 use gongkai_domain::document::DocumentInput;
+use gongkai_domain::user::UserDraft;
 use gongkai_domain::user::{Principal, Role};
-use gongkai_store::{Actor, Db, agencies};
+use gongkai_store::users::{self, User};
+use gongkai_store::{Actor, Db, Tx, agencies};
 
 /// A date written `YYYY-MM-DD`.
 pub fn day(s: &str) -> NaiveDate {
@@ -67,4 +69,14 @@ pub fn doc_input(title: &str, formed_on: &str) -> DocumentInput {
         disclosure_mode: "proactive".into(),
         ..Default::default()
     }
+}
+
+/// An account in the agency with `agency_code`, with `password` as given (tests choose weak
+/// ones on purpose; the policy is the app's to check).
+pub async fn add_user(tx: &mut Tx, draft: &UserDraft, agency_code: &str, password: &str) -> User {
+    let code = gongkai_domain::agency::AgencyCode::parse(agency_code).unwrap();
+    let agency = agencies::by_code(tx, &code).await.unwrap().unwrap();
+    users::create(tx, &actor(), draft, agency.id, password)
+        .await
+        .unwrap()
 }

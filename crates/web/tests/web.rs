@@ -130,9 +130,7 @@ impl App {
             ("staff2", "staff", "YX0202"),
         ] {
             let d = UserDraft::parse(name, "", role).unwrap();
-            users::create(&mut tx, &actor, &d, agency, PW)
-                .await
-                .unwrap();
+            gongkai_testing::fixtures::add_user(&mut tx, &d, agency, PW).await;
         }
         let input = DocumentInput {
             title: "关于印发《2021年政务公开工作要点》的通知".into(),
@@ -347,9 +345,14 @@ impl App {
 
     async fn token(&self, username: &str) -> String {
         let mut tx = self.t.db.begin().await.unwrap();
-        let t = users::create_token(&mut tx, &Actor::system("test"), username, "test", 90)
-            .await
-            .unwrap();
+        let t = users::create_token(
+            &mut tx,
+            &Actor::system("test"),
+            username,
+            &gongkai_domain::user::TokenDraft::parse("test", 90).unwrap(),
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         t
     }

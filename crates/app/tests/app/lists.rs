@@ -247,9 +247,8 @@ async fn people(t: &TestDb, agency: &str) -> (i64, Principal, Principal) {
     for (name, role) in [("liststaff", "staff"), ("listreviewer", "reviewer")] {
         let d = UserDraft::parse(name, "", role).unwrap();
         ids.push(
-            users::create(&mut tx, &actor(), &d, agency, "password 123456")
+            gongkai_testing::fixtures::add_user(&mut tx, &d, agency, "password 123456")
                 .await
-                .unwrap()
                 .id,
         );
     }

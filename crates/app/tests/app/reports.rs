@@ -41,9 +41,7 @@ async fn setup(t: &TestDb) -> Setup {
         ("staff2", "staff", "YX0202"),
     ] {
         let d = UserDraft::parse(name, "", role).unwrap();
-        let u = users::create(&mut tx, &actor(), &d, agency, "password 123456")
-            .await
-            .unwrap();
+        let u = gongkai_testing::fixtures::add_user(&mut tx, &d, agency, "password 123456").await;
         ids.push(u.id);
     }
     tx.commit().await.unwrap();

@@ -36,9 +36,7 @@ async fn setup(t: &TestDb) -> (i64, Principal, Principal) {
     let mut ids = Vec::new();
     for (name, role) in [("staff", "staff"), ("reviewer", "reviewer")] {
         let d = UserDraft::parse(name, "", role).unwrap();
-        let u = users::create(&mut tx, &actor(), &d, "YX0201", "password 123456")
-            .await
-            .unwrap();
+        let u = gongkai_testing::fixtures::add_user(&mut tx, &d, "YX0201", "password 123456").await;
         ids.push(u.id);
     }
     tx.commit().await.unwrap();

@@ -151,6 +151,33 @@ pub fn due_on(year: i32, scope: Scope) -> Option<NaiveDate> {
 
 pub const YEAR_FIELD: Field = Field::new("year", "报告年度");
 
+/// A report year's first and last day (the period every figure counts).
+pub fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate), DomainError> {
+    let start = NaiveDate::from_ymd_opt(year, 1, 1);
+    let end = NaiveDate::from_ymd_opt(year, 12, 31);
+    start
+        .zip(end)
+        .ok_or_else(|| DomainError::invalid(YEAR_FIELD, format!("{year} 不是有效的年份")))
+}
+
+/// Who may draw up a report of `scope` for an agency of `kind`: someone who acts for the
+/// agency, and for a government's own report (本级政府年度报告) only a people's government.
+pub fn check_scope(
+    who: &crate::user::Principal,
+    kind: crate::agency::AgencyKind,
+    agency_id: i64,
+    scope: Scope,
+) -> Result<(), DomainError> {
+    who.require_agency(agency_id)?;
+    if scope == Scope::Government && kind != crate::agency::AgencyKind::Government {
+        return Err(DomainError::invalid(
+            Field::new("scope", "报告范围"),
+            "只有人民政府可以编制本级政府年度报告",
+        ));
+    }
+    Ok(())
+}
+
 /// A report year: the 2021 format applies from the 2021 reports; the year must be covered by
 /// the official calendar (`has_calendar`), and a report can be drafted during its year but
 /// only published after it.

@@ -32,6 +32,19 @@ pub fn column_of(kind: ApplicantKind) -> usize {
     }
 }
 
+/// The applicants a column of table 三 counts: one kind, or every kind (`None`) for 总计.
+pub fn applicants_of_column(column: usize) -> Result<Option<ApplicantKind>, crate::DomainError> {
+    if column == TOTAL_COLUMN {
+        return Ok(None);
+    }
+    ApplicantKind::ALL
+        .iter()
+        .copied()
+        .find(|a| column_of(*a) == column)
+        .map(Some)
+        .ok_or_else(|| crate::DomainError::invalid(crate::Field::new("column", "列"), "没有这一列"))
+}
+
 /// A row of table 三.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Row {

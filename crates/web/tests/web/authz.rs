@@ -592,9 +592,7 @@ async fn every_state_changing_route_enforces_its_policy(app: App) {
     // Agency B's reviewer.
     let mut tx = app.t.db.begin().await.unwrap();
     let d = gongkai_domain::user::UserDraft::parse("reviewer2", "", "reviewer").unwrap();
-    users::create(&mut tx, &Actor::system("test"), &d, "YX0202", PW)
-        .await
-        .unwrap();
+    gongkai_testing::fixtures::add_user(&mut tx, &d, "YX0202", PW).await;
     tx.commit().await.unwrap();
     let fx = fixtures(&app).await;
     let rows = rows();
