@@ -3,7 +3,7 @@
 //! (not only by the page that offers it), and audited in its transaction.
 
 use chrono::NaiveDate;
-use gongkai_domain::agency::DisclosureRules;
+use gongkai_domain::agency::{self, DisclosureRules};
 use gongkai_domain::agency::{AgencyCode, AgencyDraft};
 use gongkai_domain::calendar::CalendarOverride;
 use gongkai_domain::user::{TokenDraft, UserDraft, check_password_policy};
@@ -16,16 +16,47 @@ use gongkai_store::users::{self, User};
 use crate::Ctx;
 
 pub async fn create_agency(ctx: &Ctx<'_>, draft: &AgencyDraft) -> Result<Agency> {
-    ctx.principal.require_admin()?;
     ctx.db
-        .write(async |tx| agencies::create(tx, &ctx.actor, draft).await)
+        .write(async |tx| create_agency_in(tx, ctx, draft).await)
         .await
 }
 
+/// [`create_agency`] inside a transaction (the bootstrap, the demo seed).
+pub async fn create_agency_in(tx: &mut Tx, ctx: &Ctx<'_>, draft: &AgencyDraft) -> Result<Agency> {
+    ctx.principal.require_admin()?;
+    let parent = parent_of(tx, draft).await?;
+    agencies::create(tx, &ctx.actor, draft, parent.as_ref()).await
+}
+
+/// The parent a draft names: it exists, and the draft's kind may hang under it.
+async fn parent_of(tx: &mut Tx, draft: &AgencyDraft) -> Result<Option<Agency>> {
+    let parent = match &draft.parent {
+        None => None,
+        Some(code) => {
+            let found = agencies::by_code(tx, code).await?;
+            agency::parent_named(code, found.is_some())?;
+            found
+        }
+    };
+    draft.kind.check_parent(parent.as_ref().map(|p| p.kind))?;
+    Ok(parent)
+}
+
+/// Changes an agency (its code stays: it is part of every 索引号 issued); a new parent must
+/// not be the agency itself or one below it.
 pub async fn update_agency(ctx: &Ctx<'_>, draft: &AgencyDraft) -> Result<Agency> {
     ctx.principal.require_admin()?;
     ctx.db
-        .write(async |tx| agencies::update(tx, &ctx.actor, draft).await)
+        .write(async |tx| {
+            let before = agencies::by_code(tx, &draft.code)
+                .await?
+                .ok_or(DomainError::NotFound { what: "机构" })?;
+            let parent = parent_of(tx, draft).await?;
+            if let Some(p) = &parent {
+                agency::check_not_under_itself(before.id, &agencies::lineage(tx, p.id).await?)?;
+            }
+            agencies::update(tx, &ctx.actor, &before, draft, parent.as_ref()).await
+        })
         .await
 }
 
@@ -144,7 +175,7 @@ pub async fn bootstrap(
                 Some(a) => a.code,
                 None => {
                     let draft = AgencyDraft::parse(root)?;
-                    agencies::create(tx, &ctx.actor, &draft).await?.code
+                    create_agency_in(tx, ctx, &draft).await?.code
                 }
             };
             let draft = UserDraft::parse("admin", "系统管理员", "admin")?;

@@ -7,7 +7,7 @@
 //! requests, decisions, messages and consultations did).
 
 use chrono::NaiveDate;
-use gongkai_domain::attachment::Upload;
+use gongkai_domain::attachment::{self, Upload};
 use gongkai_domain::gazette::IssueDraft;
 use gongkai_domain::report::manual::ManualFigures;
 use gongkai_domain::report::{Finding, Scope, Texts};
@@ -49,6 +49,7 @@ pub async fn set_gazette_pdf(
     upload: &Upload,
     bytes: &[u8],
 ) -> Result<i64> {
+    attachment::check_gazette_pdf(upload.kind)?;
     ctx.db
         .write(async |tx| {
             attachments::set_gazette_pdf(tx, &ctx.actor, &ctx.principal, issue_id, upload, bytes)

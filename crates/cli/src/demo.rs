@@ -240,6 +240,7 @@ pub async fn is_loaded(db: &Db) -> Result<bool, DomainError> {
 pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin>, DomainError> {
     let actor = Actor::system("demo");
     let mut tx = db.begin().await?;
+    let operator = gongkai_app::Ctx::operator(db, "demo");
     for (code, name, short, kind, parent, phone, address) in AGENCIES {
         let input = AgencyInput {
             code: (*code).into(),
@@ -254,10 +255,10 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
             office_hours: HOURS.into(),
             fax: (*phone).into(),
         };
-        agencies::create(&mut tx, &actor, &AgencyDraft::parse(&input)?).await?;
+        gongkai_app::admin::create_agency_in(&mut tx, &operator, &AgencyDraft::parse(&input)?)
+            .await?;
     }
     let mut logins = Vec::new();
-    let operator = gongkai_app::Ctx::operator(db, "demo");
     for (username, display, role, agency) in USERS {
         let password = match fixed_password {
             Some(p) => p.to_string(),

@@ -135,6 +135,32 @@ impl AgencyKind {
     }
 }
 
+pub const PARENT: Field = Field::new("parent", "上级机构");
+
+/// The parent a draft names, looked up: it must exist.
+pub fn parent_named(code: &AgencyCode, found: bool) -> Result<(), DomainError> {
+    if found {
+        Ok(())
+    } else {
+        Err(DomainError::invalid(
+            PARENT,
+            format!("上级机构代码“{code}”不存在"),
+        ))
+    }
+}
+
+/// An agency moved under a new parent must not end up under itself: `lineage` is the new
+/// parent and the agencies above it.
+pub fn check_not_under_itself(id: i64, lineage: &[i64]) -> Result<(), DomainError> {
+    if lineage.contains(&id) {
+        return Err(DomainError::invalid(
+            PARENT,
+            "上级机构不能是本机构或其下级机构",
+        ));
+    }
+    Ok(())
+}
+
 /// Validated input for creating or updating an agency.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AgencyDraft {

@@ -287,6 +287,29 @@ pub fn check(name: &str, bytes: &[u8], max_bytes: usize) -> Result<Upload, Domai
     })
 }
 
+/// Files one document version or gazette issue may carry: more is a sign of a wrong upload,
+/// not a real document.
+pub const MAX_PER_OWNER: i64 = 30;
+
+/// One more file beside `existing` ones stays within [`MAX_PER_OWNER`].
+pub fn check_room(existing: i64) -> Result<(), DomainError> {
+    if existing >= MAX_PER_OWNER {
+        return Err(DomainError::invalid(
+            FIELD,
+            format!("附件不能超过 {MAX_PER_OWNER} 个"),
+        ));
+    }
+    Ok(())
+}
+
+/// A gazette issue is published as one PDF.
+pub fn check_gazette_pdf(kind: FileKind) -> Result<(), DomainError> {
+    if kind != FileKind::Pdf {
+        return Err(DomainError::invalid(FIELD, "公报附件须为 PDF 文件"));
+    }
+    Ok(())
+}
+
 /// A file over the site's upload limit of `max` bytes.
 pub fn too_large(max: usize) -> DomainError {
     DomainError::invalid(
@@ -310,6 +333,20 @@ pub fn human_size(bytes: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_owner_holds_at_most_thirty_files_and_a_gazette_one_pdf() {
+        assert!(check_room(0).is_ok());
+        assert!(check_room(MAX_PER_OWNER - 1).is_ok());
+        let e = check_room(MAX_PER_OWNER).unwrap_err();
+        assert_eq!((e.code(), e.field()), ("invalid-input", Some(FIELD)));
+        assert!(e.to_string().contains("30"), "{e}");
+        assert!(check_gazette_pdf(FileKind::Pdf).is_ok());
+        for k in FileKind::ALL.iter().filter(|k| **k != FileKind::Pdf) {
+            assert!(check_gazette_pdf(*k).is_err(), "{k:?}");
+        }
+    }
+
     use super::*;
 
     /// A minimal zip whose central directory lists `names` (no contents needed to sniff).

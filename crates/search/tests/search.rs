@@ -9,7 +9,7 @@ use gongkai_domain::document::{Action, DocumentDraft, DocumentInput};
 use gongkai_domain::user::{Principal, Role};
 use gongkai_search::query::parse;
 use gongkai_search::{Kind, Node, Search};
-use gongkai_store::{Actor, Backend, Db, Tx, agencies, documents};
+use gongkai_store::{Actor, Backend, Db, Tx, documents};
 use gongkai_testing::TestDb;
 
 macro_rules! both {
@@ -62,10 +62,10 @@ async fn agencies_of(db: &Db) -> Vec<i64> {
             office_hours: "工作日".into(),
             ..Default::default()
         };
-        let id = agencies::create(&mut tx, &actor(), &AgencyDraft::parse(&input).unwrap())
-            .await
-            .unwrap()
-            .id;
+        let id =
+            gongkai_testing::fixtures::add_agency_in(&mut tx, &AgencyDraft::parse(&input).unwrap())
+                .await
+                .id;
         if kind == "department" {
             ids.push(id);
         }

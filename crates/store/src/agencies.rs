@@ -1,9 +1,9 @@
 //! The agency tree.
 
+use gongkai_domain::DomainError;
 use gongkai_domain::agency::{AgencyCode, AgencyDraft, AgencyKind, DisclosureRules};
 use gongkai_domain::document::DEFAULT_PUBLICATION_LIMIT;
 use gongkai_domain::index_number::{DEFAULT_PATTERN, IndexPattern};
-use gongkai_domain::{DomainError, Field};
 use serde::Serialize;
 
 use crate::audit::{self, Actor};
@@ -87,23 +87,14 @@ fn bind_fields(sql: Sql, d: &AgencyDraft, parent_id: Option<i64>) -> Sql {
         .bind(d.fax.as_ref())
 }
 
-const PARENT: Field = Field::new("parent", "上级机构");
-
-/// Finds the parent named in a draft and checks the tree shape.
-async fn resolve_parent(tx: &mut Tx, draft: &AgencyDraft) -> Result<Option<i64>> {
-    let parent =
-        match &draft.parent {
-            None => None,
-            Some(code) => Some(by_code(tx, code).await?.ok_or_else(|| {
-                DomainError::invalid(PARENT, format!("上级机构代码“{code}”不存在"))
-            })?),
-        };
-    draft.kind.check_parent(parent.as_ref().map(|p| p.kind))?;
-    Ok(parent.map(|p| p.id))
-}
-
-pub async fn create(tx: &mut Tx, actor: &Actor, draft: &AgencyDraft) -> Result<Agency> {
-    let parent_id = resolve_parent(tx, draft).await?;
+/// Adds an agency under `parent` (found and checked against the draft by the caller).
+pub async fn create(
+    tx: &mut Tx,
+    actor: &Actor,
+    draft: &AgencyDraft,
+    parent: Option<&Agency>,
+) -> Result<Agency> {
+    let parent_id = parent.map(|p| p.id);
     let now = tx.now();
     let row = tx
         .fetch_one(
@@ -144,18 +135,16 @@ pub async fn create(tx: &mut Tx, actor: &Actor, draft: &AgencyDraft) -> Result<A
     Ok(agency)
 }
 
-/// Updates everything but the code, which is baked into 索引号 already issued.
-pub async fn update(tx: &mut Tx, actor: &Actor, draft: &AgencyDraft) -> Result<Agency> {
-    let before = by_code(tx, &draft.code)
-        .await?
-        .ok_or(DomainError::NotFound { what: "机构" })?;
-    let parent_id = resolve_parent(tx, draft).await?;
-    if parent_id == Some(before.id) || is_descendant(tx, parent_id, before.id).await? {
-        return Err(DomainError::invalid(
-            PARENT,
-            "上级机构不能是本机构或其下级机构",
-        ));
-    }
+/// Updates everything but the code, which is baked into 索引号 already issued; `before` is
+/// the agency as stored and `parent` its new parent, both checked by the caller.
+pub async fn update(
+    tx: &mut Tx,
+    actor: &Actor,
+    before: &Agency,
+    draft: &AgencyDraft,
+    parent: Option<&Agency>,
+) -> Result<Agency> {
+    let parent_id = parent.map(|p| p.id);
     let now = tx.now();
     let row = tx
         .fetch_one(
@@ -179,7 +168,7 @@ pub async fn update(tx: &mut Tx, actor: &Actor, draft: &AgencyDraft) -> Result<A
         actor,
         "agency.update",
         ("agency", &id),
-        Some(&json(&before)),
+        Some(&json(before)),
         Some(&json(&after)),
     )
     .await?;
@@ -227,18 +216,21 @@ pub async fn set_disclosure_rules(
 }
 
 /// Is `candidate` (a prospective parent) inside the subtree of `root`?
-async fn is_descendant(tx: &mut Tx, candidate: Option<i64>, root: i64) -> Result<bool> {
-    let mut cursor = candidate;
-    // The tree is shallow (government → town → village); the bound guards against a cycle
-    // that could only exist in corrupted data.
-    for _ in 0..64 {
-        let Some(id) = cursor else { return Ok(false) };
-        if id == root {
-            return Ok(true);
+/// `id` and the agencies above it, nearest first. The tree is shallow (government → town →
+/// village); the bound guards against a cycle that could only exist in corrupted data.
+pub async fn lineage(e: &mut impl Exec, id: i64) -> Result<Vec<i64>> {
+    let mut chain = Vec::new();
+    let mut cursor = Some(id);
+    while let Some(at) = cursor {
+        if chain.len() >= 64 || chain.contains(&at) {
+            return Err(DomainError::internal(format!(
+                "agency {id}: a cycle above it"
+            )));
         }
-        cursor = by_id(tx, id).await?.and_then(|a| a.parent_id);
+        chain.push(at);
+        cursor = by_id(e, at).await?.and_then(|a| a.parent_id);
     }
-    Ok(true)
+    Ok(chain)
 }
 
 pub async fn by_code(e: &mut impl Exec, code: &AgencyCode) -> Result<Option<Agency>> {

@@ -4,7 +4,7 @@
 //! its working version is a draft (or returned), like the rest of its text.
 
 use chrono::{DateTime, Utc};
-use gongkai_domain::attachment::{FileKind, Upload};
+use gongkai_domain::attachment::{self, FileKind, Upload};
 use gongkai_domain::document::Status;
 use gongkai_domain::user::Principal;
 use gongkai_domain::{DomainError, Field};
@@ -14,9 +14,6 @@ use sha2::{Digest, Sha256};
 
 use crate::audit::{self, Actor};
 use crate::db::{Exec, Result, Row, Sql, Tx};
-
-/// More than this many files on one version is a sign of a wrong upload, not a real document.
-pub const MAX_PER_OWNER: i64 = 30;
 
 const NOT_FOUND: DomainError = DomainError::NotFound { what: "附件" };
 const FIELD: Field = gongkai_domain::attachment::FIELD;
@@ -112,13 +109,9 @@ async fn next_position(tx: &mut Tx, owner: Owner) -> Result<i64> {
             "SELECT COUNT(*) AS n, COALESCE(MAX(position), 0) AS p FROM attachments WHERE",
         ))
         .await?;
-    let n: i64 = row.get("n")?;
-    if n >= MAX_PER_OWNER {
-        return Err(DomainError::invalid(
-            FIELD,
-            format!("附件不能超过 {MAX_PER_OWNER} 个"),
-        ));
-    }
+    // Read where the row is written, in the same transaction, so two uploads cannot both
+    // take the last place.
+    attachment::check_room(row.get("n")?)?;
     Ok(row.get::<i64>("p")? + 1)
 }
 
@@ -364,7 +357,8 @@ fn qualified(alias: &str) -> String {
         .join(", ")
 }
 
-/// Sets (or replaces) a gazette issue's PDF. Only the disclosure office compiles the gazette.
+/// Sets (or replaces) a gazette issue's PDF (checked by [`attachment::check_gazette_pdf`]).
+/// Only the disclosure office compiles the gazette.
 pub async fn set_gazette_pdf(
     tx: &mut Tx,
     actor: &Actor,
@@ -375,9 +369,6 @@ pub async fn set_gazette_pdf(
 ) -> Result<i64> {
     if !who.role.sees_all_agencies() {
         return Err(DomainError::Forbidden);
-    }
-    if upload.kind != FileKind::Pdf {
-        return Err(DomainError::invalid(FIELD, "公报附件须为 PDF 文件"));
     }
     tx.fetch_optional(Sql::new("SELECT id FROM gazette_issues WHERE id = $1").bind(issue_id))
         .await?

@@ -52,7 +52,23 @@ pub fn agency_input(code: &str, kind: &str, parent: &str) -> AgencyInput {
 /// Stores that agency.
 pub async fn add_agency(db: &Db, code: &str, kind: &str, parent: &str) -> agencies::Agency {
     let draft = AgencyDraft::parse(&agency_input(code, kind, parent)).expect("a valid agency");
-    db.write(async |tx| agencies::create(tx, &actor(), &draft).await)
+    db.write(async |tx| Ok(add_agency_in(tx, &draft).await))
+        .await
+        .expect("the agency is stored")
+}
+
+/// Stores an agency in a transaction, under the parent its draft names (which must exist).
+pub async fn add_agency_in(tx: &mut Tx, draft: &AgencyDraft) -> agencies::Agency {
+    let parent = match &draft.parent {
+        Some(code) => Some(
+            agencies::by_code(tx, code)
+                .await
+                .unwrap()
+                .expect("the parent exists"),
+        ),
+        None => None,
+    };
+    agencies::create(tx, &actor(), draft, parent.as_ref())
         .await
         .expect("the agency is stored")
 }

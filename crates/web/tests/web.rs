@@ -115,9 +115,11 @@ impl App {
                 office_hours: "工作日 9:00-17:00".into(),
                 ..Default::default()
             };
-            let a = agencies::create(&mut tx, &actor, &AgencyDraft::parse(&input).unwrap())
-                .await
-                .unwrap();
+            let a = gongkai_testing::fixtures::add_agency_in(
+                &mut tx,
+                &AgencyDraft::parse(&input).unwrap(),
+            )
+            .await;
             if code == "YX0201" {
                 first = a.id;
             }
@@ -1730,7 +1732,11 @@ async fn public_page_cache_expires_and_skips_sessions(app: App) {
     let draft = AgencyDraft::parse(&input).unwrap();
     app.t
         .db
-        .write(async |tx| agencies::update(tx, &Actor::system("test"), &draft).await)
+        .write(async |tx| {
+            let before = agencies::by_code(tx, &draft.code).await?.unwrap();
+            let parent = agencies::by_code(tx, draft.parent.as_ref().unwrap()).await?;
+            agencies::update(tx, &Actor::system("test"), &before, &draft, parent.as_ref()).await
+        })
         .await
         .unwrap();
     assert!(
