@@ -5,6 +5,7 @@
 //! version bookkeeping still sits in `gongkai_store::documents`, which each operation here
 //! drives inside one transaction with the audit entry and the indexers' announcement.
 
+use gongkai_domain::document::relation::Link;
 use gongkai_domain::document::{Action, DocumentDraft, RelationKind, Status};
 use gongkai_domain::interpretation::InterpretationDraft;
 use gongkai_domain::{DomainError, Field};
@@ -55,7 +56,7 @@ pub async fn relate(ctx: &Ctx<'_>, id: i64, index_no: &str, kind: RelationKind) 
                     format!("索引号“{}”不存在", index_no.trim()),
                 )
             })?;
-            documents::relate(tx, &ctx.actor, &ctx.principal, id, target, kind).await
+            documents::relate(tx, &ctx.actor, &ctx.principal, Link::new(id, target)?, kind).await
         })
         .await
 }

@@ -544,7 +544,8 @@ async fn generated(
         NaiveDate::from_ymd_opt(2024, 6, 7).unwrap_or(today),
     )
     .await?;
-    documents::import_relation(tx, actor, office, new, old, RelationKind::Replaces).await?;
+    let link = gongkai_domain::document::relation::Link::new(new, old)?;
+    documents::import_relation(tx, actor, office, link, RelationKind::Replaces).await?;
     // A policy with two interpretations, one of them in a non-text form.
     for (title, form, body) in [
         (

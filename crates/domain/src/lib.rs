@@ -7,6 +7,7 @@ pub use labelled::Code;
 pub mod agency;
 pub mod answer;
 pub mod attachment;
+pub mod backup;
 pub mod calendar;
 pub mod client_addr;
 pub mod error;

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use base64::Engine;
 use chrono::{DateTime, NaiveDate, Utc};
-use gongkai_domain::DomainError;
+use gongkai_domain::{DomainError, backup};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 use sha2::{Digest, Sha256};
@@ -17,8 +17,7 @@ use crate::db::{Backend, Db, Exec, Result, Row, Sql, Value};
 use crate::migrate;
 use crate::schema::{Kind, TableDef, tables};
 
-pub const FORMAT: &str = "gongkai-backup/1";
-const FIELD: gongkai_domain::Field = gongkai_domain::Field::new("backup", "备份");
+pub use gongkai_domain::backup::FORMAT;
 /// Live sessions stay behind: a restored instance starts with everyone logged out.
 const SKIPPED: &[&str] = &["sessions"];
 const PAGE: i64 = 2000;
@@ -186,20 +185,10 @@ pub async fn export(db: &Db, dir: &Path, mut progress: impl FnMut(&str, u64)) ->
 pub fn verify(dir: &Path) -> Result<Manifest> {
     let text = std::fs::read_to_string(dir.join("manifest.json")).map_err(io)?;
     let m: Manifest = serde_json::from_str(&text).map_err(io)?;
-    if m.format != FORMAT {
-        return Err(DomainError::invalid(
-            FIELD,
-            format!("不是 gongkai 备份(格式“{}”)", m.format),
-        ));
-    }
+    backup::check_format(&m.format)?;
     for f in &m.tables {
         let bytes = std::fs::read(dir.join(&f.file)).map_err(io)?;
-        if hex(&Sha256::digest(&bytes)) != f.sha256 {
-            return Err(DomainError::invalid(
-                FIELD,
-                format!("{} 的校验和不符,备份已损坏或被修改", f.file),
-            ));
-        }
+        backup::check_checksum(&f.file, &f.sha256, &hex(&Sha256::digest(&bytes)))?;
     }
     Ok(m)
 }
@@ -209,15 +198,7 @@ pub fn verify(dir: &Path) -> Result<Manifest> {
 pub async fn restore(db: &Db, dir: &Path, mut progress: impl FnMut(&str, u64)) -> Result<Manifest> {
     let m = verify(dir)?;
     let version = migrate::current_version(db).await?.unwrap_or(0);
-    if version < m.schema_version {
-        return Err(DomainError::invalid(
-            FIELD,
-            format!(
-                "备份来自较新的数据库结构(版本 {}),本程序为版本 {version},请先升级",
-                m.schema_version
-            ),
-        ));
-    }
+    backup::check_schema(m.schema_version, version)?;
     let mut tx = db.begin().await?;
     for t in ["agencies", "users", "documents"] {
         let n: i64 = tx

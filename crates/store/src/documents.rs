@@ -3,6 +3,7 @@
 //! published version, and a published version is never changed in place.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_domain::document::relation::Link;
 use gongkai_domain::document::{
     Action, Attribute, DisclosureMode, DocKind, DocumentDraft, RelationKind, Status, Validity,
     relation, transition,
@@ -314,7 +315,10 @@ async fn insert_document(
     who.require_agency(agency_id)?;
     let agency = agencies::by_id(tx, agency_id)
         .await?
-        .ok_or_else(|| DomainError::invalid(Field::new("agency", "发布机构"), "发布机构不存在"))?;
+        // Forms and the API name the agency by a code checked to exist (`app::agencies::chosen`).
+        .ok_or(DomainError::NotFound {
+            what: "发布机构"
+        })?;
     let index = assign_index(tx, &agency, draft.formed_on, index_no).await?;
     let now = tx.now();
     let row = tx
@@ -651,16 +655,10 @@ pub async fn relate(
     tx: &mut Tx,
     actor: &Actor,
     who: &Principal,
-    from: i64,
-    to: i64,
+    link: Link,
     kind: RelationKind,
 ) -> Result<()> {
-    if from == to {
-        return Err(DomainError::invalid(
-            RelationKind::FIELD,
-            "文件不能修改或废止自身",
-        ));
-    }
+    let Link { from, to } = link;
     let w = working(tx, from).await?;
     let target = working(tx, to).await?;
     let approval = relation::check_record(who, w.agency_id, w.status, target.agency_id)?;
@@ -700,10 +698,10 @@ pub async fn import_relation(
     tx: &mut Tx,
     actor: &Actor,
     who: &Principal,
-    from: i64,
-    to: i64,
+    link: Link,
     kind: RelationKind,
 ) -> Result<()> {
+    let Link { from, to } = link;
     relation::check_import(who)?;
     let source = version_of(tx, from, "public_version_id")
         .await?
@@ -712,12 +710,6 @@ pub async fn import_relation(
             "只能为已发布的文件导入关联关系",
         ))?;
     working(tx, to).await?;
-    if from == to {
-        return Err(DomainError::invalid(
-            RelationKind::FIELD,
-            "文件不能修改或废止自身",
-        ));
-    }
     let now = tx.now();
     tx.execute(
         Sql::new(

@@ -4,6 +4,7 @@ use chrono::{Duration, NaiveDate};
 use gongkai_domain::DomainError;
 use gongkai_domain::agency::AgencyDraft;
 use gongkai_domain::calendar::CalendarOverride;
+use gongkai_domain::document::relation::Link;
 use gongkai_domain::document::{
     Action, DocKind, DocumentDraft, DocumentInput, RelationKind, Status, Validity,
 };
@@ -1097,7 +1098,14 @@ async fn relations_set_validity_on_both_sides(t: TestDb) {
     .unwrap();
     let who = p(Role::Staff, gov.id);
     t.db.write(async |tx| {
-        documents::relate(tx, &actor(), &who, new, old, RelationKind::Replaces).await
+        documents::relate(
+            tx,
+            &actor(),
+            &who,
+            Link::new(new, old)?,
+            RelationKind::Replaces,
+        )
+        .await
     })
     .await
     .unwrap();
@@ -1140,13 +1148,10 @@ async fn relations_set_validity_on_both_sides(t: TestDb) {
         old
     );
     drop(c);
-    let err =
-        t.db.write(async |tx| {
-            documents::relate(tx, &actor(), &who, new, new, RelationKind::Repeals).await
-        })
-        .await
-        .unwrap_err();
+    // A document cannot relate to itself: the link is refused before anything is read.
+    let err = Link::new(new, new).unwrap_err();
     assert_eq!(err.code(), "invalid-input");
+    assert_eq!(err.field(), Some(RelationKind::FIELD));
 }
 
 async fn validity_of(t: &TestDb, id: i64) -> Validity {
@@ -1173,7 +1178,7 @@ async fn relate_as(
     to: i64,
     kind: RelationKind,
 ) -> Result<(), DomainError> {
-    t.db.write(async |tx| documents::relate(tx, &actor(), who, from, to, kind).await)
+    t.db.write(async |tx| documents::relate(tx, &actor(), who, Link::new(from, to)?, kind).await)
         .await
 }
 

@@ -206,7 +206,14 @@ async fn normative(
             .unwrap();
     if let Some(old) = repeals {
         t.db.write(async |tx| {
-            documents::relate(tx, &actor(), &staff, id, old, RelationKind::Repeals).await
+            documents::relate(
+                tx,
+                &actor(),
+                &staff,
+                gongkai_domain::document::relation::Link::new(id, old)?,
+                RelationKind::Repeals,
+            )
+            .await
         })
         .await
         .unwrap();

@@ -18,6 +18,25 @@ pub enum Approval {
     Office,
 }
 
+/// The two documents of a relation: `from` amends, replaces or repeals `to`, never itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub from: i64,
+    pub to: i64,
+}
+
+impl Link {
+    pub fn new(from: i64, to: i64) -> Result<Link, DomainError> {
+        if from == to {
+            return Err(DomainError::invalid(
+                RelationKind::FIELD,
+                "文件不能修改或废止自身",
+            ));
+        }
+        Ok(Link { from, to })
+    }
+}
+
 fn is_office(who: &Principal) -> bool {
     matches!(who.role, Role::Office | Role::Admin)
 }
