@@ -154,8 +154,10 @@ async fn write_each(
                     &who,
                     id,
                     &item.draft,
-                    index,
-                    item.published_on,
+                    documents::Earlier {
+                        index_no: index,
+                        published_on: item.published_on,
+                    },
                 )
                 .await
                 .map(|_| true)

@@ -10,12 +10,13 @@ use std::collections::HashSet;
 use gongkai_domain::attachment::Upload;
 use gongkai_domain::calendar::WorkCalendar;
 use gongkai_domain::input;
+pub use gongkai_domain::lists::Target;
 use gongkai_domain::lists::extras::{self, CollectionDraft};
 use gongkai_domain::lists::{self as rules, Columns, ListKind, RecordStatus, Values, versions};
 use gongkai_domain::{DomainError, Field};
 use gongkai_formats::tabular;
 use gongkai_store::db::Result;
-use gongkai_store::list_extras::{self, Form, NewResource};
+use gongkai_store::list_extras::{self, Form, NewResource, Signup};
 use gongkai_store::lists::{self, Created, NewVersion};
 use gongkai_store::lists_import::{ImportReport, Line, RowError};
 use gongkai_store::{Tx, calendar, lists_import};
@@ -33,7 +34,12 @@ pub async fn create(
     ctx.db
         .write(async |tx| {
             let cal = calendar::work_calendar(tx).await?;
-            create_in(tx, ctx, &cal, kind, agency_id, &values, publish).await
+            let to = Target {
+                kind,
+                agency_id,
+                publish,
+            };
+            create_in(tx, ctx, &cal, to, &values).await
         })
         .await
 }
@@ -44,11 +50,14 @@ pub async fn create_in(
     tx: &mut Tx,
     ctx: &Ctx<'_>,
     cal: &WorkCalendar,
-    kind: ListKind,
-    agency_id: i64,
+    to: Target,
     values: &Values,
-    publish: bool,
 ) -> Result<Created> {
+    let Target {
+        kind,
+        agency_id,
+        publish,
+    } = to;
     let who = &ctx.principal;
     who.require_agency(agency_id)?;
     if publish {
@@ -208,7 +217,8 @@ pub async fn add_form(
     let title = extras::extra_title(title, extras::FORM_TITLE)?;
     ctx.db
         .write(async |tx| {
-            list_extras::add_form(tx, &ctx.actor, &ctx.principal, id, &title, upload, bytes).await
+            let file = (upload, bytes);
+            list_extras::add_form(tx, &ctx.actor, &ctx.principal, id, &title, file).await
         })
         .await
 }
@@ -219,14 +229,10 @@ pub async fn register(
     ctx: &Ctx<'_>,
     client: &str,
     record_id: i64,
-    name: &str,
-    phone: &str,
-    answer: impl Fn(&str) -> String,
+    signup: Signup<'_, impl Fn(&str) -> String>,
 ) -> Result<String> {
     ctx.db
-        .write(async |tx| {
-            list_extras::register(tx, &ctx.actor, client, record_id, name, phone, answer).await
-        })
+        .write(async |tx| list_extras::register(tx, &ctx.actor, client, record_id, signup).await)
         .await
 }
 
@@ -263,16 +269,12 @@ pub async fn start_import(
     };
     Columns::for_import(kind, &headers)?;
     let mut c = ctx.db.conn().await?;
-    let job = lists_import::start_job(
-        &mut c,
-        who,
+    let to = Target {
         kind,
         agency_id,
-        file_name,
-        table.len(),
         publish,
-    )
-    .await?;
+    };
+    let job = lists_import::start_job(&mut c, who, to, file_name, table.len()).await?;
     Ok(Import {
         job,
         kind,
@@ -306,14 +308,6 @@ pub async fn run_import(ctx: &Ctx<'_>, started: Import) -> Result<Option<String>
     let mut c = ctx.db.conn().await?;
     lists_import::finish_job(&mut c, job, failure.as_deref()).await?;
     Ok(failure)
-}
-
-/// Where imported rows go: one agency's list of one kind, as drafts or published at once.
-#[derive(Clone, Copy, Debug)]
-pub struct Target {
-    pub kind: ListKind,
-    pub agency_id: i64,
-    pub publish: bool,
 }
 
 /// Rows per transaction: one fsync shared by many rows, little lost to a crash.
@@ -375,7 +369,7 @@ pub async fn import(
                 });
                 continue;
             }
-            match create_in(&mut tx, ctx, &cal, kind, agency_id, &values, publish).await {
+            match create_in(&mut tx, ctx, &cal, to, &values).await {
                 Ok(Created::New(_)) => report.created += 1,
                 Ok(Created::Unchanged(_)) => report.unchanged += 1,
                 Err(e) if e.is_input_error() => report.errors.push(RowError {

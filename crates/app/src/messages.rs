@@ -70,8 +70,13 @@ async fn file(
     let limit = messages::reply_workdays(tx, to.agency_id, to.box_kind).await?;
     let calendar = gongkai_store::calendar::work_calendar(tx).await?;
     let due = message::due_on(&calendar, received_on, limit)?;
-    let (id, code) =
-        messages::insert(tx, to, d, received_on, due, key_hash, transferred_from).await?;
+    let filing = messages::Filing {
+        received_on,
+        due,
+        key_hash,
+        transferred_from,
+    };
+    let (id, code) = messages::insert(tx, to, d, filing).await?;
     Ok((id, code, due))
 }
 

@@ -313,8 +313,10 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
             &office,
             agency,
             &draft,
-            seed.index_no,
-            date,
+            documents::Earlier {
+                index_no: seed.index_no,
+                published_on: date,
+            },
         )
         .await?;
         seed_ids.push((agency, id));
@@ -491,7 +493,18 @@ async fn generated(
         let draft = DocumentDraft::parse(&input, today)?;
         let published = draft.formed_on + chrono::Duration::days(5);
         let agency = agency_id(tx, agency).await?;
-        documents::import_published(tx, actor, office, agency, &draft, None, published).await?;
+        documents::import_published(
+            tx,
+            actor,
+            office,
+            agency,
+            &draft,
+            documents::Earlier {
+                index_no: None,
+                published_on: published,
+            },
+        )
+        .await?;
     }
     let gov = agency_id(tx, "YX0100").await?;
     let rule = |title: &str, number: &str, formed: &str, note: &str| DocumentInput {
@@ -521,8 +534,10 @@ async fn generated(
         office,
         gov,
         &old,
-        None,
-        NaiveDate::from_ymd_opt(2019, 6, 10).unwrap_or(today),
+        documents::Earlier {
+            index_no: None,
+            published_on: NaiveDate::from_ymd_opt(2019, 6, 10).unwrap_or(today),
+        },
     )
     .await?;
     let new = DocumentDraft::parse(
@@ -540,8 +555,10 @@ async fn generated(
         office,
         gov,
         &new,
-        None,
-        NaiveDate::from_ymd_opt(2024, 6, 7).unwrap_or(today),
+        documents::Earlier {
+            index_no: None,
+            published_on: NaiveDate::from_ymd_opt(2024, 6, 7).unwrap_or(today),
+        },
     )
     .await?;
     let link = gongkai_domain::document::relation::Link::new(new, old)?;

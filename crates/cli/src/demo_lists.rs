@@ -32,7 +32,19 @@ async fn add(
     cal: &WorkCalendar,
 ) -> Result<i64, DomainError> {
     let v = values(kind, pairs)?;
-    match gongkai_app::lists::create_in(tx, ctx, cal, kind, agency, &v, true).await? {
+    match gongkai_app::lists::create_in(
+        tx,
+        ctx,
+        cal,
+        gongkai_domain::lists::Target {
+            kind,
+            agency_id: agency,
+            publish: true,
+        },
+        &v,
+    )
+    .await?
+    {
         Created::New(id) | Created::Unchanged(id) => Ok(id),
     }
 }

@@ -15,10 +15,9 @@ fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or(NaiveDate::MIN)
 }
 
+/// An application by `(name, applicant kind, id number)`.
 fn input(
-    name: &str,
-    kind: &str,
-    id: &str,
+    (name, kind, id): (&str, &str, &str),
     channel: &str,
     submitted: &str,
     arrived: &str,
@@ -61,9 +60,7 @@ pub async fn load(
     // 1. Received on the last working day before National Day 2024, replied in time.
     let a = RequestDraft::parse_registered(
         &input(
-            "张建国",
-            "person",
-            "11010519491231002X",
+            ("张建国", "person", "11010519491231002X"),
             "in_person",
             "2024-09-30",
             "",
@@ -99,9 +96,7 @@ pub async fn load(
     // 2. A 补正 that restarts the clock, then partial disclosure.
     let b = RequestDraft::parse_registered(
         &input(
-            "云溪示范科技有限公司",
-            "business",
-            "91310000MA1K000000",
+            ("云溪示范科技有限公司", "business", "91310000MA1K000000"),
             "registered_post",
             "2024-03-01",
             "2024-03-04",
@@ -153,9 +148,7 @@ pub async fn load(
     // 3. A third-party consultation across Spring Festival 2025, then 本机关不掌握.
     let c = RequestDraft::parse_registered(
         &input(
-            "李明",
-            "person",
-            "11010519491231002X",
+            ("李明", "person", "11010519491231002X"),
             "in_person",
             "2025-01-13",
             "",
@@ -244,9 +237,7 @@ pub async fn load(
     let recent = (today - chrono::Duration::days(21)).to_string();
     let e = RequestDraft::parse_registered(
         &input(
-            "王芳",
-            "person",
-            "11010519491231002X",
+            ("王芳", "person", "11010519491231002X"),
             "in_person",
             &recent,
             "",
@@ -258,9 +249,7 @@ pub async fn load(
     step(tx, id, Action::Assign { user_id: assignee }).await?;
     // 5. Filed online yesterday, waiting for the office to confirm receipt.
     let mut online = input(
-        "赵磊",
-        "person",
-        "11010519491231002X",
+        ("赵磊", "person", "11010519491231002X"),
         "online",
         "",
         "",

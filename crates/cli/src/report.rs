@@ -120,16 +120,12 @@ pub async fn show(
         .await?
         .ok_or(DomainError::NotFound { what: "机关" })?;
     let started = std::time::Instant::now();
-    let rep = reports::live(
-        &mut c,
-        a.id,
-        &a.name,
-        scope,
+    let whose = reports::Whose {
+        agency_id: a.id,
         year,
-        &ManualFigures::default(),
-        None,
-    )
-    .await?;
+        scope,
+    };
+    let rep = reports::live(&mut c, whose, &a.name, &ManualFigures::default(), None).await?;
     let elapsed = started.elapsed();
     println!(
         "{}",

@@ -285,7 +285,11 @@ pub async fn register(
     draft: &DocumentDraft,
     index_no: Option<&str>,
 ) -> Result<i64> {
-    let (id, index) = insert_document(tx, actor, who, agency_id, draft, index_no, None).await?;
+    let origin = Origin {
+        index_no,
+        published_on: None,
+    };
+    let (id, index) = insert_document(tx, actor, who, agency_id, draft, origin).await?;
     let mut after = draft_json(draft);
     after["index_no"] = json!(index);
     after["status"] = json!(Status::Draft);
@@ -301,6 +305,22 @@ pub async fn register(
     Ok(id)
 }
 
+/// How a document enters gongkai: with its own 索引号 if it already has one, and its
+/// publication day if it was published before (imports).
+#[derive(Clone, Copy, Debug)]
+struct Origin<'a> {
+    index_no: Option<&'a str>,
+    published_on: Option<NaiveDate>,
+}
+
+/// A document published before it came into gongkai: when, and under which 索引号 (a new one is
+/// issued when `None`).
+#[derive(Clone, Copy, Debug)]
+pub struct Earlier<'a> {
+    pub index_no: Option<&'a str>,
+    pub published_on: NaiveDate,
+}
+
 /// Inserts a document with its first version — a draft, or already published on
 /// `published_on` (imports) — and returns its id and 索引号. The caller writes the audit entry.
 async fn insert_document(
@@ -309,9 +329,12 @@ async fn insert_document(
     who: &Principal,
     agency_id: i64,
     draft: &DocumentDraft,
-    index_no: Option<&str>,
-    published_on: Option<NaiveDate>,
+    origin: Origin<'_>,
 ) -> Result<(i64, String)> {
+    let Origin {
+        index_no,
+        published_on,
+    } = origin;
     who.require_agency(agency_id)?;
     let agency = agencies::by_id(tx, agency_id)
         .await?
@@ -1211,20 +1234,18 @@ pub async fn import_published(
     who: &Principal,
     agency_id: i64,
     draft: &DocumentDraft,
-    index_no: Option<&str>,
-    published_on: NaiveDate,
+    earlier: Earlier<'_>,
 ) -> Result<i64> {
-    gongkai_domain::document::check_importable(draft, published_on, tx.now().date_naive())?;
-    let (id, index) = insert_document(
-        tx,
-        actor,
-        who,
-        agency_id,
-        draft,
+    let Earlier {
         index_no,
-        Some(published_on),
-    )
-    .await?;
+        published_on,
+    } = earlier;
+    gongkai_domain::document::check_importable(draft, published_on, tx.now().date_naive())?;
+    let origin = Origin {
+        index_no,
+        published_on: Some(published_on),
+    };
+    let (id, index) = insert_document(tx, actor, who, agency_id, draft, origin).await?;
     let key = id.to_string();
     let after = import_json(draft, &index, published_on);
     audit::record(

@@ -212,6 +212,14 @@ pub struct Registered {
     pub created_at: DateTime<Utc>,
 }
 
+/// What a person registering gives: name, phone, and the answer to each of the event's
+/// questions (looked up by field key).
+pub struct Signup<'a, F: Fn(&str) -> String> {
+    pub name: &'a str,
+    pub phone: &'a str,
+    pub answer: F,
+}
+
 /// Registers for the current public event `record_id`; returns the confirmation code. The
 /// count and the insert are in one transaction, and on PostgreSQL the event's rows are locked
 /// first, so two people cannot take the last place together.
@@ -220,10 +228,13 @@ pub async fn register(
     actor: &Actor,
     client: &str,
     record_id: i64,
-    name: &str,
-    phone: &str,
-    answer: impl Fn(&str) -> String,
+    signup: Signup<'_, impl Fn(&str) -> String>,
 ) -> Result<String> {
+    let Signup {
+        name,
+        phone,
+        answer,
+    } = signup;
     let now = tx.now();
     let attempt =
         crate::throttle::reserve(tx, "event-register", client, now, crate::throttle::SUBMIT)
@@ -483,9 +494,9 @@ pub async fn add_form(
     who: &Principal,
     record_id: i64,
     title: &str,
-    upload: &gongkai_domain::attachment::Upload,
-    bytes: &[u8],
+    file: (&gongkai_domain::attachment::Upload, &[u8]),
 ) -> Result<Form> {
+    let (upload, bytes) = file;
     let r = lists::staff_get(tx, who, record_id).await?;
     if r.kind != ListKind::Guide {
         return Err(DomainError::NotFound {

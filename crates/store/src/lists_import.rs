@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use gongkai_domain::DomainError;
-use gongkai_domain::lists::{ImportStatus, ListKind};
+use gongkai_domain::lists::{ImportStatus, ListKind, Target};
 use gongkai_domain::user::Principal;
 use serde::{Deserialize, Serialize};
 
@@ -89,12 +89,15 @@ fn job(r: &Row) -> Result<Job> {
 pub async fn start_job(
     e: &mut impl Exec,
     who: &Principal,
-    kind: ListKind,
-    agency_id: i64,
+    to: Target,
     file_name: &str,
     total_rows: usize,
-    publish: bool,
 ) -> Result<i64> {
+    let Target {
+        kind,
+        agency_id,
+        publish,
+    } = to;
     who.require_agency(agency_id)?;
     let now = crate::db::now();
     e.fetch_one(

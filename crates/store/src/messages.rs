@@ -193,16 +193,28 @@ pub struct Destination {
     pub document_id: Option<i64>,
 }
 
-/// Stores a new message, due on `due`, with a fresh tracking code; returns its id and code.
+/// How a message is filed: the day it was received, its deadline, the hash of the key its
+/// sender holds, and the message it was transferred from (if any).
+pub struct Filing<'a> {
+    pub received_on: NaiveDate,
+    pub due: NaiveDate,
+    pub key_hash: &'a str,
+    pub transferred_from: Option<i64>,
+}
+
+/// Stores a new message with a fresh tracking code; returns its id and code.
 pub async fn insert(
     tx: &mut Tx,
     to: Destination,
     d: &MessageDraft,
-    received_on: NaiveDate,
-    due: NaiveDate,
-    key_hash: &str,
-    transferred_from: Option<i64>,
+    filing: Filing<'_>,
 ) -> Result<(i64, String)> {
+    let Filing {
+        received_on,
+        due,
+        key_hash,
+        transferred_from,
+    } = filing;
     let code = tracking_code(tx, chrono::Datelike::year(&received_on)).await?;
     let now = tx.now();
     let id: i64 = tx

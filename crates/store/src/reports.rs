@@ -472,17 +472,28 @@ fn assemble(
     }
 }
 
-/// The report of an agency (or government) for a year counted from the records now, with last
-/// year's figures to continue.
+/// Which report: there is one per agency, year and scope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Whose {
+    pub agency_id: i64,
+    pub year: i32,
+    pub scope: Scope,
+}
+
+/// The report of an agency (named `agency`) or its government for a year, counted from the
+/// records now, with last year's figures to continue.
 pub async fn live(
     e: &mut impl Exec,
-    agency_id: i64,
+    whose: Whose,
     agency: &str,
-    scope: Scope,
-    year: i32,
     manual: &ManualFigures,
     texts: Option<Texts>,
 ) -> Result<Report> {
+    let Whose {
+        agency_id,
+        year,
+        scope,
+    } = whose;
     let ids = scope_agencies(e, agency_id, scope).await?;
     let c = count(e, &ids, year).await?;
     let previous = previous(e, agency_id, scope, year, &ids, &c).await?;
@@ -494,32 +505,30 @@ pub async fn build(e: &mut impl Exec, r: &AnnualReport) -> Result<Report> {
     match &r.figures {
         Some(figures) => frozen(figures),
         None => {
-            live(
-                e,
-                r.agency_id,
-                &r.agency_name,
-                r.scope,
-                r.year,
-                &r.manual,
-                Some(r.texts.clone()),
-            )
-            .await
+            let whose = Whose {
+                agency_id: r.agency_id,
+                year: r.year,
+                scope: r.scope,
+            };
+            live(e, whose, &r.agency_name, &r.manual, Some(r.texts.clone())).await
         }
     }
 }
 
 /// Inserts a report (one per agency, year and scope) and writes its audit entry.
-#[allow(clippy::too_many_arguments)]
 async fn insert(
     tx: &mut Tx,
     actor: &Actor,
-    agency_id: i64,
-    year: i32,
-    scope: Scope,
+    whose: Whose,
     status: ReportStatus,
     texts: &Texts,
     figures: Option<&Report>,
 ) -> Result<i64> {
+    let Whose {
+        agency_id,
+        year,
+        scope,
+    } = whose;
     if let Some(existing) = find(tx, agency_id, year, scope).await? {
         return Err(DomainError::conflict(
             Some(report::YEAR_FIELD),
@@ -594,9 +603,11 @@ pub async fn create(
     let id = insert(
         tx,
         actor,
-        agency_id,
-        year,
-        scope,
+        Whose {
+            agency_id,
+            year,
+            scope,
+        },
         ReportStatus::Draft,
         &texts,
         None,
@@ -810,9 +821,11 @@ pub async fn import(
     let id = insert(
         tx,
         actor,
-        agency_id,
-        rep.year,
-        scope,
+        Whose {
+            agency_id,
+            year: rep.year,
+            scope,
+        },
         ReportStatus::Imported,
         &texts,
         Some(&rep),

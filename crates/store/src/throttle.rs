@@ -70,17 +70,30 @@ pub async fn succeeded(e: &mut impl Exec, a: Attempt) -> Result<()> {
     Ok(())
 }
 
-/// The other attempts (failures only, or all) of `scope` by `client` in the window, and when
-/// the latest of them was made.
+/// Which earlier attempts count against one: of `scope`, by this username and/or client (any
+/// when `None`), made after `since`, failures only or all.
+#[derive(Clone, Copy, Debug)]
+pub struct Among<'a> {
+    pub scope: &'a str,
+    pub username: Option<&'a str>,
+    pub client: Option<&'a str>,
+    pub since: DateTime<Utc>,
+    pub failures_only: bool,
+}
+
+/// The attempts other than `a` that count [`Among`] them, and when the latest was made.
 pub async fn others(
     e: &mut impl Exec,
     a: Attempt,
-    scope: &str,
-    username: Option<&str>,
-    client: Option<&str>,
-    since: DateTime<Utc>,
-    failures_only: bool,
+    among: Among<'_>,
 ) -> Result<(i64, Option<DateTime<Utc>>)> {
+    let Among {
+        scope,
+        username,
+        client,
+        since,
+        failures_only,
+    } = among;
     let row = e
         .fetch_one(
             Sql::new(
@@ -109,16 +122,14 @@ pub async fn reserve(
     limit: Limit,
 ) -> Result<Attempt> {
     let a = record_attempt(e, scope, "", client, now).await?;
-    let (n, _) = others(
-        e,
-        a,
+    let among = Among {
         scope,
-        None,
-        Some(client),
-        now - limit.window,
-        limit.failures_only,
-    )
-    .await?;
+        username: None,
+        client: Some(client),
+        since: now - limit.window,
+        failures_only: limit.failures_only,
+    };
+    let (n, _) = others(e, a, among).await?;
     if n >= limit.max {
         return Err(DomainError::RateLimited {
             retry_after_secs: limit.window.num_seconds().max(1) as u64,

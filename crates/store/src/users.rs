@@ -219,6 +219,21 @@ async fn dummy_hash() -> Result<&'static str> {
 /// Checks a username and password. Every attempt is recorded before the password is checked
 /// (so parallel guesses cannot all slip under the limit); an account guessed at from one
 /// client gets growing delays there, a client failing too often anywhere is refused.
+/// Failed logins by `username` and/or `client` (either, when `None`) since `since`.
+fn login_failures<'a>(
+    username: Option<&'a str>,
+    client: Option<&'a str>,
+    since: DateTime<Utc>,
+) -> throttle::Among<'a> {
+    throttle::Among {
+        scope: LOGIN,
+        username,
+        client,
+        since,
+        failures_only: true,
+    }
+}
+
 pub async fn authenticate(
     db: &Db,
     username: &str,
@@ -231,16 +246,11 @@ pub async fn authenticate(
     let mut conn = db.conn().await?;
     let since = now - policy.window;
     let attempt = throttle::record_attempt(&mut conn, LOGIN, &key, client, now).await?;
-    let (pair, latest) = throttle::others(
-        &mut conn,
-        attempt,
-        LOGIN,
-        Some(&key),
-        Some(client),
-        since,
-        true,
-    )
-    .await?;
+    // Failed logins in the policy's window: by this name from this client, by this client
+    // under any name, and (on a failure) by this name from anywhere.
+    let failures = |username, client| login_failures(username, client, since);
+    let (pair, latest) =
+        throttle::others(&mut conn, attempt, failures(Some(&key), Some(client))).await?;
     let delay = policy.delay(pair);
     if let Some(latest) = latest
         && delay > Duration::zero()
@@ -251,7 +261,7 @@ pub async fn authenticate(
         });
     }
     let (per_client, _) =
-        throttle::others(&mut conn, attempt, LOGIN, None, Some(client), since, true).await?;
+        throttle::others(&mut conn, attempt, failures(None, Some(client))).await?;
     if per_client >= policy.max_failures_per_client {
         return Err(DomainError::RateLimited {
             retry_after_secs: policy.window.num_seconds().max(1) as u64,
@@ -289,8 +299,7 @@ pub async fn authenticate(
             Ok(user)
         }
         Some((user, _)) => {
-            let (all, _) =
-                throttle::others(&mut conn, attempt, LOGIN, Some(&key), None, since, true).await?;
+            let (all, _) = throttle::others(&mut conn, attempt, failures(Some(&key), None)).await?;
             // One alert per window: raised by the first failure at or past the threshold.
             let id = user.id.to_string();
             let alerted = all + 1 >= policy.alert_failures_per_account

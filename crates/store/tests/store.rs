@@ -1861,8 +1861,10 @@ async fn bulk_import_writes_what_row_by_row_import_writes(t: TestDb) {
                 &staff,
                 gov.id,
                 &importable("丁通知标题", "", "2024-06-01", None).draft,
-                None,
-                day("2024-06-03"),
+                documents::Earlier {
+                    index_no: None,
+                    published_on: day("2024-06-03"),
+                },
             )
             .await
         })

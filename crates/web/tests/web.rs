@@ -155,10 +155,19 @@ impl App {
             agency_id: 0,
         };
         let published = chrono::NaiveDate::from_ymd_opt(2021, 4, 20).unwrap();
-        let doc_id =
-            documents::import_published(&mut tx, &actor, &office, first, &draft, None, published)
-                .await
-                .unwrap();
+        let doc_id = documents::import_published(
+            &mut tx,
+            &actor,
+            &office,
+            first,
+            &draft,
+            documents::Earlier {
+                index_no: None,
+                published_on: published,
+            },
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
 
         let config = WebConfig {
@@ -316,10 +325,12 @@ impl App {
                     &mut tx,
                     &ctx,
                     &cal,
-                    ListKind::Budget,
-                    a.id,
+                    gongkai_domain::lists::Target {
+                        kind: ListKind::Budget,
+                        agency_id: a.id,
+                        publish: true,
+                    },
                     &v,
-                    true,
                 )
                 .await
                 .unwrap();
@@ -1800,8 +1811,10 @@ async fn document_list_filters_and_pages(app: App) {
                     &office,
                     a.id,
                     &draft,
-                    None,
-                    published,
+                    documents::Earlier {
+                        index_no: None,
+                        published_on: published,
+                    },
                 )
                 .await
             })

@@ -77,10 +77,12 @@ async fn negative_list_grounds_and_report_figures_from_lists(t: TestDb) {
         &mut tx,
         &ctx(&t.db, &reviewer, today),
         &cal,
-        ListKind::Negative,
-        agency,
+        gongkai_domain::lists::Target {
+            kind: ListKind::Negative,
+            agency_id: agency,
+            publish: true,
+        },
         &item("属于三类内部事务信息"),
-        true,
     )
     .await
     .unwrap() else {
@@ -122,10 +124,12 @@ async fn negative_list_grounds_and_report_figures_from_lists(t: TestDb) {
             &mut tx,
             &ctx(&t.db, &reviewer, today),
             &cal,
-            ListKind::Penalty,
-            agency,
+            gongkai_domain::lists::Target {
+                kind: ListKind::Penalty,
+                agency_id: agency,
+                publish: true,
+            },
             &v,
-            true,
         )
         .await
         .unwrap();
@@ -146,10 +150,12 @@ async fn negative_list_grounds_and_report_figures_from_lists(t: TestDb) {
         &mut tx,
         &ctx(&t.db, &reviewer, today),
         &cal,
-        ListKind::Fees,
-        agency,
+        gongkai_domain::lists::Target {
+            kind: ListKind::Fees,
+            agency_id: agency,
+            publish: true,
+        },
         &fee,
-        true,
     )
     .await
     .unwrap() else {
@@ -287,10 +293,12 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
         &mut tx,
         &ctx(&t.db, &staff, today),
         &cal,
-        ListKind::Penalty,
-        agency,
+        gongkai_domain::lists::Target {
+            kind: ListKind::Penalty,
+            agency_id: agency,
+            publish: false,
+        },
         &person.clone(),
-        false,
     )
     .await
     .unwrap() else {
@@ -317,10 +325,12 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
         &mut tx,
         &ctx(&t.db, &reviewer, today),
         &cal,
-        ListKind::Penalty,
-        agency,
+        gongkai_domain::lists::Target {
+            kind: ListKind::Penalty,
+            agency_id: agency,
+            publish: true,
+        },
         &company,
-        true,
     )
     .await
     .unwrap();
@@ -330,10 +340,12 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
             &mut tx,
             &ctx(&t.db, &staff, today),
             &cal,
-            ListKind::Penalty,
-            agency,
-            &person.clone(),
-            false
+            gongkai_domain::lists::Target {
+                kind: ListKind::Penalty,
+                agency_id: agency,
+                publish: false
+            },
+            &person.clone()
         )
         .await,
         Ok(Created::Unchanged(id))
@@ -348,10 +360,12 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
         &mut tx,
         &ctx(&t.db, &staff, today),
         &cal,
-        ListKind::Penalty,
-        agency,
+        gongkai_domain::lists::Target {
+            kind: ListKind::Penalty,
+            agency_id: agency,
+            publish: false,
+        },
         &changed.clone(),
-        false,
     )
     .await;
     assert!(matches!(dup, Err(DomainError::Conflict { .. })), "{dup:?}");
@@ -505,10 +519,12 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
         &mut tx,
         &ctx(&t.db, &reviewer, today),
         &cal,
-        ListKind::Penalty,
-        agency,
+        gongkai_domain::lists::Target {
+            kind: ListKind::Penalty,
+            agency_id: agency,
+            publish: true,
+        },
         &old,
-        true,
     )
     .await
     else {
@@ -591,10 +607,12 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
         &mut tx,
         &ctx(&t.db, &staff, today),
         &cal,
-        ListKind::Penalty,
-        agency,
+        gongkai_domain::lists::Target {
+            kind: ListKind::Penalty,
+            agency_id: agency,
+            publish: false,
+        },
         &stale,
-        false,
     )
     .await
     .unwrap();

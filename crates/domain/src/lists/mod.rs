@@ -27,6 +27,15 @@ labelled_enum!(
     }
 );
 
+/// Where new records go: one agency's list of one kind, as drafts or published at once (an
+/// import of decisions already made, by a publisher).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub kind: ListKind,
+    pub agency_id: i64,
+    pub publish: bool,
+}
+
 #[cfg(test)]
 mod tests;
 

@@ -87,17 +87,27 @@ struct FormPage {
     error_field: String,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the form shows in its fields: the document's values, its agency's code and (for a
+/// change) the change note.
+struct Entered {
+    form: DocumentInput,
+    agency: String,
+    change_note: String,
+}
+
 async fn form_page(
     state: &AppState,
     staff: &Staff,
     id: Option<i64>,
     published_before: bool,
-    form: DocumentInput,
-    agency: String,
-    change_note: String,
+    entered: Entered,
     error: Option<DomainError>,
 ) -> AppResult<FormPage> {
+    let Entered {
+        form,
+        agency,
+        change_note,
+    } = entered;
     let principal = staff.user.principal();
     let mut c = state.db.conn().await?;
     let agencies = agencies::list(&mut c)
@@ -139,9 +149,11 @@ pub async fn new_form(State(state): State<AppState>, staff: Staff) -> AppResult<
         &staff,
         None,
         false,
-        form,
-        agency,
-        String::new(),
+        Entered {
+            form,
+            agency,
+            change_note: String::new(),
+        },
         None,
     )
     .await?;
@@ -188,9 +200,11 @@ pub async fn create(
                 &staff,
                 None,
                 false,
-                form.input,
-                form.agency,
-                String::new(),
+                Entered {
+                    form: form.input,
+                    agency: form.agency,
+                    change_note: String::new(),
+                },
                 Some(e),
             )
             .await
@@ -248,9 +262,11 @@ pub async fn edit_form(
         &staff,
         Some(id),
         published_before,
-        input_of(&doc),
-        doc.summary.agency_code.clone(),
-        String::new(),
+        Entered {
+            form: input_of(&doc),
+            agency: doc.summary.agency_code.clone(),
+            change_note: String::new(),
+        },
         None,
     )
     .await?;
@@ -284,9 +300,11 @@ pub async fn update(
                 &staff,
                 Some(id),
                 published_before,
-                form.input,
-                doc.summary.agency_code,
-                form.change_note,
+                Entered {
+                    form: form.input,
+                    agency: doc.summary.agency_code,
+                    change_note: form.change_note,
+                },
                 Some(e),
             )
             .await

@@ -4,6 +4,7 @@
 use gongkai_domain::lists::extras::{self, QUESTIONS};
 use gongkai_domain::lists::{ListKind, kinds};
 use gongkai_store::Exec;
+use gongkai_store::list_extras::Signup;
 use gongkai_store::list_extras::{self, Collection, Resource};
 use gongkai_store::lists::Record;
 
@@ -108,7 +109,12 @@ pub async fn register(
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let (name, phone) = (get("name"), get("phone"));
     let ctx = visitor.ctx(&state.db);
-    let result = gongkai_app::lists::register(&ctx, &visitor.client, id, &name, &phone, get).await;
+    let signup = Signup {
+        name: &name,
+        phone: &phone,
+        answer: get,
+    };
+    let result = gongkai_app::lists::register(&ctx, &visitor.client, id, signup).await;
     let (code, error, status) = match result {
         Ok(code) => (Some(code), None, StatusCode::OK),
         Err(e) if e.is_input_error() => {

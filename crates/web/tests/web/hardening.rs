@@ -406,8 +406,10 @@ async fn a_very_long_document_is_served_to_anonymous_visitors(app: App) {
                 &office,
                 agency,
                 &draft,
-                None,
-                published,
+                documents::Earlier {
+                    index_no: None,
+                    published_on: published,
+                },
             )
             .await
         })

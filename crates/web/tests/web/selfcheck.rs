@@ -36,7 +36,18 @@ async fn the_self_check_finds_a_broken_link_and_an_empty_column(app: App) {
         .t
         .db
         .write(async |tx| {
-            documents::import_published(tx, &actor, &office, agency, &draft, None, today).await
+            documents::import_published(
+                tx,
+                &actor,
+                &office,
+                agency,
+                &draft,
+                documents::Earlier {
+                    index_no: None,
+                    published_on: today,
+                },
+            )
+            .await
         })
         .await
         .unwrap();
