@@ -49,24 +49,24 @@ const COLUMNS: &str = "id, code, name, short_name, kind, parent_id, phone, email
                        publication_limit";
 
 fn from_row(r: &Row) -> Result<Agency> {
-    Ok(Agency {
-        id: r.get("id")?,
-        code: r.get("code")?,
-        name: r.get("name")?,
-        short_name: r.get("short_name")?,
-        kind: r.code("kind")?,
-        parent_id: r.get("parent_id")?,
-        phone: r.get("phone")?,
-        email: r.get("email")?,
-        address: r.get("address")?,
-        postcode: r.get("postcode")?,
-        office_hours: r.get("office_hours")?,
-        fax: r.get("fax")?,
-        guide_note: r.get("guide_note")?,
-        sort_order: r.get("sort_order")?,
-        index_pattern: r.get("index_pattern")?,
-        publication_limit: r.get("publication_limit")?,
-    })
+    Ok(from_row!(r => Agency {
+        id,
+        code,
+        name,
+        short_name,
+        kind: code,
+        parent_id,
+        phone,
+        email,
+        address,
+        postcode,
+        office_hours,
+        fax,
+        guide_note,
+        sort_order,
+        index_pattern,
+        publication_limit,
+    }))
 }
 
 fn json(a: &Agency) -> serde_json::Value {

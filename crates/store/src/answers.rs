@@ -27,17 +27,17 @@ const COLUMNS: &str = "q.id, q.agency_id, a.code AS agency_code, a.name AS agenc
     q.answer, q.published, q.updated_at";
 
 fn from_row(r: &Row) -> Result<Answer> {
-    Ok(Answer {
-        id: r.get("id")?,
-        agency_id: r.get("agency_id")?,
-        agency_code: r.get("agency_code")?,
-        agency_name: r.get("agency_name")?,
-        question: r.get("question")?,
-        answer: r.get("answer")?,
-        published: r.get("published")?,
-        updated_at: r.get("updated_at")?,
-        documents: Vec::new(),
-    })
+    Ok(from_row!(r => Answer {
+        id,
+        agency_id,
+        agency_code,
+        agency_name,
+        question,
+        answer,
+        published,
+        updated_at,
+        documents = Vec::new(),
+    }))
 }
 
 async fn save_links(tx: &mut Tx, id: i64, documents: &[i64]) -> Result<()> {

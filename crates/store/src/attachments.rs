@@ -38,15 +38,15 @@ impl Attachment {
 const COLUMNS: &str = "id, position, file_name, kind, size, sha256, created_at";
 
 fn attachment(r: &Row) -> Result<Attachment> {
-    Ok(Attachment {
-        id: r.get("id")?,
-        position: r.get("position")?,
-        file_name: r.get("file_name")?,
-        kind: r.code("kind")?,
-        size: r.get("size")?,
-        sha256: r.get("sha256")?,
-        created_at: r.get("created_at")?,
-    })
+    Ok(from_row!(r => Attachment {
+        id,
+        position,
+        file_name,
+        kind: code,
+        size,
+        sha256,
+        created_at,
+    }))
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -129,18 +129,18 @@ fn parse_json(text: Option<String>) -> Option<Json> {
 }
 
 fn entry(r: &Row) -> Result<AuditEntry> {
-    Ok(AuditEntry {
-        id: r.get("id")?,
-        at: r.get("at")?,
-        actor_user_id: r.get("actor_user_id")?,
-        actor: r.get("actor")?,
-        action: r.get("action")?,
-        entity_type: r.get("entity_type")?,
-        entity_id: r.get("entity_id")?,
-        before: parse_json(r.get("before_json")?),
-        after: parse_json(r.get("after_json")?),
-        request_id: r.get("request_id")?,
-    })
+    Ok(from_row!(r => AuditEntry {
+        id,
+        at,
+        actor_user_id,
+        actor,
+        action,
+        entity_type,
+        entity_id,
+        before = parse_json(r.get("before_json")?),
+        after = parse_json(r.get("after_json")?),
+        request_id,
+    }))
 }
 
 const AUDIT_COLUMNS: &str = "id, at, actor_user_id, actor, action, entity_type, entity_id, \
@@ -269,13 +269,13 @@ pub async fn outbox_after(
         .await?;
     rows.iter()
         .map(|r| {
-            Ok(OutboxEntry {
-                id: r.get("id")?,
-                at: r.get("at")?,
-                topic: r.get("topic")?,
-                entity_type: r.get("entity_type")?,
-                entity_id: r.get("entity_id")?,
-            })
+            Ok(from_row!(r => OutboxEntry {
+                id,
+                at,
+                topic,
+                entity_type,
+                entity_id,
+            }))
         })
         .collect()
 }

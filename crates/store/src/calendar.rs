@@ -8,11 +8,11 @@ use crate::audit::{self, Actor};
 use crate::db::{Exec, Result, Row, Sql, Tx};
 
 fn from_row(r: &Row) -> Result<CalendarOverride> {
-    Ok(CalendarOverride {
-        date: r.get("day")?,
-        workday: r.get("workday")?,
-        note: r.get("note")?,
-    })
+    Ok(from_row!(r => CalendarOverride {
+        date: get "day",
+        workday,
+        note,
+    }))
 }
 
 pub async fn overrides(e: &mut impl Exec) -> Result<Vec<CalendarOverride>> {

@@ -31,22 +31,22 @@ pub struct Item {
 }
 
 fn item(r: &Row) -> Result<Item> {
-    Ok(Item {
-        id: r.get("id")?,
-        agency_id: r.get("agency_id")?,
-        parent_id: r.get("parent_id")?,
-        name: r.get("name")?,
-        elements: r.get("elements")?,
-        basis: r.get("basis")?,
-        time_limit_workdays: r.get("time_limit_workdays")?,
-        channel: r.get("channel")?,
-        audience: r.get("audience")?,
-        method: r.get("method")?,
-        refresh_days: r.get("refresh_days")?,
-        statutory_item: r.get("statutory_item")?,
-        filed: r.get("filed")?,
-        latest: r.get("latest")?,
-    })
+    Ok(from_row!(r => Item {
+        id,
+        agency_id,
+        parent_id,
+        name,
+        elements,
+        basis,
+        time_limit_workdays,
+        channel,
+        audience,
+        method,
+        refresh_days,
+        statutory_item,
+        filed,
+        latest,
+    }))
 }
 
 const ITEMS: &str = "SELECT c.id, c.agency_id, c.parent_id, c.name, c.elements, c.basis, c.time_limit_workdays, \

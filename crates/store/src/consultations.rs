@@ -70,34 +70,34 @@ const COLUMNS: &str = "c.id, c.agency_id, a.code AS agency_code, a.name AS agenc
 
 fn from_row(r: &Row) -> Result<Consultation> {
     let report: Option<String> = r.get("report_json")?;
-    Ok(Consultation {
-        id: r.get("id")?,
-        agency_id: r.get("agency_id")?,
-        agency_code: r.get("agency_code")?,
-        agency_name: r.get("agency_name")?,
-        title: r.get("title")?,
-        explanation: r.get("explanation")?,
-        basis: r.get("basis")?,
-        draft: r.get("draft")?,
-        version: r.get("version")?,
-        opens_on: r.get("opens_on")?,
-        closes_on: r.get("closes_on")?,
-        short_reason: r.get("short_reason")?,
-        channels: r.get("channels")?,
-        name_rule: r.code("name_rule")?,
-        contact_rule: r.code("contact_rule")?,
-        published_at: r.get("published_at")?,
-        decided_on: r.get("decided_on")?,
-        decision_document_id: r.get("decision_document_id")?,
-        report_due_on: r.get("report_due_on")?,
-        report: report
-            .map(|j| serde_json::from_str(&j))
-            .transpose()
-            .map_err(|e| DomainError::internal_from("report_json", e))?,
-        report_note: r.get("report_note")?,
-        report_published_at: r.get("report_published_at")?,
-        updated_at: r.get("updated_at")?,
-    })
+    Ok(from_row!(r => Consultation {
+        id,
+        agency_id,
+        agency_code,
+        agency_name,
+        title,
+        explanation,
+        basis,
+        draft,
+        version,
+        opens_on,
+        closes_on,
+        short_reason,
+        channels,
+        name_rule: code,
+        contact_rule: code,
+        published_at,
+        decided_on,
+        decision_document_id,
+        report_due_on,
+        report = report
+        .map(|j| serde_json::from_str(&j))
+        .transpose()
+        .map_err(|e| DomainError::internal_from("report_json", e))?,
+        report_note,
+        report_published_at,
+        updated_at,
+    }))
 }
 
 pub async fn get(e: &mut impl Exec, id: i64) -> Result<Option<Consultation>> {
@@ -314,22 +314,22 @@ const COMMENT_COLUMNS: &str = "id, consultation_id, version, article, body, name
     channel, received_at, hidden_reason, group_id, disposition, reason";
 
 fn comment_from_row(r: &Row) -> Result<Comment> {
-    Ok(Comment {
-        id: r.get("id")?,
-        consultation_id: r.get("consultation_id")?,
-        version: r.get("version")?,
-        article: r.get::<Option<i64>>("article")?.map(|a| a as u32),
-        body: r.get("body")?,
-        name: r.get("name")?,
-        contact: r.get("contact")?,
-        show_name: r.get("show_name")?,
-        channel: r.get("channel")?,
-        received_at: r.get("received_at")?,
-        hidden_reason: r.get("hidden_reason")?,
-        group_id: r.get("group_id")?,
-        disposition: r.code_opt("disposition")?,
-        reason: r.get("reason")?,
-    })
+    Ok(from_row!(r => Comment {
+        id,
+        consultation_id,
+        version,
+        article = r.get::<Option<i64>>("article")?.map(|a| a as u32),
+        body,
+        name,
+        contact,
+        show_name,
+        channel,
+        received_at,
+        hidden_reason,
+        group_id,
+        disposition: code_opt,
+        reason,
+    }))
 }
 
 /// Whether this client said exactly this about consultation `id` since `since`.
@@ -494,12 +494,12 @@ pub async fn groups(e: &mut impl Exec, id: i64) -> Result<Vec<Group>> {
         .await?;
     rows.iter()
         .map(|r| {
-            Ok(Group {
-                id: r.get("id")?,
-                summary: r.get("summary")?,
-                disposition: r.code_opt("disposition")?,
-                reason: r.get("reason")?,
-            })
+            Ok(from_row!(r => Group {
+                id,
+                summary,
+                disposition: code_opt,
+                reason,
+            }))
         })
         .collect()
 }

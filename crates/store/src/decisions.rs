@@ -20,14 +20,14 @@ pub struct Catalogue {
 }
 
 fn catalogue_from(r: &Row) -> Result<Catalogue> {
-    Ok(Catalogue {
-        id: r.get("id")?,
-        agency_id: r.get("agency_id")?,
-        agency_code: r.get("agency_code")?,
-        agency_name: r.get("agency_name")?,
-        year: r.get::<i64>("year")? as i32,
-        published_at: r.get("published_at")?,
-    })
+    Ok(from_row!(r => Catalogue {
+        id,
+        agency_id,
+        agency_code,
+        agency_name,
+        year = r.get::<i64>("year")? as i32,
+        published_at,
+    }))
 }
 
 const CATALOGUE: &str = "SELECT c.id, c.agency_id, a.code AS agency_code, a.name AS agency_name, c.year, \
@@ -128,17 +128,17 @@ const ENTRY: &str = "SELECT e.id, e.catalogue_id, e.title, e.responsible_agency_
     e.basis, e.planned_on, e.status, e.note FROM decision_entries e JOIN agencies a ON a.id = e.responsible_agency_id";
 
 fn entry_from(r: &Row) -> Result<Entry> {
-    Ok(Entry {
-        id: r.get("id")?,
-        catalogue_id: r.get("catalogue_id")?,
-        title: r.get("title")?,
-        responsible_agency_id: r.get("responsible_agency_id")?,
-        responsible_name: r.get("responsible_name")?,
-        basis: r.get("basis")?,
-        planned_on: r.get("planned_on")?,
-        status: r.code("status")?,
-        note: r.get("note")?,
-    })
+    Ok(from_row!(r => Entry {
+        id,
+        catalogue_id,
+        title,
+        responsible_agency_id,
+        responsible_name,
+        basis,
+        planned_on,
+        status: code,
+        note,
+    }))
 }
 
 pub async fn entries(e: &mut impl Exec, catalogue_id: i64) -> Result<Vec<Entry>> {
@@ -255,24 +255,24 @@ pub async fn stages(e: &mut impl Exec, entry_id: i64) -> Result<Vec<Stage>> {
             let document_id: Option<i64> = r.get("document_id")?;
             let consultation_id: Option<i64> = r.get("consultation_id")?;
             let reported: Option<DateTime<Utc>> = r.get("report_published_at")?;
-            Ok(Stage {
-                id: r.get("id")?,
-                kind: r.code("kind")?,
-                happened_on: r.get("happened_on")?,
-                summary: r.get("summary")?,
-                document: match (document_id, r.get::<Option<String>>("document_title")?) {
+            Ok(from_row!(r => Stage {
+                id,
+                kind: code,
+                happened_on,
+                summary,
+                document = match (document_id, r.get::<Option<String>>("document_title")?) {
                     (Some(id), Some(t)) => Some((id, t)),
                     _ => None,
                 },
-                consultation: match (
+                consultation = match (
                     consultation_id,
                     r.get::<Option<String>>("consultation_title")?,
                 ) {
                     (Some(id), Some(t)) => Some((id, t, reported.is_some())),
                     _ => None,
                 },
-                representatives: r.get("representatives")?,
-            })
+                representatives,
+            }))
         })
         .collect::<Result<_>>()?;
     out.sort_by_key(|s| (s.happened_on, s.kind.order(), s.id));

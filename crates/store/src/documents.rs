@@ -74,20 +74,20 @@ const VERSION: &str = "v.id AS version_id, v.version_no, v.status, v.co_issuers,
                        v.return_reason, v.change_note, v.interpretation_waiver";
 
 pub(crate) fn summary(r: &Row) -> Result<DocumentSummary> {
-    Ok(DocumentSummary {
-        id: r.get("id")?,
-        agency_id: r.get("agency_id")?,
-        agency_code: r.get("agency_code")?,
-        agency_name: r.get("agency_name")?,
-        index_no: r.get("index_no")?,
-        title: r.get("title")?,
-        doc_number: r.get("doc_number")?,
-        kind: r.code("kind")?,
-        topic: r.get("topic")?,
-        formed_on: r.get("formed_on")?,
-        published_on: r.get("published_on")?,
-        validity: r.code("validity")?,
-    })
+    Ok(from_row!(r => DocumentSummary {
+        id,
+        agency_id,
+        agency_code,
+        agency_name,
+        index_no,
+        title,
+        doc_number,
+        kind: code,
+        topic,
+        formed_on,
+        published_on,
+        validity: code,
+    }))
 }
 
 fn split(list: String) -> Vec<String> {
@@ -107,30 +107,30 @@ fn version(r: &Row) -> Result<Version> {
             note: r.get("attribute_note")?,
         }),
     };
-    Ok(Version {
-        id: r.get("version_id")?,
-        version_no: r.get("version_no")?,
-        status: r.code("status")?,
-        co_issuers: split(r.get("co_issuers")?),
-        keywords: split(r.get("keywords")?),
-        effective_on: r.get("effective_on")?,
-        is_normative: r.get("is_normative")?,
-        needs_interpretation: r.get("needs_interpretation")?,
-        body: r.get("body")?,
-        attribute,
-        return_reason: r.get("return_reason")?,
-        change_note: r.get("change_note")?,
-        interpretation_waiver: r.get("interpretation_waiver")?,
-    })
+    Ok(from_row!(r => Version {
+        id: get "version_id",
+        version_no,
+        status: code,
+        co_issuers = split(r.get("co_issuers")?),
+        keywords = split(r.get("keywords")?),
+        effective_on,
+        is_normative,
+        needs_interpretation,
+        body,
+        attribute = attribute,
+        return_reason,
+        change_note,
+        interpretation_waiver,
+    }))
 }
 
 fn document(r: &Row) -> Result<Document> {
-    Ok(Document {
-        summary: summary(r)?,
-        version: version(r)?,
-        withdrawn_at: r.get("withdrawn_at")?,
-        withdraw_reason: r.get("withdraw_reason")?,
-    })
+    Ok(from_row!(r => Document {
+        summary = summary(r)?,
+        version = version(r)?,
+        withdrawn_at,
+        withdraw_reason,
+    }))
 }
 
 /// Issues the next 索引号 of an agency, or reserves a given one (imports, seeds) so that its
@@ -1045,12 +1045,12 @@ pub async fn history(e: &mut impl Exec, id: i64) -> Result<Vec<HistoryEntry>> {
         .await?;
     rows.iter()
         .map(|r| {
-            Ok(HistoryEntry {
-                version_no: r.get("version_no")?,
-                title: r.get("title")?,
-                published_on: r.get("published_on")?,
-                change_note: r.get("change_note")?,
-            })
+            Ok(from_row!(r => HistoryEntry {
+                version_no,
+                title,
+                published_on,
+                change_note,
+            }))
         })
         .collect()
 }
@@ -1082,12 +1082,12 @@ pub async fn relations(e: &mut impl Exec, id: i64) -> Result<Vec<Related>> {
         .await?;
     rows.iter()
         .map(|r| {
-            Ok(Related {
-                id: r.get("other")?,
-                title: r.get("title")?,
-                kind: r.code("kind")?,
-                outgoing: r.get("outgoing")?,
-            })
+            Ok(from_row!(r => Related {
+                id: get "other",
+                title,
+                kind: code,
+                outgoing,
+            }))
         })
         .collect()
 }
@@ -1143,18 +1143,18 @@ pub async fn recorded_relations(e: &mut impl Exec, id: i64) -> Result<Vec<Record
         .await?;
     rows.iter()
         .map(|r| {
-            Ok(RecordedRelation {
-                to_id: r.get("to_id")?,
-                to_title: r.get("title")?,
-                to_index_no: r.get("index_no")?,
-                to_agency_name: r.get("agency_name")?,
-                kind: r.code("kind")?,
-                recorded_version_no: r.get("version_no")?,
-                needs_approval: r.get("needs_approval")?,
-                approved: r.get::<Option<DateTime<Utc>>>("approved_at")?.is_some(),
-                effective: r.get::<Option<DateTime<Utc>>>("effective_at")?.is_some(),
-                withdrawn: r.get::<Option<DateTime<Utc>>>("withdrawn_at")?.is_some(),
-            })
+            Ok(from_row!(r => RecordedRelation {
+                to_id,
+                to_title: get "title",
+                to_index_no: get "index_no",
+                to_agency_name: get "agency_name",
+                kind: code,
+                recorded_version_no: get "version_no",
+                needs_approval,
+                approved = r.get::<Option<DateTime<Utc>>>("approved_at")?.is_some(),
+                effective = r.get::<Option<DateTime<Utc>>>("effective_at")?.is_some(),
+                withdrawn = r.get::<Option<DateTime<Utc>>>("withdrawn_at")?.is_some(),
+            }))
         })
         .collect()
 }
@@ -1189,15 +1189,15 @@ pub async fn unpublished(e: &mut impl Exec, who: &Principal) -> Result<Vec<Unpub
         .await?;
     rows.iter()
         .map(|r| {
-            Ok(Unpublished {
-                id: r.get("id")?,
-                agency_id: r.get("agency_id")?,
-                agency_name: r.get("agency_name")?,
-                title: r.get("title")?,
-                formed_on: r.get("formed_on")?,
-                status: r.code("status")?,
-                publication_limit: r.get("publication_limit")?,
-            })
+            Ok(from_row!(r => Unpublished {
+                id,
+                agency_id,
+                agency_name,
+                title,
+                formed_on,
+                status: code,
+                publication_limit,
+            }))
         })
         .collect()
 }

@@ -135,12 +135,12 @@ pub async fn all(e: &mut impl Exec, limit: i64) -> Result<Vec<Issue>> {
 }
 
 fn issue(r: &crate::db::Row) -> Result<Issue> {
-    Ok(Issue {
-        id: r.get("id")?,
-        year: r.get("year")?,
-        number: r.get("number")?,
-        issued_on: r.get("issued_on")?,
-    })
+    Ok(from_row!(r => Issue {
+        id,
+        year,
+        number,
+        issued_on,
+    }))
 }
 
 /// Years that have issues, newest first.

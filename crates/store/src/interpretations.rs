@@ -21,15 +21,15 @@ pub struct Interpretation {
 const COLUMNS: &str = "i.id, i.agency_id, i.title, i.form, i.body, i.link, i.created_at";
 
 fn from_row(r: &Row) -> Result<Interpretation> {
-    Ok(Interpretation {
-        id: r.get("id")?,
-        agency_id: r.get("agency_id")?,
-        title: r.get("title")?,
-        form: r.code("form")?,
-        body: r.get("body")?,
-        link: r.get("link")?,
-        created_at: r.get("created_at")?,
-    })
+    Ok(from_row!(r => Interpretation {
+        id,
+        agency_id,
+        title,
+        form: code,
+        body,
+        link,
+        created_at,
+    }))
 }
 
 /// Stores an interpretation of `agency_id` linked to `document_ids` (checked by the caller).
@@ -219,14 +219,14 @@ pub async fn public_list(
     let list = rows
         .iter()
         .map(|r| {
-            Ok(Listed {
-                id: r.get("id")?,
-                title: r.get("title")?,
-                form: r.code("form")?,
-                agency_code: r.get("agency_code")?,
-                agency_name: r.get("agency_name")?,
-                published_on: r.get("published_on")?,
-            })
+            Ok(from_row!(r => Listed {
+                id,
+                title,
+                form: code,
+                agency_code,
+                agency_name,
+                published_on,
+            }))
         })
         .collect::<Result<_>>()?;
     Ok((list, total))

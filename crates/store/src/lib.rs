@@ -2,6 +2,9 @@
 //! default) and PostgreSQL (for several app servers). Every change to a public record writes
 //! its audit entry and outbox event in the same transaction.
 
+#[macro_use]
+mod row;
+
 pub mod agencies;
 pub mod answers;
 pub mod attachments;

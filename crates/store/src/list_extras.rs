@@ -35,20 +35,20 @@ pub struct Resource {
 }
 
 fn resource(r: &Row) -> Result<Resource> {
-    Ok(Resource {
-        id: r.get("id")?,
-        title: r.get("title")?,
-        format: r.code("format")?,
-        file_name: r.get("file_name")?,
-        size: r.get("size")?,
-        url: r.get("url")?,
-        row_count: r.get("row_count")?,
-        downloads: r.get("downloads")?,
-        created_at: r.get("created_at")?,
-        sha256: r.get("sha256")?,
-        agency_id: r.get("agency_id")?,
-        record_key: r.get("record_key")?,
-    })
+    Ok(from_row!(r => Resource {
+        id,
+        title,
+        format: code,
+        file_name,
+        size,
+        url,
+        row_count,
+        downloads,
+        created_at,
+        sha256,
+        agency_id,
+        record_key,
+    }))
 }
 
 const RESOURCE: &str = "SELECT id, agency_id, record_key, title, format, file_name, size, url, row_count, \
@@ -315,14 +315,14 @@ pub async fn registrations(
     rows.iter()
         .map(|r| {
             let answers: String = r.get("answers")?;
-            Ok(Registered {
-                id: r.get("id")?,
-                code: r.get("code")?,
-                name: r.get("name")?,
-                phone: r.get("phone")?,
-                answers: serde_json::from_str(&answers).unwrap_or_default(),
-                created_at: r.get("created_at")?,
-            })
+            Ok(from_row!(r => Registered {
+                id,
+                code,
+                name,
+                phone,
+                answers = serde_json::from_str(&answers).unwrap_or_default(),
+                created_at,
+            }))
         })
         .collect()
 }
@@ -470,17 +470,17 @@ impl Form {
 }
 
 fn form(r: &Row) -> Result<Form> {
-    Ok(Form {
-        id: r.get("id")?,
-        title: r.get("title")?,
-        file_name: r.get("file_name")?,
-        file_kind: r.code("file_kind")?,
-        size: r.get("size")?,
-        created_at: r.get("created_at")?,
-        sha256: r.get("sha256")?,
-        agency_id: r.get("agency_id")?,
-        record_key: r.get("record_key")?,
-    })
+    Ok(from_row!(r => Form {
+        id,
+        title,
+        file_name,
+        file_kind: code,
+        size,
+        created_at,
+        sha256,
+        agency_id,
+        record_key,
+    }))
 }
 
 const FORM: &str = "SELECT id, agency_id, record_key, title, file_name, file_kind, size, sha256, created_at \

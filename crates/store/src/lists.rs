@@ -78,28 +78,28 @@ const PUBLIC_NOW: &str = "r.status = 'published' AND r.ceased = FALSE \
 
 fn record(r: &Row) -> Result<Record> {
     let fields: String = r.get("fields")?;
-    Ok(Record {
-        id: r.get("id")?,
-        kind: r.code("kind")?,
-        agency_id: r.get("agency_id")?,
-        agency_code: r.get("agency_code")?,
-        agency_name: r.get("agency_name")?,
-        key: r.get("record_key")?,
-        version: r.get("version")?,
-        status: r.code("status")?,
-        title: r.get("title")?,
-        values: serde_json::from_str(&fields)
-            .map_err(|e| DomainError::internal_from("stored list fields", e))?,
-        ceased: r.get("ceased")?,
-        record_on: r.get("record_on")?,
-        due_on: r.get("due_on")?,
-        public_until: r.get("public_until")?,
-        change_note: r.get("change_note")?,
-        effective_from: r.get("effective_from")?,
-        effective_to: r.get("effective_to")?,
-        published_at: r.get("published_at")?,
-        created_at: r.get("created_at")?,
-    })
+    Ok(from_row!(r => Record {
+        id,
+        kind: code,
+        agency_id,
+        agency_code,
+        agency_name,
+        key: get "record_key",
+        version,
+        status: code,
+        title,
+        values = serde_json::from_str(&fields)
+        .map_err(|e| DomainError::internal_from("stored list fields", e))?,
+        ceased,
+        record_on,
+        due_on,
+        public_until,
+        change_note,
+        effective_from,
+        effective_to,
+        published_at,
+        created_at,
+    }))
 }
 
 pub async fn get(e: &mut impl Exec, id: i64) -> Result<Option<Record>> {

@@ -66,24 +66,24 @@ pub const STALLED_AFTER: chrono::Duration = chrono::Duration::minutes(5);
 
 fn job(r: &Row) -> Result<Job> {
     let errors: String = r.get("errors")?;
-    Ok(Job {
-        id: r.get("id")?,
-        kind: r.code("kind")?,
-        agency_id: r.get("agency_id")?,
-        file_name: r.get("file_name")?,
-        publish: r.get("publish")?,
-        status: r.code("status")?,
-        total_rows: r.get("total_rows")?,
-        done_rows: r.get("done_rows")?,
-        created_rows: r.get("created_rows")?,
-        unchanged_rows: r.get("unchanged_rows")?,
-        error_rows: r.get("error_rows")?,
-        errors: serde_json::from_str(&errors).unwrap_or_default(),
-        message: r.get("message")?,
-        created_by: r.get("created_by")?,
-        started_at: r.get("started_at")?,
-        updated_at: r.get("updated_at")?,
-    })
+    Ok(from_row!(r => Job {
+        id,
+        kind: code,
+        agency_id,
+        file_name,
+        publish,
+        status: code,
+        total_rows,
+        done_rows,
+        created_rows,
+        unchanged_rows,
+        error_rows,
+        errors = serde_json::from_str(&errors).unwrap_or_default(),
+        message,
+        created_by,
+        started_at,
+        updated_at,
+    }))
 }
 
 pub async fn start_job(

@@ -62,14 +62,14 @@ pub async fn enqueue(tx: &mut Tx, request_id: Option<i64>, m: &Mail) -> Result<i
 }
 
 fn outgoing(r: &Row) -> Result<Outgoing> {
-    Ok(Outgoing {
-        id: r.get("id")?,
-        request_id: r.get("request_id")?,
-        to: r.get("to_addr")?,
-        subject: r.get("subject")?,
-        body: r.get("body")?,
-        attempts: r.get("attempts")?,
-    })
+    Ok(from_row!(r => Outgoing {
+        id,
+        request_id,
+        to: get "to_addr",
+        subject,
+        body,
+        attempts,
+    }))
 }
 
 /// Expires what is too old, then claims up to `limit` messages due now. Each claim is one
@@ -180,16 +180,16 @@ pub async fn for_request(e: &mut impl Exec, request_id: i64) -> Result<Vec<Sent>
         .await?;
     rows.iter()
         .map(|r| {
-            Ok(Sent {
-                id: r.get("id")?,
-                created_at: r.get("created_at")?,
-                to: r.get("to_addr")?,
-                subject: r.get("subject")?,
-                status: r.code("status")?,
-                attempts: r.get("attempts")?,
-                sent_at: r.get("sent_at")?,
-                last_error: r.get("last_error")?,
-            })
+            Ok(from_row!(r => Sent {
+                id,
+                created_at,
+                to: get "to_addr",
+                subject,
+                status: code,
+                attempts,
+                sent_at,
+                last_error,
+            }))
         })
         .collect()
 }

@@ -317,29 +317,29 @@ const COLUMNS: &str = "r.id, r.agency_id, a.name AS agency_name, r.year, r.scope
 fn row_to_report(r: &crate::db::Row) -> Result<AnnualReport> {
     let manual: String = r.get("manual")?;
     let figures: Option<String> = r.get("figures")?;
-    Ok(AnnualReport {
-        id: r.get("id")?,
-        agency_id: r.get("agency_id")?,
-        agency_name: r.get("agency_name")?,
-        year: i32::try_from(r.get::<i64>("year")?).unwrap_or(0),
-        scope: r.code("scope")?,
-        status: r.code("status")?,
-        manual: serde_json::from_str(&manual)
-            .map_err(|e| DomainError::internal_from("stored manual figures", e))?,
-        texts: Texts {
-            overview: r.get("overview")?,
-            problems: r.get("problems")?,
-            other: r.get("other")?,
+    Ok(from_row!(r => AnnualReport {
+        id,
+        agency_id,
+        agency_name,
+        year = i32::try_from(r.get::<i64>("year")?).unwrap_or(0),
+        scope: code,
+        status: code,
+        manual = serde_json::from_str(&manual)
+        .map_err(|e| DomainError::internal_from("stored manual figures", e))?,
+        texts = Texts {
+        overview: r.get("overview")?,
+        problems: r.get("problems")?,
+        other: r.get("other")?,
         },
-        figures: figures
-            .map(|f| serde_json::from_str(&f))
-            .transpose()
-            .map_err(|e| DomainError::internal_from("stored figures", e))?,
-        document_id: r.get("document_id")?,
-        public: r.get::<bool>("public")?,
-        created_at: r.get("created_at")?,
-        updated_at: r.get("updated_at")?,
-    })
+        figures = figures
+        .map(|f| serde_json::from_str(&f))
+        .transpose()
+        .map_err(|e| DomainError::internal_from("stored figures", e))?,
+        document_id,
+        public = r.get::<bool>("public")?,
+        created_at,
+        updated_at,
+    }))
 }
 
 pub async fn get(e: &mut impl Exec, id: i64) -> Result<Option<AnnualReport>> {
@@ -891,15 +891,15 @@ pub async fn cell_requests(
     let rows = e.fetch_all(q).await?;
     rows.iter()
         .map(|r| {
-            Ok(CellRequest {
-                id: r.get("id")?,
-                tracking_code: r.get("tracking_code")?,
-                agency_name: r.get("agency_name")?,
-                applicant_kind: r.code("applicant_kind")?,
-                received_on: r.get("received_on")?,
-                closed_on: r.get("closed_on")?,
-                row: r.get("row_code")?,
-            })
+            Ok(from_row!(r => CellRequest {
+                id,
+                tracking_code,
+                agency_name,
+                applicant_kind: code,
+                received_on,
+                closed_on,
+                row: get "row_code",
+            }))
         })
         .collect()
 }
@@ -942,14 +942,14 @@ pub async fn cell_appeals(
     let rows = e.fetch_all(q).await?;
     rows.iter()
         .map(|r| {
-            Ok(CellAppeal {
-                id: r.get("id")?,
-                request_id: r.get("request_id")?,
-                tracking_code: r.get("tracking_code")?,
-                filed_on: r.get("filed_on")?,
-                decided_on: r.get("decided_on")?,
-                result: r.code("result")?,
-            })
+            Ok(from_row!(r => CellAppeal {
+                id,
+                request_id,
+                tracking_code,
+                filed_on,
+                decided_on,
+                result: code,
+            }))
         })
         .collect()
 }

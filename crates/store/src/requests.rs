@@ -100,58 +100,58 @@ const COLUMNS: &str = "r.id, r.tracking_code, r.agency_id, a.name AS agency_name
     r.delivered_how, r.created_at";
 
 fn request(r: &Row) -> Result<Request> {
-    Ok(Request {
-        id: r.get("id")?,
-        tracking_code: r.get("tracking_code")?,
-        agency_id: r.get("agency_id")?,
-        agency_name: r.get("agency_name")?,
-        status: r.code("status")?,
-        channel: r.code("channel")?,
-        submitted_on: r.get("submitted_on")?,
-        arrived_on: r.get("arrived_on")?,
-        confirmed_on: r.get("confirmed_on")?,
-        received_on: r.get("received_on")?,
-        applicant_kind: r.code("applicant_kind")?,
-        applicant_name: r.get("applicant_name")?,
-        id_type: r.code("id_type")?,
-        id_number: r.get("id_number")?,
-        phone: r.get("phone")?,
-        email: r.get("email")?,
-        address: r.get("address")?,
-        description: r.get("description")?,
-        doc_reference: r.get("doc_reference")?,
-        purpose: r.get("purpose")?,
-        delivery_form: r.code("delivery_form")?,
-        delivery_channel: r.code("delivery_channel")?,
-        assignee_id: r.get("assignee_id")?,
-        outcome: r.code_opt("outcome")?,
-        reply_text: r.get("reply_text")?,
-        withheld_note: r.get("withheld_note")?,
-        referred_to: r.get("referred_to")?,
-        referred_agency_id: r.get("referred_agency_id")?,
-        transferred_from: r.get("transferred_from")?,
-        transferred_to: r.get("transferred_to")?,
-        replied_on: r.get("replied_on")?,
-        delivered_how: r.get("delivered_how")?,
-        created_at: r.get("created_at")?,
-    })
+    Ok(from_row!(r => Request {
+        id,
+        tracking_code,
+        agency_id,
+        agency_name,
+        status: code,
+        channel: code,
+        submitted_on,
+        arrived_on,
+        confirmed_on,
+        received_on,
+        applicant_kind: code,
+        applicant_name,
+        id_type: code,
+        id_number,
+        phone,
+        email,
+        address,
+        description,
+        doc_reference,
+        purpose,
+        delivery_form: code,
+        delivery_channel: code,
+        assignee_id,
+        outcome: code_opt,
+        reply_text,
+        withheld_note,
+        referred_to,
+        referred_agency_id,
+        transferred_from,
+        transferred_to,
+        replied_on,
+        delivered_how,
+        created_at,
+    }))
 }
 
 fn event(r: &Row) -> Result<Event> {
-    Ok(Event {
-        at: r.get("at")?,
-        on_date: r.get("on_date")?,
-        step: r.code("step")?,
-        clock: r
-            .get::<Option<String>>("clock")?
-            .map(|c| {
-                serde_json::from_str(&c)
-                    .map_err(|e| DomainError::internal_from("stored clock event", e))
-            })
-            .transpose()?,
-        note: r.get("note")?,
-        public_note: r.get("public_note")?,
-    })
+    Ok(from_row!(r => Event {
+        at,
+        on_date,
+        step: code,
+        clock = r
+        .get::<Option<String>>("clock")?
+        .map(|c| {
+        serde_json::from_str(&c)
+        .map_err(|e| DomainError::internal_from("stored clock event", e))
+        })
+        .transpose()?,
+        note,
+        public_note,
+    }))
 }
 
 /// The audit view of a request: no personal data.
@@ -565,14 +565,14 @@ pub async fn appeals(e: &mut impl Exec, id: i64) -> Result<Vec<Appeal>> {
         .await?;
     rows.iter()
         .map(|r| {
-            Ok(Appeal {
-                id: r.get("id")?,
-                kind: r.code("kind")?,
-                filed_on: r.get("filed_on")?,
-                result: r.code("result")?,
-                decided_on: r.get("decided_on")?,
-                note: r.get("note")?,
-            })
+            Ok(from_row!(r => Appeal {
+                id,
+                kind: code,
+                filed_on,
+                result: code,
+                decided_on,
+                note,
+            }))
         })
         .collect()
 }

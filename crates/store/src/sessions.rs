@@ -66,11 +66,11 @@ pub async fn find(
         )
         .await?;
     row.map(|r| {
-        Ok(Session {
-            user_id: r.get("user_id")?,
-            csrf_token: r.get("csrf_token")?,
-            expires_at: r.get("expires_at")?,
-        })
+        Ok(from_row!(r => Session {
+            user_id,
+            csrf_token,
+            expires_at,
+        }))
     })
     .transpose()
 }

@@ -36,14 +36,14 @@ impl User {
 const COLUMNS: &str = "id, username, display_name, role, agency_id, active";
 
 fn from_row(r: &Row) -> Result<User> {
-    Ok(User {
-        id: r.get("id")?,
-        username: r.get("username")?,
-        display_name: r.get("display_name")?,
-        role: r.code("role")?,
-        agency_id: r.get("agency_id")?,
-        active: r.get("active")?,
-    })
+    Ok(from_row!(r => User {
+        id,
+        username,
+        display_name,
+        role: code,
+        agency_id,
+        active,
+    }))
 }
 
 fn json(u: &User) -> serde_json::Value {
@@ -452,15 +452,15 @@ pub async fn tokens_of(e: &mut impl Exec, user_id: i64) -> Result<Vec<TokenInfo>
     rows.iter()
         .map(|r| {
             let created: DateTime<Utc> = r.get("created_at")?;
-            Ok(TokenInfo {
-                id: r.get("id")?,
-                user_id: r.get("user_id")?,
-                name: r.get("name")?,
-                created_at: created,
-                last_used_at: r.get("last_used_at")?,
-                expires_at: expiry(created, r.get("expires_at")?),
-                revoked_at: r.get("revoked_at")?,
-            })
+            Ok(from_row!(r => TokenInfo {
+                id,
+                user_id,
+                name,
+                created_at = created,
+                last_used_at,
+                expires_at = expiry(created, r.get("expires_at")?),
+                revoked_at,
+            }))
         })
         .collect()
 }
