@@ -3,7 +3,6 @@
 //! files are served from the database with their sniffed type, never the uploader's.
 
 use axum::body::Bytes;
-use axum::extract::multipart::{Multipart, MultipartError};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -16,66 +15,14 @@ use crate::shared::error::{AppError, AppResult};
 use crate::shared::form::{CsrfForm, percent_encode};
 use crate::shared::session::Staff;
 use crate::shared::state::AppState;
+use crate::shared::upload::{CsrfUpload, FilePost};
 
-/// A multipart form with a CSRF token, one file and a few text fields.
-pub struct FilePost {
-    pub csrf: String,
-    pub file_name: String,
-    pub bytes: Bytes,
-    pub fields: std::collections::HashMap<String, String>,
-}
-
-fn too_large(state: &AppState) -> DomainError {
-    attachment::too_large(state.config.max_upload_bytes)
-}
-
-fn unreadable(state: &AppState, e: MultipartError) -> DomainError {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        too_large(state)
-    } else {
-        gongkai_domain::input::not_a_form(
-            attachment::FIELD,
-            "上传的内容不完整或格式不正确,请重新选择文件上传",
-        )
-    }
-}
-
-pub async fn read_file_post(
+/// Checks an upload's file (its token already matched).
+fn checked(
     state: &AppState,
-    mut form: Multipart,
-) -> Result<FilePost, DomainError> {
-    let mut post = FilePost {
-        csrf: String::new(),
-        file_name: String::new(),
-        bytes: Bytes::new(),
-        fields: std::collections::HashMap::new(),
-    };
-    while let Some(field) = form.next_field().await.map_err(|e| unreadable(state, e))? {
-        match field.name() {
-            Some("csrf") => post.csrf = field.text().await.map_err(|e| unreadable(state, e))?,
-            Some("file") => {
-                post.file_name = field.file_name().unwrap_or("").to_string();
-                post.bytes = field.bytes().await.map_err(|e| unreadable(state, e))?;
-            }
-            Some(name) if post.fields.len() < 20 => {
-                let name = name.to_string();
-                let value = field.text().await.map_err(|e| unreadable(state, e))?;
-                post.fields.insert(name, value);
-            }
-            _ => {}
-        }
-    }
-    Ok(post)
-}
-
-/// Reads and checks an upload, CSRF first: nothing from a forged post is even examined.
-async fn checked(
-    state: &AppState,
-    staff: &Staff,
-    form: Multipart,
-) -> Result<(Upload, Bytes), AppError> {
-    let post = read_file_post(state, form).await?;
-    staff.visitor.verify_csrf(&post.csrf)?;
+    post: Result<FilePost, DomainError>,
+) -> Result<(Upload, Bytes), DomainError> {
+    let post = post?;
     let upload = attachment::check(&post.file_name, &post.bytes, state.config.max_upload_bytes)?;
     Ok((upload, post.bytes))
 }
@@ -114,24 +61,16 @@ pub async fn upload_to_document(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    CsrfUpload(post): CsrfUpload,
 ) -> AppResult<Response> {
     let id = crate::shared::error::id_or_404(&id, "文件")?;
-    let form = form.map_err(|_| {
-        AppError(gongkai_domain::input::not_a_form(
-            attachment::FIELD,
-            "请通过页面上的上传表单提交附件",
-        ))
-    })?;
-    let result = match checked(&state, &staff, form).await {
+    let result = match checked(&state, post) {
         Ok((upload, bytes)) => {
             gongkai_app::publishing::attach(&staff.ctx(&state.db), id, &upload, &bytes)
                 .await
                 .map(|_| ())
         }
-        // A forged post gets the plain refusal, not the form again.
-        Err(AppError(e @ DomainError::CsrfRejected)) => return Err(AppError(e)),
-        Err(AppError(e)) => Err(e),
+        Err(e) => Err(e),
     };
     outcome(&state, &staff, Back::Document(id), result).await
 }
@@ -155,23 +94,16 @@ pub async fn upload_gazette_pdf(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    CsrfUpload(post): CsrfUpload,
 ) -> AppResult<Response> {
     let id = crate::shared::error::id_or_404(&id, "公报")?;
-    let form = form.map_err(|_| {
-        AppError(gongkai_domain::input::not_a_form(
-            attachment::FIELD,
-            "请通过页面上的上传表单提交附件",
-        ))
-    })?;
-    let result = match checked(&state, &staff, form).await {
+    let result = match checked(&state, post) {
         Ok((upload, bytes)) => {
             gongkai_app::publishing::set_gazette_pdf(&staff.ctx(&state.db), id, &upload, &bytes)
                 .await
                 .map(|_| ())
         }
-        Err(AppError(e @ DomainError::CsrfRejected)) => return Err(AppError(e)),
-        Err(AppError(e)) => Err(e),
+        Err(e) => Err(e),
     };
     outcome(&state, &staff, Back::Gazette(id), result).await
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gongkai_domain::lists::extras::{self, QUESTIONS};
@@ -22,6 +22,7 @@ use crate::shared::form::CsrfForm;
 use crate::shared::render::{Choice, page};
 use crate::shared::session::Staff;
 use crate::shared::state::AppState;
+use crate::shared::upload::CsrfUpload;
 use crate::shared::views::Chrome;
 
 const PER_PAGE: i64 = 50;
@@ -108,16 +109,9 @@ async fn agency_id(state: &AppState, code: &str) -> Result<i64, DomainError> {
 pub async fn import(
     State(state): State<AppState>,
     staff: Staff,
-    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    CsrfUpload(post): CsrfUpload,
 ) -> AppResult<Response> {
-    let form = form.map_err(|_| {
-        AppError(gongkai_domain::input::not_a_form(
-            gongkai_domain::lists::record::IMPORT_FILE,
-            "请通过页面上的表单上传文件",
-        ))
-    })?;
-    let post = crate::documents::attachments::read_file_post(&state, form).await?;
-    staff.visitor.verify_csrf(&post.csrf)?;
+    let post = post?;
     let field = |k: &str| post.fields.get(k).map(String::as_str).unwrap_or("");
     let publish = field("publish") == "yes";
     let checked = async {
@@ -668,17 +662,10 @@ pub async fn add_resource(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    CsrfUpload(post): CsrfUpload,
 ) -> AppResult<Response> {
     let id = crate::shared::error::id_or_404(&id, "数据集")?;
-    let form = form.map_err(|_| {
-        AppError(gongkai_domain::input::not_a_form(
-            extras::RESOURCE_FIELD,
-            "请通过页面上的表单上传文件",
-        ))
-    })?;
-    let post = crate::documents::attachments::read_file_post(&state, form).await?;
-    staff.visitor.verify_csrf(&post.csrf)?;
+    let post = post?;
     let title = post.fields.get("title").cloned().unwrap_or_default();
     let url = post.fields.get("url").cloned().unwrap_or_default();
     let result = async {
@@ -726,17 +713,10 @@ pub async fn add_form(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
-    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    CsrfUpload(post): CsrfUpload,
 ) -> AppResult<Response> {
     let id = crate::shared::error::id_or_404(&id, "办事指南")?;
-    let form = form.map_err(|_| {
-        AppError(gongkai_domain::input::not_a_form(
-            gongkai_domain::attachment::FIELD,
-            "请通过页面上的表单上传文件",
-        ))
-    })?;
-    let post = crate::documents::attachments::read_file_post(&state, form).await?;
-    staff.visitor.verify_csrf(&post.csrf)?;
+    let post = post?;
     let title = post.fields.get("title").cloned().unwrap_or_default();
     let result = async {
         let upload = gongkai_domain::attachment::check(

@@ -88,6 +88,21 @@ fn field(body: &[u8], key: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The session's CSRF token (`None` without a session), as the [`Visitor`] extractor left it
+/// in the request, or read now when no visitor was extracted before.
+pub(crate) async fn session_token(
+    parts: &mut axum::http::request::Parts,
+    state: &AppState,
+) -> Result<Option<String>, AppError> {
+    Ok(match parts.extensions.get::<SessionCsrf>() {
+        Some(s) => s.0.clone(),
+        None => Visitor::from_request_parts(parts, state)
+            .await?
+            .session
+            .map(|s| s.csrf_token),
+    })
+}
+
 impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = AppError;
 
@@ -104,14 +119,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             )));
         }
         let (mut parts, body) = req.into_parts();
-        let expected = match parts.extensions.get::<SessionCsrf>() {
-            Some(s) => s.0.clone(),
-            // No visitor was read before this extractor: read the session now.
-            None => Visitor::from_request_parts(&mut parts, state)
-                .await?
-                .session
-                .map(|s| s.csrf_token),
-        };
+        let expected = session_token(&mut parts, state).await?;
         let req = Request::from_parts(parts, body);
         let bytes = Bytes::from_request(req, state)
             .await

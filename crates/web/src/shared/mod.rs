@@ -13,4 +13,5 @@ pub mod middleware;
 pub mod page_cache;
 pub mod session;
 pub mod state;
+pub mod upload;
 pub mod views;

@@ -206,12 +206,6 @@ impl Visitor {
     pub fn ctx<'a>(&self, db: &'a gongkai_store::Db) -> gongkai_app::Ctx<'a> {
         gongkai_app::Ctx::public(db, self.actor())
     }
-
-    /// Checks the token a multipart form echoed against the session's (urlencoded forms are
-    /// checked by [`crate::shared::form::CsrfForm`] as they are read).
-    pub fn verify_csrf(&self, token: &str) -> Result<(), AppError> {
-        check_csrf(self.session.as_ref().map(|s| s.csrf_token.as_str()), token)
-    }
 }
 
 /// The CSRF token of the request's session (`None` without one), left in the request's
