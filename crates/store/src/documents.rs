@@ -1179,12 +1179,14 @@ pub async fn unpublished(e: &mut impl Exec, who: &Principal) -> Result<Vec<Unpub
                 "SELECT d.id, d.agency_id, a.name AS agency_name, v.title, v.formed_on, v.status, a.publication_limit \
                  FROM documents d JOIN document_versions v ON v.id = d.working_version_id \
                  JOIN agencies a ON a.id = d.agency_id \
-                 WHERE d.public_version_id IS NULL AND v.status <> 'published' \
-                 AND (v.disclosure_mode IS NULL OR v.disclosure_mode = 'proactive') \
+                 WHERE d.public_version_id IS NULL AND v.status <> $3 \
+                 AND (v.disclosure_mode IS NULL OR v.disclosure_mode = $4) \
                  AND ($1 OR d.agency_id = $2) ORDER BY v.formed_on, d.id LIMIT 1000",
             )
             .bind(who.role.sees_all_agencies())
-            .bind(who.agency_id),
+            .bind(who.agency_id)
+            .bind(Status::Published.as_str())
+            .bind(DisclosureMode::Proactive.as_str()),
         )
         .await?;
     rows.iter()

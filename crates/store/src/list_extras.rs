@@ -540,10 +540,11 @@ pub async fn forms(e: &mut impl Exec, agency_id: i64, key: &str) -> Result<Vec<F
     let rows = e
         .fetch_all(
             Sql::dynamic(format!(
-                "{FORM} WHERE kind = 'bszn' AND agency_id = $1 AND record_key = $2 ORDER BY id"
+                "{FORM} WHERE kind = $3 AND agency_id = $1 AND record_key = $2 ORDER BY id"
             ))
             .bind(agency_id)
-            .bind(key),
+            .bind(key)
+            .bind(ListKind::Guide.as_str()),
         )
         .await?;
     rows.iter().map(form).collect()

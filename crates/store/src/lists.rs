@@ -73,8 +73,12 @@ const SELECT: &str = "SELECT r.id, r.kind, r.agency_id, a.code AS agency_code, a
 
 /// What the public may see now: a published, current version whose item has not ceased and
 /// whose publication period (penalties) has not ended. `$1` is today.
-const PUBLIC_NOW: &str = "r.status = 'published' AND r.ceased = FALSE \
-    AND (r.public_until IS NULL OR r.public_until >= $1)";
+fn public_now() -> String {
+    format!(
+        "r.status = '{}' AND r.ceased = FALSE AND (r.public_until IS NULL OR r.public_until >= $1)",
+        RecordStatus::Published.as_str()
+    )
+}
 
 fn record(r: &Row) -> Result<Record> {
     let fields: String = r.get("fields")?;
@@ -151,13 +155,14 @@ pub async fn published(
         .fetch_optional(
             Sql::new(
                 "SELECT r.id FROM list_records r WHERE r.kind = $2 AND r.agency_id = $3 \
-                 AND r.record_key = $4 AND r.status = 'published' \
+                 AND r.record_key = $4 AND r.status = $5 \
                  AND (r.public_until IS NULL OR r.public_until >= $1)",
             )
             .bind(today)
             .bind(kind.as_str())
             .bind(agency_id)
-            .bind(key),
+            .bind(key)
+            .bind(RecordStatus::Published.as_str()),
         )
         .await?;
     Ok(row.is_some())
@@ -195,7 +200,7 @@ pub struct Filter {
 
 /// Appends the filter's conditions (from placeholder `$next` on) to `sql`, binding values.
 fn filtered(mut text: String, kind: ListKind, f: &Filter, today: NaiveDate) -> Sql {
-    text.push_str(&format!(" WHERE {PUBLIC_NOW} AND r.kind = $2"));
+    text.push_str(&format!(" WHERE {} AND r.kind = $2", public_now()));
     let mut args: Vec<crate::db::Value> = vec![today.into(), kind.as_str().into()];
     if let Some(a) = f.agency_id {
         args.push(a.into());
@@ -274,8 +279,9 @@ pub async fn facet_counts(
         .fetch_all(
             Sql::dynamic(format!(
                 "SELECT f.field, f.value, COUNT(*) AS n FROM list_facets f \
-                 JOIN list_records r ON r.id = f.record_id WHERE {PUBLIC_NOW} AND r.kind = $2 \
-                 GROUP BY f.field, f.value ORDER BY f.field, f.value DESC"
+                 JOIN list_records r ON r.id = f.record_id WHERE {public_now} AND r.kind = $2 \
+                 GROUP BY f.field, f.value ORDER BY f.field, f.value DESC",
+                public_now = public_now()
             ))
             .bind(today)
             .bind(kind.as_str()),
@@ -291,9 +297,11 @@ pub async fn adjustments(e: &mut impl Exec, kind: ListKind, limit: i64) -> Resul
     let rows = e
         .fetch_all(
             Sql::dynamic(format!(
-                "{SELECT} WHERE r.kind = $1 AND r.status IN ('published', 'superseded') \
+                "{SELECT} WHERE r.kind = $1 AND r.status IN ('{}', '{}') \
                  AND EXISTS (SELECT 1 FROM list_facets f WHERE f.record_id = r.id AND f.field = 'adjustment') \
-                 ORDER BY r.record_on DESC NULLS LAST, r.id DESC LIMIT $2"
+                 ORDER BY r.record_on DESC NULLS LAST, r.id DESC LIMIT $2",
+                RecordStatus::Published.as_str(),
+                RecordStatus::Superseded.as_str(),
             ))
             .bind(kind.as_str())
             .bind(limit),
@@ -312,7 +320,8 @@ pub async fn public_ids_after(
     let rows = e
         .fetch_all(
             Sql::dynamic(format!(
-                "SELECT r.id FROM list_records r WHERE {PUBLIC_NOW} AND r.id > $2 ORDER BY r.id LIMIT $3"
+                "SELECT r.id FROM list_records r WHERE {public_now} AND r.id > $2 ORDER BY r.id LIMIT $3",
+                public_now = public_now()
             ))
             .bind(today)
             .bind(after)
@@ -335,7 +344,11 @@ pub async fn staff_list(
     if status.is_some() {
         cond.push_str(" AND r.status = $4");
     } else {
-        cond.push_str(" AND r.status IN ('draft', 'published')");
+        cond.push_str(&format!(
+            " AND r.status IN ('{}', '{}')",
+            RecordStatus::Draft.as_str(),
+            RecordStatus::Published.as_str()
+        ));
     }
     let bind = |sql: Sql| {
         let sql = sql
@@ -556,9 +569,10 @@ pub async fn publish(tx: &mut Tx, actor: &Actor, r: &Record) -> Result<()> {
     for old in live_versions(tx, r.kind, r.agency_id, &r.key).await? {
         if old.status == RecordStatus::Published {
             tx.execute(
-                Sql::new("UPDATE list_records SET status = 'superseded', effective_to = $1 WHERE id = $2")
+                Sql::new("UPDATE list_records SET status = $3, effective_to = $1 WHERE id = $2")
                     .bind(today)
-                    .bind(old.id),
+                    .bind(old.id)
+                    .bind(RecordStatus::Superseded.as_str()),
             )
             .await?;
             status_changed(
@@ -574,11 +588,12 @@ pub async fn publish(tx: &mut Tx, actor: &Actor, r: &Record) -> Result<()> {
     }
     tx.execute(
         Sql::new(
-            "UPDATE list_records SET status = 'published', published_at = $1, effective_from = $2 WHERE id = $3",
+            "UPDATE list_records SET status = $4, published_at = $1, effective_from = $2 WHERE id = $3",
         )
         .bind(now)
         .bind(today)
-        .bind(id),
+        .bind(id)
+        .bind(RecordStatus::Published.as_str()),
     )
     .await?;
     status_changed(
@@ -619,10 +634,11 @@ async fn status_changed(
 pub async fn withdraw(tx: &mut Tx, actor: &Actor, r: &Record, reason: &str) -> Result<()> {
     let id = r.id;
     tx.execute(
-        Sql::new("UPDATE list_records SET status = 'withdrawn', change_note = $1, effective_to = $2 WHERE id = $3")
+        Sql::new("UPDATE list_records SET status = $4, change_note = $1, effective_to = $2 WHERE id = $3")
             .bind(reason)
             .bind(tx.now().date_naive())
-            .bind(id),
+            .bind(id)
+            .bind(RecordStatus::Withdrawn.as_str()),
     )
     .await?;
     status_changed(
@@ -641,17 +657,19 @@ pub async fn withdraw(tx: &mut Tx, actor: &Actor, r: &Record, reason: &str) -> R
 pub async fn expire(tx: &mut Tx, actor: &Actor, today: NaiveDate) -> Result<Vec<i64>> {
     let rows = tx
         .fetch_all(
-            Sql::new(
-                "SELECT id FROM list_records WHERE status = 'published' AND public_until < $1",
-            )
-            .bind(today),
+            Sql::new("SELECT id FROM list_records WHERE status = $2 AND public_until < $1")
+                .bind(today)
+                .bind(RecordStatus::Published.as_str()),
         )
         .await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.get("id")).collect::<Result<_>>()?;
     for id in &ids {
         tx.execute(
-            Sql::new("UPDATE list_records SET status = 'expired', effective_to = public_until WHERE id = $1")
-                .bind(*id),
+            Sql::new(
+                "UPDATE list_records SET status = $2, effective_to = public_until WHERE id = $1",
+            )
+            .bind(*id)
+            .bind(RecordStatus::Expired.as_str()),
         )
         .await?;
         status_changed(
@@ -683,13 +701,17 @@ pub async fn lateness(e: &mut impl Exec, today: NaiveDate) -> Result<Vec<Latenes
         .fetch_all(
             Sql::new(
                 "SELECT agency_id, kind, \
-                 SUM(CASE WHEN status = 'draft' AND due_on < $1 THEN 1 ELSE 0 END) AS overdue, \
-                 SUM(CASE WHEN status IN ('published', 'superseded', 'expired') AND published_at >= $2 \
+                 SUM(CASE WHEN status = $3 AND due_on < $1 THEN 1 ELSE 0 END) AS overdue, \
+                 SUM(CASE WHEN status IN ($4, $5, $6) AND published_at >= $2 \
                      AND effective_from > due_on THEN 1 ELSE 0 END) AS late \
                  FROM list_records WHERE due_on IS NOT NULL GROUP BY agency_id, kind ORDER BY agency_id, kind",
             )
             .bind(today)
-            .bind(since.and_time(chrono::NaiveTime::MIN).and_utc()),
+            .bind(since.and_time(chrono::NaiveTime::MIN).and_utc())
+            .bind(RecordStatus::Draft.as_str())
+            .bind(RecordStatus::Published.as_str())
+            .bind(RecordStatus::Superseded.as_str())
+            .bind(RecordStatus::Expired.as_str()),
         )
         .await?;
     let mut out = Vec::new();
@@ -720,8 +742,9 @@ pub async fn current(
     let rows = e
         .fetch_all(
             Sql::dynamic(format!(
-                "{SELECT} WHERE r.kind = $1 AND r.status = 'published' AND r.ceased = FALSE \
-                 AND ($2 OR r.agency_id = $3) ORDER BY r.agency_id, r.record_key"
+                "{SELECT} WHERE r.kind = $1 AND r.status = '{}' AND r.ceased = FALSE \
+                 AND ($2 OR r.agency_id = $3) ORDER BY r.agency_id, r.record_key",
+                RecordStatus::Published.as_str()
             ))
             .bind(kind.as_str())
             .bind(agency_id.is_none())
@@ -766,7 +789,8 @@ pub async fn alerts(e: &mut impl Exec, today: NaiveDate) -> Result<Vec<Alert>> {
     let rows = e
         .fetch_all(
             Sql::dynamic(format!(
-                "{SELECT} WHERE r.status = 'draft' AND r.due_on < $1 ORDER BY r.due_on, r.id"
+                "{SELECT} WHERE r.status = '{}' AND r.due_on < $1 ORDER BY r.due_on, r.id",
+                RecordStatus::Draft.as_str()
             ))
             .bind(today),
         )

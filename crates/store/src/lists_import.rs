@@ -104,7 +104,7 @@ pub async fn start_job(
         Sql::new(
             "INSERT INTO list_imports (kind, agency_id, file_name, publish, status, total_rows, done_rows, \
              created_rows, unchanged_rows, error_rows, errors, created_by, started_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'running', $5, 0, 0, 0, 0, '[]', $6, $7, $7) RETURNING id",
+             VALUES ($1, $2, $3, $4, $8, $5, 0, 0, 0, 0, '[]', $6, $7, $7) RETURNING id",
         )
         .bind(kind.as_str())
         .bind(agency_id)
@@ -112,7 +112,8 @@ pub async fn start_job(
         .bind(publish)
         .bind(total_rows as i64)
         .bind(who.user_id)
-        .bind(now),
+        .bind(now)
+        .bind(ImportStatus::Running.as_str()),
     )
     .await?
     .get("id")

@@ -49,13 +49,14 @@ pub async fn enqueue(tx: &mut Tx, request_id: Option<i64>, m: &Mail) -> Result<i
         .fetch_one(
             Sql::new(
                 "INSERT INTO mail_outbox (created_at, request_id, to_addr, subject, body, status, \
-                 attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, 'queued', 0, $1) RETURNING id",
+                 attempts, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $1) RETURNING id",
             )
             .bind(now)
             .bind(request_id)
             .bind(m.to.as_str())
             .bind(m.subject.as_str())
-            .bind(m.body.as_str()),
+            .bind(m.body.as_str())
+            .bind(MailStatus::Queued.as_str()),
         )
         .await?;
     row.get("id")
@@ -77,21 +78,24 @@ fn outgoing(r: &Row) -> Result<Outgoing> {
 pub async fn claim_due(e: &mut impl Exec, now: DateTime<Utc>, limit: i64) -> Result<Vec<Outgoing>> {
     e.execute(
         Sql::new(
-            "UPDATE mail_outbox SET status = 'expired', locked_until = NULL \
-             WHERE status = 'queued' AND created_at < $1",
+            "UPDATE mail_outbox SET status = $2, locked_until = NULL \
+             WHERE status = $3 AND created_at < $1",
         )
-        .bind(now - Duration::days(EXPIRY_DAYS)),
+        .bind(now - Duration::days(EXPIRY_DAYS))
+        .bind(MailStatus::Expired.as_str())
+        .bind(MailStatus::Queued.as_str()),
     )
     .await?;
     let rows = e
         .fetch_all(
             Sql::new(
                 "SELECT id, request_id, to_addr, subject, body, attempts FROM mail_outbox \
-                 WHERE status = 'queued' AND next_attempt_at <= $1 \
+                 WHERE status = $3 AND next_attempt_at <= $1 \
                  AND (locked_until IS NULL OR locked_until < $1) ORDER BY id LIMIT $2",
             )
             .bind(now)
-            .bind(limit),
+            .bind(limit)
+            .bind(MailStatus::Queued.as_str()),
         )
         .await?;
     let mut claimed = Vec::new();
@@ -101,13 +105,14 @@ pub async fn claim_due(e: &mut impl Exec, now: DateTime<Utc>, limit: i64) -> Res
             .execute(
                 Sql::new(
                     "UPDATE mail_outbox SET locked_until = $1, attempts = attempts + 1 \
-                     WHERE id = $2 AND status = 'queued' AND attempts = $3 \
+                     WHERE id = $2 AND status = $5 AND attempts = $3 \
                      AND (locked_until IS NULL OR locked_until < $4)",
                 )
                 .bind(now + Duration::seconds(LEASE_SECONDS))
                 .bind(m.id)
                 .bind(m.attempts)
-                .bind(now),
+                .bind(now)
+                .bind(MailStatus::Queued.as_str()),
             )
             .await?;
         if won == 1 {
@@ -123,11 +128,12 @@ pub async fn claim_due(e: &mut impl Exec, now: DateTime<Utc>, limit: i64) -> Res
 pub async fn mark_sent(e: &mut impl Exec, id: i64, now: DateTime<Utc>) -> Result<()> {
     e.execute(
         Sql::new(
-            "UPDATE mail_outbox SET status = 'sent', sent_at = $1, locked_until = NULL, \
+            "UPDATE mail_outbox SET status = $3, sent_at = $1, locked_until = NULL, \
              last_error = NULL WHERE id = $2",
         )
         .bind(now)
-        .bind(id),
+        .bind(id)
+        .bind(MailStatus::Sent.as_str()),
     )
     .await
     .map(drop)
@@ -197,10 +203,14 @@ pub async fn for_request(e: &mut impl Exec, request_id: i64) -> Result<Vec<Sent>
 /// Messages waiting and failed, for `/readyz` and the office.
 pub async fn backlog(e: &mut impl Exec) -> Result<(i64, i64)> {
     let r = e
-        .fetch_one(Sql::new(
-            "SELECT COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0) AS queued, \
-             COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed FROM mail_outbox",
-        ))
+        .fetch_one(
+            Sql::new(
+                "SELECT COALESCE(SUM(CASE WHEN status = $1 THEN 1 ELSE 0 END), 0) AS queued, \
+                 COALESCE(SUM(CASE WHEN status = $2 THEN 1 ELSE 0 END), 0) AS failed FROM mail_outbox",
+            )
+            .bind(MailStatus::Queued.as_str())
+            .bind(MailStatus::Failed.as_str()),
+        )
         .await?;
     Ok((r.get("queued")?, r.get("failed")?))
 }

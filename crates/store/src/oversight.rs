@@ -85,7 +85,7 @@ pub async fn trends(
     let ended = per_month(
         e,
         "requests r",
-        crate::reports::CLOSED,
+        &crate::reports::closed(),
         "r.agency_id",
         agency,
         months,

@@ -6,8 +6,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_domain::document::{
     Action as DocAction, Attribute, DisclosureMode, DisclosureScope, DocKind, DocumentDraft,
+    RelationKind, Validity,
 };
-use gongkai_domain::lists::ListKind;
+use gongkai_domain::lists::{ListKind, RecordStatus};
 use gongkai_domain::report::interchange::{from_json, to_json};
 use gongkai_domain::report::manual::ManualFigures;
 use gongkai_domain::report::tables::applicants_of_column;
@@ -17,6 +18,8 @@ use gongkai_domain::report::{
 };
 use gongkai_domain::request::ApplicantKind;
 use gongkai_domain::request::appeal::{AppealKind, AppealResult};
+use gongkai_domain::request::outcome::{OtherHandling, Outcome};
+use gongkai_domain::request::workflow::Status as RequestStatus;
 use gongkai_domain::user::Principal;
 use gongkai_domain::{DomainError, Field};
 use serde::Serialize;
@@ -28,11 +31,26 @@ use crate::{agencies, documents};
 
 const WHAT: &str = "年度报告";
 
-/// When a request ended: the reply's delivery, or the applicant's withdrawal.
-pub(crate) const CLOSED: &str = "(CASE WHEN r.status = 'withdrawn' THEN r.withdrawn_on \
-     WHEN r.status IN ('replied', 'archived') THEN r.replied_on END)";
+/// When a request ended: the reply's delivery (replied, and perhaps archived since), or the
+/// applicant's withdrawal.
+pub(crate) fn closed() -> String {
+    format!(
+        "(CASE WHEN r.status = '{}' THEN r.withdrawn_on WHEN r.status IN ('{}', '{}') \
+         THEN r.replied_on END)",
+        RequestStatus::Withdrawn.as_str(),
+        RequestStatus::Replied.as_str(),
+        RequestStatus::Archived.as_str(),
+    )
+}
+
 /// The table 三 row a closed request is counted in; a withdrawal is （六）其他处理 3.其他.
-const ROW_CODE: &str = "(CASE WHEN r.status = 'withdrawn' THEN 'other.other' ELSE r.outcome END)";
+fn row_code() -> String {
+    format!(
+        "(CASE WHEN r.status = '{}' THEN '{}' ELSE r.outcome END)",
+        RequestStatus::Withdrawn.as_str(),
+        Outcome::Other(OtherHandling::Other).code(),
+    )
+}
 
 /// `$first, $first+1, …` for an IN list of `n` values.
 fn placeholders(first: usize, n: usize) -> String {
@@ -105,16 +123,17 @@ impl Part {
     }
 
     fn condition(self, s: usize, t: usize) -> String {
+        let closed = closed();
         match self {
             Part::New => format!("r.received_on >= ${s} AND r.received_on <= ${t}"),
             Part::CarriedIn => {
-                format!("r.received_on < ${s} AND ({CLOSED} IS NULL OR {CLOSED} >= ${s})")
+                format!("r.received_on < ${s} AND ({closed} IS NULL OR {closed} >= ${s})")
             }
             Part::Closed => {
-                format!("r.received_on IS NOT NULL AND {CLOSED} >= ${s} AND {CLOSED} <= ${t}")
+                format!("r.received_on IS NOT NULL AND {closed} >= ${s} AND {closed} <= ${t}")
             }
             Part::CarriedOut => {
-                format!("r.received_on <= ${t} AND ({CLOSED} IS NULL OR {CLOSED} > ${t})")
+                format!("r.received_on <= ${t} AND ({closed} IS NULL OR {closed} > ${t})")
             }
         }
     }
@@ -123,7 +142,8 @@ impl Part {
 /// An appeal's result as it stood on 31 December (placeholder `t`): undecided then is 尚未审结.
 fn appeal_result_at(t: usize) -> String {
     format!(
-        "(CASE WHEN a.decided_on IS NULL OR a.decided_on > ${t} THEN 'pending' ELSE a.result END)"
+        "(CASE WHEN a.decided_on IS NULL OR a.decided_on > ${t} THEN '{}' ELSE a.result END)",
+        AppealResult::Pending.as_str()
     )
 }
 
@@ -148,10 +168,11 @@ pub async fn count(e: &mut impl Exec, ids: &[i64], year: i32) -> Result<Counted>
             )
         })
         .collect();
+    let (closed, row_code) = (closed(), row_code());
     let sql = format!(
-        "SELECT r.applicant_kind AS kind, {ROW_CODE} AS code, {} FROM requests r \
+        "SELECT r.applicant_kind AS kind, {row_code} AS code, {} FROM requests r \
          WHERE r.agency_id IN ({agencies}) AND r.received_on <= ${t} \
-         AND ({CLOSED} IS NULL OR {CLOSED} >= ${s}) GROUP BY 1, 2",
+         AND ({closed} IS NULL OR {closed} >= ${s}) GROUP BY 1, 2",
         sums.join(", ")
     );
     let q = bind_ids(Sql::dynamic(sql), ids).bind(start).bind(end);
@@ -234,22 +255,28 @@ async fn count_documents(
     let n = ids.len();
     let agencies = placeholders(1, n);
     let (s, t) = (n + 1, n + 2);
-    let repealed_on = "(SELECT MIN(fv.published_on) FROM document_relations dr \
+    let repealed_on = format!(
+        "(SELECT MIN(fv.published_on) FROM document_relations dr \
          JOIN documents fd ON fd.id = dr.from_id \
          JOIN document_versions fv ON fv.id = fd.public_version_id \
-         WHERE dr.to_id = d.id AND dr.kind IN ('repeals', 'replaces') AND fd.withdrawn_at IS NULL)";
+         WHERE dr.to_id = d.id AND dr.kind IN ('{repeals}', '{replaces}') AND fd.withdrawn_at IS NULL)",
+        repeals = RelationKind::Repeals.as_str(),
+        replaces = RelationKind::Replaces.as_str(),
+    );
     let q = bind_ids(
         Sql::dynamic(format!(
             "SELECT CASE WHEN v.kind = '{rule}' THEN TRUE ELSE FALSE END AS is_rule, \
              SUM(CASE WHEN v.formed_on >= ${s} AND v.formed_on <= ${t} THEN 1 ELSE 0 END) AS issued, \
              SUM(CASE WHEN x.repealed_on >= ${s} AND x.repealed_on <= ${t} THEN 1 ELSE 0 END) AS repealed, \
-             SUM(CASE WHEN v.formed_on <= ${t} AND NOT (d.validity IN ('repealed', 'expired') \
+             SUM(CASE WHEN v.formed_on <= ${t} AND NOT (d.validity IN ('{repealed}', '{expired}') \
                  AND (x.repealed_on IS NULL OR x.repealed_on <= ${t})) THEN 1 ELSE 0 END) AS in_force \
              FROM documents d JOIN document_versions v ON v.id = d.public_version_id \
              JOIN (SELECT d.id AS id, {repealed_on} AS repealed_on FROM documents d) x ON x.id = d.id \
              WHERE d.agency_id IN ({agencies}) AND d.withdrawn_at IS NULL \
              AND (v.kind = '{rule}' OR v.is_normative = TRUE) GROUP BY 1",
-            rule = report::RULE_KIND.as_str()
+            rule = report::RULE_KIND.as_str(),
+            repealed = Validity::Repealed.as_str(),
+            expired = Validity::Expired.as_str(),
         )),
         ids,
     )
@@ -637,13 +664,16 @@ pub async fn figures_from_lists(
     let n = ids.len();
     let sql = format!(
         "SELECT kind, COUNT(DISTINCT record_key) AS n FROM list_records WHERE agency_id IN ({}) \
-         AND kind IN ('{licence}', '{penalty}') AND status IN ('published', 'superseded', 'expired') \
+         AND kind IN ('{licence}', '{penalty}') AND status IN ('{published}', '{superseded}', '{expired}') \
          AND record_on >= ${} AND record_on <= ${} GROUP BY kind",
         placeholders(1, n),
         n + 1,
         n + 2,
         licence = ListKind::Licence.as_str(),
         penalty = ListKind::Penalty.as_str(),
+        published = RecordStatus::Published.as_str(),
+        superseded = RecordStatus::Superseded.as_str(),
+        expired = RecordStatus::Expired.as_str(),
     );
     let (start, end) = year_bounds(year)?;
     let rows = e
@@ -772,12 +802,13 @@ pub async fn submit(
     let figures = to_json(&rep);
     tx.execute(
         Sql::new(
-            "UPDATE annual_reports SET status = 'submitted', figures = $1, document_id = $2, updated_at = $3 WHERE id = $4",
+            "UPDATE annual_reports SET status = $5, figures = $1, document_id = $2, updated_at = $3 WHERE id = $4",
         )
         .bind(figures.to_string())
         .bind(doc)
         .bind(tx.now())
-        .bind(id),
+        .bind(id)
+        .bind(ReportStatus::Submitted.as_str()),
     )
     .await?;
     audit::record(
@@ -864,13 +895,14 @@ pub async fn cell_requests(
     let (start, end) = year_bounds(r.year)?;
     let n = ids.len();
     let (s, t, k, o, l) = (n + 1, n + 2, n + 3, n + 4, n + 5);
+    let (closed, row_code) = (closed(), row_code());
     let condition = format!(
-        "{} AND (${o} = '' OR {ROW_CODE} = ${o})",
+        "{} AND (${o} = '' OR {row_code} = ${o})",
         Part::of(row).condition(s, t)
     );
     let sql = format!(
         "SELECT r.id, r.tracking_code, a.name AS agency_name, r.applicant_kind, r.received_on, \
-         {CLOSED} AS closed_on, {ROW_CODE} AS row_code \
+         {closed} AS closed_on, {row_code} AS row_code \
          FROM requests r JOIN agencies a ON a.id = r.agency_id \
          WHERE r.agency_id IN ({}) AND {condition} AND (${k} = '' OR r.applicant_kind = ${k}) \
          ORDER BY r.received_on NULLS LAST, r.id LIMIT ${l}",
