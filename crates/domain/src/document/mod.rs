@@ -226,6 +226,33 @@ impl Action {
             Action::Withdraw { .. } => "withdraw",
         }
     }
+
+    /// Every step, with `reason` where the step carries one.
+    fn every(reason: &str) -> [Action; 5] {
+        let reason = reason.to_string();
+        [
+            Action::Submit,
+            Action::Return {
+                reason: reason.clone(),
+            },
+            Action::Approve,
+            Action::Publish,
+            Action::Withdraw { reason },
+        ]
+    }
+
+    /// The step a form or API body names by its code, with its reason; an unknown code is
+    /// refused naming the codes there are.
+    pub fn parse(code: &str, reason: &str) -> Result<Action, DomainError> {
+        let code = code.trim();
+        Action::every(reason)
+            .into_iter()
+            .find(|a| a.name() == code)
+            .ok_or_else(|| {
+                let names = Action::every("").map(|a| a.name());
+                crate::input::unknown_action_of(code, &names)
+            })
+    }
 }
 
 /// The result of a transition: the new status and, for an automatic 退文, its reason.

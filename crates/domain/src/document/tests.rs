@@ -410,3 +410,32 @@ fn draft_rejects_bad_fields() {
         assert_eq!(err.field().map(|f| f.name), Some(field), "{err}");
     }
 }
+
+#[test]
+fn a_review_step_is_named_by_its_code_and_carries_its_reason() {
+    for code in ["submit", "return", "approve", "publish", "withdraw"] {
+        let a = Action::parse(&format!(" {code} "), "理由").unwrap();
+        assert_eq!(a.name(), code);
+    }
+    assert_eq!(
+        Action::parse("return", "请补充依据").unwrap(),
+        Action::Return {
+            reason: "请补充依据".into()
+        }
+    );
+    let e = Action::parse("delete", "").unwrap_err();
+    assert_eq!(e.code(), "invalid-input");
+    assert!(
+        e.to_string()
+            .contains("submit、return、approve、publish、withdraw"),
+        "{e}"
+    );
+    // The timeline's step names of a request are one labelled enum: the form's codes.
+    use crate::Code;
+    use crate::request::workflow::EventKind;
+    assert_eq!(
+        EventKind::from_code("draft_reply"),
+        Some(EventKind::DraftReply)
+    );
+    assert_eq!(EventKind::from_code("拟答复"), None);
+}

@@ -146,23 +146,7 @@ pub async fn document_action(
 ) -> AppResult<Json<StaffDocument>> {
     use gongkai_domain::document::Action;
     let id = crate::shared::error::id_or_404(&id, "文件")?;
-    let action = match body.action.as_str() {
-        "submit" => Action::Submit,
-        "return" => Action::Return {
-            reason: body.reason.clone(),
-        },
-        "approve" => Action::Approve,
-        "publish" => Action::Publish,
-        "withdraw" => Action::Withdraw {
-            reason: body.reason.clone(),
-        },
-        other => {
-            return Err(AppError(gongkai_domain::input::unknown_action_of(
-                other,
-                &["submit", "return", "approve", "publish", "withdraw"],
-            )));
-        }
-    };
+    let action = Action::parse(&body.action, &body.reason)?;
     gongkai_app::documents::act(&user.ctx(&state.db), id, &action).await?;
     Ok(Json(staff_document(&state, &user, id).await?))
 }

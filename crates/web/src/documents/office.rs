@@ -20,7 +20,7 @@ use gongkai_store::documents::{self, Document, DocumentSummary};
 use gongkai_store::interpretations::{self, Interpretation};
 use serde::Deserialize;
 
-use crate::shared::error::{AppError, AppResult, status_of};
+use crate::shared::error::{AppResult, status_of};
 use crate::shared::form::{CsrfForm, NoFields};
 use crate::shared::render::page;
 use crate::shared::session::Staff;
@@ -408,18 +408,7 @@ pub async fn act(
     CsrfForm(form): CsrfForm<ActionForm>,
 ) -> AppResult<Response> {
     let id = crate::shared::error::id_or_404(&id, "文件")?;
-    let action = match form.action.as_str() {
-        "submit" => Action::Submit,
-        "return" => Action::Return {
-            reason: form.reason.clone(),
-        },
-        "approve" => Action::Approve,
-        "publish" => Action::Publish,
-        "withdraw" => Action::Withdraw {
-            reason: form.reason.clone(),
-        },
-        _ => return Err(AppError(gongkai_domain::input::unknown_action())),
-    };
+    let action = Action::parse(&form.action, &form.reason)?;
     let result = gongkai_app::documents::act(&staff.ctx(&state.db), id, &action).await;
     crate::shared::render::after_post(
         result,

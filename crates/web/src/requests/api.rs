@@ -125,7 +125,7 @@ pub async fn act(
     requests::staff_get(&mut c, &principal, id).await?;
     drop(c);
     let ctx = user.ctx(&state.db);
-    if body.action == "transfer" {
+    if body.step() == Some(gongkai_domain::request::workflow::EventKind::Transfer) {
         let t = gongkai_app::requests::transfer(&ctx, id).await?;
         return Ok(Json(serde_json::json!({
             "tracking_code": code.trim().to_uppercase(),

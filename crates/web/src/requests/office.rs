@@ -13,7 +13,8 @@ use gongkai_domain::request::clock::{Alert, Channel, Clock, PauseKind};
 use gongkai_domain::request::intake::{DeliveryChannel, DeliveryForm, RequestDraft, RequestInput};
 use gongkai_domain::request::letter::{Letter, LetterInput, reply_letter};
 use gongkai_domain::request::outcome::Outcome;
-use gongkai_domain::{DomainError, Field};
+use gongkai_domain::request::workflow::EventKind;
+use gongkai_domain::{Code, DomainError, Field};
 use gongkai_store::requests::{self, Event, Queued, Request};
 use gongkai_store::{agencies, db, users};
 use serde::Deserialize;
@@ -381,6 +382,13 @@ pub struct ActionForm {
     user: String,
 }
 
+impl ActionForm {
+    /// The step named by the form's `action` (the timeline's own codes), if any.
+    pub fn step(&self) -> Option<EventKind> {
+        EventKind::from_code(self.action.trim())
+    }
+}
+
 fn number<T: std::str::FromStr>(s: &str, field: Field) -> Result<T, DomainError> {
     gongkai_domain::input::number(s, field, format!("{field}应为整数"))
 }
@@ -406,54 +414,62 @@ pub(crate) fn action_of(f: &ActionForm, today: chrono::NaiveDate) -> Result<Acti
             "请选择征求第三方或其他机关的意见",
         )
     };
-    Ok(match f.action.as_str() {
-        "confirm_receipt" => Action::ConfirmReceipt { on },
-        "assign" => Action::Assign {
+    let step = f.step().ok_or_else(gongkai_domain::input::unknown_action)?;
+    Ok(match step {
+        EventKind::ConfirmReceipt => Action::ConfirmReceipt { on },
+        EventKind::Assign => Action::Assign {
             user_id: number(&f.user, Field::new("user", "承办人"))?,
         },
-        "request_correction" => Action::RequestCorrection {
+        EventKind::RequestCorrection => Action::RequestCorrection {
             on,
             deadline: parse_date(&f.deadline, Field::new("deadline", "补正期限"))?,
             what: f.what.clone(),
         },
-        "receive_correction" => Action::ReceiveCorrection { on },
-        "start_consultation" => Action::StartConsultation {
+        EventKind::ReceiveCorrection => Action::ReceiveCorrection { on },
+        EventKind::StartConsultation => Action::StartConsultation {
             on,
             pause: pause()?,
             note: f.note.clone(),
         },
-        "end_consultation" => Action::EndConsultation {
+        EventKind::EndConsultation => Action::EndConsultation {
             on,
             pause: pause()?,
             note: f.note.clone(),
         },
-        "notice_fee" => Action::NoticeFee {
+        EventKind::NoticeFee => Action::NoticeFee {
             on,
             basis: gongkai_domain::fees::FeeBasis::parse(&f.basis, &f.pages)?,
         },
-        "receive_payment" => Action::ReceivePayment { on },
-        "extend" => Action::Extend {
+        EventKind::ReceivePayment => Action::ReceivePayment { on },
+        EventKind::Extend => Action::Extend {
             on,
             days: number(&f.days, Field::new("days", "延长天数"))?,
             reason: f.reason.clone(),
         },
-        "draft_reply" => Action::DraftReply {
+        EventKind::DraftReply => Action::DraftReply {
             outcome: Outcome::parse(&f.outcome)?,
             text: f.text.clone(),
             withheld_note: f.withheld_note.clone(),
             referred_to: f.referred_to.clone(),
             referred_agency: f.referred_agency.clone(),
         },
-        "return_draft" => Action::ReturnDraft {
+        EventKind::ReturnDraft => Action::ReturnDraft {
             reason: f.reason.clone(),
         },
-        "approve" => Action::Approve,
-        "deliver" => Action::Deliver {
+        EventKind::Approve => Action::Approve,
+        EventKind::Deliver => Action::Deliver {
             on,
             how: f.how.clone(),
         },
-        "archive" => Action::Archive,
-        _ => return Err(gongkai_domain::input::unknown_action()),
+        EventKind::Archive => Action::Archive,
+        // Filing, transfers and conversion have their own operations; an applicant withdraws
+        // on the tracking page.
+        EventKind::Submit
+        | EventKind::Register
+        | EventKind::Withdraw
+        | EventKind::Transfer
+        | EventKind::TransferIn
+        | EventKind::Convert => return Err(gongkai_domain::input::unknown_action()),
     })
 }
 
@@ -465,7 +481,7 @@ pub async fn act(
 ) -> AppResult<Response> {
     let id = crate::shared::error::id_or_404(&id, "申请")?;
     let ctx = staff.ctx(&state.db);
-    let result = if form.action == "transfer" {
+    let result = if form.step() == Some(EventKind::Transfer) {
         gongkai_app::requests::transfer(&ctx, id).await.map(drop)
     } else {
         match action_of(&form, ctx.today()) {
