@@ -58,11 +58,7 @@ pub async fn create_in(
         agency_id,
         publish,
     } = to;
-    let who = &ctx.principal;
-    who.require_agency(agency_id)?;
-    if publish {
-        rules::require_publisher(who)?;
-    }
+    to.check(&ctx.principal)?;
     let spec = kind.spec();
     let derived = rules::derive(spec, values);
     let live = lists::live_versions(tx, kind, agency_id, &derived.key).await?;
@@ -85,7 +81,7 @@ pub async fn create_in(
             due_on,
             note: None,
             publish,
-            created_by: who.user_id,
+            created_by: ctx.principal.user_id,
         },
     )
     .await?;
@@ -239,49 +235,34 @@ pub async fn register(
 /// An accepted list import: its job, and what the background run needs.
 pub struct Import {
     pub job: i64,
-    kind: ListKind,
-    agency_id: i64,
+    to: Target,
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
-    publish: bool,
 }
 
-/// Checks an uploaded table for `kind` (the principal's agency, the publisher's right when
-/// publishing at once, the header) and records its import job. The rows are imported by
+/// Checks an uploaded table for its target (the principal's agency, the publisher's right
+/// when publishing at once, the header) and records its import job. The rows are imported by
 /// [`run_import`], which the caller runs in the background while the office follows the job.
 pub async fn start_import(
     ctx: &Ctx<'_>,
-    kind: ListKind,
-    agency_id: i64,
+    to: Target,
     file_name: &str,
     mut table: Vec<Vec<String>>,
-    publish: bool,
 ) -> Result<Import> {
-    let who = &ctx.principal;
-    who.require_agency(agency_id)?;
-    if publish {
-        gongkai_domain::lists::require_publisher(who)?;
-    }
+    to.check(&ctx.principal)?;
     let headers = if table.is_empty() {
         Vec::new()
     } else {
         table.remove(0)
     };
-    Columns::for_import(kind, &headers)?;
+    Columns::for_import(to.kind, &headers)?;
     let mut c = ctx.db.conn().await?;
-    let to = Target {
-        kind,
-        agency_id,
-        publish,
-    };
-    let job = lists_import::start_job(&mut c, who, to, file_name, table.len()).await?;
+    let job = lists_import::start_job(&mut c, &ctx.principal, to, file_name, table.len()).await?;
     Ok(Import {
         job,
-        kind,
-        agency_id,
+        to,
         headers,
         rows: table,
-        publish,
     })
 }
 
@@ -290,20 +271,13 @@ pub async fn start_import(
 pub async fn run_import(ctx: &Ctx<'_>, started: Import) -> Result<Option<String>> {
     let Import {
         job,
-        kind,
-        agency_id,
+        to,
         headers,
         rows,
-        publish,
     } = started;
     // Line numbers as the office sees them in the file: the header is line 1.
     let rows = rows.into_iter().enumerate().map(|(i, r)| (i + 2, Ok(r)));
-    let target = Target {
-        kind,
-        agency_id,
-        publish,
-    };
-    let result = import(ctx, target, &headers, rows, Some(job), |_| {}).await;
+    let result = import(ctx, to, &headers, rows, Some(job), |_| {}).await;
     let failure = result.err().map(|e| e.to_string());
     let mut c = ctx.db.conn().await?;
     lists_import::finish_job(&mut c, job, failure.as_deref()).await?;
@@ -327,16 +301,8 @@ pub async fn import(
     job: Option<i64>,
     mut progress: impl FnMut(usize),
 ) -> Result<ImportReport> {
-    let Target {
-        kind,
-        agency_id,
-        publish,
-    } = to;
-    let who = &ctx.principal;
-    who.require_agency(agency_id)?;
-    if publish {
-        rules::require_publisher(who)?;
-    }
+    to.check(&ctx.principal)?;
+    let kind = to.kind;
     let spec = kind.spec();
     let columns = Columns::for_import(kind, headers)?;
     let cal = {

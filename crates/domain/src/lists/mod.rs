@@ -36,6 +36,17 @@ pub struct Target {
     pub publish: bool,
 }
 
+impl Target {
+    /// `who` acts for the agency, and publishes at once only as a publisher.
+    pub fn check(&self, who: &crate::user::Principal) -> Result<(), crate::DomainError> {
+        who.require_agency(self.agency_id)?;
+        if self.publish {
+            require_publisher(who)?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests;
 

@@ -120,7 +120,12 @@ pub async fn import(
         let format = gongkai_formats::tabular::Format::of(&post.file_name)?;
         let table = gongkai_formats::tabular::read(&post.bytes, format)?;
         let ctx = staff.ctx(&state.db);
-        gongkai_app::lists::start_import(&ctx, kind, agency, &post.file_name, table, publish).await
+        let to = gongkai_app::lists::Target {
+            kind,
+            agency_id: agency,
+            publish,
+        };
+        gongkai_app::lists::start_import(&ctx, to, &post.file_name, table).await
     }
     .await;
     let import = match checked {
