@@ -1,16 +1,15 @@
-//! The smaller publishing tasks of an agency whose rules still sit in the store: attachments of
-//! documents and of gazette issues, and the annual report's drafting. (The catalogue, Q&A and
-//! gazette have their own modules.)
-//!
-//! Each operation owns its transaction and passes the principal to the store function that
-//! checks it; their rules still sit in `gongkai_store` and move here feature by feature (as
-//! requests, decisions, messages and consultations did).
+//! The smaller publishing tasks of an agency: attachments of documents and of gazette issues
+//! (judged here with `gongkai_domain::attachment`, written by the store), and the annual
+//! report's drafting, whose scope and year rules the store still calls. (The catalogue, Q&A
+//! and gazette have their own modules.)
 
 use chrono::NaiveDate;
+use gongkai_domain::DomainError;
 use gongkai_domain::attachment::{self, Upload};
 use gongkai_domain::gazette::IssueDraft;
 use gongkai_domain::report::manual::ManualFigures;
 use gongkai_domain::report::{Finding, Scope, Texts};
+use gongkai_store::Tx;
 use gongkai_store::db::Result;
 use gongkai_store::{attachments, reports};
 
@@ -18,26 +17,39 @@ use crate::Ctx;
 
 // ---- attachments ----
 
+/// The working version of `document_id`, if the context may change its files now.
+async fn editable(tx: &mut Tx, ctx: &Ctx<'_>, document_id: i64) -> Result<i64> {
+    let w = attachments::working_version(tx, document_id)
+        .await?
+        .ok_or(DomainError::NotFound { what: "文件" })?;
+    attachment::check_editable(&ctx.principal, w.agency_id, w.status)?;
+    Ok(w.version_no)
+}
+
 pub async fn attach(ctx: &Ctx<'_>, document_id: i64, upload: &Upload, bytes: &[u8]) -> Result<i64> {
     ctx.db
-        .write(async |tx| {
-            attachments::add_to_document(tx, &ctx.actor, &ctx.principal, document_id, upload, bytes)
-                .await
-        })
+        .write(async |tx| attach_in(tx, ctx, document_id, upload, bytes).await)
         .await
+}
+
+/// [`attach`] inside a transaction (the demo seed).
+pub async fn attach_in(
+    tx: &mut Tx,
+    ctx: &Ctx<'_>,
+    document_id: i64,
+    upload: &Upload,
+    bytes: &[u8],
+) -> Result<i64> {
+    let version_no = editable(tx, ctx, document_id).await?;
+    attachments::add_to_version(tx, &ctx.actor, document_id, version_no, upload, bytes).await
 }
 
 pub async fn detach(ctx: &Ctx<'_>, document_id: i64, attachment_id: i64) -> Result<()> {
     ctx.db
         .write(async |tx| {
-            attachments::remove_from_document(
-                tx,
-                &ctx.actor,
-                &ctx.principal,
-                document_id,
-                attachment_id,
-            )
-            .await
+            let version_no = editable(tx, ctx, document_id).await?;
+            attachments::remove_from_version(tx, &ctx.actor, document_id, version_no, attachment_id)
+                .await
         })
         .await
 }
@@ -49,13 +61,21 @@ pub async fn set_gazette_pdf(
     upload: &Upload,
     bytes: &[u8],
 ) -> Result<i64> {
-    attachment::check_gazette_pdf(upload.kind)?;
     ctx.db
-        .write(async |tx| {
-            attachments::set_gazette_pdf(tx, &ctx.actor, &ctx.principal, issue_id, upload, bytes)
-                .await
-        })
+        .write(async |tx| set_gazette_pdf_in(tx, ctx, issue_id, upload, bytes).await)
         .await
+}
+
+pub async fn set_gazette_pdf_in(
+    tx: &mut Tx,
+    ctx: &Ctx<'_>,
+    issue_id: i64,
+    upload: &Upload,
+    bytes: &[u8],
+) -> Result<i64> {
+    attachment::check_gazette_editor(&ctx.principal)?;
+    attachment::check_gazette_pdf(upload.kind)?;
+    attachments::set_gazette_pdf(tx, &ctx.actor, issue_id, upload, bytes).await
 }
 
 // ---- 政府公报 ----

@@ -12,8 +12,8 @@ use gongkai_domain::gazette::{IssueDraft, IssueInput};
 use gongkai_domain::interpretation::{InterpretationDraft, InterpretationInput};
 use gongkai_domain::user::UserDraft;
 use gongkai_domain::user::{Principal, Role};
+use gongkai_store::documents;
 use gongkai_store::{Actor, Db, agencies, secret, users};
-use gongkai_store::{attachments, documents};
 
 pub const ROOT_CODE: &str = "YX0000";
 
@@ -692,7 +692,7 @@ async fn generated(
         ],
     );
     let upload = attachment::check("云溪区人民政府公报2024年第1期.pdf", &pdf, usize::MAX)?;
-    attachments::set_gazette_pdf(tx, actor, office, issue_id, &upload, &pdf).await?;
+    gongkai_app::publishing::set_gazette_pdf_in(tx, ctx, issue_id, &upload, &pdf).await?;
     // A list published the regular way, with its files: drafted, attached, reviewed, published,
     // and filed under the DRC's catalogue item for 条例第二十条第(八)项.
     let fees = DocumentInput {
@@ -715,7 +715,7 @@ async fn generated(
         &["(演示文件)", "一、不动产登记费", "二、商标注册收费"],
     );
     let upload = attachment::check("涉企行政事业性收费目录清单.pdf", &pdf, usize::MAX)?;
-    attachments::add_to_document(tx, actor, office, fees, &upload, &pdf).await?;
+    gongkai_app::publishing::attach_in(tx, ctx, fees, &upload, &pdf).await?;
     for action in [Action::Submit, Action::Approve, Action::Publish] {
         documents::act(tx, actor, office, fees, &action, today).await?;
     }

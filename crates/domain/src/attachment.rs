@@ -302,6 +302,36 @@ pub fn check_room(existing: i64) -> Result<(), DomainError> {
     Ok(())
 }
 
+/// Whether `who` may change the files of a document of `agency_id` whose working version is in
+/// `status`: another agency's document does not exist for them, and only a draft or a returned
+/// version changes its files (a published document changes through a new version).
+pub fn check_editable(
+    who: &crate::user::Principal,
+    agency_id: i64,
+    status: crate::document::Status,
+) -> Result<(), DomainError> {
+    use crate::document::Status;
+    if !who.may_act_for(agency_id) {
+        return Err(DomainError::NotFound { what: "文件" });
+    }
+    if !matches!(status, Status::Draft | Status::Returned) {
+        return Err(DomainError::conflict(
+            Some(FIELD),
+            "只有草稿或被退回的版本可以增删附件;已发布的文件请先“修改”生成新版本",
+        ));
+    }
+    Ok(())
+}
+
+/// Only the disclosure office (or an administrator) compiles the gazette.
+pub fn check_gazette_editor(who: &crate::user::Principal) -> Result<(), DomainError> {
+    if who.role.sees_all_agencies() {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden)
+    }
+}
+
 /// A gazette issue is published as one PDF.
 pub fn check_gazette_pdf(kind: FileKind) -> Result<(), DomainError> {
     if kind != FileKind::Pdf {
@@ -333,6 +363,38 @@ pub fn human_size(bytes: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn only_a_draft_of_ones_own_agency_changes_its_files_and_only_the_office_the_gazette() {
+        use crate::document::Status;
+        use crate::user::{Principal, Role};
+        let who = |role, agency_id| Principal {
+            user_id: 1,
+            role,
+            agency_id,
+        };
+        let staff = who(Role::Staff, 7);
+        for s in [Status::Draft, Status::Returned] {
+            assert!(check_editable(&staff, 7, s).is_ok(), "{s:?}");
+        }
+        for s in [Status::Submitted, Status::Approved, Status::Published] {
+            let e = check_editable(&staff, 7, s).unwrap_err();
+            assert_eq!(e.code(), "conflict", "{s:?}");
+        }
+        // Another agency's document does not exist for them, whatever its status.
+        assert!(matches!(
+            check_editable(&staff, 8, Status::Draft),
+            Err(DomainError::NotFound { .. })
+        ));
+        assert!(check_editable(&who(Role::Office, 1), 8, Status::Draft).is_ok());
+        assert_eq!(check_gazette_editor(&staff), Err(DomainError::Forbidden));
+        assert_eq!(
+            check_gazette_editor(&who(Role::Reviewer, 7)),
+            Err(DomainError::Forbidden)
+        );
+        assert!(check_gazette_editor(&who(Role::Office, 1)).is_ok());
+        assert!(check_gazette_editor(&who(Role::Admin, 1)).is_ok());
+    }
 
     #[test]
     fn an_owner_holds_at_most_thirty_files_and_a_gazette_one_pdf() {

@@ -4,10 +4,10 @@
 //! its working version is a draft (or returned), like the rest of its text.
 
 use chrono::{DateTime, Utc};
+use gongkai_domain::DomainError;
 use gongkai_domain::attachment::{self, FileKind, Upload};
 use gongkai_domain::document::Status;
 use gongkai_domain::user::Principal;
-use gongkai_domain::{DomainError, Field};
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -16,7 +16,6 @@ use crate::audit::{self, Actor};
 use crate::db::{Exec, Result, Row, Sql, Tx};
 
 const NOT_FOUND: DomainError = DomainError::NotFound { what: "附件" };
-const FIELD: Field = gongkai_domain::attachment::FIELD;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Attachment {
@@ -78,8 +77,14 @@ pub(crate) async fn put_blob(tx: &mut Tx, bytes: &[u8]) -> Result<String> {
     Ok(sha)
 }
 
-/// The document's working version, if `who` may change its files now.
-async fn editable_version(tx: &mut Tx, who: &Principal, document_id: i64) -> Result<i64> {
+/// A document's agency and its working version, whose files may change while it is a draft.
+pub struct WorkingVersion {
+    pub agency_id: i64,
+    pub version_no: i64,
+    pub status: Status,
+}
+
+pub async fn working_version(tx: &mut Tx, document_id: i64) -> Result<Option<WorkingVersion>> {
     let row = tx
         .fetch_optional(
             Sql::new(
@@ -88,19 +93,15 @@ async fn editable_version(tx: &mut Tx, who: &Principal, document_id: i64) -> Res
             )
             .bind(document_id),
         )
-        .await?
-        .ok_or(DomainError::NotFound { what: "文件" })?;
-    let agency_id: i64 = row.get("agency_id")?;
-    if !who.may_act_for(agency_id) {
-        return Err(DomainError::NotFound { what: "文件" });
-    }
-    if !matches!(row.code("status")?, Status::Draft | Status::Returned) {
-        return Err(DomainError::conflict(
-            Some(FIELD),
-            "只有草稿或被退回的版本可以增删附件;已发布的文件请先“修改”生成新版本",
-        ));
-    }
-    row.get("version_no")
+        .await?;
+    row.map(|r| {
+        Ok(from_row!(r => WorkingVersion {
+            agency_id,
+            version_no,
+            status: code,
+        }))
+    })
+    .transpose()
 }
 
 async fn next_position(tx: &mut Tx, owner: Owner) -> Result<i64> {
@@ -179,16 +180,16 @@ fn described(upload: &Upload, id: i64) -> serde_json::Value {
     json!({"attachment": id, "file_name": upload.file_name, "kind": upload.kind, "size": upload.size})
 }
 
-/// Attaches a file to the document's working version (a draft or a returned one).
-pub async fn add_to_document(
+/// Attaches a file to version `version_no` of a document (its working version, checked to be
+/// editable by the caller).
+pub async fn add_to_version(
     tx: &mut Tx,
     actor: &Actor,
-    who: &Principal,
     document_id: i64,
+    version_no: i64,
     upload: &Upload,
     bytes: &[u8],
 ) -> Result<i64> {
-    let version_no = editable_version(tx, who, document_id).await?;
     let owner = Owner::Version {
         document_id,
         version_no,
@@ -208,15 +209,15 @@ pub async fn add_to_document(
     Ok(id)
 }
 
-/// Removes a file from the document's working version. Earlier versions keep theirs.
-pub async fn remove_from_document(
+/// Removes a file from version `version_no` of a document (its working version, checked to be
+/// editable by the caller). Earlier versions keep theirs.
+pub async fn remove_from_version(
     tx: &mut Tx,
     actor: &Actor,
-    who: &Principal,
     document_id: i64,
+    version_no: i64,
     attachment_id: i64,
 ) -> Result<()> {
-    let version_no = editable_version(tx, who, document_id).await?;
     let row = tx
         .fetch_optional(
             Sql::dynamic(format!(
@@ -357,19 +358,15 @@ fn qualified(alias: &str) -> String {
         .join(", ")
 }
 
-/// Sets (or replaces) a gazette issue's PDF (checked by [`attachment::check_gazette_pdf`]).
-/// Only the disclosure office compiles the gazette.
+/// Sets (or replaces) a gazette issue's PDF (checked by [`attachment::check_gazette_pdf`], by
+/// the office: [`attachment::check_gazette_editor`]).
 pub async fn set_gazette_pdf(
     tx: &mut Tx,
     actor: &Actor,
-    who: &Principal,
     issue_id: i64,
     upload: &Upload,
     bytes: &[u8],
 ) -> Result<i64> {
-    if !who.role.sees_all_agencies() {
-        return Err(DomainError::Forbidden);
-    }
     tx.fetch_optional(Sql::new("SELECT id FROM gazette_issues WHERE id = $1").bind(issue_id))
         .await?
         .ok_or(DomainError::NotFound { what: "公报" })?;
