@@ -8,8 +8,9 @@ use gongkai_domain::DomainError;
 use gongkai_domain::attachment::{self, Upload};
 use gongkai_domain::gazette::IssueDraft;
 use gongkai_domain::report::manual::ManualFigures;
-use gongkai_domain::report::{Finding, Scope, Texts};
+use gongkai_domain::report::{self, Finding, Scope, Texts};
 use gongkai_store::Tx;
+use gongkai_store::agencies::{self, Agency};
 use gongkai_store::db::Result;
 use gongkai_store::{attachments, reports};
 
@@ -90,10 +91,26 @@ pub async fn update_gazette_issue(ctx: &Ctx<'_>, id: i64, d: &IssueDraft) -> Res
 
 // ---- 年度报告 ----
 
+/// The agency a report of `scope` is drawn up for, if the context may: it acts for the
+/// agency, and only a people's government has a government-wide report.
+async fn reporting_agency(
+    tx: &mut Tx,
+    ctx: &Ctx<'_>,
+    agency_id: i64,
+    scope: Scope,
+) -> Result<Agency> {
+    let agency = agencies::by_id(tx, agency_id)
+        .await?
+        .ok_or(DomainError::NotFound { what: "机关" })?;
+    report::check_scope(&ctx.principal, agency.kind, agency.id, scope)?;
+    Ok(agency)
+}
+
 pub async fn create_report(ctx: &Ctx<'_>, agency_id: i64, year: i32, scope: Scope) -> Result<i64> {
     ctx.db
         .write(async |tx| {
-            reports::create(tx, &ctx.actor, &ctx.principal, agency_id, year, scope).await
+            let agency = reporting_agency(tx, ctx, agency_id, scope).await?;
+            reports::create(tx, &ctx.actor, &agency, year, scope).await
         })
         .await
 }
@@ -129,7 +146,8 @@ pub async fn import_report(
 ) -> Result<std::result::Result<i64, Vec<Finding>>> {
     ctx.db
         .write(async |tx| {
-            reports::import(tx, &ctx.actor, &ctx.principal, agency_id, scope, json_text).await
+            let agency = reporting_agency(tx, ctx, agency_id, scope).await?;
+            reports::import(tx, &ctx.actor, &agency, scope, json_text).await
         })
         .await
 }

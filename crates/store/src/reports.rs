@@ -14,7 +14,7 @@ use gongkai_domain::report::manual::ManualFigures;
 use gongkai_domain::report::tables::applicants_of_column;
 use gongkai_domain::report::{
     self, DocCounts, FORMAT_2021, Finding, Previous, Report, ReportStatus, RequestCounts, Row,
-    Scope, Table2, Table3, Table4, Texts, WanYuan, check_scope, facts, year_bounds,
+    Scope, Table2, Table3, Table4, Texts, WanYuan, facts, year_bounds,
 };
 use gongkai_domain::request::ApplicantKind;
 use gongkai_domain::request::appeal::{AppealKind, AppealResult};
@@ -25,9 +25,10 @@ use gongkai_domain::{DomainError, Field};
 use serde::Serialize;
 use serde_json::json;
 
+use crate::agencies::Agency;
 use crate::audit::{self, Actor};
 use crate::db::{Exec, Result, Sql, Tx};
-use crate::{agencies, documents};
+use crate::documents;
 
 const WHAT: &str = "年度报告";
 
@@ -604,19 +605,15 @@ async fn insert(
 }
 
 /// Starts the report of an agency (or government) for a year, with the generated facts as the
-/// first draft of its texts.
+/// first draft of its texts. The caller has checked the scope ([`report::check_scope`]).
 pub async fn create(
     tx: &mut Tx,
     actor: &Actor,
-    who: &Principal,
-    agency_id: i64,
+    agency: &Agency,
     year: i32,
     scope: Scope,
 ) -> Result<i64> {
-    let agency = agencies::by_id(tx, agency_id)
-        .await?
-        .ok_or(DomainError::NotFound { what: "机关" })?;
-    check_scope(who, agency.kind, agency_id, scope)?;
+    let agency_id = agency.id;
     let ids = scope_agencies(tx, agency_id, scope).await?;
     let c = count(tx, &ids, year).await?;
     let other = facts::other(c.fees_collected, c.fee_payers);
@@ -824,19 +821,16 @@ pub async fn submit(
 }
 
 /// Imports an earlier year's published report (interchange JSON) for an agency, after it
-/// passes every check; the findings are returned instead when it does not.
+/// passes every check; the findings are returned instead when it does not. The caller has
+/// checked the scope ([`report::check_scope`]).
 pub async fn import(
     tx: &mut Tx,
     actor: &Actor,
-    who: &Principal,
-    agency_id: i64,
+    agency: &Agency,
     scope: Scope,
     json_text: &str,
 ) -> Result<std::result::Result<i64, Vec<Finding>>> {
-    let agency = agencies::by_id(tx, agency_id)
-        .await?
-        .ok_or(DomainError::NotFound { what: "机关" })?;
-    check_scope(who, agency.kind, agency_id, scope)?;
+    let agency_id = agency.id;
     let rep = match from_json(json_text) {
         Ok(r) => r,
         Err(problems) => return Ok(Err(problems)),

@@ -471,11 +471,14 @@ async fn a_department_and_a_government_report_from_the_records(t: TestDb) {
 
     // The department's report: drafted, facts generated, manual figures entered, checked.
     let staff = s.staff;
-    let id = t
-        .db
-        .write(async |tx| reports::create(tx, &actor(), &staff, dept, 2025, Scope::Agency).await)
-        .await
-        .unwrap();
+    let id = gongkai_app::publishing::create_report(
+        &ctx(&t.db, &staff, day("2026-03-02")),
+        dept,
+        2025,
+        Scope::Agency,
+    )
+    .await
+    .unwrap();
     let mut c = t.db.conn().await.unwrap();
     let stored = reports::staff_get(&mut c, &staff, id).await.unwrap();
     assert_eq!(stored.status, ReportStatus::Draft);
@@ -649,12 +652,14 @@ async fn a_department_and_a_government_report_from_the_records(t: TestDb) {
 
     // The whole government: every agency under it.
     let office = s.office;
-    let gov_id =
-        t.db.write(async |tx| {
-            reports::create(tx, &actor(), &office, s.gov, 2025, Scope::Government).await
-        })
-        .await
-        .unwrap();
+    let gov_id = gongkai_app::publishing::create_report(
+        &ctx(&t.db, &office, day("2026-03-02")),
+        s.gov,
+        2025,
+        Scope::Government,
+    )
+    .await
+    .unwrap();
     let mut c = t.db.conn().await.unwrap();
     let g = reports::staff_get(&mut c, &office, gov_id).await.unwrap();
     let grep = reports::build(&mut c, &g).await.unwrap();
@@ -677,20 +682,25 @@ async fn a_department_and_a_government_report_from_the_records(t: TestDb) {
         DomainError::Forbidden
     );
     drop(c);
-    let e =
-        t.db.write(async |tx| {
-            reports::create(tx, &actor(), &office, dept, 2025, Scope::Government).await
-        })
-        .await
-        .unwrap_err();
+    let e = gongkai_app::publishing::create_report(
+        &ctx(&t.db, &office, day("2026-03-02")),
+        dept,
+        2025,
+        Scope::Government,
+    )
+    .await
+    .unwrap_err();
     assert!(e.to_string().contains("只有人民政府"), "{e}");
 
     // 2026's report continues from the frozen 2025 figures.
-    let next = t
-        .db
-        .write(async |tx| reports::create(tx, &actor(), &staff, dept, 2026, Scope::Agency).await)
-        .await
-        .unwrap();
+    let next = gongkai_app::publishing::create_report(
+        &ctx(&t.db, &staff, day("2026-03-02")),
+        dept,
+        2026,
+        Scope::Agency,
+    )
+    .await
+    .unwrap();
     let mut c = t.db.conn().await.unwrap();
     let n = reports::staff_get(&mut c, &staff, next).await.unwrap();
     let nrep = reports::build(&mut c, &n).await.unwrap();
@@ -709,23 +719,32 @@ async fn report_drafts_refuse_bad_input_and_bad_figures(t: TestDb) {
     let staff = s.staff;
     let dept = s.dept;
     // An agency with no records still gets a report of zeros that balances.
-    let id = t
-        .db
-        .write(async |tx| reports::create(tx, &actor(), &staff, dept, 2025, Scope::Agency).await)
-        .await
-        .unwrap();
-    let e = t
-        .db
-        .write(async |tx| reports::create(tx, &actor(), &staff, dept, 2025, Scope::Agency).await)
-        .await
-        .unwrap_err();
+    let id = gongkai_app::publishing::create_report(
+        &ctx(&t.db, &staff, day("2026-03-02")),
+        dept,
+        2025,
+        Scope::Agency,
+    )
+    .await
+    .unwrap();
+    let e = gongkai_app::publishing::create_report(
+        &ctx(&t.db, &staff, day("2026-03-02")),
+        dept,
+        2025,
+        Scope::Agency,
+    )
+    .await
+    .unwrap_err();
     assert!(e.to_string().contains("已存在"), "{e}");
     // Another agency's staff may not start one for it.
-    let e = t
-        .db
-        .write(async |tx| reports::create(tx, &actor(), &staff, s.other, 2025, Scope::Agency).await)
-        .await
-        .unwrap_err();
+    let e = gongkai_app::publishing::create_report(
+        &ctx(&t.db, &staff, day("2026-03-02")),
+        s.other,
+        2025,
+        Scope::Agency,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e, DomainError::Forbidden);
     let mut c = t.db.conn().await.unwrap();
     let r = reports::staff_get(&mut c, &staff, id).await.unwrap();
@@ -775,12 +794,15 @@ async fn report_drafts_refuse_bad_input_and_bad_figures(t: TestDb) {
     let mut wrong = good.clone();
     wrong.table3.cells[Row::CarriedOut.index()] = line([2, 0, 0, 0, 0, 0, 2]);
     let text = to_json(&wrong).to_string();
-    let findings = t
-        .db
-        .write(async |tx| reports::import(tx, &actor(), &staff, dept, Scope::Agency, &text).await)
-        .await
-        .unwrap()
-        .unwrap_err();
+    let findings = gongkai_app::publishing::import_report(
+        &ctx(&t.db, &staff, day("2026-03-02")),
+        dept,
+        Scope::Agency,
+        &text,
+    )
+    .await
+    .unwrap()
+    .unwrap_err();
     assert!(
         findings
             .iter()
@@ -788,12 +810,15 @@ async fn report_drafts_refuse_bad_input_and_bad_figures(t: TestDb) {
         "{findings:?}"
     );
     let text = to_json(&good).to_string();
-    let imported = t
-        .db
-        .write(async |tx| reports::import(tx, &actor(), &staff, dept, Scope::Agency, &text).await)
-        .await
-        .unwrap()
-        .unwrap();
+    let imported = gongkai_app::publishing::import_report(
+        &ctx(&t.db, &staff, day("2026-03-02")),
+        dept,
+        Scope::Agency,
+        &text,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     // This year's draft now continues the imported figures: its 上年结转 (0, counted from the
     // records) disagrees with the imported 结转下年度 (1), and the check says where.
     let mut c = t.db.conn().await.unwrap();
