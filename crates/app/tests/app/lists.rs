@@ -77,11 +77,7 @@ async fn negative_list_grounds_and_report_figures_from_lists(t: TestDb) {
         &mut tx,
         &ctx(&t.db, &reviewer, today),
         &cal,
-        gongkai_domain::lists::Target {
-            kind: ListKind::Negative,
-            agency_id: agency,
-            publish: true,
-        },
+        target(ListKind::Negative, agency, true),
         &item("属于三类内部事务信息"),
     )
     .await
@@ -124,11 +120,7 @@ async fn negative_list_grounds_and_report_figures_from_lists(t: TestDb) {
             &mut tx,
             &ctx(&t.db, &reviewer, today),
             &cal,
-            gongkai_domain::lists::Target {
-                kind: ListKind::Penalty,
-                agency_id: agency,
-                publish: true,
-            },
+            target(ListKind::Penalty, agency, true),
             &v,
         )
         .await
@@ -150,11 +142,7 @@ async fn negative_list_grounds_and_report_figures_from_lists(t: TestDb) {
         &mut tx,
         &ctx(&t.db, &reviewer, today),
         &cal,
-        gongkai_domain::lists::Target {
-            kind: ListKind::Fees,
-            agency_id: agency,
-            publish: true,
-        },
+        target(ListKind::Fees, agency, true),
         &fee,
     )
     .await
@@ -244,6 +232,15 @@ fn penalty(doc_no: &str, party: &str, kind: &str, decided_on: &str) -> Values {
     ])
 }
 
+/// Records of `kind` for `agency_id`, as drafts or published at once.
+fn target(kind: ListKind, agency_id: i64, publish: bool) -> gongkai_domain::lists::Target {
+    gongkai_domain::lists::Target {
+        kind,
+        agency_id,
+        publish,
+    }
+}
+
 async fn people(t: &TestDb, agency: &str) -> (i64, Principal, Principal) {
     let gov = format!("{}00", &agency[..4]);
     add_agency(&t.db, &gov, "government", "").await;
@@ -293,11 +290,7 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
         &mut tx,
         &ctx(&t.db, &staff, today),
         &cal,
-        gongkai_domain::lists::Target {
-            kind: ListKind::Penalty,
-            agency_id: agency,
-            publish: false,
-        },
+        target(ListKind::Penalty, agency, false),
         &person.clone(),
     )
     .await
@@ -325,11 +318,7 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
         &mut tx,
         &ctx(&t.db, &reviewer, today),
         &cal,
-        gongkai_domain::lists::Target {
-            kind: ListKind::Penalty,
-            agency_id: agency,
-            publish: true,
-        },
+        target(ListKind::Penalty, agency, true),
         &company,
     )
     .await
@@ -360,11 +349,7 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
         &mut tx,
         &ctx(&t.db, &staff, today),
         &cal,
-        gongkai_domain::lists::Target {
-            kind: ListKind::Penalty,
-            agency_id: agency,
-            publish: false,
-        },
+        target(ListKind::Penalty, agency, false),
         &changed.clone(),
     )
     .await;
@@ -519,11 +504,7 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
         &mut tx,
         &ctx(&t.db, &reviewer, today),
         &cal,
-        gongkai_domain::lists::Target {
-            kind: ListKind::Penalty,
-            agency_id: agency,
-            publish: true,
-        },
+        target(ListKind::Penalty, agency, true),
         &old,
     )
     .await
@@ -607,11 +588,7 @@ async fn list_records_are_versioned_masked_and_expire(t: TestDb) {
         &mut tx,
         &ctx(&t.db, &staff, today),
         &cal,
-        gongkai_domain::lists::Target {
-            kind: ListKind::Penalty,
-            agency_id: agency,
-            publish: false,
-        },
+        target(ListKind::Penalty, agency, false),
         &stale,
     )
     .await

@@ -471,14 +471,9 @@ async fn a_department_and_a_government_report_from_the_records(t: TestDb) {
 
     // The department's report: drafted, facts generated, manual figures entered, checked.
     let staff = s.staff;
-    let id = gongkai_app::publishing::create_report(
-        &ctx(&t.db, &staff, day("2026-03-02")),
-        dept,
-        2025,
-        Scope::Agency,
-    )
-    .await
-    .unwrap();
+    let id = new_report(&t, &staff, dept, 2025, Scope::Agency)
+        .await
+        .unwrap();
     let mut c = t.db.conn().await.unwrap();
     let stored = reports::staff_get(&mut c, &staff, id).await.unwrap();
     assert_eq!(stored.status, ReportStatus::Draft);
@@ -652,14 +647,9 @@ async fn a_department_and_a_government_report_from_the_records(t: TestDb) {
 
     // The whole government: every agency under it.
     let office = s.office;
-    let gov_id = gongkai_app::publishing::create_report(
-        &ctx(&t.db, &office, day("2026-03-02")),
-        s.gov,
-        2025,
-        Scope::Government,
-    )
-    .await
-    .unwrap();
+    let gov_id = new_report(&t, &office, s.gov, 2025, Scope::Government)
+        .await
+        .unwrap();
     let mut c = t.db.conn().await.unwrap();
     let g = reports::staff_get(&mut c, &office, gov_id).await.unwrap();
     let grep = reports::build(&mut c, &g).await.unwrap();
@@ -682,25 +672,15 @@ async fn a_department_and_a_government_report_from_the_records(t: TestDb) {
         DomainError::Forbidden
     );
     drop(c);
-    let e = gongkai_app::publishing::create_report(
-        &ctx(&t.db, &office, day("2026-03-02")),
-        dept,
-        2025,
-        Scope::Government,
-    )
-    .await
-    .unwrap_err();
+    let e = new_report(&t, &office, dept, 2025, Scope::Government)
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains("只有人民政府"), "{e}");
 
     // 2026's report continues from the frozen 2025 figures.
-    let next = gongkai_app::publishing::create_report(
-        &ctx(&t.db, &staff, day("2026-03-02")),
-        dept,
-        2026,
-        Scope::Agency,
-    )
-    .await
-    .unwrap();
+    let next = new_report(&t, &staff, dept, 2026, Scope::Agency)
+        .await
+        .unwrap();
     let mut c = t.db.conn().await.unwrap();
     let n = reports::staff_get(&mut c, &staff, next).await.unwrap();
     let nrep = reports::build(&mut c, &n).await.unwrap();
@@ -719,32 +699,17 @@ async fn report_drafts_refuse_bad_input_and_bad_figures(t: TestDb) {
     let staff = s.staff;
     let dept = s.dept;
     // An agency with no records still gets a report of zeros that balances.
-    let id = gongkai_app::publishing::create_report(
-        &ctx(&t.db, &staff, day("2026-03-02")),
-        dept,
-        2025,
-        Scope::Agency,
-    )
-    .await
-    .unwrap();
-    let e = gongkai_app::publishing::create_report(
-        &ctx(&t.db, &staff, day("2026-03-02")),
-        dept,
-        2025,
-        Scope::Agency,
-    )
-    .await
-    .unwrap_err();
+    let id = new_report(&t, &staff, dept, 2025, Scope::Agency)
+        .await
+        .unwrap();
+    let e = new_report(&t, &staff, dept, 2025, Scope::Agency)
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains("已存在"), "{e}");
     // Another agency's staff may not start one for it.
-    let e = gongkai_app::publishing::create_report(
-        &ctx(&t.db, &staff, day("2026-03-02")),
-        s.other,
-        2025,
-        Scope::Agency,
-    )
-    .await
-    .unwrap_err();
+    let e = new_report(&t, &staff, s.other, 2025, Scope::Agency)
+        .await
+        .unwrap_err();
     assert_eq!(e, DomainError::Forbidden);
     let mut c = t.db.conn().await.unwrap();
     let r = reports::staff_get(&mut c, &staff, id).await.unwrap();
@@ -837,4 +802,21 @@ async fn report_drafts_refuse_bad_input_and_bad_figures(t: TestDb) {
             .await
             .is_err()
     );
+}
+
+/// `who` starts a report (through the app, as the office page does).
+async fn new_report(
+    t: &TestDb,
+    who: &Principal,
+    agency_id: i64,
+    year: i32,
+    scope: Scope,
+) -> Result<i64, DomainError> {
+    gongkai_app::publishing::create_report(
+        &ctx(&t.db, who, day("2026-03-02")),
+        agency_id,
+        year,
+        scope,
+    )
+    .await
 }
