@@ -439,3 +439,21 @@ fn a_review_step_is_named_by_its_code_and_carries_its_reason() {
     );
     assert_eq!(EventKind::from_code("拟答复"), None);
 }
+
+proptest::proptest! {
+    /// A review step's code with the blanks a form or a script may leave around it (half- or
+    /// full-width) is the step; any other word is refused with the codes listed.
+    #[test]
+    fn a_review_step_code_reads_through_blanks_and_nothing_else_does(
+        i in 0usize..5,
+        lead in "[ \u{3000}\t]{0,3}",
+        trail in "[ \u{3000}\t]{0,3}",
+        other in "[a-z_]{1,12}",
+    ) {
+        let codes = ["submit", "return", "approve", "publish", "withdraw"];
+        let a = Action::parse(&format!("{lead}{}{trail}", codes[i]), "理由").unwrap();
+        proptest::prop_assert_eq!(a.name(), codes[i]);
+        let r = Action::parse(&other, "");
+        proptest::prop_assert_eq!(r.is_ok(), codes.contains(&other.as_str()));
+    }
+}

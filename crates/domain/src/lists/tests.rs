@@ -582,3 +582,35 @@ fn extra_titles_and_fee_collections_are_checked_before_anything_is_written() {
     }
     assert!(CollectionDraft::parse(2025, 1, &"源".repeat(201)).is_err());
 }
+
+proptest! {
+    /// Titles and sources as people paste them: any mix of half- and full-width blanks, tabs
+    /// and line ends around the words is trimmed away, the words are kept, and the length
+    /// limit counts characters (not bytes) of what is kept.
+    #[test]
+    fn extra_titles_and_sources_keep_the_words_whatever_surrounds_them(
+        lead in "[ \u{3000}\t\r\n]{0,4}",
+        trail in "[ \u{3000}\t\r\n]{0,4}",
+        words in "[申请表样（）A-Za-z0-9、 ]{0,120}",
+        year in 1990i32..2110,
+        cents in -5i64..5_000_000,
+    ) {
+        use super::extras::{CollectionDraft, FORM_TITLE, extra_title};
+        let typed = format!("{lead}{words}{trail}");
+        let kept = words.trim();
+        let n = kept.chars().count();
+        match extra_title(&typed, FORM_TITLE) {
+            Ok(t) => {
+                prop_assert_eq!(t.as_str(), kept);
+                prop_assert!((1..=100).contains(&n));
+            }
+            Err(_) => prop_assert!(n == 0 || n > 100),
+        }
+        let c = CollectionDraft::parse(year, cents, &typed);
+        let ok = (1..=200).contains(&n) && (2000..=2100).contains(&year) && cents >= 0;
+        prop_assert_eq!(c.is_ok(), ok);
+        if let Ok(c) = c {
+            prop_assert_eq!(c.source.as_str(), kept);
+        }
+    }
+}
