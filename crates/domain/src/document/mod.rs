@@ -350,6 +350,53 @@ pub fn transition(
     }
 }
 
+/// How a change to a document is kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Revision {
+    /// A draft or returned version is edited in place.
+    InPlace,
+    /// A published, withdrawn or approved-not-proactive document gets a new version with the
+    /// note saying what changed; the published version stays untouched.
+    NewVersion { note: String },
+}
+
+/// Whether and how a document whose working version is in `status` can be changed.
+pub fn revision(
+    status: Status,
+    attribute: Option<&Attribute>,
+    change_note: Option<&str>,
+) -> Result<Revision, DomainError> {
+    match status {
+        Status::Draft | Status::Returned => Ok(Revision::InPlace),
+        Status::Approved if attribute.is_some_and(|a| a.mode == DisclosureMode::Proactive) => Err(
+            DomainError::conflict(Some(Status::FIELD), "已审核待发布的文件不能修改,请先发布"),
+        ),
+        Status::Published | Status::Withdrawn | Status::Approved => {
+            let note = crate::text::bounded(
+                change_note.unwrap_or(""),
+                Field::new("change_note", "修改说明"),
+                1,
+                500,
+            )?;
+            Ok(Revision::NewVersion { note })
+        }
+        Status::Submitted => Err(DomainError::conflict(
+            Some(Status::FIELD),
+            "文件正在审核中,不能修改",
+        )),
+    }
+}
+
+/// Who may record why a policy needing an interpretation is published without one: a reviewer
+/// or the office, for a document of an agency they act for. Returns the reason, trimmed.
+pub fn check_waiver(who: &Principal, agency_id: i64, reason: &str) -> Result<String, DomainError> {
+    who.require_agency(agency_id)?;
+    if !(who.role.sees_all_agencies() || who.role == Role::Reviewer) {
+        return Err(DomainError::Forbidden);
+    }
+    crate::text::bounded(reason, Field::new("reason", "不解读理由"), 2, 500)
+}
+
 /// Whether a document that was published before it came into gongkai (an import) can be
 /// recorded as published on `published_on`: only proactive (full or redacted) documents can,
 /// with their dates in order.

@@ -84,6 +84,34 @@ pub fn check_withdraw(who: &Principal, source_agency: i64) -> Result<(), DomainE
     who.require_agency(source_agency)
 }
 
+/// Where a recorded relation stands, as far as approving or withdrawing it goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Standing {
+    pub needs_approval: bool,
+    pub approved: bool,
+    pub effective: bool,
+    pub withdrawn: bool,
+}
+
+/// The office approves a relation that needs it, once, and never one already withdrawn.
+pub fn check_approvable(s: Standing) -> Result<(), DomainError> {
+    if s.withdrawn {
+        return Err(DomainError::conflict(None, "该关联关系已撤回"));
+    }
+    if !s.needs_approval || s.approved {
+        return Err(DomainError::conflict(None, "该关联关系无需或已经审核"));
+    }
+    Ok(())
+}
+
+/// A relation is withdrawn once.
+pub fn check_withdrawable(s: Standing) -> Result<(), DomainError> {
+    if s.withdrawn {
+        return Err(DomainError::conflict(None, "该关联关系已撤回"));
+    }
+    Ok(())
+}
+
 /// Whether a relation recorded on source version `recorded_on` takes effect now that version
 /// `published` of the source is public.
 pub fn takes_effect(recorded_on: i64, published: Option<i64>, approved: bool) -> bool {
@@ -115,6 +143,52 @@ mod tests {
             role,
             agency_id,
         }
+    }
+
+    #[test]
+    fn a_relation_is_approved_once_and_withdrawn_once() {
+        let open = Standing {
+            needs_approval: true,
+            approved: false,
+            effective: false,
+            withdrawn: false,
+        };
+        assert_eq!(check_approvable(open), Ok(()));
+        assert!(
+            check_approvable(Standing {
+                approved: true,
+                ..open
+            })
+            .is_err()
+        );
+        assert!(
+            check_approvable(Standing {
+                needs_approval: false,
+                ..open
+            })
+            .is_err()
+        );
+        assert!(
+            check_approvable(Standing {
+                withdrawn: true,
+                ..open
+            })
+            .is_err()
+        );
+        assert_eq!(
+            check_withdrawable(Standing {
+                effective: true,
+                ..open
+            }),
+            Ok(())
+        );
+        assert!(
+            check_withdrawable(Standing {
+                withdrawn: true,
+                ..open
+            })
+            .is_err()
+        );
     }
 
     #[test]

@@ -457,3 +457,49 @@ proptest::proptest! {
         proptest::prop_assert_eq!(r.is_ok(), codes.contains(&other.as_str()));
     }
 }
+
+#[test]
+fn a_change_is_kept_in_place_as_a_new_version_or_refused_by_status() {
+    for s in [Status::Draft, Status::Returned] {
+        assert_eq!(revision(s, None, None), Ok(Revision::InPlace));
+    }
+    for s in [Status::Published, Status::Withdrawn] {
+        assert_eq!(
+            revision(s, Some(&full()), Some(" 更正错别字 ")),
+            Ok(Revision::NewVersion {
+                note: "更正错别字".into()
+            })
+        );
+        assert!(
+            revision(s, Some(&full()), None).is_err(),
+            "a new version says what changed"
+        );
+        assert!(revision(s, Some(&full()), Some("　")).is_err());
+    }
+    // Approved and about to be published: publish first, so the reviewed text goes out.
+    assert!(revision(Status::Approved, Some(&full()), Some("改")).is_err());
+    let on_request = Attribute {
+        mode: DisclosureMode::OnRequest,
+        ..full()
+    };
+    assert!(matches!(
+        revision(Status::Approved, Some(&on_request), Some("改")),
+        Ok(Revision::NewVersion { .. })
+    ));
+    assert!(revision(Status::Submitted, Some(&full()), Some("改")).is_err());
+}
+
+#[test]
+fn only_reviewers_and_the_office_waive_an_interpretation_with_a_reason() {
+    assert_eq!(
+        check_waiver(&who(Role::Reviewer, 1), 1, " 程序性规定 "),
+        Ok("程序性规定".into())
+    );
+    assert!(check_waiver(&who(Role::Office, 9), 1, "程序性规定").is_ok());
+    assert_eq!(
+        check_waiver(&who(Role::Staff, 1), 1, "程序性规定"),
+        Err(DomainError::Forbidden)
+    );
+    assert!(check_waiver(&who(Role::Reviewer, 2), 1, "程序性规定").is_err());
+    assert!(check_waiver(&who(Role::Reviewer, 1), 1, "是").is_err());
+}

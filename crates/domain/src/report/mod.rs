@@ -56,6 +56,22 @@ impl Texts {
         }
     }
 
+    /// The texts as they may be kept: each section at most 20,000 characters, line breaks
+    /// kept, no active markup (the texts are shown as the report's body).
+    pub fn checked(&self) -> Result<Texts, DomainError> {
+        let one = |s: &str, key: &'static str, label: &'static str| {
+            let field = Field::new(key, label);
+            let v = crate::text::bounded_multiline(s, field, 0, TEXT_LIMIT)?;
+            crate::text::reject_active_markup(&v, field)?;
+            Ok::<_, DomainError>(v)
+        };
+        Ok(Texts {
+            overview: one(&self.overview, "overview", OVERVIEW)?,
+            problems: one(&self.problems, "problems", PROBLEMS)?,
+            other: one(&self.other, "other", OTHER)?,
+        })
+    }
+
     pub fn sections(&self) -> [(&'static str, &str); 3] {
         [
             (OVERVIEW, &self.overview),
@@ -96,6 +112,48 @@ labelled_enum!(
     /// An earlier year's published report, read from its JSON and checked.
     Imported => ("imported", "已导入"),
 });
+
+const TEXT_LIMIT: usize = 20_000;
+
+/// Only a draft is edited or submitted; `doing` says what was refused (“不能再修改”).
+pub fn check_draft(status: ReportStatus, doing: &str) -> Result<(), DomainError> {
+    if status != ReportStatus::Draft {
+        return Err(DomainError::conflict(
+            None,
+            format!("年度报告{},{doing}", status.label()),
+        ));
+    }
+    Ok(())
+}
+
+/// The document a report goes out as once submitted: kind 报告, proactive and full, formed
+/// on the day of submission, its body the report in Markdown.
+pub fn document_draft(
+    title: String,
+    report: &Report,
+    today: NaiveDate,
+) -> crate::document::DocumentDraft {
+    use crate::document::{Attribute, DisclosureMode, DisclosureScope, DocKind};
+    crate::document::DocumentDraft {
+        title,
+        doc_number: None,
+        co_issuers: Vec::new(),
+        kind: DocKind::Report,
+        topic: None,
+        keywords: vec!["政府信息公开".into(), "年度报告".into()],
+        formed_on: today,
+        effective_on: None,
+        is_normative: false,
+        needs_interpretation: false,
+        body: markdown::render(report),
+        attribute: Some(Attribute {
+            mode: DisclosureMode::Proactive,
+            scope: Some(DisclosureScope::Full),
+            ground: None,
+            note: String::new(),
+        }),
+    }
+}
 
 /// Whose report: one agency's own, or a government's with every agency under it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
