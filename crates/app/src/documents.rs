@@ -1,15 +1,21 @@
 //! 主动公开: documents from registration through review to publication, their relations
 //! (amends, replaces, repeals) and their interpretations.
 //!
-//! The workflow rules are the domain's (`document::transition`, `document::relation`); the
-//! version bookkeeping still sits in `gongkai_store::documents`, which each operation here
-//! drives inside one transaction with the audit entry and the indexers' announcement.
+//! Each operation reads the version it acts on, judges with the domain
+//! (`document::transition`, `document::revision`, `document::relation`, 三同步), and writes
+//! through `gongkai_store::documents` inside one transaction with the audit entry and the
+//! indexers' announcement. The `_in` forms run inside a caller's transaction (a report's
+//! submission, a request's handover, the demo).
 
-use gongkai_domain::document::relation::Link;
-use gongkai_domain::document::{Action, DocumentDraft, RelationKind, Status};
-use gongkai_domain::interpretation::InterpretationDraft;
+use gongkai_domain::document::relation::{self, Link};
+use gongkai_domain::document::{
+    self, Action, DocumentDraft, RelationKind, Status, check_importable, transition,
+};
+use gongkai_domain::interpretation::{InterpretationDraft, check_published_together};
 use gongkai_domain::{DomainError, Field};
+use gongkai_store::agencies::{self, Agency};
 use gongkai_store::db::Result;
+use gongkai_store::documents::Earlier;
 use gongkai_store::{Tx, audit, documents, interpretations};
 use serde_json::json;
 
@@ -18,10 +24,43 @@ use crate::Ctx;
 /// Registers a new draft of `agency_id`, issuing its 索引号; returns the document id.
 pub async fn register(ctx: &Ctx<'_>, agency_id: i64, draft: &DocumentDraft) -> Result<i64> {
     ctx.db
-        .write(async |tx| {
-            documents::register(tx, &ctx.actor, &ctx.principal, agency_id, draft, None).await
-        })
+        .write(async |tx| register_in(tx, ctx, agency_id, draft).await)
         .await
+}
+
+/// The agency a document is registered under, which the caller must act for.
+async fn owner(tx: &mut Tx, ctx: &Ctx<'_>, agency_id: i64) -> Result<Agency> {
+    ctx.principal.require_agency(agency_id)?;
+    // Forms and the API name the agency by a code checked to exist (`app::agencies::chosen`).
+    agencies::by_id(tx, agency_id)
+        .await?
+        .ok_or(DomainError::NotFound {
+            what: "发布机构"
+        })
+}
+
+pub async fn register_in(
+    tx: &mut Tx,
+    ctx: &Ctx<'_>,
+    agency_id: i64,
+    draft: &DocumentDraft,
+) -> Result<i64> {
+    let agency = owner(tx, ctx, agency_id).await?;
+    documents::register(tx, &ctx.actor, &agency, draft, None).await
+}
+
+/// Records a document published before it came into gongkai, keeping its publication day
+/// and, if given, its 索引号: only proactive documents, with their dates in order.
+pub async fn import_published_in(
+    tx: &mut Tx,
+    ctx: &Ctx<'_>,
+    agency_id: i64,
+    draft: &DocumentDraft,
+    earlier: Earlier<'_>,
+) -> Result<i64> {
+    check_importable(draft, earlier.published_on, ctx.today())?;
+    let agency = owner(tx, ctx, agency_id).await?;
+    documents::import_published(tx, &ctx.actor, &agency, draft, earlier).await
 }
 
 /// Changes a document: a draft in place, a published one as a new version with its note.
@@ -33,39 +72,109 @@ pub async fn revise(
 ) -> Result<()> {
     ctx.db
         .write(async |tx| {
-            documents::revise(tx, &ctx.actor, &ctx.principal, id, draft, change_note).await
+            let w = documents::working(tx, id).await?;
+            ctx.principal.require_agency(w.agency_id)?;
+            let how = document::revision(w.status, w.attribute.as_ref(), change_note)?;
+            documents::revise(tx, &ctx.actor, &w, draft, &how).await
         })
         .await
 }
 
 /// A review step (submit, return, approve, publish, withdraw); publication is dated today.
 pub async fn act(ctx: &Ctx<'_>, id: i64, action: &Action) -> Result<Status> {
-    let today = ctx.today();
     ctx.db
-        .write(async |tx| documents::act(tx, &ctx.actor, &ctx.principal, id, action, today).await)
+        .write(async |tx| act_in(tx, ctx, id, action).await)
         .await
+}
+
+pub async fn act_in(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, action: &Action) -> Result<Status> {
+    let mut w = documents::working(tx, id).await?;
+    // Withdrawal takes the published version off the site even while a correction of it is
+    // being drafted; every other action moves the working version.
+    if matches!(action, Action::Withdraw { .. })
+        && w.status != Status::Published
+        && let Some(public) = documents::public_version(tx, id).await?
+        && public.status == Status::Published
+    {
+        w = public;
+    }
+    let t = transition(
+        w.status,
+        action,
+        &ctx.principal,
+        w.agency_id,
+        w.attribute.as_ref(),
+    )?;
+    if t.to == Status::Published {
+        let n = interpretations::count_for(tx, id).await?;
+        check_published_together(
+            w.needs_interpretation,
+            usize::try_from(n).unwrap_or(usize::MAX),
+            w.waiver.as_deref(),
+        )?;
+    }
+    documents::apply(tx, &ctx.actor, &w, action, &t, ctx.today()).await?;
+    Ok(t.to)
+}
+
+/// The document with 索引号 `index_no`, which a form names.
+async fn named(tx: &mut Tx, index_no: &str) -> Result<i64> {
+    documents::id_by_index(tx, index_no).await?.ok_or_else(|| {
+        DomainError::invalid(
+            Field::new("index_no", "索引号"),
+            format!("索引号“{}”不存在", index_no.trim()),
+        )
+    })
 }
 
 /// Records that document `id` amends, replaces or repeals the one with 索引号 `index_no`.
 pub async fn relate(ctx: &Ctx<'_>, id: i64, index_no: &str, kind: RelationKind) -> Result<()> {
     ctx.db
         .write(async |tx| {
-            let target = documents::id_by_index(tx, index_no).await?.ok_or_else(|| {
-                DomainError::invalid(
-                    Field::new("index_no", "索引号"),
-                    format!("索引号“{}”不存在", index_no.trim()),
-                )
-            })?;
-            documents::relate(tx, &ctx.actor, &ctx.principal, Link::new(id, target)?, kind).await
+            let target = named(tx, index_no).await?;
+            relate_in(tx, ctx, Link::new(id, target)?, kind).await
         })
         .await
+}
+
+/// Records that `link.from` amends, replaces or repeals `link.to`, on the version of
+/// `link.from` being drafted.
+pub async fn relate_in(tx: &mut Tx, ctx: &Ctx<'_>, link: Link, kind: RelationKind) -> Result<()> {
+    let w = documents::working(tx, link.from).await?;
+    let to = documents::working(tx, link.to).await?;
+    let approval = relation::check_record(&ctx.principal, w.agency_id, w.status, to.agency_id)?;
+    documents::relate(tx, &ctx.actor, &w, link.to, kind, approval).await
+}
+
+/// Records a relation between two documents brought in by an import, in effect at once: only
+/// the office may (its recording is the review), and the source must be public.
+pub async fn import_relation_in(
+    tx: &mut Tx,
+    ctx: &Ctx<'_>,
+    link: Link,
+    kind: RelationKind,
+) -> Result<()> {
+    relation::check_import(&ctx.principal)?;
+    let source = documents::public_version(tx, link.from)
+        .await?
+        .ok_or(DomainError::conflict(
+            None,
+            "只能为已发布的文件导入关联关系",
+        ))?;
+    documents::working(tx, link.to).await?;
+    let by = ctx.principal.user_id;
+    documents::import_relation(tx, &ctx.actor, &source, link.to, kind, by).await
 }
 
 /// The disclosure office approves a relation to another agency's document.
 pub async fn approve_relation(ctx: &Ctx<'_>, from: i64, to: i64) -> Result<()> {
     ctx.db
         .write(async |tx| {
-            documents::approve_relation(tx, &ctx.actor, &ctx.principal, from, to).await
+            relation::check_approve(&ctx.principal)?;
+            let link = Link { from, to };
+            let (_, standing) = documents::relation(tx, link).await?;
+            relation::check_approvable(standing)?;
+            documents::approve_relation(tx, &ctx.actor, link, ctx.principal.user_id).await
         })
         .await
 }
@@ -74,7 +183,13 @@ pub async fn approve_relation(ctx: &Ctx<'_>, from: i64, to: i64) -> Result<()> {
 pub async fn withdraw_relation(ctx: &Ctx<'_>, from: i64, to: i64) -> Result<()> {
     ctx.db
         .write(async |tx| {
-            documents::withdraw_relation(tx, &ctx.actor, &ctx.principal, from, to).await
+            let source = documents::working(tx, from).await?;
+            relation::check_withdraw(&ctx.principal, source.agency_id)?;
+            let link = Link { from, to };
+            let was = documents::relation(tx, link).await?;
+            relation::check_withdrawable(was.1)?;
+            let by = ctx.principal.user_id;
+            documents::withdraw_relation(tx, &ctx.actor, link, was, by).await
         })
         .await
 }
@@ -83,7 +198,9 @@ pub async fn withdraw_relation(ctx: &Ctx<'_>, from: i64, to: i64) -> Result<()> 
 pub async fn waive_interpretation(ctx: &Ctx<'_>, id: i64, reason: &str) -> Result<()> {
     ctx.db
         .write(async |tx| {
-            documents::waive_interpretation(tx, &ctx.actor, &ctx.principal, id, reason).await
+            let w = documents::working(tx, id).await?;
+            let reason = document::check_waiver(&ctx.principal, w.agency_id, reason)?;
+            documents::waive_interpretation(tx, &ctx.actor, &w, &reason).await
         })
         .await
 }

@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use gongkai_domain::agency::AgencyCode;
 use gongkai_domain::calendar::parse_date;
 use gongkai_domain::document::{DocumentDraft, DocumentInput, check_importable};
-use gongkai_domain::user::{Principal, Role};
 use gongkai_domain::{DomainError, Field};
 use gongkai_store::agencies::{self, Agency};
 use gongkai_store::db::Result;
@@ -134,11 +133,6 @@ async fn write_each(
     for (line, r) in ready {
         let item = &r.item;
         let id = r.agency.id;
-        let who = Principal {
-            user_id: 0,
-            role: Role::Office,
-            agency_id: id,
-        };
         let index = item.index_no.as_deref();
         let result = tx
             .isolated(async |tx| {
@@ -148,11 +142,11 @@ async fn write_each(
                 {
                     return Ok(false);
                 }
+                // Checked as importable when the row was read.
                 documents::import_published(
                     tx,
                     actor,
-                    &who,
-                    id,
+                    &r.agency,
                     &item.draft,
                     documents::Earlier {
                         index_no: index,

@@ -173,6 +173,22 @@ pub async fn withdraw_in(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, reason: &str) -> R
     lists::withdraw(tx, &ctx.actor, &r, &reason).await
 }
 
+/// Record `id` of kind `kind` (a dataset, a fee, a guide) that the caller manages; `what`
+/// names it when it is not one.
+async fn of_kind(
+    tx: &mut Tx,
+    ctx: &Ctx<'_>,
+    id: i64,
+    kind: ListKind,
+    what: &'static str,
+) -> Result<lists::Record> {
+    let r = lists::staff_get(tx, &ctx.principal, id).await?;
+    if r.kind != kind {
+        return Err(DomainError::NotFound { what });
+    }
+    Ok(r)
+}
+
 /// A fee's collection in a year (收费情况).
 pub async fn set_collection(
     ctx: &Ctx<'_>,
@@ -183,8 +199,18 @@ pub async fn set_collection(
 ) -> Result<()> {
     let c = CollectionDraft::parse(year, amount_cents, source)?;
     ctx.db
-        .write(async |tx| list_extras::set_collection(tx, &ctx.actor, &ctx.principal, id, &c).await)
+        .write(async |tx| set_collection_in(tx, ctx, id, &c).await)
         .await
+}
+
+pub async fn set_collection_in(
+    tx: &mut Tx,
+    ctx: &Ctx<'_>,
+    id: i64,
+    c: &CollectionDraft,
+) -> Result<()> {
+    let r = of_kind(tx, ctx, id, ListKind::Fees, "收费项目").await?;
+    list_extras::set_collection(tx, &ctx.actor, &r, c).await
 }
 
 /// A dataset's resource: a file or an endpoint.
@@ -194,12 +220,21 @@ pub async fn add_resource(
     title: &str,
     new: NewResource<'_>,
 ) -> Result<i64> {
-    let title = extras::extra_title(title, extras::RESOURCE_TITLE)?;
     ctx.db
-        .write(async |tx| {
-            list_extras::add_resource(tx, &ctx.actor, &ctx.principal, id, &title, new).await
-        })
+        .write(async |tx| add_resource_in(tx, ctx, id, title, new).await)
         .await
+}
+
+pub async fn add_resource_in(
+    tx: &mut Tx,
+    ctx: &Ctx<'_>,
+    id: i64,
+    title: &str,
+    new: NewResource<'_>,
+) -> Result<i64> {
+    let title = extras::extra_title(title, extras::RESOURCE_TITLE)?;
+    let r = of_kind(tx, ctx, id, ListKind::Dataset, "数据集").await?;
+    list_extras::add_resource(tx, &ctx.actor, &r, &title, new).await
 }
 
 /// A service guide's sample or blank form.
@@ -213,8 +248,8 @@ pub async fn add_form(
     let title = extras::extra_title(title, extras::FORM_TITLE)?;
     ctx.db
         .write(async |tx| {
-            let file = (upload, bytes);
-            list_extras::add_form(tx, &ctx.actor, &ctx.principal, id, &title, file).await
+            let r = of_kind(tx, ctx, id, ListKind::Guide, "办事指南").await?;
+            list_extras::add_form(tx, &ctx.actor, &r, &title, (upload, bytes)).await
         })
         .await
 }

@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use gongkai_domain::DomainError;
 use gongkai_domain::attachment::{self, Upload};
+use gongkai_domain::document::Action;
 use gongkai_domain::gazette::IssueDraft;
 use gongkai_domain::report::manual::ManualFigures;
 use gongkai_domain::report::{self, Finding, Scope, Texts};
@@ -127,13 +128,29 @@ pub async fn save_report(
     let today: NaiveDate = ctx.today();
     ctx.db
         .write(async |tx| {
-            reports::update(tx, &ctx.actor, &ctx.principal, id, texts, manual).await?;
+            let r = reports::staff_get(tx, &ctx.principal, id).await?;
+            report::check_draft(r.status, "不能再修改")?;
+            reports::save(tx, &ctx.actor, &r, &texts.checked()?, manual).await?;
             if submit {
-                reports::submit(tx, &ctx.actor, &ctx.principal, id, today).await?;
+                submit_in(tx, ctx, id, today).await?;
             }
             Ok(())
         })
         .await
+}
+
+/// Freezes a draft that passes every check and puts it into the disclosure workflow as a
+/// document of kind 报告, submitted for review. Returns the document id.
+async fn submit_in(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, today: NaiveDate) -> Result<i64> {
+    let r = reports::staff_get(tx, &ctx.principal, id).await?;
+    report::check_draft(r.status, "不能重复提交")?;
+    let rep = reports::build(tx, &r).await?;
+    report::check_publishable(&rep, today)?;
+    let draft = report::document_draft(r.title(), &rep, today);
+    let doc = crate::documents::register_in(tx, ctx, r.agency_id, &draft).await?;
+    crate::documents::act_in(tx, ctx, doc, &Action::Submit).await?;
+    reports::mark_submitted(tx, &ctx.actor, &r, &rep, doc).await?;
+    Ok(doc)
 }
 
 /// Imports a report written elsewhere in the interchange JSON; the checks' findings when it

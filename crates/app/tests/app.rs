@@ -36,6 +36,8 @@ mod catalogue_tests;
 mod consultations_tests;
 #[path = "app/decisions.rs"]
 mod decisions_tests;
+#[path = "app/documents.rs"]
+mod documents_tests;
 #[path = "app/interpretations.rs"]
 mod interpretations_tests;
 #[path = "app/lists.rs"]

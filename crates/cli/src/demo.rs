@@ -289,6 +289,7 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
         })?,
     )
     .await?;
+    let ctx = gongkai_app::Ctx::new(db, actor.clone(), office).on(today);
     let mut seed_ids = Vec::new();
     for seed in SEEDS {
         let agency = agency_id(&mut tx, seed.agency).await?;
@@ -307,10 +308,9 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
             ..Default::default()
         };
         let draft = DocumentDraft::parse(&input, today)?;
-        let id = documents::import_published(
+        let id = gongkai_app::documents::import_published_in(
             &mut tx,
-            &actor,
-            &office,
+            &ctx,
             agency,
             &draft,
             documents::Earlier {
@@ -321,7 +321,6 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
         .await?;
         seed_ids.push((agency, id));
     }
-    let ctx = gongkai_app::Ctx::new(db, actor.clone(), office).on(today);
     generated(&mut tx, &ctx, today).await?;
     // Applications to the education bureau, whose demo staff and reviewer handle them.
     let education = agency_id(&mut tx, "YX0202").await?;
@@ -476,7 +475,7 @@ async fn generated(
     ctx: &gongkai_app::Ctx<'_>,
     today: NaiveDate,
 ) -> Result<(), DomainError> {
-    let (actor, office) = (&ctx.actor, &ctx.principal);
+    let office = &ctx.principal;
     for (agency, title, number, kind, topic, formed) in GENERATED {
         let input = DocumentInput {
             title: (*title).into(),
@@ -493,10 +492,9 @@ async fn generated(
         let draft = DocumentDraft::parse(&input, today)?;
         let published = draft.formed_on + chrono::Duration::days(5);
         let agency = agency_id(tx, agency).await?;
-        documents::import_published(
+        gongkai_app::documents::import_published_in(
             tx,
-            actor,
-            office,
+            ctx,
             agency,
             &draft,
             documents::Earlier {
@@ -528,10 +526,9 @@ async fn generated(
         ),
         today,
     )?;
-    let old = documents::import_published(
+    let old = gongkai_app::documents::import_published_in(
         tx,
-        actor,
-        office,
+        ctx,
         gov,
         &old,
         documents::Earlier {
@@ -549,10 +546,9 @@ async fn generated(
         ),
         today,
     )?;
-    let new = documents::import_published(
+    let new = gongkai_app::documents::import_published_in(
         tx,
-        actor,
-        office,
+        ctx,
         gov,
         &new,
         documents::Earlier {
@@ -562,7 +558,7 @@ async fn generated(
     )
     .await?;
     let link = gongkai_domain::document::relation::Link::new(new, old)?;
-    documents::import_relation(tx, actor, office, link, RelationKind::Replaces).await?;
+    gongkai_app::documents::import_relation_in(tx, ctx, link, RelationKind::Replaces).await?;
     // A policy with two interpretations, one of them in a non-text form.
     for (title, form, body) in [
         (
@@ -708,7 +704,7 @@ async fn generated(
     };
     let fees = DocumentDraft::parse(&fees, today)?;
     let drc = agency_id(tx, "YX0201").await?;
-    let fees = documents::register(tx, actor, office, drc, &fees, None).await?;
+    let fees = gongkai_app::documents::register_in(tx, ctx, drc, &fees).await?;
     let pdf = gongkai_formats::pdf::document(
         font.as_deref(),
         "云溪区2024年涉企行政事业性收费目录清单",
@@ -717,7 +713,7 @@ async fn generated(
     let upload = attachment::check("涉企行政事业性收费目录清单.pdf", &pdf, usize::MAX)?;
     gongkai_app::publishing::attach_in(tx, ctx, fees, &upload, &pdf).await?;
     for action in [Action::Submit, Action::Approve, Action::Publish] {
-        documents::act(tx, actor, office, fees, &action, today).await?;
+        gongkai_app::documents::act_in(tx, ctx, fees, &action).await?;
     }
     let fee_item = gongkai_app::catalogue::create_column_in(
         tx,
@@ -755,7 +751,7 @@ async fn generated(
     };
     let late = DocumentDraft::parse(&late, today)?;
     let education = agency_id(tx, "YX0202").await?;
-    documents::register(tx, actor, office, education, &late, None).await?;
+    gongkai_app::documents::register_in(tx, ctx, education, &late).await?;
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use gongkai_domain::calendar::WorkCalendar;
 use gongkai_domain::lists::extras::CollectionDraft;
 use gongkai_domain::lists::{ListKind, Values, parse_values};
 use gongkai_store::Tx;
-use gongkai_store::list_extras::{self, NewResource};
+use gongkai_store::list_extras::NewResource;
 use gongkai_store::lists::{self, Created};
 
 fn values(kind: ListKind, pairs: &[(&str, String)]) -> Result<Values, DomainError> {
@@ -67,7 +67,7 @@ pub async fn load(
     today: NaiveDate,
     cal: &WorkCalendar,
 ) -> Result<(), DomainError> {
-    let (actor, office) = (&ctx.actor, &ctx.principal);
+    let actor = &ctx.actor;
     let day = |n: i64| (today - Duration::days(n)).to_string();
     let year = today.year();
     // 双公示: licences.
@@ -263,7 +263,7 @@ pub async fn load(
     )
     .await?;
     let collected = CollectionDraft::parse(year - 1, 1_234_500, "区财政非税收入系统年报")?;
-    list_extras::set_collection(tx, actor, office, fee, &collected).await?;
+    gongkai_app::lists::set_collection_in(tx, ctx, fee, &collected).await?;
     add(
         tx,
         ctx,
@@ -410,10 +410,9 @@ pub async fn load(
         day(2),
         day(1)
     );
-    list_extras::add_resource(
+    gongkai_app::lists::add_resource_in(
         tx,
-        actor,
-        office,
+        ctx,
         dataset,
         "水质日数据(CSV)",
         NewResource::File {
@@ -424,10 +423,9 @@ pub async fn load(
         },
     )
     .await?;
-    list_extras::add_resource(
+    gongkai_app::lists::add_resource_in(
         tx,
-        actor,
-        office,
+        ctx,
         dataset,
         "水质数据接口",
         NewResource::Endpoint("https://data.example.invalid/api/water-quality"),

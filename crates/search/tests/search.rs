@@ -9,7 +9,7 @@ use gongkai_domain::document::{Action, DocumentDraft, DocumentInput};
 use gongkai_domain::user::{Principal, Role};
 use gongkai_search::query::parse;
 use gongkai_search::{Kind, Node, Search};
-use gongkai_store::{Actor, Backend, Db, Tx, documents};
+use gongkai_store::{Actor, Backend, Db, Tx};
 use gongkai_testing::TestDb;
 
 macro_rules! both {
@@ -88,17 +88,14 @@ fn draft(title: &str, number: &str, body: &str) -> DocumentDraft {
     DocumentDraft::parse(&input, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()).unwrap()
 }
 
-fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
 /// Registers and publishes a document inside `tx`.
-async fn publish_in(tx: &mut Tx, agency: i64, d: &DocumentDraft) -> i64 {
-    let id = documents::register(tx, &actor(), &OFFICE, agency, d, None)
+async fn publish_in(tx: &mut Tx, db: &Db, agency: i64, d: &DocumentDraft) -> i64 {
+    let ctx = gongkai_app::Ctx::new(db, actor(), OFFICE);
+    let id = gongkai_app::documents::register_in(tx, &ctx, agency, d)
         .await
         .unwrap();
     for a in [Action::Submit, Action::Approve, Action::Publish] {
-        documents::act(tx, &actor(), &OFFICE, id, &a, today())
+        gongkai_app::documents::act_in(tx, &ctx, id, &a)
             .await
             .unwrap();
     }
@@ -107,7 +104,7 @@ async fn publish_in(tx: &mut Tx, agency: i64, d: &DocumentDraft) -> i64 {
 
 async fn publish(db: &Db, agency: i64, d: &DocumentDraft) -> i64 {
     let mut tx = db.begin().await.unwrap();
-    let id = publish_in(&mut tx, agency, d).await;
+    let id = publish_in(&mut tx, db, agency, d).await;
     tx.commit().await.unwrap();
     id
 }
@@ -144,13 +141,11 @@ async fn published_documents_are_found_and_withdrawn_ones_disappear(t: TestDb) {
     .await;
     // A draft is never indexed.
     let mut tx = t.db.begin().await.unwrap();
-    documents::register(
+    gongkai_app::documents::register_in(
         &mut tx,
-        &actor(),
-        &OFFICE,
+        &gongkai_app::Ctx::new(&t.db, actor(), OFFICE),
         a,
         &draft("内部草稿 信息公开", "", "草稿"),
-        None,
     )
     .await
     .unwrap();
@@ -174,15 +169,13 @@ async fn published_documents_are_found_and_withdrawn_ones_disappear(t: TestDb) {
 
     // Withdrawal removes it at the next pass.
     let mut tx = t.db.begin().await.unwrap();
-    documents::act(
+    gongkai_app::documents::act_in(
         &mut tx,
-        &actor(),
-        &OFFICE,
+        &gongkai_app::Ctx::new(&t.db, actor(), OFFICE),
         library,
         &Action::Withdraw {
             reason: "内容有误,撤回".into(),
         },
-        today(),
     )
     .await
     .unwrap();
@@ -382,7 +375,13 @@ async fn postgres_a_late_commit_below_the_cursor_is_not_skipped() {
     let node = Node::open(t.db.clone(), None).unwrap();
     // Transaction A takes the lower outbox id and stays open.
     let mut slow = t.db.begin().await.unwrap();
-    let late = publish_in(&mut slow, a, &draft("迟到提交的政务公开文件", "", "迟到")).await;
+    let late = publish_in(
+        &mut slow,
+        &t.db,
+        a,
+        &draft("迟到提交的政务公开文件", "", "迟到"),
+    )
+    .await;
     // B commits a higher id first.
     let early = publish(&t.db, b, &draft("先提交的政务公开文件", "", "先到")).await;
     node.catch_up().await.unwrap();
@@ -410,7 +409,7 @@ async fn postgres_a_late_commit_below_the_cursor_is_not_skipped() {
         "a fresh node catches up to the same place"
     );
     let mut rolled = t.db.begin().await.unwrap();
-    publish_in(&mut rolled, a, &draft("回滚的文件", "", "回滚")).await;
+    publish_in(&mut rolled, &t.db, a, &draft("回滚的文件", "", "回滚")).await;
     rolled.rollback().await.unwrap();
     let after = publish(&t.db, b, &draft("回滚之后的文件", "", "之后")).await;
     node.catch_up().await.unwrap();

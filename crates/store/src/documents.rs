@@ -2,11 +2,13 @@
 //! and versions; the working version moves through review, the public sees the latest
 //! published version, and a published version is never changed in place.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_domain::document::relation::Link;
 use gongkai_domain::document::{
-    Action, Attribute, DisclosureMode, DocKind, DocumentDraft, RelationKind, Status, Validity,
-    relation, transition,
+    Action, Attribute, DisclosureMode, DocKind, DocumentDraft, RelationKind, Revision, Status,
+    Transition, Validity, relation,
 };
 use gongkai_domain::index_number::IndexPattern;
 use gongkai_domain::user::Principal;
@@ -14,7 +16,7 @@ use gongkai_domain::{DomainError, Field};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::agencies::{self, Agency};
+use crate::agencies::Agency;
 use crate::audit::{self, Actor};
 use crate::db::{Exec, Result, Row, Sql, Tx, Value};
 
@@ -275,13 +277,12 @@ fn draft_json(d: &DocumentDraft) -> serde_json::Value {
     v
 }
 
-/// Registers a new document as a draft of `agency_id`, issuing its 索引号 (or keeping a given
+/// Registers a new document as a draft of `agency`, issuing its 索引号 (or keeping a given
 /// one, for imports). Returns the document id.
 pub async fn register(
     tx: &mut Tx,
     actor: &Actor,
-    who: &Principal,
-    agency_id: i64,
+    agency: &Agency,
     draft: &DocumentDraft,
     index_no: Option<&str>,
 ) -> Result<i64> {
@@ -289,7 +290,7 @@ pub async fn register(
         index_no,
         published_on: None,
     };
-    let (id, index) = insert_document(tx, actor, who, agency_id, draft, origin).await?;
+    let (id, index) = insert_document(tx, actor, agency, draft, origin).await?;
     let mut after = draft_json(draft);
     after["index_no"] = json!(index);
     after["status"] = json!(Status::Draft);
@@ -326,8 +327,7 @@ pub struct Earlier<'a> {
 async fn insert_document(
     tx: &mut Tx,
     actor: &Actor,
-    who: &Principal,
-    agency_id: i64,
+    agency: &Agency,
     draft: &DocumentDraft,
     origin: Origin<'_>,
 ) -> Result<(i64, String)> {
@@ -335,14 +335,8 @@ async fn insert_document(
         index_no,
         published_on,
     } = origin;
-    who.require_agency(agency_id)?;
-    let agency = agencies::by_id(tx, agency_id)
-        .await?
-        // Forms and the API name the agency by a code checked to exist (`app::agencies::chosen`).
-        .ok_or(DomainError::NotFound {
-            what: "发布机构"
-        })?;
-    let index = assign_index(tx, &agency, draft.formed_on, index_no).await?;
+    let agency_id = agency.id;
+    let index = assign_index(tx, agency, draft.formed_on, index_no).await?;
     let now = tx.now();
     let row = tx
         .fetch_one(
@@ -380,38 +374,54 @@ async fn insert_document(
     Ok((id, index))
 }
 
-struct Working {
-    agency_id: i64,
-    version_id: i64,
-    version_no: i64,
-    status: Status,
-    attribute: Option<Attribute>,
-    needs_interpretation: bool,
-    waiver: Option<String>,
+/// The version of a document that a workflow step acts on, with what the rules need to know.
+#[derive(Clone, Debug)]
+pub struct Working {
+    pub document_id: i64,
+    pub agency_id: i64,
+    pub version_id: i64,
+    pub version_no: i64,
+    pub status: Status,
+    pub attribute: Option<Attribute>,
+    pub needs_interpretation: bool,
+    pub waiver: Option<String>,
 }
 
-async fn working(tx: &mut Tx, id: i64) -> Result<Working> {
-    version_of(tx, id, "working_version_id")
-        .await?
-        .ok_or(NOT_FOUND)
+/// The version being worked on (the latest one).
+pub async fn working(tx: &mut Tx, id: i64) -> Result<Working> {
+    version_of(tx, id, &WORKING).await?.ok_or(NOT_FOUND)
 }
 
-/// The working or the public version (`column` names which).
-async fn version_of(tx: &mut Tx, id: i64, column: &'static str) -> Result<Option<Working>> {
-    let Some(row) = tx
-        .fetch_optional(
-            Sql::dynamic(format!(
-                "SELECT d.agency_id, {VERSION} FROM documents d \
-                 JOIN document_versions v ON v.id = d.{column} WHERE d.id = $1"
-            ))
-            .bind(id),
-        )
-        .await?
-    else {
+/// The version the public sees, if one was ever published.
+pub async fn public_version(tx: &mut Tx, id: i64) -> Result<Option<Working>> {
+    version_of(tx, id, &PUBLIC).await
+}
+
+// Composed from `VERSION` once, on first use, not on every call.
+static WORKING: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT d.id AS document_id, d.agency_id, {VERSION} FROM documents d \
+         JOIN document_versions v ON v.id = d.working_version_id WHERE d.id = $1"
+    )
+});
+static PUBLIC: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT d.id AS document_id, d.agency_id, {VERSION} FROM documents d \
+         JOIN document_versions v ON v.id = d.public_version_id WHERE d.id = $1"
+    )
+});
+
+async fn version_of(
+    tx: &mut Tx,
+    id: i64,
+    sql: &'static LazyLock<String>,
+) -> Result<Option<Working>> {
+    let Some(row) = tx.fetch_optional(Sql::new(sql.as_str()).bind(id)).await? else {
         return Ok(None);
     };
     let v = version(&row)?;
     Ok(Some(Working {
+        document_id: row.get("document_id")?,
         agency_id: row.get("agency_id")?,
         version_id: v.id,
         version_no: v.version_no,
@@ -422,124 +432,71 @@ async fn version_of(tx: &mut Tx, id: i64, column: &'static str) -> Result<Option
     }))
 }
 
-/// Changes a document. A draft or returned version is edited in place; a published (or
-/// withdrawn) document gets a new version, leaving the published one untouched; a version in
-/// review cannot be changed.
+/// Keeps a change to document `w`: a draft or returned version is replaced in place; otherwise
+/// a new version is added (with the files of the one before), leaving the published one
+/// untouched. Which of the two, and whether at all, is `gongkai_domain::document::revision`.
 pub async fn revise(
     tx: &mut Tx,
     actor: &Actor,
-    who: &Principal,
-    id: i64,
+    w: &Working,
     draft: &DocumentDraft,
-    change_note: Option<&str>,
+    how: &Revision,
 ) -> Result<()> {
-    let w = working(tx, id).await?;
-    who.require_agency(w.agency_id)?;
+    let id = w.document_id;
     let now = tx.now();
-    let key = id.to_string();
-    match w.status {
-        Status::Draft | Status::Returned => {
+    let vid: i64 = match how {
+        Revision::InPlace => {
             tx.execute(Sql::new("DELETE FROM document_versions WHERE id = $1").bind(w.version_id))
                 .await?;
-            let v = tx
-                .fetch_one(version_insert(id, w.version_no, draft, actor, now))
-                .await?;
-            let vid: i64 = v.get("id")?;
-            tx.execute(
-                Sql::new(
-                    "UPDATE documents SET working_version_id = $1, updated_at = $2 WHERE id = $3",
-                )
-                .bind(vid)
-                .bind(now)
-                .bind(id),
-            )
-            .await?;
+            tx.fetch_one(version_insert(id, w.version_no, draft, actor, now))
+                .await?
+                .get("id")?
         }
-        Status::Published | Status::Withdrawn | Status::Approved => {
-            if w.status == Status::Approved
-                && w.attribute
-                    .as_ref()
-                    .is_some_and(|a| a.mode == DisclosureMode::Proactive)
-            {
-                return Err(DomainError::conflict(
-                    Some(Status::FIELD),
-                    "已审核待发布的文件不能修改,请先发布",
-                ));
-            }
-            let note = gongkai_domain::text::bounded(
-                change_note.unwrap_or(""),
-                Field::new("change_note", "修改说明"),
-                1,
-                500,
-            )?;
-            let v = tx
+        Revision::NewVersion { note } => {
+            let vid: i64 = tx
                 .fetch_one(version_insert(id, w.version_no + 1, draft, actor, now))
-                .await?;
-            let vid: i64 = v.get("id")?;
+                .await?
+                .get("id")?;
             crate::attachments::carry_over(tx, id, w.version_no, w.version_no + 1).await?;
             tx.execute(
                 Sql::new("UPDATE document_versions SET change_note = $1 WHERE id = $2")
-                    .bind(note)
+                    .bind(note.as_str())
                     .bind(vid),
             )
             .await?;
-            tx.execute(
-                Sql::new(
-                    "UPDATE documents SET working_version_id = $1, updated_at = $2 WHERE id = $3",
-                )
-                .bind(vid)
-                .bind(now)
-                .bind(id),
-            )
-            .await?;
+            vid
         }
-        Status::Submitted => {
-            return Err(DomainError::conflict(
-                Some(Status::FIELD),
-                "文件正在审核中,不能修改",
-            ));
-        }
-    }
+    };
+    tx.execute(
+        Sql::new("UPDATE documents SET working_version_id = $1, updated_at = $2 WHERE id = $3")
+            .bind(vid)
+            .bind(now)
+            .bind(id),
+    )
+    .await?;
     audit::record(
         tx,
         actor,
         "document.revise",
-        ("document", &key),
+        ("document", &id.to_string()),
         None,
         Some(&draft_json(draft)),
     )
     .await
 }
 
-/// Applies a workflow action to the working version. Publication dates are set here, from
-/// `today`, never typed: a forged publication date fails a site inspection outright.
-pub async fn act(
+/// Records workflow step `action` on version `w`, moving it as `t` says
+/// (`gongkai_domain::document::transition`). Publication dates are set here, from `today`, never
+/// typed: a forged publication date fails a site inspection outright.
+pub async fn apply(
     tx: &mut Tx,
     actor: &Actor,
-    who: &Principal,
-    id: i64,
+    w: &Working,
     action: &Action,
+    t: &Transition,
     today: NaiveDate,
-) -> Result<Status> {
-    let mut w = working(tx, id).await?;
-    // Withdrawal takes the published version off the site even while a correction of it is
-    // being drafted; every other action moves the working version.
-    if matches!(action, Action::Withdraw { .. })
-        && w.status != Status::Published
-        && let Some(public) = version_of(tx, id, "public_version_id").await?
-        && public.status == Status::Published
-    {
-        w = public;
-    }
-    let t = transition(w.status, action, who, w.agency_id, w.attribute.as_ref())?;
-    if t.to == Status::Published {
-        let n = crate::interpretations::count_for(tx, id).await?;
-        gongkai_domain::interpretation::check_published_together(
-            w.needs_interpretation,
-            usize::try_from(n).unwrap_or(0),
-            w.waiver.as_deref(),
-        )?;
-    }
+) -> Result<()> {
+    let id = w.document_id;
     let now = tx.now();
     tx.execute(
         Sql::new("UPDATE document_versions SET status = $1, return_reason = $2, updated_at = $3 WHERE id = $4")
@@ -592,7 +549,7 @@ pub async fn act(
     if matches!(t.to, Status::Published | Status::Withdrawn) {
         audit::announce(tx, "document.changed", ("document", &key)).await?;
     }
-    Ok(t.to)
+    Ok(())
 }
 
 /// Sets the validity of every document that the published document `from` amends, replaces or
@@ -671,20 +628,18 @@ async fn set_validity(
     audit::announce(tx, "document.changed", ("document", &key)).await
 }
 
-/// Records that `from` amends, replaces or repeals `to`, on the version of `from` being
-/// drafted. It takes effect on `to` when that version is published after review, and, for
-/// another agency's document, once the disclosure office approves.
+/// Records that `w`'s document amends, replaces or repeals `to`, on version `w` (being
+/// drafted). It takes effect on `to` when that version is published after review and, when
+/// `approval` says so, once the disclosure office approves (`relation::check_record`).
 pub async fn relate(
     tx: &mut Tx,
     actor: &Actor,
-    who: &Principal,
-    link: Link,
+    w: &Working,
+    to: i64,
     kind: RelationKind,
+    approval: relation::Approval,
 ) -> Result<()> {
-    let Link { from, to } = link;
-    let w = working(tx, from).await?;
-    let target = working(tx, to).await?;
-    let approval = relation::check_record(who, w.agency_id, w.status, target.agency_id)?;
+    let from = w.document_id;
     let needs_approval = approval == relation::Approval::Office;
     let now = tx.now();
     tx.execute(
@@ -715,24 +670,17 @@ pub async fn relate(
     .await
 }
 
-/// Records a relation between two published documents brought in by an import, in effect at
-/// once: only the office may (its recording is the review), and the source must be public.
+/// Records a relation from the public version `source` to `to`, both brought in by an import,
+/// in effect at once: the office's recording (`by`) is its review (`relation::check_import`).
 pub async fn import_relation(
     tx: &mut Tx,
     actor: &Actor,
-    who: &Principal,
-    link: Link,
+    source: &Working,
+    to: i64,
     kind: RelationKind,
+    by: i64,
 ) -> Result<()> {
-    let Link { from, to } = link;
-    relation::check_import(who)?;
-    let source = version_of(tx, from, "public_version_id")
-        .await?
-        .ok_or(DomainError::conflict(
-            None,
-            "只能为已发布的文件导入关联关系",
-        ))?;
-    working(tx, to).await?;
+    let from = source.document_id;
     let now = tx.now();
     tx.execute(
         Sql::new(
@@ -744,7 +692,7 @@ pub async fn import_relation(
         .bind(kind.as_str())
         .bind(now)
         .bind(source.version_id)
-        .bind(who.user_id),
+        .bind(by),
     )
     .await?;
     audit::record(
@@ -759,41 +707,41 @@ pub async fn import_relation(
     apply_relations(tx, actor, from).await
 }
 
-async fn relation_row(tx: &mut Tx, from: i64, to: i64) -> Result<Row> {
-    tx.fetch_optional(
-        Sql::new(
-            "SELECT kind, needs_approval, approved_at, effective_at, withdrawn_at, target_validity_before \
-             FROM document_relations WHERE from_id = $1 AND to_id = $2",
+/// A recorded relation between the two documents, and where it stands.
+pub async fn relation(tx: &mut Tx, link: Link) -> Result<(RelationKind, relation::Standing)> {
+    let r = tx
+        .fetch_optional(
+            Sql::new(
+                "SELECT kind, needs_approval, approved_at, effective_at, withdrawn_at \
+                 FROM document_relations WHERE from_id = $1 AND to_id = $2",
+            )
+            .bind(link.from)
+            .bind(link.to),
         )
-        .bind(from)
-        .bind(to),
-    )
-    .await?
-    .ok_or(DomainError::NotFound { what: "关联关系" })
+        .await?
+        .ok_or(DomainError::NotFound {
+            what: "关联关系"
+        })?;
+    let set = |c: &str| Ok::<_, DomainError>(r.get::<Option<DateTime<Utc>>>(c)?.is_some());
+    Ok((
+        r.code("kind")?,
+        relation::Standing {
+            needs_approval: r.get("needs_approval")?,
+            approved: set("approved_at")?,
+            effective: set("effective_at")?,
+            withdrawn: set("withdrawn_at")?,
+        },
+    ))
 }
 
-/// The disclosure office approves a relation to another agency's document; it takes effect now
-/// if the version it was recorded on is already public.
-pub async fn approve_relation(
-    tx: &mut Tx,
-    actor: &Actor,
-    who: &Principal,
-    from: i64,
-    to: i64,
-) -> Result<()> {
-    relation::check_approve(who)?;
-    let r = relation_row(tx, from, to).await?;
-    if r.get::<Option<DateTime<Utc>>>("withdrawn_at")?.is_some() {
-        return Err(DomainError::conflict(None, "该关联关系已撤回"));
-    }
-    if !r.get::<bool>("needs_approval")? || r.get::<Option<DateTime<Utc>>>("approved_at")?.is_some()
-    {
-        return Err(DomainError::conflict(None, "该关联关系无需或已经审核"));
-    }
+/// Records the office's approval (by user `by`) of a relation; it takes effect now if the
+/// version it was recorded on is already public.
+pub async fn approve_relation(tx: &mut Tx, actor: &Actor, link: Link, by: i64) -> Result<()> {
+    let Link { from, to } = link;
     let now = tx.now();
     tx.execute(
         Sql::new("UPDATE document_relations SET approved_by = $1, approved_at = $2 WHERE from_id = $3 AND to_id = $4")
-            .bind(who.user_id)
+            .bind(by)
             .bind(now)
             .bind(from)
             .bind(to),
@@ -811,27 +759,23 @@ pub async fn approve_relation(
     apply_relations(tx, actor, from).await
 }
 
-/// Withdraws a relation. If it had taken effect, the target's validity becomes what the
-/// relations still in effect on it give, or what it was before.
+/// Withdraws a relation (by user `by`). If it had taken effect, the target's validity becomes
+/// what the relations still in effect on it give, or what it was before.
 pub async fn withdraw_relation(
     tx: &mut Tx,
     actor: &Actor,
-    who: &Principal,
-    from: i64,
-    to: i64,
+    link: Link,
+    was: (RelationKind, relation::Standing),
+    by: i64,
 ) -> Result<()> {
-    let source = working(tx, from).await?;
-    relation::check_withdraw(who, source.agency_id)?;
-    let r = relation_row(tx, from, to).await?;
-    if r.get::<Option<DateTime<Utc>>>("withdrawn_at")?.is_some() {
-        return Err(DomainError::conflict(None, "该关联关系已撤回"));
-    }
-    let was_effective = r.get::<Option<DateTime<Utc>>>("effective_at")?.is_some();
+    let Link { from, to } = link;
+    let (kind, standing) = was;
+    let was_effective = standing.effective;
     let now = tx.now();
     tx.execute(
         Sql::new("UPDATE document_relations SET withdrawn_at = $1, withdrawn_by = $2 WHERE from_id = $3 AND to_id = $4")
             .bind(now)
-            .bind(who.user_id)
+            .bind(by)
             .bind(from)
             .bind(to),
     )
@@ -841,7 +785,7 @@ pub async fn withdraw_relation(
         actor,
         "document.relation_withdraw",
         ("document", &from.to_string()),
-        Some(&json!({"to": to, "kind": r.get::<String>("kind")?, "effective": was_effective})),
+        Some(&json!({"to": to, "kind": kind.as_str(), "effective": was_effective})),
         None,
     )
     .await?;
@@ -1228,13 +1172,12 @@ pub async fn count_public(e: &mut impl Exec, agency_id: i64) -> Result<i64> {
 }
 
 /// Records a document that was published before it came into gongkai (imports, the demo): it
-/// keeps its historical publication date and, if given, its own 索引号. Only proactive,
-/// full or redacted documents can be imported as published.
+/// keeps its historical publication date and, if given, its own 索引号
+/// (`gongkai_domain::document::check_importable` says which can).
 pub async fn import_published(
     tx: &mut Tx,
     actor: &Actor,
-    who: &Principal,
-    agency_id: i64,
+    agency: &Agency,
     draft: &DocumentDraft,
     earlier: Earlier<'_>,
 ) -> Result<i64> {
@@ -1242,12 +1185,11 @@ pub async fn import_published(
         index_no,
         published_on,
     } = earlier;
-    gongkai_domain::document::check_importable(draft, published_on, tx.now().date_naive())?;
     let origin = Origin {
         index_no,
         published_on: Some(published_on),
     };
-    let (id, index) = insert_document(tx, actor, who, agency_id, draft, origin).await?;
+    let (id, index) = insert_document(tx, actor, agency, draft, origin).await?;
     let key = id.to_string();
     let after = import_json(draft, &index, published_on);
     audit::record(
@@ -1294,23 +1236,17 @@ pub async fn public_index(e: &mut impl Exec, limit: i64) -> Result<Vec<(i64, Opt
 }
 
 /// A reviewer's reason for publishing a policy that needs interpretation without one (the
-/// 三同步 exception), recorded on the working version.
+/// 三同步 exception), recorded on the working version `w` (`document::check_waiver`).
 pub async fn waive_interpretation(
     tx: &mut Tx,
     actor: &Actor,
-    who: &Principal,
-    id: i64,
+    w: &Working,
     reason: &str,
 ) -> Result<()> {
-    let w = working(tx, id).await?;
-    who.require_agency(w.agency_id)?;
-    if !(who.role.sees_all_agencies() || who.role == gongkai_domain::user::Role::Reviewer) {
-        return Err(DomainError::Forbidden);
-    }
-    let reason = gongkai_domain::text::bounded(reason, Field::new("reason", "不解读理由"), 2, 500)?;
+    let id = w.document_id;
     tx.execute(
         Sql::new("UPDATE document_versions SET interpretation_waiver = $1 WHERE id = $2")
-            .bind(&reason)
+            .bind(reason)
             .bind(w.version_id),
     )
     .await?;

@@ -92,15 +92,6 @@ pub async fn count_download(e: &mut impl Exec, id: i64) -> Result<()> {
     .map(drop)
 }
 
-/// The current dataset record `id` that `who` may manage.
-async fn dataset(tx: &mut Tx, who: &Principal, id: i64) -> Result<Record> {
-    let r = lists::staff_get(tx, who, id).await?;
-    if r.kind != ListKind::Dataset {
-        return Err(DomainError::NotFound { what: "数据集" });
-    }
-    Ok(r)
-}
-
 /// A new resource: a file already checked by [`extras::check_resource`] (with its row count
 /// if tabular), or an API endpoint.
 pub enum NewResource<'a> {
@@ -113,17 +104,15 @@ pub enum NewResource<'a> {
     Endpoint(&'a str),
 }
 
-/// Adds a resource to dataset `record_id`; its title was checked by
-/// [`extras::extra_title`].
+/// Adds a resource to dataset `r`; its title was checked by [`extras::extra_title`].
 pub async fn add_resource(
     tx: &mut Tx,
     actor: &Actor,
-    who: &Principal,
-    record_id: i64,
+    r: &Record,
     title: &str,
     new: NewResource<'_>,
 ) -> Result<i64> {
-    let r = dataset(tx, who, record_id).await?;
+    let record_id = r.id;
     let (format, file_name, sha, size, url, rows) = match new {
         NewResource::File {
             format,
@@ -336,20 +325,13 @@ pub struct Collection {
     pub source: String,
 }
 
-/// Records (or corrects) what was collected under fee item `record_id` in a year.
+/// Records (or corrects) what was collected under fee item `r` in a year.
 pub async fn set_collection(
     tx: &mut Tx,
     actor: &Actor,
-    who: &Principal,
-    record_id: i64,
+    r: &Record,
     c: &CollectionDraft,
 ) -> Result<()> {
-    let r = lists::staff_get(tx, who, record_id).await?;
-    if r.kind != ListKind::Fees {
-        return Err(DomainError::NotFound {
-            what: "收费项目"
-        });
-    }
     let (year, amount_cents, source) = (c.year, c.amount_cents, c.source.as_str());
     let before = tx
         .fetch_optional(
@@ -486,23 +468,16 @@ fn form(r: &Row) -> Result<Form> {
 const FORM: &str = "SELECT id, agency_id, record_key, title, file_name, file_kind, size, sha256, created_at \
     FROM list_attachments";
 
-/// Attaches a file already checked by [`gongkai_domain::attachment::check`] to guide
-/// `record_id`, under a title checked by [`extras::extra_title`].
+/// Attaches a file already checked by [`gongkai_domain::attachment::check`] to guide `r`,
+/// under a title checked by [`extras::extra_title`].
 pub async fn add_form(
     tx: &mut Tx,
     actor: &Actor,
-    who: &Principal,
-    record_id: i64,
+    r: &Record,
     title: &str,
     file: (&gongkai_domain::attachment::Upload, &[u8]),
 ) -> Result<Form> {
     let (upload, bytes) = file;
-    let r = lists::staff_get(tx, who, record_id).await?;
-    if r.kind != ListKind::Guide {
-        return Err(DomainError::NotFound {
-            what: "办事指南"
-        });
-    }
     let sha = crate::attachments::put_blob(tx, bytes).await?;
     let id: i64 = tx
         .fetch_one(
@@ -528,7 +503,9 @@ pub async fn add_form(
         "list_attachment.create",
         ("list_attachment", &id.to_string()),
         None,
-        Some(&json!({"record": record_id, "title": title, "file_name": upload.file_name, "sha256": sha})),
+        Some(
+            &json!({"record": r.id, "title": title, "file_name": upload.file_name, "sha256": sha}),
+        ),
     )
     .await?;
     form_by_id(tx, id)

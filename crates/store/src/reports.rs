@@ -4,10 +4,8 @@
 //! earlier years' reports, and the records behind any cell (drill-down).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use gongkai_domain::document::{
-    Action as DocAction, Attribute, DisclosureMode, DisclosureScope, DocKind, DocumentDraft,
-    RelationKind, Validity,
-};
+use gongkai_domain::DomainError;
+use gongkai_domain::document::{RelationKind, Validity};
 use gongkai_domain::lists::{ListKind, RecordStatus};
 use gongkai_domain::report::interchange::{from_json, to_json};
 use gongkai_domain::report::manual::ManualFigures;
@@ -21,14 +19,12 @@ use gongkai_domain::request::appeal::{AppealKind, AppealResult};
 use gongkai_domain::request::outcome::{OtherHandling, Outcome};
 use gongkai_domain::request::workflow::Status as RequestStatus;
 use gongkai_domain::user::Principal;
-use gongkai_domain::{DomainError, Field};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::agencies::Agency;
 use crate::audit::{self, Actor};
 use crate::db::{Exec, Result, Sql, Tx};
-use crate::documents;
 
 const WHAT: &str = "年度报告";
 
@@ -703,35 +699,14 @@ pub async fn figures_from_lists(
     Ok(m)
 }
 
-const TEXT_LIMIT: usize = 20_000;
-
-fn check_text(s: &str, field: Field) -> Result<String> {
-    let v = gongkai_domain::text::bounded_multiline(s, field, 0, TEXT_LIMIT)?;
-    gongkai_domain::text::reject_active_markup(&v, field)?;
-    Ok(v)
-}
-
-/// Saves the texts and manual figures of a draft.
-pub async fn update(
+/// Saves the texts (checked: `Texts::checked`) and manual figures of draft `r`.
+pub async fn save(
     tx: &mut Tx,
     actor: &Actor,
-    who: &Principal,
-    id: i64,
+    r: &AnnualReport,
     texts: &Texts,
     manual: &ManualFigures,
 ) -> Result<()> {
-    let r = staff_get(tx, who, id).await?;
-    if r.status != ReportStatus::Draft {
-        return Err(DomainError::conflict(
-            None,
-            format!("年度报告{},不能再修改", r.status.label()),
-        ));
-    }
-    let texts = Texts {
-        overview: check_text(&texts.overview, Field::new("overview", report::OVERVIEW))?,
-        problems: check_text(&texts.problems, Field::new("problems", report::PROBLEMS))?,
-        other: check_text(&texts.other, Field::new("other", report::OTHER))?,
-    };
     let manual_json = serde_json::to_string(manual).map_err(DomainError::internal)?;
     tx.execute(
         Sql::new(
@@ -742,14 +717,14 @@ pub async fn update(
         .bind(texts.other.as_str())
         .bind(manual_json)
         .bind(tx.now())
-        .bind(id),
+        .bind(r.id),
     )
     .await?;
     audit::record(
         tx,
         actor,
         "report.update",
-        ("annual_report", &id.to_string()),
+        ("annual_report", &r.id.to_string()),
         Some(&json!({"texts": r.texts, "manual": r.manual})),
         Some(&json!({"texts": texts, "manual": manual})),
     )
@@ -757,46 +732,16 @@ pub async fn update(
     Ok(())
 }
 
-/// Freezes a draft that passes every check and puts it into the disclosure workflow as a
-/// document of kind 报告 (submitted for review). Returns the document id.
-pub async fn submit(
+/// Freezes draft `r` with its figures `rep`, now that it went into the disclosure workflow as
+/// document `doc`.
+pub async fn mark_submitted(
     tx: &mut Tx,
     actor: &Actor,
-    who: &Principal,
-    id: i64,
-    today: NaiveDate,
-) -> Result<i64> {
-    let r = staff_get(tx, who, id).await?;
-    if r.status != ReportStatus::Draft {
-        return Err(DomainError::conflict(
-            None,
-            format!("年度报告{},不能重复提交", r.status.label()),
-        ));
-    }
-    let rep = build(tx, &r).await?;
-    report::check_publishable(&rep, today)?;
-    let draft = DocumentDraft {
-        title: r.title(),
-        doc_number: None,
-        co_issuers: Vec::new(),
-        kind: DocKind::Report,
-        topic: None,
-        keywords: vec!["政府信息公开".into(), "年度报告".into()],
-        formed_on: today,
-        effective_on: None,
-        is_normative: false,
-        needs_interpretation: false,
-        body: report::markdown::render(&rep),
-        attribute: Some(Attribute {
-            mode: DisclosureMode::Proactive,
-            scope: Some(DisclosureScope::Full),
-            ground: None,
-            note: String::new(),
-        }),
-    };
-    let doc = documents::register(tx, actor, who, r.agency_id, &draft, None).await?;
-    documents::act(tx, actor, who, doc, &DocAction::Submit, today).await?;
-    let figures = to_json(&rep);
+    r: &AnnualReport,
+    rep: &Report,
+    doc: i64,
+) -> Result<()> {
+    let figures = to_json(rep);
     tx.execute(
         Sql::new(
             "UPDATE annual_reports SET status = $5, figures = $1, document_id = $2, updated_at = $3 WHERE id = $4",
@@ -804,7 +749,7 @@ pub async fn submit(
         .bind(figures.to_string())
         .bind(doc)
         .bind(tx.now())
-        .bind(id)
+        .bind(r.id)
         .bind(ReportStatus::Submitted.as_str()),
     )
     .await?;
@@ -812,12 +757,11 @@ pub async fn submit(
         tx,
         actor,
         "report.submit",
-        ("annual_report", &id.to_string()),
+        ("annual_report", &r.id.to_string()),
         Some(&json!({"status": ReportStatus::Draft})),
-        Some(&json!({"status": "submitted", "document_id": doc, "figures": figures})),
+        Some(&json!({"status": ReportStatus::Submitted, "document_id": doc, "figures": figures})),
     )
-    .await?;
-    Ok(doc)
+    .await
 }
 
 /// Imports an earlier year's published report (interchange JSON) for an agency, after it

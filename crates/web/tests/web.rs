@@ -155,10 +155,9 @@ impl App {
             agency_id: 0,
         };
         let published = chrono::NaiveDate::from_ymd_opt(2021, 4, 20).unwrap();
-        let doc_id = documents::import_published(
+        let doc_id = gongkai_app::documents::import_published_in(
             &mut tx,
-            &actor,
-            &office,
+            &gongkai_app::Ctx::new(&t.db, actor.clone(), office),
             first,
             &draft,
             documents::Earlier {
@@ -187,9 +186,16 @@ impl App {
             ..input.clone()
         };
         let draft = DocumentDraft::parse(&draft_input, published).unwrap();
-        let draft_id = t
-            .db
-            .write(async |tx| documents::register(tx, &actor, &office, first, &draft, None).await)
+        let draft_id =
+            t.db.write(async |tx| {
+                gongkai_app::documents::register_in(
+                    tx,
+                    &gongkai_app::Ctx::new(&t.db, actor.clone(), office),
+                    first,
+                    &draft,
+                )
+                .await
+            })
             .await
             .unwrap();
         App {
@@ -1805,10 +1811,9 @@ async fn document_list_filters_and_pages(app: App) {
                 )
                 .await?
                 .unwrap();
-                documents::import_published(
+                gongkai_app::documents::import_published_in(
                     tx,
-                    &Actor::system("test"),
-                    &office,
+                    &gongkai_app::Ctx::new(&app.t.db, Actor::system("test"), office),
                     a.id,
                     &draft,
                     documents::Earlier {

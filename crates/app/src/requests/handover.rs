@@ -165,7 +165,7 @@ pub async fn convert_in(
         ..Default::default()
     };
     let draft = gongkai_domain::document::DocumentDraft::parse(&input, today)?;
-    let doc = gongkai_store::documents::register(tx, actor, who, r.agency_id, &draft, None).await?;
+    let doc = crate::documents::register_in(tx, ctx, r.agency_id, &draft).await?;
     requests::add_event(
         tx,
         actor,

@@ -31,11 +31,9 @@ async fn negative_list_grounds_and_report_figures_from_lists(t: TestDb) {
         ..doc_input("专家评审意见汇总", "2026-11-02")
     };
     let draft = DocumentDraft::parse(&withheld, today).unwrap();
-    let mut tx = t.db.begin().await.unwrap();
-    let doc = documents::register(&mut tx, &actor(), &reviewer, agency, &draft, None)
+    let doc = gongkai_app::documents::register(&ctx(&t.db, &reviewer, today), agency, &draft)
         .await
         .unwrap();
-    tx.commit().await.unwrap();
     let mut c = t.db.conn().await.unwrap();
     // A department owes its budget from April and last year's final accounts from September.
     let owed = |alerts: Vec<lists::Alert>| -> Vec<String> {

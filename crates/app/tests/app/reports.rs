@@ -1,6 +1,7 @@
 //! 年度报告 from the store's own records: requests handled through the workflow, appeals,
 //! normative documents published and repealed, each table compared with one computed by hand.
 
+use gongkai_app::publishing::save_report;
 use gongkai_app::requests::{self as app, Action as R};
 use gongkai_domain::document::WithholdGround;
 use gongkai_domain::report::interchange::{from_json, to_json};
@@ -9,6 +10,7 @@ use gongkai_domain::report::{self, ReportStatus, Row, Scope, Severity, Texts};
 use gongkai_domain::request::appeal::{AppealDraft, AppealKind, AppealResult};
 use gongkai_domain::request::intake::{RequestDraft, RequestInput};
 use gongkai_domain::request::outcome::{Outcome, Unavailable};
+use gongkai_store::db::now;
 use gongkai_store::reports;
 
 use super::*;
@@ -200,20 +202,14 @@ async fn normative(
     };
     let draft = DocumentDraft::parse(&input, day(published)).unwrap();
     let (staff, office, dept) = (s.staff, s.office, s.dept);
-    let id =
-        t.db.write(async |tx| documents::register(tx, &actor(), &staff, dept, &draft, None).await)
-            .await
-            .unwrap();
+    let as_staff = ctx(&t.db, &staff, day(published));
+    let id = gongkai_app::documents::register(&as_staff, dept, &draft)
+        .await
+        .unwrap();
     if let Some(old) = repeals {
         t.db.write(async |tx| {
-            documents::relate(
-                tx,
-                &actor(),
-                &staff,
-                gongkai_domain::document::relation::Link::new(id, old)?,
-                RelationKind::Repeals,
-            )
-            .await
+            let link = gongkai_domain::document::relation::Link::new(id, old)?;
+            gongkai_app::documents::relate_in(tx, &as_staff, link, RelationKind::Repeals).await
         })
         .await
         .unwrap();
@@ -223,8 +219,7 @@ async fn normative(
         (office, Action::Approve),
         (office, Action::Publish),
     ] {
-        let on = day(published);
-        t.db.write(async |tx| documents::act(tx, &actor(), &who, id, &a, on).await)
+        gongkai_app::documents::act(&ctx(&t.db, &who, day(published)), id, &a)
             .await
             .unwrap();
     }
@@ -564,13 +559,10 @@ async fn a_department_and_a_government_report_from_the_records(t: TestDb) {
         overview: stored.texts.overview.replace("予以公开1件", "予以公开3件"),
         ..stored.texts.clone()
     };
-    t.db.write(async |tx| reports::update(tx, &actor(), &staff, id, &bad, &manual).await)
+    let on = |d: &str| ctx(&t.db, &staff, day(d));
+    let e = save_report(&on("2026-01-15"), id, &bad, &manual, true)
         .await
-        .unwrap();
-    let e =
-        t.db.write(async |tx| reports::submit(tx, &actor(), &staff, id, day("2026-01-15")).await)
-            .await
-            .unwrap_err();
+        .unwrap_err();
     assert!(e.to_string().contains("文字称予以公开3件"), "{e}");
     let mut c = t.db.conn().await.unwrap();
     assert!(
@@ -580,22 +572,23 @@ async fn a_department_and_a_government_report_from_the_records(t: TestDb) {
             .document_id
             .is_none()
     );
+    assert_eq!(
+        reports::staff_get(&mut c, &staff, id).await.unwrap().texts,
+        stored.texts,
+        "a refused submission keeps nothing of its save either"
+    );
     drop(c);
-    t.db.write(async |tx| reports::update(tx, &actor(), &staff, id, &stored.texts, &manual).await)
+    // Not before the year is over.
+    let e = save_report(&on("2025-12-31"), id, &stored.texts, &manual, true)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("尚未结束"), "{e}");
+    save_report(&on("2026-01-15"), id, &stored.texts, &manual, true)
         .await
         .unwrap();
-    // Not before the year is over.
-    let e =
-        t.db.write(async |tx| reports::submit(tx, &actor(), &staff, id, day("2025-12-31")).await)
-            .await
-            .unwrap_err();
-    assert!(e.to_string().contains("尚未结束"), "{e}");
-    let doc =
-        t.db.write(async |tx| reports::submit(tx, &actor(), &staff, id, day("2026-01-15")).await)
-            .await
-            .unwrap();
     let mut c = t.db.conn().await.unwrap();
     let submitted = reports::staff_get(&mut c, &staff, id).await.unwrap();
+    let doc = submitted.document_id.unwrap();
     assert_eq!(submitted.status, ReportStatus::Submitted);
     assert!(
         !submitted.public,
@@ -607,20 +600,16 @@ async fn a_department_and_a_government_report_from_the_records(t: TestDb) {
     assert_eq!(frozen.table2.fees.unwrap().to_string(), "1.25");
     drop(c);
     // Submitted reports are frozen.
-    let e = t
-        .db
-        .write(async |tx| reports::update(tx, &actor(), &staff, id, &stored.texts, &manual).await)
+    let e = save_report(&on("2026-01-16"), id, &stored.texts, &manual, false)
         .await
         .unwrap_err();
     assert!(e.to_string().contains("不能再修改"), "{e}");
     // The office publishes the document; the report is public with the frozen figures.
     let office = s.office;
     for a in [Action::Approve, Action::Publish] {
-        t.db.write(async |tx| {
-            documents::act(tx, &actor(), &office, doc, &a, day("2026-01-16")).await
-        })
-        .await
-        .unwrap();
+        gongkai_app::documents::act(&ctx(&t.db, &office, day("2026-01-16")), doc, &a)
+            .await
+            .unwrap();
     }
     let mut c = t.db.conn().await.unwrap();
     let (public, rep) = reports::public_get(&mut c, id).await.unwrap().unwrap();
@@ -634,15 +623,8 @@ async fn a_department_and_a_government_report_from_the_records(t: TestDb) {
         .await
         .unwrap();
     let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
-    assert_eq!(
-        actions,
-        [
-            "report.create",
-            "report.update",
-            "report.update",
-            "report.submit"
-        ]
-    );
+    // The refused saves were rolled back with their submissions: one save, one submission.
+    assert_eq!(actions, ["report.create", "report.update", "report.submit"]);
     drop(c);
 
     // The whole government: every agency under it.
@@ -726,12 +708,15 @@ async fn report_drafts_refuse_bad_input_and_bad_figures(t: TestDb) {
         overview: "<script>alert(1)</script>".into(),
         ..r.texts.clone()
     };
-    let e =
-        t.db.write(async |tx| {
-            reports::update(tx, &actor(), &staff, id, &bad, &ManualFigures::default()).await
-        })
-        .await
-        .unwrap_err();
+    let e = save_report(
+        &ctx(&t.db, &staff, now().date_naive()),
+        id,
+        &bad,
+        &ManualFigures::default(),
+        false,
+    )
+    .await
+    .unwrap_err();
     assert!(e.is_input_error(), "{e}");
     let mut c = t.db.conn().await.unwrap();
     assert_eq!(

@@ -400,10 +400,9 @@ async fn a_very_long_document_is_served_to_anonymous_visitors(app: App) {
         .t
         .db
         .write(async |tx| {
-            documents::import_published(
+            gongkai_app::documents::import_published_in(
                 tx,
-                &Actor::system("test"),
-                &office,
+                &gongkai_app::Ctx::new(&app.t.db, Actor::system("test"), office),
                 agency,
                 &draft,
                 documents::Earlier {

@@ -36,10 +36,9 @@ async fn the_self_check_finds_a_broken_link_and_an_empty_column(app: App) {
         .t
         .db
         .write(async |tx| {
-            documents::import_published(
+            gongkai_app::documents::import_published_in(
                 tx,
-                &actor,
-                &office,
+                &gongkai_app::Ctx::new(&app.t.db, actor.clone(), office),
                 agency,
                 &draft,
                 documents::Earlier {
