@@ -26,6 +26,7 @@ pub mod index_number;
 pub mod input;
 pub mod interpretation;
 pub mod lists;
+pub mod login;
 pub mod message;
 pub mod oversight;
 pub mod personal;

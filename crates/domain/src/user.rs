@@ -210,6 +210,26 @@ impl UserDraft {
     }
 }
 
+/// An account that is switched off holds no new API token.
+pub fn check_token_holder(active: bool) -> Result<(), DomainError> {
+    if !active {
+        return Err(DomainError::conflict(None, "账号已停用,不能创建令牌"));
+    }
+    Ok(())
+}
+
+/// Someone must still be able to administer the site: the last active administrator stays
+/// active. `active_admins` counts the active administrators, this one included.
+pub fn check_deactivation(role: Role, active_admins: i64) -> Result<(), DomainError> {
+    if role == Role::Admin && active_admins <= 1 {
+        return Err(DomainError::conflict(
+            None,
+            "这是唯一启用的管理员账号,不能停用",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,5 +280,14 @@ mod tests {
     fn roles_parse() {
         assert_eq!(Role::parse("reviewer").unwrap(), Role::Reviewer);
         assert!(Role::parse("root").is_err());
+    }
+
+    #[test]
+    fn the_last_active_administrator_stays_and_a_stopped_account_gets_no_token() {
+        assert!(check_deactivation(Role::Admin, 1).is_err());
+        assert_eq!(check_deactivation(Role::Admin, 2), Ok(()));
+        assert_eq!(check_deactivation(Role::Staff, 1), Ok(()));
+        assert_eq!(check_token_holder(true), Ok(()));
+        assert_eq!(check_token_holder(false).unwrap_err().code(), "conflict");
     }
 }
