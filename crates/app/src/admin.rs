@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 use gongkai_domain::agency::{self, DisclosureRules};
 use gongkai_domain::agency::{AgencyCode, AgencyDraft};
 use gongkai_domain::calendar::CalendarOverride;
-use gongkai_domain::user::{TokenDraft, UserDraft, check_password_policy};
+use gongkai_domain::user::{
+    TokenDraft, UserDraft, Username, check_deactivation, check_password_policy, check_token_holder,
+};
 use gongkai_domain::{DomainError, Field};
 use gongkai_store::Tx;
 use gongkai_store::agencies::{self, Agency};
@@ -105,11 +107,24 @@ pub async fn create_user_in(
     users::create(tx, &ctx.actor, draft, agency.id, password).await
 }
 
+/// The account named `username`.
+async fn named_user(tx: &mut Tx, username: &str) -> Result<User> {
+    users::by_username(tx, &Username::parse(username)?)
+        .await?
+        .ok_or(DomainError::NotFound { what: "用户" })
+}
+
 /// Deactivates (ending its sessions and tokens) or reactivates an account.
 pub async fn set_user_active(ctx: &Ctx<'_>, username: &str, active: bool) -> Result<User> {
     ctx.principal.require_admin()?;
     ctx.db
-        .write(async |tx| users::set_active(tx, &ctx.actor, username, active).await)
+        .write(async |tx| {
+            let user = named_user(tx, username).await?;
+            if !active && user.active {
+                check_deactivation(user.role, users::active_admins(tx).await?)?;
+            }
+            users::set_active(tx, &ctx.actor, user, active).await
+        })
         .await
 }
 
@@ -117,7 +132,12 @@ pub async fn set_user_active(ctx: &Ctx<'_>, username: &str, active: bool) -> Res
 pub async fn set_password(ctx: &Ctx<'_>, username: &str, password: &str) -> Result<User> {
     ctx.principal.require_admin()?;
     ctx.db
-        .write(async |tx| users::set_password(tx, &ctx.actor, username, password).await)
+        .write(async |tx| {
+            let name = Username::parse(username)?;
+            let user = named_user(tx, username).await?;
+            check_password_policy(password, &name)?;
+            users::set_password(tx, &ctx.actor, user, password).await
+        })
         .await
 }
 
@@ -126,7 +146,11 @@ pub async fn create_token(ctx: &Ctx<'_>, username: &str, name: &str, days: i64) 
     ctx.principal.require_admin()?;
     let draft = TokenDraft::parse(name, days)?;
     ctx.db
-        .write(async |tx| users::create_token(tx, &ctx.actor, username, &draft).await)
+        .write(async |tx| {
+            let user = named_user(tx, username).await?;
+            check_token_holder(user.active)?;
+            users::create_token(tx, &ctx.actor, &user, &draft).await
+        })
         .await
 }
 

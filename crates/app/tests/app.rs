@@ -26,6 +26,8 @@ macro_rules! both {
     )*};
 }
 
+#[path = "app/accounts.rs"]
+mod accounts_tests;
 #[path = "app/agencies.rs"]
 mod agencies_tests;
 #[path = "app/answers.rs"]

@@ -309,15 +309,18 @@ async fn user_commands(backend: Backend) {
         Some("another good one\n"),
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let policy = gongkai_store::users::LoginPolicy::default();
+    let policy = gongkai_domain::login::LoginPolicy::default();
     assert!(
-        gongkai_store::users::authenticate(
+        gongkai_app::auth::authenticate(
             &t.db,
-            "newstaff",
-            "another good one",
-            "t",
+            &gongkai_app::auth::Attempt {
+                username: "newstaff",
+                password: "another good one",
+                client: "t",
+                previous_session: None,
+            },
             gongkai_store::db::now(),
-            policy
+            policy,
         )
         .await
         .is_ok()
@@ -394,13 +397,16 @@ async fn user_commands(backend: Backend) {
     let out = run(cmd(&["user", "deactivate", "newstaff"]), None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        gongkai_store::users::authenticate(
+        gongkai_app::auth::authenticate(
             &t.db,
-            "newstaff",
-            "another good one",
-            "t2",
+            &gongkai_app::auth::Attempt {
+                username: "newstaff",
+                password: "another good one",
+                client: "t2",
+                previous_session: None,
+            },
             now,
-            policy
+            policy,
         )
         .await
         .is_err()

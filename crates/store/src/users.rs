@@ -1,12 +1,10 @@
 //! Staff accounts, password login with rate limiting, and API tokens.
 
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 use chrono::{DateTime, Duration, Utc};
 use gongkai_domain::DomainError;
-use gongkai_domain::user::{
-    Principal, Role, TokenDraft, UserDraft, Username, check_password_policy,
-};
+use gongkai_domain::user::{Principal, Role, TokenDraft, UserDraft, Username};
 use serde::Serialize;
 
 use crate::audit::{self, Actor};
@@ -99,17 +97,7 @@ pub async fn create(
 
 /// Sets a new password and ends every session and API token of the user, so a password
 /// change also locks out a thief.
-pub async fn set_password(
-    tx: &mut Tx,
-    actor: &Actor,
-    username: &str,
-    password: &str,
-) -> Result<User> {
-    let name = Username::parse(username)?;
-    let user = by_username(tx, &name)
-        .await?
-        .ok_or(DomainError::NotFound { what: "用户" })?;
-    check_password_policy(password, &name)?;
+pub async fn set_password(tx: &mut Tx, actor: &Actor, user: User, password: &str) -> Result<User> {
     let hash = passwords::hash(password).await?;
     let now = tx.now();
     tx.execute(
@@ -163,51 +151,13 @@ pub async fn list(e: &mut impl Exec) -> Result<Vec<User>> {
     rows.iter().map(from_row).collect()
 }
 
-/// Limits on failed logins within a sliding window. The lock is per account *and* client, so
-/// someone elsewhere guessing cannot lock the real user out; per client, so one address cannot
-/// try many accounts; failures of one account from anywhere only raise an alert.
-#[derive(Clone, Copy, Debug)]
-pub struct LoginPolicy {
-    pub window: Duration,
-    /// Failures of one account from one client before the delay starts.
-    pub max_failures_per_user: i64,
-    pub max_failures_per_client: i64,
-    /// The first delay after the limit; it doubles with each further failure, up to the window.
-    pub first_delay: Duration,
-    /// Failures of one account from all clients that raise an alert for the administrator.
-    pub alert_failures_per_account: i64,
-}
-
-impl Default for LoginPolicy {
-    fn default() -> Self {
-        LoginPolicy {
-            window: Duration::minutes(15),
-            max_failures_per_user: 5,
-            max_failures_per_client: 20,
-            first_delay: Duration::seconds(30),
-            alert_failures_per_account: 20,
-        }
-    }
-}
-
-impl LoginPolicy {
-    /// How long to wait after the latest failure, given `failures` before this attempt.
-    pub fn delay(&self, failures: i64) -> Duration {
-        if failures < self.max_failures_per_user {
-            return Duration::zero();
-        }
-        let doublings = (failures - self.max_failures_per_user).min(20) as u32;
-        (self.first_delay * 2_i32.pow(doublings.min(16))).min(self.window)
-    }
-}
-
 const LOGIN: &str = "login";
 /// The audit action of an alert for an account guessed at from many clients.
 const LOGIN_ALERT: &str = "security.login_failures";
 
 /// A hash to verify against when the username does not exist, so that unknown and known
 /// usernames take the same time to fail.
-async fn dummy_hash() -> Result<&'static str> {
+pub async fn dummy_hash() -> Result<&'static str> {
     static HASH: OnceLock<String> = OnceLock::new();
     if let Some(h) = HASH.get() {
         return Ok(h);
@@ -216,118 +166,87 @@ async fn dummy_hash() -> Result<&'static str> {
     Ok(HASH.get_or_init(|| h))
 }
 
-/// Checks a username and password. Every attempt is recorded before the password is checked
-/// (so parallel guesses cannot all slip under the limit); an account guessed at from one
-/// client gets growing delays there, a client failing too often anywhere is refused.
-/// Failed logins by `username` and/or `client` (either, when `None`) since `since`.
-fn login_failures<'a>(
-    username: Option<&'a str>,
-    client: Option<&'a str>,
+/// Records a login attempt under the name typed (`key`, lowercased) from `client`, before
+/// the password is checked, so parallel guesses cannot all slip under the limit.
+pub async fn login_attempt(
+    e: &mut impl Exec,
+    key: &str,
+    client: &str,
+    now: DateTime<Utc>,
+) -> Result<throttle::Attempt> {
+    throttle::record_attempt(e, LOGIN, key, client, now).await
+}
+
+/// The attempt succeeded: it no longer counts among failures.
+pub async fn login_succeeded(e: &mut impl Exec, attempt: throttle::Attempt) -> Result<()> {
+    throttle::succeeded(e, attempt).await
+}
+
+/// Failed logins other than `attempt` since `since`, by the name `key` and/or from `client`
+/// (either, when `None`): how many, and the latest.
+pub async fn login_failures(
+    e: &mut impl Exec,
+    attempt: throttle::Attempt,
+    key: Option<&str>,
+    client: Option<&str>,
     since: DateTime<Utc>,
-) -> throttle::Among<'a> {
-    throttle::Among {
+) -> Result<(i64, Option<DateTime<Utc>>)> {
+    let among = throttle::Among {
         scope: LOGIN,
-        username,
+        username: key,
         client,
         since,
         failures_only: true,
-    }
+    };
+    throttle::others(e, attempt, among).await
 }
 
-pub async fn authenticate(
-    db: &Db,
-    username: &str,
-    password: &str,
-    client: &str,
-    now: DateTime<Utc>,
-    policy: LoginPolicy,
-) -> Result<User> {
-    let key: String = username.trim().to_lowercase().chars().take(64).collect();
-    let mut conn = db.conn().await?;
-    let since = now - policy.window;
-    let attempt = throttle::record_attempt(&mut conn, LOGIN, &key, client, now).await?;
-    // Failed logins in the policy's window: by this name from this client, by this client
-    // under any name, and (on a failure) by this name from anywhere.
-    let failures = |username, client| login_failures(username, client, since);
-    let (pair, latest) =
-        throttle::others(&mut conn, attempt, failures(Some(&key), Some(client))).await?;
-    let delay = policy.delay(pair);
-    if let Some(latest) = latest
-        && delay > Duration::zero()
-        && now < latest + delay
-    {
-        return Err(DomainError::RateLimited {
-            retry_after_secs: (latest + delay - now).num_seconds().max(1) as u64,
-        });
-    }
-    let (per_client, _) =
-        throttle::others(&mut conn, attempt, failures(None, Some(client))).await?;
-    if per_client >= policy.max_failures_per_client {
-        return Err(DomainError::RateLimited {
-            retry_after_secs: policy.window.num_seconds().max(1) as u64,
-        });
-    }
-    let found = match Username::parse(username) {
-        Ok(name) => {
-            let row = conn
-                .fetch_optional(
-                    Sql::dynamic(format!(
-                        "SELECT {COLUMNS}, password_hash FROM users WHERE username = $1"
-                    ))
-                    .bind(name.as_str()),
-                )
-                .await?;
-            match row {
-                Some(r) => Some((from_row(&r)?, r.get::<String>("password_hash")?)),
-                None => None,
-            }
-        }
-        Err(_) => None,
-    };
-    drop(conn);
-    let ok = match &found {
-        Some((user, hash)) => passwords::verify(hash, password).await? && user.active,
-        None => {
-            passwords::verify(dummy_hash().await?, password).await?;
-            false
-        }
-    };
-    let mut conn = db.conn().await?;
-    match found {
-        Some((user, _)) if ok => {
-            throttle::succeeded(&mut conn, attempt).await?;
-            Ok(user)
-        }
-        Some((user, _)) => {
-            let (all, _) = throttle::others(&mut conn, attempt, failures(Some(&key), None)).await?;
-            // One alert per window: raised by the first failure at or past the threshold.
-            let id = user.id.to_string();
-            let alerted = all + 1 >= policy.alert_failures_per_account
-                && audit::of_action_since(&mut conn, LOGIN_ALERT, Some(("user", &id)), since, 1)
-                    .await?
-                    .is_empty();
-            drop(conn);
-            if alerted {
-                let mut tx = db.begin().await?;
-                let after = serde_json::json!({
-                    "failures": all + 1,
-                    "window_minutes": policy.window.num_minutes(),
-                });
-                audit::record(
-                    &mut tx,
-                    &Actor::system("login-throttle"),
-                    LOGIN_ALERT,
-                    ("user", &id),
-                    None,
-                    Some(&after),
-                )
-                .await?;
-                tx.commit().await?;
-            }
-            Err(DomainError::BadCredentials)
-        }
-        None => Err(DomainError::BadCredentials),
-    }
+/// The account and its password hash.
+pub async fn with_password_hash(
+    e: &mut impl Exec,
+    name: &Username,
+) -> Result<Option<(User, String)>> {
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| format!("SELECT {COLUMNS}, password_hash FROM users WHERE username = $1"));
+    let row = e
+        .fetch_optional(Sql::new(SQL.as_str()).bind(name.as_str()))
+        .await?;
+    row.map(|r| Ok((from_row(&r)?, r.get::<String>("password_hash")?)))
+        .transpose()
+}
+
+/// Whether an alert for `user_id` was raised since `since`.
+pub async fn login_alerted_since(
+    e: &mut impl Exec,
+    user_id: i64,
+    since: DateTime<Utc>,
+) -> Result<bool> {
+    let id = user_id.to_string();
+    Ok(
+        !audit::of_action_since(e, LOGIN_ALERT, Some(("user", &id)), since, 1)
+            .await?
+            .is_empty(),
+    )
+}
+
+/// Raises the alert for an account guessed at from many clients: `failures` in a window of
+/// `window_minutes`.
+pub async fn record_login_alert(
+    tx: &mut Tx,
+    user_id: i64,
+    failures: i64,
+    window_minutes: i64,
+) -> Result<()> {
+    let after = serde_json::json!({"failures": failures, "window_minutes": window_minutes});
+    audit::record(
+        tx,
+        &Actor::system("login-throttle"),
+        LOGIN_ALERT,
+        ("user", &user_id.to_string()),
+        None,
+        Some(&after),
+    )
+    .await
 }
 
 /// How long an API token lives unless said otherwise.
@@ -338,16 +257,9 @@ pub const DEFAULT_TOKEN_DAYS: i64 = 90;
 pub async fn create_token(
     tx: &mut Tx,
     actor: &Actor,
-    username: &str,
+    user: &User,
     draft: &TokenDraft,
 ) -> Result<String> {
-    let uname = Username::parse(username)?;
-    let user = by_username(tx, &uname)
-        .await?
-        .ok_or(DomainError::NotFound { what: "用户" })?;
-    if !user.active {
-        return Err(DomainError::conflict(None, "账号已停用,不能创建令牌"));
-    }
     let (name, days) = (&draft.name, draft.days);
     let token = format!("gk_{}", secret::random_token(32)?);
     let now = tx.now();
@@ -500,29 +412,21 @@ async fn revoke_all_tokens(tx: &mut Tx, user_id: i64, now: DateTime<Utc>) -> Res
     .await
 }
 
+/// The active administrators.
+pub async fn active_admins(e: &mut impl Exec) -> Result<i64> {
+    e.fetch_one(
+        Sql::new("SELECT COUNT(*) AS n FROM users WHERE role = $1 AND active = TRUE")
+            .bind(Role::Admin.as_str()),
+    )
+    .await?
+    .get("n")
+}
+
 /// Deactivates (or reactivates) an account. Deactivating ends its sessions and revokes its
-/// tokens; the last active administrator cannot be deactivated.
-pub async fn set_active(tx: &mut Tx, actor: &Actor, username: &str, active: bool) -> Result<User> {
-    let name = Username::parse(username)?;
-    let user = by_username(tx, &name)
-        .await?
-        .ok_or(DomainError::NotFound { what: "用户" })?;
+/// tokens (`user::check_deactivation` keeps the last administrator).
+pub async fn set_active(tx: &mut Tx, actor: &Actor, user: User, active: bool) -> Result<User> {
     if user.active == active {
         return Ok(user);
-    }
-    if !active && user.role == Role::Admin {
-        let admins: i64 = tx
-            .fetch_one(Sql::new(
-                "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND active = TRUE",
-            ))
-            .await?
-            .get("n")?;
-        if admins <= 1 {
-            return Err(DomainError::conflict(
-                None,
-                "这是唯一启用的管理员账号,不能停用",
-            ));
-        }
     }
     let now = tx.now();
     tx.execute(

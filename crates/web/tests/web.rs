@@ -364,10 +364,17 @@ impl App {
 
     async fn token(&self, username: &str) -> String {
         let mut tx = self.t.db.begin().await.unwrap();
+        let user = users::by_username(
+            &mut tx,
+            &gongkai_domain::user::Username::parse(username).unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
         let t = users::create_token(
             &mut tx,
             &Actor::system("test"),
-            username,
+            &user,
             &gongkai_domain::user::TokenDraft::parse("test", 90).unwrap(),
         )
         .await

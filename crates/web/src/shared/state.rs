@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
+use gongkai_domain::login::LoginPolicy;
 use gongkai_store::Db;
-use gongkai_store::users::LoginPolicy;
 
 #[derive(Clone, Debug)]
 pub struct WebConfig {
