@@ -99,13 +99,13 @@ pub async fn create(
     let row = tx
         .fetch_one(
             bind_fields(
-                Sql::dynamic(format!(
+                sql_once!(
                     "INSERT INTO agencies (name, short_name, kind, parent_id, phone, email, \
                      address, postcode, office_hours, fax, code, sort_order, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
                        (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM agencies), $12, $12) \
                      RETURNING {COLUMNS}"
-                )),
+                ),
                 draft,
                 parent_id,
             )
@@ -149,11 +149,11 @@ pub async fn update(
     let row = tx
         .fetch_one(
             bind_fields(
-                Sql::dynamic(format!(
+                sql_once!(
                     "UPDATE agencies SET name = $1, short_name = $2, kind = $3, parent_id = $4, \
                  phone = $5, email = $6, address = $7, postcode = $8, office_hours = $9, \
                  fax = $10, updated_at = $11 WHERE id = $12 RETURNING {COLUMNS}"
-                )),
+                ),
                 draft,
                 parent_id,
             )
@@ -190,10 +190,10 @@ pub async fn set_disclosure_rules(
     let now = tx.now();
     let row = tx
         .fetch_one(
-            Sql::dynamic(format!(
+            sql_once!(
                 "UPDATE agencies SET index_pattern = $1, publication_limit = $2, guide_note = $3, \
                  updated_at = $4 WHERE id = $5 RETURNING {COLUMNS}"
-            ))
+            )
             .bind(rules.pattern.as_ref().map(|p| p.as_str().to_string()))
             .bind(rules.limit.map(i64::from))
             .bind(rules.guide_note.as_deref())
@@ -236,8 +236,7 @@ pub async fn lineage(e: &mut impl Exec, id: i64) -> Result<Vec<i64>> {
 pub async fn by_code(e: &mut impl Exec, code: &AgencyCode) -> Result<Option<Agency>> {
     let row = e
         .fetch_optional(
-            Sql::dynamic(format!("SELECT {COLUMNS} FROM agencies WHERE code = $1"))
-                .bind(code.as_str()),
+            sql_once!("SELECT {COLUMNS} FROM agencies WHERE code = $1").bind(code.as_str()),
         )
         .await?;
     row.as_ref().map(from_row).transpose()
@@ -245,18 +244,16 @@ pub async fn by_code(e: &mut impl Exec, code: &AgencyCode) -> Result<Option<Agen
 
 pub async fn by_id(e: &mut impl Exec, id: i64) -> Result<Option<Agency>> {
     let row = e
-        .fetch_optional(
-            Sql::dynamic(format!("SELECT {COLUMNS} FROM agencies WHERE id = $1")).bind(id),
-        )
+        .fetch_optional(sql_once!("SELECT {COLUMNS} FROM agencies WHERE id = $1").bind(id))
         .await?;
     row.as_ref().map(from_row).transpose()
 }
 
 pub async fn list(e: &mut impl Exec) -> Result<Vec<Agency>> {
     let rows = e
-        .fetch_all(Sql::dynamic(format!(
+        .fetch_all(sql_once!(
             "SELECT {COLUMNS} FROM agencies ORDER BY sort_order, id"
-        )))
+        ))
         .await?;
     rows.iter().map(from_row).collect()
 }

@@ -98,9 +98,9 @@ pub async fn save(tx: &mut Tx, id: i64, d: &AnswerDraft, documents: &[i64]) -> R
 pub async fn get(e: &mut impl Exec, id: i64) -> Result<Option<Answer>> {
     let Some(row) = e
         .fetch_optional(
-            Sql::dynamic(format!(
+            sql_once!(
                 "SELECT {COLUMNS} FROM answers q JOIN agencies a ON a.id = q.agency_id WHERE q.id = $1"
-            ))
+            )
             .bind(id),
         )
         .await?
@@ -133,9 +133,9 @@ pub async fn public_get(e: &mut impl Exec, id: i64) -> Result<Option<Answer>> {
 /// Entries `who` may edit, newest first.
 pub async fn for_staff(e: &mut impl Exec, who: &Principal) -> Result<Vec<Answer>> {
     let rows = e
-        .fetch_all(Sql::dynamic(format!(
+        .fetch_all(sql_once!(
             "SELECT {COLUMNS} FROM answers q JOIN agencies a ON a.id = q.agency_id ORDER BY q.updated_at DESC, q.id DESC"
-        )))
+        ))
         .await?;
     rows.iter()
         .map(from_row)

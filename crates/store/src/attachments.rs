@@ -220,9 +220,9 @@ pub async fn remove_from_version(
 ) -> Result<()> {
     let row = tx
         .fetch_optional(
-            Sql::dynamic(format!(
+            sql_once!(
                 "SELECT {COLUMNS} FROM attachments WHERE id = $1 AND document_id = $2 AND version_no = $3"
-            ))
+            )
             .bind(attachment_id)
             .bind(document_id)
             .bind(version_no),
@@ -308,14 +308,14 @@ pub async fn public_file(
 ) -> Result<Option<(Attachment, Vec<u8>)>> {
     let row = e
         .fetch_optional(
-            Sql::dynamic(format!(
+            sql_once!(
                 "SELECT {} FROM attachments t \
                  LEFT JOIN documents d ON d.id = t.document_id \
                  LEFT JOIN document_versions v ON v.id = d.public_version_id \
                  WHERE t.id = $1 AND (t.gazette_issue_id IS NOT NULL OR \
                  (d.withdrawn_at IS NULL AND v.version_no = t.version_no))",
                 qualified("t")
-            ))
+            )
             .bind(attachment_id),
         )
         .await?;
@@ -333,11 +333,11 @@ pub async fn staff_file(
 ) -> Result<(Attachment, Vec<u8>)> {
     let row = e
         .fetch_optional(
-            Sql::dynamic(format!(
+            sql_once!(
                 "SELECT {}, d.agency_id FROM attachments t \
                  LEFT JOIN documents d ON d.id = t.document_id WHERE t.id = $1",
                 qualified("t")
-            ))
+            )
             .bind(attachment_id),
         )
         .await?

@@ -154,10 +154,10 @@ pub async fn for_entity(
 ) -> Result<Vec<AuditEntry>> {
     let rows = e
         .fetch_all(
-            Sql::dynamic(format!(
+            sql_once!(
                 "SELECT {AUDIT_COLUMNS} FROM audit_log \
                  WHERE entity_type = $1 AND entity_id = $2 ORDER BY id"
-            ))
+            )
             .bind(entity_type)
             .bind(entity_id),
         )
@@ -177,11 +177,11 @@ pub async fn of_action_since(
     let (entity_type, entity_id) = entity.unzip();
     let rows = e
         .fetch_all(
-            Sql::dynamic(format!(
+            sql_once!(
                 "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE action = $1 AND at > $2 \
                  AND ($3 IS NULL OR (entity_type = $3 AND entity_id = $4)) \
                  ORDER BY id DESC LIMIT $5"
-            ))
+            )
             .bind(action)
             .bind(since)
             .bind(entity_type.map(str::to_string))
@@ -196,10 +196,8 @@ pub async fn of_action_since(
 pub async fn recent(e: &mut impl Exec, limit: i64) -> Result<Vec<AuditEntry>> {
     let rows = e
         .fetch_all(
-            Sql::dynamic(format!(
-                "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT $1"
-            ))
-            .bind(limit),
+            sql_once!("SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT $1")
+                .bind(limit),
         )
         .await?;
     rows.iter().map(entry).collect()

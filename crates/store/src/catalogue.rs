@@ -143,9 +143,7 @@ impl BindItem for Sql {
 /// One item with its content counts, if it exists.
 pub async fn item_by_id(e: &mut impl Exec, item_id: i64) -> Result<Option<Item>> {
     let row = e
-        .fetch_optional(
-            Sql::dynamic(format!("{ITEMS} WHERE c.id = $1 GROUP BY c.id")).bind(item_id),
-        )
+        .fetch_optional(sql_once!("{ITEMS} WHERE c.id = $1 GROUP BY c.id").bind(item_id))
         .await?;
     row.as_ref().map(item).transpose()
 }
@@ -154,10 +152,7 @@ pub async fn item_by_id(e: &mut impl Exec, item_id: i64) -> Result<Option<Item>>
 pub async fn items(e: &mut impl Exec, agency_id: i64) -> Result<Vec<Item>> {
     let rows = e
         .fetch_all(
-            Sql::dynamic(format!(
-                "{ITEMS} WHERE c.agency_id = $1 GROUP BY c.id ORDER BY c.id"
-            ))
-            .bind(agency_id),
+            sql_once!("{ITEMS} WHERE c.agency_id = $1 GROUP BY c.id ORDER BY c.id").bind(agency_id),
         )
         .await?;
     rows.iter().map(item).collect()
@@ -167,9 +162,9 @@ pub async fn items(e: &mut impl Exec, agency_id: i64) -> Result<Vec<Item>> {
 pub async fn all_items(e: &mut impl Exec, who: &Principal) -> Result<Vec<Item>> {
     let rows = e
         .fetch_all(
-            Sql::dynamic(format!(
+            sql_once!(
                 "{ITEMS} WHERE ($1 OR c.agency_id = $2) GROUP BY c.id ORDER BY c.agency_id, c.id"
-            ))
+            )
             .bind(who.role.sees_all_agencies())
             .bind(who.agency_id),
         )
@@ -190,15 +185,15 @@ pub async fn content(
         WHERE f.item_id = $1 AND d.withdrawn_at IS NULL";
     let per_page = per_page.clamp(1, documents::MAX_PAGE_SIZE);
     let total: i64 = e
-        .fetch_one(Sql::dynamic(format!("SELECT COUNT(*) AS n {PUBLIC}")).bind(item_id))
+        .fetch_one(sql_once!("SELECT COUNT(*) AS n {PUBLIC}").bind(item_id))
         .await?
         .get("n")?;
     let rows = e
         .fetch_all(
-            Sql::dynamic(format!(
+            sql_once!(
                 "SELECT {} {PUBLIC} ORDER BY v.published_on DESC NULLS LAST, d.id DESC LIMIT $2 OFFSET $3",
                 documents::SUMMARY
-            ))
+            )
             .bind(item_id)
             .bind(per_page)
             .bind((page.max(1) - 1) * per_page),

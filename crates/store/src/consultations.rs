@@ -103,9 +103,9 @@ fn from_row(r: &Row) -> Result<Consultation> {
 pub async fn get(e: &mut impl Exec, id: i64) -> Result<Option<Consultation>> {
     let row = e
         .fetch_optional(
-            Sql::dynamic(format!(
+            sql_once!(
                 "SELECT {COLUMNS} FROM consultations c JOIN agencies a ON a.id = c.agency_id WHERE c.id = $1"
-            ))
+            )
             .bind(id),
         )
         .await?;
@@ -129,11 +129,11 @@ pub async fn staff_get(e: &mut impl Exec, who: &Principal, id: i64) -> Result<Co
 pub async fn public_list(e: &mut impl Exec, agency: Option<i64>) -> Result<Vec<Consultation>> {
     let rows = e
         .fetch_all(
-            Sql::dynamic(format!(
+            sql_once!(
                 "SELECT {COLUMNS} FROM consultations c JOIN agencies a ON a.id = c.agency_id \
                  WHERE c.published_at IS NOT NULL AND ($1 = 0 OR c.agency_id = $1) \
                  ORDER BY c.opens_on DESC, c.id DESC"
-            ))
+            )
             .bind(agency.unwrap_or(0)),
         )
         .await?;
@@ -143,10 +143,10 @@ pub async fn public_list(e: &mut impl Exec, agency: Option<i64>) -> Result<Vec<C
 /// Consultations `who` may manage, newest first.
 pub async fn for_staff(e: &mut impl Exec, who: &Principal) -> Result<Vec<Consultation>> {
     let rows = e
-        .fetch_all(Sql::dynamic(format!(
+        .fetch_all(sql_once!(
             "SELECT {COLUMNS} FROM consultations c JOIN agencies a ON a.id = c.agency_id \
              ORDER BY c.updated_at DESC, c.id DESC"
-        )))
+        ))
         .await?;
     let all: Vec<Consultation> = rows.iter().map(from_row).collect::<Result<_>>()?;
     Ok(all
@@ -395,9 +395,9 @@ pub async fn comments(e: &mut impl Exec, who: &Principal, id: i64) -> Result<Vec
 pub async fn all_comments(e: &mut impl Exec, id: i64) -> Result<Vec<Comment>> {
     let rows = e
         .fetch_all(
-            Sql::dynamic(format!(
+            sql_once!(
                 "SELECT {COMMENT_COLUMNS} FROM consultation_comments WHERE consultation_id = $1 ORDER BY id"
-            ))
+            )
             .bind(id),
         )
         .await?;
@@ -432,10 +432,8 @@ pub async fn public_comments(e: &mut impl Exec, id: i64) -> Result<Vec<Comment>>
 
 pub async fn comment_by_id(e: &mut impl Exec, comment_id: i64) -> Result<Option<Comment>> {
     e.fetch_optional(
-        Sql::dynamic(format!(
-            "SELECT {COMMENT_COLUMNS} FROM consultation_comments WHERE id = $1"
-        ))
-        .bind(comment_id),
+        sql_once!("SELECT {COMMENT_COLUMNS} FROM consultation_comments WHERE id = $1")
+            .bind(comment_id),
     )
     .await?
     .as_ref()

@@ -35,7 +35,7 @@ const CATALOGUE: &str = "SELECT c.id, c.agency_id, a.code AS agency_code, a.name
 
 pub async fn catalogue(e: &mut impl Exec, id: i64) -> Result<Option<Catalogue>> {
     let row = e
-        .fetch_optional(Sql::dynamic(format!("{CATALOGUE} WHERE c.id = $1")).bind(id))
+        .fetch_optional(sql_once!("{CATALOGUE} WHERE c.id = $1").bind(id))
         .await?;
     row.as_ref().map(catalogue_from).transpose()
 }
@@ -44,10 +44,7 @@ pub async fn catalogue(e: &mut impl Exec, id: i64) -> Result<Option<Catalogue>> 
 pub async fn catalogues_of(e: &mut impl Exec, agency_id: i64) -> Result<Vec<Catalogue>> {
     let rows = e
         .fetch_all(
-            Sql::dynamic(format!(
-                "{CATALOGUE} WHERE c.agency_id = $1 ORDER BY c.year DESC"
-            ))
-            .bind(agency_id),
+            sql_once!("{CATALOGUE} WHERE c.agency_id = $1 ORDER BY c.year DESC").bind(agency_id),
         )
         .await?;
     rows.iter().map(catalogue_from).collect()
@@ -56,9 +53,7 @@ pub async fn catalogues_of(e: &mut impl Exec, agency_id: i64) -> Result<Vec<Cata
 /// Catalogues `who` may manage.
 pub async fn for_staff(e: &mut impl Exec, who: &Principal) -> Result<Vec<Catalogue>> {
     let rows = e
-        .fetch_all(Sql::dynamic(format!(
-            "{CATALOGUE} ORDER BY c.year DESC, a.code"
-        )))
+        .fetch_all(sql_once!("{CATALOGUE} ORDER BY c.year DESC, a.code"))
         .await?;
     let all: Vec<Catalogue> = rows.iter().map(catalogue_from).collect::<Result<_>>()?;
     Ok(all
@@ -143,17 +138,14 @@ fn entry_from(r: &Row) -> Result<Entry> {
 
 pub async fn entries(e: &mut impl Exec, catalogue_id: i64) -> Result<Vec<Entry>> {
     let rows = e
-        .fetch_all(
-            Sql::dynamic(format!("{ENTRY} WHERE e.catalogue_id = $1 ORDER BY e.id"))
-                .bind(catalogue_id),
-        )
+        .fetch_all(sql_once!("{ENTRY} WHERE e.catalogue_id = $1 ORDER BY e.id").bind(catalogue_id))
         .await?;
     rows.iter().map(entry_from).collect()
 }
 
 pub async fn entry(e: &mut impl Exec, id: i64) -> Result<Option<Entry>> {
     let row = e
-        .fetch_optional(Sql::dynamic(format!("{ENTRY} WHERE e.id = $1")).bind(id))
+        .fetch_optional(sql_once!("{ENTRY} WHERE e.id = $1").bind(id))
         .await?;
     row.as_ref().map(entry_from).transpose()
 }

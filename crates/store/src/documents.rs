@@ -2,8 +2,6 @@
 //! and versions; the working version moves through review, the public sees the latest
 //! published version, and a published version is never changed in place.
 
-use std::sync::LazyLock;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_domain::document::relation::Link;
 use gongkai_domain::document::{
@@ -387,36 +385,35 @@ pub struct Working {
     pub waiver: Option<String>,
 }
 
+#[derive(Clone, Copy)]
+enum Which {
+    Working,
+    Public,
+}
+
 /// The version being worked on (the latest one).
 pub async fn working(tx: &mut Tx, id: i64) -> Result<Working> {
-    version_of(tx, id, &WORKING).await?.ok_or(NOT_FOUND)
+    version_of(tx, id, Which::Working).await?.ok_or(NOT_FOUND)
 }
 
 /// The version the public sees, if one was ever published.
 pub async fn public_version(tx: &mut Tx, id: i64) -> Result<Option<Working>> {
-    version_of(tx, id, &PUBLIC).await
+    version_of(tx, id, Which::Public).await
 }
 
-// Composed from `VERSION` once, on first use, not on every call.
-static WORKING: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "SELECT d.id AS document_id, d.agency_id, {VERSION} FROM documents d \
-         JOIN document_versions v ON v.id = d.working_version_id WHERE d.id = $1"
-    )
-});
-static PUBLIC: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "SELECT d.id AS document_id, d.agency_id, {VERSION} FROM documents d \
-         JOIN document_versions v ON v.id = d.public_version_id WHERE d.id = $1"
-    )
-});
-
-async fn version_of(
-    tx: &mut Tx,
-    id: i64,
-    sql: &'static LazyLock<String>,
-) -> Result<Option<Working>> {
-    let Some(row) = tx.fetch_optional(Sql::new(sql.as_str()).bind(id)).await? else {
+/// The working or the public version, as `which` says.
+async fn version_of(tx: &mut Tx, id: i64, which: Which) -> Result<Option<Working>> {
+    let sql = match which {
+        Which::Working => sql_once!(
+            "SELECT d.id AS document_id, d.agency_id, {VERSION} FROM documents d \
+             JOIN document_versions v ON v.id = d.working_version_id WHERE d.id = $1"
+        ),
+        Which::Public => sql_once!(
+            "SELECT d.id AS document_id, d.agency_id, {VERSION} FROM documents d \
+             JOIN document_versions v ON v.id = d.public_version_id WHERE d.id = $1"
+        ),
+    };
+    let Some(row) = tx.fetch_optional(sql.bind(id)).await? else {
         return Ok(None);
     };
     let v = version(&row)?;
@@ -907,11 +904,11 @@ pub async fn recent(e: &mut impl Exec, limit: i64) -> Result<Vec<DocumentSummary
 pub async fn public_get(e: &mut impl Exec, id: i64) -> Result<Option<Document>> {
     let row = e
         .fetch_optional(
-            Sql::dynamic(format!(
+            sql_once!(
                 "SELECT {SUMMARY}, {VERSION}, d.withdrawn_at, d.withdraw_reason FROM documents d \
                  JOIN document_versions v ON v.id = d.public_version_id \
                  JOIN agencies a ON a.id = d.agency_id WHERE d.id = $1"
-            ))
+            )
             .bind(id),
         )
         .await?;
@@ -922,11 +919,11 @@ pub async fn public_get(e: &mut impl Exec, id: i64) -> Result<Option<Document>> 
 pub async fn staff_get(e: &mut impl Exec, who: &Principal, id: i64) -> Result<Document> {
     let row = e
         .fetch_optional(
-            Sql::dynamic(format!(
+            sql_once!(
                 "SELECT {SUMMARY}, {VERSION}, d.withdrawn_at, d.withdraw_reason FROM documents d \
                  JOIN document_versions v ON v.id = d.working_version_id \
                  JOIN agencies a ON a.id = d.agency_id WHERE d.id = $1"
-            ))
+            )
             .bind(id),
         )
         .await?

@@ -81,10 +81,10 @@ pub async fn count_for(e: &mut impl Exec, document_id: i64) -> Result<i64> {
 pub async fn for_document(e: &mut impl Exec, document_id: i64) -> Result<Vec<Interpretation>> {
     let rows = e
         .fetch_all(
-            Sql::dynamic(format!(
+            sql_once!(
                 "SELECT {COLUMNS} FROM interpretations i JOIN interpretation_links l ON l.interpretation_id = i.id \
                  WHERE l.document_id = $1 ORDER BY i.id"
-            ))
+            )
             .bind(document_id),
         )
         .await?;
@@ -99,10 +99,7 @@ pub async fn public_get(
 ) -> Result<Option<(Interpretation, Vec<(i64, String)>)>> {
     let Some(row) = e
         .fetch_optional(
-            Sql::dynamic(format!(
-                "SELECT {COLUMNS} FROM interpretations i WHERE i.id = $1"
-            ))
-            .bind(id),
+            sql_once!("SELECT {COLUMNS} FROM interpretations i WHERE i.id = $1").bind(id),
         )
         .await?
     else {
@@ -203,15 +200,15 @@ pub async fn public_list(
             .bind(form.map(|f| f.as_str()).unwrap_or(""))
     };
     let total: i64 = e
-        .fetch_one(bind(Sql::dynamic(format!("SELECT COUNT(*) AS n {FROM}"))))
+        .fetch_one(bind(sql_once!("SELECT COUNT(*) AS n {FROM}")))
         .await?
         .get("n")?;
     let rows = e
         .fetch_all(
-            bind(Sql::dynamic(format!(
+            bind(sql_once!(
                 "SELECT i.id, i.title, i.form, a.code AS agency_code, a.name AS agency_name, \
                  p.published_on {FROM} ORDER BY p.published_on DESC NULLS LAST, i.id DESC LIMIT $5 OFFSET $6"
-            )))
+            ))
             .bind(per_page)
             .bind((page.max(1) - 1) * per_page),
         )

@@ -57,11 +57,9 @@ const RESOURCE: &str = "SELECT id, agency_id, record_key, title, format, file_na
 pub async fn resources(e: &mut impl Exec, agency_id: i64, key: &str) -> Result<Vec<Resource>> {
     let rows = e
         .fetch_all(
-            Sql::dynamic(format!(
-                "{RESOURCE} WHERE agency_id = $1 AND record_key = $2 ORDER BY id"
-            ))
-            .bind(agency_id)
-            .bind(key),
+            sql_once!("{RESOURCE} WHERE agency_id = $1 AND record_key = $2 ORDER BY id")
+                .bind(agency_id)
+                .bind(key),
         )
         .await?;
     rows.iter().map(resource).collect()
@@ -69,7 +67,7 @@ pub async fn resources(e: &mut impl Exec, agency_id: i64, key: &str) -> Result<V
 
 pub async fn resource_by_id(e: &mut impl Exec, id: i64) -> Result<Option<Resource>> {
     let row = e
-        .fetch_optional(Sql::dynamic(format!("{RESOURCE} WHERE id = $1")).bind(id))
+        .fetch_optional(sql_once!("{RESOURCE} WHERE id = $1").bind(id))
         .await?;
     row.as_ref().map(resource).transpose()
 }
@@ -516,12 +514,10 @@ pub async fn add_form(
 pub async fn forms(e: &mut impl Exec, agency_id: i64, key: &str) -> Result<Vec<Form>> {
     let rows = e
         .fetch_all(
-            Sql::dynamic(format!(
-                "{FORM} WHERE kind = $3 AND agency_id = $1 AND record_key = $2 ORDER BY id"
-            ))
-            .bind(agency_id)
-            .bind(key)
-            .bind(ListKind::Guide.as_str()),
+            sql_once!("{FORM} WHERE kind = $3 AND agency_id = $1 AND record_key = $2 ORDER BY id")
+                .bind(agency_id)
+                .bind(key)
+                .bind(ListKind::Guide.as_str()),
         )
         .await?;
     rows.iter().map(form).collect()
@@ -529,7 +525,7 @@ pub async fn forms(e: &mut impl Exec, agency_id: i64, key: &str) -> Result<Vec<F
 
 pub async fn form_by_id(e: &mut impl Exec, id: i64) -> Result<Option<Form>> {
     let row = e
-        .fetch_optional(Sql::dynamic(format!("{FORM} WHERE id = $1")).bind(id))
+        .fetch_optional(sql_once!("{FORM} WHERE id = $1").bind(id))
         .await?;
     row.as_ref().map(form).transpose()
 }

@@ -108,7 +108,7 @@ fn record(r: &Row) -> Result<Record> {
 
 pub async fn get(e: &mut impl Exec, id: i64) -> Result<Option<Record>> {
     let row = e
-        .fetch_optional(Sql::dynamic(format!("{SELECT} WHERE r.id = $1")).bind(id))
+        .fetch_optional(sql_once!("{SELECT} WHERE r.id = $1").bind(id))
         .await?;
     row.as_ref().map(record).transpose()
 }
@@ -177,9 +177,9 @@ pub async fn versions(
 ) -> Result<Vec<Record>> {
     let rows = e
         .fetch_all(
-            Sql::dynamic(format!(
+            sql_once!(
                 "{SELECT} WHERE r.kind = $1 AND r.agency_id = $2 AND r.record_key = $3 ORDER BY r.version DESC"
-            ))
+            )
             .bind(kind.as_str())
             .bind(agency_id)
             .bind(key),
@@ -277,12 +277,12 @@ pub async fn facet_counts(
 ) -> Result<Vec<(String, String, i64)>> {
     let rows = e
         .fetch_all(
-            Sql::dynamic(format!(
+            sql_once!(
                 "SELECT f.field, f.value, COUNT(*) AS n FROM list_facets f \
                  JOIN list_records r ON r.id = f.record_id WHERE {public_now} AND r.kind = $2 \
                  GROUP BY f.field, f.value ORDER BY f.field, f.value DESC",
                 public_now = public_now()
-            ))
+            )
             .bind(today)
             .bind(kind.as_str()),
         )
@@ -296,13 +296,13 @@ pub async fn facet_counts(
 pub async fn adjustments(e: &mut impl Exec, kind: ListKind, limit: i64) -> Result<Vec<Record>> {
     let rows = e
         .fetch_all(
-            Sql::dynamic(format!(
+            sql_once!(
                 "{SELECT} WHERE r.kind = $1 AND r.status IN ('{}', '{}') \
                  AND EXISTS (SELECT 1 FROM list_facets f WHERE f.record_id = r.id AND f.field = 'adjustment') \
                  ORDER BY r.record_on DESC NULLS LAST, r.id DESC LIMIT $2",
                 RecordStatus::Published.as_str(),
                 RecordStatus::Superseded.as_str(),
-            ))
+            )
             .bind(kind.as_str())
             .bind(limit),
         )
@@ -319,10 +319,10 @@ pub async fn public_ids_after(
 ) -> Result<Vec<i64>> {
     let rows = e
         .fetch_all(
-            Sql::dynamic(format!(
+            sql_once!(
                 "SELECT r.id FROM list_records r WHERE {public_now} AND r.id > $2 ORDER BY r.id LIMIT $3",
                 public_now = public_now()
-            ))
+            )
             .bind(today)
             .bind(after)
             .bind(batch),
@@ -741,11 +741,11 @@ pub async fn current(
 ) -> Result<Vec<Record>> {
     let rows = e
         .fetch_all(
-            Sql::dynamic(format!(
+            sql_once!(
                 "{SELECT} WHERE r.kind = $1 AND r.status = '{}' AND r.ceased = FALSE \
                  AND ($2 OR r.agency_id = $3) ORDER BY r.agency_id, r.record_key",
                 RecordStatus::Published.as_str()
-            ))
+            )
             .bind(kind.as_str())
             .bind(agency_id.is_none())
             .bind(agency_id.unwrap_or(0)),
@@ -788,10 +788,10 @@ pub async fn alerts(e: &mut impl Exec, today: NaiveDate) -> Result<Vec<Alert>> {
     };
     let rows = e
         .fetch_all(
-            Sql::dynamic(format!(
+            sql_once!(
                 "{SELECT} WHERE r.status = '{}' AND r.due_on < $1 ORDER BY r.due_on, r.id",
                 RecordStatus::Draft.as_str()
-            ))
+            )
             .bind(today),
         )
         .await?;

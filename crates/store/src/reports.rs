@@ -368,7 +368,7 @@ fn row_to_report(r: &crate::db::Row) -> Result<AnnualReport> {
 
 pub async fn get(e: &mut impl Exec, id: i64) -> Result<Option<AnnualReport>> {
     let row = e
-        .fetch_optional(Sql::dynamic(format!("SELECT {COLUMNS} WHERE r.id = $1")).bind(id))
+        .fetch_optional(sql_once!("SELECT {COLUMNS} WHERE r.id = $1").bind(id))
         .await?;
     row.as_ref().map(row_to_report).transpose()
 }
@@ -385,9 +385,9 @@ pub async fn staff_get(e: &mut impl Exec, who: &Principal, id: i64) -> Result<An
 pub async fn staff_list(e: &mut impl Exec, who: &Principal) -> Result<Vec<AnnualReport>> {
     let rows = e
         .fetch_all(
-            Sql::dynamic(format!(
+            sql_once!(
                 "SELECT {COLUMNS} WHERE ($1 OR r.agency_id = $2) ORDER BY r.year DESC, a.sort_order, r.id"
-            ))
+            )
             .bind(who.role.sees_all_agencies())
             .bind(who.agency_id),
         )
@@ -398,10 +398,10 @@ pub async fn staff_list(e: &mut impl Exec, who: &Principal) -> Result<Vec<Annual
 /// Published reports, newest year first.
 pub async fn public_list(e: &mut impl Exec) -> Result<Vec<AnnualReport>> {
     let rows = e
-        .fetch_all(Sql::dynamic(format!(
+        .fetch_all(sql_once!(
             "SELECT {COLUMNS} WHERE d.public_version_id IS NOT NULL AND d.withdrawn_at IS NULL \
              ORDER BY r.year DESC, a.sort_order, r.id"
-        )))
+        ))
         .await?;
     rows.iter().map(row_to_report).collect()
 }
@@ -422,12 +422,10 @@ async fn find(
 ) -> Result<Option<AnnualReport>> {
     let row = e
         .fetch_optional(
-            Sql::dynamic(format!(
-                "SELECT {COLUMNS} WHERE r.agency_id = $1 AND r.year = $2 AND r.scope = $3"
-            ))
-            .bind(agency_id)
-            .bind(i64::from(year))
-            .bind(scope.as_str()),
+            sql_once!("SELECT {COLUMNS} WHERE r.agency_id = $1 AND r.year = $2 AND r.scope = $3")
+                .bind(agency_id)
+                .bind(i64::from(year))
+                .bind(scope.as_str()),
         )
         .await?;
     row.as_ref().map(row_to_report).transpose()

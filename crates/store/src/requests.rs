@@ -273,9 +273,9 @@ pub async fn insert(
 pub async fn load(e: &mut impl Exec, id: i64) -> Result<Option<(Request, Vec<Event>)>> {
     let Some(row) = e
         .fetch_optional(
-            Sql::dynamic(format!(
+            sql_once!(
                 "SELECT {COLUMNS} FROM requests r JOIN agencies a ON a.id = r.agency_id WHERE r.id = $1"
-            ))
+            )
             .bind(id),
         )
         .await?

@@ -19,3 +19,15 @@ macro_rules! from_row {
     (@field $r:ident, $f:ident, $how:ident $col:literal) => { $r.$how($col)? };
     (@field $r:ident, $f:ident = $e:expr) => { $e };
 }
+
+/// SQL composed from constants (column lists, shared clauses, enum codes): formatted once, on
+/// first use, then shared by every call like a literal. A format argument that is not a
+/// constant does not compile here (a `static` cannot capture it); such SQL is
+/// `Sql::dynamic`.
+macro_rules! sql_once {
+    ($($fmt:tt)*) => {{
+        static TEXT: ::std::sync::LazyLock<String> =
+            ::std::sync::LazyLock::new(|| format!($($fmt)*));
+        crate::db::Sql::new(TEXT.as_str())
+    }};
+}

@@ -1,6 +1,6 @@
 //! Staff accounts, password login with rate limiting, and API tokens.
 
-use std::sync::{LazyLock, OnceLock};
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, Utc};
 use gongkai_domain::DomainError;
@@ -61,11 +61,11 @@ pub async fn create(
     let now = tx.now();
     let row = tx
         .fetch_one(
-            Sql::dynamic(format!(
+            sql_once!(
                 "INSERT INTO users (username, display_name, role, agency_id, password_hash, \
                  active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, TRUE, $6, $6) \
                  RETURNING {COLUMNS}"
-            ))
+            )
             .bind(draft.username.as_str())
             .bind(&draft.display_name)
             .bind(draft.role.as_str())
@@ -128,8 +128,7 @@ pub async fn set_password(tx: &mut Tx, actor: &Actor, user: User, password: &str
 pub async fn by_username(e: &mut impl Exec, name: &Username) -> Result<Option<User>> {
     let row = e
         .fetch_optional(
-            Sql::dynamic(format!("SELECT {COLUMNS} FROM users WHERE username = $1"))
-                .bind(name.as_str()),
+            sql_once!("SELECT {COLUMNS} FROM users WHERE username = $1").bind(name.as_str()),
         )
         .await?;
     row.as_ref().map(from_row).transpose()
@@ -137,16 +136,14 @@ pub async fn by_username(e: &mut impl Exec, name: &Username) -> Result<Option<Us
 
 pub async fn by_id(e: &mut impl Exec, id: i64) -> Result<Option<User>> {
     let row = e
-        .fetch_optional(Sql::dynamic(format!("SELECT {COLUMNS} FROM users WHERE id = $1")).bind(id))
+        .fetch_optional(sql_once!("SELECT {COLUMNS} FROM users WHERE id = $1").bind(id))
         .await?;
     row.as_ref().map(from_row).transpose()
 }
 
 pub async fn list(e: &mut impl Exec) -> Result<Vec<User>> {
     let rows = e
-        .fetch_all(Sql::dynamic(format!(
-            "SELECT {COLUMNS} FROM users ORDER BY id"
-        )))
+        .fetch_all(sql_once!("SELECT {COLUMNS} FROM users ORDER BY id"))
         .await?;
     rows.iter().map(from_row).collect()
 }
@@ -206,10 +203,11 @@ pub async fn with_password_hash(
     e: &mut impl Exec,
     name: &Username,
 ) -> Result<Option<(User, String)>> {
-    static SQL: LazyLock<String> =
-        LazyLock::new(|| format!("SELECT {COLUMNS}, password_hash FROM users WHERE username = $1"));
     let row = e
-        .fetch_optional(Sql::new(SQL.as_str()).bind(name.as_str()))
+        .fetch_optional(
+            sql_once!("SELECT {COLUMNS}, password_hash FROM users WHERE username = $1")
+                .bind(name.as_str()),
+        )
         .await?;
     row.map(|r| Ok((from_row(&r)?, r.get::<String>("password_hash")?)))
         .transpose()
