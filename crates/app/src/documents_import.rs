@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use gongkai_domain::agency::AgencyCode;
 use gongkai_domain::calendar::parse_date;
-use gongkai_domain::document::{DocumentDraft, DocumentInput, check_importable};
+use gongkai_domain::document::{DisclosureMode, DocumentDraft, DocumentInput, check_importable};
 use gongkai_domain::{DomainError, Field};
 use gongkai_store::agencies::{self, Agency};
 use gongkai_store::db::Result;
@@ -76,7 +76,7 @@ async fn prepare(
     let agency = agency(tx, cache, &row.agency).await?;
     let mut input = row.document.clone();
     if input.disclosure_mode.trim().is_empty() {
-        input.disclosure_mode = "proactive".into();
+        input.disclosure_mode = DisclosureMode::Proactive.as_str().into();
     }
     let draft = DocumentDraft::parse(&input, today)?;
     let published_on = parse_date(&row.published_on, Field::new("published_on", "发布日期"))?;

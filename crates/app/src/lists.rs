@@ -468,7 +468,7 @@ pub async fn dataset_rows(
     let page = number("page", "页码", 1, 100_000)?;
     let per_page = number("per_page", "每页条数", 50, MAX_ROWS_PER_PAGE)?;
     let bytes = list_extras::resource_bytes(&mut db.conn().await?, &res).await?;
-    let format = if res.format.as_str() == "csv" {
+    let format = if res.format == gongkai_domain::lists::extras::DataFormat::Csv {
         tabular::Format::Csv
     } else {
         tabular::Format::Xlsx

@@ -108,7 +108,7 @@ pub fn resampled(id: i64, sentences: &[String], rng: &mut Rng) -> Entry {
     let year = 2015 + rng.below(11) as i32;
     Entry {
         agency_code: agencies[rng.below(agencies.len())].into(),
-        doc_kind: Some("notice".into()),
+        doc_kind: Some(gongkai_domain::document::DocKind::Notice.as_str().into()),
         date: chrono::NaiveDate::from_ymd_opt(
             year,
             1 + rng.below(12) as u32,

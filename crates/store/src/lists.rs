@@ -678,7 +678,7 @@ pub async fn expire(tx: &mut Tx, actor: &Actor, today: NaiveDate) -> Result<Vec<
             *id,
             "expire",
             RecordStatus::Published,
-            json!({"status": "expired"}),
+            json!({"status": RecordStatus::Expired}),
         )
         .await?;
     }

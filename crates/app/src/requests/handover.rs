@@ -157,11 +157,15 @@ pub async fn convert_in(
     gongkai_domain::request::applicant::check_no_personal_data(&text, &applicant)?;
     let input = gongkai_domain::document::DocumentInput {
         title: title.to_string(),
-        kind: "other".into(),
+        kind: gongkai_domain::document::DocKind::Other.as_str().into(),
         formed_on: r.replied_on.unwrap_or(today).to_string(),
         body: body.to_string(),
-        disclosure_mode: "proactive".into(),
-        disclosure_scope: "full".into(),
+        disclosure_mode: gongkai_domain::document::DisclosureMode::Proactive
+            .as_str()
+            .into(),
+        disclosure_scope: gongkai_domain::document::DisclosureScope::Full
+            .as_str()
+            .into(),
         ..Default::default()
     };
     let draft = gongkai_domain::document::DocumentDraft::parse(&input, today)?;

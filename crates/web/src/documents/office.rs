@@ -141,7 +141,7 @@ async fn form_page(
 pub async fn new_form(State(state): State<AppState>, staff: Staff) -> AppResult<Response> {
     let agency = agency_code(&state, staff.user.agency_id).await?;
     let form = DocumentInput {
-        kind: "notice".into(),
+        kind: gongkai_domain::document::DocKind::Notice.as_str().into(),
         ..Default::default()
     };
     let p = form_page(

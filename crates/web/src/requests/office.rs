@@ -194,12 +194,18 @@ async fn new_page(
 pub async fn new_form(State(state): State<AppState>, staff: Staff) -> AppResult<Response> {
     let today = db::now().date_naive().to_string();
     let form = RequestInput {
-        channel: "in_person".into(),
+        channel: gongkai_domain::request::Channel::InPerson.as_str().into(),
         submitted_on: today,
-        applicant_kind: "person".into(),
-        id_type: "resident_id".into(),
-        delivery_form: "paper".into(),
-        delivery_channel: "post".into(),
+        applicant_kind: gongkai_domain::request::ApplicantKind::Person
+            .as_str()
+            .into(),
+        id_type: gongkai_domain::request::IdType::ResidentId.as_str().into(),
+        delivery_form: gongkai_domain::request::intake::DeliveryForm::Paper
+            .as_str()
+            .into(),
+        delivery_channel: gongkai_domain::request::intake::DeliveryChannel::Post
+            .as_str()
+            .into(),
         ..Default::default()
     };
     let p = new_page(&state, &staff, form, None).await?;

@@ -80,10 +80,16 @@ pub async fn new_form(
     let cookie = visitor.ensure_session().await?;
     let form = RequestInput {
         agency: q.agency.trim().to_uppercase(),
-        applicant_kind: "person".into(),
-        id_type: "resident_id".into(),
-        delivery_form: "electronic".into(),
-        delivery_channel: "online".into(),
+        applicant_kind: gongkai_domain::request::ApplicantKind::Person
+            .as_str()
+            .into(),
+        id_type: gongkai_domain::request::IdType::ResidentId.as_str().into(),
+        delivery_form: gongkai_domain::request::intake::DeliveryForm::Electronic
+            .as_str()
+            .into(),
+        delivery_channel: gongkai_domain::request::intake::DeliveryChannel::Online
+            .as_str()
+            .into(),
         ..Default::default()
     };
     let p = form_page(&state, &visitor, form, None).await?;
