@@ -68,10 +68,19 @@ pub async fn set_disclosure_rules(
     code: &AgencyCode,
     rules: &DisclosureRules,
 ) -> Result<Agency> {
-    ctx.principal.require_admin()?;
     ctx.db
-        .write(async |tx| agencies::set_disclosure_rules(tx, &ctx.actor, code, rules).await)
+        .write(async |tx| set_disclosure_rules_in(tx, ctx, code, rules).await)
         .await
+}
+
+pub async fn set_disclosure_rules_in(
+    tx: &mut Tx,
+    ctx: &Ctx<'_>,
+    code: &AgencyCode,
+    rules: &DisclosureRules,
+) -> Result<Agency> {
+    ctx.principal.require_admin()?;
+    agencies::set_disclosure_rules(tx, &ctx.actor, code, rules).await
 }
 
 pub async fn create_user(

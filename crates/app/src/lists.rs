@@ -392,10 +392,11 @@ pub async fn import(
 /// Takes published records past their publication period (e.g. penalties) out of public view;
 /// returns their ids. Run by housekeeping.
 pub async fn expire(ctx: &Ctx<'_>) -> Result<Vec<i64>> {
-    let today = ctx.today();
-    ctx.db
-        .write(async |tx| lists::expire(tx, &ctx.actor, today).await)
-        .await
+    ctx.db.write(async |tx| expire_in(tx, ctx).await).await
+}
+
+pub async fn expire_in(tx: &mut Tx, ctx: &Ctx<'_>) -> Result<Vec<i64>> {
+    lists::expire(tx, &ctx.actor, ctx.today()).await
 }
 
 /// A dataset resource the public may read: it exists and its dataset record is published on

@@ -279,9 +279,9 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> Result<Vec<DemoLogin
     };
     let today = tx.now().date_naive();
     // The district's own additions to its 政府信息公开指南.
-    agencies::set_disclosure_rules(
+    gongkai_app::admin::set_disclosure_rules_in(
         &mut tx,
-        &actor,
+        &operator,
         &gongkai_domain::agency::AgencyCode::parse("YX0000")?,
         &gongkai_domain::agency::DisclosureRules::parse(&gongkai_domain::agency::DisclosureRulesInput {
             guide_note: "## 政府信息查阅场所\n\n- 云溪区档案馆:云溪区文化路 8 号,工作日 9:00—16:30\n- 云溪区图书馆:云溪区文化路 10 号,周二至周日 9:00—20:00\n- 云溪区政务服务中心:一楼综合窗口\n\n## 申请表下载\n\n在线申请无需下载;书面申请可在受理窗口领取申请表,也可自行书写,写明《条例》第二十九条规定的内容即可。".into(),

@@ -11,7 +11,7 @@ use gongkai_domain::lists::extras::CollectionDraft;
 use gongkai_domain::lists::{ListKind, Values, parse_values};
 use gongkai_store::Tx;
 use gongkai_store::list_extras::NewResource;
-use gongkai_store::lists::{self, Created};
+use gongkai_store::lists::Created;
 
 fn values(kind: ListKind, pairs: &[(&str, String)]) -> Result<Values, DomainError> {
     parse_values(kind.spec(), |f| {
@@ -67,7 +67,6 @@ pub async fn load(
     today: NaiveDate,
     cal: &WorkCalendar,
 ) -> Result<(), DomainError> {
-    let actor = &ctx.actor;
     let day = |n: i64| (today - Duration::days(n)).to_string();
     let year = today.year();
     // 双公示: licences.
@@ -198,7 +197,7 @@ pub async fn load(
         cal,
     )
     .await?;
-    lists::expire(tx, actor, today).await?;
+    gongkai_app::lists::expire_in(tx, ctx).await?;
     // 权责清单, one power handed down to the towns.
     add(tx, ctx, ListKind::Powers, a.ecology, &[
         ("code", s("330108-XK-001")),
