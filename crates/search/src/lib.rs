@@ -7,6 +7,7 @@ pub mod index;
 pub mod indexer;
 pub mod params;
 pub mod query;
+pub mod question;
 pub mod snippet;
 pub mod sources;
 pub mod tally;

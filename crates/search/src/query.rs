@@ -20,6 +20,11 @@ pub struct Parsed {
     pub doc_number: Option<String>,
     /// The cleaned query, for echoing and for popular-query counts.
     pub text: String,
+    /// The query asks (a question mark, 怎么, 是否 …): it is matched by a share of its words.
+    pub question: bool,
+    /// The words that carry the meaning of the terms and phrases (`question::keywords`): what a
+    /// question, or a query that matches nothing as typed, is matched by.
+    pub keywords: Vec<String>,
 }
 
 fn meaningful(s: &str) -> bool {
@@ -93,6 +98,15 @@ pub fn parse(input: &str) -> Result<Parsed, DomainError> {
             None => {}
         }
     }
+    let wanted = parsed
+        .terms
+        .iter()
+        .chain(&parsed.phrases)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
+    parsed.question = crate::question::is_question(&wanted);
+    parsed.keywords = crate::question::keywords(&wanted);
     if parsed.terms.is_empty() && parsed.phrases.is_empty() {
         return Err(DomainError::invalid(
             FIELD,

@@ -220,6 +220,7 @@ pub async fn api(
     Ok(Json(serde_json::json!({
         "query": s.parsed.text,
         "total": r.total,
+        "relaxed": r.relaxed,
         "page": s.page,
         "per_page": s.per_page,
         "hits": r.hits,

@@ -195,6 +195,24 @@ async fn the_search_page_and_api_find_public_documents_only(app: App) {
     assert_eq!(body["hits"][0]["id"], app.doc_id);
     assert_eq!(body["hits"][0]["kind"], "document");
     assert_eq!(body["facets"]["agency"][0]["value"], "YX0201");
+    assert_eq!(
+        body["relaxed"], false,
+        "keywords that match as typed stay exact"
+    );
+    // A question is matched by its words, and the page says that only some may be there.
+    let asked = q("请问怎么查看今年的政务公开工作要点？");
+    let res = c
+        .get(app.url(&format!("/api/v1/search?{asked}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["relaxed"], true);
+    assert_eq!(body["hits"][0]["id"], app.doc_id, "{body}");
+    let (status, html) = get(app.url(&format!("/search?{asked}"))).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&doc) && html.contains("部分关键词"));
     let res = c.get(app.url("/api/v1/search?q=%20")).send().await.unwrap();
     assert_eq!(res.status(), 422);
     assert_eq!(res.headers()["content-type"], "application/problem+json");
