@@ -67,6 +67,63 @@ fn check_issuer(issuer: &str, input: &str) -> Result<(), DomainError> {
     }
 }
 
+/// A 文号 typed without its brackets, as people search for one: 嘉府办发2021 18号,
+/// 嘉府办发 2021年 第18号, 嘉府办发2021-18号, or the digits run together (嘉府办发202118号: the
+/// first four are the year). `s` is already half-width.
+fn unbracketed(s: &str) -> Option<DocNumber> {
+    let s = s.trim();
+    let body = s.strip_suffix('号')?.trim_end();
+    let first = body.find(|c: char| c.is_ascii_digit())?;
+    let issuer: String = body[..first]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if !issuer
+        .chars()
+        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    {
+        return None;
+    }
+    let rest = &body[first..];
+    let year_end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let digits = &rest[..year_end];
+    let (year_text, seq_text) = if digits.len() == 4 {
+        // The year, then a separator (blank, 年, 第, a dash or slash) before the number.
+        let after = &rest[year_end..];
+        let seq = after.trim_start_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '年' | '第' | '-' | '—' | '/' | '_')
+        });
+        if seq.len() == after.len() {
+            return None;
+        }
+        (digits, seq.trim())
+    } else if (5..=8).contains(&digits.len()) && year_end == rest.len() {
+        (&digits[..4], &digits[4..])
+    } else {
+        return None;
+    };
+    let seq_text = seq_text.strip_prefix('第').unwrap_or(seq_text).trim();
+    let year: i32 = year_text.parse().ok()?;
+    if !(1949..=2100).contains(&year)
+        || seq_text.is_empty()
+        || !seq_text.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let seq = seq_text
+        .trim_start_matches('0')
+        .parse::<u32>()
+        .ok()
+        .filter(|n| *n > 0)?;
+    Some(DocNumber {
+        issuer,
+        year: Some(year),
+        seq,
+    })
+}
+
 impl DocNumber {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let shown = input.trim();
@@ -101,6 +158,12 @@ impl DocNumber {
                 year: Some(year),
                 seq,
             });
+        }
+        if !body.contains("令第")
+            && let Some(n) = unbracketed(&text::halfwidth(shown))
+        {
+            check_issuer(&n.issuer, shown)?;
+            return Ok(n);
         }
         // Orders: …令第N号
         if let Some(pos) = body.rfind("令第") {
@@ -144,6 +207,13 @@ mod tests {
             " 嘉府办发 〔2021〕 18 号 ",
             "嘉府办发〔2021〕第18号",
             "嘉府办发〔2021〕018号",
+            // Typed into a search box, without brackets.
+            "嘉府办发2021 18号",
+            "嘉府办发 2021年 第18号",
+            "嘉府办发2021年18号",
+            "嘉府办发2021-18号",
+            "嘉府办发２０２１　１８号",
+            "嘉府办发202118号",
         ] {
             assert_eq!(norm(variant), "嘉府办发〔2021〕18号", "{variant}");
         }
@@ -175,12 +245,59 @@ mod tests {
             ("关于印发要点的通知", "缺少“号”"),
             ("第18号", "无法识别"),
             ("嘉府办发〔1900〕1号", "年份超出范围"),
+            ("2021年18号", "无法识别"),
+            ("嘉府办发2021号", "无法识别"),
+            ("嘉府办发1900 1号", "无法识别"),
         ] {
             let err = DocNumber::parse(bad).unwrap_err();
             let msg = err.to_string();
             assert!(msg.contains(why), "{bad}: {msg}");
             assert!(msg.contains("例如 嘉府办发〔2021〕18号"), "{bad}: {msg}");
             assert_eq!(err.field().unwrap().name, "doc_number");
+        }
+    }
+
+    fn fullwidth(s: &str) -> String {
+        s.chars()
+            .map(|c| match c {
+                '0'..='9' => char::from_u32(c as u32 - '0' as u32 + 0xFF10).unwrap_or(c),
+                _ => c,
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// However a 文号 is typed into a search box — brackets or none, 年 and 第 or not,
+        /// blanks, dashes, full-width digits, leading zeros — it reads as the same number.
+        #[test]
+        fn every_spelling_of_a_doc_number_reads_the_same(
+            issuer in proptest::sample::select(vec!["嘉府办发", "国办公开办函", "云发改", "沪府规"]),
+            year in 1949i32..=2100,
+            seq in 1u32..=9999,
+            style in 0usize..9,
+            wide in proptest::bool::ANY,
+            zeros in 0usize..3,
+        ) {
+            let n = format!("{}{seq}", "0".repeat(zeros));
+            let typed = match style {
+                0 => format!("{issuer}〔{year}〕{n}号"),
+                1 => format!("{issuer}[{year}]{n}号"),
+                2 => format!("{issuer}（{year}）第{n}号"),
+                3 => format!("{issuer}{year} {n}号"),
+                4 => format!("{issuer} {year}年 第{n}号"),
+                5 => format!("{issuer}{year}年{n}号"),
+                6 => format!("{issuer}{year}-{n}号"),
+                7 => format!(" {issuer}　{year}　{n} 号 "),
+                _ => format!("{issuer}{year}年第{n}号"),
+            };
+            let typed = if wide { fullwidth(&typed) } else { typed };
+            let parsed = DocNumber::parse(&typed);
+            proptest::prop_assert!(parsed.is_ok(), "{typed}: {parsed:?}");
+            proptest::prop_assert_eq!(
+                parsed.unwrap().to_string(),
+                format!("{issuer}〔{year}〕{seq}号"),
+                "{}", typed
+            );
         }
     }
 }

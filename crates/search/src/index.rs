@@ -1192,6 +1192,9 @@ mod tests {
             "文号 in another bracket style"
         );
         assert_eq!(ids(&index, "嘉府办发〔2021〕18号")[0], 1);
+        for loose in ["嘉府办发2021 18号", "嘉府办发 2021年 第18号", "嘉府办发2021-18号"] {
+            assert_eq!(ids(&index, loose).first(), Some(&1), "文号 typed as {loose}");
+        }
         assert_eq!(ids(&index, "北京大学"), [2], "a word inside a longer word");
         assert_eq!(ids(&index, "招生"), [3], "a two-character word");
         assert_eq!(ids(&index, "图书馆 开放"), [2], "every term must match");
