@@ -717,6 +717,11 @@ impl SearchIndex {
                 must.push((Occur::Must, q));
             }
         }
+        for t in &p.as_typed {
+            if let Some(q) = self.clauses(searcher, t, true) {
+                must.push((Occur::Should, Box::new(BoostQuery::new(q, 2.0))));
+            }
+        }
         for t in &p.excluded {
             if let Some(q) = self.clauses(searcher, t, true) {
                 must.push((Occur::MustNot, q));
@@ -1192,8 +1197,19 @@ mod tests {
             "文号 in another bracket style"
         );
         assert_eq!(ids(&index, "嘉府办发〔2021〕18号")[0], 1);
-        for loose in ["嘉府办发2021 18号", "嘉府办发 2021年 第18号", "嘉府办发2021-18号"] {
-            assert_eq!(ids(&index, loose).first(), Some(&1), "文号 typed as {loose}");
+        assert_eq!(ids(&index, "2023年").first(), Some(&5));
+        assert_eq!(ids(&index, "2021年政务公开工作要点").first(), Some(&1));
+        assert_eq!(ids(&index, "２０２１年政务公开工作要点").first(), Some(&1));
+        for loose in [
+            "嘉府办发2021 18号",
+            "嘉府办发 2021年 第18号",
+            "嘉府办发2021-18号",
+        ] {
+            assert_eq!(
+                ids(&index, loose).first(),
+                Some(&1),
+                "文号 typed as {loose}"
+            );
         }
         assert_eq!(ids(&index, "北京大学"), [2], "a word inside a longer word");
         assert_eq!(ids(&index, "招生"), [3], "a two-character word");
@@ -1229,6 +1245,28 @@ mod tests {
         );
         // Answers are results of their own kind, too.
         assert!(ids(&index, "申请公开").contains(&9));
+    }
+
+    #[test]
+    fn a_year_with_its_character_finds_every_title_holding_it() {
+        let index = corpus();
+        // However the text writes the year beside its characters.
+        let mut w = index.writer().unwrap();
+        for (id, title) in [
+            (20, "云溪区2024年政务公开工作要点"),
+            (21, "关于2024年度预算执行情况的报告"),
+            (22, "2024 年招生政策解读"),
+            (23, "东湖街道关于公布2024年社区为民办实事项目的通告"),
+            (24, "云溪区政府信息公开申请办理规定(2024年修订)"),
+        ] {
+            w.upsert(&entry(id, title, "正文。")).unwrap();
+        }
+        w.commit(43).unwrap();
+        index.refresh().unwrap();
+        let found = ids(&index, "2024年");
+        for id in [3, 20, 21, 22, 23, 24] {
+            assert!(found.contains(&id), "2024年 finds {id}: {found:?}");
+        }
     }
 
     #[test]

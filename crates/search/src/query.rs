@@ -20,6 +20,10 @@ pub struct Parsed {
     pub doc_number: Option<String>,
     /// The cleaned query, for echoing and for popular-query counts.
     pub text: String,
+    /// Terms as typed that were split where digits meet other characters (`2024年`,
+    /// `2021年嘉定区…`): each must not match whole, but a text holding one as written ranks
+    /// higher.
+    pub as_typed: Vec<String>,
     /// The query asks (a question mark, 怎么, 是否 …): it is matched by a share of its words.
     pub question: bool,
     /// The words that carry the meaning of the terms and phrases (`question::keywords`): what a
@@ -52,6 +56,31 @@ pub fn is_suggestible(text: &str) -> bool {
         && !plain.contains(['@', '﹫', '*', '＊'])
         && gongkai_domain::personal::find(text).is_empty()
         && meaningful(text)
+}
+
+/// A term split where a run of digits begins or ends: `2024年` is the year 2024 (and 年, one
+/// character, which is no term), `2021年嘉定区政务公开工作要点` is 2021 and the words after it.
+/// Texts write numbers next to Chinese characters in every way (2024年, 2024 年, 二〇二四年
+/// aside); the number is what has to match. Full-width digits count as digits.
+fn at_digits(term: &str) -> Vec<&str> {
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut last: Option<bool> = None;
+    for (i, c) in term.char_indices() {
+        let d = digit(c);
+        if last.is_some_and(|l| l != d) {
+            out.push(&term[start..i]);
+            start = i;
+        }
+        last = Some(d);
+    }
+    out.push(&term[start..]);
+    // Latin letters and digits together (a model number, A4) stay one term.
+    if term.chars().any(|c| c.is_ascii_alphabetic()) {
+        return vec![term];
+    }
+    out
 }
 
 pub fn parse(input: &str) -> Result<Parsed, DomainError> {
@@ -94,7 +123,25 @@ pub fn parse(input: &str) -> Result<Parsed, DomainError> {
             Some(ex) if meaningful(ex) => parsed.excluded.push(ex.to_string()),
             Some(_) => {}
             None if matches!(word, "AND" | "OR" | "NOT" | "&&" | "||") => {}
-            None if meaningful(word) => parsed.terms.push(word.to_string()),
+            None if meaningful(word) => {
+                let pieces = if parsed.doc_number.is_some() {
+                    vec![word]
+                } else {
+                    at_digits(word)
+                };
+                let split = pieces.len() > 1;
+                if split {
+                    parsed.as_typed.push(word.to_string());
+                }
+                // A lone character split off a number (the 年 of 2024年) is no term: the
+                // number with it ranks first through `as_typed`.
+                parsed.terms.extend(
+                    pieces
+                        .into_iter()
+                        .filter(|p| meaningful(p) && !(split && p.chars().count() == 1))
+                        .map(String::from),
+                );
+            }
             None => {}
         }
     }
@@ -123,6 +170,24 @@ pub fn parse(input: &str) -> Result<Parsed, DomainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_next_to_chinese_characters_are_terms_of_their_own() {
+        let p = parse("2024年").unwrap();
+        assert_eq!(p.terms, ["2024"]);
+        assert_eq!(p.as_typed, ["2024年"]);
+        let p = parse("2021年嘉定区政务公开工作要点").unwrap();
+        assert_eq!(p.terms, ["2021", "年嘉定区政务公开工作要点"]);
+        let p = parse("于２０１６年度科学技术奖").unwrap();
+        assert_eq!(p.terms, ["２０１６", "年度科学技术奖"]);
+        // A 文号 and a model number stay whole.
+        assert_eq!(
+            parse("嘉府办发〔2021〕18号").unwrap().terms,
+            ["嘉府办发〔2021〕18号"]
+        );
+        assert_eq!(parse("A4纸").unwrap().terms, ["A4纸"]);
+        assert!(parse("政务公开").unwrap().as_typed.is_empty());
+    }
 
     #[test]
     fn words_phrases_and_exclusions() {
