@@ -33,6 +33,9 @@ pub struct NewQuery {
     document: String,
     #[serde(default, rename = "box")]
     box_kind: String,
+    /// Prefilled from a search that found little: the question the person typed.
+    #[serde(default)]
+    title: String,
 }
 
 /// Where the form sends the message, as shown to the asker.
@@ -129,7 +132,11 @@ pub async fn new_form(
 ) -> AppResult<Response> {
     let t = target(&state, &q).await?;
     let cookie = visitor.ensure_session().await?;
-    let p = form_page(&state, &visitor, t, MessageInput::default(), None).await?;
+    let input = MessageInput {
+        title: q.title.trim().chars().take(60).collect(),
+        ..MessageInput::default()
+    };
+    let p = form_page(&state, &visitor, t, input, None).await?;
     page(&p, StatusCode::OK, cookie)
 }
 
@@ -165,6 +172,7 @@ pub async fn submit(
         agency: form.agency.clone(),
         document: form.document.clone(),
         box_kind: form.box_kind.clone(),
+        title: String::new(),
     };
     let t = target(&state, &q).await?;
     let ctx = visitor.ctx(&state.db);

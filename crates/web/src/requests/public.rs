@@ -70,6 +70,9 @@ async fn form_page(
 pub struct NewQuery {
     #[serde(default)]
     agency: String,
+    /// Prefilled from a search that found little: what the person was looking for.
+    #[serde(default)]
+    description: String,
 }
 
 pub async fn new_form(
@@ -80,6 +83,7 @@ pub async fn new_form(
     let cookie = visitor.ensure_session().await?;
     let form = RequestInput {
         agency: q.agency.trim().to_uppercase(),
+        description: q.description.trim().chars().take(200).collect(),
         applicant_kind: gongkai_domain::request::ApplicantKind::Person
             .as_str()
             .into(),

@@ -55,7 +55,13 @@ struct SearchPage {
     by_date: String,
     by_relevance: String,
     kind_labels: Vec<(String, String)>,
+    /// When search finds little: the two channels that answer what it cannot, with the query
+    /// filled in (申请公开, 网上咨询/留言).
+    ask: Option<(String, String)>,
 }
+
+/// Fewer results than this, and the page offers to ask instead.
+const FEW: usize = 3;
 
 fn unavailable() -> AppError {
     AppError(DomainError::unavailable("检索服务正在启动,请稍后再试"))
@@ -182,10 +188,39 @@ pub async fn search_page(
         }
         None => (1, 1, Vec::new(), None),
     };
+    let ask = match results.as_ref().filter(|r| r.total < FEW) {
+        Some(_) => {
+            // A message goes to the agency searched within, or to the government at the top.
+            let agency = match p.agency.trim() {
+                "" => gongkai_store::agencies::list(&mut state.db.conn().await?)
+                    .await?
+                    .into_iter()
+                    .find(|a| a.parent_id.is_none())
+                    .map(|a| a.code)
+                    .unwrap_or_default(),
+                code => code.to_uppercase(),
+            };
+            let q = p.q.trim();
+            let apply = [("agency", p.agency.trim()), ("description", q)];
+            let message = [("agency", agency.as_str()), ("title", q)];
+            Some((
+                format!(
+                    "/requests/new?{}",
+                    serde_urlencoded::to_string(apply).unwrap_or_default()
+                ),
+                format!(
+                    "/messages/new?{}",
+                    serde_urlencoded::to_string(message).unwrap_or_default()
+                ),
+            ))
+        }
+        None => None,
+    };
     let chrome = visitor.chrome(&title);
     page(
         &SearchPage {
             chrome,
+            ask,
             prev: (page_no > 1 && results.is_some())
                 .then(|| p.with("page", &(page_no - 1).to_string())),
             next: (page_no < pages && results.is_some())

@@ -142,6 +142,36 @@ async fn the_search_page_and_api_find_public_documents_only(app: App) {
     let (_, html) = get(app.url(&format!("/search?{}", q("内部起草")))).await;
     assert!(html.contains("找到 0 条结果"), "drafts are not indexed");
     assert!(!html.contains(&format!("/documents/{}\"", app.draft_id)));
+    // Little found: the two channels that answer what search cannot, the query filled in.
+    let wanted = "内部起草";
+    let apply = format!(
+        "/requests/new?{}",
+        serde_urlencoded::to_string([("agency", ""), ("description", wanted)]).unwrap()
+    );
+    let message = format!(
+        "/messages/new?{}",
+        serde_urlencoded::to_string([("agency", "YX0000"), ("title", wanted)]).unwrap()
+    );
+    assert!(html.contains("没有找到需要的信息"), "{html}");
+    // Askama writes the & of a query string as &#38;.
+    let escaped = |href: &str| href.replace('&', "&#38;");
+    assert!(html.contains(&escaped(&apply)), "{html}");
+    assert!(html.contains(&escaped(&message)), "{html}");
+    let (status, form) = get(app.url(&apply)).await;
+    assert_eq!(status, 200);
+    assert!(
+        form.contains(wanted),
+        "the application form carries the query"
+    );
+    let (status, form) = get(app.url(&message)).await;
+    assert_eq!(status, 200);
+    assert!(
+        form.contains(&format!("value=\"{wanted}\"")),
+        "the message form carries the query"
+    );
+    // One hit is few: the hit and the detour are both there.
+    let (_, html) = get(app.url(&format!("/search?{}", q("政务公开")))).await;
+    assert!(html.contains(&doc) && html.contains("没有找到需要的信息"));
 
     // Filters are links; the facet for the agency is there and narrows.
     let (_, html) = get(app.url(&format!("/search?{}", q("政务公开")))).await;
