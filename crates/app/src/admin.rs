@@ -200,10 +200,7 @@ pub async fn bootstrap(
             if users::count(tx).await? > 0 {
                 return Ok(false);
             }
-            let existing = agencies::list(tx)
-                .await?
-                .into_iter()
-                .find(|a| a.parent_id.is_none());
+            let existing = agencies::root(tx).await?;
             let root_code = match existing {
                 Some(a) => a.code,
                 None => {

@@ -481,10 +481,8 @@ fn web_config(cfg: &Config) -> Result<WebConfig, DomainError> {
 /// status 1 when a single-veto item fails.
 async fn check_site(cfg: &Config, max_pages: usize) -> Result<ExitCode, DomainError> {
     let db = open_migrated(cfg).await?;
-    let root = agencies::list(&mut db.conn().await?)
+    let root = agencies::root(&mut db.conn().await?)
         .await?
-        .into_iter()
-        .find(|a| a.parent_id.is_none())
         .ok_or(DomainError::NotFound { what: "机构" })?;
     let who = gongkai_domain::user::Principal {
         user_id: 0,

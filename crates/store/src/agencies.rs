@@ -249,6 +249,17 @@ pub async fn by_id(e: &mut impl Exec, id: i64) -> Result<Option<Agency>> {
     row.as_ref().map(from_row).transpose()
 }
 
+/// The agency at the top of the tree (the government the site belongs to), if any: the first
+/// without a parent in the tree's order.
+pub async fn root(e: &mut impl Exec) -> Result<Option<Agency>> {
+    let row = e
+        .fetch_optional(sql_once!(
+            "SELECT {COLUMNS} FROM agencies WHERE parent_id IS NULL ORDER BY sort_order, id LIMIT 1"
+        ))
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
 pub async fn list(e: &mut impl Exec) -> Result<Vec<Agency>> {
     let rows = e
         .fetch_all(sql_once!(

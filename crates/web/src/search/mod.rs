@@ -192,10 +192,8 @@ pub async fn search_page(
         Some(_) => {
             // A message goes to the agency searched within, or to the government at the top.
             let agency = match p.agency.trim() {
-                "" => gongkai_store::agencies::list(&mut state.db.conn().await?)
+                "" => gongkai_store::agencies::root(&mut state.db.conn().await?)
                     .await?
-                    .into_iter()
-                    .find(|a| a.parent_id.is_none())
                     .map(|a| a.code)
                     .unwrap_or_default(),
                 code => code.to_uppercase(),
