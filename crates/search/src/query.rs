@@ -63,6 +63,10 @@ pub fn is_suggestible(text: &str) -> bool {
 /// Texts write numbers next to Chinese characters in every way (2024年, 2024 年, 二〇二四年
 /// aside); the number is what has to match. Full-width digits count as digits.
 fn at_digits(term: &str) -> Vec<&str> {
+    // Latin letters and digits together (a model number, A4) stay one term.
+    if term.chars().any(|c| c.is_ascii_alphabetic()) {
+        return vec![term];
+    }
     let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
     let mut out = Vec::new();
     let mut start = 0;
@@ -76,10 +80,6 @@ fn at_digits(term: &str) -> Vec<&str> {
         last = Some(d);
     }
     out.push(&term[start..]);
-    // Latin letters and digits together (a model number, A4) stay one term.
-    if term.chars().any(|c| c.is_ascii_alphabetic()) {
-        return vec![term];
-    }
     out
 }
 
@@ -187,6 +187,35 @@ mod tests {
         );
         assert_eq!(parse("A4纸").unwrap().terms, ["A4纸"]);
         assert!(parse("政务公开").unwrap().as_typed.is_empty());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// A number typed against Chinese characters, in half- or full-width digits, is a term of
+        /// its own; the words around it stay whole.
+        #[test]
+        fn a_number_beside_characters_is_its_own_term(
+            n in 1u32..=99_999,
+            before in proptest::sample::select(vec!["", "云溪区", "关于"]),
+            after in proptest::sample::select(vec!["年", "年度预算", "号文件", "年政务公开工作要点"]),
+            wide in proptest::bool::ANY,
+        ) {
+            let digits = if wide {
+                n.to_string().chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)).collect()
+            } else {
+                n.to_string()
+            };
+            let typed = format!("{before}{digits}{after}");
+            let p = parse(&typed).unwrap();
+            proptest::prop_assert!(p.terms.contains(&digits), "{}: {:?}", typed, p.terms);
+            if !before.is_empty() {
+                proptest::prop_assert!(p.terms.contains(&before.to_string()), "{}: {:?}", typed, p.terms);
+            }
+            if after.chars().count() > 1 {
+                proptest::prop_assert!(p.terms.contains(&after.to_string()), "{}: {:?}", typed, p.terms);
+            }
+            proptest::prop_assert_eq!(p.as_typed, vec![typed.clone()]);
+        }
     }
 
     #[test]

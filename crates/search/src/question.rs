@@ -152,4 +152,33 @@ mod tests {
             assert!(min_should_match(n) <= n && min_should_match(n) >= n.min(2));
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// A question typed with other punctuation or blanks between its words, or another
+        /// question phrase around it, keeps the same words, and never a scaffolding or function
+        /// word.
+        #[test]
+        fn a_question_keeps_its_words_however_it_is_written(
+            words in proptest::sample::subsequence(
+                vec!["个体工商户", "债务", "土地", "承包", "合同", "赔偿", "政府信息", "公开", "申请"], 2..5),
+            lead in proptest::sample::select(vec!["", "请问", "我想问一下", "请问一下,"]),
+            ask in proptest::sample::select(vec!["怎么", "如何", "是否", "能否"]),
+            sep in proptest::sample::select(vec!["", " ", "，", "、", "　"]),
+            end in proptest::sample::select(vec!["？", "?", "吗？", "呢", ""]),
+        ) {
+            // Any separator between words (a blank, a comma, 、, a full-width blank) reads as a
+            // blank; none reads as none.
+            let blank = if sep.is_empty() { "" } else { " " };
+            let plain = format!("{ask}{}", words.join(blank));
+            let typed = format!("{lead}{ask}{}{end}", words.join(sep));
+            proptest::prop_assert!(is_question(&typed), "{}", typed);
+            let k = keywords(&typed);
+            proptest::prop_assert_eq!(&k, &keywords(&plain), "{}", typed);
+            for w in &k {
+                proptest::prop_assert!(!STOP.contains(&w.as_str()), "{} in {:?}", w, k);
+                proptest::prop_assert!(!SCAFFOLDING.iter().any(|s| w.contains(s)), "{} in {:?}", w, k);
+            }
+        }
+    }
 }
