@@ -29,6 +29,7 @@ pub mod lists;
 pub mod login;
 pub mod message;
 pub mod oversight;
+pub mod passage;
 pub mod personal;
 pub mod report;
 pub mod request;

@@ -50,13 +50,58 @@ fn neutralise(event: Event<'_>) -> Event<'_> {
     }
 }
 
-/// Safe HTML for a Markdown body.
+/// Safe HTML for a Markdown body. Each passage ([`crate::passage::split`]) begins with an
+/// empty element carrying its anchor (`id="第五十四条"`, `id="p12"`), so a search answer can
+/// link to the article or paragraph that holds it.
 pub fn to_html(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(
-        &mut out,
-        Parser::new_ext(markdown, options()).map(neutralise),
-    );
+    let mut passages = crate::passage::split(markdown).into_iter().peekable();
+    let events = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .flat_map(|(event, range)| {
+            let mut anchor = None;
+            // A heading carries the anchor of the passage it opens; otherwise the first text
+            // at or after a passage's start is where it shows.
+            if matches!(event, Event::Text(_) | Event::Start(Tag::Heading { .. })) {
+                while let Some(p) = passages.next_if(|p| p.start <= range.start) {
+                    anchor = Some(p.anchor);
+                }
+            }
+            // Anchors are headings or `p` and a number; cleaned all the same.
+            let anchor = anchor.map(|a| {
+                a.chars()
+                    .filter(|c| !matches!(c, '"' | '<' | '>' | '&' | '\'') && !c.is_whitespace())
+                    .collect::<String>()
+            });
+            let (mark, event) = match (anchor, neutralise(event)) {
+                (
+                    Some(id),
+                    Event::Start(Tag::Heading {
+                        level,
+                        classes,
+                        attrs,
+                        ..
+                    }),
+                ) => (
+                    None,
+                    Event::Start(Tag::Heading {
+                        level,
+                        id: Some(CowStr::from(id)),
+                        classes,
+                        attrs,
+                    }),
+                ),
+                (Some(id), event) => (
+                    Some(Event::InlineHtml(CowStr::from(format!(
+                        "<span id=\"{id}\"></span>"
+                    )))),
+                    event,
+                ),
+                (None, event) => (None, event),
+            };
+            mark.into_iter().chain(std::iter::once(event))
+        });
+    html::push_html(&mut out, events);
     out
 }
 
@@ -88,11 +133,41 @@ mod tests {
         let html = to_html(
             "## 一、总则\n\n第一条 为了规范……\n第二条 本办法适用于……\n\n- 甲\n- 乙\n\n| 项目 | 金额 |\n|---|---|\n| 收费 | 0 |\n",
         );
-        assert!(html.contains("<h2>一、总则</h2>"), "{html}");
+        assert!(html.contains("一、总则</h2>"), "{html}");
         // One clause per line stays one per line.
         assert!(html.contains("规范……<br />"), "{html}");
         assert!(html.contains("<li>甲</li>"), "{html}");
         assert!(html.contains("<table>"), "{html}");
+    }
+
+    #[test]
+    fn each_passage_is_marked_where_it_begins() {
+        let md = "## 第一章 总则\n\n**第一条** 为了规范……\n第二条　本办法适用于：\n（一）甲；\n\n- 第三条 乙\n";
+        let html = to_html(md);
+        for id in ["第一条", "第二条", "第三条"] {
+            assert_eq!(
+                html.matches(&format!("<span id=\"{id}\"></span>")).count(),
+                1,
+                "{html}"
+            );
+        }
+        assert!(
+            html.contains("<strong><span id=\"第一条\"></span>第一条</strong>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span id=\"第二条\"></span>第二条　本办法"),
+            "{html}"
+        );
+        // Paragraph passages are marked too, by the line they start on; a heading carries
+        // the anchor itself.
+        let html = to_html("一、总体要求\n\n坚持以人民为中心。");
+        assert!(
+            html.starts_with("<p><span id=\"p1\"></span>一、总体要求"),
+            "{html}"
+        );
+        let html = to_html("## 查阅场所\n\n5 号窗口");
+        assert!(html.starts_with("<h2 id=\"p1\">查阅场所</h2>"), "{html}");
     }
 
     #[test]
@@ -149,6 +224,7 @@ mod tests {
         "td",
         "blockquote",
         "hr",
+        "span",
     ];
 
     proptest::proptest! {

@@ -182,7 +182,7 @@ async fn the_guide_shows_contacts_rules_fees_and_the_agencys_additions(app: App)
         "40 元/页",
         "第三十一条",
         "行政复议",
-        "<h2>政府信息查阅场所</h2>",
+        "政府信息查阅场所</h2>",
         "5 号窗口",
         "aria-current=\"page\"",
     ] {
