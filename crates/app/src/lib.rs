@@ -27,5 +27,6 @@ pub mod messages;
 pub mod oversight;
 pub mod publishing;
 pub mod requests;
+pub mod search_synonyms;
 
 pub use context::Ctx;

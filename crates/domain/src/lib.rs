@@ -35,4 +35,5 @@ pub mod report;
 pub mod request;
 pub mod rich_text;
 pub mod selfcheck;
+pub mod synonym;
 pub mod topics;

@@ -15,8 +15,9 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Bumped whenever analysis changes what an indexed text yields, or the index holds a kind of
 /// record it did not (4: published messages; 5: identity, mobile and card numbers masked
-/// before indexing): every node then rebuilds its index.
-pub const ANALYSIS_VERSION: u32 = 5;
+/// before indexing; 6: passages of documents and interpretations): every node then rebuilds
+/// its index.
+pub const ANALYSIS_VERSION: u32 = 6;
 
 /// Words jieba's general dictionary splits but a government reader types whole.
 pub const GOV_TERMS: &[&str] = &[

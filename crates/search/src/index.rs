@@ -34,6 +34,13 @@ const TITLE_BOOST: f32 = 2.0;
 /// boost of 2.0 gave Recall@10 0.46, 0.5 gave 0.60, 0.2 gave 0.62 and 0 gave 0.63
 /// (`benches/search-quality.sh`); a small one keeps a title hit ahead of an equal text hit.
 const QUESTION_TITLE_BOOST: f32 = 0.25;
+/// A part of a question's word (`工商户` of `个体工商户`) counts this much of the word: the
+/// text may say the part alone. On the search-eval dev questions 0.3 and 0.6 gave Recall@10
+/// 0.768 against 0.759 without parts, 1.0 gave 0.753.
+const PART_BOOST: f32 = 0.3;
+/// An official term for a colloquial one (`crate::synonyms`) counts this much of the term as
+/// typed: a text that says 养狗 comes before one that says 犬只.
+const SYNONYM_BOOST: f32 = 0.5;
 
 /// Deepest result a page may show: deep paging costs the index and helps nobody.
 pub const MAX_DEPTH: usize = 1000;
@@ -174,6 +181,20 @@ struct Fields {
     kind: Field,
     /// The facet columns counted by [`crate::tally::Tally`], in [`FACETS`] order.
     tallied: [Field; 6],
+    /// The passage fields came with analysis version 6.
+    passage: Option<PassageFields>,
+}
+
+/// A passage (an article of a law, a run of paragraphs) is a tantivy document of its own,
+/// keyed `passage:<entry key>:<anchor>`, with the entry's facets (so filters apply) and only
+/// the words of its text indexed: no query but a question's passage query reaches it.
+#[derive(Clone, Copy)]
+struct PassageFields {
+    /// The entry's key, indexed to delete an entry's passages with it, and a column to group
+    /// passages by entry without reading what they store.
+    parent: Field,
+    anchor: Field,
+    words: Field,
 }
 
 impl Fields {
@@ -202,6 +223,18 @@ impl Fields {
             facets: get("facets")?,
             kind: get("kind")?,
             tallied: tallied.try_into().map_err(|_| err("facet columns"))?,
+            passage: match (
+                schema.get_field("parent"),
+                schema.get_field("anchor"),
+                schema.get_field("passage_words"),
+            ) {
+                (Ok(parent), Ok(anchor), Ok(words)) => Some(PassageFields {
+                    parent,
+                    anchor,
+                    words,
+                }),
+                _ => None,
+            },
         })
     }
 }
@@ -227,9 +260,9 @@ fn schema() -> Schema {
     schema_with(true)
 }
 
-/// The schema; `grams` false gives the one before analysis version 3 (for the test that an
-/// index of that version is still served).
-fn schema_with(grams: bool) -> Schema {
+/// The schema; `current` false gives the one before analysis version 3, without grams or
+/// passages (for the test that an index of an older version is still served).
+fn schema_with(current: bool) -> Schema {
     let mut b = Schema::builder();
     // Positions only where phrases are matched: a word or gram token is matched on its own.
     // The title words have no length norm: full-mode cutting gives some titles more tokens
@@ -266,10 +299,13 @@ fn schema_with(grams: bool) -> Schema {
             TextOptions::default().set_fast("raw"),
         );
     }
-    if grams {
+    if current {
         b.add_text_field("title_grams", text(GRAMS, true));
         b.add_text_field("body_grams", text(GRAMS, true));
         b.add_text_field("lead_normalized", STORED);
+        b.add_text_field("parent", STRING.set_fast("raw"));
+        b.add_text_field("anchor", STORED);
+        b.add_text_field("passage_words", text(WORDS, true));
     }
     b.build()
 }
@@ -277,7 +313,8 @@ fn schema_with(grams: bool) -> Schema {
 /// What a search marks in its hits: each term and phrase as written, and the words of each.
 fn needles(p: &Parsed) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for t in p.terms.iter().chain(&p.phrases) {
+    let official = p.synonyms.iter().flat_map(|(_, o)| o);
+    for t in p.terms.iter().chain(&p.phrases).chain(official) {
         let n = analysis::normalize(t);
         out.push(n.text.trim().to_string());
         out.extend(analysis::query_words_of(&n).0);
@@ -306,6 +343,56 @@ fn top_hits(
     } else {
         searcher.search(query, &top.order_by_score()).map_err(err)
     }
+}
+
+/// `text` in a words field: its one token, or all the words it is cut into; `None` when it
+/// holds a lone character, which is no word of the index.
+fn words_query(field: Field, text: &str, boost: f32) -> Option<Box<dyn Query>> {
+    let (words, complete) = analysis::query_words_of(&analysis::normalize(text));
+    if !complete || words.is_empty() {
+        return None;
+    }
+    let q = all_of(
+        words
+            .iter()
+            .map(|w| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(field, w),
+                    IndexRecordOption::WithFreqs,
+                ));
+                (Occur::Must, q)
+            })
+            .collect(),
+    );
+    Some(Box::new(BoostQuery::new(q, boost)))
+}
+
+/// Which of `addresses` `query` matches.
+fn matching(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    addresses: impl IntoIterator<Item = DocAddress>,
+) -> R<std::collections::HashSet<DocAddress>> {
+    let mut sorted: Vec<DocAddress> = addresses.into_iter().collect();
+    sorted.sort();
+    let weight = query
+        .weight(tantivy::query::EnableScoring::disabled_from_searcher(
+            searcher,
+        ))
+        .map_err(err)?;
+    let mut out = std::collections::HashSet::new();
+    for segment in sorted.chunk_by(|a, b| a.segment_ord == b.segment_ord) {
+        let ord = segment[0].segment_ord;
+        let mut scorer = weight
+            .scorer(searcher.segment_reader(ord), 1.0)
+            .map_err(err)?;
+        for at in segment {
+            if tantivy::DocSet::seek(&mut scorer, at.doc_id) == at.doc_id {
+                out.insert(*at);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The conjunction of `clauses`, or the one clause itself: tantivy prunes with block-max WAND
@@ -345,6 +432,33 @@ fn facet(kind: &str, value: &str) -> Facet {
         path.push(value.replace('/', "／"));
     }
     Facet::from_path(path)
+}
+
+/// The facets an entry is filtered by; its passages carry them too.
+fn facets_of(e: &Entry) -> Vec<Facet> {
+    let mut out = vec![facet("kind", e.kind.as_str())];
+    if !e.agency_code.is_empty() {
+        out.push(facet("agency", &e.agency_code));
+    }
+    if let Some(date) = e.date {
+        out.push(facet("year", &chrono::Datelike::year(&date).to_string()));
+    }
+    for (name, value) in [
+        ("topic", &e.topic),
+        ("doc_kind", &e.doc_kind),
+        ("validity", &e.validity),
+    ] {
+        if let Some(v) = value {
+            out.push(facet(name, v));
+        }
+    }
+    out
+}
+
+/// The kinds whose texts are read by passages: the ones shown as a text with anchors
+/// (`rich_text::to_html`), long enough to hold an answer somewhere inside.
+fn has_passages(kind: Kind) -> bool {
+    matches!(kind, Kind::Document | Kind::Interpretation)
 }
 
 /// A search over the index: query, filters, order and page.
@@ -388,6 +502,20 @@ pub struct Hit {
     pub doc_number: Option<String>,
     pub date: Option<NaiveDate>,
     pub score: f32,
+    /// For a question, the passage of this text that best answers it (its url then points
+    /// at the passage's anchor).
+    pub passage: Option<Excerpt>,
+}
+
+/// A passage shown as an answer: an article of a law with its text, or a run of paragraphs.
+#[derive(Clone, Debug, Serialize)]
+pub struct Excerpt {
+    /// The anchor on the text's page: `第五十四条`, or `p12` for paragraphs from line 12.
+    pub anchor: String,
+    /// The passage as stored (masked like the text).
+    pub text: String,
+    /// Escaped HTML with the question's words in `<mark>`.
+    pub html: String,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -396,9 +524,23 @@ pub struct Results {
     /// Matched by a share of the query's words, not by every one (a question, or a query that
     /// matched nothing as typed).
     pub relaxed: bool,
+    /// For a question: the passage that best answers it, from the first result that has one,
+    /// shown above the results.
+    pub answer: Option<Answer>,
     pub hits: Vec<Hit>,
     /// Per facet ("kind", "agency", "year", "topic", "doc_kind", "validity"): (value, count).
     pub facets: Vec<(String, Vec<(String, u64)>)>,
+}
+
+/// A passage answer: which text it is from, where, and what it says.
+#[derive(Clone, Debug, Serialize)]
+pub struct Answer {
+    pub kind: Kind,
+    pub id: i64,
+    pub title: String,
+    /// The text's page at the passage's anchor.
+    pub url: String,
+    pub passage: Excerpt,
 }
 
 pub const FACETS: [&str; 6] = ["kind", "agency", "year", "topic", "doc_kind", "validity"];
@@ -516,8 +658,19 @@ impl SearchIndex {
         self.reader.reload().map_err(err)
     }
 
+    /// The entries in the index (their passages not counted).
     pub fn num_docs(&self) -> u64 {
-        self.reader.searcher().num_docs()
+        let searcher = self.reader.searcher();
+        let passages = searcher
+            .search(
+                &TermQuery::new(
+                    Term::from_field_text(self.fields.kind, "passage"),
+                    IndexRecordOption::Basic,
+                ),
+                &Count,
+            )
+            .unwrap_or(0);
+        searcher.num_docs().saturating_sub(passages as u64)
     }
 
     /// What one term of a query must match. A term that is one dictionary word (or one Latin
@@ -635,6 +788,63 @@ impl SearchIndex {
         Some(Box::new(BooleanQuery::new(should)))
     }
 
+    /// One clause per keyword of a question (or of a query matched by a share of its words):
+    /// the keyword, or with less weight one of its parts or of its official terms, in any of
+    /// `fields` (each with its boost).
+    fn keyword_groups(&self, p: &Parsed, fields: &[(Field, f32)]) -> Vec<(Occur, Box<dyn Query>)> {
+        let none = Vec::new();
+        p.keywords
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let parts = p.parts.get(i).unwrap_or(&none);
+                let official = p
+                    .synonyms
+                    .iter()
+                    .find(|(k, _)| k == w)
+                    .map_or(&none, |(_, o)| o);
+                let alternatives = std::iter::once((w, 1.0))
+                    .chain(parts.iter().map(|x| (x, PART_BOOST)))
+                    .chain(official.iter().map(|x| (x, SYNONYM_BOOST)));
+                let mut either = Vec::new();
+                for (alt, weight) in alternatives {
+                    for (field, boost) in fields {
+                        if let Some(q) = words_query(*field, alt, weight * boost) {
+                            either.push((Occur::Should, q));
+                        }
+                    }
+                }
+                (
+                    Occur::Should,
+                    Box::new(BooleanQuery::new(either)) as Box<dyn Query>,
+                )
+            })
+            .collect()
+    }
+
+    /// What a term typed as it is must match, or — with less weight — one of its official
+    /// terms as written.
+    fn term_clause(
+        &self,
+        searcher: &tantivy::Searcher,
+        p: &Parsed,
+        t: &str,
+        phrase_only: bool,
+    ) -> Option<Box<dyn Query>> {
+        let typed = self.clauses(searcher, t, phrase_only);
+        let Some((_, official)) = p.synonyms.iter().find(|(k, _)| k == t) else {
+            return typed;
+        };
+        let mut either: Vec<(Occur, Box<dyn Query>)> =
+            typed.into_iter().map(|q| (Occur::Should, q)).collect();
+        for o in official {
+            if let Some(q) = self.clauses(searcher, o, true) {
+                either.push((Occur::Should, Box::new(BoostQuery::new(q, SYNONYM_BOOST))));
+            }
+        }
+        (!either.is_empty()).then(|| Box::new(BooleanQuery::new(either)) as Box<dyn Query>)
+    }
+
     fn filter(&self, s: &Search) -> Vec<(Occur, Box<dyn Query>)> {
         let f = self.fields.facets;
         let term = |kind: &str, value: &str| -> (Occur, Box<dyn Query>) {
@@ -675,24 +885,10 @@ impl SearchIndex {
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if relaxed {
             let f = &self.fields;
-            let words: Vec<(Occur, Box<dyn Query>)> = p
-                .keywords
-                .iter()
-                .map(|w| {
-                    let t = |field, boost: f32| -> (Occur, Box<dyn Query>) {
-                        let q = TermQuery::new(
-                            Term::from_field_text(field, w),
-                            IndexRecordOption::WithFreqs,
-                        );
-                        (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
-                    };
-                    let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-                        t(f.title_words, QUESTION_TITLE_BOOST),
-                        t(f.body_words, 1.0),
-                    ]));
-                    (Occur::Should, either)
-                })
-                .collect();
+            let words = self.keyword_groups(
+                p,
+                &[(f.title_words, QUESTION_TITLE_BOOST), (f.body_words, 1.0)],
+            );
             if !words.is_empty() {
                 let need = crate::question::min_should_match(words.len());
                 must.push((
@@ -707,7 +903,7 @@ impl SearchIndex {
             }
         } else {
             for t in &p.terms {
-                if let Some(q) = self.clauses(searcher, t, false) {
+                if let Some(q) = self.term_clause(searcher, p, t, false) {
                     must.push((Occur::Must, q));
                 }
             }
@@ -760,10 +956,15 @@ impl SearchIndex {
         searcher: &tantivy::Searcher,
         needles: &[String],
         addresses: Vec<(f32, DocAddress)>,
+        passages: &std::collections::HashMap<DocAddress, DocAddress>,
     ) -> R<Vec<Hit>> {
         let f = self.fields;
         let mut hits = Vec::with_capacity(addresses.len());
         for (score, address) in addresses {
+            let passage = match passages.get(&address) {
+                Some(at) => self.excerpt(searcher, needles, *at)?,
+                None => None,
+            };
             let d: TantivyDocument = searcher.doc(address).map_err(err)?;
             let text = |field| {
                 d.get_first(field)
@@ -789,19 +990,24 @@ impl SearchIndex {
                 .and_then(|field| d.get_first(field))
                 .and_then(|v| v.as_str())
                 .and_then(|n| analysis::Normalized::aligned(body, n.to_string()));
-            let snippet_html = match normalized {
-                Some(n) => snippet::passage_in(body, &n, needles, 120),
-                None => snippet::passage(body, needles, 120),
+            let snippet_html = match (&passage, normalized) {
+                (Some(p), _) => snippet::passage(&p.text, needles, 120),
+                (None, Some(n)) => snippet::passage_in(body, &n, needles, 120),
+                (None, None) => snippet::passage(body, needles, 120),
             };
             let date = d
                 .get_first(f.date)
                 .and_then(|v| v.as_i64())
                 .and_then(from_day_number);
             let number = text(f.doc_number);
+            let mut url = text(f.url);
+            if let Some(p) = &passage {
+                url = format!("{url}#{}", p.anchor);
+            }
             hits.push(Hit {
                 kind,
                 id,
-                url: text(f.url),
+                url,
                 title,
                 title_html,
                 snippet_html,
@@ -809,9 +1015,114 @@ impl SearchIndex {
                 doc_number: (!number.is_empty()).then_some(number),
                 date,
                 score,
+                passage,
             });
         }
         Ok(hits)
+    }
+
+    /// The passage stored at `at`, its words marked.
+    fn excerpt(
+        &self,
+        searcher: &tantivy::Searcher,
+        needles: &[String],
+        at: DocAddress,
+    ) -> R<Option<Excerpt>> {
+        let Some(p) = self.fields.passage else {
+            return Ok(None);
+        };
+        let d: TantivyDocument = searcher.doc(at).map_err(err)?;
+        let text = |field| {
+            d.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let anchor = text(p.anchor);
+        let body = text(self.fields.body);
+        if anchor.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Excerpt {
+            anchor,
+            html: snippet::marked(&body, needles),
+            text: body,
+        }))
+    }
+
+    /// The best passages for a question's words, grouped by text ([`crate::fusion::by_text`]):
+    /// (the text's key, its score, its best passage's address), best first. A passage must
+    /// hold as many of the question's words and their parts as a text must
+    /// ([`crate::question::min_should_match`]), so every text found by a passage is one the
+    /// search counts.
+    fn best_passages(
+        &self,
+        searcher: &tantivy::Searcher,
+        s: &Search,
+    ) -> R<Vec<(String, f32, DocAddress)>> {
+        let Some(p) = self.fields.passage else {
+            return Ok(Vec::new());
+        };
+        let keywords = &s.parsed.keywords;
+        if keywords.is_empty() {
+            return Ok(Vec::new());
+        }
+        let words = self.keyword_groups(&s.parsed, &[(p.words, 1.0)]);
+        let need = crate::question::min_should_match(words.len());
+        let mut all: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Must,
+            Box::new(BooleanQuery::with_minimum_required_clauses(words, need)),
+        )];
+        all.extend(self.filter(s));
+        let top = searcher
+            .search(
+                &BooleanQuery::new(all),
+                &TopDocs::with_limit(crate::fusion::PASSAGE_DEPTH).order_by_score(),
+            )
+            .map_err(err)?;
+        let mut columns = std::collections::HashMap::new();
+        let mut found = Vec::with_capacity(top.len());
+        for (score, at) in top {
+            let column = columns.entry(at.segment_ord).or_insert_with(|| {
+                searcher
+                    .segment_reader(at.segment_ord)
+                    .fast_fields()
+                    .str("parent")
+                    .ok()
+                    .flatten()
+            });
+            let Some(column) = column else { continue };
+            let Some(ord) = column.term_ords(at.doc_id).next() else {
+                continue;
+            };
+            let mut parent = String::new();
+            if column.ord_to_str(ord, &mut parent).is_ok() {
+                found.push((parent, score, at));
+            }
+        }
+        Ok(crate::fusion::by_text(found))
+    }
+
+    /// Where the live entry keyed `key` is.
+    fn address_of(&self, searcher: &tantivy::Searcher, key: &str) -> R<Option<DocAddress>> {
+        let term = Term::from_field_text(self.fields.key, key);
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let inverted = segment.inverted_index(self.fields.key).map_err(err)?;
+            let Some(mut postings) = inverted
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(err)?
+            else {
+                continue;
+            };
+            let mut doc = tantivy::DocSet::doc(&postings);
+            while doc != tantivy::TERMINATED {
+                if !segment.is_deleted(doc) {
+                    return Ok(Some(DocAddress::new(ord as u32, doc)));
+                }
+                doc = tantivy::DocSet::advance(&mut postings);
+            }
+        }
+        Ok(None)
     }
 
     /// The Q&A entries that best answer a question typed into the search box: most of its
@@ -869,7 +1180,7 @@ impl SearchIndex {
                 &TopDocs::with_limit(limit.clamp(1, 5)).order_by_score(),
             )
             .map_err(err)?;
-        self.hits(&searcher, &words, top)
+        self.hits(&searcher, &words, top, &Default::default())
     }
 
     pub fn search(&self, s: &Search) -> R<Results> {
@@ -903,6 +1214,30 @@ impl SearchIndex {
             query = self.query(&searcher, s, true);
             addresses = top_hits(&searcher, &query, s.by_date, limit, offset)?;
         }
+        // A question is answered by a passage: within the first results, texts are ranked by
+        // their passages (`crate::fusion`); deeper pages keep the ranking of whole texts.
+        let mut passages = std::collections::HashMap::new();
+        if relaxed && !s.by_date && offset + limit <= crate::fusion::FUSE_DEPTH {
+            let mut by_passage = Vec::new();
+            for (key, score, at) in self.best_passages(&searcher, s)? {
+                if let Some(text) = self.address_of(&searcher, &key)? {
+                    passages.insert(text, at);
+                    by_passage.push((score, text));
+                }
+            }
+            // Only texts the search counts: the passage query knows nothing of exclusions,
+            // quoted phrases or a text's other words.
+            let counted = matching(&searcher, &*query, by_passage.iter().map(|(_, at)| *at))?;
+            by_passage.retain(|(_, at)| counted.contains(at));
+            if !by_passage.is_empty() {
+                let texts = top_hits(&searcher, &query, false, crate::fusion::FUSE_DEPTH, 0)?;
+                addresses = crate::fusion::fuse(&by_passage, &texts)
+                    .into_iter()
+                    .skip(offset)
+                    .take(limit)
+                    .collect();
+            }
+        }
         let tallied = if parts.facets {
             let tally = crate::tally::Tally {
                 totals: self.totals.clone(),
@@ -917,7 +1252,7 @@ impl SearchIndex {
             crate::tally::Tallied::default()
         };
         let hits = if parts.snippets {
-            self.hits(&searcher, &needles(&s.parsed), addresses)?
+            self.hits(&searcher, &needles(&s.parsed), addresses, &passages)?
         } else {
             Vec::new()
         };
@@ -935,11 +1270,22 @@ impl SearchIndex {
             })
             .collect();
         let total = tallied.total;
+        let answer = hits.iter().filter(|_| offset == 0).find_map(|h| {
+            let passage = h.passage.clone()?;
+            Some(Answer {
+                kind: h.kind,
+                id: h.id,
+                title: h.title.clone(),
+                url: h.url.clone(),
+                passage,
+            })
+        });
         Ok(Results {
             total,
             hits,
             facets,
             relaxed,
+            answer,
         })
     }
 }
@@ -957,10 +1303,22 @@ impl Writer {
         let f = self.fields;
         let key = e.key();
         self.writer.delete_term(Term::from_field_text(f.key, &key));
+        if let Some(p) = f.passage {
+            self.writer
+                .delete_term(Term::from_field_text(p.parent, &key));
+        }
         // An identity, mobile or card number is never indexed nor shown in a snippet, however
         // it was written: the stored and the indexed text are both masked.
         let title = gongkai_domain::personal::mask(&e.title);
         let body = gongkai_domain::personal::mask(&e.body);
+        let passages = if has_passages(e.kind) {
+            gongkai_domain::passage::split(&body)
+        } else {
+            Vec::new()
+        };
+        // An entry of one passage, or of a kind read whole, is its own passage: only the words
+        // are indexed twice, nothing is stored twice.
+        let whole = passages.len() <= 1;
         let mut d = doc!(
             f.key => key,
             f.kind => e.kind.as_str(),
@@ -993,24 +1351,9 @@ impl Writer {
             // Undated entries sort last by date.
             d.add_i64(f.date, i64::MIN);
         }
-        d.add_facet(f.facets, facet("kind", e.kind.as_str()));
-        if !e.agency_code.is_empty() {
-            d.add_facet(f.facets, facet("agency", &e.agency_code));
-        }
-        if let Some(date) = e.date {
-            d.add_facet(
-                f.facets,
-                facet("year", &chrono::Datelike::year(&date).to_string()),
-            );
-        }
-        for (name, value) in [
-            ("topic", &e.topic),
-            ("doc_kind", &e.doc_kind),
-            ("validity", &e.validity),
-        ] {
-            if let Some(v) = value {
-                d.add_facet(f.facets, facet(name, v));
-            }
+        let facets = facets_of(e);
+        for facet in &facets {
+            d.add_facet(f.facets, facet.clone());
         }
         // The counted values: a topic counts under its first level.
         let year = e.date.map(|d| chrono::Datelike::year(&d).to_string());
@@ -1032,13 +1375,54 @@ impl Writer {
                 d.add_text(*field, v);
             }
         }
+        if let Some(p) = f.passage
+            && whole
+        {
+            let context = passages.first().map_or("", |p| p.context.as_str());
+            d.add_text(p.parent, &key);
+            // A text's passages are read without its title (see below); a record read
+            // whole (a Q&A entry, a message) is often asked by its title.
+            let title = if has_passages(e.kind) {
+                ""
+            } else {
+                title.as_str()
+            };
+            d.add_text(p.words, format!("{title}\n{context}\n{body}"));
+            if let Some(first) = passages.first() {
+                d.add_text(p.anchor, &first.anchor);
+            }
+        }
         self.writer.add_document(d).map_err(err)?;
+        if let (Some(p), false) = (f.passage, whole) {
+            for passage in passages {
+                let text = passage.text(&body);
+                let mut d = doc!(
+                    f.key => format!("passage:{key}:{}", passage.anchor),
+                    f.kind => "passage",
+                    p.parent => key.as_str(),
+                    p.anchor => passage.anchor.as_str(),
+                    f.body => text,
+                    // The headings it stands under count as its words (the text's title does
+                    // not: on the search-eval dev questions it cost Recall@10 0.01).
+                    p.words => format!("{}\n{text}", passage.context),
+                );
+                for facet in &facets {
+                    d.add_facet(f.facets, facet.clone());
+                }
+                self.writer.add_document(d).map_err(err)?;
+            }
+        }
         Ok(())
     }
 
     pub fn delete(&mut self, kind: Kind, id: i64) {
+        let key = key(kind, id);
         self.writer
-            .delete_term(Term::from_field_text(self.fields.key, &key(kind, id)));
+            .delete_term(Term::from_field_text(self.fields.key, &key));
+        if let Some(p) = self.fields.passage {
+            self.writer
+                .delete_term(Term::from_field_text(p.parent, &key));
+        }
     }
 
     pub fn delete_all(&mut self) -> R<()> {
@@ -1221,6 +1605,62 @@ mod tests {
             "an exclusion removes"
         );
         assert!(ids(&index, "ＡＢＣ不存在的词").is_empty());
+    }
+
+    #[test]
+    fn everyday_words_find_the_official_ones_below_texts_that_use_the_everyday_word() {
+        let index = SearchIndex::in_memory().unwrap();
+        let mut w = index.writer().unwrap();
+        for (id, title, body) in [
+            (1, "云溪区犬只管理规定", "养犬人应当为犬只办理登记。"),
+            (
+                2,
+                "关于调整公共停车收费标准的通知",
+                "本区公共停车场停车收费按时段计费。",
+            ),
+            (
+                3,
+                "2024年义务教育阶段入学工作方案",
+                "适龄儿童入学按学区划片招生。",
+            ),
+            (4, "社区养狗文明公约", "居民养狗应当文明出行。"),
+            (5, "最低生活保障工作规程", "最低生活保障对象每年复核。"),
+            (6, "关于做好就业工作的通知", "做好高校毕业生就业服务。"),
+        ] {
+            w.upsert(&entry(id, title, body)).unwrap();
+        }
+        w.commit(1).unwrap();
+        index.refresh().unwrap();
+        let synonyms = crate::synonyms::Synonyms::shipped();
+        let expanded = |q: &str| -> Vec<i64> {
+            let mut s = Search::text(q, 10).unwrap();
+            synonyms.expand(&mut s.parsed);
+            index
+                .search(&s)
+                .unwrap()
+                .hits
+                .iter()
+                .map(|h| h.id)
+                .collect()
+        };
+        // The text that says 养狗 first, the one that says 犬只 after it.
+        assert_eq!(expanded("养狗"), [4, 1]);
+        assert_eq!(expanded("停车费"), [2]);
+        assert_eq!(expanded("上学"), [3]);
+        assert_eq!(expanded("低保"), [5]);
+        assert_eq!(expanded("怎么办低保？").first(), Some(&5));
+        assert_eq!(expanded("孩子上学怎么报名").first(), Some(&3));
+        // Without the expansion the everyday word finds only itself.
+        assert_eq!(ids(&index, "养狗"), [4]);
+        // The official term is marked in the snippet.
+        let mut s = Search::text("停车费", 10).unwrap();
+        synonyms.expand(&mut s.parsed);
+        let hit = &index.search(&s).unwrap().hits[0];
+        assert!(
+            hit.snippet_html.contains("<mark>停车收费</mark>"),
+            "{}",
+            hit.snippet_html
+        );
     }
 
     #[test]

@@ -12,10 +12,11 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use gongkai_domain::DomainError;
 use gongkai_store::audit::{self, OutboxEntry};
-use gongkai_store::{Db, Exec, Sql};
+use gongkai_store::{Db, Exec, Sql, search_synonyms};
 
-use crate::index::{SearchIndex, Writer};
+use crate::index::{Results, Search, SearchIndex, Writer};
 use crate::sources::{self, Change};
+use crate::synonyms::Synonyms;
 
 type R<T> = Result<T, DomainError>;
 
@@ -61,6 +62,9 @@ pub struct Node {
     tally: Mutex<std::collections::HashMap<String, i64>>,
     /// The popular searches last read, and when.
     popular: Mutex<Option<(Instant, Vec<String>)>>,
+    /// The shipped synonyms with the office's entries, as last read; `None` until the first
+    /// pass reads them, and again after an outbox entry announces a change.
+    synonyms: RwLock<Option<Arc<Synonyms>>>,
 }
 
 #[derive(Default)]
@@ -112,6 +116,7 @@ impl Node {
             pass: tokio::sync::Mutex::new(()),
             tally: Mutex::default(),
             popular: Mutex::default(),
+            synonyms: RwLock::new(None),
         }))
     }
 
@@ -121,6 +126,34 @@ impl Node {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// The synonyms searches are expanded with: the shipped list, with the office's entries
+    /// once a pass has read them.
+    pub fn synonyms(&self) -> Arc<Synonyms> {
+        self.synonyms
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .unwrap_or_else(|| Arc::new(Synonyms::shipped()))
+    }
+
+    /// Reads the office's entries again.
+    async fn reload_synonyms(&self, c: &mut impl Exec) -> R<()> {
+        let rows = search_synonyms::all(c).await?;
+        let s = Synonyms::shipped().with(
+            rows.iter()
+                .map(|r| (r.synonym.term.as_str(), r.synonym.official.as_slice())),
+        );
+        *self.synonyms.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(s));
+        Ok(())
+    }
+
+    /// Searches the index served now, the query expanded with the synonyms.
+    pub fn search(&self, s: &Search) -> R<Results> {
+        let mut s = s.clone();
+        self.synonyms().expand(&mut s.parsed);
+        self.index().search(&s)
     }
 
     pub fn status(&self) -> Status {
@@ -177,6 +210,18 @@ impl Node {
                 })
                 .collect()
         };
+        let unread = self
+            .synonyms
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_none();
+        if unread
+            || fresh
+                .iter()
+                .any(|e| e.entity_type == search_synonyms::ENTITY)
+        {
+            self.reload_synonyms(&mut c).await?;
+        }
         let mut writer = None;
         let mut applied = 0;
         for e in &fresh {

@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod corpus;
+pub mod fusion;
 pub mod index;
 pub mod indexer;
 pub mod params;
@@ -10,6 +11,7 @@ pub mod query;
 pub mod question;
 pub mod snippet;
 pub mod sources;
+pub mod synonyms;
 pub mod tally;
 pub mod tokenizers;
 

@@ -29,6 +29,12 @@ pub struct Parsed {
     /// The words that carry the meaning of the terms and phrases (`question::keywords`): what a
     /// question, or a query that matches nothing as typed, is matched by.
     pub keywords: Vec<String>,
+    /// The shorter words inside each keyword (`question::parts`): one of them stands for the
+    /// keyword, with less weight.
+    pub parts: Vec<Vec<String>>,
+    /// Terms and keywords with their official terms (`synonyms::Synonyms::expand`): each also
+    /// matches by one of them, with less weight.
+    pub synonyms: Vec<(String, Vec<String>)>,
 }
 
 fn meaningful(s: &str) -> bool {
@@ -154,6 +160,7 @@ pub fn parse(input: &str) -> Result<Parsed, DomainError> {
         .join(" ");
     parsed.question = crate::question::is_question(&wanted);
     parsed.keywords = crate::question::keywords(&wanted);
+    parsed.parts = crate::question::parts(&parsed.keywords);
     if parsed.terms.is_empty() && parsed.phrases.is_empty() {
         return Err(DomainError::invalid(
             FIELD,

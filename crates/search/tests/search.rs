@@ -419,3 +419,126 @@ async fn postgres_a_late_commit_below_the_cursor_is_not_skipped() {
 
 #[path = "search/relevance.rs"]
 mod relevance;
+
+both!(
+    an_office_synonym_takes_effect_on_every_node_without_a_rebuild,
+    a_question_is_answered_by_the_article_that_holds_it,
+);
+
+fn node_ids(node: &Node, q: &str) -> Vec<i64> {
+    let s = Search::text(q, 20).unwrap();
+    node.search(&s).unwrap().hits.iter().map(|h| h.id).collect()
+}
+
+async fn an_office_synonym_takes_effect_on_every_node_without_a_rebuild(t: TestDb) {
+    use gongkai_domain::synonym::Synonym;
+    let a = agency(&t.db).await;
+    let id = publish(
+        &t.db,
+        a,
+        &draft(
+            "关于规范共享单车停放的通知",
+            "",
+            "互联网租赁自行车应当在划定的停放区域内有序停放。",
+        ),
+    )
+    .await;
+    let first = Node::open(t.db.clone(), None).unwrap();
+    let second = Node::open(t.db.clone(), None).unwrap();
+    for n in [&first, &second] {
+        n.catch_up().await.unwrap();
+    }
+    // The shipped list knows 共享单车 → 互联网租赁自行车; nobody shipped 小黄车.
+    assert_eq!(node_ids(&first, "共享单车"), [id]);
+    assert!(node_ids(&first, "小黄车").is_empty());
+
+    let office = gongkai_app::Ctx::new(&t.db, actor(), OFFICE);
+    let staff = gongkai_app::Ctx::new(
+        &t.db,
+        actor(),
+        Principal {
+            user_id: 0,
+            role: Role::Staff,
+            agency_id: a,
+        },
+    );
+    let entry = Synonym::parse("小黄车", "互联网租赁自行车、共享单车").unwrap();
+    assert!(matches!(
+        gongkai_app::search_synonyms::save(&staff, &entry).await,
+        Err(gongkai_domain::DomainError::Forbidden)
+    ));
+    assert!(
+        gongkai_app::search_synonyms::all(&t.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    gongkai_app::search_synonyms::save(&office, &entry)
+        .await
+        .unwrap();
+    // Each node reads the announcement on its next pass; its index is not rebuilt.
+    let before = first.index().num_docs();
+    for n in [&first, &second] {
+        n.catch_up().await.unwrap();
+        assert_eq!(node_ids(n, "小黄车"), [id]);
+    }
+    assert_eq!(first.index().num_docs(), before);
+    let mut c = t.db.conn().await.unwrap();
+    let trail = gongkai_store::audit::for_entity(&mut c, "search_synonym", "小黄车")
+        .await
+        .unwrap();
+    assert_eq!(trail.len(), 1, "audited");
+    drop(c);
+
+    gongkai_app::search_synonyms::remove(&office, "小黄车")
+        .await
+        .unwrap();
+    for n in [&first, &second] {
+        n.catch_up().await.unwrap();
+        assert!(node_ids(n, "小黄车").is_empty(), "removed: gone");
+    }
+}
+
+async fn a_question_is_answered_by_the_article_that_holds_it(t: TestDb) {
+    let a = agency(&t.db).await;
+    let mut articles = String::from("## 第一章 总则\n\n");
+    let numbers = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+    for (i, n) in numbers.iter().enumerate() {
+        articles.push_str(&format!(
+            "第{n}条 本条规定登记事项的第{}项要求,依照有关规定办理。\n\n",
+            i + 1
+        ));
+    }
+    articles.push_str("## 第二章 犬只管理\n\n第十一条 养犬人应当为犬只办理登记,携犬出户时应当束犬链。\n\n第十二条 其他事项依照有关规定办理。\n");
+    let id = publish(&t.db, a, &draft("云溪区城市管理条例", "", &articles)).await;
+    let node = Node::open(t.db.clone(), None).unwrap();
+    node.catch_up().await.unwrap();
+    let s = Search::text("养狗需要办理登记吗？", 10).unwrap();
+    let r = node.search(&s).unwrap();
+    assert_eq!(r.hits.first().map(|h| h.id), Some(id), "{:?}", r.hits);
+    let answer = r.answer.expect("a passage answer");
+    assert_eq!(answer.passage.anchor, "第十一条");
+    assert!(answer.passage.text.starts_with("第十一条 养犬人"));
+    assert_eq!(answer.url, format!("/documents/{id}#第十一条"));
+    assert_eq!(r.hits[0].url, answer.url);
+    // The page marks the article where the link lands.
+    let body = gongkai_domain::rich_text::to_html(&articles);
+    assert!(
+        body.contains("<span id=\"第十一条\"></span>第十一条"),
+        "{body}"
+    );
+    // A withdrawn text takes its passages with it.
+    let ctx = gongkai_app::Ctx::new(&t.db, actor(), OFFICE);
+    gongkai_app::documents::act(
+        &ctx,
+        id,
+        &gongkai_domain::document::Action::Withdraw {
+            reason: "测试撤回".into(),
+        },
+    )
+    .await
+    .unwrap();
+    node.catch_up().await.unwrap();
+    let r = node.search(&s).unwrap();
+    assert!(r.hits.is_empty() && r.answer.is_none(), "{:?}", r.hits);
+}

@@ -30,6 +30,7 @@ pub mod passwords;
 pub mod reports;
 pub mod requests;
 pub mod schema;
+pub mod search_synonyms;
 pub mod search_terms;
 pub mod secret;
 pub mod sessions;

@@ -70,7 +70,7 @@ fn unavailable() -> AppError {
 /// Runs a search on this node's index.
 pub fn run(state: &AppState, search: &Search) -> Result<Results, AppError> {
     let node = state.search.as_ref().ok_or_else(unavailable)?;
-    node.index().search(search).map_err(AppError)
+    node.search(search).map_err(AppError)
 }
 
 async fn facet_groups(
@@ -254,6 +254,7 @@ pub async fn api(
         "query": s.parsed.text,
         "total": r.total,
         "relaxed": r.relaxed,
+        "answer": r.answer,
         "page": s.page,
         "per_page": s.per_page,
         "hits": r.hits,

@@ -6,7 +6,121 @@ use super::*;
 both!(
     the_search_page_and_api_find_public_documents_only,
     answers_kept_by_the_office_show_above_the_results,
+    the_office_adds_search_synonyms_that_work_at_once,
 );
+
+async fn the_office_adds_search_synonyms_that_work_at_once(app: App) {
+    let office = app.login("office").await;
+    let csrf = app.csrf(&office, "/office/search/synonyms").await;
+    let page = office
+        .get(app.url("/office/search/synonyms"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("内置词表") && html.contains("最低生活保障"),
+        "the shipped list is shown"
+    );
+    // Bad input: the form again with a Chinese message, nothing stored.
+    for (term, official, message) in [
+        ("狗", "犬只", "口语词"),
+        ("小黄车", "", "规范用语"),
+        ("小黄车", "小黄车", "规范用语"),
+    ] {
+        let res = app
+            .post(
+                &office,
+                "/office/search/synonyms",
+                &csrf,
+                &[("term", term), ("official", official)],
+            )
+            .await;
+        assert_eq!(res.status(), 422, "{term} {official}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains(message), "{term} {official}: {message}");
+        assert!(
+            html.contains(&format!("value=\"{term}\"")),
+            "what was typed is kept"
+        );
+    }
+    assert_eq!(app.count("search_synonyms").await, 0);
+    // A department's staff neither see nor change them.
+    let staff = app.login("staff").await;
+    assert_eq!(
+        staff
+            .get(app.url("/office/search/synonyms"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let staff_csrf = app.csrf(&staff, "/office").await;
+    let res = app
+        .post(
+            &staff,
+            "/office/search/synonyms",
+            &staff_csrf,
+            &[("term", "小黄车"), ("official", "双随机")],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(app.count("search_synonyms").await, 0);
+
+    let public = app.client();
+    let search = async |q: &str| -> serde_json::Value {
+        let q = serde_urlencoded::to_string([("q", q)]).unwrap();
+        public
+            .get(app.url(&format!("/api/v1/search?{q}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    };
+    assert_eq!(search("小黄车").await["total"], 0);
+    let res = app
+        .post(
+            &office,
+            "/office/search/synonyms",
+            &csrf,
+            &[("term", "小黄车"), ("official", "双随机、政务公开")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count("search_synonyms").await, 1);
+    app.indexed().await;
+    let found = search("小黄车").await;
+    assert!(found["total"].as_u64().unwrap() > 0, "{found}");
+    let html = office
+        .get(app.url("/office/search/synonyms"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("双随机、政务公开"));
+    let res = app
+        .post(
+            &office,
+            "/office/search/synonyms/delete",
+            &csrf,
+            &[("term", "小黄车")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    app.indexed().await;
+    assert_eq!(search("小黄车").await["total"], 0);
+    assert_eq!(
+        app.count("audit_log WHERE entity_type = 'search_synonym'")
+            .await,
+        2
+    );
+}
 
 async fn answers_kept_by_the_office_show_above_the_results(app: App) {
     let office = app.login("office").await;
