@@ -533,6 +533,8 @@ fn rows() -> Vec<Row> {
         row!("post", "/office/decisions/entries/{id}", Agency, |x| format!("/office/decisions/entries/{}", x.get("entry")), |_| f(&[("stage", "drafting"), ("on", "2026-03-02"), ("note", "起草")])),
         row!("post", "/office/dashboard/weights", Office, |_| "/office/dashboard/weights".into(), |_| f(&[
             ("w0", "20"), ("w1", "20"), ("w2", "20"), ("w3", "10"), ("w4", "20"), ("w5", "10"), ("assessment", "4")])),
+        row!("post", "/office/search/synonyms", Office, |_| "/office/search/synonyms".into(), |_| f(&[("term", "小黄车"), ("official", "共享单车")])),
+        row!("post", "/office/search/synonyms/delete", Office, |_| "/office/search/synonyms/delete".into(), |_| f(&[("term", "小黄车")])),
         // Messages and answers.
         row!("post", "/messages", Public, |_| "/messages".into(), |x| f(&[("document", x.get("doc")), ("title", "关于授权测试的疑问"), ("body", "请问相关标准何时发布?"), ("name", "李四"), ("phone", "13900139000")])),
         row!("post", "/messages/track", Public, |_| "/messages/track".into(), |_| f(&[("code", "LY2099-000001"), ("key", "guess")])),
@@ -580,6 +582,7 @@ fn rows() -> Vec<Row> {
 /// Requests that use up their record or the principal's session: sent by one principal only.
 const CONSUMING: &[&str] = &[
     "/office/documents/{id}/attachments/{attachment}/delete",
+    "/office/search/synonyms/delete",
     "/logout",
 ];
 
