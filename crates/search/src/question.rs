@@ -107,6 +107,25 @@ pub fn parts(keywords: &[String]) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Popular searches ordered for someone who searched `text`: those sharing characters in a
+/// row (a bigram) with it first, most shared first, then the others; never `text` itself.
+pub fn related(text: &str, popular: &[String]) -> Vec<String> {
+    let grams = |t: &str| -> std::collections::BTreeSet<String> {
+        analysis::bigrams(t).into_iter().map(|t| t.text).collect()
+    };
+    let mine = grams(text);
+    let typed = analysis::normalize(text).text;
+    let mut scored: Vec<(usize, usize, &String)> = popular
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| analysis::normalize(p).text != typed)
+        .map(|(i, p)| (grams(p).intersection(&mine).count(), i, p))
+        .collect();
+    // Shared most first; among equals, the popular order.
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, _, p)| p.clone()).collect()
+}
+
 /// How many of `n` words a match (a text, or one of its passages) must hold: all of one or
 /// two, two of more. A question's answer is one passage, which says little of what the
 /// question does; ranking by how many of the words it holds, and how rare they are, does the
@@ -171,6 +190,27 @@ mod tests {
         assert!(p[at].contains(&"合同".to_string()), "{k:?} {p:?}");
         assert!(p.concat().iter().all(|w| !k.contains(w)), "{k:?} {p:?}");
         assert!(parts(&[]).is_empty());
+    }
+
+    #[test]
+    fn related_popular_searches_come_first() {
+        let popular: Vec<String> = ["政务公开工作要点", "年度报告", "养犬管理", "停车收费"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            related("养犬登记", &popular),
+            ["养犬管理", "政务公开工作要点", "年度报告", "停车收费"]
+        );
+        assert_eq!(
+            related("年度报告", &popular).len(),
+            3,
+            "not the query itself"
+        );
+        assert_eq!(
+            related("无关", &popular),
+            popular,
+            "the popular order otherwise"
+        );
     }
 
     #[test]

@@ -155,20 +155,26 @@ pub async fn search_page(
         node.note_query(&s.parsed.text);
     }
     let popular = match state.search.as_ref() {
-        Some(node) => node
-            .popular()
-            .await?
-            .into_iter()
-            .map(|t| {
-                let href = format!(
-                    "/search?{}",
-                    serde_urlencoded::to_string([("q", &t)]).unwrap_or_default()
-                );
-                (t, href)
-            })
-            .collect(),
+        // Related searches first: someone who found little may find it by another's words.
+        Some(node) => {
+            let terms = node.popular().await?;
+            match &found {
+                Some((s, _)) => gongkai_search::question::related(&s.parsed.text, &terms),
+                None => terms,
+            }
+        }
         None => Vec::new(),
     };
+    let popular = popular
+        .into_iter()
+        .map(|t| {
+            let href = format!(
+                "/search?{}",
+                serde_urlencoded::to_string([("q", &t)]).unwrap_or_default()
+            );
+            (t, href)
+        })
+        .collect();
     // Answers are offered on the first page of an unfiltered search.
     let answers = match (&found, state.search.as_ref()) {
         (Some((s, _)), Some(node)) if s.page == 1 && s.kind.is_none() => {
