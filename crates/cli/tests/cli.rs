@@ -1011,3 +1011,86 @@ async fn two_nodes_starting_together_bootstrap_once() {
             .unwrap();
     assert_eq!(admins, 1);
 }
+
+/// Percent-encodes a query parameter value.
+fn encoded(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The titles of the first `n` hits of `q` on the portal's search API.
+fn top_titles(addr: &str, q: &str, n: usize) -> Vec<String> {
+    let res = get(
+        addr,
+        &format!("/api/v1/search?per_page={n}&q={}", encoded(q)),
+    );
+    let body = res.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    let json: serde_json::Value =
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("{q}: {e}: {res}"));
+    json["hits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|h| h["title"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// What residents type, on the demo as the README starts it: each finds its record in the
+/// top 3.
+#[test]
+fn the_demo_finds_what_people_type() {
+    let dir = temp_dir("relevance");
+    let mut c = gongkai(&dir, None);
+    c.arg("demo")
+        .env("GONGKAI_DEMO_PASSWORD", "demo password 1");
+    let out = run(c, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (mut child, addr, _) = start(&dir, &[]);
+    // The index is built in the background after the server is up.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while top_titles(&addr, "嘉府办发〔2021〕18号", 1).is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the demo was never indexed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    for (q, want) in [
+        // A year with 年, and a title typed without its marks and words.
+        (
+            "2021年嘉定区政务公开工作要点",
+            "2021年上海市嘉定区政务公开工作要点",
+        ),
+        ("2024年招生入学", "2024年义务教育阶段招生入学"),
+        // A 文号 typed loosely.
+        ("嘉府办发2021 18号", "嘉定区政务公开工作要点"),
+        ("嘉府办发 2021年 第18号", "嘉定区政务公开工作要点"),
+        // A title typed without its 《》.
+        (
+            "印发关于全面推进政务公开工作的实施意见的通知",
+            "全面推进政务公开工作的实施意见",
+        ),
+        // A question.
+        ("怎么申请政府信息公开", "政府信息公开"),
+        ("请问政府信息公开申请怎么办？", "政府信息公开申请"),
+        // The text writes 双随机、一公开.
+        ("双随机一公开", "嘉定区政务公开工作要点"),
+        // Everyday words for official ones.
+        ("养狗", "养犬管理办法"),
+        ("停车费", "停车场收费管理办法"),
+        ("上学", "招生入学"),
+        ("孩子上学怎么报名", "入学"),
+    ] {
+        let top = top_titles(&addr, q, 3);
+        assert!(top.iter().any(|t| t.contains(want)), "{q}: {top:?}");
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
