@@ -6,7 +6,8 @@
 # in-process (16 dictionary words, 4 terms of two words), each set and all together — the same
 # work on both engines (the top 10 with snippets), with the speed ratio, and gongkai's
 # whole results page (also the total and the facet counts over every match) — and the
-# known-item recall. The first round of queries on the index just built (cold) is reported on its
+# known-item recall, and p50/p99 of 8 typed questions (gongkai's whole results page against an OR
+# of their trigrams on FTS5). The first round of queries on the index just built (cold) is reported on its
 # own line, not in the percentiles. Asserts nothing.
 #
 #   benches/search.sh                 # 100,000 documents

@@ -1,9 +1,9 @@
 //! Search benchmark (not a test): builds an index of DOCS documents re-sampled from the
 //! sentences of real government documents (the demo seeds, plus the seeds themselves as known
 //! items), then runs a fixed set of 2–4 character queries (dictionary words and terms of two
-//! words), and does the same with SQLite FTS5 (trigram tokenizer) over the same corpus in the
-//! same run. Prints build speed, p50/p99 latency, the speed ratio and each engine's recall on
-//! the known items. Asserts nothing.
+//! words) and of typed questions, and does the same with SQLite FTS5 (trigram tokenizer) over
+//! the same corpus in the same run. Prints build speed, p50/p99 latency, the speed ratio and
+//! each engine's recall on the known items. Asserts nothing.
 //!
 //!   DOCS=1000000 cargo bench -p gongkai-search --bench search      (benches/search.sh)
 
@@ -35,6 +35,31 @@ const QUERIES: [&str; 16] = [
 /// Terms of several dictionary words: matched as written (one three- or four-character gram),
 /// reported on their own and with the words.
 const PHRASES: [&str; 4] = ["公开工作", "解读材料", "信息发布", "办理答复"];
+
+/// Questions as residents type them: matched by a share of their words, ranked by passages,
+/// expanded with the shipped synonyms (the full results page, as the API answers it).
+const QUESTIONS: [&str; 8] = [
+    "怎么申请政府信息公开？",
+    "政务公开工作要点有哪些重点任务",
+    "如何查询行政许可和行政处罚信息",
+    "年度报告什么时候公布？",
+    "政策解读材料应该怎么发布",
+    "办事指南在哪里可以看到",
+    "招标投标信息是否需要公开",
+    "政府网站建设有什么要求吗",
+];
+
+/// FTS5's reference for a question: an OR of its trigrams, ranked by bm25.
+fn fts_question(q: &str) -> String {
+    let chars: Vec<char> = q.chars().filter(|c| c.is_alphanumeric()).collect();
+    let grams: std::collections::BTreeSet<String> =
+        chars.windows(3).map(|w| w.iter().collect()).collect();
+    grams
+        .into_iter()
+        .map(|g| format!("\"{g}\""))
+        .collect::<Vec<_>>()
+        .join(" OR ")
+}
 
 /// Known items: query → the seed it must find (ids 1..=5).
 const KNOWN: [(&str, i64); 10] = [
@@ -270,6 +295,33 @@ async fn main() {
         }
     }
 
+    // Questions: the whole results page on gongkai's side (count and facets included), the
+    // top 10 by an OR of trigrams on FTS5's.
+    let synonyms = gongkai_search::synonyms::Synonyms::shipped();
+    let (mut q_gongkai, mut q_fts) = (Vec::new(), Vec::new());
+    for round in 0..=reps {
+        for q in QUESTIONS {
+            let mut s = search(q);
+            let started = Instant::now();
+            synonyms.expand(&mut s.parsed);
+            index.search(&s).unwrap();
+            if round > 0 {
+                q_gongkai.push(started.elapsed());
+            }
+            let started = Instant::now();
+            sqlx::query("SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 10")
+                .bind(fts_question(q))
+                .fetch_all(&mut db)
+                .await
+                .unwrap_or_default();
+            if round > 0 {
+                q_fts.push(started.elapsed());
+            }
+        }
+    }
+    q_gongkai.sort();
+    q_fts.sort();
+
     // Recall on the known items: found in the top 10.
     let mut t_found = 0;
     let mut f_found = 0;
@@ -345,6 +397,15 @@ async fn main() {
         );
     }
     println!("(FTS5 trigram cannot match a query of fewer than 3 characters)");
+    println!(
+        "questions ({} × {reps}): gongkai results page p50 {:.2} ms p99 {:.2} ms; \
+         FTS5 OR of trigrams, top 10: p50 {:.2} ms p99 {:.2} ms",
+        QUESTIONS.len(),
+        ms(percentile(&q_gongkai, 0.5)),
+        ms(percentile(&q_gongkai, 0.99)),
+        ms(percentile(&q_fts, 0.5)),
+        ms(percentile(&q_fts, 0.99)),
+    );
     cold_gongkai.sort();
     cold_fts.sort();
     println!(
