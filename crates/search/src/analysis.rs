@@ -16,8 +16,9 @@ use unicode_normalization::UnicodeNormalization;
 /// Bumped whenever analysis changes what an indexed text yields, or the index holds a kind of
 /// record it did not (4: published messages; 5: identity, mobile and card numbers masked
 /// before indexing; 6: passages of documents and interpretations; 7: characters separated only
-/// by soft marks — 双随机、一公开, 《…》 — are adjacent): every node then rebuilds its index.
-pub const ANALYSIS_VERSION: u32 = 7;
+/// by soft marks — 双随机、一公开, 《…》 — are adjacent; 8: every kind of record ranked by
+/// passages): every node then rebuilds its index.
+pub const ANALYSIS_VERSION: u32 = 8;
 
 /// Words jieba's general dictionary splits but a government reader types whole.
 pub const GOV_TERMS: &[&str] = &[

@@ -455,8 +455,8 @@ fn facets_of(e: &Entry) -> Vec<Facet> {
     out
 }
 
-/// The kinds whose texts are read by passages: the ones shown as a text with anchors
-/// (`rich_text::to_html`), long enough to hold an answer somewhere inside.
+/// The kinds whose pages mark their passages (`rich_text::to_html`): a hit of theirs shows its
+/// passage and links to it.
 fn has_passages(kind: Kind) -> bool {
     matches!(kind, Kind::Document | Kind::Interpretation)
 }
@@ -1311,13 +1311,12 @@ impl Writer {
         // it was written: the stored and the indexed text are both masked.
         let title = gongkai_domain::personal::mask(&e.title);
         let body = gongkai_domain::personal::mask(&e.body);
-        let passages = if has_passages(e.kind) {
-            gongkai_domain::passage::split(&body)
-        } else {
-            Vec::new()
-        };
-        // An entry of one passage, or of a kind read whole, is its own passage: only the words
-        // are indexed twice, nothing is stored twice.
+        // Every text is ranked by its passages; only the kinds whose pages mark them
+        // (`has_passages`) show a passage and link to it.
+        let passages = gongkai_domain::passage::split(&body);
+        let anchored = has_passages(e.kind);
+        // An entry of one passage is its own passage: only the words are indexed twice,
+        // nothing is stored twice.
         let whole = passages.len() <= 1;
         let mut d = doc!(
             f.key => key,
@@ -1380,15 +1379,11 @@ impl Writer {
         {
             let context = passages.first().map_or("", |p| p.context.as_str());
             d.add_text(p.parent, &key);
-            // A text's passages are read without its title (see below); a record read
-            // whole (a Q&A entry, a message) is often asked by its title.
-            let title = if has_passages(e.kind) {
-                ""
-            } else {
-                title.as_str()
-            };
+            // A document's passages are read without its title (see below); a record of
+            // another kind (a Q&A entry, a message, a consultation) is often asked by its title.
+            let title = if anchored { "" } else { title.as_str() };
             d.add_text(p.words, format!("{title}\n{context}\n{body}"));
-            if let Some(first) = passages.first() {
+            if let (Some(first), true) = (passages.first(), anchored) {
                 d.add_text(p.anchor, &first.anchor);
             }
         }
@@ -1396,16 +1391,24 @@ impl Writer {
         if let (Some(p), false) = (f.passage, whole) {
             for passage in passages {
                 let text = passage.text(&body);
+                // The headings it stands under count as its words (a document's title does
+                // not: on the search-eval dev questions it cost Recall@10 0.01).
+                let words = if anchored {
+                    format!("{}\n{text}", passage.context)
+                } else {
+                    format!("{title}\n{}\n{text}", passage.context)
+                };
                 let mut d = doc!(
                     f.key => format!("passage:{key}:{}", passage.anchor),
                     f.kind => "passage",
                     p.parent => key.as_str(),
-                    p.anchor => passage.anchor.as_str(),
-                    f.body => text,
-                    // The headings it stands under count as its words (the text's title does
-                    // not: on the search-eval dev questions it cost Recall@10 0.01).
-                    p.words => format!("{}\n{text}", passage.context),
+                    p.words => words,
                 );
+                // What a hit shows and links to, only where the page marks it.
+                if anchored {
+                    d.add_text(p.anchor, &passage.anchor);
+                    d.add_text(f.body, text);
+                }
                 for facet in &facets {
                     d.add_facet(f.facets, facet.clone());
                 }
