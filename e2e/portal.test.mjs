@@ -465,6 +465,29 @@ test('一网通查: search from the header without JavaScript, in traditional ch
   await phone.context().close();
 });
 
+test('一网通答 by passage: a question shows the article that answers it and links to where it stands', async () => {
+  for (let i = 0; i < 100; i++) {
+    const ready = await (await fetch(base + '/readyz')).json();
+    if (ready.search && ready.search.documents > 0 && ready.search.lag === 0) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // On a phone (the page needs no script; axe does).
+  const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+  await page.goto(base + '/search?q=' + encodeURIComponent('政府信息公开申请办理规定什么时候开始施行？'));
+  const answer = page.locator('section.passage-answer');
+  assert.match(await answer.textContent(), /第二条/);
+  assert.match(await answer.locator('blockquote').textContent(), /施行/);
+  const link = answer.getByRole('link');
+  assert.match(decodeURIComponent(await link.getAttribute('href')), /^\/documents\/\d+#第二条$/);
+  await axe(page, 'search with a passage answer');
+  // The link lands on the article: the page marks where it begins.
+  await Promise.all([page.waitForURL(/\/documents\/\d+#/), link.click()]);
+  const target = await page.evaluate(() => document.querySelector(':target')?.id);
+  assert.equal(target, '第二条');
+  assert.match(await page.locator('.body').textContent(), /第二条 本规定自/);
+  await page.context().close();
+});
+
 test('意见征集: the public comments on a draft; staff decide every opinion and publish the feedback report', async () => {
   // The public, on a phone: find the open consultation, comment on one article.
   const pub = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
