@@ -1202,22 +1202,43 @@ impl SearchIndex {
         let limit = per_page.min(MAX_DEPTH - offset);
         let p = &s.parsed;
         let mut relaxed = p.question && !p.keywords.is_empty();
+        // A question is answered by a passage: within the first results, texts are ranked by
+        // their passages (`crate::fusion`); deeper pages keep the ranking of whole texts.
+        let fused =
+            |relaxed: bool| relaxed && !s.by_date && offset + limit <= crate::fusion::FUSE_DEPTH;
+        let tally = || crate::tally::Tally {
+            totals: self.totals.clone(),
+        };
+        // The texts a page is made of; for a question, to the depth that is fused, with the
+        // count and facets in the same pass (it reads every match anyway: its words are
+        // matched by a share, which no block can be skipped for).
+        type Found = (Vec<(f32, DocAddress)>, Option<crate::tally::Tallied>);
+        let first_pass = |query: &dyn Query, relaxed: bool| -> R<Found> {
+            let depth = crate::fusion::FUSE_DEPTH;
+            if fused(relaxed) && parts.facets {
+                let top = TopDocs::with_limit(depth).order_by_score();
+                let (texts, tallied) = searcher.search(query, &(top, tally())).map_err(err)?;
+                Ok((texts, Some(tallied)))
+            } else if fused(relaxed) {
+                Ok((top_hits(&searcher, query, false, depth, 0)?, None))
+            } else {
+                Ok((top_hits(&searcher, query, s.by_date, limit, offset)?, None))
+            }
+        };
         let mut query = self.query(&searcher, s, relaxed);
-        let mut addresses = top_hits(&searcher, &query, s.by_date, limit, offset)?;
+        let (mut found, mut tallied) = first_pass(&*query, relaxed)?;
         // Nothing matches as typed: a share of the words, rather than a dead end.
-        if addresses.is_empty()
+        if found.is_empty()
             && !relaxed
             && !p.keywords.is_empty()
             && searcher.search(&query, &Count).map_err(err)? == 0
         {
             relaxed = true;
             query = self.query(&searcher, s, true);
-            addresses = top_hits(&searcher, &query, s.by_date, limit, offset)?;
+            (found, tallied) = first_pass(&*query, true)?;
         }
-        // A question is answered by a passage: within the first results, texts are ranked by
-        // their passages (`crate::fusion`); deeper pages keep the ranking of whole texts.
         let mut passages = std::collections::HashMap::new();
-        if relaxed && !s.by_date && offset + limit <= crate::fusion::FUSE_DEPTH {
+        let addresses = if fused(relaxed) {
             let mut by_passage = Vec::new();
             for (key, score, at) in self.best_passages(&searcher, s)? {
                 if let Some(text) = self.address_of(&searcher, &key)? {
@@ -1229,27 +1250,22 @@ impl SearchIndex {
             // quoted phrases or a text's other words.
             let counted = matching(&searcher, &*query, by_passage.iter().map(|(_, at)| *at))?;
             by_passage.retain(|(_, at)| counted.contains(at));
-            if !by_passage.is_empty() {
-                let texts = top_hits(&searcher, &query, false, crate::fusion::FUSE_DEPTH, 0)?;
-                addresses = crate::fusion::fuse(&by_passage, &texts)
-                    .into_iter()
-                    .skip(offset)
-                    .take(limit)
-                    .collect();
-            }
-        }
-        let tallied = if parts.facets {
-            let tally = crate::tally::Tally {
-                totals: self.totals.clone(),
-            };
-            searcher.search(&query, &tally).map_err(err)?
-        } else if parts.count {
-            crate::tally::Tallied {
+            crate::fusion::fuse(&by_passage, &found)
+                .into_iter()
+                .skip(offset)
+                .take(limit)
+                .collect()
+        } else {
+            found
+        };
+        let tallied = match tallied {
+            Some(t) => t,
+            None if parts.facets => searcher.search(&query, &tally()).map_err(err)?,
+            None if parts.count => crate::tally::Tallied {
                 total: searcher.search(&query, &Count).map_err(err)?,
                 values: Vec::new(),
-            }
-        } else {
-            crate::tally::Tallied::default()
+            },
+            None => crate::tally::Tallied::default(),
         };
         let hits = if parts.snippets {
             self.hits(&searcher, &needles(&s.parsed), addresses, &passages)?
