@@ -261,6 +261,32 @@ mod tests {
         assert_eq!(anchors, ["第一条", "第二条", "第一条-2"]);
     }
 
+    proptest::proptest! {
+        /// Whatever the text — articles numbered in Chinese, ASCII or full-width digits,
+        /// headings, blank lines, marks — its passages are in order, apart, start at a line,
+        /// hold text, and have distinct anchors.
+        #[test]
+        fn passages_are_ordered_apart_and_distinctly_anchored(
+            lines in proptest::collection::vec(
+                "(第[一二十百0-9０-９]{1,3}条[ 　:：]?|## 第[一二]章 |\\*\\*|- |)[甲乙丙、，。 ]{0,12}",
+                0..30,
+            )
+        ) {
+            let text = lines.join("\n");
+            let p = split(&text);
+            let mut anchors = std::collections::BTreeSet::new();
+            for (i, x) in p.iter().enumerate() {
+                proptest::prop_assert!(x.start < x.end && x.end <= text.len());
+                proptest::prop_assert!(x.start == 0 || text.as_bytes()[x.start - 1] == b'\n');
+                proptest::prop_assert!(!x.text(&text).is_empty());
+                proptest::prop_assert!(anchors.insert(x.anchor.clone()), "{} twice", x.anchor);
+                if let Some(next) = p.get(i + 1) {
+                    proptest::prop_assert!(x.end <= next.start);
+                }
+            }
+        }
+    }
+
     #[test]
     fn one_article_is_a_paragraph_not_a_law() {
         let p = split("依据第十条 的规定\n第十条 办理。\n");
