@@ -87,6 +87,15 @@ function isoDaysFromToday(days) {
   return new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
 }
 
+// The node rebuilds its index at start: wait until it has caught up.
+async function searchCaughtUp() {
+  for (let i = 0; i < 100; i++) {
+    const ready = await (await fetch(base + '/readyz')).json();
+    if (ready.search && ready.search.documents > 0 && ready.search.lag === 0) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 async function login(page, username) {
   await page.goto(`${base}/login`);
   await page.getByLabel('用户名').fill(username);
@@ -430,12 +439,7 @@ test('依申请公开: apply without JavaScript, confirm, keep the code and key,
 });
 
 test('一网通查: search from the header without JavaScript, in traditional characters, filters as links, accessible on a phone', async () => {
-  // The node rebuilds its index at start: wait until it has caught up.
-  for (let i = 0; i < 100; i++) {
-    const ready = await (await fetch(base + '/readyz')).json();
-    if (ready.search && ready.search.documents > 0 && ready.search.lag === 0) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await searchCaughtUp();
   const plain = await newPage({ javaScriptEnabled: false });
   await plain.goto(base + '/');
   await plain.fill('#site-q', '政務公開');
@@ -466,11 +470,7 @@ test('一网通查: search from the header without JavaScript, in traditional ch
 });
 
 test('一网通答 by passage: a question shows the article that answers it and links to where it stands', async () => {
-  for (let i = 0; i < 100; i++) {
-    const ready = await (await fetch(base + '/readyz')).json();
-    if (ready.search && ready.search.documents > 0 && ready.search.lag === 0) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await searchCaughtUp();
   // On a phone (the page needs no script; axe does).
   const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
   await page.goto(base + '/search?q=' + encodeURIComponent('政府信息公开申请办理规定什么时候开始施行？'));

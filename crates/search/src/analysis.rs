@@ -404,6 +404,22 @@ fn han_run(chars: &[char], start: usize) -> Vec<usize> {
     }
 }
 
+/// Every run of Han characters in `chars` ([`han_run`]), in order.
+fn han_runs(chars: &[char]) -> Vec<Vec<usize>> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_han(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let run = han_run(chars, i);
+        i = run.last().map_or(i, |last| last + 1);
+        runs.push(run);
+    }
+    runs
+}
+
 /// Whether a run's characters are all next to each other in the text.
 fn is_contiguous(run: &[usize]) -> bool {
     run.windows(2).all(|w| w[1] == w[0] + 1)
@@ -425,14 +441,7 @@ pub fn grams(original: &str) -> Vec<Token> {
 pub fn grams_of(n: &Normalized) -> Vec<Token> {
     let chars: Vec<char> = n.text.chars().collect();
     let mut out = Vec::with_capacity(chars.len() * 2);
-    let mut i = 0;
-    while i < chars.len() {
-        if !is_han(chars[i]) {
-            i += 1;
-            continue;
-        }
-        let run = han_run(&chars, i);
-        i = run.last().map_or(i, |last| last + 1);
+    for run in han_runs(&chars) {
         for k in 0..run.len() {
             for len in GRAM_LENGTHS {
                 let Some(last) = run.get(k + len - 1) else {
@@ -480,14 +489,7 @@ pub fn words_of(n: &Normalized) -> Vec<Token> {
     }
     // The words that stand across soft marks: 双随机、一公开 holds 双随机一公开.
     let chars: Vec<char> = n.text.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if !is_han(chars[i]) {
-            i += 1;
-            continue;
-        }
-        let run = han_run(&chars, i);
-        i = run.last().map_or(i, |last| last + 1);
+    for run in han_runs(&chars) {
         if is_contiguous(&run) {
             continue;
         }

@@ -345,6 +345,14 @@ fn top_hits(
     }
 }
 
+/// The text stored in `field` of `d`; empty when it has none.
+fn stored(d: &TantivyDocument, field: Field) -> String {
+    d.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// `text` in a words field: its one token, or all the words it is cut into; `None` when it
 /// holds a lone character, which is no word of the index.
 fn words_query(field: Field, text: &str, boost: f32) -> Option<Box<dyn Query>> {
@@ -966,12 +974,7 @@ impl SearchIndex {
                 None => None,
             };
             let d: TantivyDocument = searcher.doc(address).map_err(err)?;
-            let text = |field| {
-                d.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string()
-            };
+            let text = |field| stored(&d, field);
             let key = text(f.key);
             let Some((kind, id)) = key
                 .split_once(':')
@@ -1032,12 +1035,7 @@ impl SearchIndex {
             return Ok(None);
         };
         let d: TantivyDocument = searcher.doc(at).map_err(err)?;
-        let text = |field| {
-            d.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
-        };
+        let text = |field| stored(&d, field);
         let anchor = text(p.anchor);
         let body = text(self.fields.body);
         if anchor.is_empty() {

@@ -5,13 +5,12 @@
 
 use std::collections::HashMap;
 
+use gongkai_domain::synonym::MAX_OFFICIAL;
+
 use crate::analysis;
 use crate::query::Parsed;
 
 const SHIPPED: &str = include_str!("../data/synonyms.txt");
-
-/// Most official terms one entry may add: each is another posting list per query word.
-pub const MAX_OFFICIAL: usize = 8;
 
 /// Term → its official terms, both normalised (simplified, half-width) so any spelling of the
 /// term finds them.
