@@ -11,6 +11,7 @@ pub mod admin;
 pub mod agencies;
 pub mod answers;
 pub mod auth;
+pub mod calendar_notices;
 pub mod catalogue;
 pub mod consultations;
 pub mod context;

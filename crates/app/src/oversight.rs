@@ -90,6 +90,9 @@ pub async fn indicators(ctx: &Ctx<'_>) -> Result<Vec<AgencyIndicators>> {
             Some(Alert::DueSoon { .. } | Alert::DueTomorrow | Alert::DueToday) => {
                 i.requests_due_soon += 1
             }
+            Some(Alert::CorrectionLapsed { .. } | Alert::FeeLapsed { .. }) => {
+                i.requests_to_close += 1
+            }
             _ => {}
         }
     }

@@ -32,6 +32,8 @@ mod accounts_tests;
 mod agencies_tests;
 #[path = "app/answers.rs"]
 mod answers_tests;
+#[path = "app/calendar_notices.rs"]
+mod calendar_notices_tests;
 #[path = "app/catalogue.rs"]
 mod catalogue_tests;
 #[path = "app/consultations.rs"]

@@ -208,6 +208,7 @@ pub async fn load(
         moved,
         Action::ConfirmReceipt {
             on: d("2025-03-07"),
+            reason: "转送件于次日登记确认".into(),
         },
     )
     .await?;
@@ -258,5 +259,43 @@ pub async fn load(
     online.delivery_channel = "online".into();
     let f = RequestDraft::parse_online(&online, today - chrono::Duration::days(1))?;
     requests::submit_in(tx, ctx, agency_id, &f).await?;
+    // 6. Handed in today: in December its 20 working days reach into a year whose holiday
+    // notice may not be out, and the deadline shows as provisional.
+    let g = RequestDraft::parse_registered(
+        &input(
+            ("陈静", "person", "11010519491231002X"),
+            "in_person",
+            &today.to_string(),
+            "",
+            "本区2026年老旧小区加装电梯项目的审批结果",
+        ),
+        today,
+    )?;
+    let id = requests::submit_in(tx, ctx, agency_id, &g).await?.id;
+    step(tx, id, Action::Assign { user_id: assignee }).await?;
+    // 7. A 补正 asked for six weeks ago and never answered: it waits to be closed as
+    // 其他处理 (逾期不补正).
+    let asked = today - chrono::Duration::days(42);
+    let h = RequestDraft::parse_registered(
+        &input(
+            ("周涛", "person", "11010519491231002X"),
+            "in_person",
+            &asked.to_string(),
+            "",
+            "关于那个项目的文件",
+        ),
+        today,
+    )?;
+    let id = requests::submit_in(tx, ctx, agency_id, &h).await?.id;
+    step(
+        tx,
+        id,
+        Action::RequestCorrection {
+            on: asked,
+            deadline: asked + chrono::Duration::days(14),
+            what: "请写明所需文件的名称、文号或项目名称".into(),
+        },
+    )
+    .await?;
     Ok(())
 }

@@ -212,6 +212,10 @@ enum CalendarCmd {
         #[arg(long)]
         strict: bool,
     },
+    /// Load a State Council holiday notice published after this build (holiday-cn JSON, the
+    /// format of data/holidays/YEAR.json): the year stops being provisional, open deadlines
+    /// are counted again and the ones that moved are listed.
+    Import { file: PathBuf },
 }
 
 #[tokio::main]
@@ -344,6 +348,14 @@ async fn run(cmd: Cmd, mut cfg: Config) -> Result<ExitCode, DomainError> {
             cmd: CalendarCmd::Check { year, strict },
         } => {
             return calendar_check::run(&cfg, year, strict).await;
+        }
+        Cmd::Calendar {
+            cmd: CalendarCmd::Import { file },
+        } => {
+            let db = open_migrated(&cfg).await?;
+            let code = calendar_check::import(&db, &file).await;
+            db.close().await;
+            return code;
         }
         Cmd::Reindex => reindex(&cfg).await?,
         Cmd::Check {

@@ -123,6 +123,42 @@ async fn user_commands(backend: Backend) {
     let out = run(cmd(&["demo"]), None);
     assert!(text(&out.stdout).contains("演示数据已存在"));
 
+    // A holiday notice published after the build: an empty one is refused and changes
+    // nothing; a real one is loaded, and the year is no longer provisional.
+    let empty = dir.join("empty-2027.json");
+    std::fs::write(&empty, r#"{"year": 2027, "papers": [], "days": []}"#).unwrap();
+    let out = run(cmd(&["calendar", "import", empty.to_str().unwrap()]), None);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("days 为空"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(t.count("calendar_notices").await, 0);
+    let out = run(cmd(&["calendar", "check", "2027"]), None);
+    assert!(
+        text(&out.stderr).contains("推算法定节假日"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(text(&out.stdout).contains("2027-01-01 星期五 元旦(按放假办法推算"));
+    let notice = dir.join("2027.json");
+    std::fs::write(
+        &notice,
+        r#"{"year": 2027, "papers": [], "days": [
+            {"name": "元旦", "date": "2027-01-01", "isOffDay": true},
+            {"name": "春节", "date": "2027-02-14", "isOffDay": false}
+        ]}"#,
+    )
+    .unwrap();
+    let out = run(cmd(&["calendar", "import", notice.to_str().unwrap()]), None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("已载入 2027 年节假日安排(2 个日期)"));
+    assert_eq!(t.count("calendar_notices").await, 1);
+    let out = run(cmd(&["calendar", "check", "2027"]), None);
+    assert!(!text(&out.stderr).contains("警告"), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("2027-02-14 星期日 春节调休上班"));
+
     let before = t.count("users").await;
     for (args, stdin, message) in [
         (

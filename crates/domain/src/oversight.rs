@@ -12,6 +12,8 @@ pub struct Indicators {
     pub publications_overdue: u32,
     pub requests_overdue: u32,
     pub requests_due_soon: u32,
+    /// Requests whose applicant let a 补正 or fee deadline pass, not yet closed.
+    pub requests_to_close: u32,
     /// Policies of this year needing an interpretation, and those that have one.
     pub policies: u32,
     pub interpreted: u32,
@@ -159,8 +161,8 @@ pub fn score(i: &Indicators, w: &Weights) -> Sheet {
         (
             less(20, i.requests_overdue),
             format!(
-                "超期未答复 {} 件,即将到期 {} 件",
-                i.requests_overdue, i.requests_due_soon
+                "超期未答复 {} 件,即将到期 {} 件,逾期未补正/未缴费待办结 {} 件",
+                i.requests_overdue, i.requests_due_soon, i.requests_to_close
             ),
         ),
         (

@@ -313,6 +313,8 @@ pub enum Change<'a> {
         on: NaiveDate,
     },
     Assignee(i64),
+    /// The due day counted again after the calendar changed.
+    Due(NaiveDate),
     /// 督办 with its note, or lifted (`None`).
     Supervision(Option<&'a str>),
     Published(&'a Publication),
@@ -350,6 +352,7 @@ pub async fn record(tx: &mut Tx, id: i64, change: Change<'_>) -> Result<()> {
             .bind(text)
             .bind(on),
         Change::Assignee(user) => set("assignee_id = $2").bind(user),
+        Change::Due(day) => set("due_on = $2").bind(day),
         Change::Supervision(note) => set("supervised = $2, supervise_note = $3")
             .bind(note.is_some())
             .bind(note.map(str::to_owned)),
@@ -370,6 +373,16 @@ pub async fn record(tx: &mut Tx, id: i64, change: Change<'_>) -> Result<()> {
     };
     tx.execute(sql.bind(id)).await?;
     Ok(())
+}
+
+/// Messages still waiting for a reply, across all agencies: what a calendar change recounts.
+pub async fn awaiting_reply(e: &mut impl Exec) -> Result<Vec<Message>> {
+    let rows = e
+        .fetch_all(Sql::dynamic(select(
+            "WHERE m.status IN ('received', 'accepted') ORDER BY m.id",
+        )))
+        .await?;
+    rows.iter().map(from_row).collect()
 }
 
 /// Messages `who` may handle, oldest receipt first.

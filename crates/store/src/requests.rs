@@ -434,6 +434,7 @@ pub async fn queue(
 /// confirmed), without the applicant's data.
 pub struct OpenClock {
     pub agency_id: i64,
+    pub tracking_code: String,
     pub clock: Option<Clock>,
 }
 
@@ -445,11 +446,22 @@ pub async fn open_clocks(
     who: &Principal,
     today: NaiveDate,
 ) -> Result<Vec<OpenClock>> {
+    let cal = crate::calendar::work_calendar(e).await?;
+    open_clocks_on(e, who, today, &cal).await
+}
+
+/// [`open_clocks`] on a given calendar: to compare deadlines before and after it changes.
+pub async fn open_clocks_on(
+    e: &mut impl Exec,
+    who: &Principal,
+    today: NaiveDate,
+    cal: &gongkai_domain::calendar::WorkCalendar,
+) -> Result<Vec<OpenClock>> {
     let open = unfinished();
     let bind = |sql: Sql| sql.bind(who.role.sees_all_agencies()).bind(who.agency_id);
     let rows = e
         .fetch_all(bind(Sql::dynamic(format!(
-            "SELECT r.id, r.agency_id, r.received_on FROM requests r WHERE {open} ORDER BY r.id"
+            "SELECT r.id, r.agency_id, r.tracking_code, r.received_on FROM requests r WHERE {open} ORDER BY r.id"
         ))))
         .await?;
     let events = e
@@ -469,7 +481,6 @@ pub async fn open_clocks(
             .or_default()
             .push(event);
     }
-    let cal = crate::calendar::work_calendar(e).await?;
     rows.iter()
         .map(|row| {
             let id: i64 = row.get("id")?;
@@ -478,11 +489,12 @@ pub async fn open_clocks(
                 None => None,
                 Some(on) => {
                     let events = by_request.remove(&id).unwrap_or_default();
-                    Some(clock::compute(&cal, on, &events, today)?)
+                    Some(clock::compute(cal, on, &events, today)?)
                 }
             };
             Ok(OpenClock {
                 agency_id: row.get("agency_id")?,
+                tracking_code: row.get("tracking_code")?,
                 clock,
             })
         })
@@ -599,6 +611,7 @@ pub async fn lookup(
 pub enum Change<'a> {
     Receipt {
         confirmed_on: NaiveDate,
+        arrived_on: Option<NaiveDate>,
         received_on: Option<NaiveDate>,
     },
     Assignee(i64),
@@ -629,9 +642,11 @@ pub async fn record(tx: &mut Tx, id: i64, change: Change<'_>) -> Result<()> {
     let sql = match change {
         Change::Receipt {
             confirmed_on,
+            arrived_on,
             received_on,
-        } => set("confirmed_on = $2, received_on = $3")
+        } => set("confirmed_on = $2, arrived_on = $3, received_on = $4")
             .bind(confirmed_on)
+            .bind(arrived_on)
             .bind(received_on),
         Change::Assignee(user) => set("assignee_id = $2").bind(user),
         Change::Fee { yuan, basis } => set("fee_yuan = $2, fee_basis = $3").bind(yuan).bind(basis),

@@ -3,7 +3,7 @@
 //! written here.
 
 use chrono::NaiveDate;
-use gongkai_domain::request::clock::{self, ClockEvent, PauseKind, Receipt};
+use gongkai_domain::request::clock::{self, ClockEvent, PauseKind};
 use gongkai_domain::request::outcome::Outcome;
 use gongkai_domain::request::transfer;
 use gongkai_domain::request::workflow::{EventKind, Reply, Status, Step, transition};
@@ -21,6 +21,8 @@ use crate::Ctx;
 pub enum Action {
     ConfirmReceipt {
         on: NaiveDate,
+        /// Why the confirmation comes after the application arrived (required then).
+        reason: String,
     },
     Assign {
         user_id: i64,
@@ -209,24 +211,31 @@ pub async fn act_in(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, action: &Action) -> Res
     let key = id.to_string();
     let on_date = clock_event.map_or(today, |e| e.on());
     let (note, public_note): (Option<String>, Option<String>) = match action {
-        Action::ConfirmReceipt { on } => {
+        Action::ConfirmReceipt { on, reason } => {
             if *on > today || *on < r.submitted_on {
                 return Err(DomainError::invalid(
                     Field::new("on", "确认日期"),
                     "确认日期应在提交日期与今天之间",
                 ));
             }
-            let receipt = Receipt {
-                confirmed_on: Some(*on),
-                ..r.receipt()
-            };
-            let received = receipt.received_on()?.map(|(d, _)| d);
+            let reason = text(reason, Field::new("reason", "延后确认的原因"), 0, 500)?;
+            let (receipt, received, rule) = r.receipt().confirm(*on, &reason)?;
             let change = Change::Receipt {
                 confirmed_on: *on,
-                received_on: received,
+                arrived_on: receipt.arrived_on,
+                received_on: Some(received),
             };
             requests::record(tx, id, change).await?;
-            (None, Some(format!("已确认收到申请,收到申请之日为 {on}")))
+            let arrived = receipt
+                .arrived_on
+                .map(|a| format!(",申请到达(签收)日期 {a}"))
+                .unwrap_or_default();
+            (
+                (!reason.is_empty()).then(|| format!("延后确认的原因:{reason}")),
+                Some(format!(
+                    "已确认收到申请,收到申请之日为 {received}{arrived}。{rule}"
+                )),
+            )
         }
         Action::Assign { user_id } => {
             let agency = requests::active_user_agency(tx, *user_id)

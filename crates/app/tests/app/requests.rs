@@ -87,13 +87,28 @@ async fn requests_are_filed_tracked_and_handled(t: TestDb) {
     assert_eq!(r.masked_id(), "110*************2X");
     drop(c);
 
+    // Filed Friday, confirmed Monday: the receipt date waits on the office, so it says why.
+    let late = step(
+        &t,
+        &staff,
+        s.id,
+        R::ConfirmReceipt {
+            on: day("2024-09-30"),
+            reason: String::new(),
+        },
+        "2024-09-30",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(late.field().unwrap().name, "reason", "{late}");
     assert_eq!(
         step(
             &t,
             &staff,
             s.id,
             R::ConfirmReceipt {
-                on: day("2024-09-30")
+                on: day("2024-09-30"),
+                reason: "周末提交,下一个工作日确认".into(),
             },
             "2024-09-30"
         )
@@ -318,6 +333,7 @@ async fn request_steps_out_of_turn_change_nothing(t: TestDb) {
             &staff,
             R::ConfirmReceipt {
                 on: day("2024-09-30"),
+                reason: String::new(),
             },
             "2024-10-08",
             "已确认",

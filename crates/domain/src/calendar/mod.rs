@@ -4,16 +4,19 @@
 //! (调休上班), with administrator overrides applied last (a local closure, a correction).
 //! Every answer carries its explanation so pages can show why a date is what it is.
 
+pub mod lunar;
 pub mod official;
+pub mod statutory;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::Serialize;
 
 use crate::error::{DomainError, Field};
-use official::OfficialCalendar;
+use official::{OfficialCalendar, OfficialDay};
 
 /// Why a day is, or is not, a working day.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -27,6 +30,9 @@ pub enum DayReason {
     Holiday { name: String },
     /// A weekend day made a working day by the notice (调休上班).
     MakeupWorkday { name: String },
+    /// A statutory holiday (or the weekday in lieu of one) computed from 《全国年节及纪念日
+    /// 放假办法》 for a year whose notice is not out yet.
+    ProvisionalHoliday { name: String, in_lieu: bool },
     /// An administrator's override of this date.
     Override { workday: bool, note: String },
 }
@@ -39,6 +45,14 @@ impl DayReason {
             DayReason::Weekend => "周末".into(),
             DayReason::Holiday { name } => format!("{name}(法定节假日)"),
             DayReason::MakeupWorkday { name } => format!("{name}调休上班"),
+            DayReason::ProvisionalHoliday {
+                name,
+                in_lieu: false,
+            } => format!("{name}(按放假办法推算,以国务院通知为准)"),
+            DayReason::ProvisionalHoliday {
+                name,
+                in_lieu: true,
+            } => format!("{name}补假(按放假办法推算,以国务院通知为准)"),
             DayReason::Override {
                 workday: true,
                 note,
@@ -115,7 +129,8 @@ pub struct WorkdaySpan {
     pub end: NaiveDate,
     pub workdays: u32,
     pub segments: Vec<Segment>,
-    /// Years touched by the span that have no official notice: counted as plain Mon–Fri.
+    /// Years touched by the span that have no official notice: their statutory holidays are
+    /// computed, their arrangement (调休) unknown, so the end date is provisional.
     pub years_without_data: Vec<i32>,
 }
 
@@ -124,11 +139,14 @@ impl WorkdaySpan {
     pub fn explain(&self) -> Vec<String> {
         let mut lines: Vec<String> = self.segments.iter().map(|s| s.to_string()).collect();
         for y in &self.years_without_data {
-            lines.push(format!(
-                "注意:{y} 年尚无国务院节假日安排数据,该年按周一至周五计算"
-            ));
+            lines.push(provisional_note(*y));
         }
         lines
+    }
+
+    /// Whether the end date rests on a year without an official notice.
+    pub fn provisional(&self) -> bool {
+        !self.years_without_data.is_empty()
     }
 
     /// Only the segments that were skipped (not counted), for compact displays.
@@ -148,6 +166,25 @@ pub struct YearSummary {
     pub overrides: Vec<DayInfo>,
 }
 
+/// Why a date in `year` is provisional, for explanations.
+pub fn provisional_note(year: i32) -> String {
+    format!(
+        "注意:{year} 年的国务院节假日安排尚未发布,该年按《全国年节及纪念日放假办法》推算法定节假日(不含调休上班),所得期限为暂定,以通知为准"
+    )
+}
+
+/// Every statutory day the 办法 gives, for the years the lunar calendar is computed; used
+/// only for years without a notice.
+fn statutory_days() -> &'static BTreeMap<NaiveDate, statutory::StatutoryDay> {
+    static DAYS: OnceLock<BTreeMap<NaiveDate, statutory::StatutoryDay>> = OnceLock::new();
+    DAYS.get_or_init(|| {
+        lunar::YEARS
+            .flat_map(statutory::days)
+            .map(|d| (d.date, d))
+            .collect()
+    })
+}
+
 /// Upper bound on any span we count, so that a bad input cannot loop for long.
 /// 20 + 20 working days plus long holidays is far below this.
 pub const MAX_WORKDAYS: u32 = 3_660;
@@ -155,6 +192,8 @@ pub const MAX_WORKDAYS: u32 = 3_660;
 #[derive(Clone, Debug)]
 pub struct WorkCalendar {
     official: &'static OfficialCalendar,
+    /// Notices loaded into this installation after the build (`gongkai calendar import`).
+    imported: OfficialCalendar,
     overrides: BTreeMap<NaiveDate, CalendarOverride>,
 }
 
@@ -169,8 +208,16 @@ impl WorkCalendar {
     pub fn official() -> Self {
         WorkCalendar {
             official: official::embedded(),
+            imported: OfficialCalendar::default(),
             overrides: BTreeMap::new(),
         }
+    }
+
+    /// Adds notices published after the build; a year's imported notice replaces whatever
+    /// was shipped for it.
+    pub fn with_notices(mut self, notices: OfficialCalendar) -> Self {
+        self.imported = notices;
+        self
     }
 
     /// The official calendar with the administrators' overrides applied.
@@ -180,8 +227,31 @@ impl WorkCalendar {
         cal
     }
 
+    /// Adds (or replaces) one year's notice, as parsed by [`official::parse_year`].
+    pub fn with_notice(mut self, year: i32, days: Vec<(NaiveDate, OfficialDay)>) -> Self {
+        self.imported.days.retain(|d, _| d.year() != year);
+        self.imported.days.extend(days);
+        self.imported.years.insert(year);
+        self
+    }
+
     pub fn has_official_data(&self, year: i32) -> bool {
-        self.official.years.contains(&year)
+        self.official.years.contains(&year) || self.imported.years.contains(&year)
+    }
+
+    /// Whether a date counted between `from` and `to` rests on a year without a notice.
+    pub fn provisional_between(&self, from: NaiveDate, to: NaiveDate) -> bool {
+        (from.year()..=to.year()).any(|y| !self.has_official_data(y))
+    }
+
+    fn official_day(&self, date: NaiveDate) -> Option<&OfficialDay> {
+        if self.imported.years.contains(&date.year()) {
+            return self.imported.days.get(&date);
+        }
+        self.imported
+            .days
+            .get(&date)
+            .or_else(|| self.official.days.get(&date))
     }
 
     /// Classifies one day, with its reason.
@@ -196,7 +266,7 @@ impl WorkCalendar {
                 },
             };
         }
-        if let Some(d) = self.official.days.get(&date) {
+        if let Some(d) = self.official_day(date) {
             let reason = if d.off {
                 DayReason::Holiday {
                     name: d.name.clone(),
@@ -210,6 +280,18 @@ impl WorkCalendar {
                 date,
                 workday: !d.off,
                 reason,
+            };
+        }
+        if !self.has_official_data(date.year())
+            && let Some(d) = statutory_days().get(&date)
+        {
+            return DayInfo {
+                date,
+                workday: false,
+                reason: DayReason::ProvisionalHoliday {
+                    name: d.name.to_string(),
+                    in_lieu: d.in_lieu,
+                },
             };
         }
         let weekend = matches!(date.weekday(), Weekday::Sat | Weekday::Sun);
@@ -270,6 +352,18 @@ impl WorkCalendar {
         Ok(b.finish(self, to))
     }
 
+    /// The end of a period that `before` counted from `start` to `end`, counted again on
+    /// this calendar (a notice loaded, a correction made): the same number of working days.
+    pub fn recount(
+        &self,
+        before: &WorkCalendar,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<NaiveDate, DomainError> {
+        let n = before.workdays_between(start, end)?.workdays;
+        Ok(self.add_workdays(start, n)?.end)
+    }
+
     /// A warning when the year after `today` has no official notice yet (the State Council
     /// usually publishes it in November or December).
     pub fn coverage_warning(&self, today: NaiveDate) -> Option<String> {
@@ -278,7 +372,7 @@ impl WorkCalendar {
             None
         } else {
             Some(format!(
-                "{next} 年的节假日安排尚未载入:国务院通知发布后请更新日历数据,否则 {next} 年的期限按周一至周五计算"
+                "{next} 年的节假日安排尚未载入:在此之前 {next} 年的期限按《全国年节及纪念日放假办法》推算法定节假日,标为暂定;国务院通知发布后请用 gongkai calendar import 载入"
             ))
         }
     }
@@ -301,7 +395,9 @@ impl WorkCalendar {
                 s.workdays.push(day);
             }
             match &info.reason {
-                DayReason::Holiday { .. } if day.weekday().num_days_from_monday() < 5 => {
+                DayReason::Holiday { .. } | DayReason::ProvisionalHoliday { .. }
+                    if day.weekday().num_days_from_monday() < 5 =>
+                {
                     s.holidays_on_weekdays.push(info)
                 }
                 DayReason::MakeupWorkday { .. } => s.makeup_workdays.push(info),

@@ -17,7 +17,7 @@ pub struct OfficialDay {
     pub off: bool,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct OfficialCalendar {
     pub days: BTreeMap<NaiveDate, OfficialDay>,
     /// Years whose notice has been published (a non-empty `days` list).

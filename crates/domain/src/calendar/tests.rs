@@ -255,7 +255,19 @@ fn override_input_is_validated() {
 fn years_without_data_are_flagged() {
     let span = cal().add_workdays(d("2027-01-01"), 3).unwrap();
     assert_eq!(span.years_without_data, vec![2027]);
-    assert!(span.explain().last().unwrap().contains("2027 年尚无"));
+    assert!(span.provisional());
+    assert!(
+        span.explain()
+            .last()
+            .unwrap()
+            .contains("2027 年的国务院节假日安排尚未发布")
+    );
+    assert!(
+        !cal()
+            .add_workdays(d("2026-03-02"), 20)
+            .unwrap()
+            .provisional()
+    );
     assert!(
         cal()
             .coverage_warning(d("2026-11-23"))
@@ -322,4 +334,67 @@ proptest! {
             next = s.to + chrono::Duration::days(1);
         }
     }
+}
+
+#[test]
+fn a_year_without_a_notice_still_keeps_its_statutory_holidays() {
+    // Received 2026-12-07: 20 working days would end 2027-01-04 if 元旦 were a working day.
+    let span = cal().add_workdays(d("2026-12-07"), 20).unwrap();
+    assert_eq!(span.end, d("2027-01-05"));
+    assert_eq!(
+        cal().add_workdays(d("2026-12-08"), 20).unwrap().end,
+        d("2027-01-06")
+    );
+    assert!(span.provisional());
+    let new_year = cal().is_workday(d("2027-01-01"));
+    assert!(!new_year.workday);
+    assert_eq!(
+        new_year.reason.label(),
+        "元旦(按放假办法推算,以国务院通知为准)"
+    );
+    // 春节 2027 runs from 除夕 (Friday 02-05) to 初三 (Monday 02-08); 初一 and 初二 fall on
+    // the weekend and are made up on Tuesday and Wednesday.
+    for day in ["2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10"] {
+        assert!(!cal().is_workday(d(day)).workday, "{day}");
+    }
+    assert!(cal().is_workday(d("2027-02-11")).workday);
+    // 国庆 2027-10-02/03 fall on a weekend: made up on 10-04 and 10-05.
+    let lieu = cal().is_workday(d("2027-10-05"));
+    assert!(!lieu.workday);
+    assert!(lieu.reason.label().starts_with("国庆节补假"));
+    // A year that has its notice is never second-guessed by the computation.
+    assert_eq!(
+        cal().is_workday(d("2026-10-04")).reason,
+        DayReason::Holiday {
+            name: "国庆节".into()
+        }
+    );
+    assert!(
+        cal().is_workday(d("2026-10-10")).workday,
+        "make-up Saturday stays a working day"
+    );
+}
+
+#[test]
+fn an_imported_notice_replaces_the_computed_year() {
+    let notice = r#"{"year": 2027, "papers": [], "days": [
+        {"name": "元旦", "date": "2027-01-01", "isOffDay": true},
+        {"name": "春节", "date": "2027-02-06", "isOffDay": true},
+        {"name": "春节", "date": "2027-02-14", "isOffDay": false}
+    ]}"#;
+    let notices = official::OfficialCalendar::from_files(&[("2027.json", notice)]).unwrap();
+    let c = cal().with_notices(notices);
+    assert!(c.has_official_data(2027));
+    assert!(!c.add_workdays(d("2026-12-08"), 20).unwrap().provisional());
+    assert!(
+        c.is_workday(d("2027-02-05")).workday,
+        "the notice, not the computation"
+    );
+    assert!(c.is_workday(d("2027-02-14")).workday, "make-up Sunday");
+    assert_eq!(
+        c.is_workday(d("2027-01-01")).reason,
+        DayReason::Holiday {
+            name: "元旦".into()
+        }
+    );
 }

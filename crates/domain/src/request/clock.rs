@@ -96,6 +96,56 @@ impl Receipt {
     }
 }
 
+impl Receipt {
+    /// The step that establishes the receipt date, taken on `on` by the office: for registered
+    /// post `on` is the signing date (unless it was recorded at registration); for ordinary
+    /// post, online, fax and other channels it is the confirmation date, which needs a reason
+    /// when it is later than the day the application arrived (the applicant's clock waits on
+    /// it). Returns the completed receipt, its date and the Art. 31 rule that set it.
+    pub fn confirm(
+        self,
+        on: NaiveDate,
+        reason: &str,
+    ) -> Result<(Receipt, NaiveDate, &'static str), DomainError> {
+        if on < self.submitted_on {
+            return Err(DomainError::invalid(
+                Field::new("on", "确认日期"),
+                format!("确认日期 {on} 早于提交日期 {}", self.submitted_on),
+            ));
+        }
+        let mut next = Receipt {
+            confirmed_on: Some(on),
+            ..self
+        };
+        let arrival = match self.channel {
+            Channel::RegisteredPost => {
+                next.arrived_on = Some(self.arrived_on.unwrap_or(on));
+                None
+            }
+            Channel::InPerson => None,
+            Channel::OrdinaryPost => self.arrived_on,
+            Channel::Online | Channel::Fax | Channel::Other => {
+                Some(self.arrived_on.unwrap_or(self.submitted_on))
+            }
+        };
+        if let Some(a) = arrival
+            && on > a
+            && reason.trim().is_empty()
+        {
+            return Err(DomainError::invalid(
+                Field::new("reason", "延后确认的原因"),
+                format!(
+                    "申请于 {a} 到达,确认日期 {on} 晚于到达日期:收到申请之日以确认之日为准,请说明延后确认的原因"
+                ),
+            ));
+        }
+        let (received, rule) = next.received_on()?.ok_or_else(|| {
+            DomainError::internal("a confirmed receipt always has a receipt date")
+        })?;
+        Ok((next, received, rule))
+    }
+}
+
 /// What stops the clock while it lasts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -246,6 +296,15 @@ pub enum Alert {
     Overdue {
         workdays: u32,
     },
+    /// The applicant let the 补正 deadline pass: to be closed as 其他处理 (逾期不补正),
+    /// with the letter.
+    CorrectionLapsed {
+        deadline: NaiveDate,
+    },
+    /// The fee was not paid in time: to be closed as 其他处理 (逾期未缴费), with the letter.
+    FeeLapsed {
+        deadline: NaiveDate,
+    },
 }
 
 impl Alert {
@@ -255,7 +314,21 @@ impl Alert {
             Alert::DueTomorrow => "下一个工作日到期".into(),
             Alert::DueToday => "今天到期".into(),
             Alert::Overdue { workdays } => format!("已超期 {workdays} 个工作日"),
+            Alert::CorrectionLapsed { deadline } => {
+                format!("补正期限 {deadline} 已过:应按“其他处理(申请人逾期未补正)”办结并告知申请人")
+            }
+            Alert::FeeLapsed { deadline } => {
+                format!("缴费期限 {deadline} 已过:应按“其他处理(申请人逾期未缴费)”办结并告知申请人")
+            }
         }
+    }
+
+    /// The request waits to be closed because the applicant let a deadline pass.
+    pub fn to_close(&self) -> bool {
+        matches!(
+            self,
+            Alert::CorrectionLapsed { .. } | Alert::FeeLapsed { .. }
+        )
     }
 }
 
@@ -277,9 +350,29 @@ pub struct Clock {
     pub state: ClockState,
     pub alert: Option<Alert>,
     pub ledger: Vec<LedgerLine>,
+    /// Consultations the 15-working-day limit ended (the clock ran on after them).
+    pub lapsed_consultations: Vec<LapsedConsultation>,
+    /// The due date counts days of a year whose holiday notice is not out yet: it may move
+    /// when the notice is loaded.
+    pub provisional: bool,
 }
 
 impl Clock {
+    /// The due date as pages show it, or why there is none.
+    pub fn due_label(&self) -> String {
+        match (self.due, &self.state) {
+            (Some(d), _) if self.provisional => format!("{d}(暂定)"),
+            (Some(d), _) => d.to_string(),
+            (None, ClockState::AwaitingCorrection { deadline }) => {
+                format!("等待补正(补正期限 {deadline})")
+            }
+            (None, ClockState::CorrectionLapsed { .. }) => "逾期未补正,待办结".into(),
+            (None, ClockState::FeeLapsed { .. }) => "逾期未缴费,待办结".into(),
+            (None, ClockState::Closed { .. }) => "已办结".into(),
+            (None, _) => "暂停计时".into(),
+        }
+    }
+
     pub fn explain(&self) -> Vec<String> {
         self.ledger.iter().map(|l| l.to_string()).collect()
     }
@@ -315,18 +408,45 @@ fn push(ledger: &mut Vec<LedgerLine>, day: NaiveDate, counted: bool, reason: Led
     });
 }
 
-/// A pause: stops counting on the days after `from`, up to and including `to` (open: `None`).
+/// A pause: stops counting on the days after `from`, up to and including `to` (open: `None`),
+/// and never past `limit`: a consultation's 15 working days.
 #[derive(Clone, Copy, Debug)]
 struct Pause {
     kind: PauseKind,
     from: NaiveDate,
     to: Option<NaiveDate>,
+    limit: Option<NaiveDate>,
 }
 
 impl Pause {
     fn covers(&self, day: NaiveDate) -> bool {
-        day > self.from && self.to.is_none_or(|t| day <= t)
+        day > self.from && self.to.is_none_or(|t| day <= t) && self.limit.is_none_or(|l| day <= l)
     }
+
+    /// Still stopping the clock after `day`: open, and not yet at its limit.
+    fn open_after(&self, day: NaiveDate) -> bool {
+        self.to.is_none() && self.limit.is_none_or(|l| day <= l)
+    }
+
+    /// The day its limit ended it, when the consultation ran (or is running) past it.
+    fn lapsed(&self, today: NaiveDate) -> Option<NaiveDate> {
+        let limit = self.limit?;
+        match self.to {
+            Some(to) if to > limit => Some(limit),
+            None if today > limit => Some(limit),
+            _ => None,
+        }
+    }
+}
+
+/// A consultation that the law ended: the third party or the other agency had 15 working
+/// days (条例第三十二、三十四条); the clock runs again from the day after, and the request is
+/// flagged so that someone decides without the opinion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct LapsedConsultation {
+    pub pause: PauseKind,
+    pub started_on: NaiveDate,
+    pub ended_on: NaiveDate,
 }
 
 /// The checked story told by the events.
@@ -425,12 +545,30 @@ fn read_events(
                     if s.fee_from.is_some() {
                         return Err(refuse("收费通知只能发出一次"));
                     }
+                    // The notice belongs inside the reply period (收费管理办法): after it,
+                    // the request is late, and a fee cannot buy more time.
+                    let from = s.corrected_on.unwrap_or(received);
+                    let ext = s.extension.map_or(0, |(_, d)| d);
+                    if let Some(due) = compute_walk(cal, &s, from, ext, Some(on))?.due
+                        && on > due
+                    {
+                        return Err(refuse(format!(
+                            "答复期限已于 {due} 届满,不能再发出收费通知(应在答复期限内发出)"
+                        )));
+                    }
                     s.fee_from = Some(on);
                 }
+                let limit = match pause {
+                    PauseKind::ThirdParty | PauseKind::OtherAgency => {
+                        Some(cal.add_workdays(on, CONSULTATION_DAYS)?.end)
+                    }
+                    PauseKind::Fee => None,
+                };
                 s.pauses.push(Pause {
                     kind: pause,
                     from: on,
                     to: None,
+                    limit,
                 });
             }
             ClockEvent::PauseEnded { on, pause } => {
@@ -499,10 +637,10 @@ fn compute_walk(
         day = next(day)?;
         let covering: Vec<&Pause> = s.pauses.iter().filter(|p| p.covers(day)).collect();
         if let Some(p) = covering.first() {
-            if p.to.is_none() && day > horizon {
+            if p.open_after(day) && day > horizon {
                 let open = covering
                     .iter()
-                    .filter(|p| p.to.is_none())
+                    .filter(|p| p.open_after(day))
                     .map(|p| p.kind)
                     .collect();
                 return Ok(Walk {
@@ -573,6 +711,10 @@ pub fn compute(
             None if today > deadline => ClockState::CorrectionLapsed { deadline },
             None => ClockState::AwaitingCorrection { deadline },
         };
+        let alert = match state {
+            ClockState::CorrectionLapsed { deadline } => Some(Alert::CorrectionLapsed { deadline }),
+            _ => None,
+        };
         return Ok(Clock {
             received_on: received,
             counting_from: received,
@@ -584,8 +726,10 @@ pub fn compute(
             correction_requested: true,
             fee_deadline,
             state,
-            alert: None,
+            alert,
             ledger,
+            lapsed_consultations: Vec::new(),
+            provisional: false,
         });
     }
 
@@ -606,19 +750,29 @@ pub fn compute(
             }
         })
         .sum();
+    // Open pauses: those that stop the count ahead, and a consultation on its last day (the
+    // walk already knows when it ends, so it does not stop there).
+    let mut open = walk.open_pauses.clone();
+    for p in &s.pauses {
+        if p.to.is_none()
+            && p.from <= end_of_view
+            && p.limit.is_some_and(|l| end_of_view <= l)
+            && !open.contains(&p.kind)
+        {
+            open.push(p.kind);
+        }
+    }
     let state = match (s.closed, walk.due) {
         (Some(on), due) => ClockState::Closed {
             on,
             on_time: due.is_none_or(|d| on <= d),
         },
-        (None, _) if !walk.open_pauses.is_empty() => {
-            match (fee_deadline, walk.open_pauses.contains(&PauseKind::Fee)) {
-                (Some(d), true) if today > d => ClockState::FeeLapsed { deadline: d },
-                _ => ClockState::Paused {
-                    pauses: walk.open_pauses.clone(),
-                },
-            }
-        }
+        (None, _) if !open.is_empty() => match (fee_deadline, open.contains(&PauseKind::Fee)) {
+            (Some(d), true) if today > d => ClockState::FeeLapsed { deadline: d },
+            _ => ClockState::Paused {
+                pauses: open.clone(),
+            },
+        },
         (None, _) => ClockState::Running,
     };
     let alert = match (&state, walk.due) {
@@ -626,6 +780,9 @@ pub fn compute(
             workdays: cal.workdays_between(due, today)?.workdays.max(1),
         }),
         (ClockState::Running, Some(due)) if today == due => Some(Alert::DueToday),
+        (ClockState::FeeLapsed { deadline }, _) => Some(Alert::FeeLapsed {
+            deadline: *deadline,
+        }),
         (ClockState::Running, Some(_)) => match limit.saturating_sub(counted) {
             1 => Some(Alert::DueTomorrow),
             n if n <= DUE_SOON => Some(Alert::DueSoon { workdays: n }),
@@ -645,7 +802,21 @@ pub fn compute(
         fee_deadline,
         state,
         alert,
+        provisional: walk
+            .due
+            .is_some_and(|due| s.closed.is_none() && cal.provisional_between(counting_from, due)),
         ledger: walk.ledger,
+        lapsed_consultations: s
+            .pauses
+            .iter()
+            .filter_map(|p| {
+                p.lapsed(end_of_view).map(|ended_on| LapsedConsultation {
+                    pause: p.kind,
+                    started_on: p.from,
+                    ended_on,
+                })
+            })
+            .collect(),
     })
 }
 

@@ -12,6 +12,8 @@ labelled_enum!(
     Mine => ("mine", "我承办的"),
     DueSoon => ("due_soon", "即将到期"),
     Overdue => ("overdue", "已超期"),
+    /// The applicant let a 补正 or fee deadline pass: to be closed as 其他处理.
+    ToClose => ("to_close", "逾期未补正/未缴费待办结"),
     Review => ("review", "待审核"),
     /// Filed online, by fax or ordinary post and not yet confirmed: their clock cannot start.
     Pending => ("pending", "待确认收到"),
@@ -40,6 +42,7 @@ impl QueueView {
                 Some(Alert::DueSoon { .. } | Alert::DueTomorrow | Alert::DueToday)
             ),
             QueueView::Overdue => matches!(alert, Some(Alert::Overdue { .. })),
+            QueueView::ToClose => alert.is_some_and(Alert::to_close),
             QueueView::Review => status == Status::Drafted,
             QueueView::Pending => status == Status::Pending,
         }

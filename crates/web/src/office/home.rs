@@ -46,7 +46,7 @@ struct OfficeHome {
     lines: Vec<AgencyLine>,
     clock: Vec<ClockLine>,
     /// Open information requests: (overdue, due soon, unconfirmed, awaiting review, open).
-    requests: [usize; 5],
+    requests: [usize; 6],
     /// Feedback reports due, with whether each is overdue.
     reports_due: Vec<(gongkai_store::consultations::ReportDue, bool)>,
     /// Agencies without a published decision catalogue this year, and its due date.
@@ -102,6 +102,7 @@ pub async fn home(State(state): State<AppState>, staff: Staff) -> AppResult<Resp
         QueueView::Pending,
         QueueView::Review,
         QueueView::All,
+        QueueView::ToClose,
     ]
     .map(|view| {
         open.iter()
@@ -165,6 +166,7 @@ struct CalendarPage {
     holidays: Vec<DayInfo>,
     makeups: Vec<DayInfo>,
     overrides: Vec<CalendarOverride>,
+    notices: Vec<calendar::Notice>,
     warning: Option<String>,
     is_admin: bool,
     calc_from: String,
@@ -226,6 +228,7 @@ async fn calendar_page(
         holidays: summary.holidays_on_weekdays,
         makeups: summary.makeup_workdays,
         overrides: calendar::overrides(&mut c).await?,
+        notices: calendar::notices(&mut c).await?,
         warning: cal.coverage_warning(today),
         is_admin: staff.require_admin().is_ok(),
         calc_from: q.from.clone(),

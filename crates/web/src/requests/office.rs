@@ -43,7 +43,7 @@ struct QueuePage {
     view: QueueView,
     views: Vec<(QueueView, usize)>,
     /// Per agency, for the disclosure office: open, overdue, due soon, unconfirmed, in review.
-    overview: Vec<(String, [usize; 5])>,
+    overview: Vec<(String, [usize; 6])>,
 }
 
 #[derive(Deserialize, Default)]
@@ -71,17 +71,21 @@ pub async fn queue(
     let mut rows: Vec<Row> = queued
         .into_iter()
         .map(|q| {
-            let due = q.clock.as_ref().and_then(|c| c.due);
             let alert = q.clock.as_ref().and_then(|c| c.alert);
             Row {
-                due: match (&q.clock, due) {
-                    (None, _) => "待确认收到".into(),
-                    (Some(_), Some(d)) => d.to_string(),
-                    (Some(_), None) => "暂停计时".into(),
+                due: match &q.clock {
+                    None => "待确认收到".into(),
+                    Some(c) => c.due_label(),
                 },
                 urgent: matches!(
                     alert,
-                    Some(Alert::Overdue { .. } | Alert::DueToday | Alert::DueTomorrow)
+                    Some(
+                        Alert::Overdue { .. }
+                            | Alert::DueToday
+                            | Alert::DueTomorrow
+                            | Alert::CorrectionLapsed { .. }
+                            | Alert::FeeLapsed { .. }
+                    )
                 ),
                 alert,
                 q,
@@ -103,14 +107,14 @@ pub async fn queue(
         .iter()
         .map(|v| (*v, rows.iter().filter(|r| in_view(*v, &r.q, me)).count()))
         .collect();
-    let mut overview: Vec<(String, [usize; 5])> = Vec::new();
+    let mut overview: Vec<(String, [usize; 6])> = Vec::new();
     if staff.user.role.sees_all_agencies() {
         for r in &rows {
             let name = &r.q.request.agency_name;
             let i = match overview.iter().position(|(n, _)| n == name) {
                 Some(i) => i,
                 None => {
-                    overview.push((name.clone(), [0; 5]));
+                    overview.push((name.clone(), [0; 6]));
                     overview.len() - 1
                 }
             };
@@ -121,6 +125,7 @@ pub async fn queue(
                 QueueView::DueSoon,
                 QueueView::Pending,
                 QueueView::Review,
+                QueueView::ToClose,
             ]
             .into_iter()
             .enumerate()
@@ -422,7 +427,10 @@ pub(crate) fn action_of(f: &ActionForm, today: chrono::NaiveDate) -> Result<Acti
     };
     let step = f.step().ok_or_else(gongkai_domain::input::unknown_action)?;
     Ok(match step {
-        EventKind::ConfirmReceipt => Action::ConfirmReceipt { on },
+        EventKind::ConfirmReceipt => Action::ConfirmReceipt {
+            on,
+            reason: f.reason.clone(),
+        },
         EventKind::Assign => Action::Assign {
             user_id: number(&f.user, Field::new("user", "承办人"))?,
         },

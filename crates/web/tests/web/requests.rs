@@ -779,3 +779,59 @@ async fn a_request_for_another_agency_is_transferred_and_followed_with_the_same_
     assert_eq!(res.status(), 303);
     assert!(track(new_code).await.contains("已确认收到申请"));
 }
+
+both!(registered_post_is_received_on_its_signing_date);
+
+/// Registered without a signing date, a posted application gets its receipt date from the
+/// confirmation step (条例第三十一条第(二)项), which the page names with the arrival date; the
+/// reply deadline runs from it and is marked provisional when it falls in a year whose
+/// holiday notice is not out.
+async fn registered_post_is_received_on_its_signing_date(app: App) {
+    let app = &app;
+    let staff = app.login("staff").await;
+    let today = chrono::Utc::now().date_naive();
+    let (sent, signed) = (
+        (today - chrono::Duration::days(7)).to_string(),
+        (today - chrono::Duration::days(5)).to_string(),
+    );
+    let csrf = app.csrf(&staff, "/office/requests/new").await;
+    let mut form = application(&csrf, "confirm");
+    form.retain(|(k, _)| *k != "step");
+    form.extend([
+        ("channel", "registered_post"),
+        ("submitted_on", sent.as_str()),
+        ("address", "云溪区人民路 100 号"),
+    ]);
+    let res = app.post(&staff, "/office/requests", &csrf, &form).await;
+    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+    let id = app.count("requests").await;
+    let detail = format!("/office/requests/{id}");
+    let page = app.page(&staff, &detail).await;
+    assert!(
+        page.contains("签收日期"),
+        "the step asks for the signing date"
+    );
+    let csrf = app.csrf(&staff, &detail).await;
+    let res = app
+        .post(
+            &staff,
+            &format!("{detail}/actions"),
+            &csrf,
+            &[("action", "confirm_receipt"), ("on", signed.as_str())],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let page = app.page(&staff, &detail).await;
+    assert!(
+        page.contains(&format!("收到申请之日</dt><dd>{signed}")),
+        "{}",
+        between(&page, "<dl", "</dl>")
+    );
+    assert!(page.contains(&format!("申请到达(签收)日期 {signed}")));
+    assert!(page.contains("以行政机关签收之日为收到申请之日(条例第三十一条第(二)项)"));
+    let cal = gongkai_domain::calendar::WorkCalendar::official();
+    let signed_on: chrono::NaiveDate = signed.parse().unwrap();
+    let due = cal.add_workdays(signed_on, 20).unwrap();
+    assert!(page.contains(&format!("答复期限</dt><dd>{}", due.end)));
+    assert_eq!(page.contains("暂定"), due.provisional(), "{}", due.end);
+}

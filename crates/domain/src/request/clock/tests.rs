@@ -441,3 +441,207 @@ fn stored_clock_events_keep_their_json() {
         assert_eq!(serde_json::from_str::<ClockEvent>(json).unwrap(), event);
     }
 }
+
+#[test]
+fn a_consultation_ends_by_law_after_fifteen_working_days() {
+    // Received Mon 2024-09-23: 09-24..27 (4), 09-29 Sunday make-up (5), 09-30 (6). Third party
+    // consulted from 09-30; its 15 working days: 10-08..11 (4), 10-12 Saturday make-up (5),
+    // 10-14..18 (10), 10-21..25 (15). The clock runs again from 10-28: 10-28..11-01 (11),
+    // 11-04..08 (16), 11-11..14 (20).
+    let started = ClockEvent::PauseStarted {
+        on: d("2024-09-30"),
+        pause: PauseKind::ThirdParty,
+    };
+    let forgotten = clock("2024-09-23", &[started], "2026-12-07").unwrap();
+    assert_eq!(forgotten.due, Some(d("2024-11-14")));
+    assert_eq!(forgotten.state, ClockState::Running);
+    assert!(matches!(forgotten.alert, Some(Alert::Overdue { workdays }) if workdays > 480));
+    assert_eq!(
+        forgotten.lapsed_consultations,
+        vec![LapsedConsultation {
+            pause: PauseKind::ThirdParty,
+            started_on: d("2024-09-30"),
+            ended_on: d("2024-10-25"),
+        }]
+    );
+    // Within its 15 days the pause holds and nothing is flagged.
+    let waiting = clock("2024-09-23", &[started], "2024-10-25").unwrap();
+    assert_eq!(
+        waiting.state,
+        ClockState::Paused {
+            pauses: vec![PauseKind::ThirdParty]
+        }
+    );
+    assert!(waiting.lapsed_consultations.is_empty());
+    // The day after, the clock runs again, due 11-14.
+    let resumed = clock("2024-09-23", &[started], "2024-10-28").unwrap();
+    assert_eq!(
+        (resumed.state.clone(), resumed.due),
+        (ClockState::Running, Some(d("2024-11-14")))
+    );
+    assert_eq!(resumed.lapsed_consultations.len(), 1);
+
+    // Another agency's silence for two years: the same 15 days, then overdue.
+    let other = [
+        ClockEvent::PauseStarted {
+            on: d("2024-09-30"),
+            pause: PauseKind::OtherAgency,
+        },
+        ClockEvent::PauseEnded {
+            on: d("2026-09-30"),
+            pause: PauseKind::OtherAgency,
+        },
+        ClockEvent::Closed {
+            on: d("2026-10-09"),
+        },
+    ];
+    let late = clock("2024-09-23", &other, "2026-10-09").unwrap();
+    assert_eq!(late.due, Some(d("2024-11-14")));
+    assert_eq!(
+        late.state,
+        ClockState::Closed {
+            on: d("2026-10-09"),
+            on_time: false
+        }
+    );
+    assert_eq!(late.lapsed_consultations[0].ended_on, d("2024-10-25"));
+    // Ended within its days: counted as it was, not flagged.
+    let answered = [
+        started,
+        ClockEvent::PauseEnded {
+            on: d("2024-10-18"),
+            pause: PauseKind::ThirdParty,
+        },
+    ];
+    let c = clock("2024-09-23", &answered, "2024-10-21").unwrap();
+    assert!(c.lapsed_consultations.is_empty());
+    // 10-21..25 (11), 10-28..11-01 (16), 11-04..07 (20).
+    assert_eq!(c.due, Some(d("2024-11-07")));
+}
+
+#[test]
+fn lapsed_steps_ask_to_be_closed() {
+    // 补正 asked 2024-03-08 with a deadline of 03-22; two years on, it waits to be closed.
+    let asked = ClockEvent::CorrectionRequested {
+        on: d("2024-03-08"),
+        deadline: d("2024-03-22"),
+    };
+    let c = clock("2024-03-04", &[asked], "2026-03-04").unwrap();
+    let alert = c.alert.unwrap();
+    assert_eq!(
+        alert,
+        Alert::CorrectionLapsed {
+            deadline: d("2024-03-22")
+        }
+    );
+    assert!(alert.to_close());
+    assert!(alert.label().contains("其他处理"));
+    assert_eq!(
+        clock("2024-03-04", &[asked], "2024-03-22").unwrap().alert,
+        None
+    );
+    // A fee notice of 2024-05-10 unpaid: 20 working days to pay, to 06-06.
+    let fee = ClockEvent::PauseStarted {
+        on: d("2024-05-10"),
+        pause: PauseKind::Fee,
+    };
+    let c = clock("2024-05-06", &[fee], "2026-05-06").unwrap();
+    assert_eq!(
+        c.alert,
+        Some(Alert::FeeLapsed {
+            deadline: d("2024-06-06")
+        })
+    );
+    assert_eq!(
+        clock("2024-05-06", &[fee], "2024-06-06").unwrap().alert,
+        None
+    );
+}
+
+#[test]
+fn a_fee_notice_after_the_reply_deadline_is_refused() {
+    // Received 2024-09-30: due 2024-11-01 (see above). A notice on the due day is in time; one
+    // the next working day is not.
+    let on_time = ClockEvent::PauseStarted {
+        on: d("2024-11-01"),
+        pause: PauseKind::Fee,
+    };
+    assert!(clock("2024-09-30", &[on_time], "2024-11-01").is_ok());
+    let late = ClockEvent::PauseStarted {
+        on: d("2024-11-04"),
+        pause: PauseKind::Fee,
+    };
+    let e = clock("2024-09-30", &[late], "2024-11-04").unwrap_err();
+    assert!(e.to_string().contains("2024-11-01"), "{e}");
+    // An extension moves the period, and the notice with it.
+    let extended = [
+        ClockEvent::Extended {
+            on: d("2024-10-30"),
+            days: 10,
+        },
+        late,
+    ];
+    assert!(clock("2024-09-30", &extended, "2024-11-04").is_ok());
+}
+
+#[test]
+fn every_channel_gets_its_receipt_date_from_the_step_that_establishes_it() {
+    let base = |channel, arrived: Option<&str>| Receipt {
+        channel,
+        submitted_on: d("2024-09-27"),
+        arrived_on: arrived.map(d),
+        confirmed_on: None,
+    };
+    // Registered post registered without its signing date: the confirmation is the signing.
+    let (r, received, rule) = base(Channel::RegisteredPost, None)
+        .confirm(d("2024-09-30"), "")
+        .unwrap();
+    assert_eq!(
+        (r.arrived_on, received),
+        (Some(d("2024-09-30")), d("2024-09-30"))
+    );
+    assert!(
+        rule.contains("签收之日") && rule.contains("第(二)项"),
+        "{rule}"
+    );
+    // Signed for at registration: that date stands, whenever the office confirms.
+    let (_, received, _) = base(Channel::RegisteredPost, Some("2024-09-29"))
+        .confirm(d("2024-10-08"), "")
+        .unwrap();
+    assert_eq!(received, d("2024-09-29"));
+    // In person: the day it was handed in.
+    let (_, received, rule) = base(Channel::InPerson, None)
+        .confirm(d("2024-09-30"), "")
+        .unwrap();
+    assert_eq!(received, d("2024-09-27"));
+    assert!(rule.contains("第(一)项"));
+    // Online and ordinary post: the confirmation date, with a reason when it is late.
+    for (channel, arrived) in [
+        (Channel::Online, None),
+        (Channel::Fax, None),
+        (Channel::OrdinaryPost, Some("2024-09-27")),
+    ] {
+        let e = base(channel, arrived)
+            .confirm(d("2024-10-08"), " ")
+            .unwrap_err();
+        assert_eq!(e.field().unwrap().name, "reason", "{channel:?}");
+        let (_, received, _) = base(channel, arrived)
+            .confirm(d("2024-10-08"), "国庆假期后确认")
+            .unwrap();
+        assert_eq!(received, d("2024-10-08"));
+        let (_, same_day, _) = base(channel, arrived).confirm(d("2024-09-27"), "").unwrap();
+        assert_eq!(same_day, d("2024-09-27"));
+    }
+    // Ordinary post with no arrival date recorded: nothing to compare, no reason asked.
+    assert!(
+        base(Channel::OrdinaryPost, None)
+            .confirm(d("2024-10-08"), "")
+            .is_ok()
+    );
+    // Never before it was submitted.
+    assert!(
+        base(Channel::RegisteredPost, None)
+            .confirm(d("2024-09-26"), "")
+            .is_err()
+    );
+}
