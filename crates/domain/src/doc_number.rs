@@ -1,5 +1,6 @@
 //! 文号 (发文字号): 机关代字 + 〔年份〕 + 序号 + 号, e.g. 嘉府办发〔2021〕18号; orders (令) have no
-//! year: 国务院令第711号.
+//! year: 国务院令第711号; announcements (公告) are numbered by year under the agency's name:
+//! 国家发展改革委公告2017年第9号, often cited without 公告 (环境保护部2017年第81号).
 //!
 //! Staff type them in many ways: [] or () or （） instead of 〔〕, full-width digits, spaces,
 //! a 第 before the number, a leading zero. All of these parse and are stored in the normalised
@@ -21,15 +22,37 @@ pub struct DocNumber {
     /// The year; `None` for orders (令).
     pub year: Option<i32>,
     pub seq: u32,
+    /// A 公告 number (机关 + 公告 + 年份 + 第N号); `issuer` is the agency without 公告.
+    pub announcement: bool,
 }
 
 impl fmt::Display for DocNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.year {
+            Some(y) if self.announcement => write!(f, "{}公告{y}年第{}号", self.issuer, self.seq),
             Some(y) => write!(f, "{}〔{y}〕{}号", self.issuer, self.seq),
             None => write!(f, "{}第{}号", self.issuer, self.seq),
         }
     }
+}
+
+/// How the names of agencies that number 公告 end; 机关代字 of ordinary 文号 end otherwise
+/// (发, 函, 规, 字, 府 …), which is how 环境保护部2017年第81号 is told from 嘉府办发2021年第18号.
+const AGENCY_ENDINGS: [&str; 9] = [
+    "部",
+    "委",
+    "局",
+    "厅",
+    "署",
+    "委员会",
+    "办公室",
+    "银行",
+    "总署",
+];
+
+/// Splits a trailing 公告 off an issuer.
+fn announcing(issuer: &str) -> Option<&str> {
+    issuer.strip_suffix("公告").filter(|i| !i.is_empty())
 }
 
 const OPEN: [char; 4] = ['〔', '[', '(', '【'];
@@ -89,9 +112,12 @@ fn unbracketed(s: &str) -> Option<DocNumber> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(rest.len());
     let digits = &rest[..year_end];
+    let mut year_then_number = false;
     let (year_text, seq_text) = if digits.len() == 4 {
         // The year, then a separator (blank, 年, 第, a dash or slash) before the number.
         let after = &rest[year_end..];
+        let compact: String = after.chars().filter(|c| !c.is_whitespace()).collect();
+        year_then_number = compact.starts_with("年第");
         let seq = after.trim_start_matches(|c: char| {
             c.is_whitespace() || matches!(c, '年' | '第' | '-' | '—' | '/' | '_')
         });
@@ -117,10 +143,18 @@ fn unbracketed(s: &str) -> Option<DocNumber> {
         .parse::<u32>()
         .ok()
         .filter(|n| *n > 0)?;
+    let (issuer, announcement) = match announcing(&issuer) {
+        Some(agency) => (agency.to_string(), true),
+        None => {
+            let agency = year_then_number && AGENCY_ENDINGS.iter().any(|e| issuer.ends_with(e));
+            (issuer, agency)
+        }
+    };
     Some(DocNumber {
         issuer,
         year: Some(year),
         seq,
+        announcement,
     })
 }
 
@@ -153,10 +187,15 @@ impl DocNumber {
                 return Err(expected(shown, "的年份超出范围"));
             }
             let seq = parse_seq(after.strip_prefix('第').unwrap_or(after), shown)?;
+            let (issuer, announcement) = match announcing(issuer) {
+                Some(agency) => (agency, true),
+                None => (issuer, false),
+            };
             return Ok(DocNumber {
                 issuer: issuer.to_string(),
                 year: Some(year),
                 seq,
+                announcement,
             });
         }
         if !body.contains("令第")
@@ -174,6 +213,7 @@ impl DocNumber {
                 issuer: issuer.to_string(),
                 year: None,
                 seq,
+                announcement: false,
             });
         }
         Err(expected(shown, "无法识别"))
@@ -182,6 +222,15 @@ impl DocNumber {
     /// The normalised text, as stored and shown.
     pub fn normalized(&self) -> String {
         self.to_string()
+    }
+
+    /// What two spellings of one number share, whatever form they were written in: a search
+    /// for 国家发展改革委〔2017〕9号 finds 国家发展改革委公告2017年第9号.
+    pub fn key(&self) -> String {
+        match self.year {
+            Some(y) => format!("{}|{y}|{}", self.issuer, self.seq),
+            None => format!("{}|令|{}", self.issuer, self.seq),
+        }
     }
 }
 
@@ -223,6 +272,68 @@ mod tests {
             ("国办公开办函", Some(2021), 30)
         );
         assert_eq!(norm("穗公积金规字〔2023〕1号"), "穗公积金规字〔2023〕1号");
+    }
+
+    #[test]
+    fn announcements_are_numbered_by_year_under_the_agency() {
+        for (typed, normal) in [
+            ("国家发展改革委2017年第9号", "国家发展改革委公告2017年第9号"),
+            (
+                "国家发展改革委公告2017年第9号",
+                "国家发展改革委公告2017年第9号",
+            ),
+            (
+                "国家发展改革委公告 2017年 第9号",
+                "国家发展改革委公告2017年第9号",
+            ),
+            (
+                "国家发展改革委公告〔2017〕第9号",
+                "国家发展改革委公告2017年第9号",
+            ),
+            (
+                "国家发展改革委公告2017第9号",
+                "国家发展改革委公告2017年第9号",
+            ),
+            (
+                "国家发展改革委公告２０１７年第９号",
+                "国家发展改革委公告2017年第9号",
+            ),
+            ("环境保护部2017年第81号", "环境保护部公告2017年第81号"),
+            (
+                "某市工商行政管理局2018年第1号",
+                "某市工商行政管理局公告2018年第1号",
+            ),
+            (
+                "中国人民银行公告〔2020〕第1号",
+                "中国人民银行公告2020年第1号",
+            ),
+            (
+                "国家税务总局公告2018年第31号",
+                "国家税务总局公告2018年第31号",
+            ),
+        ] {
+            assert_eq!(norm(typed), normal, "{typed}");
+        }
+        // An ordinary 文号 typed with 年第 stays one.
+        assert_eq!(norm("嘉府办发2021年第18号"), "嘉府办发〔2021〕18号");
+        // Every spelling shares one key, with or without 公告, brackets or 年.
+        let key = DocNumber::parse("国家发展改革委公告2017年第9号")
+            .unwrap()
+            .key();
+        for typed in [
+            "国家发展改革委〔2017〕9号",
+            "国家发展改革委2017年第9号",
+            "国家发展改革委公告[2017]9号",
+            "国家发展改革委 2017 9号",
+        ] {
+            assert_eq!(DocNumber::parse(typed).unwrap().key(), key, "{typed}");
+        }
+        assert_ne!(
+            DocNumber::parse("国家发展改革委公告2017年第10号")
+                .unwrap()
+                .key(),
+            key
+        );
     }
 
     #[test]
@@ -298,6 +409,35 @@ mod tests {
                 format!("{issuer}〔{year}〕{seq}号"),
                 "{}", typed
             );
+        }
+
+        /// A 公告 number reads as one in every spelling that names it as such (公告, or 年第
+        /// after an agency's name), and shares its key with every other spelling.
+        #[test]
+        fn every_spelling_of_an_announcement_reads_the_same(
+            agency in proptest::sample::select(vec!["国家发展改革委", "环境保护部", "某市工商行政管理局", "国家税务总局"]),
+            year in 1949i32..=2100,
+            seq in 1u32..=999,
+            style in 0usize..7,
+            wide in proptest::bool::ANY,
+        ) {
+            let typed = match style {
+                0 => format!("{agency}公告{year}年第{seq}号"),
+                1 => format!("{agency}{year}年第{seq}号"),
+                2 => format!("{agency}公告 {year}年 第{seq}号"),
+                3 => format!("{agency}公告〔{year}〕第{seq}号"),
+                4 => format!("{agency}公告{year}第{seq}号"),
+                5 => format!("{agency} {year} 年 第 {seq} 号"),
+                _ => format!("{agency}〔{year}〕{seq}号"),
+            };
+            let typed = if wide { fullwidth(&typed) } else { typed };
+            let parsed = DocNumber::parse(&typed);
+            proptest::prop_assert!(parsed.is_ok(), "{typed}: {parsed:?}");
+            let parsed = parsed.unwrap();
+            if style < 6 {
+                proptest::prop_assert_eq!(parsed.to_string(), format!("{agency}公告{year}年第{seq}号"), "{}", typed);
+            }
+            proptest::prop_assert_eq!(parsed.key(), format!("{agency}|{year}|{seq}"));
         }
     }
 }

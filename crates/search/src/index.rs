@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
+use gongkai_domain::doc_number::DocNumber;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
@@ -174,6 +175,7 @@ struct Fields {
     /// snippet needs no conversion at search time; also from version 3.
     lead_normalized: Option<Field>,
     doc_number: Field,
+    doc_key: Option<Field>,
     url: Field,
     agency_name: Field,
     date: Field,
@@ -217,6 +219,7 @@ impl Fields {
             body_grams: schema.get_field("body_grams").ok(),
             lead_normalized: schema.get_field("lead_normalized").ok(),
             doc_number: get("doc_number")?,
+            doc_key: schema.get_field("doc_key").ok(),
             url: get("url")?,
             agency_name: get("agency_name")?,
             date: get("date")?,
@@ -306,6 +309,8 @@ fn schema_with(current: bool) -> Schema {
         b.add_text_field("parent", STRING.set_fast("raw"));
         b.add_text_field("anchor", STORED);
         b.add_text_field("passage_words", text(WORDS, true));
+        // The 文号's form-free key (DocNumber::key): every spelling of one number matches.
+        b.add_text_field("doc_key", STRING);
     }
     b.build()
 }
@@ -936,15 +941,21 @@ impl SearchIndex {
         } else {
             Box::new(EmptyQuery)
         };
-        let matched: Box<dyn Query> = match &p.doc_number {
-            Some(number) => Box::new(BooleanQuery::new(vec![
+        // The number's key where the index has it; the normalised text in an older index.
+        let by_number = match (self.fields.doc_key, &p.doc_key, &p.doc_number) {
+            (Some(field), Some(key), _) => Some((field, key)),
+            (None, _, Some(number)) => Some((self.fields.doc_number, number)),
+            _ => None,
+        };
+        let matched: Box<dyn Query> = match by_number {
+            Some((field, number)) => Box::new(BooleanQuery::new(vec![
                 (Occur::Should, text),
                 // A constant far above any text score: the document with this 文号 is first.
                 (
                     Occur::Should,
                     Box::new(ConstScoreQuery::new(
                         Box::new(TermQuery::new(
-                            Term::from_field_text(self.fields.doc_number, number),
+                            Term::from_field_text(field, number),
                             IndexRecordOption::Basic,
                         )),
                         1.0e6,
@@ -1357,6 +1368,9 @@ impl Writer {
         }
         if let Some(n) = &e.doc_number {
             d.add_text(f.doc_number, n);
+            if let (Some(field), Ok(parsed)) = (f.doc_key, DocNumber::parse(n)) {
+                d.add_text(field, parsed.key());
+            }
         }
         if let Some(date) = e.date {
             d.add_i64(f.date, day_number(date));
@@ -1598,6 +1612,31 @@ mod tests {
             "文号 in another bracket style"
         );
         assert_eq!(ids(&index, "嘉府办发〔2021〕18号")[0], 1);
+        // A 公告 number, found in every spelling: with or without 公告, brackets or 年.
+        let mut w = index.writer().unwrap();
+        let mut notice = entry(
+            6,
+            "关于印发《企业投资项目核准和备案管理办法》配套文件的公告",
+            "现将配套文本予以公告。",
+        );
+        let stored = DocNumber::parse("国家发展改革委2017年第9号")
+            .unwrap()
+            .normalized();
+        assert_eq!(stored, "国家发展改革委公告2017年第9号");
+        notice.doc_number = Some(stored);
+        w.upsert(&notice).unwrap();
+        w.commit(43).unwrap();
+        index.refresh().unwrap();
+        for typed in [
+            "国家发展改革委公告2017年第9号",
+            "国家发展改革委2017年第9号",
+            "国家发展改革委公告〔2017〕第9号",
+            "国家发展改革委〔2017〕9号",
+            "国家发展改革委 2017年 第９号",
+            "国家发展改革委公告2017第9号",
+        ] {
+            assert_eq!(ids(&index, typed).first(), Some(&6), "{typed}");
+        }
         assert_eq!(ids(&index, "2023年").first(), Some(&5));
         assert_eq!(ids(&index, "2021年政务公开工作要点").first(), Some(&1));
         assert_eq!(ids(&index, "２０２１年政务公开工作要点").first(), Some(&1));

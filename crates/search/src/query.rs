@@ -18,6 +18,8 @@ pub struct Parsed {
     pub excluded: Vec<String>,
     /// The query read as a 文号, normalised, for an exact match that ranks first.
     pub doc_number: Option<String>,
+    /// Its form-free key ([`DocNumber::key`]), what the index matches.
+    pub doc_key: Option<String>,
     /// The cleaned query, for echoing and for popular-query counts.
     pub text: String,
     /// Terms as typed that were split where digits meet other characters (`2024年`,
@@ -105,9 +107,10 @@ pub fn parse(input: &str) -> Result<Parsed, DomainError> {
             format!("检索词过长(最多 {MAX_CHARS} 个字符)"),
         ));
     }
-    let doc_number = DocNumber::parse(&text).ok().map(|d| d.normalized());
+    let number = DocNumber::parse(&text).ok();
     let mut parsed = Parsed {
-        doc_number,
+        doc_number: number.as_ref().map(DocNumber::normalized),
+        doc_key: number.as_ref().map(DocNumber::key),
         text: text.clone(),
         ..Parsed::default()
     };

@@ -113,8 +113,7 @@ pub fn solar_term(year: i32, longitude: f64) -> NaiveDate {
 /// JDE of new moon number `k` (k = 0 is the new moon of 2000-01-06; Meeus ch. 49).
 fn new_moon_jde(k: f64) -> f64 {
     let t = k / 1236.85;
-    let jde = 2451550.09766 + 29.530588861 * k + 0.00015437 * t * t
-        - 0.000000150 * t.powi(3)
+    let jde = 2451550.09766 + 29.530588861 * k + 0.00015437 * t * t - 0.000000150 * t.powi(3)
         + 0.00000000073 * t.powi(4);
     let e = 1.0 - 0.002516 * t - 0.0000074 * t * t;
     let m = 2.5534 + 29.10535670 * k - 0.0000014 * t * t - 0.00000011 * t.powi(3);
