@@ -88,12 +88,8 @@ pub async fn import(
     db: &gongkai_store::Db,
     file: &std::path::Path,
 ) -> Result<ExitCode, DomainError> {
-    let body = std::fs::read_to_string(file).map_err(|e| {
-        DomainError::invalid(
-            gongkai_domain::Field::new("file", "节假日通知文件"),
-            format!("无法读取 {}:{e}", file.display()),
-        )
-    })?;
+    let body = std::fs::read_to_string(file)
+        .map_err(|e| DomainError::unavailable(format!("无法读取 {}:{e}", file.display())))?;
     // The command line is the operator's own: it acts as the administrator.
     let who = gongkai_domain::user::Principal {
         user_id: 0,

@@ -96,6 +96,14 @@ impl Receipt {
     }
 }
 
+impl Channel {
+    /// Registered post is signed for: its receipt date is the signing date, which the office
+    /// records (条例第三十一条第(二)项).
+    pub fn is_signed_for(self) -> bool {
+        self == Channel::RegisteredPost
+    }
+}
+
 impl Receipt {
     /// The step that establishes the receipt date, taken on `on` by the office: for registered
     /// post `on` is the signing date (unless it was recorded at registration); for ordinary
