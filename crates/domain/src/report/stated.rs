@@ -5,6 +5,11 @@
 use super::checks::{Finding, Severity};
 use super::tables::{Row, TOTAL_COLUMN, Table3};
 use crate::request::Outcome;
+use crate::request::outcome::Unavailable;
+
+/// Words that join two named rows into one statement (“予以公开及部分公开6件”): the figure
+/// is their sum.
+const JOINERS: [&str; 6] = ["以及", "及", "和", "与", "、", "或"];
 
 /// What a phrase in the text refers to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +36,32 @@ const PHRASES: &[(&str, Target)] = &[
         Target::Row(Row::Outcome(Outcome::PartlyDisclosed)),
     ),
     ("不予公开", Target::Group("（三）不予公开")),
+    (
+        "本机关不掌握相关政府信息",
+        Target::Row(Row::Outcome(Outcome::Unavailable(Unavailable::NotHeld))),
+    ),
+    (
+        "不掌握相关政府信息",
+        Target::Row(Row::Outcome(Outcome::Unavailable(Unavailable::NotHeld))),
+    ),
+    (
+        "没有现成信息需要另行制作",
+        Target::Row(Row::Outcome(Outcome::Unavailable(
+            Unavailable::NeedsCreation,
+        ))),
+    ),
+    (
+        "需要另行制作",
+        Target::Row(Row::Outcome(Outcome::Unavailable(
+            Unavailable::NeedsCreation,
+        ))),
+    ),
+    (
+        "补正后申请内容仍不明确",
+        Target::Row(Row::Outcome(Outcome::Unavailable(
+            Unavailable::StillUnclear,
+        ))),
+    ),
     ("无法提供", Target::Group("（四）无法提供")),
     ("不予处理", Target::Group("（五）不予处理")),
     ("其他处理", Target::Group("（六）其他处理")),
@@ -45,7 +76,8 @@ pub struct Stated {
     pub percent: Option<(String, f64)>,
     /// The words as they appear, for the message.
     pub quote: String,
-    target: Target,
+    /// What it names: one row or group, or several joined (their sum).
+    targets: Vec<Target>,
 }
 
 fn phrase_at(chars: &[char], at: usize) -> Option<(&'static str, Target, usize)> {
@@ -121,7 +153,26 @@ pub fn figures(text: &str) -> Vec<Stated> {
         };
         let start = i;
         i += len;
-        let Some((written, value, end)) = next_number(&chars, i, 4) else {
+        let mut targets = vec![target];
+        // 予以公开及部分公开, 不予公开、无法提供: one figure for the joined rows.
+        'joined: loop {
+            for j in JOINERS {
+                let n = j.chars().count();
+                if chars
+                    .get(i..i + n)
+                    .is_some_and(|w| w.iter().copied().eq(j.chars()))
+                    && let Some((_, next, m)) = phrase_at(&chars, i + n)
+                {
+                    if !targets.contains(&next) {
+                        targets.push(next);
+                    }
+                    i += n + m;
+                    continue 'joined;
+                }
+            }
+            break;
+        }
+        let Some((written, value, end)) = next_number(&chars, i, 6) else {
             continue;
         };
         let mut stated = Stated {
@@ -129,7 +180,7 @@ pub fn figures(text: &str) -> Vec<Stated> {
             count: None,
             percent: None,
             quote: String::new(),
-            target,
+            targets,
         };
         let mut cursor = end;
         match chars.get(end) {
@@ -168,16 +219,33 @@ pub fn figures(text: &str) -> Vec<Stated> {
     out
 }
 
+impl Stated {
+    /// The quoted words before the figure, for messages.
+    fn quote_words(&self) -> String {
+        self.quote
+            .chars()
+            .take_while(|c| !c.is_ascii_digit())
+            .collect()
+    }
+}
+
 /// Check 7: each stated count equals the table's 总计 column; each stated share equals the
 /// row's part of （七）总计 to the precision written.
 pub fn check_text(section: &str, text: &str, t: &Table3) -> Vec<Finding> {
     let total = t.get(Row::Total, TOTAL_COLUMN).unwrap_or(0);
     let mut out = Vec::new();
     for s in figures(text) {
-        let (actual, what) = match s.target {
-            Target::Row(r) => (t.get(r, TOTAL_COLUMN).unwrap_or(0), r.key()),
-            Target::Group(g) => (t.group_sum(g, TOTAL_COLUMN), g.to_string()),
-        };
+        let mut actual = 0;
+        let mut names = Vec::new();
+        for target in &s.targets {
+            let (n, what) = match *target {
+                Target::Row(r) => (t.get(r, TOTAL_COLUMN).unwrap_or(0), r.key()),
+                Target::Group(g) => (t.group_sum(g, TOTAL_COLUMN), g.to_string()),
+            };
+            actual += n;
+            names.push(what);
+        }
+        let what = names.join("”与“");
         let cell = format!("{section}“{}”", s.quote);
         if let Some(n) = s.count
             && n != actual
@@ -186,11 +254,21 @@ pub fn check_text(section: &str, text: &str, t: &Table3) -> Vec<Finding> {
                 severity: Severity::Error,
                 rule: 7,
                 cell: cell.clone(),
-                message: format!("文字称{}{n}件,表三“{what}”总计为 {actual} 件", s.phrase),
+                message: if s.targets.len() == 1 {
+                    format!("文字称{}{n}件,表三“{what}”总计为 {actual} 件", s.phrase)
+                } else {
+                    format!(
+                        "文字称{}{n}件,表三“{what}”合计为 {actual} 件",
+                        s.quote_words()
+                    )
+                },
             });
         }
         if let Some((written, p)) = &s.percent {
-            let is_share = matches!(s.target, Target::Group(_) | Target::Row(Row::Outcome(_)));
+            let is_share = s
+                .targets
+                .iter()
+                .all(|t| matches!(t, Target::Group(_) | Target::Row(Row::Outcome(_))));
             if !is_share {
                 continue;
             }

@@ -378,3 +378,40 @@ proptest! {
         let _ = from_json(&s);
     }
 }
+
+#[test]
+fn statements_naming_several_rows_are_checked_against_their_sum() {
+    // The sample's table 三: 办结 9 = 予以公开 4 + 部分公开 1 + 不予公开 1 + 无法提供 2 (不掌握)
+    // + 不予处理 1. Sentences as real reports write them.
+    let t = sample().table3;
+    for fine in [
+        "予以公开及部分公开5件，占55.6%。",
+        "其中，予以公开和部分公开共计5件，占办结总数的55.6%；",
+        "予以公开、部分公开5件。",
+        "不予公开、无法提供的共3件。",
+        "因本机关不掌握相关政府信息无法提供2件。",
+        "本机关不掌握相关政府信息2件，占22.2%。",
+        "予以公开4件，占44.4%；部分公开1件。",
+    ] {
+        assert_eq!(
+            stated::check_text("一、总体情况", fine, &t),
+            vec![],
+            "{fine}"
+        );
+    }
+    let wrong = stated::check_text("一、总体情况", "予以公开及部分公开6件，占31.6%。", &t);
+    assert_eq!(wrong.len(), 2, "{wrong:?}");
+    assert!(
+        wrong[0].message.contains("合计为 5 件"),
+        "{}",
+        wrong[0].message
+    );
+    assert!(wrong[1].message.contains("55.6%"), "{}", wrong[1].message);
+    let wrong = stated::check_text("一、总体情况", "不予公开和无法提供4件", &t);
+    assert!(
+        wrong[0]
+            .message
+            .contains("（三）不予公开”与“（四）无法提供"),
+        "{wrong:?}"
+    );
+}
